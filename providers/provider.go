@@ -1,0 +1,187 @@
+package providers
+
+import (
+	"context"
+	"net/http"
+)
+
+// Operation names one capability of a provider.
+type Operation string
+
+const (
+	OpCheckPortability       Operation = "CheckPortability"
+	OpCreatePortOrder        Operation = "CreatePortOrder"
+	OpGetPortOrder           Operation = "GetPortOrder"
+	OpListPortOrders         Operation = "ListPortOrders"
+	OpUpdatePortOrder        Operation = "UpdatePortOrder"
+	OpModifyPortOrderNumbers Operation = "ModifyPortOrderNumbers"
+	OpSubmitPortOrder        Operation = "SubmitPortOrder"
+	OpCancelPortOrder        Operation = "CancelPortOrder"
+	OpListComments           Operation = "ListPortOrderComments"
+	OpCreateComment          Operation = "CreatePortOrderComment"
+	OpUploadDocument         Operation = "UploadPortOrderDocument"
+	OpListDocuments          Operation = "ListPortOrderDocuments"
+	OpGetNumber              Operation = "GetNumber"
+	OpListNumbers            Operation = "ListNumbers"
+	OpUpdateNumber           Operation = "UpdateNumber"
+)
+
+// AllOperations lists every operation in a stable order.
+var AllOperations = []Operation{
+	OpCheckPortability, OpCreatePortOrder, OpGetPortOrder, OpListPortOrders,
+	OpUpdatePortOrder, OpModifyPortOrderNumbers, OpSubmitPortOrder, OpCancelPortOrder,
+	OpListComments, OpCreateComment, OpUploadDocument, OpListDocuments,
+	OpGetNumber, OpListNumbers, OpUpdateNumber,
+}
+
+// Neutral field paths accepted in PortOrderUpdate.Mask and NumberUpdate.Mask.
+// They match the proto field paths of portgate.v1.PortOrder / Number.
+const (
+	FieldEndUserEntityName         = "end_user.entity_name"
+	FieldEndUserAuthorizedPerson   = "end_user.authorized_person"
+	FieldEndUserBillingNumber      = "end_user.billing_telephone_number"
+	FieldEndUserUsageType          = "end_user.usage_type"
+	FieldEndUserServiceAddress     = "end_user.service_address"
+	FieldEndUserAccountNumber      = "end_user.account_number"
+	FieldEndUserPIN                = "end_user.pin"
+	FieldEndUserTaxIdentifier      = "end_user.tax_identifier"
+	FieldEndUserBusinessIdentifier = "end_user.business_identifier"
+	FieldEndUserLast4SSN           = "end_user.last_4_ssn"
+	FieldLosingCarrier             = "losing_carrier"
+	FieldRequestedFOCTime          = "requested_foc_time"
+	FieldPortType                  = "port_type"
+	FieldRemainingNumbersAction    = "remaining_numbers_action"
+	FieldNewBillingTelephoneNumber = "new_billing_telephone_number"
+	FieldConfiguration             = "configuration"
+	FieldCustomerReference         = "customer_reference"
+	FieldStatusCallbackURL         = "status_callback_url"
+	FieldNumberAlias               = "alias"
+	FieldNumberCNAMLookupsEnabled  = "cnam_lookups_enabled"
+	FieldNumberMessagingEnabled    = "messaging_enabled"
+	FieldNumberMessagingProfileID  = "messaging_profile_id"
+	FieldNumberConnectionID        = "connection_id"
+	FieldNumberFailoverRouteID     = "failover_route_id"
+	FieldNumberEmergencyAddressID  = "emergency_address_id"
+	FieldNumberTags                = "tags"
+)
+
+// Capabilities declares what a provider supports, so callers can ask before calling.
+type Capabilities struct {
+	Operations []Operation
+	// PortabilityBatchLimit is the most numbers one CheckPortability call accepts.
+	PortabilityBatchLimit int
+	// UpdatableOrderFields and UpdatableNumberFields list the neutral field
+	// paths UpdatePortOrder / UpdateNumber accept.
+	UpdatableOrderFields  []string
+	UpdatableNumberFields []string
+	// MaxDocumentBytes is the largest document UploadDocument accepts.
+	MaxDocumentBytes int64
+}
+
+// Supports reports whether op is in Operations.
+func (c Capabilities) Supports(op Operation) bool {
+	for _, o := range c.Operations {
+		if o == op {
+			return true
+		}
+	}
+	return false
+}
+
+// Provider is one carrier adapter. Every method's error is an *Error (see
+// errors.go) or a context error. Numbers in and out are E.164; the caller
+// (the service layer) has validated and normalized them already.
+type Provider interface {
+	// Name is the provider's resource id: "flowroute", "telnyx".
+	Name() string
+	Capabilities() Capabilities
+
+	// CheckPortability checks at most Capabilities().PortabilityBatchLimit numbers.
+	CheckPortability(ctx context.Context, numbers []string) ([]PortabilityResult, error)
+
+	// CreatePortOrder opens an order. When the provider splits the request,
+	// the order holding the first requested number is primary and the rest
+	// are returned in Related (and listed in each other's RelatedOrders).
+	CreatePortOrder(ctx context.Context, req CreatePortOrderRequest) (*CreatePortOrderResult, error)
+	// GetPortOrder returns CodeNotFound for an unknown id.
+	GetPortOrder(ctx context.Context, id string) (*PortOrder, error)
+	// ListPortOrders returns a window of orders oldest first; an account with
+	// no orders is an empty page, not an error.
+	ListPortOrders(ctx context.Context, filter PortOrderFilter, q ListQuery) (*PortOrderPage, error)
+	// UpdatePortOrder returns CodeFailedPrecondition when the state forbids it.
+	UpdatePortOrder(ctx context.Context, upd PortOrderUpdate) (*PortOrder, error)
+	// ModifyPortOrderNumbers adds and removes numbers; CodeFailedPrecondition after submit.
+	ModifyPortOrderNumbers(ctx context.Context, id string, add, remove []string) (*PortOrder, error)
+	// SubmitPortOrder signs and submits a draft.
+	SubmitPortOrder(ctx context.Context, id string, sig Signature) (*PortOrder, error)
+	// CancelPortOrder cancels, or returns CodeFailedPrecondition.
+	CancelPortOrder(ctx context.Context, id string) (*PortOrder, error)
+
+	ListComments(ctx context.Context, orderID string) ([]Comment, error)
+	CreateComment(ctx context.Context, orderID, body string) (*Comment, error)
+	UploadDocument(ctx context.Context, orderID string, doc DocumentUpload) (*Document, error)
+	ListDocuments(ctx context.Context, orderID string) ([]Document, error)
+
+	// GetNumber returns CodeNotFound when the number is not on the account.
+	GetNumber(ctx context.Context, e164 string) (*Number, error)
+	ListNumbers(ctx context.Context, filter NumberFilter, q ListQuery) (*NumberPage, error)
+	UpdateNumber(ctx context.Context, upd NumberUpdate) (*NumberUpdateResult, error)
+}
+
+// Doer sends HTTP requests. Adapters take one so the resilience layer (and
+// tests) can wrap the transport.
+type Doer interface {
+	Do(*http.Request) (*http.Response, error)
+}
+
+// Unimplemented can be embedded by adapters: every method answers
+// CodeUnimplemented (PROVIDER_CAPABILITY_MISSING).
+type Unimplemented struct{ ProviderName string }
+
+func (u Unimplemented) missing(op Operation) error { return CapabilityMissing(u.ProviderName, op) }
+
+func (u Unimplemented) CheckPortability(context.Context, []string) ([]PortabilityResult, error) {
+	return nil, u.missing(OpCheckPortability)
+}
+func (u Unimplemented) CreatePortOrder(context.Context, CreatePortOrderRequest) (*CreatePortOrderResult, error) {
+	return nil, u.missing(OpCreatePortOrder)
+}
+func (u Unimplemented) GetPortOrder(context.Context, string) (*PortOrder, error) {
+	return nil, u.missing(OpGetPortOrder)
+}
+func (u Unimplemented) ListPortOrders(context.Context, PortOrderFilter, ListQuery) (*PortOrderPage, error) {
+	return nil, u.missing(OpListPortOrders)
+}
+func (u Unimplemented) UpdatePortOrder(context.Context, PortOrderUpdate) (*PortOrder, error) {
+	return nil, u.missing(OpUpdatePortOrder)
+}
+func (u Unimplemented) ModifyPortOrderNumbers(context.Context, string, []string, []string) (*PortOrder, error) {
+	return nil, u.missing(OpModifyPortOrderNumbers)
+}
+func (u Unimplemented) SubmitPortOrder(context.Context, string, Signature) (*PortOrder, error) {
+	return nil, u.missing(OpSubmitPortOrder)
+}
+func (u Unimplemented) CancelPortOrder(context.Context, string) (*PortOrder, error) {
+	return nil, u.missing(OpCancelPortOrder)
+}
+func (u Unimplemented) ListComments(context.Context, string) ([]Comment, error) {
+	return nil, u.missing(OpListComments)
+}
+func (u Unimplemented) CreateComment(context.Context, string, string) (*Comment, error) {
+	return nil, u.missing(OpCreateComment)
+}
+func (u Unimplemented) UploadDocument(context.Context, string, DocumentUpload) (*Document, error) {
+	return nil, u.missing(OpUploadDocument)
+}
+func (u Unimplemented) ListDocuments(context.Context, string) ([]Document, error) {
+	return nil, u.missing(OpListDocuments)
+}
+func (u Unimplemented) GetNumber(context.Context, string) (*Number, error) {
+	return nil, u.missing(OpGetNumber)
+}
+func (u Unimplemented) ListNumbers(context.Context, NumberFilter, ListQuery) (*NumberPage, error) {
+	return nil, u.missing(OpListNumbers)
+}
+func (u Unimplemented) UpdateNumber(context.Context, NumberUpdate) (*NumberUpdateResult, error) {
+	return nil, u.missing(OpUpdateNumber)
+}
