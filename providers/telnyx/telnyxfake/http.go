@@ -1,0 +1,274 @@
+package telnyxfake
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/portgate/portgate/internal/e164"
+)
+
+// apiError is one item of the documented {"errors":[…]} envelope.
+type apiError struct {
+	Code   string         `json:"code"`
+	Title  string         `json:"title"`
+	Detail string         `json:"detail,omitempty"`
+	Source map[string]any `json:"source,omitempty"`
+	Meta   map[string]any `json:"meta,omitempty"`
+}
+
+func errItem(code, title, detail, pointer string) apiError {
+	e := apiError{Code: code, Title: title, Detail: detail,
+		Meta: map[string]any{"url": "https://developers.telnyx.com/docs/overview/errors/" + code}}
+	if pointer != "" {
+		e.Source = map[string]any{"pointer": pointer}
+	}
+	return e
+}
+
+func paramItem(code, title, detail, param string) apiError {
+	e := errItem(code, title, detail, "")
+	e.Source = map[string]any{"parameter": param}
+	return e
+}
+
+func notFound(what string) apiError {
+	return errItem("10005", "Resource not found", what+" not found", "")
+}
+
+func badRequest(detail, pointer string) apiError {
+	return errItem("10015", "Bad Request", detail, pointer)
+}
+
+// statusRefusal is a state-machine refusal: 422, no source pointer.
+func statusRefusal(detail string) apiError {
+	return errItem("10015", "Invalid porting order status", detail, "")
+}
+
+const maxBody = 16 << 20 // documents are ≤ 10 MiB, base64 grows by 4/3
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func writeErrs(w http.ResponseWriter, status int, errs ...apiError) {
+	writeJSON(w, status, map[string]any{"errors": errs})
+}
+
+// ServeHTTP answers Telnyx API v2 requests under /v2.
+func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("x-ratelimit-limit", "100")
+	h.Set("x-ratelimit-remaining", "99")
+	h.Set("x-ratelimit-reset", "1")
+	if r.Header.Get("Authorization") != "Bearer "+f.apiKey {
+		writeErrs(w, http.StatusUnauthorized, errItem("10009", "Authentication failed",
+			"The required authentication headers were either invalid or not included in the request.", ""))
+		return
+	}
+	if fl, ok := f.takeFailure(); ok {
+		f.writeFailure(w, fl)
+		return
+	}
+	path, ok := strings.CutPrefix(r.URL.Path, "/v2/")
+	if !ok {
+		writeErrs(w, http.StatusNotFound, notFound("route"))
+		return
+	}
+	seg := strings.Split(strings.TrimSuffix(path, "/"), "/")
+	f.route(w, r, seg)
+}
+
+func (f *Fake) takeFailure() (failure, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.failures) == 0 {
+		return failure{}, false
+	}
+	fl := f.failures[0]
+	f.failures = f.failures[1:]
+	return fl, true
+}
+
+func (f *Fake) writeFailure(w http.ResponseWriter, fl failure) {
+	switch {
+	case fl.status == http.StatusTooManyRequests:
+		secs := int(math.Ceil(fl.retryAfter.Seconds()))
+		if secs < 1 {
+			secs = 1
+		}
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		w.Header().Set("x-ratelimit-remaining", "0")
+		w.Header().Set("x-ratelimit-reset", strconv.Itoa(secs))
+		writeErrs(w, fl.status, errItem("10011", "Too many requests", "Rate limit exceeded.", ""))
+	case fl.status == http.StatusRequestTimeout:
+		writeErrs(w, fl.status, errItem("10008", "Timeout", "The request timed out.", ""))
+	case fl.status >= 500:
+		writeErrs(w, fl.status, errItem("10007", "Unexpected error", "An unexpected error occurred.", ""))
+	default:
+		writeErrs(w, fl.status, badRequest("Injected failure.", ""))
+	}
+}
+
+type route struct {
+	method string
+	parts  []string // "*" matches one segment
+	h      func(w http.ResponseWriter, r *http.Request, args []string)
+}
+
+func (f *Fake) routes() []route {
+	return []route{
+		{"POST", []string{"portability_checks"}, f.portabilityCheck},
+		{"GET", []string{"porting_orders", "exception_types"}, f.exceptionTypes},
+		{"GET", []string{"porting_orders"}, f.listOrders},
+		{"POST", []string{"porting_orders"}, f.createOrders},
+		{"GET", []string{"porting_orders", "*"}, f.getOrder},
+		{"PATCH", []string{"porting_orders", "*"}, f.patchOrder},
+		{"DELETE", []string{"porting_orders", "*"}, f.deleteOrder},
+		{"POST", []string{"porting_orders", "*", "actions", "confirm"}, f.confirmOrder},
+		{"POST", []string{"porting_orders", "*", "actions", "cancel"}, f.cancelOrder},
+		{"POST", []string{"porting_orders", "*", "actions", "modify_phone_numbers"}, f.modifyNumbers},
+		{"GET", []string{"porting_orders", "*", "comments"}, f.listComments},
+		{"POST", []string{"porting_orders", "*", "comments"}, f.createComment},
+		{"GET", []string{"porting_orders", "*", "additional_documents"}, f.listAdditionalDocs},
+		{"POST", []string{"porting_orders", "*", "additional_documents"}, f.createAdditionalDocs},
+		{"DELETE", []string{"porting_orders", "*", "additional_documents", "*"}, f.deleteAdditionalDoc},
+		{"GET", []string{"porting_orders", "*", "allowed_foc_windows"}, f.focWindows},
+		{"GET", []string{"porting_orders", "*", "requirements"}, f.requirements},
+		{"GET", []string{"porting_orders", "*", "sub_request"}, f.subRequest},
+		{"GET", []string{"porting_phone_numbers"}, f.listPortingPhoneNumbers},
+		{"POST", []string{"documents"}, f.uploadDocument},
+		{"GET", []string{"documents", "*"}, f.getDocument},
+		{"GET", []string{"documents", "*", "download"}, f.downloadDocument},
+		{"GET", []string{"phone_numbers"}, f.listNumbers},
+		{"GET", []string{"phone_numbers", "*"}, f.getNumber},
+		{"PATCH", []string{"phone_numbers", "*"}, f.patchNumber},
+		{"GET", []string{"phone_numbers", "*", "messaging"}, f.getNumberMessaging},
+		{"PATCH", []string{"phone_numbers", "*", "messaging"}, f.patchNumberMessaging},
+	}
+}
+
+func (f *Fake) route(w http.ResponseWriter, r *http.Request, seg []string) {
+	pathMatched := false
+	for _, rt := range f.routes() {
+		if len(rt.parts) != len(seg) {
+			continue
+		}
+		var args []string
+		ok := true
+		for i, p := range rt.parts {
+			if p == "*" {
+				args = append(args, seg[i])
+			} else if p != seg[i] {
+				ok = false
+				break
+			}
+		}
+		if !ok {
+			continue
+		}
+		pathMatched = true
+		if rt.method == r.Method {
+			rt.h(w, r, args)
+			return
+		}
+	}
+	if pathMatched {
+		writeErrs(w, http.StatusMethodNotAllowed, badRequest("Method not allowed.", ""))
+		return
+	}
+	writeErrs(w, http.StatusNotFound, notFound("route /v2/"+strings.Join(seg, "/")))
+}
+
+// decodeBody reads a JSON object body. On failure it writes the error.
+func decodeBody(w http.ResponseWriter, r *http.Request) (map[string]any, bool) {
+	b, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
+	if err != nil {
+		writeErrs(w, http.StatusBadRequest, badRequest("could not read body", ""))
+		return nil, false
+	}
+	var m map[string]any
+	if len(strings.TrimSpace(string(b))) == 0 {
+		return map[string]any{}, true
+	}
+	if err := json.Unmarshal(b, &m); err != nil || m == nil {
+		writeErrs(w, http.StatusBadRequest, badRequest("The request body is not a JSON object.", ""))
+		return nil, false
+	}
+	return m, true
+}
+
+// page parses page[number] / page[size] (size default 20, capped at 250).
+func page(w http.ResponseWriter, r *http.Request) (num, size int, ok bool) {
+	num, size = 1, 20
+	q := r.URL.Query()
+	if v := q.Get("page[number]"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			writeErrs(w, http.StatusUnprocessableEntity, paramItem("10015", "Bad Request", "page[number] must be an integer >= 1", "page[number]"))
+			return 0, 0, false
+		}
+		num = n
+	}
+	if v := q.Get("page[size]"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			writeErrs(w, http.StatusUnprocessableEntity, paramItem("10015", "Bad Request", "page[size] must be an integer >= 1", "page[size]"))
+			return 0, 0, false
+		}
+		size = min(n, 250)
+	}
+	return num, size, true
+}
+
+func pageMeta(num, size, total int) map[string]any {
+	return map[string]any{"page_number": num, "page_size": size,
+		"total_pages": (total + size - 1) / size, "total_results": total}
+}
+
+// window returns the [lo,hi) slice bounds of page num.
+func window(num, size, total int) (int, int) {
+	lo := (num - 1) * size
+	if lo > total {
+		lo = total
+	}
+	return lo, min(lo+size, total)
+}
+
+func ts(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UTC().Format("2006-01-02T15:04:05.000000Z")
+}
+
+// isE164 accepts only canonical +E.164 (what Telnyx calls "+E.164").
+func isE164(s string) bool {
+	n, err := e164.Parse(s, "")
+	return err == nil && n == s
+}
+
+func phoneNumberType(e164 string) string {
+	for _, p := range []string{"+1800", "+1888", "+1877", "+1866", "+1855", "+1844", "+1833"} {
+		if strings.HasPrefix(e164, p) {
+			return "toll_free"
+		}
+	}
+	return "local"
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+func orderMeta(id string) map[string]any {
+	return map[string]any{"phone_numbers_url": fmt.Sprintf("/v2/porting_phone_numbers?filter[porting_order_id]=%s", id)}
+}

@@ -1,0 +1,866 @@
+package telnyxfake
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/portgate/portgate/providers"
+)
+
+type order struct {
+	id               string
+	seq              int
+	group            string // create call; orders of one call share parent_support_key
+	status           string
+	details          []Detail
+	supportKey       string
+	parentSupportKey string
+	subRequestID     string
+	createdAt        time.Time
+	updatedAt        time.Time
+	numbers          []string // E.164
+	carrier          string
+	fastPortable     bool
+	exceptionFixed   bool
+	attrs            map[string]any // the PATCH-able attributes, null-laden
+	comments         []map[string]any
+	additional       []map[string]any
+}
+
+func (o *order) hasSuffix(s string) bool {
+	for _, n := range o.numbers {
+		if providers.HasSuffix(n, s) {
+			return true
+		}
+	}
+	return false
+}
+
+func (o *order) focRequested() (time.Time, bool) {
+	as, _ := o.attrs["activation_settings"].(map[string]any)
+	t, err := time.Parse(time.RFC3339, str(as["foc_datetime_requested"]))
+	return t, err == nil
+}
+
+func (o *order) focActual() (time.Time, bool) {
+	as, _ := o.attrs["activation_settings"].(map[string]any)
+	t, err := time.Parse(time.RFC3339, str(as["foc_datetime_actual"]))
+	return t, err == nil
+}
+
+// skeleton is the documented shape of a fresh draft: every scalar null.
+func skeleton(fastPortable bool) map[string]any {
+	return map[string]any{
+		"activation_settings": map[string]any{"activation_status": nil, "fast_port_eligible": fastPortable,
+			"foc_datetime_requested": nil, "foc_datetime_actual": nil},
+		"customer_reference":       nil,
+		"customer_group_reference": nil,
+		"documents":                map[string]any{"loa": nil, "invoice": nil},
+		"end_user": map[string]any{
+			"admin": map[string]any{"entity_name": nil, "auth_person_name": nil, "billing_phone_number": nil,
+				"account_number": nil, "pin_passcode": nil, "tax_identifier": nil, "business_identifier": nil},
+			"location": map[string]any{"street_address": nil, "extended_address": nil, "locality": nil,
+				"administrative_area": nil, "postal_code": nil, "country_code": nil},
+		},
+		"messaging": map[string]any{"enable_messaging": false, "messaging_capable": true,
+			"messaging_port_completed": false, "messaging_port_status": "not_applicable"},
+		"misc": nil,
+		"phone_number_configuration": map[string]any{"connection_id": nil, "messaging_profile_id": nil,
+			"billing_group_id": nil, "emergency_address_id": nil, "tags": []any{}},
+		"requirements":         []any{},
+		"requirement_group_id": nil,
+		"user_feedback":        map[string]any{"user_rating": nil, "user_comment": nil},
+		"webhook_url":          nil,
+	}
+}
+
+// patchSchema lists what UpdatePortingOrder accepts: nil = a scalar (or
+// array) leaf, a map = an object with those keys.
+var patchSchema = map[string]any{
+	"activation_settings":      map[string]any{"foc_datetime_requested": nil},
+	"customer_reference":       nil,
+	"customer_group_reference": nil,
+	"documents":                map[string]any{"loa": nil, "invoice": nil},
+	"end_user": map[string]any{
+		"admin": map[string]any{"entity_name": nil, "auth_person_name": nil, "billing_phone_number": nil,
+			"account_number": nil, "pin_passcode": nil, "tax_identifier": nil, "business_identifier": nil},
+		"location": map[string]any{"street_address": nil, "extended_address": nil, "locality": nil,
+			"administrative_area": nil, "postal_code": nil, "country_code": nil},
+	},
+	"messaging": map[string]any{"enable_messaging": nil},
+	"misc":      map[string]any{"type": nil, "remaining_numbers_action": nil, "new_billing_phone_number": nil},
+	"phone_number_configuration": map[string]any{"connection_id": nil, "messaging_profile_id": nil,
+		"billing_group_id": nil, "emergency_address_id": nil, "tags": nil},
+	"requirement_group_id": nil,
+	"requirements":         nil,
+	"user_feedback":        map[string]any{"user_rating": nil, "user_comment": nil},
+	"webhook_url":          nil,
+}
+
+// checkPatch validates body against schema; it returns one error per problem.
+func checkPatch(body map[string]any, schema map[string]any, prefix string) []apiError {
+	var errs []apiError
+	keys := make([]string, 0, len(body))
+	for k := range body {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		v := body[k]
+		ptr := prefix + "/" + k
+		sub, known := schema[k]
+		if !known {
+			errs = append(errs, badRequest(fmt.Sprintf("%s is not an updatable attribute", ptr), ptr))
+			continue
+		}
+		subSchema, isObj := sub.(map[string]any)
+		if isObj && v != nil {
+			m, ok := v.(map[string]any)
+			if !ok {
+				errs = append(errs, badRequest(ptr+" must be an object", ptr))
+				continue
+			}
+			errs = append(errs, checkPatch(m, subSchema, ptr)...)
+			continue
+		}
+		if !isObj {
+			errs = append(errs, checkLeaf(ptr, v)...)
+		}
+	}
+	return errs
+}
+
+func checkLeaf(ptr string, v any) []apiError {
+	if v == nil {
+		return nil
+	}
+	switch ptr {
+	case "/phone_number_configuration/tags":
+		arr, ok := v.([]any)
+		if !ok {
+			return []apiError{badRequest("tags must be an array of strings", ptr)}
+		}
+		for _, t := range arr {
+			if _, ok := t.(string); !ok {
+				return []apiError{badRequest("tags must be an array of strings", ptr)}
+			}
+		}
+		return nil
+	case "/requirements":
+		if _, ok := v.([]any); !ok {
+			return []apiError{badRequest("requirements must be an array", ptr)}
+		}
+		return nil
+	case "/messaging/enable_messaging":
+		if _, ok := v.(bool); !ok {
+			return []apiError{badRequest("enable_messaging must be a boolean", ptr)}
+		}
+		return nil
+	case "/user_feedback/user_rating":
+		if _, ok := v.(float64); !ok {
+			return []apiError{badRequest("user_rating must be an integer", ptr)}
+		}
+		return nil
+	}
+	s, ok := v.(string)
+	if !ok {
+		return []apiError{badRequest(ptr+" must be a string", ptr)}
+	}
+	switch ptr {
+	case "/end_user/admin/billing_phone_number", "/misc/new_billing_phone_number":
+		if !isE164(s) {
+			return []apiError{errItem("10016", "Phone number must be in +E.164 format", ptr+" must be in +E.164 format", ptr)}
+		}
+	case "/activation_settings/foc_datetime_requested":
+		if _, err := time.Parse(time.RFC3339, s); err != nil {
+			return []apiError{badRequest("foc_datetime_requested must be an ISO 8601 date-time", ptr)}
+		}
+	case "/misc/type":
+		if s != "full" && s != "partial" {
+			return []apiError{badRequest("misc.type must be full or partial", ptr)}
+		}
+	case "/misc/remaining_numbers_action":
+		if s != "keep" && s != "disconnect" {
+			return []apiError{badRequest("remaining_numbers_action must be keep or disconnect", ptr)}
+		}
+	case "/end_user/location/country_code":
+		if len(s) != 2 {
+			return []apiError{badRequest("country_code must be ISO 3166-1 alpha-2", ptr)}
+		}
+	}
+	return nil
+}
+
+// merge applies a merge-patch: objects recurse, explicit null clears.
+func merge(dst map[string]any, patch map[string]any, fresh map[string]any) {
+	for k, v := range patch {
+		pm, isObj := v.(map[string]any)
+		switch {
+		case v == nil:
+			if k == "misc" || fresh == nil {
+				dst[k] = nil
+			} else if fv, ok := fresh[k].(map[string]any); ok {
+				dst[k] = fv // clearing an object resets it to its null-laden shape
+			} else {
+				dst[k] = nil
+			}
+		case isObj:
+			cur, ok := dst[k].(map[string]any)
+			if !ok {
+				cur = map[string]any{}
+				if k == "misc" {
+					cur = map[string]any{"type": nil, "remaining_numbers_action": nil, "new_billing_phone_number": nil}
+				}
+				dst[k] = cur
+			}
+			var fr map[string]any
+			if fresh != nil {
+				fr, _ = fresh[k].(map[string]any)
+			}
+			merge(cur, pm, fr)
+		default:
+			dst[k] = v
+		}
+	}
+}
+
+func (f *Fake) render(o *order, withNumbers bool) map[string]any {
+	m := map[string]any{}
+	for k, v := range o.attrs {
+		m[k] = v
+	}
+	details := []any{}
+	for _, d := range o.details {
+		details = append(details, map[string]any{"code": d.Code, "description": d.Description})
+	}
+	m["id"] = o.id
+	m["record_type"] = "porting_order"
+	m["status"] = map[string]any{"value": o.status, "details": details}
+	m["support_key"] = nilIfEmpty(o.supportKey)
+	m["parent_support_key"] = nilIfEmpty(o.parentSupportKey)
+	m["description"] = fmt.Sprintf("Port of %d number(s) from %s", len(o.numbers), o.carrier)
+	m["old_service_provider_ocn"] = o.carrier
+	m["phone_number_type"] = phoneNumberType(o.numbers[0])
+	m["porting_phone_numbers_count"] = len(o.numbers)
+	m["requirements_met"] = o.requirementsMet()
+	m["additional_steps"] = []any{}
+	m["user_id"] = "4f5a1c2e-0000-4000-8000-000000000001"
+	m["created_at"] = ts(o.createdAt)
+	m["updated_at"] = ts(o.updatedAt)
+	if withNumbers {
+		pns := []any{}
+		for i, n := range o.numbers {
+			if i == 50 {
+				break
+			}
+			pns = append(pns, f.portingPhoneNumber(o, n))
+		}
+		m["phone_numbers"] = pns
+	}
+	return m
+}
+
+func (f *Fake) portingPhoneNumber(o *order, n string) map[string]any {
+	ps := "pending"
+	if o.status != StatusDraft {
+		ps = "confirmed"
+	}
+	rs := "requirement-info-pending"
+	if o.requirementsMet() {
+		rs = "approved"
+	}
+	as, _ := o.attrs["activation_settings"].(map[string]any)
+	return map[string]any{"phone_number": n, "phone_number_type": phoneNumberType(n),
+		"porting_order_id": o.id, "porting_order_status": o.status, "support_key": nilIfEmpty(o.supportKey),
+		"portability_status": ps, "activation_status": as["activation_status"], "requirements_status": rs,
+		"record_type": "porting_phone_number"}
+}
+
+func (o *order) requirementsMet() bool {
+	d, _ := o.attrs["documents"].(map[string]any)
+	return str(d["loa"]) != "" && str(d["invoice"]) != ""
+}
+
+func nilIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// sortedOrders returns orders oldest first (created_at, then creation sequence).
+func (f *Fake) sortedOrders(asc bool) []*order {
+	out := make([]*order, 0, len(f.orders))
+	for _, o := range f.orders {
+		out = append(out, o)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if asc {
+			return out[i].seq < out[j].seq
+		}
+		return out[i].seq > out[j].seq
+	})
+	return out
+}
+
+func (f *Fake) lookupOrder(w http.ResponseWriter, id string) (*order, bool) {
+	o, ok := f.orders[id]
+	if !ok {
+		writeErrs(w, http.StatusNotFound, notFound("Porting order "+id))
+	}
+	return o, ok
+}
+
+func (f *Fake) writeOrder(w http.ResponseWriter, status int, o *order, withNumbers bool) {
+	writeJSON(w, status, map[string]any{"data": f.render(o, withNumbers), "meta": orderMeta(o.id)})
+}
+
+// ---- portability ----
+
+func portability(n string) (portable, fast bool, reason, carrier string) {
+	switch {
+	case providers.HasSuffix(n, providers.SuffixNotPortable):
+		return false, false, "No coverage", ""
+	case providers.HasSuffix(n, providers.SuffixFastPortable):
+		return true, true, "", carrierFor(n)
+	}
+	return true, false, "", carrierFor(n)
+}
+
+func carrierFor(n string) string {
+	if providers.HasSuffix(n, providers.SuffixSplit) {
+		return "Sandbox Other Carrier"
+	}
+	return "Sandbox Losing Carrier"
+}
+
+// numbersField validates a phone_numbers array of +E.164 strings.
+func numbersField(body map[string]any, key string) ([]string, []apiError) {
+	raw, ok := body[key].([]any)
+	if !ok || len(raw) == 0 {
+		return nil, []apiError{errItem("10004", "Missing required parameter", key+" must be a non-empty array", "/"+key)}
+	}
+	var out []string
+	var errs []apiError
+	for i, v := range raw {
+		s, _ := v.(string)
+		ptr := fmt.Sprintf("/%s/%d", key, i)
+		if !isE164(s) {
+			errs = append(errs, errItem("10016", "Phone number must be in +E.164 format",
+				fmt.Sprintf("%q is not a valid +E.164 phone number", s), ptr))
+			continue
+		}
+		out = append(out, s)
+	}
+	return out, errs
+}
+
+func (f *Fake) portabilityCheck(w http.ResponseWriter, r *http.Request, _ []string) {
+	body, ok := decodeBody(w, r)
+	if !ok {
+		return
+	}
+	nums, errs := numbersField(body, "phone_numbers")
+	if len(errs) > 0 {
+		writeErrs(w, http.StatusUnprocessableEntity, errs...)
+		return
+	}
+	data := []any{}
+	for _, n := range nums {
+		p, fast, reason, carrier := portability(n)
+		data = append(data, map[string]any{"phone_number": n, "portable": p, "fast_portable": fast,
+			"not_portable_reason": reason, "carrier_name": carrier, "phone_number_type": phoneNumberType(n),
+			"messaging_capable": p, "record_type": "portability_check_result"})
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"data": data})
+}
+
+// ---- create / list / get / patch / delete ----
+
+func (f *Fake) createOrders(w http.ResponseWriter, r *http.Request, _ []string) {
+	body, ok := decodeBody(w, r)
+	if !ok {
+		return
+	}
+	nums, errs := numbersField(body, "phone_numbers")
+	for i, n := range nums {
+		if p, _, reason, _ := portability(n); !p {
+			errs = append(errs, errItem("10015", "Bad Request",
+				fmt.Sprintf("%s is not portable: %s", n, reason), fmt.Sprintf("/phone_numbers/%d", i)))
+		}
+	}
+	for _, k := range []string{"customer_reference", "customer_group_reference"} {
+		if v, ok := body[k]; ok && v != nil {
+			if _, isStr := v.(string); !isStr {
+				errs = append(errs, badRequest(k+" must be a string", "/"+k))
+			}
+		}
+	}
+	if len(errs) > 0 {
+		writeErrs(w, http.StatusUnprocessableEntity, errs...)
+		return
+	}
+	// Split: numbers of another losing carrier (SuffixSplit) form a second order.
+	groups := map[string][]string{}
+	var carriers []string
+	seen := map[string]bool{}
+	for _, n := range nums {
+		if seen[n] {
+			continue
+		}
+		seen[n] = true
+		c := carrierFor(n)
+		if _, ok := groups[c]; !ok {
+			carriers = append(carriers, c)
+		}
+		groups[c] = append(groups[c], n)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	now := time.Now().UTC()
+	group := newUUID()
+	var created []*order
+	for _, c := range carriers {
+		f.seq++
+		fast := true
+		for _, n := range groups[c] {
+			_, fp, _, _ := portability(n)
+			fast = fast && fp
+		}
+		o := &order{id: newUUID(), seq: f.seq, group: group, status: StatusDraft, createdAt: now, updatedAt: now,
+			numbers: groups[c], carrier: c, fastPortable: fast, attrs: skeleton(fast)}
+		o.attrs["customer_reference"] = body["customer_reference"]
+		o.attrs["customer_group_reference"] = body["customer_group_reference"]
+		f.orders[o.id] = o
+		created = append(created, o)
+	}
+	data := []any{}
+	for _, o := range created {
+		data = append(data, f.render(o, true))
+	}
+	for _, o := range created[min(1, len(created)):] {
+		for range o.numbers {
+			f.emit("porting_order.split", map[string]any{"from": map[string]any{"id": created[0].id},
+				"to": map[string]any{"id": o.id}}, o)
+		}
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"data": data})
+}
+
+func (f *Fake) listOrders(w http.ResponseWriter, r *http.Request, _ []string) {
+	num, size, ok := page(w, r)
+	if !ok {
+		return
+	}
+	q := r.URL.Query()
+	asc := false
+	sortV := q.Get("sort[]")
+	if sortV == "" {
+		sortV = q.Get("sort[value]")
+	}
+	switch sortV {
+	case "", "-created_at":
+	case "created_at":
+		asc = true
+	default:
+		writeErrs(w, http.StatusUnprocessableEntity, paramItem("10015", "Bad Request", "unsupported sort "+sortV, "sort[]"))
+		return
+	}
+	statuses := q["filter[status][in][]"]
+	if s := q.Get("filter[status]"); s != "" {
+		statuses = append(statuses, s)
+	}
+	for _, s := range statuses {
+		if !slices.Contains(allStatuses, s) {
+			writeErrs(w, http.StatusUnprocessableEntity, paramItem("10015", "Bad Request", "unknown status "+s, "filter[status]"))
+			return
+		}
+	}
+	ref := q.Get("filter[customer_reference]")
+	groupRef := q.Get("filter[customer_group_reference]")
+	psk := q.Get("filter[parent_support_key]")
+	contains := q.Get("filter[phone_numbers.phone_number][contains]")
+	if contains == "" {
+		contains = q.Get("filter[phone_numbers][phone_number][contains]")
+	}
+	contains = digits(contains)
+	withNumbers := q.Get("include_phone_numbers") != "false"
+
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var match []*order
+	for _, o := range f.sortedOrders(asc) {
+		if len(statuses) > 0 && !slices.Contains(statuses, o.status) {
+			continue
+		}
+		if ref != "" && str(o.attrs["customer_reference"]) != ref {
+			continue
+		}
+		if groupRef != "" && str(o.attrs["customer_group_reference"]) != groupRef {
+			continue
+		}
+		if psk != "" && o.parentSupportKey != psk {
+			continue
+		}
+		if contains != "" && !slices.ContainsFunc(o.numbers, func(n string) bool { return strings.Contains(digits(n), contains) }) {
+			continue
+		}
+		match = append(match, o)
+	}
+	lo, hi := window(num, size, len(match))
+	data := []any{}
+	for _, o := range match[lo:hi] {
+		data = append(data, f.render(o, withNumbers))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"data": data, "meta": pageMeta(num, size, len(match))})
+}
+
+func (f *Fake) getOrder(w http.ResponseWriter, r *http.Request, args []string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	o, ok := f.lookupOrder(w, args[0])
+	if !ok {
+		return
+	}
+	f.writeOrder(w, http.StatusOK, o, r.URL.Query().Get("include_phone_numbers") != "false")
+}
+
+func (f *Fake) patchOrder(w http.ResponseWriter, r *http.Request, args []string) {
+	body, ok := decodeBody(w, r)
+	if !ok {
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	o, ok := f.lookupOrder(w, args[0])
+	if !ok {
+		return
+	}
+	if o.status != StatusDraft && o.status != StatusException {
+		writeErrs(w, http.StatusUnprocessableEntity, statusRefusal(
+			fmt.Sprintf("Porting order in status %s can not be updated.", o.status)))
+		return
+	}
+	errs := checkPatch(body, patchSchema, "")
+	if docs, ok := body["documents"].(map[string]any); ok {
+		for _, k := range []string{"loa", "invoice"} {
+			if id := str(docs[k]); id != "" && f.docs[id] == nil {
+				errs = append(errs, errItem("10005", "Resource not found", "document "+id+" not found", "/documents/"+k))
+			}
+		}
+	}
+	if len(errs) > 0 {
+		writeErrs(w, http.StatusUnprocessableEntity, errs...)
+		return
+	}
+	merge(o.attrs, body, skeleton(o.fastPortable))
+	now := time.Now().UTC()
+	o.updatedAt = now
+	if o.status == StatusException {
+		// The fix is in: Telnyx resubmits the order (D notif: back to submitted).
+		o.exceptionFixed = true
+		f.setStatus(o, StatusSubmitted, nil, now)
+	}
+	f.writeOrder(w, http.StatusOK, o, true)
+}
+
+func (f *Fake) deleteOrder(w http.ResponseWriter, _ *http.Request, args []string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	o, ok := f.lookupOrder(w, args[0])
+	if !ok {
+		return
+	}
+	if o.status != StatusDraft {
+		writeErrs(w, http.StatusUnprocessableEntity, statusRefusal(
+			fmt.Sprintf("Only draft porting orders can be deleted; this one is %s.", o.status)))
+		return
+	}
+	delete(f.orders, o.id)
+	f.emitFlat("porting_order.deleted", map[string]any{"id": o.id,
+		"customer_reference": o.attrs["customer_reference"], "deleted_at": ts(time.Now())}, o)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// ---- actions ----
+
+var confirmRequired = []string{
+	"/end_user/admin/entity_name", "/end_user/admin/auth_person_name", "/end_user/admin/billing_phone_number",
+	"/end_user/location/street_address", "/end_user/location/locality", "/end_user/location/administrative_area",
+	"/end_user/location/postal_code", "/end_user/location/country_code", "/misc/type", "/documents/loa",
+}
+
+func lookupPtr(m map[string]any, ptr string) any {
+	var cur any = m
+	for _, p := range strings.Split(strings.TrimPrefix(ptr, "/"), "/") {
+		mm, ok := cur.(map[string]any)
+		if !ok {
+			return nil
+		}
+		cur = mm[p]
+	}
+	return cur
+}
+
+func (f *Fake) confirmOrder(w http.ResponseWriter, _ *http.Request, args []string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	o, ok := f.lookupOrder(w, args[0])
+	if !ok {
+		return
+	}
+	if o.status != StatusDraft {
+		writeErrs(w, http.StatusUnprocessableEntity, statusRefusal(
+			fmt.Sprintf("Only draft porting orders can be confirmed; this one is %s.", o.status)))
+		return
+	}
+	var errs []apiError
+	for _, ptr := range confirmRequired {
+		if str(lookupPtr(o.attrs, ptr)) == "" {
+			errs = append(errs, errItem("10004", "Missing required parameter", ptr[1:]+" is required to confirm the order", ptr))
+		}
+	}
+	if len(errs) > 0 {
+		writeErrs(w, http.StatusUnprocessableEntity, errs...)
+		return
+	}
+	f.assignKeys(o)
+	f.setStatus(o, StatusInProcess, nil, time.Now().UTC())
+	f.writeOrder(w, http.StatusOK, o, true)
+}
+
+func (f *Fake) cancelOrder(w http.ResponseWriter, _ *http.Request, args []string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	o, ok := f.lookupOrder(w, args[0])
+	if !ok {
+		return
+	}
+	switch o.status {
+	case StatusDraft:
+		writeErrs(w, http.StatusUnprocessableEntity, statusRefusal("Draft porting orders can not be cancelled; delete them instead."))
+		return
+	case StatusPorted, StatusCancelled, StatusCancelPending:
+		writeErrs(w, http.StatusUnprocessableEntity, statusRefusal(
+			fmt.Sprintf("Porting order in status %s can not be cancelled.", o.status)))
+		return
+	}
+	if foc, ok := o.focActual(); ok && time.Until(foc) < CancelCutoff {
+		writeErrs(w, http.StatusUnprocessableEntity, statusRefusal(
+			"Porting orders can not be cancelled within 48 hours of the FOC date."))
+		return
+	}
+	f.setStatus(o, StatusCancelPending, nil, time.Now().UTC())
+	f.writeOrder(w, http.StatusOK, o, true)
+}
+
+// modifyNumbers is a FAKE-ONLY EXTENSION: Telnyx v2 documents no way to add
+// or remove numbers of an existing order. Body {add:[e164], remove:[e164]};
+// draft only; 200 {data:PortingOrder, meta}.
+func (f *Fake) modifyNumbers(w http.ResponseWriter, r *http.Request, args []string) {
+	body, ok := decodeBody(w, r)
+	if !ok {
+		return
+	}
+	var errs []apiError
+	var add, remove []string
+	for _, k := range []string{"add", "remove"} {
+		if _, present := body[k]; !present {
+			continue
+		}
+		if arr, ok := body[k].([]any); ok && len(arr) == 0 {
+			continue
+		}
+		nums, e := numbersField(body, k)
+		errs = append(errs, e...)
+		if k == "add" {
+			add = nums
+			for i, n := range nums {
+				if p, _, reason, _ := portability(n); !p {
+					errs = append(errs, errItem("10015", "Bad Request", n+" is not portable: "+reason, fmt.Sprintf("/add/%d", i)))
+				}
+			}
+		} else {
+			remove = nums
+		}
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	o, ok := f.lookupOrder(w, args[0])
+	if !ok {
+		return
+	}
+	if o.status != StatusDraft {
+		writeErrs(w, http.StatusUnprocessableEntity, statusRefusal(
+			fmt.Sprintf("Phone numbers can only be changed on draft orders; this one is %s.", o.status)))
+		return
+	}
+	for i, n := range remove {
+		if !slices.Contains(o.numbers, n) {
+			errs = append(errs, errItem("10005", "Resource not found", n+" is not on this porting order", fmt.Sprintf("/remove/%d", i)))
+		}
+	}
+	next := slices.DeleteFunc(slices.Clone(o.numbers), func(n string) bool { return slices.Contains(remove, n) })
+	for _, n := range add {
+		if !slices.Contains(next, n) {
+			next = append(next, n)
+		}
+	}
+	if len(errs) == 0 && len(next) == 0 {
+		errs = append(errs, badRequest("a porting order needs at least one phone number", "/remove"))
+	}
+	if len(errs) > 0 {
+		writeErrs(w, http.StatusUnprocessableEntity, errs...)
+		return
+	}
+	o.numbers = next
+	o.updatedAt = time.Now().UTC()
+	f.writeOrder(w, http.StatusOK, o, true)
+}
+
+// ---- comments ----
+
+func (f *Fake) listComments(w http.ResponseWriter, r *http.Request, args []string) {
+	num, size, ok := page(w, r)
+	if !ok {
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	o, ok := f.lookupOrder(w, args[0])
+	if !ok {
+		return
+	}
+	lo, hi := window(num, size, len(o.comments))
+	data := []any{}
+	for _, c := range o.comments[lo:hi] {
+		data = append(data, c)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"data": data, "meta": pageMeta(num, size, len(o.comments))})
+}
+
+func (f *Fake) createComment(w http.ResponseWriter, r *http.Request, args []string) {
+	body, ok := decodeBody(w, r)
+	if !ok {
+		return
+	}
+	text, _ := body["body"].(string)
+	if strings.TrimSpace(text) == "" {
+		writeErrs(w, http.StatusUnprocessableEntity, errItem("10004", "Missing required parameter", "body is required", "/body"))
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	o, ok := f.lookupOrder(w, args[0])
+	if !ok {
+		return
+	}
+	now := time.Now().UTC()
+	c := map[string]any{"id": newUUID(), "body": text, "porting_order_id": o.id, "user_type": "user",
+		"created_at": ts(now), "record_type": "porting_comment"}
+	o.comments = append(o.comments, c)
+	f.emit("porting_order.new_comment", map[string]any{
+		"comment":          map[string]any{"id": c["id"], "body": text, "inserted_at": c["created_at"], "user_id": nil, "user_type": "user"},
+		"porting_order_id": o.id, "support_key": nilIfEmpty(o.supportKey)}, o)
+	writeJSON(w, http.StatusCreated, map[string]any{"data": c})
+}
+
+// ---- misc read-only sub-resources ----
+
+var exceptionTypes = []Detail{
+	{"ACCOUNT_NUMBER_MISMATCH", "Account number mismatch"}, {"AUTH_PERSON_MISMATCH", "Authorized person mismatch"},
+	{"BTN_ATN_MISMATCH", "BTN/ATN mismatch"}, {"ENTITY_NAME_MISMATCH", "Entity name mismatch"},
+	{"FOC_EXPIRED", "FOC expired"}, {"FOC_REJECTED", "FOC rejected"}, {"LOCATION_MISMATCH", "Location mismatch"},
+	{"LSR_PENDING", "LSR pending"}, {"MAIN_BTN_PORTING", "Main BTN porting"}, {"OSP_IRRESPONSIVE", "Losing carrier irresponsive"},
+	{"OTHER", "Other"}, {"PASSCODE_PIN_INVALID", "Passcode/PIN invalid"},
+	{"PHONE_NUMBER_HAS_SPECIAL_FEATURE", "Phone number has special feature"}, {"PHONE_NUMBER_MISMATCH", "Phone number mismatch"},
+	{"PHONE_NUMBER_NOT_PORTABLE", "Phone number not portable"}, {"PORT_TYPE_INCORRECT", "Port type incorrect"},
+	{"PORTING_ORDER_SPLIT_REQUIRED", "Porting order split required"}, {"POSTAL_CODE_MISMATCH", "Postal code mismatch"},
+	{"RATE_CENTER_NOT_PORTABLE", "Rate center not portable"}, {"SV_CONFLICT", "SV conflict"}, {"SV_UNKNOWN_FAILURE", "SV unknown failure"},
+}
+
+func (f *Fake) exceptionTypes(w http.ResponseWriter, _ *http.Request, _ []string) {
+	writeJSON(w, http.StatusOK, map[string]any{"data": exceptionTypes})
+}
+
+func (f *Fake) focWindows(w http.ResponseWriter, _ *http.Request, args []string) {
+	f.mu.Lock()
+	_, ok := f.lookupOrder(w, args[0])
+	f.mu.Unlock()
+	if !ok {
+		return
+	}
+	day := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, 3)
+	data := []any{}
+	for len(data) < 5 {
+		if wd := day.Weekday(); wd != time.Saturday && wd != time.Sunday {
+			data = append(data, map[string]any{"started_at": ts(day.Add(14 * time.Hour)),
+				"ended_at": ts(day.Add(22 * time.Hour)), "record_type": "porting_order_allowed_foc_window"})
+		}
+		day = day.AddDate(0, 0, 1)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"data": data, "meta": pageMeta(1, 20, len(data))})
+}
+
+func (f *Fake) requirements(w http.ResponseWriter, _ *http.Request, args []string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	o, ok := f.lookupOrder(w, args[0])
+	if !ok {
+		return
+	}
+	docs, _ := o.attrs["documents"].(map[string]any)
+	mk := func(id, name, key string) map[string]any {
+		st := "pending"
+		if str(docs[key]) != "" {
+			st = "approved"
+		}
+		return map[string]any{"field_type": "document", "field_value": docs[key], "requirement_status": st,
+			"requirement_type": map[string]any{"id": id, "name": name, "description": name + " for the port",
+				"example": name + ".pdf", "type": "document", "acceptance_criteria": map[string]any{}},
+			"record_type": "porting_requirement"}
+	}
+	data := []any{mk("0b1f6e2c-0000-4000-8000-00000000010a", "Letter of Authorization", "loa"),
+		mk("0b1f6e2c-0000-4000-8000-00000000010b", "Invoice", "invoice")}
+	writeJSON(w, http.StatusOK, map[string]any{"data": data, "meta": pageMeta(1, 20, len(data))})
+}
+
+func (f *Fake) subRequest(w http.ResponseWriter, _ *http.Request, args []string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	o, ok := f.lookupOrder(w, args[0])
+	if !ok {
+		return
+	}
+	if o.subRequestID == "" {
+		writeErrs(w, http.StatusNotFound, notFound("Sub request for porting order "+o.id))
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"data": map[string]any{"port_request_id": o.group, "sub_request_id": o.subRequestID}})
+}
+
+func (f *Fake) listPortingPhoneNumbers(w http.ResponseWriter, r *http.Request, _ []string) {
+	num, size, ok := page(w, r)
+	if !ok {
+		return
+	}
+	q := r.URL.Query()
+	oid, st := q.Get("filter[porting_order_id]"), q.Get("filter[porting_order_status]")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var all []any
+	for _, o := range f.sortedOrders(true) {
+		if (oid != "" && o.id != oid) || (st != "" && o.status != st) {
+			continue
+		}
+		for _, n := range o.numbers {
+			all = append(all, f.portingPhoneNumber(o, n))
+		}
+	}
+	lo, hi := window(num, size, len(all))
+	writeJSON(w, http.StatusOK, map[string]any{"data": append([]any{}, all[lo:hi]...), "meta": pageMeta(num, size, len(all))})
+}
