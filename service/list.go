@@ -1,0 +1,141 @@
+package service
+
+import (
+	"context"
+	"sync"
+)
+
+// maxFetchesPerPage bounds provider round trips for one page when the
+// gateway-side filter discards most items; the page may then be short, with a
+// next_page_token (AIP-158 allows that).
+const maxFetchesPerPage = 8
+
+// fetchFunc reads a raw window of one provider's oldest-first list.
+type fetchFunc[T any] func(ctx context.Context, b *Backend, offset, limit int) (items []T, more bool, err error)
+
+type cursorItem[T any] struct {
+	v     T
+	after int // raw offset just past this item
+}
+
+type providerRun[T any] struct {
+	b         *Backend
+	start     int
+	matched   []cursorItem[T]
+	end       int // raw offset scanned to
+	exhausted bool
+	err       error
+}
+
+// collect reads up to size matching items from one provider starting at off.
+func collect[T any](ctx context.Context, b *Backend, off, size int, fetch fetchFunc[T], match func(T) bool) providerRun[T] {
+	run := providerRun[T]{b: b, start: off, end: off}
+	for i := 0; i < maxFetchesPerPage && len(run.matched) < size; i++ {
+		items, more, err := fetch(ctx, b, run.end, size-len(run.matched))
+		if err != nil {
+			run.err = err
+			return run
+		}
+		for _, it := range items {
+			run.end++
+			if match(it) {
+				run.matched = append(run.matched, cursorItem[T]{v: it, after: run.end})
+			}
+		}
+		if !more || len(items) == 0 {
+			run.exhausted = true
+			return run
+		}
+	}
+	return run
+}
+
+// listResult is one merged page.
+type listResult[T any] struct {
+	items       []providerItem[T]
+	next        map[string]int // nil = last page
+	unreachable []string
+}
+
+type providerItem[T any] struct {
+	provider string
+	v        T
+}
+
+// listAcross pages through one or more providers. offsets is the decoded page
+// token (nil = first page: every provider from 0). Per provider it takes a
+// prefix of that provider's list (k-way merge by less), so walking pages has
+// no gaps or duplicates even if providers order differently than less.
+// With one backend, its error is returned; with several, a failing provider
+// is reported in unreachable and retried from the same cursor next page.
+func listAcross[T any](ctx context.Context, backends []*Backend, offsets map[string]int, size int,
+	fetch fetchFunc[T], match func(T) bool, less func(a, b T) bool) (*listResult[T], error) {
+	var active []*Backend
+	for _, b := range backends {
+		if offsets == nil {
+			active = append(active, b)
+		} else if _, ok := offsets[b.Provider.Name()]; ok {
+			active = append(active, b)
+		}
+	}
+	runs := make([]providerRun[T], len(active))
+	var wg sync.WaitGroup
+	for i, b := range active {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			runs[i] = collect(ctx, b, offsets[b.Provider.Name()], size, fetch, match)
+		}()
+	}
+	wg.Wait()
+
+	res := &listResult[T]{}
+	failed := 0
+	for _, r := range runs {
+		if r.err != nil {
+			failed++
+		}
+	}
+	if failed > 0 && failed == len(runs) {
+		return nil, runs[0].err // nothing reachable: the call fails
+	}
+	taken := make([]int, len(runs))
+	for len(res.items) < size {
+		best := -1
+		for i := range runs {
+			if runs[i].err != nil || taken[i] >= len(runs[i].matched) {
+				continue
+			}
+			if best < 0 || less(runs[i].matched[taken[i]].v, runs[best].matched[taken[best]].v) {
+				best = i
+			}
+		}
+		if best < 0 {
+			break
+		}
+		res.items = append(res.items, providerItem[T]{provider: runs[best].b.Provider.Name(), v: runs[best].matched[taken[best]].v})
+		taken[best]++
+	}
+	next := map[string]int{}
+	for i, r := range runs {
+		name := r.b.Provider.Name()
+		switch {
+		case r.err != nil:
+			res.unreachable = append(res.unreachable, providerName(name))
+			next[name] = r.start
+		case taken[i] == len(r.matched):
+			// Everything matching up to r.end was returned.
+			if !r.exhausted {
+				next[name] = r.end
+			}
+		case taken[i] == 0:
+			next[name] = r.start
+		default:
+			next[name] = r.matched[taken[i]-1].after
+		}
+	}
+	if len(next) > 0 {
+		res.next = next
+	}
+	return res, nil
+}

@@ -1,0 +1,54 @@
+package service
+
+import (
+	"net/url"
+	"strings"
+
+	"github.com/portgate/portgate/internal/e164"
+)
+
+// AllProviders is the wildcard provider segment: every provider (lists,
+// portability) or "choose for me" (create).
+const AllProviders = "-"
+
+func providerName(p string) string         { return "providers/" + p }
+func portOrderName(p, id string) string    { return "providers/" + p + "/portOrders/" + id }
+func numberName(p, number string) string   { return "providers/" + p + "/numbers/" + number }
+func commentName(order, id string) string  { return order + "/comments/" + id }
+func documentName(order, id string) string { return order + "/documents/" + id }
+
+// parseParent reads "providers/{p}" and returns p.
+func parseParent(field, s string) (string, error) {
+	parts := strings.Split(s, "/")
+	if len(parts) != 2 || parts[0] != "providers" || parts[1] == "" {
+		return "", invalidArgument(ReasonInvalidArgument, fieldViolation{field, "must be providers/{provider} or providers/-"})
+	}
+	return parts[1], nil
+}
+
+// parsePortOrderName reads "providers/{p}/portOrders/{id}".
+func parsePortOrderName(field, s string) (provider, id string, err error) {
+	parts := strings.Split(s, "/")
+	if len(parts) != 4 || parts[0] != "providers" || parts[2] != "portOrders" || parts[1] == "" || parts[3] == "" || parts[1] == AllProviders {
+		return "", "", invalidArgument(ReasonInvalidArgument, fieldViolation{field, "must be providers/{provider}/portOrders/{port_order}"})
+	}
+	return parts[1], parts[3], nil
+}
+
+// parseNumberName reads "providers/{p}/numbers/{number}" and normalizes the
+// number to E.164 ("%2B1312…", "1312…", "(312) …" are accepted).
+func parseNumberName(field, s, region string) (provider, number string, err error) {
+	parts := strings.SplitN(s, "/", 4)
+	if len(parts) != 4 || parts[0] != "providers" || parts[2] != "numbers" || parts[1] == "" || parts[3] == "" || parts[1] == AllProviders {
+		return "", "", invalidArgument(ReasonInvalidArgument, fieldViolation{field, "must be providers/{provider}/numbers/{E.164 number}"})
+	}
+	raw := parts[3]
+	if u, uerr := url.PathUnescape(raw); uerr == nil {
+		raw = u
+	}
+	n, perr := e164.Parse(raw, region)
+	if perr != nil {
+		return "", "", invalidArgument(ReasonInvalidPhone, fieldViolation{field, perr.Error()})
+	}
+	return parts[1], n, nil
+}

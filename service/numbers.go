@@ -1,0 +1,147 @@
+package service
+
+import (
+	"context"
+
+	pb "github.com/portgate/portgate/gen/portgate/v1"
+	"github.com/portgate/portgate/providers"
+)
+
+// NumbersServer implements portgate.v1.Numbers.
+type NumbersServer struct {
+	pb.UnimplementedNumbersServer
+	c *core
+}
+
+var numberFilterFields = map[string]filterField{
+	"phone_number": {kind: kindPhone},
+	"alias":        {kind: kindString},
+}
+
+func numberRecord(n *providers.Number) filterRecord {
+	return func(field string) []any {
+		switch field {
+		case "phone_number":
+			return []any{n.PhoneNumber}
+		case "alias":
+			return []any{n.Alias}
+		}
+		return nil
+	}
+}
+
+func pushdownNumbers(e expr) providers.NumberFilter {
+	var f providers.NumberFilter
+	for _, term := range topLevel(e) {
+		c, ok := term.(cmpExpr)
+		if !ok || c.field != "phone_number" {
+			continue
+		}
+		switch {
+		case c.op == ":":
+			f.Contains = c.str
+		case c.op == "=" && wildcardPrefix(c.str):
+			f.Prefix = c.str[:len(c.str)-1]
+		case c.op == "=" && !containsWildcard(c.str):
+			f.Prefix = c.str
+		}
+	}
+	return f
+}
+
+func wildcardPrefix(s string) bool {
+	return len(s) > 1 && s[len(s)-1] == '*' && !containsWildcard(s[:len(s)-1])
+}
+
+func numberLess(a, b *providers.Number) bool { return a.PhoneNumber < b.PhoneNumber }
+
+// GetNumber reads one number.
+func (s *NumbersServer) GetNumber(ctx context.Context, req *pb.GetNumberRequest) (*pb.Number, error) {
+	prov, number, err := parseNumberName("name", req.GetName(), s.c.region)
+	if err != nil {
+		return nil, err
+	}
+	b, err := s.c.backend("name", prov)
+	if err != nil {
+		return nil, err
+	}
+	n, err := b.Provider.GetNumber(ctx, number)
+	if err != nil {
+		return nil, toStatus(prov, err, ReasonNumberNotFound, numberName(prov, number))
+	}
+	return numberToProto(prov, n), nil
+}
+
+// ListNumbers lists one provider's numbers or, for providers/-, all merged.
+func (s *NumbersServer) ListNumbers(ctx context.Context, req *pb.ListNumbersRequest) (*pb.ListNumbersResponse, error) {
+	prov, err := parseParent("parent", req.GetParent())
+	if err != nil {
+		return nil, err
+	}
+	backends, err := s.c.targets("parent", prov)
+	if err != nil {
+		return nil, err
+	}
+	size, err := pageSize(req.GetPageSize())
+	if err != nil {
+		return nil, err
+	}
+	e, err := parseFilter(req.GetFilter(), numberFilterFields, s.c.region)
+	if err != nil {
+		return nil, err
+	}
+	bind := binding("numbers", req.GetParent(), req.GetFilter())
+	offsets, err := decodePageToken(req.GetPageToken(), bind)
+	if err != nil {
+		return nil, err
+	}
+	push := pushdownNumbers(e)
+	fetch := func(ctx context.Context, b *Backend, off, limit int) ([]*providers.Number, bool, error) {
+		page, err := b.Provider.ListNumbers(ctx, push, providers.ListQuery{Offset: off, Limit: limit})
+		if err != nil {
+			return nil, false, providerErr{b.Provider.Name(), err}
+		}
+		return page.Numbers, page.More, nil
+	}
+	match := func(n *providers.Number) bool { return e.eval(numberRecord(n)) }
+	res, err := listAcross(ctx, backends, offsets, size, fetch, match, numberLess)
+	if err != nil {
+		return nil, unwrapProviderErr(err, req.GetParent())
+	}
+	resp := &pb.ListNumbersResponse{NextPageToken: encodePageToken(bind, res.next), Unreachable: res.unreachable}
+	for _, it := range res.items {
+		resp.Numbers = append(resp.Numbers, numberToProto(it.provider, it.v))
+	}
+	return resp, nil
+}
+
+// UpdateNumber applies update_mask; partial failures come back in failures.
+func (s *NumbersServer) UpdateNumber(ctx context.Context, req *pb.UpdateNumberRequest) (*pb.UpdateNumberResponse, error) {
+	num := req.GetNumber()
+	if num == nil {
+		return nil, invalidArgument(ReasonInvalidArgument, fieldViolation{"number", "required"})
+	}
+	prov, number, err := parseNumberName("number.name", num.GetName(), s.c.region)
+	if err != nil {
+		return nil, err
+	}
+	b, err := s.c.backend("number.name", prov)
+	if err != nil {
+		return nil, err
+	}
+	mask, err := resolveMask(num, req.GetUpdateMask().GetPaths(), numberFieldPaths, b.Provider.Capabilities().UpdatableNumberFields, prov, "update_mask")
+	if err != nil {
+		return nil, err
+	}
+	res, err := b.Provider.UpdateNumber(ctx, providers.NumberUpdate{
+		Number: numberFromProto(num, number), Mask: mask, MessagingCallbackURL: num.GetMessagingCallbackUrl(),
+	})
+	if err != nil {
+		return nil, toStatus(prov, err, ReasonNumberNotFound, numberName(prov, number))
+	}
+	resp := &pb.UpdateNumberResponse{Number: numberToProto(prov, res.Number)}
+	for _, f := range res.Failures {
+		resp.Failures = append(resp.Failures, &pb.FieldFailure{Field: f.Field, Reason: f.Reason, Message: f.Message})
+	}
+	return resp, nil
+}

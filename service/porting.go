@@ -1,0 +1,457 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"google.golang.org/grpc/codes"
+
+	pb "github.com/portgate/portgate/gen/portgate/v1"
+	"github.com/portgate/portgate/providers"
+)
+
+// PortingServer implements portgate.v1.Porting.
+type PortingServer struct {
+	pb.UnimplementedPortingServer
+	c *core
+}
+
+var uuidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+func validateRequestID(id string) error {
+	if id == "" || uuidRE.MatchString(id) {
+		return nil
+	}
+	return invalidArgument(ReasonInvalidArgument, fieldViolation{"request_id", "must be a UUID (AIP-155)"})
+}
+
+// CheckPortability fans out to every requested provider in batches.
+func (s *PortingServer) CheckPortability(ctx context.Context, req *pb.CheckPortabilityRequest) (*pb.CheckPortabilityResponse, error) {
+	if len(req.GetPhoneNumbers()) == 0 {
+		return nil, invalidArgument(ReasonInvalidArgument, fieldViolation{"phone_numbers", "at least one number is required"})
+	}
+	inputs := map[string]string{}
+	var numbers []string
+	var vs []fieldViolation
+	for i, raw := range req.GetPhoneNumbers() {
+		n, err := parsePhone(raw, s.c.region)
+		if err != nil {
+			vs = append(vs, fieldViolation{fmt.Sprintf("phone_numbers[%d]", i), fmt.Sprintf("%q is not a valid phone number", raw)})
+			continue
+		}
+		if _, dup := inputs[n]; !dup {
+			inputs[n] = raw
+			numbers = append(numbers, n)
+		}
+	}
+	if len(vs) > 0 {
+		return nil, invalidArgument(ReasonInvalidPhone, vs...)
+	}
+	backends, err := s.c.resolveProviders(req.GetProviders())
+	if err != nil {
+		return nil, err
+	}
+	verdicts := s.c.checkPortability(ctx, backends, numbers)
+	resp := &pb.CheckPortabilityResponse{}
+	for _, n := range numbers {
+		for _, b := range backends {
+			r := verdicts[b.Provider.Name()][n]
+			r.Input = inputs[n]
+			resp.Results = append(resp.Results, r)
+		}
+		prov, reason := s.c.recommend(backends, verdicts, []string{n})
+		resp.Recommendations = append(resp.Recommendations, &pb.PortabilityRecommendation{PhoneNumber: n, RecommendedProvider: prov, Reason: reason})
+	}
+	return resp, nil
+}
+
+// resolveProviders accepts "providers/x" or "x"; empty = every provider.
+func (c *core) resolveProviders(names []string) ([]*Backend, error) {
+	if len(names) == 0 {
+		return c.targets("providers", AllProviders)
+	}
+	var out []*Backend
+	seen := map[string]bool{}
+	for i, n := range names {
+		id := strings.TrimPrefix(n, "providers/")
+		if id == AllProviders {
+			return c.targets("providers", AllProviders)
+		}
+		b, ok := c.backends[id]
+		if !ok {
+			return nil, gatewayError(codes.InvalidArgument, ReasonUnknownProvider,
+				fmt.Sprintf("providers[%d]: provider %q is not configured (configured: %v)", i, n, c.order),
+				map[string]string{"provider": id})
+		}
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, b)
+		}
+	}
+	return out, nil
+}
+
+// CreatePortOrder validates, routes (providers/- picks a provider) and creates.
+func (s *PortingServer) CreatePortOrder(ctx context.Context, req *pb.CreatePortOrderRequest) (*pb.PortOrder, error) {
+	prov, err := parseParent("parent", req.GetParent())
+	if err != nil {
+		return nil, err
+	}
+	if err := validateRequestID(req.GetRequestId()); err != nil {
+		return nil, err
+	}
+	po := req.GetPortOrder()
+	if po == nil {
+		return nil, invalidArgument(ReasonInvalidArgument, fieldViolation{"port_order", "required"})
+	}
+	if len(po.GetPhoneNumbers()) == 0 {
+		return nil, invalidArgument(ReasonInvalidArgument, fieldViolation{"port_order.phone_numbers", "at least one number is required"})
+	}
+	numbers, err := s.c.normalizeNumbers("port_order.phone_numbers", po.GetPhoneNumbers(), false)
+	if err != nil {
+		return nil, err
+	}
+	order := portOrderFromProto(po)
+	order.PhoneNumbers = numbers
+	if err := s.c.normalizeOrderNumbers(&order, "port_order."); err != nil {
+		return nil, err
+	}
+	var routing *pb.RoutingDecision
+	var b *Backend
+	if prov == AllProviders {
+		b, routing, err = s.c.route(ctx, numbers)
+		if err != nil {
+			return nil, err
+		}
+	} else if b, err = s.c.backend("parent", prov); err != nil {
+		return nil, err
+	}
+	name := b.Provider.Name()
+	if err := s.c.requireCapability(b, providers.OpCreatePortOrder); err != nil {
+		return nil, err
+	}
+	res, err := b.Provider.CreatePortOrder(ctx, providers.CreatePortOrderRequest{Order: order, RequestID: req.GetRequestId()})
+	if err != nil {
+		return nil, toStatus(name, err, ReasonPortOrderNotFound, "")
+	}
+	if res == nil || res.Order == nil {
+		return nil, toStatus(name, providers.Errorf(name, providers.CodeBadResponse, "create returned no order"), "", "")
+	}
+	out := portOrderToProto(name, res.Order)
+	for _, r := range res.Related {
+		rn := portOrderName(name, r.ID)
+		if !contains(out.RelatedOrders, rn) {
+			out.RelatedOrders = append(out.RelatedOrders, rn)
+		}
+	}
+	out.Routing = routing
+	s.c.log.InfoContext(ctx, "port order created", "provider", name, "order", out.Name, "numbers", len(numbers), "related", len(res.Related))
+	return out, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// normalizeOrderNumbers normalizes the optional number fields of an order.
+func (c *core) normalizeOrderNumbers(o *providers.PortOrder, prefix string) error {
+	if err := c.optionalNumber(prefix+"end_user.billing_telephone_number", &o.EndUser.BillingTelephoneNumber); err != nil {
+		return err
+	}
+	return c.optionalNumber(prefix+"new_billing_telephone_number", &o.NewBillingTelephoneNumber)
+}
+
+// GetPortOrder reads one order.
+func (s *PortingServer) GetPortOrder(ctx context.Context, req *pb.GetPortOrderRequest) (*pb.PortOrder, error) {
+	b, id, err := s.c.orderTarget("name", req.GetName())
+	if err != nil {
+		return nil, err
+	}
+	o, err := b.Provider.GetPortOrder(ctx, id)
+	if err != nil {
+		return nil, toStatus(b.Provider.Name(), err, ReasonPortOrderNotFound, req.GetName())
+	}
+	return portOrderToProto(b.Provider.Name(), o), nil
+}
+
+func (c *core) orderTarget(field, name string) (*Backend, string, error) {
+	prov, id, err := parsePortOrderName(field, name)
+	if err != nil {
+		return nil, "", err
+	}
+	b, err := c.backend(field, prov)
+	if err != nil {
+		return nil, "", err
+	}
+	return b, id, nil
+}
+
+// UpdatePortOrder applies update_mask.
+func (s *PortingServer) UpdatePortOrder(ctx context.Context, req *pb.UpdatePortOrderRequest) (*pb.PortOrder, error) {
+	po := req.GetPortOrder()
+	if po == nil {
+		return nil, invalidArgument(ReasonInvalidArgument, fieldViolation{"port_order", "required"})
+	}
+	b, id, err := s.c.orderTarget("port_order.name", po.GetName())
+	if err != nil {
+		return nil, err
+	}
+	if err := validateRequestID(req.GetRequestId()); err != nil {
+		return nil, err
+	}
+	mask, err := orderMask(po, req.GetUpdateMask().GetPaths(), b.Provider.Capabilities().UpdatableOrderFields, b.Provider.Name())
+	if err != nil {
+		return nil, err
+	}
+	upd := portOrderFromProto(po)
+	if err := s.c.normalizeOrderNumbers(&upd, "port_order."); err != nil {
+		return nil, err
+	}
+	o, err := b.Provider.UpdatePortOrder(ctx, providers.PortOrderUpdate{ID: id, Order: upd, Mask: mask})
+	if err != nil {
+		return nil, toStatus(b.Provider.Name(), err, ReasonPortOrderNotFound, po.GetName())
+	}
+	return portOrderToProto(b.Provider.Name(), o), nil
+}
+
+// ModifyPortOrderNumbers adds and removes numbers.
+func (s *PortingServer) ModifyPortOrderNumbers(ctx context.Context, req *pb.ModifyPortOrderNumbersRequest) (*pb.PortOrder, error) {
+	b, id, err := s.c.orderTarget("name", req.GetName())
+	if err != nil {
+		return nil, err
+	}
+	if err := validateRequestID(req.GetRequestId()); err != nil {
+		return nil, err
+	}
+	if len(req.GetAdd()) == 0 && len(req.GetRemove()) == 0 {
+		return nil, invalidArgument(ReasonInvalidArgument, fieldViolation{"add", "add or remove at least one number"})
+	}
+	add, err := s.c.normalizeNumbers("add", req.GetAdd(), false)
+	if err != nil {
+		return nil, err
+	}
+	remove, err := s.c.normalizeNumbers("remove", req.GetRemove(), false)
+	if err != nil {
+		return nil, err
+	}
+	for i, n := range remove {
+		if contains(add, n) {
+			return nil, invalidArgument(ReasonInvalidArgument, fieldViolation{fmt.Sprintf("remove[%d]", i), n + " is also in add"})
+		}
+	}
+	if err := s.c.requireCapability(b, providers.OpModifyPortOrderNumbers); err != nil {
+		return nil, err
+	}
+	o, err := b.Provider.ModifyPortOrderNumbers(ctx, id, add, remove)
+	if err != nil {
+		return nil, toStatus(b.Provider.Name(), err, ReasonPortOrderNotFound, req.GetName())
+	}
+	return portOrderToProto(b.Provider.Name(), o), nil
+}
+
+// SubmitPortOrder signs and submits.
+func (s *PortingServer) SubmitPortOrder(ctx context.Context, req *pb.SubmitPortOrderRequest) (*pb.PortOrder, error) {
+	b, id, err := s.c.orderTarget("name", req.GetName())
+	if err != nil {
+		return nil, err
+	}
+	if err := validateRequestID(req.GetRequestId()); err != nil {
+		return nil, err
+	}
+	var vs []fieldViolation
+	if strings.TrimSpace(req.GetSignerName()) == "" {
+		vs = append(vs, fieldViolation{"signer_name", "required: the person signing the letter of agency"})
+	}
+	if strings.TrimSpace(req.GetSignerTitle()) == "" {
+		vs = append(vs, fieldViolation{"signer_title", "required: the signer's title"})
+	}
+	if len(vs) > 0 {
+		return nil, invalidArgument(ReasonInvalidArgument, vs...)
+	}
+	o, err := b.Provider.SubmitPortOrder(ctx, id, providers.Signature{Name: req.GetSignerName(), Title: req.GetSignerTitle()})
+	if err != nil {
+		return nil, toStatus(b.Provider.Name(), err, ReasonPortOrderNotFound, req.GetName())
+	}
+	return portOrderToProto(b.Provider.Name(), o), nil
+}
+
+// CancelPortOrder cancels.
+func (s *PortingServer) CancelPortOrder(ctx context.Context, req *pb.CancelPortOrderRequest) (*pb.PortOrder, error) {
+	b, id, err := s.c.orderTarget("name", req.GetName())
+	if err != nil {
+		return nil, err
+	}
+	if err := validateRequestID(req.GetRequestId()); err != nil {
+		return nil, err
+	}
+	o, err := b.Provider.CancelPortOrder(ctx, id)
+	if err != nil {
+		return nil, toStatus(b.Provider.Name(), err, ReasonPortOrderNotFound, req.GetName())
+	}
+	return portOrderToProto(b.Provider.Name(), o), nil
+}
+
+// ListPortOrderComments pages the provider's comments.
+func (s *PortingServer) ListPortOrderComments(ctx context.Context, req *pb.ListPortOrderCommentsRequest) (*pb.ListPortOrderCommentsResponse, error) {
+	b, id, err := s.c.orderTarget("parent", req.GetParent())
+	if err != nil {
+		return nil, err
+	}
+	size, err := pageSize(req.GetPageSize())
+	if err != nil {
+		return nil, err
+	}
+	bind := binding("comments", req.GetParent())
+	offs, err := decodePageToken(req.GetPageToken(), bind)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.c.requireCapability(b, providers.OpListComments); err != nil {
+		return nil, err
+	}
+	cs, err := b.Provider.ListComments(ctx, id)
+	if err != nil {
+		return nil, toStatus(b.Provider.Name(), err, ReasonPortOrderNotFound, req.GetParent())
+	}
+	start, end, next := window(len(cs), offs["_"], size)
+	resp := &pb.ListPortOrderCommentsResponse{NextPageToken: encodePageToken(bind, next)}
+	for _, c := range cs[start:end] {
+		resp.Comments = append(resp.Comments, commentToProto(req.GetParent(), c))
+	}
+	return resp, nil
+}
+
+// window slices an in-memory list for a page; next is nil on the last page.
+func window(n, off, size int) (start, end int, next map[string]int) {
+	start = min(off, n)
+	end = min(start+size, n)
+	if end < n {
+		next = map[string]int{"_": end}
+	}
+	return start, end, next
+}
+
+// CreatePortOrderComment adds a comment.
+func (s *PortingServer) CreatePortOrderComment(ctx context.Context, req *pb.CreatePortOrderCommentRequest) (*pb.PortOrderComment, error) {
+	b, id, err := s.c.orderTarget("parent", req.GetParent())
+	if err != nil {
+		return nil, err
+	}
+	if err := validateRequestID(req.GetRequestId()); err != nil {
+		return nil, err
+	}
+	body := strings.TrimSpace(req.GetComment().GetBody())
+	if body == "" {
+		return nil, invalidArgument(ReasonInvalidArgument, fieldViolation{"comment.body", "required"})
+	}
+	if len(body) > 4000 {
+		return nil, invalidArgument(ReasonInvalidArgument, fieldViolation{"comment.body", "at most 4000 bytes"})
+	}
+	if err := s.c.requireCapability(b, providers.OpCreateComment); err != nil {
+		return nil, err
+	}
+	c, err := b.Provider.CreateComment(ctx, id, body)
+	if err != nil {
+		return nil, toStatus(b.Provider.Name(), err, ReasonPortOrderNotFound, req.GetParent())
+	}
+	return commentToProto(req.GetParent(), *c), nil
+}
+
+// UploadPortOrderDocument uploads a document.
+func (s *PortingServer) UploadPortOrderDocument(ctx context.Context, req *pb.UploadPortOrderDocumentRequest) (*pb.PortOrderDocument, error) {
+	b, id, err := s.c.orderTarget("parent", req.GetParent())
+	if err != nil {
+		return nil, err
+	}
+	if err := validateRequestID(req.GetRequestId()); err != nil {
+		return nil, err
+	}
+	d := req.GetDocument()
+	var vs []fieldViolation
+	if d.GetType() == pb.PortOrderDocument_TYPE_UNSPECIFIED {
+		vs = append(vs, fieldViolation{"document.type", "required: LOA, INVOICE, CSR or OTHER"})
+	}
+	if strings.TrimSpace(d.GetFilename()) == "" || strings.ContainsAny(d.GetFilename(), "/\\") {
+		vs = append(vs, fieldViolation{"document.filename", "required, without directories"})
+	}
+	if len(d.GetContent()) == 0 {
+		vs = append(vs, fieldViolation{"document.content", "required: the file's bytes"})
+	}
+	if len(vs) > 0 {
+		return nil, invalidArgument(ReasonInvalidArgument, vs...)
+	}
+	caps := b.Provider.Capabilities()
+	if limit := caps.MaxDocumentBytes; limit > 0 && int64(len(d.GetContent())) > limit {
+		return nil, invalidArgument(ReasonDocumentTooLarge, fieldViolation{"document.content",
+			fmt.Sprintf("%d bytes is over %s's limit of %d bytes", len(d.GetContent()), b.Provider.Name(), limit)})
+	}
+	if err := s.c.requireCapability(b, providers.OpUploadDocument); err != nil {
+		return nil, err
+	}
+	ct := d.GetContentType()
+	if ct == "" {
+		ct = "application/octet-stream"
+	}
+	doc, err := b.Provider.UploadDocument(ctx, id, providers.DocumentUpload{
+		Type: providers.DocumentType(d.GetType()), Filename: d.GetFilename(), ContentType: ct, Content: d.GetContent(),
+	})
+	if err != nil {
+		return nil, toStatus(b.Provider.Name(), err, ReasonPortOrderNotFound, req.GetParent())
+	}
+	return documentToProto(req.GetParent(), *doc), nil
+}
+
+// ListPortOrderDocuments pages the order's documents.
+func (s *PortingServer) ListPortOrderDocuments(ctx context.Context, req *pb.ListPortOrderDocumentsRequest) (*pb.ListPortOrderDocumentsResponse, error) {
+	b, id, err := s.c.orderTarget("parent", req.GetParent())
+	if err != nil {
+		return nil, err
+	}
+	size, err := pageSize(req.GetPageSize())
+	if err != nil {
+		return nil, err
+	}
+	bind := binding("documents", req.GetParent())
+	offs, err := decodePageToken(req.GetPageToken(), bind)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.c.requireCapability(b, providers.OpListDocuments); err != nil {
+		return nil, err
+	}
+	ds, err := b.Provider.ListDocuments(ctx, id)
+	if err != nil {
+		return nil, toStatus(b.Provider.Name(), err, ReasonPortOrderNotFound, req.GetParent())
+	}
+	start, end, next := window(len(ds), offs["_"], size)
+	resp := &pb.ListPortOrderDocumentsResponse{NextPageToken: encodePageToken(bind, next)}
+	for _, d := range ds[start:end] {
+		resp.Documents = append(resp.Documents, documentToProto(req.GetParent(), d))
+	}
+	return resp, nil
+}
+
+// ListPortOrderEvents is declared in the contract; the events work implements it.
+func (s *PortingServer) ListPortOrderEvents(_ context.Context, req *pb.ListPortOrderEventsRequest) (*pb.ListPortOrderEventsResponse, error) {
+	if _, _, err := s.c.orderTarget("parent", req.GetParent()); err != nil {
+		return nil, err
+	}
+	return nil, gatewayError(codes.Unimplemented, ReasonNotImplemented,
+		"ListPortOrderEvents is not implemented yet: poll GetPortOrder for state changes", nil)
+}
+
+// WatchPortOrderEvents is declared in the contract; the events work implements it.
+func (s *PortingServer) WatchPortOrderEvents(req *pb.WatchPortOrderEventsRequest, _ pb.Porting_WatchPortOrderEventsServer) error {
+	if _, _, err := s.c.orderTarget("parent", req.GetParent()); err != nil {
+		return err
+	}
+	return gatewayError(codes.Unimplemented, ReasonNotImplemented,
+		"WatchPortOrderEvents is not implemented yet: poll GetPortOrder for state changes", nil)
+}

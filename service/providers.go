@@ -1,0 +1,35 @@
+package service
+
+import (
+	"context"
+
+	pb "github.com/portgate/portgate/gen/portgate/v1"
+)
+
+// ProvidersServer implements portgate.v1.Providers.
+type ProvidersServer struct {
+	pb.UnimplementedProvidersServer
+	c *core
+}
+
+// ListProviders reports every configured provider in preference order.
+func (s *ProvidersServer) ListProviders(context.Context, *pb.ListProvidersRequest) (*pb.ListProvidersResponse, error) {
+	resp := &pb.ListProvidersResponse{}
+	for _, name := range s.c.order {
+		b := s.c.backends[name]
+		caps := b.Provider.Capabilities()
+		h, next := s.c.health(b)
+		p := &pb.Provider{
+			Name: providerName(name), DisplayName: b.DisplayName, Mode: b.Mode, Health: h, NextProbeTime: ts(next),
+			Capabilities: &pb.Capabilities{
+				UpdatablePortOrderFields: caps.UpdatableOrderFields, UpdatableNumberFields: caps.UpdatableNumberFields,
+				PortabilityBatchLimit: int32(caps.PortabilityBatchLimit), MaxDocumentBytes: caps.MaxDocumentBytes,
+			},
+		}
+		for _, op := range caps.Operations {
+			p.Capabilities.Operations = append(p.Capabilities.Operations, string(op))
+		}
+		resp.Providers = append(resp.Providers, p)
+	}
+	return resp, nil
+}

@@ -1,0 +1,172 @@
+// Package service implements the portgate.v1 gRPC services: request
+// validation, routing by resource name, neutral↔proto conversion and error
+// mapping. It knows providers.Provider, never HTTP.
+package service
+
+import (
+	"fmt"
+	"log/slog"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+
+	pb "github.com/portgate/portgate/gen/portgate/v1"
+	"github.com/portgate/portgate/internal/e164"
+	"github.com/portgate/portgate/providers"
+)
+
+// Backend is one configured provider as the service sees it.
+type Backend struct {
+	Provider    providers.Provider
+	DisplayName string
+	Mode        pb.Provider_Mode
+	// Health reports the provider's breaker state; nil = always SERVING.
+	Health func() (pb.Provider_Health, time.Time)
+}
+
+// Options configures the services.
+type Options struct {
+	// Backends in preference order (the first breaks ties for providers/-).
+	Backends []Backend
+	// DefaultRegion for numbers written without a country code ("" = US).
+	DefaultRegion string
+	// PortabilityConcurrency bounds concurrent provider calls per CheckPortability (default 4).
+	PortabilityConcurrency int
+	Logger                 *slog.Logger
+}
+
+// core is shared by the three service implementations.
+type core struct {
+	order    []string
+	backends map[string]*Backend
+	region   string
+	conc     int
+	log      *slog.Logger
+}
+
+// Services holds the three gRPC service implementations.
+type Services struct {
+	Porting   *PortingServer
+	Numbers   *NumbersServer
+	Providers *ProvidersServer
+}
+
+// New validates opts and builds the services.
+func New(opts Options) (*Services, error) {
+	c := &core{backends: map[string]*Backend{}, region: opts.DefaultRegion, conc: opts.PortabilityConcurrency, log: opts.Logger}
+	if c.region == "" {
+		c.region = e164.DefaultRegion
+	}
+	if c.conc <= 0 {
+		c.conc = 4
+	}
+	if c.log == nil {
+		c.log = slog.New(slog.DiscardHandler)
+	}
+	for i := range opts.Backends {
+		b := opts.Backends[i]
+		if b.Provider == nil {
+			return nil, fmt.Errorf("service: backend %d has no provider", i)
+		}
+		name := b.Provider.Name()
+		if name == "" || name == AllProviders {
+			return nil, fmt.Errorf("service: invalid provider name %q", name)
+		}
+		if _, dup := c.backends[name]; dup {
+			return nil, fmt.Errorf("service: provider %q configured twice", name)
+		}
+		c.backends[name] = &b
+		c.order = append(c.order, name)
+	}
+	if len(c.order) == 0 {
+		return nil, fmt.Errorf("service: no providers configured")
+	}
+	return &Services{Porting: &PortingServer{c: c}, Numbers: &NumbersServer{c: c}, Providers: &ProvidersServer{c: c}}, nil
+}
+
+// Register registers all three services on s.
+func (s *Services) Register(r grpc.ServiceRegistrar) {
+	pb.RegisterPortingServer(r, s.Porting)
+	pb.RegisterNumbersServer(r, s.Numbers)
+	pb.RegisterProvidersServer(r, s.Providers)
+}
+
+// backend resolves a provider id from a parent or name ("-" is not allowed here).
+func (c *core) backend(field, name string) (*Backend, error) {
+	if b, ok := c.backends[name]; ok {
+		return b, nil
+	}
+	return nil, gatewayError(codes.NotFound, ReasonUnknownProvider,
+		fmt.Sprintf("%s: provider %q is not configured (configured: %v)", field, name, c.order),
+		map[string]string{"provider": name})
+}
+
+// targets resolves "-" to every provider, otherwise the one named.
+func (c *core) targets(field, name string) ([]*Backend, error) {
+	if name == AllProviders {
+		out := make([]*Backend, 0, len(c.order))
+		for _, n := range c.order {
+			out = append(out, c.backends[n])
+		}
+		return out, nil
+	}
+	b, err := c.backend(field, name)
+	if err != nil {
+		return nil, err
+	}
+	return []*Backend{b}, nil
+}
+
+func (c *core) health(b *Backend) (pb.Provider_Health, time.Time) {
+	if b.Health == nil {
+		return pb.Provider_SERVING, time.Time{}
+	}
+	return b.Health()
+}
+
+// normalizeNumbers validates every number; all failures are reported at once.
+func (c *core) normalizeNumbers(field string, in []string, allowDup bool) ([]string, error) {
+	out := make([]string, 0, len(in))
+	seen := map[string]int{}
+	var vs []fieldViolation
+	for i, s := range in {
+		n, err := e164.Parse(s, c.region)
+		if err != nil {
+			vs = append(vs, fieldViolation{fmt.Sprintf("%s[%d]", field, i), fmt.Sprintf("%q is not a valid phone number", s)})
+			continue
+		}
+		if j, dup := seen[n]; dup {
+			if !allowDup {
+				vs = append(vs, fieldViolation{fmt.Sprintf("%s[%d]", field, i), fmt.Sprintf("duplicate of %s[%d] (%s)", field, j, n)})
+			}
+			continue
+		}
+		seen[n] = i
+		out = append(out, n)
+	}
+	if len(vs) > 0 {
+		return nil, invalidArgument(ReasonInvalidPhone, vs...)
+	}
+	return out, nil
+}
+
+// optionalNumber normalizes a single optional number field.
+func (c *core) optionalNumber(field string, s *string) error {
+	if *s == "" {
+		return nil
+	}
+	n, err := e164.Parse(*s, c.region)
+	if err != nil {
+		return invalidArgument(ReasonInvalidPhone, fieldViolation{field, fmt.Sprintf("%q is not a valid phone number", *s)})
+	}
+	*s = n
+	return nil
+}
+
+func (c *core) requireCapability(b *Backend, op providers.Operation) error {
+	if b.Provider.Capabilities().Supports(op) {
+		return nil
+	}
+	return toStatus(b.Provider.Name(), providers.CapabilityMissing(b.Provider.Name(), op), "", "")
+}
