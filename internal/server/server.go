@@ -1,0 +1,557 @@
+// Package server wires portgate's gRPC server, its interceptor chain, the
+// grpc-gateway REST mux and the plain HTTP routes (/healthz, /metrics,
+// /openapi.json) into one process with one start and one shutdown path.
+//
+// Services plug in through [Service]; this package never imports generated code.
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	grpcprom "github.com/grpc-ecosystem/go-grpc-middleware/providers/prometheus"
+	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/health"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/reflection"
+	"google.golang.org/grpc/test/bufconn"
+	"google.golang.org/protobuf/encoding/protojson"
+)
+
+// BufconnAddr as Config.GRPCAddr serves gRPC on an in-memory listener.
+const BufconnAddr = "bufconn"
+
+const (
+	defaultShutdownGrace = 10 * time.Second
+	bufconnSize          = 1 << 20
+	// maxMsgBytes bounds gRPC messages both ways (document uploads are the
+	// largest requests).
+	maxMsgBytes = 16 << 20
+)
+
+// Health states reported at /healthz.
+const (
+	StatusServing    = "SERVING"
+	StatusNotServing = "NOT_SERVING"
+)
+
+// Service is one gRPC service plus its REST gateway registration.
+type Service struct {
+	// Name is the full gRPC service name, e.g. "portgate.v1.Porting"; health
+	// reports SERVING for it.
+	Name string
+	// Register registers the gRPC implementation.
+	Register func(grpc.ServiceRegistrar)
+	// Gateway registers the REST routes, e.g. portgatev1.RegisterPortingHandler.
+	// Optional.
+	Gateway func(ctx context.Context, mux *runtime.ServeMux, conn *grpc.ClientConn) error
+}
+
+// Config configures a Server.
+type Config struct {
+	// GRPCAddr is the gRPC listen address (":9090"); BufconnAddr ("bufconn")
+	// listens in memory.
+	GRPCAddr string
+	// HTTPAddr is the REST/ops listen address (":8080"); "" = no HTTP server.
+	HTTPAddr string
+	Logger   *slog.Logger
+	Services []Service
+	// OpenAPI is served at GET /openapi.json.
+	OpenAPI []byte
+	// Registry receives the gRPC server metrics and is served at /metrics; nil
+	// means a new private registry (with Go and process collectors).
+	Registry *prometheus.Registry
+	// ShutdownGrace bounds GracefulStop; 0 means 10s.
+	ShutdownGrace time.Duration
+	// ProviderHealth optionally reports provider name → state ("SERVING",
+	// "OPEN_CIRCUIT", ...) for /healthz.
+	ProviderHealth func() map[string]string
+	// Closers are closed in reverse order at the end of Shutdown.
+	Closers []io.Closer
+}
+
+// Server is a gRPC server with an optional REST gateway and ops routes.
+type Server struct {
+	cfg     Config
+	logger  *slog.Logger
+	reg     *prometheus.Registry
+	metrics *grpcprom.ServerMetrics
+	health  *health.Server
+	grpcSrv *grpc.Server
+	chain   []Middleware
+
+	mu       sync.Mutex
+	started  bool
+	stopping bool
+	grpcLis  net.Listener
+	bufLis   *bufconn.Listener
+	httpLis  net.Listener
+	httpSrv  *http.Server
+	gwConn   *grpc.ClientConn
+	cancel   context.CancelFunc
+
+	serving atomic.Bool
+
+	shutdownOnce sync.Once
+	shutdownErr  error
+
+	wg       sync.WaitGroup
+	errMu    sync.Mutex
+	serveErr []error
+	done     chan struct{}
+
+	provMu       sync.Mutex
+	lastProvider map[string]string
+}
+
+// New builds a Server; nothing listens until Start.
+func New(cfg Config) (*Server, error) {
+	if cfg.GRPCAddr == "" {
+		return nil, errors.New("server: GRPCAddr is required")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.ShutdownGrace <= 0 {
+		cfg.ShutdownGrace = defaultShutdownGrace
+	}
+	seen := map[string]bool{}
+	for i, svc := range cfg.Services {
+		if svc.Name == "" || svc.Register == nil {
+			return nil, fmt.Errorf("server: service %d needs Name and Register", i)
+		}
+		if seen[svc.Name] {
+			return nil, fmt.Errorf("server: service %q listed twice", svc.Name)
+		}
+		seen[svc.Name] = true
+	}
+
+	reg := cfg.Registry
+	if reg == nil {
+		reg = prometheus.NewRegistry()
+		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	}
+	metrics := grpcprom.NewServerMetrics(grpcprom.WithServerHandlingTimeHistogram())
+	if err := reg.Register(metrics); err != nil {
+		return nil, fmt.Errorf("server: registering gRPC metrics: %w", err)
+	}
+
+	chain, err := DefaultMiddleware(cfg.Logger, metrics)
+	if err != nil {
+		return nil, err
+	}
+	opts := append(interceptorOptions(chain),
+		grpc.StatsHandler(otelgrpc.NewServerHandler()),
+		grpc.MaxRecvMsgSize(maxMsgBytes),
+		grpc.MaxSendMsgSize(maxMsgBytes),
+	)
+	grpcSrv := grpc.NewServer(opts...)
+
+	hs := health.NewServer()
+	healthpb.RegisterHealthServer(grpcSrv, hs)
+	reflection.Register(grpcSrv)
+	for _, svc := range cfg.Services {
+		svc.Register(grpcSrv)
+	}
+	metrics.InitializeMetrics(grpcSrv)
+
+	return &Server{
+		cfg:     cfg,
+		logger:  cfg.Logger,
+		reg:     reg,
+		metrics: metrics,
+		health:  hs,
+		grpcSrv: grpcSrv,
+		chain:   chain,
+		done:    make(chan struct{}),
+	}, nil
+}
+
+// Middleware returns the names of the interceptor chain, outermost first.
+func (s *Server) Middleware() []string { return MiddlewareNames(s.chain) }
+
+// Registry returns the registry served at /metrics.
+func (s *Server) Registry() *prometheus.Registry { return s.reg }
+
+// Start binds the listeners (gRPC first, then HTTP), starts serving and returns.
+// Errors from serving afterwards are logged, trigger Shutdown, and are
+// returned by Wait.
+func (s *Server) Start(ctx context.Context) (err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.started {
+		return errors.New("server: already started")
+	}
+	if s.stopping {
+		return errors.New("server: already shut down")
+	}
+
+	// Listeners first, so a bad address fails before anything serves.
+	var lc net.ListenConfig
+	if s.cfg.GRPCAddr == BufconnAddr {
+		s.bufLis = bufconn.Listen(bufconnSize)
+		s.grpcLis = s.bufLis
+	} else if s.grpcLis, err = lc.Listen(ctx, "tcp", s.cfg.GRPCAddr); err != nil {
+		return fmt.Errorf("server: gRPC listen on %s: %w", s.cfg.GRPCAddr, err)
+	}
+	defer func() {
+		if err != nil { // undo a half-built server
+			_ = s.grpcLis.Close()
+			if s.httpLis != nil {
+				_ = s.httpLis.Close()
+			}
+			if s.gwConn != nil {
+				_ = s.gwConn.Close()
+			}
+			if s.cancel != nil {
+				s.cancel()
+			}
+		}
+	}()
+	if s.cfg.HTTPAddr != "" {
+		if s.httpLis, err = lc.Listen(ctx, "tcp", s.cfg.HTTPAddr); err != nil {
+			return fmt.Errorf("server: HTTP listen on %s: %w", s.cfg.HTTPAddr, err)
+		}
+	}
+
+	// gRPC.
+	s.health.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
+	for _, svc := range s.cfg.Services {
+		s.health.SetServingStatus(svc.Name, healthpb.HealthCheckResponse_SERVING)
+	}
+
+	// HTTP: the gateway dials our own gRPC listener so REST gets every
+	// interceptor.
+	var handler http.Handler
+	if s.httpLis != nil {
+		if s.gwConn, err = s.dial(); err != nil {
+			return fmt.Errorf("server: gateway dial: %w", err)
+		}
+		gwCtx, cancel := context.WithCancel(context.Background())
+		s.cancel = cancel
+		gw := NewGatewayMux()
+		for _, svc := range s.cfg.Services {
+			if svc.Gateway == nil {
+				continue
+			}
+			if err = svc.Gateway(gwCtx, gw, s.gwConn); err != nil {
+				return fmt.Errorf("server: gateway for %s: %w", svc.Name, err)
+			}
+		}
+		handler = s.httpHandler(gw)
+	}
+
+	s.started = true
+	s.serving.Store(true)
+	s.wg.Add(1)
+	go s.serve("grpc", func() error { return s.grpcSrv.Serve(s.grpcLis) })
+	if handler != nil {
+		s.httpSrv = &http.Server{
+			Handler:           handler,
+			ReadHeaderTimeout: 10 * time.Second,
+			ReadTimeout:       60 * time.Second,
+			WriteTimeout:      60 * time.Second,
+			IdleTimeout:       120 * time.Second,
+			MaxHeaderBytes:    1 << 20,
+			ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn),
+		}
+		s.wg.Add(1)
+		go s.serve("http", func() error {
+			if err := s.httpSrv.Serve(s.httpLis); !errors.Is(err, http.ErrServerClosed) {
+				return err
+			}
+			return nil
+		})
+	}
+	go func() { s.wg.Wait(); close(s.done) }()
+
+	attrs := []any{"grpc_addr", s.grpcAddrLocked(), "http_addr", s.httpAddrLocked(), "middleware", s.Middleware()}
+	if p := s.providerHealth(); len(p) > 0 {
+		attrs = append(attrs, "providers", p)
+	}
+	s.logger.Info("server started", attrs...)
+	return nil
+}
+
+func (s *Server) serve(name string, fn func() error) {
+	defer s.wg.Done()
+	err := fn()
+	s.mu.Lock()
+	stopping := s.stopping
+	s.mu.Unlock()
+	if err == nil || stopping {
+		return
+	}
+	s.logger.Error("server stopped unexpectedly", "listener", name, "error", err)
+	s.errMu.Lock()
+	s.serveErr = append(s.serveErr, fmt.Errorf("server: %s: %w", name, err))
+	s.errMu.Unlock()
+	// Take the rest down with us; Wait reports the error.
+	_ = s.shutdown(context.Background())
+}
+
+// GRPCAddr returns the bound gRPC address ("bufconn" in memory), or the
+// configured one before Start.
+func (s *Server) GRPCAddr() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.grpcAddrLocked()
+}
+
+func (s *Server) grpcAddrLocked() string {
+	if s.bufLis != nil {
+		return BufconnAddr
+	}
+	if s.grpcLis != nil {
+		return s.grpcLis.Addr().String()
+	}
+	return s.cfg.GRPCAddr
+}
+
+// HTTPAddr returns the bound HTTP address, or the configured one before Start.
+func (s *Server) HTTPAddr() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.httpAddrLocked()
+}
+
+func (s *Server) httpAddrLocked() string {
+	if s.httpLis != nil {
+		return s.httpLis.Addr().String()
+	}
+	return s.cfg.HTTPAddr
+}
+
+// Dial returns a client connection to this server's gRPC listener (bufconn
+// included). The caller closes it. ctx is unused: connections are lazy.
+func (s *Server) Dial(_ context.Context) (*grpc.ClientConn, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.started {
+		return nil, errors.New("server: not started")
+	}
+	return s.dial()
+}
+
+// dial requires s.mu and a bound gRPC listener.
+func (s *Server) dial() (*grpc.ClientConn, error) {
+	opts := []grpc.DialOption{
+		grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(maxMsgBytes), grpc.MaxCallSendMsgSize(maxMsgBytes)),
+	}
+	if s.bufLis != nil {
+		lis := s.bufLis
+		opts = append(opts, grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) {
+			return lis.DialContext(ctx)
+		}))
+		return grpc.NewClient("passthrough:///bufconn", opts...)
+	}
+	return grpc.NewClient("passthrough:///"+dialable(s.grpcLis.Addr()), opts...)
+}
+
+// dialable turns a wildcard listen address into a loopback one.
+func dialable(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return a.String()
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		if ip != nil && ip.To4() == nil {
+			host = "::1"
+		} else {
+			host = "127.0.0.1"
+		}
+	}
+	return net.JoinHostPort(host, port)
+}
+
+// Shutdown stops the server: health NOT_SERVING (gRPC and /healthz), then
+// GracefulStop bounded by ShutdownGrace and ctx (then Stop), then HTTP
+// Shutdown, then the gateway connection and Config.Closers in reverse. It is
+// idempotent and waits until serving has stopped.
+func (s *Server) Shutdown(ctx context.Context) error {
+	err := s.shutdown(ctx)
+	s.mu.Lock()
+	started := s.started
+	s.mu.Unlock()
+	if started {
+		<-s.done
+	}
+	return err
+}
+
+func (s *Server) shutdown(ctx context.Context) error {
+	s.shutdownOnce.Do(func() { s.shutdownErr = s.doShutdown(ctx) })
+	return s.shutdownErr
+}
+
+func (s *Server) doShutdown(ctx context.Context) error {
+	s.mu.Lock()
+	s.stopping = true
+	started := s.started
+	s.mu.Unlock()
+	s.serving.Store(false)
+	s.health.Shutdown()
+
+	var errs []error
+	if started {
+		s.logger.Info("server shutting down", "grace", s.cfg.ShutdownGrace.String())
+		graceCtx, cancel := context.WithTimeout(ctx, s.cfg.ShutdownGrace)
+		defer cancel()
+
+		stopped := make(chan struct{})
+		go func() { s.grpcSrv.GracefulStop(); close(stopped) }()
+		select {
+		case <-stopped:
+		case <-graceCtx.Done():
+			s.logger.Warn("gRPC graceful stop timed out; forcing")
+			s.grpcSrv.Stop()
+			<-stopped
+		}
+
+		if s.httpSrv != nil {
+			if err := s.httpSrv.Shutdown(graceCtx); err != nil {
+				s.logger.Warn("HTTP graceful shutdown timed out; closing", "error", err)
+				_ = s.httpSrv.Close()
+			}
+		}
+		if s.cancel != nil {
+			s.cancel()
+		}
+		if s.gwConn != nil {
+			if err := s.gwConn.Close(); err != nil {
+				errs = append(errs, fmt.Errorf("server: closing gateway conn: %w", err))
+			}
+		}
+	} else {
+		s.grpcSrv.Stop()
+	}
+	for i := len(s.cfg.Closers) - 1; i >= 0; i-- {
+		if err := s.cfg.Closers[i].Close(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if started {
+		s.logger.Info("server stopped")
+	}
+	return errors.Join(errs...)
+}
+
+// Wait blocks until serving stops and returns unexpected serve errors.
+func (s *Server) Wait() error {
+	s.mu.Lock()
+	started := s.started
+	s.mu.Unlock()
+	if !started {
+		return errors.New("server: not started")
+	}
+	<-s.done
+	s.errMu.Lock()
+	defer s.errMu.Unlock()
+	return errors.Join(s.serveErr...)
+}
+
+// NewGatewayMux returns the grpc-gateway mux with portgate's options:
+// protojson defaults (lowerCamelCase, unpopulated fields omitted, unknown
+// fields rejected), x-request-id forwarded both ways, and the default error
+// handler (google.rpc.Status with details).
+func NewGatewayMux(opts ...runtime.ServeMuxOption) *runtime.ServeMux {
+	base := []runtime.ServeMuxOption{
+		runtime.WithMarshalerOption(runtime.MIMEWildcard, &runtime.HTTPBodyMarshaler{
+			Marshaler: &runtime.JSONPb{
+				MarshalOptions:   protojson.MarshalOptions{EmitUnpopulated: false, UseProtoNames: false},
+				UnmarshalOptions: protojson.UnmarshalOptions{DiscardUnknown: false},
+			},
+		}),
+		runtime.WithIncomingHeaderMatcher(func(key string) (string, bool) {
+			if strings.EqualFold(key, RequestIDHeader) {
+				return RequestIDHeader, true
+			}
+			return runtime.DefaultHeaderMatcher(key)
+		}),
+		runtime.WithOutgoingHeaderMatcher(func(key string) (string, bool) {
+			if strings.EqualFold(key, RequestIDHeader) {
+				return "X-Request-Id", true
+			}
+			return runtime.MetadataHeaderPrefix + key, true
+		}),
+	}
+	return runtime.NewServeMux(append(base, opts...)...)
+}
+
+func (s *Server) httpHandler(gw *runtime.ServeMux) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /openapi.json", func(w http.ResponseWriter, _ *http.Request) {
+		if len(s.cfg.OpenAPI) == 0 {
+			http.NotFound(w, nil)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(s.cfg.OpenAPI)
+	})
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
+	mux.Handle("/", gw)
+	return mux
+}
+
+type healthzBody struct {
+	Status    string            `json:"status"`
+	Providers map[string]string `json:"providers,omitempty"`
+}
+
+func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
+	body := healthzBody{Status: StatusServing, Providers: s.providerHealth()}
+	code := http.StatusOK
+	if !s.serving.Load() {
+		body.Status = StatusNotServing
+		code = http.StatusServiceUnavailable
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	_ = json.NewEncoder(w).Encode(body)
+}
+
+// providerHealth reads Config.ProviderHealth and logs every provider whose
+// state changed since the last read.
+func (s *Server) providerHealth() map[string]string {
+	if s.cfg.ProviderHealth == nil {
+		return nil
+	}
+	cur := s.cfg.ProviderHealth()
+	s.provMu.Lock()
+	defer s.provMu.Unlock()
+	names := make([]string, 0, len(cur))
+	for name := range cur {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if prev, ok := s.lastProvider[name]; ok && prev != cur[name] {
+			s.logger.Warn("provider health changed", "provider", name, "from", prev, "to", cur[name])
+		}
+	}
+	s.lastProvider = make(map[string]string, len(cur))
+	for k, v := range cur {
+		s.lastProvider[k] = v
+	}
+	return cur
+}
