@@ -176,7 +176,7 @@ func validRequestID(s string) bool {
 
 func newRequestID() string {
 	var b [16]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms.
+	_, _ = rand.Read(b[:])  // crypto/rand.Read never fails on supported platforms.
 	b[6] = b[6]&0x0f | 0x40 // UUID v4
 	b[8] = b[8]&0x3f | 0x80
 	h := hex.EncodeToString(b[:])

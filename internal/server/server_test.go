@@ -38,8 +38,12 @@ func TestMiddlewareOrder(t *testing.T) {
 }
 
 func TestCheckMiddlewareRejectsBadChains(t *testing.T) {
-	u := func(ctx context.Context, req any, _ *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) { return h(ctx, req) }
-	st := func(srv any, ss grpc.ServerStream, _ *grpc.StreamServerInfo, h grpc.StreamHandler) error { return h(srv, ss) }
+	u := func(ctx context.Context, req any, _ *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
+		return h(ctx, req)
+	}
+	st := func(srv any, ss grpc.ServerStream, _ *grpc.StreamServerInfo, h grpc.StreamHandler) error {
+		return h(srv, ss)
+	}
 	for name, chain := range map[string][]Middleware{
 		"duplicate": {{Name: "a", Unary: u, Stream: st}, {Name: "a", Unary: u, Stream: st}},
 		"unnamed":   {{Unary: u, Stream: st}},
