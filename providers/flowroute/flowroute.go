@@ -1,0 +1,224 @@
+// Package flowroute is the providers.Provider adapter for Flowroute API v2
+// (Port-In API and Numbers API). See docs/mapping/flowroute.md for the field,
+// status and error mapping; flowroutefake is its in-process fake.
+package flowroute
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/portgate/portgate/providers"
+)
+
+// Name is the provider's resource id.
+const Name = "flowroute"
+
+// DefaultBaseURL is Flowroute's only (production) host.
+const DefaultBaseURL = "https://api.flowroute.com"
+
+const (
+	// PortabilityBatchLimit is the most numbers sent in one portability check.
+	PortabilityBatchLimit = 100
+	// MaxDocumentBytes is the largest document UploadDocument accepts (10 MiB).
+	MaxDocumentBytes = 10 << 20
+	// maxPageSize is Flowroute's cap on limit.
+	maxPageSize = 200
+	// defaultListLimit is used when ListQuery.Limit is not positive.
+	defaultListLimit = 50
+	// maxResponseBytes caps every response body read.
+	maxResponseBytes = 8 << 20
+)
+
+// Config configures the adapter.
+type Config struct {
+	BaseURL              string // "" = DefaultBaseURL; tests point it at the fake
+	AccessKey, SecretKey string
+	HTTPClient           providers.Doer // nil = an *http.Client with timeouts
+}
+
+// Provider is the Flowroute adapter. It is safe for concurrent use.
+type Provider struct {
+	base           string
+	access, secret string
+	hc             providers.Doer
+}
+
+var _ providers.Provider = (*Provider)(nil)
+
+// New validates cfg and builds the adapter.
+func New(cfg Config) (*Provider, error) {
+	base := cfg.BaseURL
+	if base == "" {
+		base = DefaultBaseURL
+	}
+	u, err := url.Parse(base)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("flowroute: invalid BaseURL %q", cfg.BaseURL)
+	}
+	if cfg.AccessKey == "" || cfg.SecretKey == "" {
+		return nil, errors.New("flowroute: AccessKey and SecretKey are required")
+	}
+	hc := cfg.HTTPClient
+	if hc == nil {
+		hc = defaultClient()
+	}
+	return &Provider{base: strings.TrimRight(base, "/"), access: cfg.AccessKey, secret: cfg.SecretKey, hc: hc}, nil
+}
+
+func defaultClient() *http.Client {
+	tr := &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ResponseHeaderTimeout: 30 * time.Second,
+		IdleConnTimeout:       90 * time.Second,
+		MaxIdleConnsPerHost:   10,
+	}
+	return &http.Client{Transport: tr, Timeout: 60 * time.Second}
+}
+
+// Name implements providers.Provider.
+func (p *Provider) Name() string { return Name }
+
+// updatableOrderFields are the neutral mask paths UpdatePortOrder accepts.
+var updatableOrderFields = []string{
+	providers.FieldEndUserEntityName, providers.FieldEndUserAuthorizedPerson,
+	providers.FieldEndUserBillingNumber, providers.FieldEndUserUsageType,
+	providers.FieldEndUserServiceAddress, providers.FieldEndUserAccountNumber,
+	providers.FieldEndUserPIN, providers.FieldEndUserLast4SSN,
+	providers.FieldLosingCarrier, providers.FieldRequestedFOCTime,
+	providers.FieldConfiguration, providers.FieldCustomerReference, providers.FieldStatusCallbackURL,
+}
+
+var updatableNumberFields = []string{
+	providers.FieldNumberAlias, providers.FieldNumberCNAMLookupsEnabled, providers.FieldNumberMessagingEnabled,
+	providers.FieldNumberConnectionID, providers.FieldNumberFailoverRouteID,
+}
+
+// Capabilities implements providers.Provider. Flowroute has no comment
+// endpoint, so OpCreateComment is not listed.
+func (p *Provider) Capabilities() providers.Capabilities {
+	var ops []providers.Operation
+	for _, op := range providers.AllOperations {
+		if op != providers.OpCreateComment {
+			ops = append(ops, op)
+		}
+	}
+	return providers.Capabilities{
+		Operations:            ops,
+		PortabilityBatchLimit: PortabilityBatchLimit,
+		UpdatableOrderFields:  append([]string(nil), updatableOrderFields...),
+		UpdatableNumberFields: append([]string(nil), updatableNumberFields...),
+		MaxDocumentBytes:      MaxDocumentBytes,
+	}
+}
+
+// resource says which NotFound reason a 404 maps to.
+type resource int
+
+const (
+	resOrder resource = iota
+	resNumber
+	resOther
+)
+
+// response is a completed HTTP exchange with a 2xx status.
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// call sends one request to the Flowroute API (Basic auth, JSON body) and
+// returns the 2xx response or a *providers.Error.
+func (p *Provider) call(ctx context.Context, method, path string, query url.Values, in any, res resource) (*response, error) {
+	u := p.base + path
+	if len(query) > 0 {
+		u += "?" + query.Encode()
+	}
+	var body io.Reader
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return nil, &providers.Error{Code: providers.CodeUnknown, Provider: Name, Message: "encoding request", Err: err}
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u, body)
+	if err != nil {
+		return nil, &providers.Error{Code: providers.CodeUnknown, Provider: Name, Message: "building request", Err: err}
+	}
+	req.SetBasicAuth(p.access, p.secret)
+	req.Header.Set("Accept", "application/json")
+	if in != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	return p.send(ctx, req, res)
+}
+
+// send executes req and classifies the outcome.
+func (p *Provider) send(ctx context.Context, req *http.Request, res resource) (*response, error) {
+	resp, err := p.hc.Do(req)
+	if err != nil {
+		return nil, transportError(ctx, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
+	if err != nil {
+		return nil, transportError(ctx, err)
+	}
+	if len(b) > maxResponseBytes {
+		return nil, &providers.Error{Code: providers.CodeBadResponse, Provider: Name, HTTPStatus: resp.StatusCode,
+			Message: fmt.Sprintf("response body exceeds %d bytes", maxResponseBytes)}
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return nil, mapError(resp.StatusCode, resp.Header, b, res)
+	}
+	return &response{status: resp.StatusCode, header: resp.Header, body: b}, nil
+}
+
+// transportError maps a failed exchange: the caller's context wins, else Unavailable.
+func transportError(ctx context.Context, err error) error {
+	if cerr := ctx.Err(); cerr != nil {
+		code := providers.CodeCanceled
+		if errors.Is(cerr, context.DeadlineExceeded) {
+			code = providers.CodeDeadlineExceeded
+		}
+		return &providers.Error{Code: code, Provider: Name, Message: cerr.Error(), Err: cerr}
+	}
+	return &providers.Error{Code: providers.CodeUnavailable, Provider: Name, Message: "request failed: " + redactURL(err), Err: err}
+}
+
+// redactURL drops the URL (and so any query) from *url.Error messages.
+func redactURL(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Op + ": " + ue.Err.Error()
+	}
+	return err.Error()
+}
+
+// decode unmarshals a successful body; failure is CodeBadResponse.
+func decode(r *response, v any) error {
+	if len(bytes.TrimSpace(r.body)) == 0 {
+		return badResponse(r.status, "empty response body")
+	}
+	if err := json.Unmarshal(r.body, v); err != nil {
+		return &providers.Error{Code: providers.CodeBadResponse, Provider: Name, HTTPStatus: r.status,
+			Message: "undecodable response body", Err: err}
+	}
+	return nil
+}
+
+func badResponse(status int, format string, args ...any) *providers.Error {
+	return &providers.Error{Code: providers.CodeBadResponse, Provider: Name, HTTPStatus: status, Message: fmt.Sprintf(format, args...)}
+}

@@ -1,0 +1,704 @@
+package flowroute
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/portgate/portgate/providers"
+)
+
+func orderPath(id string) string { return "/v2/portorders/" + url.PathEscape(id) }
+
+// editable statuses per attribute group (reference §2.1).
+var (
+	detailStatuses = map[string]bool{"pending": true, "rejected": true}
+	presetStatuses = map[string]bool{"pending": true, "processing": true, "submitted": true,
+		"rejected": true, "review": true, "accepted": true}
+)
+
+// CheckPortability implements providers.Provider: one request for at most
+// PortabilityBatchLimit numbers.
+func (p *Provider) CheckPortability(ctx context.Context, numbers []string) ([]providers.PortabilityResult, error) {
+	if len(numbers) == 0 {
+		return []providers.PortabilityResult{}, nil
+	}
+	if len(numbers) > PortabilityBatchLimit {
+		return nil, &providers.Error{Code: providers.CodeInvalidArgument, Provider: Name,
+			Message:    fmt.Sprintf("at most %d numbers per portability check", PortabilityBatchLimit),
+			Violations: []providers.FieldViolation{{Field: "phone_numbers", Description: fmt.Sprintf("at most %d numbers", PortabilityBatchLimit)}}}
+	}
+	r, err := p.call(ctx, http.MethodPost, "/v2/portorders/portability", nil, map[string]any{"numbers": numbers}, resOther)
+	if err != nil {
+		return nil, err
+	}
+	var env struct {
+		Data *struct {
+			Portable    []string `json:"portable"`
+			Nonportable []string `json:"nonportable"`
+			Hyper       []string `json:"hypernetwork_enabled"`
+		} `json:"data"`
+	}
+	if err := decode(r, &env); err != nil {
+		return nil, err
+	}
+	if env.Data == nil {
+		return nil, badResponse(r.status, "portability response without data")
+	}
+	set := func(list []string) (map[string]bool, error) {
+		m := map[string]bool{}
+		for _, n := range list {
+			e, err := normalize(r.status, n)
+			if err != nil {
+				return nil, err
+			}
+			m[e] = true
+		}
+		return m, nil
+	}
+	portable, err := set(env.Data.Portable)
+	if err != nil {
+		return nil, err
+	}
+	nonportable, err := set(env.Data.Nonportable)
+	if err != nil {
+		return nil, err
+	}
+	hyper, err := set(env.Data.Hyper)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]providers.PortabilityResult, 0, len(numbers))
+	for _, n := range numbers {
+		res := providers.PortabilityResult{PhoneNumber: n}
+		switch {
+		case portable[n] || hyper[n]:
+			res.Portable = true
+			res.FastPortable = hyper[n]
+		case nonportable[n]:
+			res.Reason = "not portable to Flowroute"
+		default:
+			res.Reason = "not reported by Flowroute"
+		}
+		out = append(out, res)
+	}
+	return out, nil
+}
+
+// CreatePortOrder implements providers.Provider. The request carries the
+// address flat; a split create is found through GET ?group_id=.
+func (p *Provider) CreatePortOrder(ctx context.Context, req providers.CreatePortOrderRequest) (*providers.CreatePortOrderResult, error) {
+	attrs := createAttrs(&req.Order)
+	r, err := p.call(ctx, http.MethodPost, "/v2/portorders", nil,
+		map[string]any{"data": map[string]any{"type": "portorder", "attributes": attrs}}, resOther)
+	if err != nil {
+		return nil, err
+	}
+	primary, err := decodeOrder(r)
+	if err != nil {
+		return nil, err
+	}
+	siblings, err := p.group(ctx, primary)
+	if err != nil {
+		return nil, err
+	}
+	res := &providers.CreatePortOrderResult{Order: primary}
+	for _, s := range siblings {
+		if s.ID != primary.ID {
+			res.Related = append(res.Related, s)
+		}
+	}
+	linkRelated(append([]*providers.PortOrder{primary}, res.Related...))
+	return res, nil
+}
+
+// linkRelated sets each order's RelatedOrders to the others' ids.
+func linkRelated(orders []*providers.PortOrder) {
+	for _, o := range orders {
+		o.RelatedOrders = nil
+		for _, x := range orders {
+			if x.ID != o.ID {
+				o.RelatedOrders = append(o.RelatedOrders, x.ID)
+			}
+		}
+	}
+}
+
+// group returns every order sharing o's group_id (o included, as listed).
+func (p *Provider) group(ctx context.Context, o *providers.PortOrder) ([]*providers.PortOrder, error) {
+	if o.GroupID == "" {
+		return nil, nil
+	}
+	var out []*providers.PortOrder
+	for offset := 0; ; {
+		q := url.Values{"group_id": {o.GroupID}, "limit": {strconv.Itoa(maxPageSize)}, "offset": {strconv.Itoa(offset)}}
+		r, err := p.call(ctx, http.MethodGet, "/v2/portorders", q, nil, resOther)
+		if providers.ErrorCode(err) == providers.CodeNotFound {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		items, next, err := decodeList(r)
+		if err != nil {
+			return nil, err
+		}
+		for i := range items {
+			x, err := toOrder(r.status, &items[i])
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, x)
+		}
+		if next == "" || len(items) == 0 || offset > 10000 {
+			return out, nil
+		}
+		offset += len(items)
+	}
+}
+
+// withRelated fills RelatedOrders from the order's group.
+func (p *Provider) withRelated(ctx context.Context, o *providers.PortOrder) (*providers.PortOrder, error) {
+	all, err := p.group(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	o.RelatedOrders = nil
+	for _, x := range all {
+		if x.ID != o.ID {
+			o.RelatedOrders = append(o.RelatedOrders, x.ID)
+		}
+	}
+	return o, nil
+}
+
+func decodeOrder(r *response) (*providers.PortOrder, error) {
+	var env orderEnvelope
+	if err := decode(r, &env); err != nil {
+		return nil, err
+	}
+	if env.Data == nil {
+		return nil, badResponse(r.status, "response without data")
+	}
+	return toOrder(r.status, env.Data)
+}
+
+// getOrder reads one order without its group.
+func (p *Provider) getOrder(ctx context.Context, id string) (*providers.PortOrder, error) {
+	if strings.TrimSpace(id) == "" {
+		return nil, &providers.Error{Code: providers.CodeNotFound, Provider: Name, Reason: "PORT_ORDER_NOT_FOUND", Message: "empty port order id"}
+	}
+	r, err := p.call(ctx, http.MethodGet, orderPath(id), nil, nil, resOrder)
+	if err != nil {
+		return nil, err
+	}
+	return decodeOrder(r)
+}
+
+// GetPortOrder implements providers.Provider.
+func (p *Provider) GetPortOrder(ctx context.Context, id string) (*providers.PortOrder, error) {
+	o, err := p.getOrder(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return p.withRelated(ctx, o)
+}
+
+// ListPortOrders implements providers.Provider. States push down only when
+// they name exactly one Flowroute status; RelatedOrders is not filled here.
+func (p *Provider) ListPortOrders(ctx context.Context, filter providers.PortOrderFilter, q providers.ListQuery) (*providers.PortOrderPage, error) {
+	base := url.Values{}
+	var statuses []string
+	for _, s := range filter.States {
+		statuses = append(statuses, statusesOf(s)...)
+	}
+	if len(statuses) == 1 {
+		base.Set("status", statuses[0])
+	}
+	if filter.PhoneNumber != "" {
+		base.Set("numbers", filter.PhoneNumber)
+	}
+	if filter.CustomerReference != "" {
+		base.Set("alias", filter.CustomerReference)
+	}
+	if !filter.CreatedAfter.IsZero() {
+		base.Set("created_after", filter.CreatedAfter.UTC().Format("2006-01-02T15:04:05.999999Z07:00"))
+	}
+	if !filter.CreatedBefore.IsZero() {
+		base.Set("created_before", filter.CreatedBefore.UTC().Format("2006-01-02T15:04:05.999999Z07:00"))
+	}
+	want := q.Limit
+	if want <= 0 {
+		want = defaultListLimit
+	}
+	offset := q.Offset
+	if offset < 0 {
+		offset = 0
+	}
+	page := &providers.PortOrderPage{Orders: []*providers.PortOrder{}}
+	for len(page.Orders) < want {
+		n := want - len(page.Orders)
+		if n > maxPageSize {
+			n = maxPageSize
+		}
+		qv := url.Values{}
+		for k, v := range base {
+			qv[k] = v
+		}
+		qv.Set("limit", strconv.Itoa(n))
+		qv.Set("offset", strconv.Itoa(offset))
+		r, err := p.call(ctx, http.MethodGet, "/v2/portorders", qv, nil, resOther)
+		if err != nil {
+			var pe *providers.Error
+			if errors.As(err, &pe) && pe.Code == providers.CodeNotFound && pe.ProviderCode != "" {
+				// No port orders on the account: Flowroute answers 404.
+				page.More = false
+				return page, nil
+			}
+			return nil, err
+		}
+		items, next, err := decodeList(r)
+		if err != nil {
+			return nil, err
+		}
+		for i := range items {
+			o, err := toOrder(r.status, &items[i])
+			if err != nil {
+				return nil, err
+			}
+			page.Orders = append(page.Orders, o)
+		}
+		offset += len(items)
+		page.More = next != ""
+		if !page.More || len(items) == 0 {
+			page.More = page.More && len(items) > 0
+			break
+		}
+	}
+	return page, nil
+}
+
+func dateOnly(o *providers.PortOrder) any {
+	if o.RequestedFOCTime.IsZero() {
+		return nil
+	}
+	return o.RequestedFOCTime.UTC().Format("2006-01-02")
+}
+
+func usageType(u providers.UsageType) string {
+	switch u {
+	case providers.UsageBusiness:
+		return "Business"
+	case providers.UsageResidential:
+		return "Residential"
+	}
+	return ""
+}
+
+func presets(c *providers.NumberConfiguration) map[string]any {
+	v := func(s string) any {
+		if s == "" {
+			return nil
+		}
+		return s
+	}
+	return map[string]any{"primary_route_id": v(c.ConnectionID), "failover_route_id": v(c.FailoverRouteID),
+		"cnam_id": v(c.CNAMID), "e911_id": v(c.EmergencyAddressID)}
+}
+
+func putAddress(attrs map[string]any, a providers.Address) {
+	attrs["street"] = a.StreetAddress
+	attrs["street2"] = a.ExtendedAddress
+	attrs["city"] = a.Locality
+	attrs["state"] = a.AdministrativeArea
+	attrs["zip"] = a.PostalCode
+	attrs["country"] = a.CountryCode
+}
+
+// createAttrs is the flat create body. Neutral fields Flowroute cannot store
+// (tax/business identifiers, port type, remaining-numbers action, new BTN,
+// description, messaging profile, billing group, tags) are not sent.
+func createAttrs(o *providers.PortOrder) map[string]any {
+	eu := &o.EndUser
+	billingName := eu.AuthorizedPerson
+	if billingName == "" {
+		billingName = eu.EntityName
+	}
+	attrs := map[string]any{
+		"numbers":      append([]string{}, o.PhoneNumbers...),
+		"billing_name": billingName,
+		"provider":     o.LosingCarrier,
+	}
+	putAddress(attrs, eu.ServiceAddress)
+	set := func(k, v string) {
+		if v != "" {
+			attrs[k] = v
+		}
+	}
+	if attrs["street2"] == "" {
+		delete(attrs, "street2")
+	}
+	if attrs["zip"] == "" {
+		delete(attrs, "zip")
+	}
+	set("company", eu.EntityName)
+	set("billing_number", eu.BillingTelephoneNumber)
+	set("usage_type", usageType(eu.UsageType))
+	set("provider_account", eu.AccountNumber)
+	set("pin", eu.PIN)
+	set("last_4_ssn", eu.Last4SSN)
+	set("alias", o.CustomerReference)
+	set("status_url", o.StatusCallbackURL)
+	if d := dateOnly(o); d != nil {
+		attrs["desired_completion_date"] = d
+	}
+	c := &o.Configuration
+	if c.ConnectionID != "" || c.FailoverRouteID != "" || c.CNAMID != "" || c.EmergencyAddressID != "" {
+		attrs["presets"] = presets(c)
+	}
+	if c.CNAMLookupsEnabled {
+		attrs["enable_cnam_lookups"] = true
+	}
+	return attrs
+}
+
+// fieldGroup: 1 = details (pending/rejected), 2 = presets (pending..accepted).
+var orderFieldGroup = map[string]int{
+	providers.FieldEndUserEntityName: 1, providers.FieldEndUserAuthorizedPerson: 1,
+	providers.FieldEndUserBillingNumber: 1, providers.FieldEndUserUsageType: 1,
+	providers.FieldEndUserServiceAddress: 1, providers.FieldEndUserAccountNumber: 1,
+	providers.FieldEndUserPIN: 1, providers.FieldEndUserLast4SSN: 1,
+	providers.FieldLosingCarrier: 1, providers.FieldRequestedFOCTime: 1,
+	providers.FieldConfiguration: 2, providers.FieldCustomerReference: 2, providers.FieldStatusCallbackURL: 2,
+}
+
+// defaultMask is the mask for an empty Mask: every supported field that is set.
+func defaultMask(o *providers.PortOrder) []string {
+	eu := &o.EndUser
+	var m []string
+	add := func(set bool, f string) {
+		if set {
+			m = append(m, f)
+		}
+	}
+	add(eu.EntityName != "", providers.FieldEndUserEntityName)
+	add(eu.AuthorizedPerson != "", providers.FieldEndUserAuthorizedPerson)
+	add(eu.BillingTelephoneNumber != "", providers.FieldEndUserBillingNumber)
+	add(eu.UsageType != providers.UsageUnspecified, providers.FieldEndUserUsageType)
+	add(!eu.ServiceAddress.IsZero(), providers.FieldEndUserServiceAddress)
+	add(eu.AccountNumber != "", providers.FieldEndUserAccountNumber)
+	add(eu.PIN != "", providers.FieldEndUserPIN)
+	add(eu.Last4SSN != "", providers.FieldEndUserLast4SSN)
+	add(o.LosingCarrier != "", providers.FieldLosingCarrier)
+	add(!o.RequestedFOCTime.IsZero(), providers.FieldRequestedFOCTime)
+	c := &o.Configuration
+	add(c.ConnectionID != "" || c.FailoverRouteID != "" || c.CNAMID != "" || c.EmergencyAddressID != "" || c.CNAMLookupsEnabled, providers.FieldConfiguration)
+	add(o.CustomerReference != "", providers.FieldCustomerReference)
+	add(o.StatusCallbackURL != "", providers.FieldStatusCallbackURL)
+	return m
+}
+
+// UpdatePortOrder implements providers.Provider.
+func (p *Provider) UpdatePortOrder(ctx context.Context, upd providers.PortOrderUpdate) (*providers.PortOrder, error) {
+	mask := upd.Mask
+	if len(mask) == 0 {
+		mask = defaultMask(&upd.Order)
+	}
+	var bad []providers.FieldViolation
+	needDetails, needPresets := false, false
+	for i, f := range mask {
+		switch orderFieldGroup[f] {
+		case 1:
+			needDetails = true
+		case 2:
+			needPresets = true
+		default:
+			bad = append(bad, providers.FieldViolation{Field: fmt.Sprintf("update_mask.paths[%d]", i),
+				Description: fmt.Sprintf("flowroute cannot update %q", f)})
+		}
+	}
+	if len(bad) > 0 {
+		return nil, &providers.Error{Code: providers.CodeInvalidArgument, Provider: Name, Reason: "PROVIDER_VALIDATION_FAILED",
+			Message: "update mask names fields flowroute cannot store", Violations: bad}
+	}
+	if len(mask) == 0 {
+		return nil, &providers.Error{Code: providers.CodeInvalidArgument, Provider: Name,
+			Message: "nothing to update", Violations: []providers.FieldViolation{{Field: "update_mask", Description: "no field to update"}}}
+	}
+	cur, err := p.getOrder(ctx, upd.ID)
+	if err != nil {
+		return nil, err
+	}
+	if (needDetails && !detailStatuses[strings.ToLower(cur.ProviderStatus)]) || (needPresets && !presetStatuses[strings.ToLower(cur.ProviderStatus)]) {
+		return nil, invalidTransition(cur, "update")
+	}
+	o := &upd.Order
+	eu := &o.EndUser
+	attrs := map[string]any{}
+	for _, f := range mask {
+		switch f {
+		case providers.FieldEndUserEntityName:
+			attrs["company"] = eu.EntityName
+		case providers.FieldEndUserAuthorizedPerson:
+			attrs["billing_name"] = eu.AuthorizedPerson
+		case providers.FieldEndUserBillingNumber:
+			attrs["billing_number"] = eu.BillingTelephoneNumber
+		case providers.FieldEndUserUsageType:
+			if u := usageType(eu.UsageType); u != "" {
+				attrs["usage_type"] = u
+			} else {
+				return nil, &providers.Error{Code: providers.CodeInvalidArgument, Provider: Name, Message: "usage type required",
+					Violations: []providers.FieldViolation{{Field: "port_order.end_user.usage_type", Description: "must be BUSINESS or RESIDENTIAL"}}}
+			}
+		case providers.FieldEndUserServiceAddress:
+			putAddress(attrs, eu.ServiceAddress)
+		case providers.FieldEndUserAccountNumber:
+			attrs["provider_account"] = eu.AccountNumber
+		case providers.FieldEndUserPIN:
+			attrs["pin"] = eu.PIN
+		case providers.FieldEndUserLast4SSN:
+			attrs["last_4_ssn"] = eu.Last4SSN
+		case providers.FieldLosingCarrier:
+			attrs["provider"] = o.LosingCarrier
+		case providers.FieldRequestedFOCTime:
+			attrs["desired_completion_date"] = dateOnly(o)
+		case providers.FieldConfiguration:
+			attrs["presets"] = presets(&o.Configuration)
+			attrs["enable_cnam_lookups"] = o.Configuration.CNAMLookupsEnabled
+		case providers.FieldCustomerReference:
+			attrs["alias"] = o.CustomerReference
+		case providers.FieldStatusCallbackURL:
+			if o.StatusCallbackURL == "" {
+				attrs["status_url"] = nil
+			} else {
+				attrs["status_url"] = o.StatusCallbackURL
+			}
+		}
+	}
+	r, err := p.call(ctx, http.MethodPatch, orderPath(upd.ID), nil,
+		map[string]any{"data": map[string]any{"type": "portorder", "attributes": attrs}}, resOrder)
+	if err != nil {
+		return nil, err
+	}
+	out, err := decodeOrder(r)
+	if err != nil {
+		return nil, err
+	}
+	return p.withRelated(ctx, out)
+}
+
+func invalidTransition(o *providers.PortOrder, action string) *providers.Error {
+	e := providers.InvalidTransition(Name, o.State, action)
+	e.Message += fmt.Sprintf(" (flowroute status %q)", o.ProviderStatus)
+	return e
+}
+
+// ModifyPortOrderNumbers implements providers.Provider (pending only).
+func (p *Provider) ModifyPortOrderNumbers(ctx context.Context, id string, add, remove []string) (*providers.PortOrder, error) {
+	cur, err := p.getOrder(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if strings.ToLower(cur.ProviderStatus) != "pending" {
+		return nil, invalidTransition(cur, "modify the numbers of")
+	}
+	if add == nil {
+		add = []string{}
+	}
+	if remove == nil {
+		remove = []string{}
+	}
+	r, err := p.call(ctx, http.MethodPatch, orderPath(id)+"/relationships/numbers", nil,
+		map[string]any{"add": add, "remove": remove}, resOrder)
+	if err != nil {
+		return nil, err
+	}
+	out, err := decodeOrder(r)
+	if err != nil {
+		return nil, err
+	}
+	return p.withRelated(ctx, out)
+}
+
+// SubmitPortOrder implements providers.Provider: GET /loa, then POST /loa
+// with the same payload plus the signature. Pending → processing,
+// rejected → review (resubmit).
+func (p *Provider) SubmitPortOrder(ctx context.Context, id string, sig providers.Signature) (*providers.PortOrder, error) {
+	var bad []providers.FieldViolation
+	if strings.TrimSpace(sig.Name) == "" {
+		bad = append(bad, providers.FieldViolation{Field: "signature.name", Description: "required"})
+	}
+	if strings.TrimSpace(sig.Title) == "" {
+		bad = append(bad, providers.FieldViolation{Field: "signature.title", Description: "required"})
+	}
+	if len(bad) > 0 {
+		return nil, &providers.Error{Code: providers.CodeInvalidArgument, Provider: Name, Message: "signature required", Violations: bad}
+	}
+	cur, err := p.getOrder(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !detailStatuses[strings.ToLower(cur.ProviderStatus)] {
+		return nil, invalidTransition(cur, "submit")
+	}
+	r, err := p.call(ctx, http.MethodGet, orderPath(id)+"/loa", nil, nil, resOrder)
+	if err != nil {
+		return nil, err
+	}
+	var loa struct {
+		Data *struct {
+			Attributes map[string]json.RawMessage `json:"attributes"`
+		} `json:"data"`
+	}
+	if err := decode(r, &loa); err != nil {
+		return nil, err
+	}
+	if loa.Data == nil {
+		return nil, badResponse(r.status, "LOA response without data")
+	}
+	attrs := map[string]any{}
+	for k, v := range loa.Data.Attributes {
+		attrs[k] = v
+	}
+	attrs["signature_name"] = sig.Name
+	attrs["signature_title"] = sig.Title
+	r, err = p.call(ctx, http.MethodPost, orderPath(id)+"/loa", nil,
+		map[string]any{"data": map[string]any{"type": "loa", "attributes": attrs}}, resOrder)
+	if err != nil {
+		return nil, err
+	}
+	var out *providers.PortOrder
+	if len(bytes.TrimSpace(r.body)) > 0 {
+		if out, err = decodeOrder(r); err != nil {
+			return nil, err
+		}
+	} else {
+		// Documented alternative: 201 with an empty body.
+		if out, err = p.getOrder(ctx, id); err != nil {
+			return nil, err
+		}
+	}
+	return p.withRelated(ctx, out)
+}
+
+// CancelPortOrder implements providers.Provider: pending → cancelled,
+// rejected → abandoned; anything else needs Flowroute support.
+func (p *Provider) CancelPortOrder(ctx context.Context, id string) (*providers.PortOrder, error) {
+	cur, err := p.getOrder(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	switch strings.ToLower(cur.ProviderStatus) {
+	case "pending", "rejected":
+	default:
+		return nil, invalidTransition(cur, "cancel")
+	}
+	if _, err := p.call(ctx, http.MethodPatch, orderPath(id)+"/status", nil,
+		map[string]any{"data": map[string]any{"type": "portorder", "attributes": map[string]any{"status": "cancelled"}}}, resOrder); err != nil {
+		return nil, err
+	}
+	return p.GetPortOrder(ctx, id)
+}
+
+// ListComments implements providers.Provider from the comments[] attribute.
+func (p *Provider) ListComments(ctx context.Context, orderID string) ([]providers.Comment, error) {
+	o, err := p.getOrder(ctx, orderID)
+	if err != nil {
+		return nil, err
+	}
+	return o.Comments, nil
+}
+
+// CreateComment implements providers.Provider: Flowroute has no comment endpoint.
+func (p *Provider) CreateComment(context.Context, string, string) (*providers.Comment, error) {
+	return nil, providers.CapabilityMissing(Name, providers.OpCreateComment)
+}
+
+// UploadDocument implements providers.Provider: POST upload_file, then PUT
+// the bytes to the returned short-lived URL (without Flowroute credentials).
+func (p *Provider) UploadDocument(ctx context.Context, orderID string, doc providers.DocumentUpload) (*providers.Document, error) {
+	var bad []providers.FieldViolation
+	if len(doc.Content) == 0 {
+		bad = append(bad, providers.FieldViolation{Field: "document.content", Description: "required"})
+	}
+	if len(doc.Content) > MaxDocumentBytes {
+		bad = append(bad, providers.FieldViolation{Field: "document.content", Description: fmt.Sprintf("at most %d bytes", MaxDocumentBytes)})
+	}
+	name := strings.TrimSpace(doc.Filename)
+	if name == "" {
+		bad = append(bad, providers.FieldViolation{Field: "document.filename", Description: "required"})
+	}
+	if len(bad) > 0 {
+		return nil, &providers.Error{Code: providers.CodeInvalidArgument, Provider: Name, Message: "invalid document", Violations: bad}
+	}
+	cur, err := p.getOrder(ctx, orderID)
+	if err != nil {
+		return nil, err
+	}
+	if !detailStatuses[strings.ToLower(cur.ProviderStatus)] {
+		return nil, invalidTransition(cur, "add a document to")
+	}
+	r, err := p.call(ctx, http.MethodPost, orderPath(orderID)+"/upload_file", nil, map[string]any{"filename": name}, resOrder)
+	if err != nil {
+		return nil, err
+	}
+	var env struct {
+		Data *fileURL `json:"data"`
+	}
+	if err := decode(r, &env); err != nil {
+		return nil, err
+	}
+	if env.Data == nil || env.Data.Attributes.URL == "" {
+		return nil, badResponse(r.status, "upload_file response without url")
+	}
+	u, err := url.Parse(env.Data.Attributes.URL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		return nil, badResponse(r.status, "upload_file returned an invalid url")
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), bytes.NewReader(doc.Content))
+	if err != nil {
+		return nil, &providers.Error{Code: providers.CodeUnknown, Provider: Name, Message: "building upload request", Err: err}
+	}
+	if doc.ContentType != "" {
+		req.Header.Set("Content-Type", doc.ContentType)
+	}
+	if _, err := p.send(ctx, req, resOther); err != nil {
+		return nil, err
+	}
+	return &providers.Document{
+		ID: rawID(env.Data.ID), Type: doc.Type, Filename: name, ContentType: doc.ContentType, Status: "uploaded",
+	}, nil
+}
+
+type fileURL struct {
+	ID         json.RawMessage `json:"id"`
+	Attributes struct {
+		URL     string `json:"url"`
+		Expires string `json:"expires"`
+	} `json:"attributes"`
+}
+
+// ListDocuments implements providers.Provider from business_documents.
+func (p *Provider) ListDocuments(ctx context.Context, orderID string) ([]providers.Document, error) {
+	if strings.TrimSpace(orderID) == "" {
+		return nil, &providers.Error{Code: providers.CodeNotFound, Provider: Name, Reason: "PORT_ORDER_NOT_FOUND", Message: "empty port order id"}
+	}
+	r, err := p.call(ctx, http.MethodGet, orderPath(orderID), nil, nil, resOrder)
+	if err != nil {
+		return nil, err
+	}
+	var env orderEnvelope
+	if err := decode(r, &env); err != nil {
+		return nil, err
+	}
+	if env.Data == nil {
+		return nil, badResponse(r.status, "response without data")
+	}
+	return toDocuments(env.Data.Attributes.BusinessDocuments), nil
+}

@@ -1,0 +1,471 @@
+package flowroute
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/url"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/portgate/portgate/internal/e164"
+	"github.com/portgate/portgate/providers"
+)
+
+// ---- wire types (responses) ----
+
+type orderData struct {
+	ID         json.RawMessage `json:"id"`
+	Type       string          `json:"type"`
+	Attributes orderAttrs      `json:"attributes"`
+}
+
+type address struct {
+	Street  string `json:"street"`
+	Street2 string `json:"street2"`
+	City    string `json:"city"`
+	State   string `json:"state"`
+	Zip     string `json:"zip"`
+	Country string `json:"country"`
+}
+
+type orderAttrs struct {
+	ID                    json.RawMessage            `json:"id"`
+	Alias                 string                     `json:"alias"`
+	Status                string                     `json:"status"`
+	StatusUpdatedAt       string                     `json:"status_updated_at"`
+	StatusURL             string                     `json:"status_url"`
+	GroupID               json.RawMessage            `json:"group_id"`
+	Numbers               []json.RawMessage          `json:"numbers"`
+	BillingName           string                     `json:"billing_name"`
+	BillingNumber         string                     `json:"billing_number"`
+	Company               string                     `json:"company"`
+	UsageType             string                     `json:"usage_type"`
+	BillingAddress        address                    `json:"billing_address"`
+	Provider              string                     `json:"provider"`
+	ProviderAccount       string                     `json:"provider_account"`
+	PIN                   string                     `json:"pin"`
+	DesiredCompletionDate string                     `json:"desired_completion_date"`
+	CompletionDate        string                     `json:"completion_date"`
+	EnableCNAMLookups     bool                       `json:"enable_cnam_lookups"`
+	Comments              []json.RawMessage          `json:"comments"`
+	Presets               map[string]json.RawMessage `json:"presets"`
+	BusinessDocuments     []json.RawMessage          `json:"business_documents"`
+	CreatedAt             string                     `json:"created_at"`
+	ModifiedAt            string                     `json:"modified_at"`
+}
+
+type orderEnvelope struct {
+	Data *orderData `json:"data"`
+}
+
+// rawID reads a JSON:API id that may be a string or a number.
+func rawID(raw json.RawMessage) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var n json.Number
+	if json.Unmarshal(raw, &n) == nil {
+		return n.String()
+	}
+	return ""
+}
+
+var timeLayouts = []string{
+	time.RFC3339Nano,
+	"2006-01-02T15:04:05.999999999",
+	"2006-01-02 15:04:05.999999999-07:00",
+	"2006-01-02 15:04:05.999999999",
+	"2006-01-02",
+}
+
+// parseTime reads Flowroute's mixed timestamp formats; zero when absent or unreadable.
+func parseTime(s string) time.Time {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}
+	}
+	for _, l := range timeLayouts {
+		if t, err := time.Parse(l, s); err == nil {
+			return t.UTC()
+		}
+	}
+	return time.Time{}
+}
+
+// stateOf maps a raw Flowroute status to the neutral state.
+func stateOf(status string) providers.State {
+	switch strings.ToLower(strings.TrimSpace(status)) {
+	case "pending":
+		return providers.StateDraft
+	case "processing":
+		return providers.StateSubmitted
+	case "submitted", "review":
+		return providers.StateInProgress
+	case "accepted":
+		return providers.StateFOCConfirmed
+	case "rejected":
+		return providers.StateException
+	case "completed":
+		return providers.StateCompleted
+	case "cancelled", "canceled", "abandoned", "hard_canceled":
+		return providers.StateCancelled
+	}
+	return providers.StateUnspecified
+}
+
+// statusesOf is the inverse of stateOf, used for list pushdown.
+func statusesOf(s providers.State) []string {
+	switch s {
+	case providers.StateDraft:
+		return []string{"pending"}
+	case providers.StateSubmitted:
+		return []string{"processing"}
+	case providers.StateInProgress:
+		return []string{"submitted", "review"}
+	case providers.StateFOCConfirmed:
+		return []string{"accepted"}
+	case providers.StateException:
+		return []string{"rejected"}
+	case providers.StateCompleted:
+		return []string{"completed"}
+	case providers.StateCancelled:
+		return []string{"cancelled", "canceled", "abandoned", "hard_canceled"}
+	}
+	return nil
+}
+
+// porting numbers: a string, or an object carrying the number.
+func wireNumber(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(raw, &obj) == nil {
+		for _, k := range []string{"number", "value", "tn", "phone_number", "id"} {
+			if v, ok := obj[k]; ok {
+				if s := rawID(v); s != "" {
+					return s
+				}
+			}
+		}
+	}
+	return ""
+}
+
+func normalize(status int, s string) (string, error) {
+	e, err := e164.FromProvider(s)
+	if err != nil {
+		return "", &providers.Error{Code: providers.CodeBadResponse, Provider: Name, HTTPStatus: status,
+			Message: "provider sent an invalid phone number", Err: err}
+	}
+	return e, nil
+}
+
+// toOrder maps a wire port order to the neutral model. Secrets (pin,
+// provider_account, last_4_ssn) are never copied: only the Has* flags.
+func toOrder(status int, d *orderData) (*providers.PortOrder, error) {
+	a := &d.Attributes
+	id := rawID(d.ID)
+	if id == "" {
+		id = rawID(a.ID)
+	}
+	if id == "" {
+		return nil, badResponse(status, "port order without id")
+	}
+	o := &providers.PortOrder{
+		ID:                id,
+		State:             stateOf(a.Status),
+		ProviderStatus:    a.Status,
+		LosingCarrier:     a.Provider,
+		CustomerReference: a.Alias,
+		StatusCallbackURL: a.StatusURL,
+		GroupID:           rawID(a.GroupID),
+		RequestedFOCTime:  parseTime(a.DesiredCompletionDate),
+		ConfirmedFOCTime:  parseTime(a.CompletionDate),
+		CreateTime:        parseTime(a.CreatedAt),
+	}
+	o.UpdateTime = parseTime(a.ModifiedAt)
+	if su := parseTime(a.StatusUpdatedAt); su.After(o.UpdateTime) {
+		o.UpdateTime = su
+	}
+	if o.UpdateTime.IsZero() {
+		o.UpdateTime = o.CreateTime
+	}
+	for _, raw := range a.Numbers {
+		n := wireNumber(raw)
+		if n == "" {
+			return nil, badResponse(status, "port order number of unknown shape")
+		}
+		e, err := normalize(status, n)
+		if err != nil {
+			return nil, err
+		}
+		o.PhoneNumbers = append(o.PhoneNumbers, e)
+	}
+	eu := &o.EndUser
+	eu.AuthorizedPerson = a.BillingName
+	eu.EntityName = a.Company
+	if eu.EntityName == "" {
+		eu.EntityName = a.BillingName
+	}
+	if a.BillingNumber != "" {
+		e, err := normalize(status, a.BillingNumber)
+		if err != nil {
+			return nil, err
+		}
+		eu.BillingTelephoneNumber = e
+	}
+	switch strings.ToLower(a.UsageType) {
+	case "business":
+		eu.UsageType = providers.UsageBusiness
+	case "residential":
+		eu.UsageType = providers.UsageResidential
+	}
+	eu.ServiceAddress = providers.Address{
+		StreetAddress: a.BillingAddress.Street, ExtendedAddress: a.BillingAddress.Street2,
+		Locality: a.BillingAddress.City, AdministrativeArea: a.BillingAddress.State,
+		PostalCode: a.BillingAddress.Zip, CountryCode: a.BillingAddress.Country,
+	}
+	eu.HasPIN = a.PIN != ""
+	eu.HasAccountNumber = a.ProviderAccount != ""
+	c := &o.Configuration
+	c.CNAMLookupsEnabled = a.EnableCNAMLookups
+	c.ConnectionID = rawID(a.Presets["primary_route_id"])
+	c.FailoverRouteID = rawID(a.Presets["failover_route_id"])
+	c.CNAMID = rawID(a.Presets["cnam_id"])
+	c.EmergencyAddressID = rawID(a.Presets["e911_id"])
+	o.Comments = toComments(a.Comments)
+	if o.State == providers.StateException {
+		sd := providers.StateDetail{Code: "rejected", Description: "The port order was rejected; fix it and resubmit."}
+		if n := len(o.Comments); n > 0 {
+			sd.Description = o.Comments[n-1].Body
+		}
+		o.StateDetails = []providers.StateDetail{sd}
+	}
+	return o, nil
+}
+
+func firstString(obj map[string]json.RawMessage, keys ...string) string {
+	for _, k := range keys {
+		if v, ok := obj[k]; ok {
+			var s string
+			if json.Unmarshal(v, &s) == nil && s != "" {
+				return s
+			}
+			if s := rawID(v); s != "" {
+				return s
+			}
+		}
+	}
+	return ""
+}
+
+// toComments reads comments[]: plain strings or objects (shape undocumented).
+func toComments(raws []json.RawMessage) []providers.Comment {
+	out := make([]providers.Comment, 0, len(raws))
+	for i, raw := range raws {
+		var s string
+		if json.Unmarshal(raw, &s) == nil {
+			out = append(out, providers.Comment{ID: itoa(i + 1), Body: s, Author: "system"})
+			continue
+		}
+		var obj map[string]json.RawMessage
+		if json.Unmarshal(raw, &obj) != nil {
+			continue
+		}
+		c := providers.Comment{
+			ID:         firstString(obj, "id"),
+			Body:       firstString(obj, "body", "comment", "text", "message", "content"),
+			Author:     firstString(obj, "author", "created_by", "user"),
+			CreateTime: parseTime(firstString(obj, "created_at", "timestamp", "date")),
+		}
+		if c.ID == "" {
+			c.ID = itoa(i + 1)
+		}
+		if c.Author == "" {
+			c.Author = "system"
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+func itoa(i int) string {
+	b, _ := json.Marshal(i)
+	return string(b)
+}
+
+type fileData struct {
+	ID         json.RawMessage `json:"id"`
+	Type       string          `json:"type"`
+	Attributes struct {
+		Filename    string `json:"filename"`
+		Status      string `json:"status"`
+		OriginalURL string `json:"original_url"`
+		CreatedAt   string `json:"created_at"`
+	} `json:"attributes"`
+}
+
+// toDocuments reads business_documents in both documented shapes: flat
+// {filename,status} items, or wrappers {data:[portorder-file…]}.
+func toDocuments(raws []json.RawMessage) []providers.Document {
+	out := []providers.Document{}
+	add := func(id, filename, status, created string) {
+		d := providers.Document{ID: id, Filename: filename, Status: status, CreateTime: parseTime(created)}
+		if u, err := url.Parse(filename); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
+			d.DownloadURL = filename
+			d.Filename = path.Base(u.Path)
+		}
+		d.Type = guessType(d.Filename)
+		out = append(out, d)
+	}
+	for _, raw := range raws {
+		var obj map[string]json.RawMessage
+		if json.Unmarshal(raw, &obj) != nil {
+			continue
+		}
+		if data, ok := obj["data"]; ok {
+			var list []fileData
+			if json.Unmarshal(data, &list) != nil {
+				var one fileData
+				if json.Unmarshal(data, &one) != nil {
+					continue
+				}
+				list = []fileData{one}
+			}
+			for _, f := range list {
+				add(rawID(f.ID), f.Attributes.Filename, f.Attributes.Status, f.Attributes.CreatedAt)
+			}
+			continue
+		}
+		add(firstString(obj, "id"), firstString(obj, "filename"), firstString(obj, "status"), firstString(obj, "created_at"))
+	}
+	return out
+}
+
+// guessType classifies a document by its name; Flowroute stores no type.
+func guessType(name string) providers.DocumentType {
+	l := strings.ToLower(name)
+	switch {
+	case strings.Contains(l, "loa"):
+		return providers.DocumentLOA
+	case strings.Contains(l, "csr"):
+		return providers.DocumentCSR
+	case strings.Contains(l, "invoice") || strings.Contains(l, "bill"):
+		return providers.DocumentInvoice
+	}
+	return providers.DocumentOther
+}
+
+// decodeList reads a port order list in either shape: flat data:[…] or the
+// documented {data:{type:"portorder_list",attributes:{orders:{data:[…]}}}}.
+func decodeList(r *response) ([]orderData, string, error) {
+	var env struct {
+		Data  json.RawMessage `json:"data"`
+		Links struct {
+			Next string `json:"next"`
+		} `json:"links"`
+	}
+	if err := decode(r, &env); err != nil {
+		return nil, "", err
+	}
+	data := bytes.TrimSpace(env.Data)
+	var items []orderData
+	switch {
+	case len(data) == 0 || string(data) == "null":
+		return nil, "", badResponse(r.status, "list response without data")
+	case data[0] == '[':
+		if err := json.Unmarshal(data, &items); err != nil {
+			return nil, "", &providers.Error{Code: providers.CodeBadResponse, Provider: Name, HTTPStatus: r.status, Message: "undecodable port order list", Err: err}
+		}
+	default:
+		var nested struct {
+			Attributes struct {
+				Orders json.RawMessage `json:"orders"`
+			} `json:"attributes"`
+		}
+		if err := json.Unmarshal(data, &nested); err != nil {
+			return nil, "", &providers.Error{Code: providers.CodeBadResponse, Provider: Name, HTTPStatus: r.status, Message: "undecodable port order list", Err: err}
+		}
+		orders := bytes.TrimSpace(nested.Attributes.Orders)
+		if len(orders) > 0 && orders[0] == '[' {
+			if err := json.Unmarshal(orders, &items); err != nil {
+				return nil, "", &providers.Error{Code: providers.CodeBadResponse, Provider: Name, HTTPStatus: r.status, Message: "undecodable port order list", Err: err}
+			}
+		} else {
+			var od struct {
+				Data []orderData `json:"data"`
+			}
+			if err := json.Unmarshal(orders, &od); err != nil {
+				return nil, "", &providers.Error{Code: providers.CodeBadResponse, Provider: Name, HTTPStatus: r.status, Message: "undecodable port order list", Err: err}
+			}
+			items = od.Data
+		}
+	}
+	return items, env.Links.Next, nil
+}
+
+// ---- numbers ----
+
+type relationship struct {
+	Data *struct {
+		ID   json.RawMessage `json:"id"`
+		Type string          `json:"type"`
+	} `json:"data"`
+}
+
+type numberData struct {
+	ID         json.RawMessage `json:"id"`
+	Type       string          `json:"type"`
+	Attributes struct {
+		Value              json.RawMessage `json:"value"`
+		Alias              string          `json:"alias"`
+		CNAMLookupsEnabled bool            `json:"cnam_lookups_enabled"`
+		MessagingEnabled   bool            `json:"messaging_enabled"`
+		NumberType         string          `json:"number_type"`
+		Status             string          `json:"status"`
+		CreatedAt          string          `json:"created_at"`
+	} `json:"attributes"`
+	Relationships map[string]relationship `json:"relationships"`
+}
+
+func (d *numberData) rel(name string) string {
+	r, ok := d.Relationships[name]
+	if !ok || r.Data == nil {
+		return ""
+	}
+	return rawID(r.Data.ID)
+}
+
+func toNumber(status int, d *numberData) (*providers.Number, error) {
+	v := rawID(d.Attributes.Value)
+	if v == "" {
+		v = rawID(d.ID)
+	}
+	if v == "" {
+		return nil, badResponse(status, "number without value")
+	}
+	e, err := normalize(status, v)
+	if err != nil {
+		return nil, err
+	}
+	return &providers.Number{
+		PhoneNumber:        e,
+		Status:             d.Attributes.Status,
+		NumberType:         d.Attributes.NumberType,
+		Alias:              d.Attributes.Alias,
+		CNAMLookupsEnabled: d.Attributes.CNAMLookupsEnabled,
+		MessagingEnabled:   d.Attributes.MessagingEnabled,
+		ConnectionID:       d.rel("primary_route"),
+		FailoverRouteID:    d.rel("failover_route"),
+		EmergencyAddressID: d.rel("e911_address"),
+		CreateTime:         parseTime(d.Attributes.CreatedAt),
+	}, nil
+}
