@@ -465,12 +465,14 @@ var orderFields = map[string]orderField{
 		view: func(o *providers.PortOrder) string { return fmt.Sprintf("%+v", o.EndUser.ServiceAddress) },
 	},
 	providers.FieldEndUserAccountNumber: {
-		set:  func(o, cur *providers.PortOrder) { o.EndUser.AccountNumber = "ACCT-55821" },
-		view: func(o *providers.PortOrder) string { return fmt.Sprint(o.EndUser.HasAccountNumber) },
+		set: func(o, cur *providers.PortOrder) { o.EndUser.AccountNumber = "ACCT-55821" },
+		view: func(o *providers.PortOrder) string {
+			return fmt.Sprint(o.EndUser.HasAccountNumber || o.EndUser.AccountNumber != "")
+		},
 	},
 	providers.FieldEndUserPIN: {
 		set:  func(o, cur *providers.PortOrder) { o.EndUser.PIN = "7319" },
-		view: func(o *providers.PortOrder) string { return fmt.Sprint(o.EndUser.HasPIN) },
+		view: func(o *providers.PortOrder) string { return fmt.Sprint(o.EndUser.HasPIN || o.EndUser.PIN != "") },
 	},
 	providers.FieldEndUserTaxIdentifier: {
 		set:  func(o, cur *providers.PortOrder) { o.EndUser.TaxIdentifier = "12-3456789" },
