@@ -289,6 +289,7 @@ func (f *fixture) advanceUntil(t *testing.T, id string, from providers.State, wa
 		}
 		prev = o.State
 		if o.State == want {
+			t.Logf("order %s: %s", id, strings.Join(path, " -> "))
 			return o
 		}
 		if o.State.Terminal() {
