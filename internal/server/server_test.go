@@ -531,3 +531,30 @@ func (f closerFunc) Close() error { return f() }
 func namedCloser(name string, log *[]string, err error) io.Closer {
 	return closerFunc(func() error { *log = append(*log, name); return err })
 }
+
+// A listener dying under a serving server takes the whole server down and
+// Wait reports why.
+func TestServeFailureShutsDownAndIsReported(t *testing.T) {
+	var logs logBuffer
+	s, err := New(Config{GRPCAddr: BufconnAddr, HTTPAddr: "127.0.0.1:0", Logger: logs.logger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	_ = s.httpLis.Close() // simulate the HTTP listener failing
+	err = s.Wait()
+	if err == nil || !strings.Contains(err.Error(), "http") {
+		t.Fatalf("Wait = %v, want the HTTP serve error", err)
+	}
+	if s.serving.Load() {
+		t.Error("still serving after a listener failed")
+	}
+	if len(logs.lines(t, "server stopped unexpectedly")) != 1 {
+		t.Errorf("failure not logged:\n%s", logs.String())
+	}
+	if err := s.Shutdown(context.Background()); err != nil {
+		t.Errorf("Shutdown after failure: %v", err)
+	}
+}
