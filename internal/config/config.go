@@ -97,7 +97,7 @@ var settings = []Setting{
 		get: func(c Config) string { return c.DefaultRegion },
 	},
 	{
-		Env: "FLOWROUTE_ACCESS_KEY", Description: "Flowroute API access key (tech prefix); unset = Flowroute not configured", Secret: true,
+		Env: "FLOWROUTE_ACCESS_KEY", Description: "Flowroute API access key; unset = the in-process Flowroute sandbox", Secret: true,
 		set: func(c *Config, v string) error { c.FlowrouteAccessKey = v; return nil },
 		get: func(c Config) string { return c.FlowrouteAccessKey },
 	},
@@ -113,7 +113,7 @@ var settings = []Setting{
 		get:         func(c Config) string { return c.FlowrouteBaseURL },
 	},
 	{
-		Env: "TELNYX_API_KEY", Description: "Telnyx API v2 key; unset = Telnyx not configured", Secret: true,
+		Env: "TELNYX_API_KEY", Description: "Telnyx API v2 key; unset = the in-process Telnyx sandbox", Secret: true,
 		set: func(c *Config, v string) error { c.TelnyxAPIKey = v; return nil },
 		get: func(c Config) string { return c.TelnyxAPIKey },
 	},
