@@ -1,0 +1,69 @@
+package telnyx_test
+
+import (
+	"context"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/portgate/portgate/providers"
+	"github.com/portgate/portgate/providers/providertest"
+	"github.com/portgate/portgate/providers/telnyx"
+	"github.com/portgate/portgate/providers/telnyx/telnyxfake"
+)
+
+// conformanceHarness runs the adapter against telnyxfake over real HTTP.
+type conformanceHarness struct {
+	fake *telnyxfake.Fake
+	srv  *httptest.Server
+	p    *telnyx.Provider
+}
+
+func newConformanceHarness(_ context.Context, _ *testing.T) (providertest.Harness, error) {
+	const key = "conformance-api-key"
+	fake := telnyxfake.New(telnyxfake.Options{APIKey: key, StepInterval: 0})
+	srv := httptest.NewServer(fake)
+	p, err := telnyx.New(telnyx.Config{BaseURL: srv.URL + "/v2", APIKey: key, HTTPClient: srv.Client()})
+	if err != nil {
+		srv.Close()
+		fake.Close()
+		return nil, err
+	}
+	return &conformanceHarness{fake: fake, srv: srv, p: p}, nil
+}
+
+func (h *conformanceHarness) Provider() providers.Provider { return h.p }
+
+func (h *conformanceHarness) Advance(context.Context) error {
+	h.fake.Advance()
+	return nil
+}
+
+// ValidOrder fills what Telnyx needs to confirm an order: end_user.admin
+// (entity, authorized person, billing number), end_user.location and
+// misc.type. The LOA document is uploaded by the suite before submitting.
+func (h *conformanceHarness) ValidOrder(numbers []string) providers.PortOrder {
+	return providers.PortOrder{
+		PhoneNumbers:  numbers,
+		LosingCarrier: "Lumen",
+		PortType:      providers.PortTypeFull,
+		EndUser: providers.EndUser{
+			EntityName:             "Acme Widgets LLC",
+			AuthorizedPerson:       "Jane Roe",
+			BillingTelephoneNumber: numbers[0],
+			UsageType:              providers.UsageBusiness,
+			ServiceAddress: providers.Address{
+				StreetAddress: "311 W Superior St", ExtendedAddress: "Suite 500", Locality: "Chicago",
+				AdministrativeArea: "IL", PostalCode: "60654", CountryCode: "US",
+			},
+		},
+	}
+}
+
+func (h *conformanceHarness) Close() {
+	h.srv.Close()
+	h.fake.Close()
+}
+
+func TestConformance(t *testing.T) {
+	providertest.RunConformanceTests(t, newConformanceHarness)
+}

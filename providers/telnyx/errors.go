@@ -1,0 +1,218 @@
+package telnyx
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/portgate/portgate/providers"
+)
+
+// errCtx tells mapError what the failed call was about.
+type errCtx struct {
+	op       string              // short operation name for messages
+	resource string              // "port_order" or "number": reason of a 404 and prefix of violations
+	pointers func(string) string // provider JSON pointer → neutral field path ("" = use default)
+	// stateful marks calls whose 422 without a source pointer is a state
+	// refusal (PATCH, confirm, cancel, DELETE, number edits).
+	stateful bool
+	current  providers.State // known state for refusals, if any
+}
+
+type wireError struct {
+	Code   string `json:"code"`
+	Title  string `json:"title"`
+	Detail string `json:"detail"`
+	Source struct {
+		Pointer   string `json:"pointer"`
+		Parameter string `json:"parameter"`
+	} `json:"source"`
+}
+
+// mapError is the ONE place a Telnyx error answer becomes a providers.Error.
+func mapError(status int, h http.Header, body []byte, ec errCtx) *providers.Error {
+	var env struct {
+		Errors []wireError `json:"errors"`
+	}
+	e := &providers.Error{Provider: Name, HTTPStatus: status}
+	if err := json.Unmarshal(body, &env); err != nil || len(env.Errors) == 0 {
+		if status >= 500 || status == http.StatusTooManyRequests || status == http.StatusRequestTimeout ||
+			status == http.StatusUnauthorized || status == http.StatusForbidden || status == http.StatusNotFound {
+			// The status alone is enough (the spec documents bodyless 401/422).
+			e.Message = fmt.Sprintf("%s: HTTP %d", ec.op, status)
+		} else {
+			e.Code = providers.CodeBadResponse
+			e.Message = fmt.Sprintf("%s: HTTP %d with an undecodable error body", ec.op, status)
+			return e
+		}
+	}
+	var msgs []string
+	hasPointer := false
+	for _, we := range env.Errors {
+		if e.ProviderCode == "" {
+			e.ProviderCode = we.Code
+		}
+		m := we.Title
+		if we.Detail != "" {
+			m = we.Detail
+		}
+		msgs = append(msgs, m)
+		ptr := we.Source.Pointer
+		if ptr == "" {
+			continue
+		}
+		hasPointer = true
+		e.Violations = append(e.Violations, providers.FieldViolation{Field: fieldFor(ptr, ec), Description: m})
+	}
+	if len(msgs) > 0 {
+		e.Message = ec.op + ": " + strings.Join(msgs, "; ")
+	}
+	switch {
+	case status == http.StatusBadRequest || status == http.StatusUnprocessableEntity:
+		if ec.stateful && !hasPointer && status == http.StatusUnprocessableEntity {
+			e.Code = providers.CodeFailedPrecondition
+			e.Reason = "INVALID_STATE_TRANSITION"
+			e.CurrentState = ec.current
+		} else {
+			e.Code = providers.CodeInvalidArgument
+		}
+	case status == http.StatusRequestEntityTooLarge:
+		e.Code = providers.CodeInvalidArgument
+	case status == http.StatusUnauthorized || status == http.StatusForbidden:
+		e.Code = providers.CodeAuthFailed
+	case status == http.StatusNotFound:
+		e.Code = providers.CodeNotFound
+		switch ec.resource {
+		case "port_order":
+			e.Reason = "PORT_ORDER_NOT_FOUND"
+		case "number":
+			e.Reason = "NUMBER_NOT_FOUND"
+		}
+	case status == http.StatusRequestTimeout:
+		e.Code = providers.CodeUnavailable
+	case status == http.StatusConflict:
+		e.Code = providers.CodeAlreadyExists
+	case status == http.StatusTooManyRequests:
+		e.Code = providers.CodeRateLimited
+		e.RetryAfter = retryAfter(h)
+	case status >= 500:
+		e.Code = providers.CodeUnavailable
+	default:
+		e.Code = providers.CodeUnknown
+	}
+	if e.Code == providers.CodeRateLimited && e.RetryAfter <= 0 {
+		e.RetryAfter = time.Second
+	}
+	return e
+}
+
+// retryAfter reads Retry-After-Ms, then Retry-After (seconds or HTTP date),
+// then x-ratelimit-reset (seconds until the window resets).
+func retryAfter(h http.Header) time.Duration {
+	if v := h.Get("Retry-After-Ms"); v != "" {
+		if ms, err := strconv.ParseFloat(v, 64); err == nil && ms > 0 {
+			return time.Duration(ms * float64(time.Millisecond))
+		}
+	}
+	if v := h.Get("Retry-After"); v != "" {
+		if s, err := strconv.ParseFloat(v, 64); err == nil && s > 0 {
+			return time.Duration(s * float64(time.Second))
+		}
+		if t, err := http.ParseTime(v); err == nil {
+			if d := time.Until(t); d > 0 {
+				return d
+			}
+		}
+	}
+	if v := h.Get("x-ratelimit-reset"); v != "" {
+		if s, err := strconv.ParseFloat(v, 64); err == nil && s > 0 {
+			return time.Duration(s * float64(time.Second))
+		}
+	}
+	return 0
+}
+
+// orderPointerFields maps PortingOrder JSON pointers to neutral field paths.
+var orderPointerFields = map[string]string{
+	"/end_user/admin/entity_name":                      "end_user.entity_name",
+	"/end_user/admin/auth_person_name":                 "end_user.authorized_person",
+	"/end_user/admin/billing_phone_number":             "end_user.billing_telephone_number",
+	"/end_user/admin/account_number":                   "end_user.account_number",
+	"/end_user/admin/pin_passcode":                     "end_user.pin",
+	"/end_user/admin/tax_identifier":                   "end_user.tax_identifier",
+	"/end_user/admin/business_identifier":              "end_user.business_identifier",
+	"/end_user/location/street_address":                "end_user.service_address.street_address",
+	"/end_user/location/extended_address":              "end_user.service_address.extended_address",
+	"/end_user/location/locality":                      "end_user.service_address.locality",
+	"/end_user/location/administrative_area":           "end_user.service_address.administrative_area",
+	"/end_user/location/postal_code":                   "end_user.service_address.postal_code",
+	"/end_user/location/country_code":                  "end_user.service_address.country_code",
+	"/misc":                                            "port_type",
+	"/misc/type":                                       "port_type",
+	"/misc/remaining_numbers_action":                   "remaining_numbers_action",
+	"/misc/new_billing_phone_number":                   "new_billing_telephone_number",
+	"/activation_settings/foc_datetime_requested":      "requested_foc_time",
+	"/phone_number_configuration/connection_id":        "configuration.connection_id",
+	"/phone_number_configuration/messaging_profile_id": "configuration.messaging_profile_id",
+	"/phone_number_configuration/billing_group_id":     "configuration.billing_group_id",
+	"/phone_number_configuration/emergency_address_id": "configuration.emergency_address_id",
+	"/phone_number_configuration/tags":                 "configuration.tags",
+	"/messaging/enable_messaging":                      "configuration.messaging_enabled",
+	"/customer_reference":                              "customer_reference",
+	"/webhook_url":                                     "status_callback_url",
+	"/documents/loa":                                   "documents.loa",
+	"/documents/invoice":                               "documents.invoice",
+	"/phone_numbers":                                   "phone_numbers",
+}
+
+var numberPointerFields = map[string]string{
+	"/customer_reference":   "alias",
+	"/tags":                 "tags",
+	"/connection_id":        "connection_id",
+	"/messaging_profile_id": "messaging_profile_id",
+}
+
+// fieldFor maps a JSON pointer to a neutral field path:
+// /phone_numbers/2 → port_order.phone_numbers[2],
+// /end_user/admin/entity_name → port_order.end_user.entity_name.
+func fieldFor(ptr string, ec errCtx) string {
+	if ec.pointers != nil {
+		if f := ec.pointers(ptr); f != "" {
+			return f
+		}
+	}
+	prefix := ec.resource
+	table := orderPointerFields
+	if ec.resource == "number" {
+		table = numberPointerFields
+	}
+	path := ""
+	if f, ok := table[ptr]; ok {
+		path = f
+	} else {
+		path = pointerToPath(ptr)
+	}
+	if prefix == "" {
+		return path
+	}
+	return prefix + "." + path
+}
+
+// pointerToPath turns /a/b/3/c into a.b[3].c.
+func pointerToPath(ptr string) string {
+	var b strings.Builder
+	for _, part := range strings.Split(strings.TrimPrefix(ptr, "/"), "/") {
+		if _, err := strconv.Atoi(part); err == nil && b.Len() > 0 {
+			b.WriteString("[" + part + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(part)
+	}
+	return b.String()
+}

@@ -1,0 +1,278 @@
+// Package telnyx is the Telnyx API v2 adapter: porting orders, portability
+// checks, documents and phone numbers behind providers.Provider.
+//
+// Wire facts come from /work/shared/reference/telnyx.md; the field-by-field
+// mapping is docs/mapping/telnyx.md. The sandbox counterpart is
+// providers/telnyx/telnyxfake.
+package telnyx
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/portgate/portgate/providers"
+)
+
+// Name is the provider's resource id.
+const Name = "telnyx"
+
+// DefaultBaseURL is the production API root (it includes /v2).
+const DefaultBaseURL = "https://api.telnyx.com/v2"
+
+// PortabilityBatchLimit is the most numbers one CheckPortability call sends.
+// Telnyx publishes no limit; 100 keeps one request small and matches the
+// ≤100 limit of the neighbouring additional_documents endpoint.
+const PortabilityBatchLimit = 100
+
+// MaxDocumentBytes is the largest document UploadDocument accepts (10 MiB).
+const MaxDocumentBytes = 10 << 20
+
+// maxResponseBytes caps every JSON response body read.
+const maxResponseBytes = 8 << 20
+
+// maxPageSize is Telnyx's page[size] maximum.
+const maxPageSize = 250
+
+// Config configures the adapter.
+type Config struct {
+	BaseURL    string           // includes /v2; tests: fakeServer.URL + "/v2"
+	APIKey     string           // bearer token
+	HTTPClient providers.Doer   // nil = a sane *http.Client with timeouts
+	Now        func() time.Time // nil = time.Now; used for the 48 h cancel cut-off
+}
+
+// Provider is the Telnyx adapter. It is safe for concurrent use.
+type Provider struct {
+	base   string
+	apiKey string
+	client providers.Doer
+	now    func() time.Time
+	ids    sync.Map // E.164 → numeric phone number id
+}
+
+var _ providers.Provider = (*Provider)(nil)
+
+// New validates cfg and builds the adapter.
+func New(cfg Config) (*Provider, error) {
+	base := cfg.BaseURL
+	if base == "" {
+		base = DefaultBaseURL
+	}
+	u, err := url.Parse(base)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("telnyx: invalid BaseURL %q", base)
+	}
+	if cfg.APIKey == "" {
+		return nil, errors.New("telnyx: APIKey is required")
+	}
+	p := &Provider{base: strings.TrimSuffix(base, "/"), apiKey: cfg.APIKey, client: cfg.HTTPClient, now: cfg.Now}
+	if p.client == nil {
+		p.client = defaultClient()
+	}
+	if p.now == nil {
+		p.now = time.Now
+	}
+	return p, nil
+}
+
+func defaultClient() *http.Client {
+	return &http.Client{
+		Timeout: 60 * time.Second,
+		Transport: &http.Transport{
+			Proxy:                 http.ProxyFromEnvironment,
+			DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+			TLSHandshakeTimeout:   10 * time.Second,
+			ResponseHeaderTimeout: 30 * time.Second,
+			IdleConnTimeout:       90 * time.Second,
+			MaxIdleConnsPerHost:   16,
+			ForceAttemptHTTP2:     true,
+		},
+	}
+}
+
+// Name implements providers.Provider.
+func (p *Provider) Name() string { return Name }
+
+// UpdatableOrderFields are the neutral paths UpdatePortOrder accepts.
+var UpdatableOrderFields = []string{
+	providers.FieldEndUserEntityName, providers.FieldEndUserAuthorizedPerson, providers.FieldEndUserBillingNumber,
+	providers.FieldEndUserServiceAddress, providers.FieldEndUserAccountNumber, providers.FieldEndUserPIN,
+	providers.FieldEndUserTaxIdentifier, providers.FieldEndUserBusinessIdentifier,
+	providers.FieldRequestedFOCTime, providers.FieldPortType, providers.FieldRemainingNumbersAction,
+	providers.FieldNewBillingTelephoneNumber, providers.FieldConfiguration, providers.FieldCustomerReference,
+	providers.FieldStatusCallbackURL,
+}
+
+// UpdatableNumberFields are the neutral paths UpdateNumber accepts.
+var UpdatableNumberFields = []string{
+	providers.FieldNumberAlias, providers.FieldNumberTags, providers.FieldNumberConnectionID,
+	providers.FieldNumberMessagingProfileID, providers.FieldNumberMessagingEnabled,
+}
+
+// Capabilities implements providers.Provider.
+func (p *Provider) Capabilities() providers.Capabilities {
+	return providers.Capabilities{
+		Operations:            append([]providers.Operation(nil), providers.AllOperations...),
+		PortabilityBatchLimit: PortabilityBatchLimit,
+		UpdatableOrderFields:  append([]string(nil), UpdatableOrderFields...),
+		UpdatableNumberFields: append([]string(nil), UpdatableNumberFields...),
+		MaxDocumentBytes:      MaxDocumentBytes,
+	}
+}
+
+// rawBody is a non-JSON request body (multipart uploads).
+type rawBody struct {
+	contentType string
+	data        []byte
+}
+
+// call sends one request and decodes a 2xx JSON body into out (nil = discard).
+func (p *Provider) call(ctx context.Context, method, path string, q url.Values, body any, out any, ec errCtx) error {
+	target := p.base + path
+	if len(q) > 0 {
+		target += "?" + q.Encode()
+	}
+	var rd io.Reader
+	contentType := ""
+	switch b := body.(type) {
+	case nil:
+	case rawBody:
+		rd, contentType = bytes.NewReader(b.data), b.contentType
+	default:
+		buf, err := json.Marshal(b)
+		if err != nil {
+			return &providers.Error{Code: providers.CodeUnknown, Provider: Name, Message: "encode request", Err: err}
+		}
+		rd, contentType = bytes.NewReader(buf), "application/json"
+	}
+	req, err := http.NewRequestWithContext(ctx, method, target, rd)
+	if err != nil {
+		return &providers.Error{Code: providers.CodeUnknown, Provider: Name, Message: "build request", Err: err}
+	}
+	req.Header.Set("Authorization", "Bearer "+p.apiKey)
+	req.Header.Set("Accept", "application/json")
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	resp, err := p.client.Do(req)
+	if err != nil {
+		return transportError(ctx, err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
+	if err != nil {
+		return transportError(ctx, err)
+	}
+	if len(data) > maxResponseBytes {
+		return &providers.Error{Code: providers.CodeBadResponse, Provider: Name, HTTPStatus: resp.StatusCode,
+			Message: "response body exceeds limit"}
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return mapError(resp.StatusCode, resp.Header, data, ec)
+	}
+	if out == nil || resp.StatusCode == http.StatusNoContent {
+		return nil
+	}
+	if err := json.Unmarshal(data, out); err != nil {
+		return &providers.Error{Code: providers.CodeBadResponse, Provider: Name, HTTPStatus: resp.StatusCode,
+			Message: fmt.Sprintf("undecodable %s %s response", method, ec.op), Err: err}
+	}
+	return nil
+}
+
+func transportError(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return &providers.Error{Code: providers.CodeUnavailable, Provider: Name, Message: "telnyx unreachable", Err: err}
+}
+
+// listEnvelope is a paginated list answer.
+type listEnvelope struct {
+	Data []json.RawMessage `json:"data"`
+	Meta struct {
+		PageNumber   int `json:"page_number"`
+		PageSize     int `json:"page_size"`
+		TotalPages   int `json:"total_pages"`
+		TotalResults int `json:"total_results"`
+	} `json:"meta"`
+}
+
+// window fetches the 1–2 pages of size Limit that cover [Offset, Offset+Limit)
+// of a list (the caller sets a stable oldest-first sort in q).
+func (p *Provider) window(ctx context.Context, path string, q url.Values, lq providers.ListQuery, ec errCtx) ([]json.RawMessage, bool, error) {
+	limit := lq.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	limit = min(limit, maxPageSize)
+	offset := max(lq.Offset, 0)
+	first := offset/limit + 1
+	skip := offset % limit
+	fetch := func(num int) (*listEnvelope, error) {
+		qq := url.Values{}
+		for k, v := range q {
+			qq[k] = v
+		}
+		qq.Set("page[number]", fmt.Sprint(num))
+		qq.Set("page[size]", fmt.Sprint(limit))
+		var env listEnvelope
+		if err := p.call(ctx, http.MethodGet, path, qq, nil, &env, ec); err != nil {
+			return nil, err
+		}
+		return &env, nil
+	}
+	env, err := fetch(first)
+	if err != nil {
+		return nil, false, err
+	}
+	total := env.Meta.TotalResults
+	var items []json.RawMessage
+	if skip < len(env.Data) {
+		items = append(items, env.Data[skip:]...)
+	}
+	if skip > 0 && len(items) < limit && first*limit < total {
+		next, err := fetch(first + 1)
+		if err != nil {
+			return nil, false, err
+		}
+		items = append(items, next.Data...)
+	}
+	if len(items) > limit {
+		items = items[:limit]
+	}
+	return items, offset+len(items) < total, nil
+}
+
+// all fetches every page of a (small) list, at most maxPages pages.
+func (p *Provider) all(ctx context.Context, path string, q url.Values, ec errCtx) ([]json.RawMessage, error) {
+	const maxPages = 40
+	var out []json.RawMessage
+	for num := 1; num <= maxPages; num++ {
+		qq := url.Values{}
+		for k, v := range q {
+			qq[k] = v
+		}
+		qq.Set("page[number]", fmt.Sprint(num))
+		qq.Set("page[size]", fmt.Sprint(maxPageSize))
+		var env listEnvelope
+		if err := p.call(ctx, http.MethodGet, path, qq, nil, &env, ec); err != nil {
+			return nil, err
+		}
+		out = append(out, env.Data...)
+		if len(env.Data) == 0 || num >= env.Meta.TotalPages {
+			break
+		}
+	}
+	return out, nil
+}
