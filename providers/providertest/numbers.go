@@ -208,38 +208,76 @@ func testNumbers(t *testing.T, e *env) {
 		}
 	})
 
-	t.Run("MessagingPartialFailure", func(t *testing.T) {
-		f := e.open(t)
+	// SuffixMessagingFails: enabling messaging half-succeeds; the update
+	// succeeds and reports a FieldFailure for messaging_enabled.
+	messagingFails := func(t *testing.T, f *fixture) string {
+		t.Helper()
 		f.require(t, providers.OpUpdateNumber)
 		if !slices.Contains(f.caps.UpdatableNumberFields, providers.FieldNumberMessagingEnabled) {
 			t.Skipf("%s cannot update %s", f.name, providers.FieldNumberMessagingEnabled)
 		}
-		var num string
 		for _, s := range providers.SandboxNumbers {
 			if providers.HasSuffix(s, providers.SuffixMessagingFails) {
-				num = s
+				return s
 			}
 		}
-		if num == "" {
-			t.Fatal("no seeded SuffixMessagingFails number in providers.SandboxNumbers")
-		}
-		res, err := f.p.UpdateNumber(f.ctx, providers.NumberUpdate{
-			Number:               providers.Number{PhoneNumber: num, MessagingEnabled: true},
-			Mask:                 []string{providers.FieldNumberMessagingEnabled},
-			MessagingCallbackURL: "https://hooks.example.com/sms",
-		})
+		t.Fatal("no seeded SuffixMessagingFails number in providers.SandboxNumbers")
+		return ""
+	}
+	checkMessagingFailure := func(t *testing.T, what string, res *providers.NumberUpdateResult, err error) {
+		t.Helper()
 		if err != nil {
-			t.Fatalf("UpdateNumber(%s, enable messaging) (SuffixMessagingFails): err = %v, want success with a field failure", num, err)
+			t.Fatalf("%s: err = %v, want success with a field failure for %q", what, err, providers.FieldNumberMessagingEnabled)
 		}
 		if res == nil || res.Number == nil {
-			t.Fatalf("UpdateNumber(%s): nil result, nil error", num)
+			t.Fatalf("%s: nil result, nil error", what)
 		}
 		i := slices.IndexFunc(res.Failures, func(ff providers.FieldFailure) bool { return ff.Field == providers.FieldNumberMessagingEnabled })
 		if i < 0 {
-			t.Fatalf("UpdateNumber(%s, enable messaging) (SuffixMessagingFails): Failures = %+v, want one for %q", num, res.Failures, providers.FieldNumberMessagingEnabled)
+			t.Fatalf("%s: Failures = %+v, want one for %q", what, res.Failures, providers.FieldNumberMessagingEnabled)
 		}
 		if r := res.Failures[i].Reason; r == "" || strings.ToUpper(r) != r || strings.Contains(r, " ") {
-			t.Errorf("UpdateNumber(%s): FieldFailure.Reason = %q, want UPPER_SNAKE_CASE", num, r)
+			t.Errorf("%s: FieldFailure.Reason = %q, want UPPER_SNAKE_CASE", what, r)
+		}
+	}
+
+	t.Run("MessagingPartialFailure", func(t *testing.T) {
+		f := e.open(t)
+		num := messagingFails(t, f)
+		res, err := f.p.UpdateNumber(f.ctx, providers.NumberUpdate{
+			// The profile is what Telnyx-like providers enable messaging with.
+			Number:               providers.Number{PhoneNumber: num, MessagingEnabled: true, MessagingProfileID: "40017d2b-8d2a-4c4e-9a51-0c3f1b2a0001"},
+			Mask:                 []string{providers.FieldNumberMessagingEnabled},
+			MessagingCallbackURL: "https://hooks.example.com/sms",
+		})
+		checkMessagingFailure(t, fmt.Sprintf("UpdateNumber(%s, mask [messaging_enabled]) (SuffixMessagingFails)", num), res, err)
+	})
+
+	t.Run("MessagingPartialFailureWithAlias", func(t *testing.T) {
+		f := e.open(t)
+		num := messagingFails(t, f)
+		if !slices.Contains(f.caps.UpdatableNumberFields, providers.FieldNumberAlias) {
+			t.Skipf("%s cannot update %s", f.name, providers.FieldNumberAlias)
+		}
+		alias := uniqueRef("half")
+		res, err := f.p.UpdateNumber(f.ctx, providers.NumberUpdate{
+			Number:               providers.Number{PhoneNumber: num, Alias: alias, MessagingEnabled: true, MessagingProfileID: "40017d2b-8d2a-4c4e-9a51-0c3f1b2a0001"},
+			Mask:                 []string{providers.FieldNumberAlias, providers.FieldNumberMessagingEnabled},
+			MessagingCallbackURL: "https://hooks.example.com/sms",
+		})
+		what := fmt.Sprintf("UpdateNumber(%s, mask [alias messaging_enabled]) (SuffixMessagingFails)", num)
+		checkMessagingFailure(t, what, res, err)
+		if res.Number.Alias != alias {
+			t.Errorf("%s: Alias = %q, want %q (the half that succeeded)", what, res.Number.Alias, alias)
+		}
+		if f.caps.Supports(providers.OpGetNumber) {
+			n, err := f.p.GetNumber(f.ctx, num)
+			if err != nil {
+				t.Fatalf("GetNumber(%s) after partial update: %v", num, err)
+			}
+			if n.Alias != alias {
+				t.Errorf("GetNumber(%s) after partial update: Alias = %q, want %q", num, n.Alias, alias)
+			}
 		}
 	})
 }
