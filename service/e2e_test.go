@@ -1,0 +1,714 @@
+package service_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/fieldmaskpb"
+
+	pb "github.com/portgate/portgate/gen/portgate/v1"
+	"github.com/portgate/portgate/internal/app"
+	"github.com/portgate/portgate/internal/config"
+	"github.com/portgate/portgate/providers/chaos"
+)
+
+// env is a whole portgate (real server, real gateway, both sandboxes) with
+// the gRPC listener in memory and REST on a loopback port.
+type env struct {
+	app     *app.App
+	conn    *grpc.ClientConn
+	porting pb.PortingClient
+	numbers pb.NumbersClient
+	provs   pb.ProvidersClient
+	base    string // REST base URL
+}
+
+func start(t *testing.T) *env {
+	t.Helper()
+	cfg := config.Config{GRPCAddr: "bufconn", HTTPAddr: "127.0.0.1:0", ShutdownGrace: time.Second}
+	a, err := app.Build(cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := a.Server.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := a.Server.Dial(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		restClient.CloseIdleConnections()
+		conn.Close()
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := a.Server.Shutdown(sctx); err != nil {
+			t.Errorf("shutdown: %v", err)
+		}
+	})
+	return &env{app: a, conn: conn, porting: pb.NewPortingClient(conn), numbers: pb.NewNumbersClient(conn),
+		provs: pb.NewProvidersClient(conn), base: "http://" + a.Server.HTTPAddr()}
+}
+
+var numberSeq atomic.Int64
+
+// freshNumber returns a valid, unused Chicago number ending in suffix (or a
+// plain one when suffix is "").
+func freshNumber(suffix string) string {
+	n := numberSeq.Add(1)
+	if suffix == "" {
+		return fmt.Sprintf("+1312555%04d", 2000+n)
+	}
+	return fmt.Sprintf("+1312%03d%s", 200+n%800, suffix)
+}
+
+func validOrder(numbers ...string) *pb.PortOrder {
+	return &pb.PortOrder{
+		PhoneNumbers: numbers,
+		EndUser: &pb.EndUser{
+			EntityName: "Acme Widgets", AuthorizedPerson: "Jane Roe", BillingTelephoneNumber: numbers[0],
+			UsageType: pb.EndUser_BUSINESS, AccountNumber: "ACCT-1234", Pin: "4321",
+			ServiceAddress: &pb.PostalAddress{StreetAddress: "1 Main St", Locality: "Chicago", AdministrativeArea: "IL", PostalCode: "60601", RegionCode: "US"},
+		},
+		LosingCarrier:     "Verizon",
+		PortType:          pb.PortOrder_FULL,
+		CustomerReference: "ref-" + strings.TrimPrefix(numbers[0], "+"),
+	}
+}
+
+func errorInfo(t *testing.T, err error) (*status.Status, *errdetails.ErrorInfo) {
+	t.Helper()
+	st, ok := status.FromError(err)
+	if !ok || st.Code() == codes.OK {
+		t.Fatalf("want a gRPC error, got %v", err)
+	}
+	for _, d := range st.Details() {
+		if ei, ok := d.(*errdetails.ErrorInfo); ok {
+			return st, ei
+		}
+	}
+	t.Fatalf("error %v has no ErrorInfo", err)
+	return nil, nil
+}
+
+func badRequest(st *status.Status) *errdetails.BadRequest {
+	for _, d := range st.Details() {
+		if br, ok := d.(*errdetails.BadRequest); ok {
+			return br
+		}
+	}
+	return nil
+}
+
+func TestPortingLifecycleGRPC(t *testing.T) {
+	for _, prov := range []string{"flowroute", "telnyx"} {
+		t.Run(prov, func(t *testing.T) {
+			e := start(t)
+			ctx := context.Background()
+			n1, n2, n3 := freshNumber(""), freshNumber(""), freshNumber("")
+			// National form in, E.164 out.
+			o, err := e.porting.CreatePortOrder(ctx, &pb.CreatePortOrderRequest{Parent: "providers/" + prov, PortOrder: validOrder(n1, strings.TrimPrefix(n2, "+1")),
+				RequestId: "2b0b2f7e-6b53-4b5e-9e57-8f0f0b5b2a11"})
+			if err != nil {
+				t.Fatalf("create: %v", err)
+			}
+			if !strings.HasPrefix(o.GetName(), "providers/"+prov+"/portOrders/") || o.GetState() != pb.PortOrder_DRAFT || o.GetProviderStatus() == "" {
+				t.Fatalf("create: got %v", o)
+			}
+			if got := o.GetPhoneNumbers(); len(got) != 2 || got[0] != n1 || got[1] != n2 {
+				t.Fatalf("numbers = %v, want [%s %s]", got, n1, n2)
+			}
+			if o.GetEndUser().GetHasPin() != true {
+				t.Errorf("has_pin = false after sending a PIN")
+			}
+			if o.GetEndUser().GetPin() != "" || o.GetEndUser().GetAccountNumber() != "" {
+				t.Errorf("secrets echoed back: %v", o.GetEndUser())
+			}
+			o, err = e.porting.ModifyPortOrderNumbers(ctx, &pb.ModifyPortOrderNumbersRequest{Name: o.GetName(), Add: []string{n3}, Remove: []string{n2}})
+			if err != nil {
+				t.Fatalf("modify: %v", err)
+			}
+			if got := o.GetPhoneNumbers(); len(got) != 2 || !containsAll(got, n1, n3) {
+				t.Fatalf("after modify numbers = %v, want %s and %s", got, n1, n3)
+			}
+			if prov == "telnyx" {
+				// Telnyx confirm needs an LOA on file.
+				if _, err := e.porting.UploadPortOrderDocument(ctx, &pb.UploadPortOrderDocumentRequest{Parent: o.GetName(),
+					Document: &pb.PortOrderDocument{Type: pb.PortOrderDocument_LOA, Filename: "loa.pdf", ContentType: "application/pdf", Content: []byte("%PDF-1.4 loa")}}); err != nil {
+					t.Fatalf("upload loa: %v", err)
+				}
+			}
+			o, err = e.porting.SubmitPortOrder(ctx, &pb.SubmitPortOrderRequest{Name: o.GetName(), SignerName: "Jane Roe", SignerTitle: "CTO"})
+			if err != nil {
+				t.Fatalf("submit: %v", err)
+			}
+			if o.GetState() != pb.PortOrder_SUBMITTED {
+				t.Fatalf("after submit state = %v (%s)", o.GetState(), o.GetProviderStatus())
+			}
+			// Numbers are frozen after submit.
+			_, err = e.porting.ModifyPortOrderNumbers(ctx, &pb.ModifyPortOrderNumbersRequest{Name: o.GetName(), Add: []string{freshNumber("")}})
+			st, ei := errorInfo(t, err)
+			if st.Code() != codes.FailedPrecondition || ei.GetReason() != "INVALID_STATE_TRANSITION" {
+				t.Fatalf("modify after submit: %v %v", st.Code(), ei)
+			}
+			// The sandbox walks the state machine to completion.
+			seen := []pb.PortOrder_State{o.GetState()}
+			for i := 0; i < 8 && o.GetState() != pb.PortOrder_COMPLETED; i++ {
+				e.app.Sandboxes[prov].Advance()
+				if o, err = e.porting.GetPortOrder(ctx, &pb.GetPortOrderRequest{Name: o.GetName()}); err != nil {
+					t.Fatalf("get: %v", err)
+				}
+				seen = append(seen, o.GetState())
+			}
+			if o.GetState() != pb.PortOrder_COMPLETED {
+				t.Fatalf("never completed; states %v", seen)
+			}
+			if !containsState(seen, pb.PortOrder_FOC_CONFIRMED) {
+				t.Errorf("no FOC_CONFIRMED on the way: %v", seen)
+			}
+			_, err = e.porting.CancelPortOrder(ctx, &pb.CancelPortOrderRequest{Name: o.GetName()})
+			if st, _ := errorInfo(t, err); st.Code() != codes.FailedPrecondition {
+				t.Fatalf("cancel completed: %v", err)
+			}
+			// List finds it, filtered by state.
+			found := false
+			var tok string
+			for {
+				resp, err := e.porting.ListPortOrders(ctx, &pb.ListPortOrdersRequest{Parent: "providers/" + prov, Filter: `state = COMPLETED`, PageSize: 2, PageToken: tok})
+				if err != nil {
+					t.Fatalf("list: %v", err)
+				}
+				for _, x := range resp.GetPortOrders() {
+					if x.GetState() != pb.PortOrder_COMPLETED {
+						t.Errorf("filter leaked %v", x.GetState())
+					}
+					found = found || x.GetName() == o.GetName()
+				}
+				if tok = resp.GetNextPageToken(); tok == "" {
+					break
+				}
+			}
+			if !found {
+				t.Errorf("list did not find %s", o.GetName())
+			}
+		})
+	}
+}
+
+func containsAll(list []string, want ...string) bool {
+	for _, w := range want {
+		ok := false
+		for _, x := range list {
+			ok = ok || x == w
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func containsState(list []pb.PortOrder_State, s pb.PortOrder_State) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func TestValidationErrorsGRPC(t *testing.T) {
+	e := start(t)
+	ctx := context.Background()
+	cases := []struct {
+		name   string
+		call   func() error
+		code   codes.Code
+		reason string
+		field  string
+	}{
+		{"bad number", func() error {
+			_, err := e.porting.CreatePortOrder(ctx, &pb.CreatePortOrderRequest{Parent: "providers/flowroute", PortOrder: validOrder("+13125550100", "12345")})
+			return err
+		}, codes.InvalidArgument, "INVALID_PHONE_NUMBER", "port_order.phone_numbers[1]"},
+		{"unknown provider", func() error {
+			_, err := e.porting.GetPortOrder(ctx, &pb.GetPortOrderRequest{Name: "providers/nope/portOrders/1"})
+			return err
+		}, codes.NotFound, "UNKNOWN_PROVIDER", ""},
+		{"unknown order", func() error {
+			_, err := e.porting.GetPortOrder(ctx, &pb.GetPortOrderRequest{Name: "providers/flowroute/portOrders/999999"})
+			return err
+		}, codes.NotFound, "PORT_ORDER_NOT_FOUND", ""},
+		{"unknown telnyx order", func() error {
+			_, err := e.porting.GetPortOrder(ctx, &pb.GetPortOrderRequest{Name: "providers/telnyx/portOrders/7d6c1d1e-0000-4000-8000-000000000000"})
+			return err
+		}, codes.NotFound, "PORT_ORDER_NOT_FOUND", ""},
+		{"bad name", func() error {
+			_, err := e.porting.GetPortOrder(ctx, &pb.GetPortOrderRequest{Name: "portOrders/1"})
+			return err
+		}, codes.InvalidArgument, "INVALID_ARGUMENT", "name"},
+		{"negative page size", func() error {
+			_, err := e.porting.ListPortOrders(ctx, &pb.ListPortOrdersRequest{Parent: "providers/flowroute", PageSize: -1})
+			return err
+		}, codes.InvalidArgument, "INVALID_ARGUMENT", "page_size"},
+		{"bad filter field", func() error {
+			_, err := e.porting.ListPortOrders(ctx, &pb.ListPortOrdersRequest{Parent: "providers/-", Filter: `color = "red"`})
+			return err
+		}, codes.InvalidArgument, "INVALID_FILTER", "filter"},
+		{"bad filter value", func() error {
+			_, err := e.porting.ListPortOrders(ctx, &pb.ListPortOrdersRequest{Parent: "providers/-", Filter: `create_time > "yesterday"`})
+			return err
+		}, codes.InvalidArgument, "INVALID_FILTER", "filter"},
+		{"garbage page token", func() error {
+			_, err := e.porting.ListPortOrders(ctx, &pb.ListPortOrdersRequest{Parent: "providers/flowroute", PageToken: "!!!"})
+			return err
+		}, codes.InvalidArgument, "INVALID_PAGE_TOKEN", "page_token"},
+		{"submit without signer", func() error {
+			_, err := e.porting.SubmitPortOrder(ctx, &pb.SubmitPortOrderRequest{Name: "providers/flowroute/portOrders/1"})
+			return err
+		}, codes.InvalidArgument, "INVALID_ARGUMENT", "signer_name"},
+		{"bad request id", func() error {
+			_, err := e.porting.CancelPortOrder(ctx, &pb.CancelPortOrderRequest{Name: "providers/flowroute/portOrders/1", RequestId: "abc"})
+			return err
+		}, codes.InvalidArgument, "INVALID_ARGUMENT", "request_id"},
+		{"flowroute has no comment API", func() error {
+			_, err := e.porting.CreatePortOrderComment(ctx, &pb.CreatePortOrderCommentRequest{Parent: "providers/flowroute/portOrders/1", Comment: &pb.PortOrderComment{Body: "hi"}})
+			return err
+		}, codes.Unimplemented, "PROVIDER_CAPABILITY_MISSING", ""},
+		{"events not yet", func() error {
+			_, err := e.porting.ListPortOrderEvents(ctx, &pb.ListPortOrderEventsRequest{Parent: "providers/flowroute/portOrders/1"})
+			return err
+		}, codes.Unimplemented, "METHOD_NOT_IMPLEMENTED", ""},
+		{"number not on account", func() error {
+			_, err := e.numbers.GetNumber(ctx, &pb.GetNumberRequest{Name: "providers/telnyx/numbers/+13125559909"})
+			return err
+		}, codes.NotFound, "NUMBER_NOT_FOUND", ""},
+		{"bad number name", func() error {
+			_, err := e.numbers.GetNumber(ctx, &pb.GetNumberRequest{Name: "providers/telnyx/numbers/555"})
+			return err
+		}, codes.InvalidArgument, "INVALID_PHONE_NUMBER", "name"},
+		{"update mask outside provider", func() error {
+			_, err := e.numbers.UpdateNumber(ctx, &pb.UpdateNumberRequest{Number: &pb.Number{Name: "providers/flowroute/numbers/+13125550100", MessagingProfileId: "x"},
+				UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"messaging_profile_id"}}})
+			return err
+		}, codes.InvalidArgument, "INVALID_UPDATE_MASK", "update_mask"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			st, ei := errorInfo(t, c.call())
+			if st.Code() != c.code || ei.GetReason() != c.reason {
+				t.Fatalf("got %v %s (%s), want %v %s", st.Code(), ei.GetReason(), st.Message(), c.code, c.reason)
+			}
+			if c.field != "" {
+				br := badRequest(st)
+				if br == nil || len(br.GetFieldViolations()) == 0 || br.GetFieldViolations()[0].GetField() != c.field {
+					t.Fatalf("BadRequest = %v, want field %s", br, c.field)
+				}
+			}
+		})
+	}
+}
+
+func TestSplitAndNotPortable(t *testing.T) {
+	e := start(t)
+	ctx := context.Background()
+	for _, prov := range []string{"flowroute", "telnyx"} {
+		t.Run(prov, func(t *testing.T) {
+			n, split := freshNumber(""), freshNumber("9904")
+			o, err := e.porting.CreatePortOrder(ctx, &pb.CreatePortOrderRequest{Parent: "providers/" + prov, PortOrder: validOrder(n, split)})
+			if err != nil {
+				t.Fatalf("create: %v", err)
+			}
+			if len(o.GetRelatedOrders()) != 1 {
+				t.Fatalf("related = %v, want the split order", o.GetRelatedOrders())
+			}
+			rel, err := e.porting.GetPortOrder(ctx, &pb.GetPortOrderRequest{Name: o.GetRelatedOrders()[0]})
+			if err != nil {
+				t.Fatalf("get related: %v", err)
+			}
+			if !containsAll(rel.GetPhoneNumbers(), split) || !containsAll(o.GetPhoneNumbers(), n) {
+				t.Fatalf("split: primary %v related %v", o.GetPhoneNumbers(), rel.GetPhoneNumbers())
+			}
+			_, err = e.porting.CreatePortOrder(ctx, &pb.CreatePortOrderRequest{Parent: "providers/" + prov, PortOrder: validOrder(freshNumber(""), freshNumber("9901"))})
+			st, ei := errorInfo(t, err)
+			if st.Code() != codes.InvalidArgument || ei.GetDomain() != prov+".com" || badRequest(st) == nil {
+				t.Fatalf("not portable: %v %v %v", st.Code(), ei, badRequest(st))
+			}
+		})
+	}
+}
+
+func TestCheckPortabilityAndRouting(t *testing.T) {
+	e := start(t)
+	ctx := context.Background()
+	var nums []string
+	for i := 0; i < 230; i++ { // more than one batch per provider
+		nums = append(nums, freshNumber(""))
+	}
+	nums = append(nums, freshNumber("9901"), freshNumber("9905"))
+	resp, err := e.porting.CheckPortability(ctx, &pb.CheckPortabilityRequest{PhoneNumbers: nums})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(resp.GetResults()) != 2*len(nums) || len(resp.GetRecommendations()) != len(nums) {
+		t.Fatalf("results %d, recommendations %d; want %d and %d", len(resp.GetResults()), len(resp.GetRecommendations()), 2*len(nums), len(nums))
+	}
+	for _, r := range resp.GetResults() {
+		if r.GetError() != nil {
+			t.Fatalf("provider error: %v", r)
+		}
+		if strings.HasSuffix(r.GetPhoneNumber(), "9901") == r.GetPortable() {
+			t.Errorf("verdict %v", r)
+		}
+	}
+	if rec := resp.GetRecommendations()[len(nums)-2]; rec.GetRecommendedProvider() != "" {
+		t.Errorf("non-portable number recommended: %v", rec)
+	}
+	// Both providers can port it: the configured preference (flowroute first) decides.
+	o, err := e.porting.CreatePortOrder(ctx, &pb.CreatePortOrderRequest{Parent: "providers/-", PortOrder: validOrder(freshNumber(""))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.GetProvider() != "flowroute" || o.GetRouting().GetProvider() != "providers/flowroute" || !strings.Contains(o.GetRouting().GetReason(), "preferred") {
+		t.Fatalf("routing with both healthy: %v %v", o.GetProvider(), o.GetRouting())
+	}
+	// Flowroute failing: its verdicts carry errors and providers/- goes to Telnyx, saying why.
+	e.app.Sandboxes["flowroute"].Chaos.Set(chaos.Faults{ErrorRate: 1})
+	resp, err = e.porting.CheckPortability(ctx, &pb.CheckPortabilityRequest{PhoneNumbers: []string{freshNumber("")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range resp.GetResults() {
+		if (r.GetProvider() == "providers/flowroute") != (r.GetError() != nil) {
+			t.Errorf("during the Flowroute outage: %v", r)
+		}
+	}
+	if rec := resp.GetRecommendations()[0]; rec.GetRecommendedProvider() != "providers/telnyx" {
+		t.Errorf("recommendation during the Flowroute outage: %v", rec)
+	}
+	o, err = e.porting.CreatePortOrder(ctx, &pb.CreatePortOrderRequest{Parent: "providers/-", PortOrder: validOrder(freshNumber(""))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.GetProvider() != "telnyx" || o.GetRouting().GetProvider() != "providers/telnyx" || o.GetRouting().GetReason() == "" {
+		t.Fatalf("routing during the Flowroute outage: %v %v", o.GetProvider(), o.GetRouting())
+	}
+	e.app.Sandboxes["flowroute"].Chaos.Set(chaos.Faults{})
+}
+
+func TestMergedListPaging(t *testing.T) {
+	e := start(t)
+	ctx := context.Background()
+	want := map[string]bool{}
+	for i := 0; i < 5; i++ {
+		for _, prov := range []string{"flowroute", "telnyx"} {
+			o, err := e.porting.CreatePortOrder(ctx, &pb.CreatePortOrderRequest{Parent: "providers/" + prov, PortOrder: validOrder(freshNumber(""))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want[o.GetName()] = true
+		}
+	}
+	got := map[string]bool{}
+	providersSeen := map[string]bool{}
+	var tok string
+	for pages := 0; ; pages++ {
+		if pages > 20 {
+			t.Fatal("paging does not end")
+		}
+		resp, err := e.porting.ListPortOrders(ctx, &pb.ListPortOrdersRequest{Parent: "providers/-", PageSize: 3, PageToken: tok})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(resp.GetUnreachable()) > 0 {
+			t.Fatalf("unreachable: %v", resp.GetUnreachable())
+		}
+		for _, o := range resp.GetPortOrders() {
+			if got[o.GetName()] {
+				t.Fatalf("duplicate %s", o.GetName())
+			}
+			got[o.GetName()] = true
+			providersSeen[o.GetProvider()] = true
+		}
+		// Orders created while paging must not disturb the walk.
+		if pages == 1 {
+			o, err := e.porting.CreatePortOrder(ctx, &pb.CreatePortOrderRequest{Parent: "providers/telnyx", PortOrder: validOrder(freshNumber(""))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want[o.GetName()] = true
+		}
+		if tok = resp.GetNextPageToken(); tok == "" {
+			break
+		}
+	}
+	for n := range want {
+		if !got[n] {
+			t.Errorf("missing %s", n)
+		}
+	}
+	if !providersSeen["flowroute"] || !providersSeen["telnyx"] {
+		t.Errorf("providers seen: %v", providersSeen)
+	}
+	// A token is bound to its filter.
+	resp, err := e.porting.ListPortOrders(ctx, &pb.ListPortOrdersRequest{Parent: "providers/-", PageSize: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.porting.ListPortOrders(ctx, &pb.ListPortOrdersRequest{Parent: "providers/-", PageSize: 1, PageToken: resp.GetNextPageToken(), Filter: "state = DRAFT"})
+	if _, ei := errorInfo(t, err); ei.GetReason() != "INVALID_PAGE_TOKEN" {
+		t.Fatalf("reused token: %v", ei)
+	}
+}
+
+func TestNumbersGRPC(t *testing.T) {
+	e := start(t)
+	ctx := context.Background()
+	for _, prov := range []string{"flowroute", "telnyx"} {
+		t.Run(prov, func(t *testing.T) {
+			// 11-digit and national forms in the name are normalized.
+			n, err := e.numbers.GetNumber(ctx, &pb.GetNumberRequest{Name: "providers/" + prov + "/numbers/13125550100"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n.GetName() != "providers/"+prov+"/numbers/+13125550100" || n.GetPhoneNumber() != "+13125550100" {
+				t.Fatalf("got %v", n)
+			}
+			list, err := e.numbers.ListNumbers(ctx, &pb.ListNumbersRequest{Parent: "providers/" + prov, Filter: `phone_number = "+1312*"`})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(list.GetNumbers()) < 3 {
+				t.Fatalf("prefix filter found %d numbers", len(list.GetNumbers()))
+			}
+			for _, x := range list.GetNumbers() {
+				if !strings.HasPrefix(x.GetPhoneNumber(), "+1312") {
+					t.Errorf("filter leaked %s", x.GetPhoneNumber())
+				}
+			}
+			upd, err := e.numbers.UpdateNumber(ctx, &pb.UpdateNumberRequest{Number: &pb.Number{Name: "providers/" + prov + "/numbers/+13125550101", Alias: "front desk"},
+				UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"alias"}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if upd.GetNumber().GetAlias() != "front desk" || len(upd.GetFailures()) != 0 {
+				t.Fatalf("update: %v", upd)
+			}
+			got, err := e.numbers.GetNumber(ctx, &pb.GetNumberRequest{Name: "providers/" + prov + "/numbers/+13125550101"})
+			if err != nil || got.GetAlias() != "front desk" {
+				t.Fatalf("alias not persisted: %v %v", got, err)
+			}
+		})
+	}
+	t.Run("flowroute 207", func(t *testing.T) {
+		upd, err := e.numbers.UpdateNumber(ctx, &pb.UpdateNumberRequest{Number: &pb.Number{Name: "providers/flowroute/numbers/+12065559903", MessagingEnabled: true, Alias: "sms"},
+			UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"messaging_enabled", "alias"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(upd.GetFailures()) != 1 || upd.GetFailures()[0].GetField() != "messaging_enabled" || upd.GetNumber().GetAlias() != "sms" {
+			t.Fatalf("207: %v", upd)
+		}
+	})
+	all, err := e.numbers.ListNumbers(ctx, &pb.ListNumbersRequest{Parent: "providers/-", PageSize: 250})
+	if err != nil {
+		t.Fatal(err)
+	}
+	provs := map[string]int{}
+	for _, n := range all.GetNumbers() {
+		provs[n.GetProvider()]++
+	}
+	if provs["flowroute"] == 0 || provs["telnyx"] == 0 {
+		t.Errorf("merged numbers by provider: %v", provs)
+	}
+}
+
+func TestProvidersAndCommentsDocuments(t *testing.T) {
+	e := start(t)
+	ctx := context.Background()
+	ps, err := e.provs.ListProviders(ctx, &pb.ListProvidersRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ps.GetProviders()) != 2 || ps.GetProviders()[0].GetName() != "providers/flowroute" {
+		t.Fatalf("providers: %v", ps)
+	}
+	for _, p := range ps.GetProviders() {
+		if p.GetMode() != pb.Provider_SANDBOX || p.GetHealth() != pb.Provider_SERVING || len(p.GetCapabilities().GetOperations()) == 0 {
+			t.Errorf("provider %v", p)
+		}
+		hasComment := containsAll(p.GetCapabilities().GetOperations(), "CreatePortOrderComment")
+		if hasComment != (p.GetName() == "providers/telnyx") {
+			t.Errorf("%s CreatePortOrderComment capability = %v", p.GetName(), hasComment)
+		}
+	}
+	o, err := e.porting.CreatePortOrder(ctx, &pb.CreatePortOrderRequest{Parent: "providers/telnyx", PortOrder: validOrder(freshNumber(""))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3; i++ {
+		if _, err := e.porting.CreatePortOrderComment(ctx, &pb.CreatePortOrderCommentRequest{Parent: o.GetName(), Comment: &pb.PortOrderComment{Body: fmt.Sprintf("note %d", i)}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cs, err := e.porting.ListPortOrderComments(ctx, &pb.ListPortOrderCommentsRequest{Parent: o.GetName(), PageSize: 2})
+	if err != nil || len(cs.GetComments()) != 2 || cs.GetNextPageToken() == "" {
+		t.Fatalf("comments page 1: %v %v", cs, err)
+	}
+	cs2, err := e.porting.ListPortOrderComments(ctx, &pb.ListPortOrderCommentsRequest{Parent: o.GetName(), PageSize: 2, PageToken: cs.GetNextPageToken()})
+	if err != nil || len(cs2.GetComments()) != 1 || cs2.GetComments()[0].GetBody() != "note 2" {
+		t.Fatalf("comments page 2: %v %v", cs2, err)
+	}
+	for _, prov := range []string{"flowroute", "telnyx"} {
+		o, err := e.porting.CreatePortOrder(ctx, &pb.CreatePortOrderRequest{Parent: "providers/" + prov, PortOrder: validOrder(freshNumber(""))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := e.porting.UploadPortOrderDocument(ctx, &pb.UploadPortOrderDocumentRequest{Parent: o.GetName(),
+			Document: &pb.PortOrderDocument{Type: pb.PortOrderDocument_INVOICE, Filename: "bill.pdf", ContentType: "application/pdf", Content: []byte("%PDF bill")}})
+		if err != nil {
+			t.Fatalf("%s upload: %v", prov, err)
+		}
+		if !strings.HasPrefix(d.GetName(), o.GetName()+"/documents/") || d.GetFilename() != "bill.pdf" {
+			t.Fatalf("%s document: %v", prov, d)
+		}
+		ds, err := e.porting.ListPortOrderDocuments(ctx, &pb.ListPortOrderDocumentsRequest{Parent: o.GetName()})
+		if err != nil || len(ds.GetDocuments()) != 1 || ds.GetDocuments()[0].GetType() != pb.PortOrderDocument_INVOICE {
+			t.Fatalf("%s documents: %v %v", prov, ds, err)
+		}
+		big := make([]byte, 11<<20)
+		_, err = e.porting.UploadPortOrderDocument(ctx, &pb.UploadPortOrderDocumentRequest{Parent: o.GetName(),
+			Document: &pb.PortOrderDocument{Type: pb.PortOrderDocument_OTHER, Filename: "big.bin", Content: big}})
+		if _, ei := errorInfo(t, err); ei.GetReason() != "DOCUMENT_TOO_LARGE" {
+			t.Fatalf("%s oversized: %v", prov, ei)
+		}
+	}
+}
+
+var restClient = &http.Client{Timeout: 30 * time.Second}
+
+// rest calls the REST gateway and decodes the JSON answer.
+func rest(t *testing.T, method, url string, body any) (int, map[string]any) {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, url, rd)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := restClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	raw, _ := io.ReadAll(resp.Body)
+	if err := json.Unmarshal(raw, &out); err != nil {
+		t.Fatalf("%s %s: %d non-JSON body %q", method, url, resp.StatusCode, raw)
+	}
+	return resp.StatusCode, out
+}
+
+func detail(body map[string]any, typ string) map[string]any {
+	ds, _ := body["details"].([]any)
+	for _, d := range ds {
+		m, _ := d.(map[string]any)
+		if m["@type"] == typ {
+			return m
+		}
+	}
+	return nil
+}
+
+// TestRESTTour is the README curl tour, on both providers.
+func TestRESTTour(t *testing.T) {
+	e := start(t)
+	for _, prov := range []string{"flowroute", "telnyx"} {
+		t.Run(prov, func(t *testing.T) {
+			n1, n2 := freshNumber(""), freshNumber("")
+			code, o := rest(t, "POST", e.base+"/v1/providers/"+prov+"/portOrders", map[string]any{
+				"phoneNumbers": []string{n1},
+				"endUser": map[string]any{"entityName": "Acme Widgets", "authorizedPerson": "Jane Roe", "billingTelephoneNumber": n1, "pin": "1234",
+					"serviceAddress": map[string]any{"streetAddress": "1 Main St", "locality": "Chicago", "administrativeArea": "IL", "postalCode": "60601", "regionCode": "US"}},
+				"losingCarrier": "Verizon", "portType": "FULL", "customerReference": "tour-" + n1,
+			})
+			if code != 200 || o["state"] != "DRAFT" {
+				t.Fatalf("create: %d %v", code, o)
+			}
+			if eu, _ := o["endUser"].(map[string]any); eu["pin"] != nil || eu["hasPin"] != true {
+				t.Fatalf("pin handling: %v", eu)
+			}
+			name := o["name"].(string)
+			code, o = rest(t, "POST", e.base+"/v1/"+name+":modifyNumbers", map[string]any{"add": []string{n2}})
+			if code != 200 || len(o["phoneNumbers"].([]any)) != 2 {
+				t.Fatalf("modify add: %d %v", code, o)
+			}
+			code, o = rest(t, "POST", e.base+"/v1/"+name+":modifyNumbers", map[string]any{"remove": []string{n2}})
+			if code != 200 || len(o["phoneNumbers"].([]any)) != 1 {
+				t.Fatalf("modify remove: %d %v", code, o)
+			}
+			if prov == "telnyx" {
+				code, o = rest(t, "POST", e.base+"/v1/"+name+"/documents", map[string]any{"type": "LOA", "filename": "loa.pdf", "contentType": "application/pdf", "content": "JVBERi0xLjQ="})
+				if code != 200 {
+					t.Fatalf("upload: %d %v", code, o)
+				}
+			}
+			code, o = rest(t, "POST", e.base+"/v1/"+name+":submit", map[string]any{"signerName": "Jane Roe", "signerTitle": "CTO"})
+			if code != 200 || o["state"] != "SUBMITTED" {
+				t.Fatalf("submit: %d %v", code, o)
+			}
+			code, o = rest(t, "GET", e.base+"/v1/"+name, nil)
+			if code != 200 || o["name"] != name {
+				t.Fatalf("get: %d %v", code, o)
+			}
+			code, o = rest(t, "GET", e.base+"/v1/providers/"+prov+"/portOrders?filter=phone_number%3D%22"+strings.TrimPrefix(n1, "+")+"%22", nil)
+			if code != 200 || len(o["portOrders"].([]any)) != 1 {
+				t.Fatalf("list by number: %d %v", code, o)
+			}
+			// Errors: bad number → 400 + BadRequest; unknown order → 404 + ErrorInfo.
+			code, o = rest(t, "POST", e.base+"/v1/providers/"+prov+"/portOrders", map[string]any{"phoneNumbers": []string{"555-12"}})
+			if code != 400 || detail(o, "type.googleapis.com/google.rpc.BadRequest") == nil {
+				t.Fatalf("bad number: %d %v", code, o)
+			}
+			code, o = rest(t, "GET", e.base+"/v1/providers/"+prov+"/portOrders/does-not-exist", nil)
+			ei := detail(o, "type.googleapis.com/google.rpc.ErrorInfo")
+			if code != 404 || ei == nil || ei["reason"] != "PORT_ORDER_NOT_FOUND" {
+				t.Fatalf("unknown order: %d %v", code, o)
+			}
+		})
+	}
+	code, body := rest(t, "GET", e.base+"/v1/providers/flowroute/numbers/%2B13125550100", nil)
+	if code != 200 || body["phoneNumber"] != "+13125550100" {
+		t.Fatalf("number via REST: %d %v", code, body)
+	}
+	code, body = rest(t, "PATCH", e.base+"/v1/providers/flowroute/numbers/%2B12065559903?updateMask=messagingEnabled", map[string]any{"messagingEnabled": true})
+	if code != 200 || len(body["failures"].([]any)) != 1 {
+		t.Fatalf("207 via REST: %d %v", code, body)
+	}
+	code, body = rest(t, "GET", e.base+"/v1/providers", nil)
+	if code != 200 || len(body["providers"].([]any)) != 2 {
+		t.Fatalf("providers via REST: %d %v", code, body)
+	}
+	code, body = rest(t, "POST", e.base+"/v1/portability:check", map[string]any{"phoneNumbers": []string{"(312) 555-0177", "+13125559901"}})
+	if code != 200 || len(body["results"].([]any)) != 4 {
+		t.Fatalf("portability via REST: %d %v", code, body)
+	}
+	code, body = rest(t, "GET", e.base+"/openapi.json", nil)
+	if code != 200 || body["swagger"] == nil {
+		t.Fatalf("openapi: %d", code)
+	}
+}
