@@ -15,7 +15,10 @@ func numberCtx(op string) errCtx { return errCtx{op: op, resource: "number"} }
 func numberPath(id string) string { return "/phone_numbers/" + url.PathEscape(id) }
 
 func notOnAccount(e164 string) *providers.Error {
+	// The lookup list answered 200 with no match; report it as the 404 the
+	// id-based GET would give.
 	return &providers.Error{Code: providers.CodeNotFound, Provider: Name, Reason: "NUMBER_NOT_FOUND",
+		HTTPStatus: http.StatusNotFound, ProviderCode: "10005",
 		Message: "number " + e164 + " is not on the telnyx account"}
 }
 
@@ -214,7 +217,9 @@ func (p *Provider) UpdateNumber(ctx context.Context, upd providers.NumberUpdate)
 		switch {
 		case err == nil:
 			last = nil // re-read below
-		case last != nil && providers.ErrorCode(err) == providers.CodeInvalidArgument:
+		case providers.ErrorCode(err) == providers.CodeInvalidArgument:
+			// Like Flowroute's 207: the number is fine, messaging is not.
+			last = nil
 			field := providers.FieldNumberMessagingProfileID
 			if _, ok := mask2set(mask)[providers.FieldNumberMessagingEnabled]; ok {
 				field = providers.FieldNumberMessagingEnabled
