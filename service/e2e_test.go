@@ -712,3 +712,116 @@ func TestRESTTour(t *testing.T) {
 		t.Fatalf("openapi: %d", code)
 	}
 }
+
+func TestUpdateCancelAndEventsGRPC(t *testing.T) {
+	e := start(t)
+	ctx := context.Background()
+	for _, prov := range []string{"flowroute", "telnyx"} {
+		t.Run(prov, func(t *testing.T) {
+			o, err := e.porting.CreatePortOrder(ctx, &pb.CreatePortOrderRequest{Parent: "providers/" + prov, PortOrder: validOrder(freshNumber(""))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			upd, err := e.porting.UpdatePortOrder(ctx, &pb.UpdatePortOrderRequest{
+				PortOrder:  &pb.PortOrder{Name: o.GetName(), CustomerReference: "renamed", EndUser: &pb.EndUser{EntityName: "Other Name Inc"}},
+				UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"customer_reference"}},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if upd.GetCustomerReference() != "renamed" || upd.GetEndUser().GetEntityName() != "Acme Widgets" {
+				t.Fatalf("mask not honoured: ref %q entity %q", upd.GetCustomerReference(), upd.GetEndUser().GetEntityName())
+			}
+			// An empty mask means every field that is set.
+			upd, err = e.porting.UpdatePortOrder(ctx, &pb.UpdatePortOrderRequest{PortOrder: &pb.PortOrder{Name: o.GetName(), EndUser: &pb.EndUser{EntityName: "Other Name Inc"}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if upd.GetEndUser().GetEntityName() != "Other Name Inc" || upd.GetCustomerReference() != "renamed" {
+				t.Fatalf("implicit mask: %v", upd)
+			}
+			_, err = e.porting.UpdatePortOrder(ctx, &pb.UpdatePortOrderRequest{PortOrder: &pb.PortOrder{Name: o.GetName(), ProviderStatus: "x"},
+				UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"provider_status"}}})
+			if _, ei := errorInfo(t, err); ei.GetReason() != "INVALID_UPDATE_MASK" {
+				t.Fatalf("output-only path in mask: %v", ei)
+			}
+			c, err := e.porting.CancelPortOrder(ctx, &pb.CancelPortOrderRequest{Name: o.GetName(), RequestId: "0e6b3b8a-3f35-4a6f-9d0a-2a0c7b1f4e55"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.GetState() != pb.PortOrder_CANCELLED {
+				t.Fatalf("cancel draft: %v (%s)", c.GetState(), c.GetProviderStatus())
+			}
+			stream, err := e.porting.WatchPortOrderEvents(ctx, &pb.WatchPortOrderEventsRequest{Parent: o.GetName()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = stream.Recv()
+			if st, ei := errorInfo(t, err); st.Code() != codes.Unimplemented || ei.GetReason() != "METHOD_NOT_IMPLEMENTED" {
+				t.Fatalf("watch: %v", err)
+			}
+		})
+	}
+}
+
+// TestRESTRemainingRPCs covers the REST routes the tour does not.
+func TestRESTRemainingRPCs(t *testing.T) {
+	e := start(t)
+	code, o := rest(t, "POST", e.base+"/v1/providers/telnyx/portOrders", map[string]any{"phoneNumbers": []string{freshNumber("")}, "customerReference": "rest-1"})
+	if code != 200 {
+		t.Fatalf("create: %d %v", code, o)
+	}
+	name := o["name"].(string)
+	code, o = rest(t, "PATCH", e.base+"/v1/"+name+"?updateMask=customerReference", map[string]any{"customerReference": "rest-2", "losingCarrier": "ignored"})
+	if code != 200 || o["customerReference"] != "rest-2" || o["losingCarrier"] == "ignored" {
+		t.Fatalf("patch: %d %v", code, o)
+	}
+	code, o = rest(t, "POST", e.base+"/v1/"+name+"/comments", map[string]any{"body": "hello"})
+	if code != 200 || o["body"] != "hello" || !strings.HasPrefix(o["name"].(string), name+"/comments/") {
+		t.Fatalf("comment: %d %v", code, o)
+	}
+	code, o = rest(t, "GET", e.base+"/v1/"+name+"/comments", nil)
+	if code != 200 || len(o["comments"].([]any)) != 1 {
+		t.Fatalf("comments: %d %v", code, o)
+	}
+	code, o = rest(t, "POST", e.base+"/v1/"+name+"/documents", map[string]any{"type": "CSR", "filename": "csr.pdf", "content": "JVBERi0xLjQ="})
+	if code != 200 || o["type"] != "CSR" {
+		t.Fatalf("upload: %d %v", code, o)
+	}
+	code, o = rest(t, "GET", e.base+"/v1/"+name+"/documents", nil)
+	if code != 200 || len(o["documents"].([]any)) != 1 {
+		t.Fatalf("documents: %d %v", code, o)
+	}
+	code, o = rest(t, "POST", e.base+"/v1/"+name+"/documents", map[string]any{"type": "CSR", "filename": "csr.pdf"})
+	if code != 400 || detail(o, "type.googleapis.com/google.rpc.BadRequest") == nil {
+		t.Fatalf("upload without content: %d %v", code, o)
+	}
+	code, o = rest(t, "GET", e.base+"/v1/"+name+"/events", nil)
+	if code != 501 {
+		t.Fatalf("events: %d %v", code, o)
+	}
+	code, o = rest(t, "POST", e.base+"/v1/"+name+":cancel", map[string]any{})
+	if code != 200 || o["state"] != "CANCELLED" {
+		t.Fatalf("cancel: %d %v", code, o)
+	}
+	code, o = rest(t, "POST", e.base+"/v1/providers/flowroute/portOrders/1/comments", map[string]any{"body": "x"})
+	if ei := detail(o, "type.googleapis.com/google.rpc.ErrorInfo"); code != 501 || ei["reason"] != "PROVIDER_CAPABILITY_MISSING" {
+		t.Fatalf("flowroute comment: %d %v", code, o)
+	}
+	code, o = rest(t, "GET", e.base+"/v1/providers/-/numbers?pageSize=2", nil)
+	if code != 200 || len(o["numbers"].([]any)) != 2 || o["nextPageToken"] == "" {
+		t.Fatalf("numbers page: %d %v", code, o)
+	}
+	code, o = rest(t, "GET", e.base+"/v1/providers/-/numbers?pageSize=2&pageToken="+o["nextPageToken"].(string), nil)
+	if code != 200 || len(o["numbers"].([]any)) != 2 {
+		t.Fatalf("numbers page 2: %d %v", code, o)
+	}
+	code, o = rest(t, "GET", e.base+"/v1/providers/-/portOrders?filter=state%3DBOGUS", nil)
+	if ei := detail(o, "type.googleapis.com/google.rpc.ErrorInfo"); code != 400 || ei["reason"] != "INVALID_FILTER" {
+		t.Fatalf("bad filter: %d %v", code, o)
+	}
+	code, o = rest(t, "GET", e.base+"/v1/providers/nope/numbers", nil)
+	if ei := detail(o, "type.googleapis.com/google.rpc.ErrorInfo"); code != 404 || ei["reason"] != "UNKNOWN_PROVIDER" {
+		t.Fatalf("unknown provider: %d %v", code, o)
+	}
+}

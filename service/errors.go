@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
@@ -114,9 +115,10 @@ func toStatus(provider string, err error, notFoundReason, subject string) error 
 		md["current_state"] = pe.CurrentState.String()
 	}
 	msg := pe.Message
-	if msg == "" {
+	switch {
+	case msg == "":
 		msg = fmt.Sprintf("%s: %s", pe.Provider, pe.Code)
-	} else {
+	case !strings.HasPrefix(msg, pe.Provider):
 		msg = fmt.Sprintf("%s: %s", pe.Provider, msg)
 	}
 	details := []protoDetail{&errdetails.ErrorInfo{Reason: reason, Domain: domain, Metadata: md}}

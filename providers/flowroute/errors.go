@@ -44,7 +44,7 @@ var fieldPaths = map[string]string{
 	"city":                    "port_order.end_user.service_address.locality",
 	"state":                   "port_order.end_user.service_address.administrative_area",
 	"zip":                     "port_order.end_user.service_address.postal_code",
-	"country":                 "port_order.end_user.service_address.country_code",
+	"country":                 "port_order.end_user.service_address.region_code",
 	"provider":                "port_order.losing_carrier",
 	"provider_account":        "port_order.end_user.account_number",
 	"pin":                     "port_order.end_user.pin",
