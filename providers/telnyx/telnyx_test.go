@@ -2,11 +2,13 @@ package telnyx_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -748,5 +750,66 @@ func TestTransportErrors(t *testing.T) {
 	cancel()
 	if err := errOnly(p.GetPortOrder(c, "o1")); !errors.Is(err, context.Canceled) {
 		t.Fatalf("%v", err)
+	}
+}
+
+func TestWebhooksSigned(t *testing.T) {
+	type delivery struct {
+		body      []byte
+		sig, ts   string
+		eventType string
+	}
+	got := make(chan delivery, 64)
+	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		var env struct {
+			EventType string `json:"event_type"` // flat envelope
+			Data      struct {
+				EventType string `json:"event_type"`
+			} `json:"data"`
+		}
+		_ = json.Unmarshal(b, &env)
+		et := env.Data.EventType
+		if et == "" {
+			et = env.EventType
+		}
+		got <- delivery{b, r.Header.Get("telnyx-signature-ed25519"), r.Header.Get("telnyx-timestamp"), et}
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer recv.Close()
+	e := newEnv(t, telnyxfake.Options{WebhookURL: recv.URL})
+	c := ctx(t)
+	res, err := e.p.CreatePortOrder(c, providers.CreatePortOrderRequest{Order: providers.PortOrder{
+		PhoneNumbers: []string{"+13125550100", "+13125559904"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.p.CreateComment(c, res.Order.ID, "hi"); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.fake.SetOrderStatus(res.Order.ID, "in-process"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.p.CancelPortOrder(c, res.Related[0].ID); err != nil { // draft → DELETE → porting_order.deleted
+		t.Fatal(err)
+	}
+	want := map[string]bool{"porting_order.split": true, "porting_order.new_comment": true,
+		"porting_order.status_changed": true, "porting_order.deleted": true}
+	for len(want) > 0 {
+		select {
+		case d := <-got:
+			if !telnyxfake.Verify(e.fake.PublicKey(), d.sig, d.ts, d.body) {
+				t.Fatalf("bad signature on %s", d.eventType)
+			}
+			if telnyxfake.Verify(e.fake.PublicKey(), d.sig, d.ts, append(d.body, ' ')) {
+				t.Fatal("signature verified a modified body")
+			}
+			if sec, err := strconv.ParseInt(d.ts, 10, 64); err != nil || time.Since(time.Unix(sec, 0)) > time.Minute {
+				t.Fatalf("timestamp %q", d.ts)
+			}
+			delete(want, d.eventType)
+		case <-c.Done():
+			t.Fatalf("missing webhooks: %v", want)
+		}
 	}
 }
