@@ -825,3 +825,124 @@ func TestRESTRemainingRPCs(t *testing.T) {
 		t.Fatalf("unknown provider: %d %v", code, o)
 	}
 }
+
+// TestProviderOutageIsolation: Flowroute failing opens its breaker; callers
+// get UNAVAILABLE + PROVIDER_CIRCUIT_OPEN + RetryInfo (503 over REST) without
+// a provider call, Telnyx keeps working, and ListProviders reports it.
+func TestProviderOutageIsolation(t *testing.T) {
+	e := start(t)
+	ctx := context.Background()
+	fr := e.app.Sandboxes["flowroute"]
+	fr.Chaos.Set(chaos.Faults{ErrorRate: 1})
+	var last error
+	for i := 0; i < 10; i++ {
+		_, last = e.porting.CreatePortOrder(ctx, &pb.CreatePortOrderRequest{Parent: "providers/flowroute", PortOrder: validOrder(freshNumber(""))})
+		if st, ei := errorInfo(t, last); ei.GetReason() == "PROVIDER_CIRCUIT_OPEN" {
+			if st.Code() != codes.Unavailable {
+				t.Fatalf("circuit open code %v", st.Code())
+			}
+			break
+		} else if st.Code() != codes.Unavailable || ei.GetReason() != "PROVIDER_UNAVAILABLE" || ei.GetDomain() != "flowroute.com" {
+			t.Fatalf("provider 503: %v %v", st.Code(), ei)
+		}
+	}
+	st, ei := errorInfo(t, last)
+	if ei.GetReason() != "PROVIDER_CIRCUIT_OPEN" || ei.GetDomain() != "portgate" || ei.GetMetadata()["provider"] != "flowroute" {
+		t.Fatalf("breaker never opened: %v", ei)
+	}
+	var retry *errdetails.RetryInfo
+	for _, d := range st.Details() {
+		if r, ok := d.(*errdetails.RetryInfo); ok {
+			retry = r
+		}
+	}
+	if retry == nil || retry.GetRetryDelay().AsDuration() <= 0 {
+		t.Fatalf("no RetryInfo on circuit open: %v", st.Details())
+	}
+	// Over REST: 503 with the same details.
+	code, body := rest(t, "GET", e.base+"/v1/providers/flowroute/portOrders/42000", nil)
+	if ei := detail(body, "type.googleapis.com/google.rpc.ErrorInfo"); code != 503 || ei["reason"] != "PROVIDER_CIRCUIT_OPEN" ||
+		detail(body, "type.googleapis.com/google.rpc.RetryInfo") == nil {
+		t.Fatalf("REST during outage: %d %v", code, body)
+	}
+	// Telnyx is untouched.
+	if _, err := e.porting.CreatePortOrder(ctx, &pb.CreatePortOrderRequest{Parent: "providers/telnyx", PortOrder: validOrder(freshNumber(""))}); err != nil {
+		t.Fatalf("telnyx during the flowroute outage: %v", err)
+	}
+	ps, err := e.provs.ListProviders(ctx, &pb.ListProvidersRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	health := map[string]pb.Provider_Health{}
+	for _, p := range ps.GetProviders() {
+		health[p.GetName()] = p.GetHealth()
+	}
+	if health["providers/flowroute"] != pb.Provider_CIRCUIT_OPEN || health["providers/telnyx"] != pb.Provider_SERVING {
+		t.Fatalf("health: %v", health)
+	}
+	// The merged list still answers, naming the unreachable provider.
+	list, err := e.porting.ListPortOrders(ctx, &pb.ListPortOrdersRequest{Parent: "providers/-"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list.GetUnreachable()) != 1 || list.GetUnreachable()[0] != "providers/flowroute" || len(list.GetPortOrders()) == 0 {
+		t.Fatalf("merged list during outage: unreachable %v, %d orders", list.GetUnreachable(), len(list.GetPortOrders()))
+	}
+	// The gateway itself stays healthy.
+	code, body = rest(t, "GET", e.base+"/healthz", nil)
+	if code != 200 || body["status"] != "SERVING" {
+		t.Fatalf("healthz: %d %v", code, body)
+	}
+}
+
+// TestRateLimitedWrite: a 429 on a write is not retried and reaches the caller
+// as RESOURCE_EXHAUSTED with RetryInfo from Retry-After.
+func TestRateLimitedWrite(t *testing.T) {
+	e := start(t)
+	e.app.Sandboxes["telnyx"].Chaos.Set(chaos.Faults{RateLimitRate: 1, RetryAfter: 7 * time.Second})
+	_, err := e.porting.CreatePortOrder(context.Background(), &pb.CreatePortOrderRequest{Parent: "providers/telnyx", PortOrder: validOrder(freshNumber(""))})
+	st, ei := errorInfo(t, err)
+	if st.Code() != codes.ResourceExhausted || ei.GetReason() != "PROVIDER_RATE_LIMITED" {
+		t.Fatalf("429: %v %v", st.Code(), ei)
+	}
+	for _, d := range st.Details() {
+		if r, ok := d.(*errdetails.RetryInfo); ok {
+			if r.GetRetryDelay().AsDuration() != 7*time.Second {
+				t.Fatalf("retry delay %v, want 7s", r.GetRetryDelay().AsDuration())
+			}
+			return
+		}
+	}
+	t.Fatalf("no RetryInfo: %v", st.Details())
+}
+
+func TestExceptionPath(t *testing.T) {
+	e := start(t)
+	ctx := context.Background()
+	for _, prov := range []string{"flowroute", "telnyx"} {
+		t.Run(prov, func(t *testing.T) {
+			o, err := e.porting.CreatePortOrder(ctx, &pb.CreatePortOrderRequest{Parent: "providers/" + prov, PortOrder: validOrder(freshNumber("9902"))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if prov == "telnyx" {
+				if _, err := e.porting.UploadPortOrderDocument(ctx, &pb.UploadPortOrderDocumentRequest{Parent: o.GetName(),
+					Document: &pb.PortOrderDocument{Type: pb.PortOrderDocument_LOA, Filename: "loa.pdf", Content: []byte("%PDF")}}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := e.porting.SubmitPortOrder(ctx, &pb.SubmitPortOrderRequest{Name: o.GetName(), SignerName: "Jane Roe", SignerTitle: "CTO"}); err != nil {
+				t.Fatal(err)
+			}
+			for i := 0; i < 6 && o.GetState() != pb.PortOrder_EXCEPTION; i++ {
+				e.app.Sandboxes[prov].Advance()
+				if o, err = e.porting.GetPortOrder(ctx, &pb.GetPortOrderRequest{Name: o.GetName()}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if o.GetState() != pb.PortOrder_EXCEPTION || len(o.GetStateDetails()) == 0 {
+				t.Fatalf("state %v details %v", o.GetState(), o.GetStateDetails())
+			}
+		})
+	}
+}
