@@ -444,7 +444,9 @@ func TestStepIntervalAndWebhookSignature(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	seen := map[string]bool{}
-	all := func() bool { return seen["in-process"] && seen["submitted"] && seen["foc-date-confirmed"] && seen["ported"] }
+	all := func() bool {
+		return seen["in-process"] && seen["submitted"] && seen["foc-date-confirmed"] && seen["ported"]
+	}
 	for !all() {
 		select {
 		case s := <-got:
