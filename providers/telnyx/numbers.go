@@ -225,7 +225,7 @@ func (p *Provider) UpdateNumber(ctx context.Context, upd providers.NumberUpdate)
 				field = providers.FieldNumberMessagingEnabled
 			}
 			res.Failures = append(res.Failures, providers.FieldFailure{Field: field,
-				Reason: "PROVIDER_REJECTED", Message: err.Error()})
+				Reason: "MESSAGING_PROVISIONING_FAILED", Message: err.Error()})
 		default:
 			return nil, err
 		}

@@ -665,7 +665,7 @@ func TestNumbers(t *testing.T) {
 	}
 	res, err = e.p.UpdateNumber(c, providers.NumberUpdate{Number: providers.Number{PhoneNumber: "+12065559903", MessagingProfileID: "mp-1"},
 		Mask: []string{"messaging_profile_id"}})
-	if err != nil || len(res.Failures) != 1 || res.Failures[0].Field != "messaging_profile_id" || res.Failures[0].Reason != "PROVIDER_REJECTED" {
+	if err != nil || len(res.Failures) != 1 || res.Failures[0].Field != "messaging_profile_id" || res.Failures[0].Reason != "MESSAGING_PROVISIONING_FAILED" {
 		t.Fatalf("%+v %v", res, err)
 	}
 	perr(t, errOnly(e.p.UpdateNumber(c, providers.NumberUpdate{Number: providers.Number{PhoneNumber: "+12065559903", MessagingEnabled: true},
