@@ -149,7 +149,7 @@ var orderPointerFields = map[string]string{
 	"/end_user/location/locality":                      "end_user.service_address.locality",
 	"/end_user/location/administrative_area":           "end_user.service_address.administrative_area",
 	"/end_user/location/postal_code":                   "end_user.service_address.postal_code",
-	"/end_user/location/country_code":                  "end_user.service_address.country_code",
+	"/end_user/location/country_code":                  "end_user.service_address.region_code",
 	"/misc":                                            "port_type",
 	"/misc/type":                                       "port_type",
 	"/misc/remaining_numbers_action":                   "remaining_numbers_action",
