@@ -745,7 +745,7 @@ func TestUpdateCancelAndEventsGRPC(t *testing.T) {
 			if _, ei := errorInfo(t, err); ei.GetReason() != "INVALID_UPDATE_MASK" {
 				t.Fatalf("output-only path in mask: %v", ei)
 			}
-			c, err := e.porting.CancelPortOrder(ctx, &pb.CancelPortOrderRequest{Name: o.GetName(), RequestId: "0e6b3b8a-3f35-4a6f-9d0a-2a0c7b1f4e55"})
+			c, err := e.porting.CancelPortOrder(ctx, &pb.CancelPortOrderRequest{Name: o.GetName(), RequestId: map[string]string{"flowroute": "0e6b3b8a-3f35-4a6f-9d0a-2a0c7b1f4e55", "telnyx": "1e6b3b8a-3f35-4a6f-9d0a-2a0c7b1f4e55"}[prov]})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -944,5 +944,45 @@ func TestExceptionPath(t *testing.T) {
 				t.Fatalf("state %v details %v", o.GetState(), o.GetStateDetails())
 			}
 		})
+	}
+}
+
+// TestRequestIDIdempotency: a retried create with the same request_id returns
+// the first order instead of creating a second one (AIP-155).
+func TestRequestIDIdempotency(t *testing.T) {
+	e := start(t)
+	ctx := context.Background()
+	req := &pb.CreatePortOrderRequest{Parent: "providers/flowroute", PortOrder: validOrder(freshNumber("")), RequestId: "6f1c2f0e-8a4b-4c1d-9e2f-3a4b5c6d7e8f"}
+	first, err := e.porting.CreatePortOrder(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := e.porting.CreatePortOrder(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.GetName() != first.GetName() {
+		t.Fatalf("retry created %s, first was %s", again.GetName(), first.GetName())
+	}
+	list, err := e.porting.ListPortOrders(ctx, &pb.ListPortOrdersRequest{Parent: "providers/flowroute", Filter: fmt.Sprintf("phone_number = %q", req.GetPortOrder().GetPhoneNumbers()[0])})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list.GetPortOrders()) != 1 {
+		t.Fatalf("%d orders for the number, want 1", len(list.GetPortOrders()))
+	}
+	other := &pb.CreatePortOrderRequest{Parent: "providers/flowroute", PortOrder: validOrder(freshNumber("")), RequestId: req.GetRequestId()}
+	_, err = e.porting.CreatePortOrder(ctx, other)
+	if st, ei := errorInfo(t, err); st.Code() != codes.InvalidArgument || badRequest(st).GetFieldViolations()[0].GetField() != "request_id" {
+		t.Fatalf("reused request_id: %v %v", st.Code(), ei)
+	}
+	// A failed call is not remembered: fixing the cause and retrying works.
+	bad := &pb.CreatePortOrderRequest{Parent: "providers/flowroute", PortOrder: validOrder(freshNumber("")), RequestId: "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a"}
+	e.app.Sandboxes["flowroute"].Chaos.Set(chaos.Faults{ErrorBurst: 1})
+	if _, err := e.porting.CreatePortOrder(ctx, bad); err == nil {
+		t.Fatal("want the injected 503")
+	}
+	if _, err := e.porting.CreatePortOrder(ctx, bad); err != nil {
+		t.Fatalf("retry after a failure: %v", err)
 	}
 }

@@ -95,6 +95,10 @@ func (c *core) resolveProviders(names []string) ([]*Backend, error) {
 
 // CreatePortOrder validates, routes (providers/- picks a provider) and creates.
 func (s *PortingServer) CreatePortOrder(ctx context.Context, req *pb.CreatePortOrderRequest) (*pb.PortOrder, error) {
+	return do(ctx, s.c.idem, "CreatePortOrder", req.GetRequestId(), req, func() (*pb.PortOrder, error) { return s.createPortOrder(ctx, req) })
+}
+
+func (s *PortingServer) createPortOrder(ctx context.Context, req *pb.CreatePortOrderRequest) (*pb.PortOrder, error) {
 	prov, err := parseParent("parent", req.GetParent())
 	if err != nil {
 		return nil, err
@@ -195,6 +199,10 @@ func (c *core) orderTarget(field, name string) (*Backend, string, error) {
 
 // UpdatePortOrder applies update_mask.
 func (s *PortingServer) UpdatePortOrder(ctx context.Context, req *pb.UpdatePortOrderRequest) (*pb.PortOrder, error) {
+	return do(ctx, s.c.idem, "UpdatePortOrder", req.GetRequestId(), req, func() (*pb.PortOrder, error) { return s.updatePortOrder(ctx, req) })
+}
+
+func (s *PortingServer) updatePortOrder(ctx context.Context, req *pb.UpdatePortOrderRequest) (*pb.PortOrder, error) {
 	po := req.GetPortOrder()
 	if po == nil {
 		return nil, invalidArgument(ReasonInvalidArgument, fieldViolation{"port_order", "required"})
@@ -223,6 +231,10 @@ func (s *PortingServer) UpdatePortOrder(ctx context.Context, req *pb.UpdatePortO
 
 // ModifyPortOrderNumbers adds and removes numbers.
 func (s *PortingServer) ModifyPortOrderNumbers(ctx context.Context, req *pb.ModifyPortOrderNumbersRequest) (*pb.PortOrder, error) {
+	return do(ctx, s.c.idem, "ModifyPortOrderNumbers", req.GetRequestId(), req, func() (*pb.PortOrder, error) { return s.modifyPortOrderNumbers(ctx, req) })
+}
+
+func (s *PortingServer) modifyPortOrderNumbers(ctx context.Context, req *pb.ModifyPortOrderNumbersRequest) (*pb.PortOrder, error) {
 	b, id, err := s.c.orderTarget("name", req.GetName())
 	if err != nil {
 		return nil, err
@@ -258,6 +270,10 @@ func (s *PortingServer) ModifyPortOrderNumbers(ctx context.Context, req *pb.Modi
 
 // SubmitPortOrder signs and submits.
 func (s *PortingServer) SubmitPortOrder(ctx context.Context, req *pb.SubmitPortOrderRequest) (*pb.PortOrder, error) {
+	return do(ctx, s.c.idem, "SubmitPortOrder", req.GetRequestId(), req, func() (*pb.PortOrder, error) { return s.submitPortOrder(ctx, req) })
+}
+
+func (s *PortingServer) submitPortOrder(ctx context.Context, req *pb.SubmitPortOrderRequest) (*pb.PortOrder, error) {
 	b, id, err := s.c.orderTarget("name", req.GetName())
 	if err != nil {
 		return nil, err
@@ -284,6 +300,10 @@ func (s *PortingServer) SubmitPortOrder(ctx context.Context, req *pb.SubmitPortO
 
 // CancelPortOrder cancels.
 func (s *PortingServer) CancelPortOrder(ctx context.Context, req *pb.CancelPortOrderRequest) (*pb.PortOrder, error) {
+	return do(ctx, s.c.idem, "CancelPortOrder", req.GetRequestId(), req, func() (*pb.PortOrder, error) { return s.cancelPortOrder(ctx, req) })
+}
+
+func (s *PortingServer) cancelPortOrder(ctx context.Context, req *pb.CancelPortOrderRequest) (*pb.PortOrder, error) {
 	b, id, err := s.c.orderTarget("name", req.GetName())
 	if err != nil {
 		return nil, err
@@ -340,6 +360,10 @@ func window(n, off, size int) (start, end int, next map[string]int) {
 
 // CreatePortOrderComment adds a comment.
 func (s *PortingServer) CreatePortOrderComment(ctx context.Context, req *pb.CreatePortOrderCommentRequest) (*pb.PortOrderComment, error) {
+	return do(ctx, s.c.idem, "CreatePortOrderComment", req.GetRequestId(), req, func() (*pb.PortOrderComment, error) { return s.createPortOrderComment(ctx, req) })
+}
+
+func (s *PortingServer) createPortOrderComment(ctx context.Context, req *pb.CreatePortOrderCommentRequest) (*pb.PortOrderComment, error) {
 	b, id, err := s.c.orderTarget("parent", req.GetParent())
 	if err != nil {
 		return nil, err
@@ -366,6 +390,10 @@ func (s *PortingServer) CreatePortOrderComment(ctx context.Context, req *pb.Crea
 
 // UploadPortOrderDocument uploads a document.
 func (s *PortingServer) UploadPortOrderDocument(ctx context.Context, req *pb.UploadPortOrderDocumentRequest) (*pb.PortOrderDocument, error) {
+	return do(ctx, s.c.idem, "UploadPortOrderDocument", req.GetRequestId(), req, func() (*pb.PortOrderDocument, error) { return s.uploadPortOrderDocument(ctx, req) })
+}
+
+func (s *PortingServer) uploadPortOrderDocument(ctx context.Context, req *pb.UploadPortOrderDocumentRequest) (*pb.PortOrderDocument, error) {
 	b, id, err := s.c.orderTarget("parent", req.GetParent())
 	if err != nil {
 		return nil, err

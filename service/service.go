@@ -43,6 +43,7 @@ type core struct {
 	region   string
 	conc     int
 	log      *slog.Logger
+	idem     *idempotency
 }
 
 // Services holds the three gRPC service implementations.
@@ -54,7 +55,7 @@ type Services struct {
 
 // New validates opts and builds the services.
 func New(opts Options) (*Services, error) {
-	c := &core{backends: map[string]*Backend{}, region: opts.DefaultRegion, conc: opts.PortabilityConcurrency, log: opts.Logger}
+	c := &core{backends: map[string]*Backend{}, region: opts.DefaultRegion, conc: opts.PortabilityConcurrency, log: opts.Logger, idem: newIdempotency()}
 	if c.region == "" {
 		c.region = e164.DefaultRegion
 	}
