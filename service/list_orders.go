@@ -102,45 +102,76 @@ func orderLess(a, b *providers.PortOrder) bool {
 // ListPortOrders lists one provider or, for providers/-, all of them merged
 // oldest first under one page token.
 func (s *PortingServer) ListPortOrders(ctx context.Context, req *pb.ListPortOrdersRequest) (*pb.ListPortOrdersResponse, error) {
-	prov, err := parseParent("parent", req.GetParent())
+	res, next, err := listTop(ctx, s.c, listSpec[*providers.PortOrder]{
+		kind: "portOrders", fields: portOrderFilterFields, record: portOrderRecord, less: orderLess,
+		fetch: func(e expr) func(context.Context, providers.Provider, providers.ListQuery) ([]*providers.PortOrder, bool, error) {
+			push := pushdownOrders(e)
+			return func(ctx context.Context, p providers.Provider, q providers.ListQuery) ([]*providers.PortOrder, bool, error) {
+				page, err := p.ListPortOrders(ctx, push, q)
+				if err != nil {
+					return nil, false, err
+				}
+				return page.Orders, page.More, nil
+			}
+		},
+	}, req.GetParent(), req.GetPageSize(), req.GetPageToken(), req.GetFilter())
 	if err != nil {
 		return nil, err
 	}
-	backends, err := s.c.targets("parent", prov)
-	if err != nil {
-		return nil, err
-	}
-	size, err := pageSize(req.GetPageSize())
-	if err != nil {
-		return nil, err
-	}
-	e, err := parseFilter(req.GetFilter(), portOrderFilterFields, s.c.region)
-	if err != nil {
-		return nil, err
-	}
-	bind := binding("portOrders", req.GetParent(), req.GetFilter())
-	offsets, err := decodePageToken(req.GetPageToken(), bind)
-	if err != nil {
-		return nil, err
-	}
-	push := pushdownOrders(e)
-	fetch := func(ctx context.Context, b *Backend, off, limit int) ([]*providers.PortOrder, bool, error) {
-		page, err := b.Provider.ListPortOrders(ctx, push, providers.ListQuery{Offset: off, Limit: limit})
-		if err != nil {
-			return nil, false, providerErr{b.Provider.Name(), err}
-		}
-		return page.Orders, page.More, nil
-	}
-	match := func(o *providers.PortOrder) bool { return e.eval(portOrderRecord(o)) }
-	res, err := listAcross(ctx, backends, offsets, size, fetch, match, orderLess)
-	if err != nil {
-		return nil, unwrapProviderErr(err, req.GetParent())
-	}
-	resp := &pb.ListPortOrdersResponse{NextPageToken: encodePageToken(bind, res.next), Unreachable: res.unreachable}
+	resp := &pb.ListPortOrdersResponse{NextPageToken: next, Unreachable: res.unreachable}
 	for _, it := range res.items {
 		resp.PortOrders = append(resp.PortOrders, portOrderToProto(it.provider, it.v))
 	}
 	return resp, nil
+}
+
+// listSpec describes one top-level listable resource (port orders, numbers).
+type listSpec[T any] struct {
+	kind   string
+	fields map[string]filterField
+	record func(T) filterRecord
+	less   func(a, b T) bool
+	// fetch builds the provider call for a parsed filter (with its pushdown).
+	fetch func(e expr) func(ctx context.Context, p providers.Provider, q providers.ListQuery) ([]T, bool, error)
+}
+
+// listTop validates paging and filter, then pages one provider or all.
+func listTop[T any](ctx context.Context, c *core, spec listSpec[T], parent string, pageSz int32, token, filter string) (*listResult[T], string, error) {
+	prov, err := parseParent("parent", parent)
+	if err != nil {
+		return nil, "", err
+	}
+	backends, err := c.targets("parent", prov)
+	if err != nil {
+		return nil, "", err
+	}
+	size, err := pageSize(pageSz)
+	if err != nil {
+		return nil, "", err
+	}
+	e, err := parseFilter(filter, spec.fields, c.region)
+	if err != nil {
+		return nil, "", err
+	}
+	bind := binding(spec.kind, parent, filter)
+	offsets, err := decodePageToken(token, bind)
+	if err != nil {
+		return nil, "", err
+	}
+	call := spec.fetch(e)
+	fetch := func(ctx context.Context, b *Backend, off, limit int) ([]T, bool, error) {
+		items, more, err := call(ctx, b.Provider, providers.ListQuery{Offset: off, Limit: limit})
+		if err != nil {
+			return nil, false, providerErr{b.Provider.Name(), err}
+		}
+		return items, more, nil
+	}
+	match := func(v T) bool { return e.eval(spec.record(v)) }
+	res, err := listAcross(ctx, backends, offsets, size, fetch, match, spec.less)
+	if err != nil {
+		return nil, "", unwrapProviderErr(err, parent)
+	}
+	return res, encodePageToken(bind, res.next), nil
 }
 
 // providerErr remembers which provider failed inside a fan-out.

@@ -74,41 +74,23 @@ func (s *NumbersServer) GetNumber(ctx context.Context, req *pb.GetNumberRequest)
 
 // ListNumbers lists one provider's numbers or, for providers/-, all merged.
 func (s *NumbersServer) ListNumbers(ctx context.Context, req *pb.ListNumbersRequest) (*pb.ListNumbersResponse, error) {
-	prov, err := parseParent("parent", req.GetParent())
+	res, next, err := listTop(ctx, s.c, listSpec[*providers.Number]{
+		kind: "numbers", fields: numberFilterFields, record: numberRecord, less: numberLess,
+		fetch: func(e expr) func(context.Context, providers.Provider, providers.ListQuery) ([]*providers.Number, bool, error) {
+			push := pushdownNumbers(e)
+			return func(ctx context.Context, p providers.Provider, q providers.ListQuery) ([]*providers.Number, bool, error) {
+				page, err := p.ListNumbers(ctx, push, q)
+				if err != nil {
+					return nil, false, err
+				}
+				return page.Numbers, page.More, nil
+			}
+		},
+	}, req.GetParent(), req.GetPageSize(), req.GetPageToken(), req.GetFilter())
 	if err != nil {
 		return nil, err
 	}
-	backends, err := s.c.targets("parent", prov)
-	if err != nil {
-		return nil, err
-	}
-	size, err := pageSize(req.GetPageSize())
-	if err != nil {
-		return nil, err
-	}
-	e, err := parseFilter(req.GetFilter(), numberFilterFields, s.c.region)
-	if err != nil {
-		return nil, err
-	}
-	bind := binding("numbers", req.GetParent(), req.GetFilter())
-	offsets, err := decodePageToken(req.GetPageToken(), bind)
-	if err != nil {
-		return nil, err
-	}
-	push := pushdownNumbers(e)
-	fetch := func(ctx context.Context, b *Backend, off, limit int) ([]*providers.Number, bool, error) {
-		page, err := b.Provider.ListNumbers(ctx, push, providers.ListQuery{Offset: off, Limit: limit})
-		if err != nil {
-			return nil, false, providerErr{b.Provider.Name(), err}
-		}
-		return page.Numbers, page.More, nil
-	}
-	match := func(n *providers.Number) bool { return e.eval(numberRecord(n)) }
-	res, err := listAcross(ctx, backends, offsets, size, fetch, match, numberLess)
-	if err != nil {
-		return nil, unwrapProviderErr(err, req.GetParent())
-	}
-	resp := &pb.ListNumbersResponse{NextPageToken: encodePageToken(bind, res.next), Unreachable: res.unreachable}
+	resp := &pb.ListNumbersResponse{NextPageToken: next, Unreachable: res.unreachable}
 	for _, it := range res.items {
 		resp.Numbers = append(resp.Numbers, numberToProto(it.provider, it.v))
 	}

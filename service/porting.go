@@ -320,32 +320,43 @@ func (s *PortingServer) cancelPortOrder(ctx context.Context, req *pb.CancelPortO
 
 // ListPortOrderComments pages the provider's comments.
 func (s *PortingServer) ListPortOrderComments(ctx context.Context, req *pb.ListPortOrderCommentsRequest) (*pb.ListPortOrderCommentsResponse, error) {
-	b, id, err := s.c.orderTarget("parent", req.GetParent())
+	cs, next, err := pageChildren(ctx, s.c, "comments", providers.OpListComments, req.GetParent(), req.GetPageSize(), req.GetPageToken(), providers.Provider.ListComments)
 	if err != nil {
 		return nil, err
 	}
-	size, err := pageSize(req.GetPageSize())
-	if err != nil {
-		return nil, err
-	}
-	bind := binding("comments", req.GetParent())
-	offs, err := decodePageToken(req.GetPageToken(), bind)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.c.requireCapability(b, providers.OpListComments); err != nil {
-		return nil, err
-	}
-	cs, err := b.Provider.ListComments(ctx, id)
-	if err != nil {
-		return nil, toStatus(b.Provider.Name(), err, ReasonPortOrderNotFound, req.GetParent())
-	}
-	start, end, next := window(len(cs), offs["_"], size)
-	resp := &pb.ListPortOrderCommentsResponse{NextPageToken: encodePageToken(bind, next)}
-	for _, c := range cs[start:end] {
+	resp := &pb.ListPortOrderCommentsResponse{NextPageToken: next}
+	for _, c := range cs {
 		resp.Comments = append(resp.Comments, commentToProto(req.GetParent(), c))
 	}
 	return resp, nil
+}
+
+// pageChildren lists children of a port order (comments, documents) that
+// providers return whole, and pages them in the gateway.
+func pageChildren[T any](ctx context.Context, c *core, kind string, op providers.Operation, parent string, pageSz int32, token string,
+	list func(providers.Provider, context.Context, string) ([]T, error)) ([]T, string, error) {
+	b, id, err := c.orderTarget("parent", parent)
+	if err != nil {
+		return nil, "", err
+	}
+	size, err := pageSize(pageSz)
+	if err != nil {
+		return nil, "", err
+	}
+	bind := binding(kind, parent)
+	offs, err := decodePageToken(token, bind)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := c.requireCapability(b, op); err != nil {
+		return nil, "", err
+	}
+	items, err := list(b.Provider, ctx, id)
+	if err != nil {
+		return nil, "", toStatus(b.Provider.Name(), err, ReasonPortOrderNotFound, parent)
+	}
+	start, end, next := window(len(items), offs["_"], size)
+	return items[start:end], encodePageToken(bind, next), nil
 }
 
 // window slices an in-memory list for a page; next is nil on the last page.
@@ -438,29 +449,12 @@ func (s *PortingServer) uploadPortOrderDocument(ctx context.Context, req *pb.Upl
 
 // ListPortOrderDocuments pages the order's documents.
 func (s *PortingServer) ListPortOrderDocuments(ctx context.Context, req *pb.ListPortOrderDocumentsRequest) (*pb.ListPortOrderDocumentsResponse, error) {
-	b, id, err := s.c.orderTarget("parent", req.GetParent())
+	ds, next, err := pageChildren(ctx, s.c, "documents", providers.OpListDocuments, req.GetParent(), req.GetPageSize(), req.GetPageToken(), providers.Provider.ListDocuments)
 	if err != nil {
 		return nil, err
 	}
-	size, err := pageSize(req.GetPageSize())
-	if err != nil {
-		return nil, err
-	}
-	bind := binding("documents", req.GetParent())
-	offs, err := decodePageToken(req.GetPageToken(), bind)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.c.requireCapability(b, providers.OpListDocuments); err != nil {
-		return nil, err
-	}
-	ds, err := b.Provider.ListDocuments(ctx, id)
-	if err != nil {
-		return nil, toStatus(b.Provider.Name(), err, ReasonPortOrderNotFound, req.GetParent())
-	}
-	start, end, next := window(len(ds), offs["_"], size)
-	resp := &pb.ListPortOrderDocumentsResponse{NextPageToken: encodePageToken(bind, next)}
-	for _, d := range ds[start:end] {
+	resp := &pb.ListPortOrderDocumentsResponse{NextPageToken: next}
+	for _, d := range ds {
 		resp.Documents = append(resp.Documents, documentToProto(req.GetParent(), d))
 	}
 	return resp, nil
