@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -135,7 +136,11 @@ func Build(cfg config.Config, logger *slog.Logger) (_ *App, err error) {
 			return nil
 		}
 		seen[name] = true
-		wrapped := resilience.Wrap(b.p, policy, resilience.WithLogger(logger), resilience.WithMetrics(metrics))
+		pol, err := resilience.ParsePolicy(map[string]string{flowroute.Name: cfg.ResilienceFlowroute, telnyx.Name: cfg.ResilienceTelnyx}[name], policy)
+		if err != nil {
+			return fmt.Errorf("PORTGATE_RESILIENCE_%s: %w", strings.ToUpper(name), err)
+		}
+		wrapped := resilience.Wrap(b.p, pol, resilience.WithLogger(logger), resilience.WithMetrics(metrics))
 		a.Providers[name] = wrapped
 		backends = append(backends, service.Backend{Provider: wrapped, DisplayName: b.display, Mode: b.mode, Health: breakerHealth(wrapped)})
 		return nil

@@ -4,6 +4,8 @@
 package config
 
 import (
+	"github.com/portgate/portgate/providers/resilience"
+
 	"errors"
 	"flag"
 	"fmt"
@@ -36,7 +38,10 @@ type Config struct {
 	ProviderPreference []string
 	// ProviderTimeout is the default per-call deadline to a provider.
 	ProviderTimeout time.Duration
-	ShutdownGrace   time.Duration
+	// ResilienceFlowroute / ResilienceTelnyx override the per-provider
+	// resilience policy (see resilience.ParsePolicy), e.g. "failures=3,open_timeout=10s".
+	ResilienceFlowroute, ResilienceTelnyx string
+	ShutdownGrace                         time.Duration
 }
 
 // Setting is one configuration knob.
@@ -152,6 +157,18 @@ var settings = []Setting{
 		Description: "default deadline for one provider API call",
 		set:         func(c *Config, v string) (err error) { c.ProviderTimeout, err = positiveDuration(v); return err },
 		get:         func(c Config) string { return c.ProviderTimeout.String() },
+	},
+	{
+		Env: "PORTGATE_RESILIENCE_FLOWROUTE", Flag: "resilience-flowroute",
+		Description: "Flowroute breaker/retry/bulkhead overrides, e.g. failures=3,open_timeout=10s,half_open=1,max_concurrent=16 (docs/resilience.md)",
+		set:         func(c *Config, v string) error { c.ResilienceFlowroute = v; return validPolicy(v) },
+		get:         func(c Config) string { return c.ResilienceFlowroute },
+	},
+	{
+		Env: "PORTGATE_RESILIENCE_TELNYX", Flag: "resilience-telnyx",
+		Description: "Telnyx breaker/retry/bulkhead overrides, same keys",
+		set:         func(c *Config, v string) error { c.ResilienceTelnyx = v; return validPolicy(v) },
+		get:         func(c Config) string { return c.ResilienceTelnyx },
 	},
 	{
 		Env: "PORTGATE_SHUTDOWN_GRACE", Flag: "shutdown-grace", Default: "10s",
@@ -351,4 +368,9 @@ func providerList(v string) ([]string, error) {
 		out = append(out, p)
 	}
 	return out, nil
+}
+
+func validPolicy(spec string) error {
+	_, err := resilience.ParsePolicy(spec, resilience.DefaultPolicy())
+	return err
 }
