@@ -100,6 +100,8 @@ func TestInvalidValues(t *testing.T) {
 	}{
 		{env: []string{"PORTGATE_SANDBOX_STEP", "fast"}, mention: "PORTGATE_SANDBOX_STEP"},
 		{env: []string{"PORTGATE_PROVIDER_TIMEOUT", "-1s"}, mention: "PORTGATE_PROVIDER_TIMEOUT"},
+		{env: []string{"PORTGATE_RESILIENCE_FLOWROUTE", "failures=0"}, mention: "PORTGATE_RESILIENCE_FLOWROUTE"},
+		{env: []string{"PORTGATE_RESILIENCE_TELNYX", "bogus=1"}, mention: "PORTGATE_RESILIENCE_TELNYX"},
 		{env: []string{"PORTGATE_SHUTDOWN_GRACE", "0s"}, mention: "PORTGATE_SHUTDOWN_GRACE"},
 		{args: []string{"--shutdown-grace=soon"}, mention: "--shutdown-grace"},
 		{env: []string{"PORTGATE_LOG_LEVEL", "loud"}, mention: "PORTGATE_LOG_LEVEL"},
