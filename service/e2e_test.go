@@ -986,3 +986,26 @@ func TestRequestIDIdempotency(t *testing.T) {
 		t.Fatalf("retry after a failure: %v", err)
 	}
 }
+
+// TestGatewayErrorsCarryErrorInfo: errors raised by the REST gateway itself
+// (no route, undecodable body) still carry ErrorInfo.
+func TestGatewayErrorsCarryErrorInfo(t *testing.T) {
+	e := start(t)
+	code, body := rest(t, "GET", e.base+"/v1/nothing/here", nil)
+	if ei := detail(body, "type.googleapis.com/google.rpc.ErrorInfo"); code != 404 || ei["reason"] != "ROUTE_NOT_FOUND" || ei["domain"] != "portgate" {
+		t.Fatalf("unknown route: %d %v", code, body)
+	}
+	req, _ := http.NewRequest("POST", e.base+"/v1/providers/flowroute/portOrders", strings.NewReader(`{"phoneNumbers": 5}`))
+	resp, err := restClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		t.Fatal(err)
+	}
+	if ei := detail(out, "type.googleapis.com/google.rpc.ErrorInfo"); resp.StatusCode != 400 || ei["reason"] != "INVALID_REQUEST" {
+		t.Fatalf("bad JSON: %d %v", resp.StatusCode, out)
+	}
+}

@@ -50,12 +50,12 @@ var errorTable = map[providers.Code]errorRule{
 	providers.CodeAuthFailed:         {codes.Internal, "PROVIDER_AUTH_FAILED", false},
 	providers.CodeRateLimited:        {codes.ResourceExhausted, "PROVIDER_RATE_LIMITED", true},
 	providers.CodeUnavailable:        {codes.Unavailable, "PROVIDER_UNAVAILABLE", true},
-	providers.CodeBadResponse:        {codes.Unavailable, "PROVIDER_BAD_RESPONSE", false},
+	providers.CodeBadResponse:        {codes.Internal, "PROVIDER_BAD_RESPONSE", false},
 	providers.CodeUnimplemented:      {codes.Unimplemented, "PROVIDER_CAPABILITY_MISSING", false},
 	providers.CodeCircuitOpen:        {codes.Unavailable, "PROVIDER_CIRCUIT_OPEN", true},
 	providers.CodeOverloaded:         {codes.ResourceExhausted, "PROVIDER_OVERLOADED", true},
 	providers.CodeCanceled:           {codes.Canceled, "CANCELLED", false},
-	providers.CodeDeadlineExceeded:   {codes.DeadlineExceeded, "PROVIDER_TIMEOUT", true},
+	providers.CodeDeadlineExceeded:   {codes.DeadlineExceeded, "PROVIDER_TIMEOUT", false},
 	providers.CodeUnknown:            {codes.Internal, "PROVIDER_ERROR", false},
 }
 
@@ -187,4 +187,49 @@ func invalidArgument(reason string, vs ...fieldViolation) error {
 		msg = fmt.Sprintf("%s (and %d more)", msg, len(vs)-1)
 	}
 	return gatewayError(codes.InvalidArgument, reason, msg, nil, br)
+}
+
+// minRedactLen: shorter values (e.g. a 2-digit code) would blank out
+// unrelated text; PINs are 4+ digits.
+const minRedactLen = 4
+
+// redact strips the caller's secrets (PIN, account number, …) from an error's
+// message and BadRequest descriptions: providers sometimes echo an invalid
+// input in their error text, and secrets must never leave in responses.
+func redact(err error, secrets ...string) error {
+	var live []string
+	for _, s := range secrets {
+		if len(s) >= minRedactLen {
+			live = append(live, s)
+		}
+	}
+	if err == nil || len(live) == 0 {
+		return err
+	}
+	scrub := func(s string) string {
+		for _, sec := range live {
+			s = strings.ReplaceAll(s, sec, "[REDACTED]")
+		}
+		return s
+	}
+	st := status.Convert(err)
+	clean := status.New(st.Code(), scrub(st.Message()))
+	for _, d := range st.Details() {
+		if br, ok := d.(*errdetails.BadRequest); ok {
+			for _, v := range br.GetFieldViolations() {
+				v.Description = scrub(v.GetDescription())
+			}
+		}
+		if m, ok := d.(protoDetail); ok {
+			if withD, derr := clean.WithDetails(m); derr == nil {
+				clean = withD
+			}
+		}
+	}
+	return clean.Err()
+}
+
+// orderSecrets are the input-only values of a request order.
+func orderSecrets(u providers.EndUser) []string {
+	return []string{u.PIN, u.AccountNumber, u.TaxIdentifier, u.BusinessIdentifier, u.Last4SSN}
 }

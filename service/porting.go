@@ -138,7 +138,7 @@ func (s *PortingServer) createPortOrder(ctx context.Context, req *pb.CreatePortO
 	}
 	res, err := b.Provider.CreatePortOrder(ctx, providers.CreatePortOrderRequest{Order: order, RequestID: req.GetRequestId()})
 	if err != nil {
-		return nil, toStatus(name, err, ReasonPortOrderNotFound, "")
+		return nil, redact(toStatus(name, err, ReasonPortOrderNotFound, ""), orderSecrets(order.EndUser)...)
 	}
 	if res == nil || res.Order == nil {
 		return nil, toStatus(name, providers.Errorf(name, providers.CodeBadResponse, "create returned no order"), "", "")
@@ -224,7 +224,7 @@ func (s *PortingServer) updatePortOrder(ctx context.Context, req *pb.UpdatePortO
 	}
 	o, err := b.Provider.UpdatePortOrder(ctx, providers.PortOrderUpdate{ID: id, Order: upd, Mask: mask})
 	if err != nil {
-		return nil, toStatus(b.Provider.Name(), err, ReasonPortOrderNotFound, po.GetName())
+		return nil, redact(toStatus(b.Provider.Name(), err, ReasonPortOrderNotFound, po.GetName()), orderSecrets(upd.EndUser)...)
 	}
 	return portOrderToProto(b.Provider.Name(), o), nil
 }

@@ -110,7 +110,7 @@ func Build(cfg config.Config, logger *slog.Logger) (_ *App, err error) {
 			}
 			closers = append(closers, sb)
 			a.Sandboxes[telnyx.Name] = sb
-			tcfg.BaseURL, tcfg.APIKey = sb.URL+"/v2", TelnyxSandboxAPIKey
+			tcfg.BaseURL, tcfg.APIKey, tcfg.SandboxExtensions = sb.URL+"/v2", TelnyxSandboxAPIKey, true
 			mode = pb.Provider_SANDBOX
 			logger.Info("no Telnyx credentials (TELNYX_API_KEY): using the in-process Telnyx sandbox", "url", sb.URL)
 		}
@@ -160,6 +160,9 @@ func Build(cfg config.Config, logger *slog.Logger) (_ *App, err error) {
 	if err != nil {
 		return nil, err
 	}
+	// Closers run in reverse: drop the idle keep-alive connections to the
+	// providers first, so the sandboxes' graceful shutdown has none to wait on.
+	closers = append(closers, closerFunc(httpClient.CloseIdleConnections))
 	srv, err := server.New(server.Config{
 		GRPCAddr: cfg.GRPCAddr, HTTPAddr: cfg.HTTPAddr, Logger: logger, OpenAPI: portgate.OpenAPI,
 		Registry: reg, ShutdownGrace: cfg.ShutdownGrace, Closers: closers,
@@ -245,15 +248,16 @@ type Sandbox struct {
 }
 
 // Close stops the listener and the fake.
+// In-flight requests get a moment to finish; then connections are cut (a
+// fake has nothing to lose).
 func (s *Sandbox) Close() error {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	err := s.srv.Shutdown(ctx)
-	s.close()
-	if errors.Is(err, http.ErrServerClosed) {
-		return nil
+	if err := s.srv.Shutdown(ctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		_ = s.srv.Close()
 	}
-	return err
+	s.close()
+	return nil
 }
 
 func startSandbox(o SandboxOptions, h http.Handler, advance, closeFake func()) (*Sandbox, error) {
@@ -295,3 +299,8 @@ const (
 	FlowrouteSandboxSecretKey = flowroutefake.DefaultSecretKey
 	TelnyxSandboxAPIKey       = "sandbox"
 )
+
+// closerFunc adapts a func() to io.Closer.
+type closerFunc func()
+
+func (f closerFunc) Close() error { f(); return nil }

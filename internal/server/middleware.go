@@ -132,7 +132,7 @@ func panicHandler(logger *slog.Logger) recovery.RecoveryHandlerFuncContext {
 			"panic", fmt.Sprint(p),
 			"stack", string(debug.Stack()),
 		)
-		return status.Error(codes.Internal, "internal error")
+		return withErrorInfo(status.Error(codes.Internal, "internal error"))
 	}
 }
 

@@ -188,14 +188,7 @@ func (p *Provider) send(ctx context.Context, req *http.Request, res resource) (*
 
 // transportError maps a failed exchange: the caller's context wins, else Unavailable.
 func transportError(ctx context.Context, err error) error {
-	if cerr := ctx.Err(); cerr != nil {
-		code := providers.CodeCanceled
-		if errors.Is(cerr, context.DeadlineExceeded) {
-			code = providers.CodeDeadlineExceeded
-		}
-		return &providers.Error{Code: code, Provider: Name, Message: cerr.Error(), Err: cerr}
-	}
-	return &providers.Error{Code: providers.CodeUnavailable, Provider: Name, Message: "request failed: " + redactURL(err), Err: err}
+	return providers.TransportError(ctx, Name, "request failed: "+redactURL(err), err)
 }
 
 // redactURL drops the URL (and so any query) from *url.Error messages.

@@ -2,8 +2,8 @@ package resilience
 
 import (
 	"crypto/tls"
-	"errors"
 	"fmt"
+	"github.com/portgate/portgate/providers"
 	"io"
 	"net"
 	"net/http"
@@ -13,7 +13,7 @@ import (
 
 // ErrResponseTooLarge is returned (wrapped) by the capped transport when a
 // provider response body exceeds HTTPOptions.MaxResponseBytes.
-var ErrResponseTooLarge = errors.New("provider response body too large")
+var ErrResponseTooLarge = providers.ErrResponseTooLarge
 
 // HTTPOptions tunes the gateway's outbound HTTP client. Zero fields take the
 // defaults shown.

@@ -273,3 +273,33 @@ func checkMalformed(t *testing.T, what string, nilResult bool, err error) {
 		t.Fatalf("%s: non-nil result beside the error", what)
 	}
 }
+
+// TestOversizedResponseIsBadResponse: the capped client's refusal reaches the
+// caller as BadResponse (not retried: the same body would come back), for
+// both adapters.
+func TestOversizedResponseIsBadResponse(t *testing.T) {
+	capped := resilience.NewHTTPClient(resilience.HTTPOptions{MaxResponseBytes: 64})
+	defer capped.CloseIdleConnections()
+	ff := flowroutefake.New(flowroutefake.Options{})
+	defer ff.Close()
+	fs := httptest.NewServer(ff)
+	defer fs.Close()
+	tf := telnyxfake.New(telnyxfake.Options{})
+	defer tf.Close()
+	ts := httptest.NewServer(tf)
+	defer ts.Close()
+	fr, err := flowroute.New(flowroute.Config{BaseURL: fs.URL, AccessKey: flowroutefake.DefaultAccessKey, SecretKey: flowroutefake.DefaultSecretKey, HTTPClient: capped})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := telnyx.New(telnyx.Config{BaseURL: ts.URL + "/v2", APIKey: "sandbox", HTTPClient: capped})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []providers.Provider{fr, tx} {
+		_, err := p.ListNumbers(context.Background(), providers.NumberFilter{}, providers.ListQuery{Limit: 10})
+		if code := providers.ErrorCode(err); code != providers.CodeBadResponse {
+			t.Errorf("%s: oversized body: %v (%v), want BadResponse", p.Name(), code, err)
+		}
+	}
+}

@@ -40,8 +40,12 @@ func mapError(status int, h http.Header, body []byte, ec errCtx) *providers.Erro
 	e := &providers.Error{Provider: Name, HTTPStatus: status}
 	if err := json.Unmarshal(body, &env); err != nil || len(env.Errors) == 0 {
 		if status >= 500 || status == http.StatusTooManyRequests || status == http.StatusRequestTimeout ||
-			status == http.StatusUnauthorized || status == http.StatusForbidden || status == http.StatusNotFound {
-			// The status alone is enough (the spec documents bodyless 401/422).
+			status == http.StatusUnauthorized || status == http.StatusForbidden || status == http.StatusNotFound ||
+			(len(strings.TrimSpace(string(body))) == 0 &&
+				(status == http.StatusBadRequest || status == http.StatusConflict || status == http.StatusUnprocessableEntity)) {
+			// The status alone is enough: the spec documents bodyless 401 and
+			// 422 on porting paths (400/409 likewise when empty). A body that
+			// is there but not JSON stays a bad response.
 			e.Message = fmt.Sprintf("%s: HTTP %d", ec.op, status)
 		} else {
 			e.Code = providers.CodeBadResponse

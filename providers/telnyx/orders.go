@@ -298,10 +298,14 @@ func (p *Provider) UpdatePortOrder(ctx context.Context, upd providers.PortOrderU
 }
 
 // ModifyPortOrderNumbers implements providers.Provider. Telnyx v2 documents
-// no way to change the numbers of an existing order; this calls the sandbox
-// extension POST /porting_orders/{id}/actions/modify_phone_numbers and
-// answers PROVIDER_CAPABILITY_MISSING where the endpoint does not exist.
+// no way to change the numbers of an existing order; with
+// Config.SandboxExtensions this calls the sandbox extension
+// POST /porting_orders/{id}/actions/modify_phone_numbers, otherwise (and
+// where the endpoint does not exist) it answers PROVIDER_CAPABILITY_MISSING.
 func (p *Provider) ModifyPortOrderNumbers(ctx context.Context, id string, add, remove []string) (*providers.PortOrder, error) {
+	if !p.ext {
+		return nil, providers.CapabilityMissing(Name, providers.OpModifyPortOrderNumbers)
+	}
 	cur, err := p.GetPortOrder(ctx, id)
 	if err != nil {
 		return nil, err

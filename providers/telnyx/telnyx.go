@@ -49,6 +49,10 @@ type Config struct {
 	APIKey     string           // bearer token
 	HTTPClient providers.Doer   // nil = a sane *http.Client with timeouts
 	Now        func() time.Time // nil = time.Now; used for the 48 h cancel cut-off
+	// SandboxExtensions enables calls only the sandbox (telnyxfake) answers:
+	// changing the numbers of a draft order, which Telnyx v2 does not
+	// document. Off, ModifyPortOrderNumbers is not a capability.
+	SandboxExtensions bool
 }
 
 // Provider is the Telnyx adapter. It is safe for concurrent use.
@@ -58,6 +62,7 @@ type Provider struct {
 	client providers.Doer
 	now    func() time.Time
 	ids    sync.Map // E.164 → numeric phone number id
+	ext    bool     // Config.SandboxExtensions
 }
 
 var _ providers.Provider = (*Provider)(nil)
@@ -75,7 +80,7 @@ func New(cfg Config) (*Provider, error) {
 	if cfg.APIKey == "" {
 		return nil, errors.New("telnyx: APIKey is required")
 	}
-	p := &Provider{base: strings.TrimSuffix(base, "/"), apiKey: cfg.APIKey, client: cfg.HTTPClient, now: cfg.Now}
+	p := &Provider{base: strings.TrimSuffix(base, "/"), apiKey: cfg.APIKey, client: cfg.HTTPClient, now: cfg.Now, ext: cfg.SandboxExtensions}
 	if p.client == nil {
 		p.client = defaultClient()
 	}
@@ -121,8 +126,14 @@ var UpdatableNumberFields = []string{
 
 // Capabilities implements providers.Provider.
 func (p *Provider) Capabilities() providers.Capabilities {
+	var ops []providers.Operation
+	for _, op := range providers.AllOperations {
+		if op != providers.OpModifyPortOrderNumbers || p.ext {
+			ops = append(ops, op)
+		}
+	}
 	return providers.Capabilities{
-		Operations:            append([]providers.Operation(nil), providers.AllOperations...),
+		Operations:            ops,
 		PortabilityBatchLimit: PortabilityBatchLimit,
 		UpdatableOrderFields:  append([]string(nil), UpdatableOrderFields...),
 		UpdatableNumberFields: append([]string(nil), UpdatableNumberFields...),
@@ -191,10 +202,7 @@ func (p *Provider) call(ctx context.Context, method, path string, q url.Values, 
 }
 
 func transportError(ctx context.Context, err error) error {
-	if ctx.Err() != nil {
-		return ctx.Err()
-	}
-	return &providers.Error{Code: providers.CodeUnavailable, Provider: Name, Message: "telnyx unreachable", Err: err}
+	return providers.TransportError(ctx, Name, "telnyx unreachable", err)
 }
 
 // listEnvelope is a paginated list answer.

@@ -57,7 +57,7 @@ func newEnv(t *testing.T, opts telnyxfake.Options) *env {
 	f := telnyxfake.New(opts)
 	srv := httptest.NewServer(f)
 	doer := &countingDoer{next: srv.Client()}
-	p, err := telnyx.New(telnyx.Config{BaseURL: srv.URL + "/v2", APIKey: "sandbox", HTTPClient: doer})
+	p, err := telnyx.New(telnyx.Config{BaseURL: srv.URL + "/v2", APIKey: "sandbox", HTTPClient: doer, SandboxExtensions: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,8 +130,16 @@ func TestNewValidates(t *testing.T) {
 		t.Fatal(err)
 	}
 	caps := p.Capabilities()
-	if caps.PortabilityBatchLimit != 100 || caps.MaxDocumentBytes != 10<<20 || len(caps.Operations) != len(providers.AllOperations) {
-		t.Fatalf("caps = %+v", caps)
+	if caps.PortabilityBatchLimit != 100 || caps.MaxDocumentBytes != 10<<20 || len(caps.Operations) != len(providers.AllOperations)-1 ||
+		caps.Supports(providers.OpModifyPortOrderNumbers) {
+		t.Fatalf("live caps = %+v (ModifyPortOrderNumbers only with SandboxExtensions)", caps)
+	}
+	if _, err := p.ModifyPortOrderNumbers(context.Background(), "x", []string{"+13125550100"}, nil); providers.ErrorCode(err) != providers.CodeUnimplemented {
+		t.Fatalf("live ModifyPortOrderNumbers: %v", err)
+	}
+	sb, _ := telnyx.New(telnyx.Config{APIKey: "k", SandboxExtensions: true})
+	if !sb.Capabilities().Supports(providers.OpModifyPortOrderNumbers) {
+		t.Fatal("sandbox caps lack ModifyPortOrderNumbers")
 	}
 }
 
@@ -716,6 +724,8 @@ func TestErrorMappingStub(t *testing.T) {
 		{"500", 500, nil, `{"errors":[{"code":"10007","title":"Unexpected error"}]}`, providers.CodeUnavailable, 0},
 		{"502 html", 502, nil, `<html>bad gateway</html>`, providers.CodeUnavailable, 0},
 		{"422 html", 422, nil, `<html>nope</html>`, providers.CodeBadResponse, 0},
+		{"422 bodyless (documented)", 422, nil, ``, providers.CodeInvalidArgument, 0},
+		{"409 bodyless", 409, nil, ``, providers.CodeAlreadyExists, 0},
 		{"200 garbage", 200, nil, `{"data":`, providers.CodeBadResponse, 0},
 	}
 	for _, tc := range cases {
