@@ -9,6 +9,7 @@ package main
 
 import (
 	"context"
+	"encoding/base64"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -52,6 +53,7 @@ func runSandbox(ctx context.Context, args []string) int {
 	step := fs.Duration("step", 10*time.Second, "how often submitted orders advance one state (0 = never)")
 	flowChaos := fs.String("flowroute-chaos", "", "fault spec for the Flowroute fake (see providers/chaos)")
 	telnyxChaos := fs.String("telnyx-chaos", "", "fault spec for the Telnyx fake")
+	telnyxHook := fs.String("telnyx-webhook-url", "", "where the Telnyx fake POSTs its signed porting_order.* webhooks (besides each order's webhook_url)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -62,7 +64,7 @@ func runSandbox(ctx context.Context, args []string) int {
 		return 1
 	}
 	defer fr.Close()
-	tx, err := app.StartTelnyxSandbox(app.SandboxOptions{Addr: *telnyxAddr, Step: *step, Chaos: *telnyxChaos, Logger: logger})
+	tx, err := app.StartTelnyxSandbox(app.SandboxOptions{Addr: *telnyxAddr, Step: *step, Chaos: *telnyxChaos, WebhookURL: *telnyxHook, Logger: logger})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "portgate sandbox: telnyx:", err)
 		return 1
@@ -70,6 +72,9 @@ func runSandbox(ctx context.Context, args []string) int {
 	defer tx.Close()
 	fmt.Printf("FLOWROUTE_BASE_URL=%s  (Basic auth %s:%s)\n", fr.URL, app.FlowrouteSandboxAccessKey, app.FlowrouteSandboxSecretKey)
 	fmt.Printf("TELNYX_BASE_URL=%s/v2  (Authorization: Bearer %s)\n", tx.URL, app.TelnyxSandboxAPIKey)
+	// The key that verifies the fake's webhook signatures, base64 like the
+	// one in the Telnyx portal (the SDKs' TELNYX_PUBLIC_KEY).
+	fmt.Printf("TELNYX_PUBLIC_KEY=%s\n", base64.StdEncoding.EncodeToString(tx.PublicKey))
 	<-ctx.Done()
 	return 0
 }

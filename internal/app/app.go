@@ -5,6 +5,7 @@ package app
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"io"
@@ -235,6 +236,9 @@ type SandboxOptions struct {
 	Chaos  string        // fault spec (providers/chaos)
 	Seed   int64         // chaos seed
 	Logger *slog.Logger
+	// WebhookURL (Telnyx only): where the fake POSTs its signed
+	// porting_order.* webhooks, besides each order's own webhook_url.
+	WebhookURL string
 }
 
 // Sandbox is a running fake on a real loopback listener.
@@ -243,8 +247,11 @@ type Sandbox struct {
 	Chaos *chaos.Injector
 	// Advance moves every submitted order one step (tests, demos).
 	Advance func()
-	srv     *http.Server
-	close   func()
+	// PublicKey verifies the fake's webhook signatures (Telnyx only; nil
+	// for Flowroute). Telnyx clients take it base64-encoded.
+	PublicKey ed25519.PublicKey
+	srv       *http.Server
+	close     func()
 }
 
 // Close stops the listener and the fake.
@@ -289,8 +296,13 @@ func StartFlowrouteSandbox(o SandboxOptions) (*Sandbox, error) {
 
 // StartTelnyxSandbox runs the Telnyx fake on a loopback port.
 func StartTelnyxSandbox(o SandboxOptions) (*Sandbox, error) {
-	f := telnyxfake.New(telnyxfake.Options{APIKey: TelnyxSandboxAPIKey, StepInterval: o.Step, Logger: o.Logger})
-	return startSandbox(o, f, f.Advance, f.Close)
+	f := telnyxfake.New(telnyxfake.Options{APIKey: TelnyxSandboxAPIKey, StepInterval: o.Step, WebhookURL: o.WebhookURL, Logger: o.Logger})
+	sb, err := startSandbox(o, f, f.Advance, f.Close)
+	if err != nil {
+		return nil, err
+	}
+	sb.PublicKey = f.PublicKey()
+	return sb, nil
 }
 
 // Sandbox credentials (the fakes' defaults), printed by `portgate sandbox`.
