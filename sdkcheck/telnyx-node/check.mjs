@@ -138,6 +138,8 @@ let orderID;
 let secondOrderID;
 let documentID;
 let numberID;
+// A requested FOC date well ahead (beyond the 48 h cancel cut-off).
+const focRequested = new Date(Date.now() + 10 * 24 * 3600 * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
 
 await step('portabilityChecks.run', async () => {
   const res = await client.portabilityChecks.run({ phone_numbers: [portable, notPortable] });
@@ -256,6 +258,7 @@ await step('portingOrders.update (end user, location, misc, documents.loa, webho
       },
     },
     misc: { type: 'full' },
+    activation_settings: { foc_datetime_requested: focRequested },
     documents: { loa: documentID },
     webhook_url: webhookURL,
   });
@@ -265,8 +268,37 @@ await step('portingOrders.update (end user, location, misc, documents.loa, webho
   expectEq(o.end_user?.location?.locality, 'Chicago', 'end_user.location.locality');
   expectEq(o.misc?.type, 'full', 'misc.type');
   expectEq(o.documents?.loa, documentID, 'documents.loa');
+  expectEq(o.activation_settings?.foc_datetime_requested, focRequested, 'activation_settings.foc_datetime_requested');
   expectEq(o.webhook_url, webhookURL, 'webhook_url');
   return o.status.value;
+});
+
+await step('portingOrders.list (SDK deepObject filters and sorts are applied, not ignored)', async () => {
+  const count = async (filter, sort) => {
+    const page = await client.portingOrders.list({ filter: { customer_reference: ref, ...filter }, ...(sort ? { sort } : {}) });
+    return page.data.length;
+  };
+  const cases = [
+    [{ misc: { type: 'full' } }, 1],
+    [{ misc: { type: 'partial' } }, 0],
+    [{ end_user: { admin: { entity_name: 'Acme Widgets LLC' } } }, 1],
+    [{ end_user: { admin: { entity_name: 'Someone Else Inc' } } }, 0],
+    [{ end_user: { admin: { auth_person_name: 'Jane Doe' } } }, 1],
+    [{ activation_settings: { fast_port_eligible: false } }, 1],
+    [{ activation_settings: { fast_port_eligible: true } }, 0],
+    [{ activation_settings: { foc_datetime_requested: { gt: '2000-01-01T00:00:00Z' } } }, 1],
+    [{ activation_settings: { foc_datetime_requested: { lt: '2000-01-01T00:00:00Z' } } }, 0],
+    [{ phone_numbers: { country_code: 'US' } }, 1],
+    [{ phone_numbers: { country_code: 'CA' } }, 0],
+    [{ phone_numbers: { carrier_name: 'No Such Carrier' } }, 0],
+  ];
+  for (const [filter, want] of cases) {
+    expectEq(await count(filter), want, `orders matching filter ${JSON.stringify(filter)}`);
+  }
+  for (const value of ['activation_settings.foc_datetime_requested', '-activation_settings.foc_datetime_requested']) {
+    expectEq(await count({}, { value }), 1, `orders listed with sort[value]=${value}`);
+  }
+  return `${cases.length} filters, 2 sorts`;
 });
 
 await step('portingOrders.update (invalid field → 422 with a source pointer)', async () => {
@@ -342,6 +374,39 @@ await step('phoneNumbers.update (customer_reference, tags)', async () => {
   const again = await client.phoneNumbers.retrieve(numberID);
   expectEq(again.data?.customer_reference, ref, 'retrieved customer_reference');
   return `tags ${res.data.tags.join(',')}`;
+});
+
+await step('phoneNumbers.list (SDK filters and sorts are applied, not ignored)', async () => {
+  const count = async (query) => {
+    let n = 0;
+    for await (const _ of client.phoneNumbers.list(query)) n++;
+    return n;
+  };
+  const all = await count({});
+  expect(all >= 3, `at least 3 seeded numbers, got ${all}`);
+  const cases = [
+    [{ filter: { status: 'active' } }, all],
+    [{ filter: { status: 'deleted' } }, 0],
+    [{ filter: { country_iso_alpha2: ['US', 'CA'] } }, all],
+    [{ filter: { country_iso_alpha2: 'CA' } }, 0],
+    [{ filter: { number_type: { eq: 'toll_free' } } }, 1],
+    [{ filter: { source: 'purchased' } }, all],
+    [{ filter: { source: 'ported' } }, 0],
+    [{ filter: { customer_reference: ref } }, 1],
+    [{ filter: { without_tags: 'true' } }, all - 1],
+    [{ filter: { billing_group_id: 'null' } }, all],
+    [{ filter: { 'voice.connection_name': { contains: 'nothing-like-this' } } }, 0],
+  ];
+  for (const [query, want] of cases) {
+    expectEq(await count(query), want, `numbers matching ${JSON.stringify(query)}`);
+  }
+  const sorted = [];
+  for await (const n of client.phoneNumbers.list({ sort: 'phone_number' })) sorted.push(n.phone_number);
+  expect(sorted.every((p, i) => i === 0 || sorted[i - 1] <= p), `sort=phone_number orders by number, got ${sorted}`);
+  for (const sort of ['purchased_at', 'connection_name', 'usage_payment_method']) {
+    expectEq(await count({ sort }), all, `numbers listed with sort=${sort}`);
+  }
+  return `${cases.length} filters, 4 sorts over ${all} numbers`;
 });
 
 await step('webhooks: porting_order.status_changed verified by client.webhooks.unwrap', async () => {

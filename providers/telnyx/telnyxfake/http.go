@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -264,6 +265,15 @@ func phoneNumberType(e164 string) string {
 	return "local"
 }
 
+// countryOf is the ISO 3166-1 alpha-2 country of a +E.164 number; the fake
+// only holds NANP numbers and reports them as US, like country_iso_alpha2.
+func countryOf(e164 string) string {
+	if strings.HasPrefix(e164, "+1") {
+		return "US"
+	}
+	return ""
+}
+
 func str(v any) string {
 	s, _ := v.(string)
 	return s
@@ -271,4 +281,50 @@ func str(v any) string {
 
 func orderMeta(id string) map[string]any {
 	return map[string]any{"phone_numbers_url": fmt.Sprintf("/v2/porting_phone_numbers?filter[porting_order_id]=%s", id)}
+}
+
+// filterKeys are the wire names of one list filter: path is dotted (e.g.
+// "misc.type"), ops are optional operator segments (e.g. "contains"). The
+// first is the spec25 form, filter[misc.type][contains]; the second the
+// deepObject form the official SDKs send, filter[misc][type][contains].
+func filterKeys(path string, ops ...string) []string {
+	suffix := ""
+	for _, op := range ops {
+		suffix += "[" + op + "]"
+	}
+	spec25 := "filter[" + path + "]" + suffix
+	sdk := "filter[" + strings.ReplaceAll(path, ".", "][") + "]" + suffix
+	if sdk == spec25 {
+		return []string{spec25}
+	}
+	return []string{spec25, sdk}
+}
+
+// filterParam is the value of a scalar list filter in either wire form.
+func filterParam(q url.Values, path string, ops ...string) string {
+	for _, k := range filterKeys(path, ops...) {
+		if v := q.Get(k); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// filterValues collects an array-valued filter in every form clients send:
+// repeated keys, the "[]" suffix (filter[status][in][]=a&…) and the
+// comma-separated form of the SDKs (filter[status][in]=a,b).
+func filterValues(q url.Values, path string, ops ...string) []string {
+	var out []string
+	for _, k := range filterKeys(path, ops...) {
+		for _, key := range []string{k, k + "[]"} {
+			for _, v := range q[key] {
+				for _, part := range strings.Split(v, ",") {
+					if part = strings.TrimSpace(part); part != "" {
+						out = append(out, part)
+					}
+				}
+			}
+		}
+	}
+	return out
 }

@@ -62,30 +62,80 @@ func (n *number) renderMessaging() map[string]any {
 // visible hides SuffixNotOnAccount numbers: they are never found.
 func visible(n *number) bool { return !providers.HasSuffix(n.e164, providers.SuffixNotOnAccount) }
 
+// Phone number list vocabularies (GET /v2/phone_numbers).
+var (
+	numberSorts        = []string{"purchased_at", "phone_number", "connection_name", "usage_payment_method"}
+	numberStatusFilter = []string{"purchase-pending", "purchase-failed", "port-pending", "active", "deleted",
+		"port-failed", "emergency-only", "ported-out", "port-out-pending"}
+	numberTypes    = []string{"local", "national", "toll_free", "mobile", "shared_cost"}
+	numberSources  = map[string]string{"purchased": "number_order", "ported": "port_request"}
+	paymentMethods = []string{"pay-per-minute", "channel"}
+)
+
+// nullableMatch applies a filter that takes "null" for "no value".
+func nullableMatch(filter string, v any) bool {
+	if filter == "" {
+		return true
+	}
+	if filter == "null" {
+		return v == nil
+	}
+	return str(v) == filter
+}
+
 func (f *Fake) listNumbers(w http.ResponseWriter, r *http.Request, _ []string) {
 	num, size, ok := page(w, r)
 	if !ok {
 		return
 	}
 	q := r.URL.Query()
+	bad := func(param, detail string) {
+		writeErrs(w, http.StatusBadRequest, paramItem("10015", "Bad Request", detail, param))
+	}
 	pn := q.Get("filter[phone_number]")
 	pnDigits := digits(pn)
 	if pn != "" && (len(pnDigits) < 3 || pnDigits != strings.TrimPrefix(pn, "+")) {
-		writeErrs(w, http.StatusBadRequest, paramItem("10015", "Bad Request",
-			"filter[phone_number] needs at least three digits", "filter[phone_number]"))
+		bad("filter[phone_number]", "filter[phone_number] needs at least three digits")
 		return
 	}
 	tag, ref := q.Get("filter[tag]"), q.Get("filter[customer_reference]")
 	sortBy := q.Get("sort")
-	if sortBy != "" && sortBy != "purchased_at" && sortBy != "phone_number" {
-		writeErrs(w, http.StatusBadRequest, paramItem("10015", "Bad Request", "unsupported sort "+sortBy, "sort"))
+	if sortBy != "" && !slices.Contains(numberSorts, sortBy) {
+		bad("sort", "unsupported sort "+sortBy)
 		return
 	}
+	status := q.Get("filter[status]")
+	if status != "" && !slices.Contains(numberStatusFilter, status) {
+		bad("filter[status]", "unknown status "+status)
+		return
+	}
+	countries := filterValues(q, "country_iso_alpha2")
+	numberType := filterParam(q, "number_type", "eq")
+	if numberType != "" && !slices.Contains(numberTypes, numberType) {
+		bad("filter[number_type][eq]", "unknown number type "+numberType)
+		return
+	}
+	source := q.Get("filter[source]")
+	if _, known := numberSources[source]; source != "" && !known {
+		bad("filter[source]", "filter[source] must be ported or purchased")
+		return
+	}
+	payment := filterParam(q, "voice.usage_payment_method")
+	if payment != "" && !slices.Contains(paymentMethods, payment) {
+		bad("filter[voice.usage_payment_method]", "unknown usage_payment_method "+payment)
+		return
+	}
+	connName := false // the fake has no connections: any connection-name filter matches nothing
+	for _, op := range []string{"eq", "contains", "starts_with", "ends_with"} {
+		connName = connName || filterParam(q, "voice.connection_name", op) != ""
+	}
+	connID, billingID, emergencyID := q.Get("filter[connection_id]"), q.Get("filter[billing_group_id]"), q.Get("filter[emergency_address_id]")
+	withoutTags := q.Get("filter[without_tags]") == "true"
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var match []*number
 	for _, n := range f.numbers {
-		if !visible(n) {
+		if !visible(n) || connName {
 			continue
 		}
 		if pnDigits != "" && !strings.Contains(digits(n.e164), pnDigits) {
@@ -94,7 +144,29 @@ func (f *Fake) listNumbers(w http.ResponseWriter, r *http.Request, _ []string) {
 		if tag != "" && !slices.Contains(n.tags, tag) {
 			continue
 		}
+		if withoutTags && len(n.tags) > 0 {
+			continue
+		}
 		if ref != "" && str(n.customerReference) != ref {
+			continue
+		}
+		if status != "" && status != "active" { // every fake number is active
+			continue
+		}
+		if len(countries) > 0 && !slices.Contains(countries, countryOf(n.e164)) {
+			continue
+		}
+		if numberType != "" && phoneNumberType(n.e164) != numberType {
+			continue
+		}
+		if source != "" && n.sourceType != numberSources[source] {
+			continue
+		}
+		if payment != "" && payment != "pay-per-minute" { // the fake's voice settings are the defaults
+			continue
+		}
+		if !nullableMatch(connID, n.connectionID) || !nullableMatch(billingID, n.billingGroupID) ||
+			!nullableMatch(emergencyID, n.emergencyAddressID) {
 			continue
 		}
 		match = append(match, n)

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -451,49 +452,82 @@ func (f *Fake) createOrders(w http.ResponseWriter, r *http.Request, _ []string) 
 	writeJSON(w, http.StatusCreated, map[string]any{"data": data})
 }
 
+// Porting order sort keys (sort[] in spec25, sort[value] from the SDKs).
+var orderSorts = []string{"created_at", "-created_at",
+	"activation_settings.foc_datetime_requested", "-activation_settings.foc_datetime_requested"}
+
 func (f *Fake) listOrders(w http.ResponseWriter, r *http.Request, _ []string) {
 	num, size, ok := page(w, r)
 	if !ok {
 		return
 	}
 	q := r.URL.Query()
-	asc := false
 	sortV := q.Get("sort[]")
 	if sortV == "" {
 		sortV = q.Get("sort[value]")
 	}
-	switch sortV {
-	case "", "-created_at":
-	case "created_at":
-		asc = true
-	default:
+	if sortV == "" {
+		sortV = "-created_at"
+	}
+	if !slices.Contains(orderSorts, sortV) {
 		writeErrs(w, http.StatusUnprocessableEntity, paramItem("10015", "Bad Request", "unsupported sort "+sortV, "sort[]"))
 		return
 	}
-	statuses := q["filter[status][in][]"]
+	bad := func(param, detail string) {
+		writeErrs(w, http.StatusUnprocessableEntity, paramItem("10015", "Bad Request", detail, param))
+	}
+	statuses := filterValues(q, "status", "in")
 	if s := q.Get("filter[status]"); s != "" {
 		statuses = append(statuses, s)
 	}
 	for _, s := range statuses {
 		if !slices.Contains(allStatuses, s) {
-			writeErrs(w, http.StatusUnprocessableEntity, paramItem("10015", "Bad Request", "unknown status "+s, "filter[status]"))
+			bad("filter[status]", "unknown status "+s)
 			return
 		}
 	}
 	ref := q.Get("filter[customer_reference]")
 	groupRef := q.Get("filter[customer_group_reference]")
 	psk := q.Get("filter[parent_support_key]")
-	contains := q.Get("filter[phone_numbers.phone_number][contains]")
-	if contains == "" {
-		contains = q.Get("filter[phone_numbers][phone_number][contains]")
+	contains := digits(filterParam(q, "phone_numbers.phone_number", "contains"))
+	country := filterParam(q, "phone_numbers.country_code")
+	carrier := filterParam(q, "phone_numbers.carrier_name")
+	miscType := filterParam(q, "misc.type")
+	if miscType != "" && miscType != "full" && miscType != "partial" {
+		bad("filter[misc.type]", "misc.type must be full or partial")
+		return
 	}
-	contains = digits(contains)
+	entity := filterParam(q, "end_user.admin.entity_name")
+	authPerson := filterParam(q, "end_user.admin.auth_person_name")
+	var fastPort *bool
+	if v := filterParam(q, "activation_settings.fast_port_eligible"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			bad("filter[activation_settings.fast_port_eligible]", "fast_port_eligible must be true or false")
+			return
+		}
+		fastPort = &b
+	}
+	var focGT, focLT time.Time
+	for _, c := range []struct {
+		op  string
+		dst *time.Time
+	}{{"gt", &focGT}, {"lt", &focLT}} {
+		if v := filterParam(q, "activation_settings.foc_datetime_requested", c.op); v != "" {
+			t, err := time.Parse(time.RFC3339, v)
+			if err != nil {
+				bad("filter[activation_settings.foc_datetime_requested]["+c.op+"]", "foc_datetime_requested must be an ISO 8601 date-time")
+				return
+			}
+			*c.dst = t
+		}
+	}
 	withNumbers := q.Get("include_phone_numbers") != "false"
 
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var match []*order
-	for _, o := range f.sortedOrders(asc) {
+	for _, o := range f.sortedOrders(sortV == "created_at") {
 		if len(statuses) > 0 && !slices.Contains(statuses, o.status) {
 			continue
 		}
@@ -509,7 +543,50 @@ func (f *Fake) listOrders(w http.ResponseWriter, r *http.Request, _ []string) {
 		if contains != "" && !slices.ContainsFunc(o.numbers, func(n string) bool { return strings.Contains(digits(n), contains) }) {
 			continue
 		}
+		if country != "" && !slices.ContainsFunc(o.numbers, func(n string) bool { return countryOf(n) == country }) {
+			continue
+		}
+		if carrier != "" && o.carrier != carrier {
+			continue
+		}
+		if miscType != "" && str(lookupPtr(o.attrs, "/misc/type")) != miscType {
+			continue
+		}
+		if entity != "" && str(lookupPtr(o.attrs, "/end_user/admin/entity_name")) != entity {
+			continue
+		}
+		if authPerson != "" && str(lookupPtr(o.attrs, "/end_user/admin/auth_person_name")) != authPerson {
+			continue
+		}
+		if fastPort != nil && o.fastPortable != *fastPort {
+			continue
+		}
+		if !focGT.IsZero() || !focLT.IsZero() {
+			req, ok := o.focRequested()
+			if !ok || (!focGT.IsZero() && !req.After(focGT)) || (!focLT.IsZero() && !req.Before(focLT)) {
+				continue
+			}
+		}
 		match = append(match, o)
+	}
+	if strings.HasSuffix(sortV, "activation_settings.foc_datetime_requested") {
+		// Orders without a requested FOC date sort as the largest value
+		// (last ascending, first descending); ties keep creation order.
+		desc := strings.HasPrefix(sortV, "-")
+		sort.SliceStable(match, func(i, j int) bool {
+			ti, iok := match[i].focRequested()
+			tj, jok := match[j].focRequested()
+			if iok && jok {
+				if desc {
+					return ti.After(tj)
+				}
+				return ti.Before(tj)
+			}
+			if iok == jok {
+				return false
+			}
+			return iok != desc
+		})
 	}
 	lo, hi := window(num, size, len(match))
 	data := []any{}

@@ -1,0 +1,215 @@
+package telnyxfake_test
+
+import (
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/portgate/portgate/providers/telnyx/telnyxfake"
+)
+
+// These tests pin the wire forms Telnyx's official SDKs send (found by
+// sdkcheck/: npm telnyx 7.24.0), next to the spec25 forms the fake already
+// spoke. See docs/mapping/telnyx.md, "SDK compatibility".
+
+// ids lists the ids of one GET answer (a single page).
+func (c *client) ids(path string) []string {
+	c.t.Helper()
+	status, _, m := c.do("GET", path, nil)
+	if status != 200 {
+		c.t.Fatalf("GET %s: %d %v", path, status, m)
+	}
+	var out []string
+	for _, d := range m["data"].([]any) {
+		out = append(out, d.(map[string]any)["id"].(string))
+	}
+	return out
+}
+
+func (c *client) createOrder(num, ref string) string {
+	c.t.Helper()
+	status, _, m := c.do("POST", "/v2/porting_orders", map[string]any{"phone_numbers": []string{num}, "customer_reference": ref})
+	if status != 201 {
+		c.t.Fatalf("create %s: %d %v", num, status, m)
+	}
+	return m["data"].([]any)[0].(map[string]any)["id"].(string)
+}
+
+// q builds a query string without escaping the brackets (as clients send
+// them; the fake must accept the escaped form too, see TestFilterEscaped).
+func q(kv ...string) string {
+	var parts []string
+	for i := 0; i+1 < len(kv); i += 2 {
+		parts = append(parts, kv[i]+"="+url.QueryEscape(kv[i+1]))
+	}
+	return "?" + strings.Join(parts, "&")
+}
+
+func TestListOrdersFiltersInSpec25AndSDKForms(t *testing.T) {
+	c, f := newClient(t, telnyxfake.Options{})
+	a := c.createOrder("+13125550110", "sdk") // patched: full, Acme, Jane, FOC in 10 days
+	b := c.createOrder("+13125559905", "sdk") // fast portable, FOC in 5 days
+	d := c.createOrder("+13125550112", "sdk") // untouched
+	foc := func(days int) string { return time.Now().UTC().AddDate(0, 0, days).Format(time.RFC3339) }
+	if status, _, m := c.do("PATCH", "/v2/porting_orders/"+a, map[string]any{
+		"misc":                map[string]any{"type": "full"},
+		"end_user":            map[string]any{"admin": map[string]any{"entity_name": "Acme", "auth_person_name": "Jane"}},
+		"activation_settings": map[string]any{"foc_datetime_requested": foc(10)},
+	}); status != 200 {
+		t.Fatalf("patch a: %d %v", status, m)
+	}
+	if status, _, m := c.do("PATCH", "/v2/porting_orders/"+b, map[string]any{
+		"misc": map[string]any{"type": "partial"}, "activation_settings": map[string]any{"foc_datetime_requested": foc(5)},
+	}); status != 200 {
+		t.Fatalf("patch b: %d %v", status, m)
+	}
+	if err := f.SetOrderStatus(d, telnyxfake.StatusSubmitted); err != nil {
+		t.Fatal(err)
+	}
+
+	cases := []struct {
+		spec25, sdk, value string
+		want               []string
+	}{
+		{"filter[misc.type]", "filter[misc][type]", "full", []string{a}},
+		{"filter[misc.type]", "filter[misc][type]", "partial", []string{b}},
+		{"filter[end_user.admin.entity_name]", "filter[end_user][admin][entity_name]", "Acme", []string{a}},
+		{"filter[end_user.admin.entity_name]", "filter[end_user][admin][entity_name]", "Nobody", nil},
+		{"filter[end_user.admin.auth_person_name]", "filter[end_user][admin][auth_person_name]", "Jane", []string{a}},
+		{"filter[activation_settings.fast_port_eligible]", "filter[activation_settings][fast_port_eligible]", "true", []string{b}},
+		{"filter[activation_settings.fast_port_eligible]", "filter[activation_settings][fast_port_eligible]", "false", []string{d, a}},
+		{"filter[activation_settings.foc_datetime_requested][gt]", "filter[activation_settings][foc_datetime_requested][gt]", foc(7), []string{a}},
+		{"filter[activation_settings.foc_datetime_requested][lt]", "filter[activation_settings][foc_datetime_requested][lt]", foc(7), []string{b}},
+		{"filter[phone_numbers.country_code]", "filter[phone_numbers][country_code]", "US", []string{d, b, a}},
+		{"filter[phone_numbers.country_code]", "filter[phone_numbers][country_code]", "CA", nil},
+		{"filter[phone_numbers.carrier_name]", "filter[phone_numbers][carrier_name]", "Sandbox Losing Carrier", []string{d, b, a}},
+		{"filter[phone_numbers.carrier_name]", "filter[phone_numbers][carrier_name]", "Other", nil},
+		{"filter[phone_numbers.phone_number][contains]", "filter[phone_numbers][phone_number][contains]", "9905", []string{b}},
+	}
+	for _, tc := range cases {
+		for _, key := range []string{tc.spec25, tc.sdk} {
+			got := c.ids("/v2/porting_orders" + q(key, tc.value))
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("%s=%s: got %v, want %v", key, tc.value, got, tc.want)
+			}
+		}
+	}
+
+	// Status: spec25 single value and [in][] list; the SDK's comma-separated [in].
+	for _, query := range []string{
+		q("filter[status]", "submitted"),
+		q("filter[status][in][]", "submitted", "filter[status][in][]", "ported"),
+		q("filter[status][in]", "submitted,ported"),
+	} {
+		if got := c.ids("/v2/porting_orders" + query); !slices.Equal(got, []string{d}) {
+			t.Errorf("%s: got %v, want [%s]", query, got, d)
+		}
+	}
+
+	// Sorts by requested FOC date, in both wire forms; no date sorts as the
+	// largest value (last ascending, first descending).
+	for _, key := range []string{"sort[]", "sort[value]"} {
+		if got := c.ids("/v2/porting_orders" + q(key, "activation_settings.foc_datetime_requested")); !slices.Equal(got, []string{b, a, d}) {
+			t.Errorf("%s asc: got %v, want [b a d]", key, got)
+		}
+		if got := c.ids("/v2/porting_orders" + q(key, "-activation_settings.foc_datetime_requested")); !slices.Equal(got, []string{d, a, b}) {
+			t.Errorf("%s desc: got %v, want [d a b]", key, got)
+		}
+	}
+
+	// Invalid filter values are refused, not ignored.
+	for _, query := range []string{
+		q("filter[misc][type]", "sideways"),
+		q("filter[activation_settings][fast_port_eligible]", "maybe"),
+		q("filter[activation_settings][foc_datetime_requested][gt]", "tomorrow"),
+		q("filter[status][in]", "submitted,bogus"),
+	} {
+		status, _, m := c.do("GET", "/v2/porting_orders"+query, nil)
+		if status != 422 || firstError(m)["code"] != "10015" {
+			t.Errorf("%s: %d %v, want 422 10015", query, status, m)
+		}
+	}
+}
+
+func TestFilterEscaped(t *testing.T) {
+	// Node's URL class leaves brackets alone, Go's url.Values escapes them;
+	// both must reach the same filter.
+	c, _ := newClient(t, telnyxfake.Options{})
+	a := c.createOrder("+13125550110", "x")
+	c.createOrder("+13125550111", "y")
+	escaped := "?" + url.Values{"filter[phone_numbers][phone_number][contains]": {"5550110"}}.Encode()
+	if !strings.Contains(escaped, "%5B") {
+		t.Fatalf("not escaped: %s", escaped)
+	}
+	if got := c.ids("/v2/porting_orders" + escaped); !slices.Equal(got, []string{a}) {
+		t.Fatalf("escaped: got %v, want [%s]", got, a)
+	}
+}
+
+func TestListNumbersSDKFiltersAndSorts(t *testing.T) {
+	c, _ := newClient(t, telnyxfake.Options{SeedNumbers: []string{"+13125550102", "+18005550100", "+13125550101"}})
+	all := c.ids("/v2/phone_numbers")
+	if len(all) != 3 {
+		t.Fatalf("seeded: %v", all)
+	}
+	byNumber := map[string]string{}
+	_, _, m := c.do("GET", "/v2/phone_numbers", nil)
+	for _, d := range m["data"].([]any) {
+		n := d.(map[string]any)
+		byNumber[n["phone_number"].(string)] = n["id"].(string)
+	}
+	tagged, tollFree := byNumber["+13125550102"], byNumber["+18005550100"]
+	if status, _, m := c.do("PATCH", "/v2/phone_numbers/"+tagged, map[string]any{"tags": []string{"t"}, "billing_group_id": "bg-1"}); status != 200 {
+		t.Fatalf("patch: %d %v", status, m)
+	}
+	without := slices.DeleteFunc(slices.Clone(all), func(id string) bool { return id == tagged })
+	local := slices.DeleteFunc(slices.Clone(all), func(id string) bool { return id == tollFree })
+	cases := []struct {
+		query string
+		want  []string
+	}{
+		{q("filter[status]", "active"), all},
+		{q("filter[status]", "deleted"), nil},
+		{q("filter[country_iso_alpha2]", "US"), all},
+		{q("filter[country_iso_alpha2]", "CA,US"), all},                                      // SDK: arrays comma-separated
+		{q("filter[country_iso_alpha2][]", "CA", "filter[country_iso_alpha2][]", "US"), all}, // bracketed list
+		{q("filter[country_iso_alpha2]", "CA"), nil},
+		{q("filter[number_type][eq]", "toll_free"), []string{tollFree}},
+		{q("filter[number_type][eq]", "local"), local},
+		{q("filter[source]", "purchased"), all},
+		{q("filter[source]", "ported"), nil},
+		{q("filter[without_tags]", "true"), without},
+		{q("filter[without_tags]", "false"), all},
+		{q("filter[billing_group_id]", "bg-1"), []string{tagged}},
+		{q("filter[billing_group_id]", "null"), without},
+		{q("filter[connection_id]", "null"), all},
+		{q("filter[emergency_address_id]", "e-1"), nil},
+		{q("filter[voice.connection_name][contains]", "abc"), nil},
+		{q("filter[voice.usage_payment_method]", "pay-per-minute"), all},
+		{q("filter[voice.usage_payment_method]", "channel"), nil},
+	}
+	for _, tc := range cases {
+		if got := c.ids("/v2/phone_numbers" + tc.query); !slices.Equal(got, tc.want) {
+			t.Errorf("%s: got %v, want %v", tc.query, got, tc.want)
+		}
+	}
+	for _, s := range []string{"purchased_at", "phone_number", "connection_name", "usage_payment_method"} {
+		if got := c.ids("/v2/phone_numbers" + q("sort", s)); len(got) != 3 {
+			t.Errorf("sort=%s: got %v", s, got)
+		}
+	}
+	if got := c.ids("/v2/phone_numbers" + q("sort", "phone_number")); got[0] != byNumber["+13125550101"] || got[2] != tollFree {
+		t.Errorf("sort=phone_number: got %v", got)
+	}
+	for _, query := range []string{
+		q("filter[status]", "bogus"), q("filter[number_type][eq]", "bogus"), q("filter[source]", "bogus"),
+		q("filter[voice.usage_payment_method]", "bogus"), q("sort", "bogus"),
+	} {
+		status, _, m := c.do("GET", "/v2/phone_numbers"+query, nil)
+		if status != 400 || firstError(m)["code"] != "10015" {
+			t.Errorf("%s: %d %v, want 400 10015", query, status, m)
+		}
+	}
+}
