@@ -239,6 +239,16 @@ await step('documents.uploadJson', async () => {
   return `document ${documentID}`;
 });
 
+await step('documents.upload, documents.download', async () => {
+  const text = Buffer.from('%PDF-1.4\n% portgate sdkcheck invoice\n%%EOF\n');
+  const res = await client.documents.upload({ document: { file: text.toString('base64'), filename: 'invoice.pdf' } });
+  expect(res.data?.id, `data.id, got ${JSON.stringify(res)}`);
+  const dl = await client.documents.download(res.data.id);
+  const got = Buffer.from(await dl.arrayBuffer());
+  expect(got.equals(text), 'downloaded bytes equal the upload');
+  return `document ${res.data.id}, ${got.length} bytes back`;
+});
+
 await step('portingOrders.update (end user, location, misc, documents.loa, webhook_url)', async () => {
   const res = await client.portingOrders.update(orderID, {
     end_user: {
@@ -311,6 +321,29 @@ await step('portingOrders.update (invalid field → 422 with a source pointer)',
   return 'pointer /misc/type';
 });
 
+await step('portingOrders sub-resources (requirements, FOC windows, exception types, additional documents)', async () => {
+  const reqs = [];
+  for await (const r of client.portingOrders.retrieveRequirements(orderID)) reqs.push(r);
+  const loa = reqs.find((r) => r.field_value === documentID);
+  expect(loa && loa.requirement_type?.name, `a requirement holds the LOA document, got ${JSON.stringify(reqs)}`);
+  const windows = await client.portingOrders.retrieveAllowedFocWindows(orderID);
+  expect(windows.data?.length > 0 && windows.data[0].started_at && windows.data[0].ended_at, 'FOC windows');
+  const types = await client.portingOrders.retrieveExceptionTypes();
+  expect(types.data?.some((t) => t.code === 'PASSCODE_PIN_INVALID'), 'exception types include PASSCODE_PIN_INVALID');
+  const created = await client.portingOrders.additionalDocuments.create(orderID, {
+    additional_documents: [{ document_id: documentID, document_type: 'invoice' }],
+  });
+  const addID = created.data?.[0]?.id;
+  expect(addID, `additional document id, got ${JSON.stringify(created)}`);
+  const listed = [];
+  for await (const a of client.portingOrders.additionalDocuments.list(orderID)) listed.push(a.id);
+  expect(listed.includes(addID), 'additional document listed');
+  await client.portingOrders.additionalDocuments.delete(addID, { id: orderID });
+  const after = await client.portingOrders.additionalDocuments.list(orderID);
+  expectEq(after.data.length, 0, 'additional documents after delete');
+  return `${reqs.length} requirements, ${windows.data.length} FOC windows, ${types.data.length} exception types`;
+});
+
 await step('portingOrders.comments.create', async () => {
   const res = await client.portingOrders.comments.create(orderID, { body: `hello from sdkcheck ${run}` });
   expectEq(res.data?.body, `hello from sdkcheck ${run}`, 'data.body');
@@ -336,6 +369,18 @@ await step('portingOrders.actions.confirm', async () => {
 await step('portingOrders.actions.confirm again → 422', async () => {
   const err = await expectAPIError(client.portingOrders.actions.confirm(orderID), 422, 'second confirm');
   return `422 ${err.error.errors[0].code}`;
+});
+
+await step('portingOrders.retrieveSubRequest, portingPhoneNumbers.list', async () => {
+  const sub = await client.portingOrders.retrieveSubRequest(orderID);
+  expect(sub.data?.sub_request_id && sub.data?.port_request_id, `sub request ids, got ${JSON.stringify(sub)}`);
+  const pns = [];
+  for await (const p of client.portingPhoneNumbers.list({ filter: { porting_order_status: 'in-process' } })) pns.push(p);
+  const mine = pns.find((p) => p.porting_order_id === orderID);
+  expect(mine && mine.phone_number === portable, `porting phone number listed, got ${JSON.stringify(pns)}`);
+  const none = await client.portingPhoneNumbers.list({ filter: { porting_order_status: 'ported' } });
+  expect(!none.data.some((p) => p.porting_order_id === orderID), 'status filter applied');
+  return `${mine.phone_number} ${mine.portability_status}`;
 });
 
 await step('portingOrders.actions.cancel', async () => {
@@ -374,6 +419,17 @@ await step('phoneNumbers.update (customer_reference, tags)', async () => {
   const again = await client.phoneNumbers.retrieve(numberID);
   expectEq(again.data?.customer_reference, ref, 'retrieved customer_reference');
   return `tags ${res.data.tags.join(',')}`;
+});
+
+await step('phoneNumbers.messaging.retrieve/update/list', async () => {
+  const got = await client.phoneNumbers.messaging.retrieve(numberID);
+  expectEq(got.data?.phone_number, '+13125550100', 'data.phone_number');
+  const upd = await client.phoneNumbers.messaging.update(numberID, { messaging_profile_id: `mp-${run}` });
+  expectEq(upd.data?.messaging_profile_id, `mp-${run}`, 'data.messaging_profile_id');
+  const all = [];
+  for await (const m of client.phoneNumbers.messaging.list()) all.push(m);
+  expect(all.some((m) => m.id === numberID && m.messaging_profile_id === `mp-${run}`), `listed, got ${JSON.stringify(all)}`);
+  return `${all.length} numbers' messaging settings`;
 });
 
 await step('phoneNumbers.list (SDK filters and sorts are applied, not ignored)', async () => {

@@ -149,6 +149,7 @@ func (f *Fake) routes() []route {
 		{"GET", []string{"documents", "*"}, f.getDocument},
 		{"GET", []string{"documents", "*", "download"}, f.downloadDocument},
 		{"GET", []string{"phone_numbers"}, f.listNumbers},
+		{"GET", []string{"phone_numbers", "messaging"}, f.listNumbersMessaging}, // before phone_numbers/{id}
 		{"GET", []string{"phone_numbers", "*"}, f.getNumber},
 		{"PATCH", []string{"phone_numbers", "*"}, f.patchNumber},
 		{"GET", []string{"phone_numbers", "*", "messaging"}, f.getNumberMessaging},

@@ -56,7 +56,68 @@ func (n *number) render() map[string]any {
 func (n *number) renderMessaging() map[string]any {
 	return map[string]any{"id": n.id, "record_type": "messaging_settings", "phone_number": n.e164,
 		"messaging_profile_id": n.messagingProfileID, "messaging_product": "P2P", "country_code": "US",
-		"type": "longcode", "tags": slices.Clone(n.tags), "created_at": ts(n.createdAt), "updated_at": ts(n.updatedAt)}
+		"type": messagingType(n.e164), "tags": slices.Clone(n.tags), "created_at": ts(n.createdAt), "updated_at": ts(n.updatedAt)}
+}
+
+// messagingType is the messaging settings "type": tollfree or longcode (the
+// fake holds no short codes).
+func messagingType(e164 string) string {
+	if phoneNumberType(e164) == "toll_free" {
+		return "tollfree"
+	}
+	return "longcode"
+}
+
+// listNumbersMessaging answers GET /v2/phone_numbers/messaging: the
+// messaging settings of every number, with the SDK's filters
+// (filter[messaging_profile_id], filter[phone_number],
+// filter[phone_number][contains], filter[type]) and sort[phone_number].
+func (f *Fake) listNumbersMessaging(w http.ResponseWriter, r *http.Request, _ []string) {
+	num, size, ok := page(w, r)
+	if !ok {
+		return
+	}
+	q := r.URL.Query()
+	bad := func(param, detail string) {
+		writeErrs(w, http.StatusBadRequest, paramItem("10015", "Bad Request", detail, param))
+	}
+	profile, exact := q.Get("filter[messaging_profile_id]"), q.Get("filter[phone_number]")
+	contains := digits(q.Get("filter[phone_number][contains]"))
+	typ := q.Get("filter[type]")
+	if typ != "" && typ != "tollfree" && typ != "longcode" && typ != "shortcode" {
+		bad("filter[type]", "filter[type] must be tollfree, longcode or shortcode")
+		return
+	}
+	order := q.Get("sort[phone_number]")
+	if order != "" && order != "asc" && order != "desc" {
+		bad("sort[phone_number]", "sort[phone_number] must be asc or desc")
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var match []*number
+	for _, n := range f.numbers {
+		if !visible(n) || (profile != "" && str(n.messagingProfileID) != profile) || (exact != "" && n.e164 != exact) ||
+			(contains != "" && !strings.Contains(digits(n.e164), contains)) || (typ != "" && messagingType(n.e164) != typ) {
+			continue
+		}
+		match = append(match, n)
+	}
+	sort.Slice(match, func(i, j int) bool {
+		switch order {
+		case "asc":
+			return match[i].e164 < match[j].e164
+		case "desc":
+			return match[i].e164 > match[j].e164
+		}
+		return match[i].seq < match[j].seq
+	})
+	lo, hi := window(num, size, len(match))
+	data := []any{}
+	for _, n := range match[lo:hi] {
+		data = append(data, n.renderMessaging())
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"data": data, "meta": pageMeta(num, size, len(match))})
 }
 
 // visible hides SuffixNotOnAccount numbers: they are never found.

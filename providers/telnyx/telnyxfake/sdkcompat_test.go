@@ -213,3 +213,55 @@ func TestListNumbersSDKFiltersAndSorts(t *testing.T) {
 		}
 	}
 }
+
+func TestListNumbersMessaging(t *testing.T) {
+	// GET /v2/phone_numbers/messaging (client.phoneNumbers.messaging.list)
+	// was routed as GET /v2/phone_numbers/{id} with id "messaging": 400.
+	c, _ := newClient(t, telnyxfake.Options{SeedNumbers: []string{"+13125550102", "+18005550100", "+13125550101"}})
+	status, _, m := c.do("GET", "/v2/phone_numbers/messaging", nil)
+	if status != 200 || m["meta"].(map[string]any)["total_results"] != float64(3) {
+		t.Fatalf("%d %v", status, m)
+	}
+	var first map[string]any
+	for _, d := range m["data"].([]any) {
+		s := d.(map[string]any)
+		if s["record_type"] != "messaging_settings" {
+			t.Fatalf("record_type: %v", s)
+		}
+		if want := map[bool]string{true: "tollfree", false: "longcode"}[s["phone_number"] == "+18005550100"]; s["type"] != want {
+			t.Errorf("%v type %v, want %s", s["phone_number"], s["type"], want)
+		}
+		if first == nil {
+			first = s
+		}
+	}
+	id := first["id"].(string)
+	if status, _, m := c.do("PATCH", "/v2/phone_numbers/"+id+"/messaging", map[string]any{"messaging_profile_id": "mp-1"}); status != 200 {
+		t.Fatalf("patch: %d %v", status, m)
+	}
+	cases := []struct {
+		query string
+		want  int
+	}{
+		{q("filter[messaging_profile_id]", "mp-1"), 1},
+		{q("filter[phone_number]", "+13125550101"), 1},
+		{q("filter[phone_number][contains]", "312555"), 2},
+		{q("filter[type]", "tollfree"), 1},
+		{q("filter[type]", "shortcode"), 0},
+		{q("page[size]", "2"), 2},
+	}
+	for _, tc := range cases {
+		if got := c.ids("/v2/phone_numbers/messaging" + tc.query); len(got) != tc.want {
+			t.Errorf("%s: got %d, want %d", tc.query, len(got), tc.want)
+		}
+	}
+	_, _, m = c.do("GET", "/v2/phone_numbers/messaging"+q("sort[phone_number]", "desc"), nil)
+	if d := m["data"].([]any); d[0].(map[string]any)["phone_number"] != "+18005550100" || d[2].(map[string]any)["phone_number"] != "+13125550101" {
+		t.Errorf("sort desc: %v", d)
+	}
+	for _, query := range []string{q("filter[type]", "bogus"), q("sort[phone_number]", "up")} {
+		if status, _, _ := c.do("GET", "/v2/phone_numbers/messaging"+query, nil); status != 400 {
+			t.Errorf("%s: %d, want 400", query, status)
+		}
+	}
+}
