@@ -499,5 +499,6 @@ await step('webhooks: a tampered body fails verification', async () => {
   return 'rejected';
 });
 
+server.closeAllConnections();
 server.close();
 console.log(`PASS: Telnyx Node SDK ${VERSION} completed the porting flow against ${baseURL}`);
