@@ -22,7 +22,6 @@ import (
 	"github.com/portgate/portgate"
 	pb "github.com/portgate/portgate/gen/portgate/v1"
 	"github.com/portgate/portgate/internal/config"
-	"github.com/portgate/portgate/internal/e164"
 	"github.com/portgate/portgate/internal/server"
 	"github.com/portgate/portgate/providers"
 	"github.com/portgate/portgate/providers/chaos"
@@ -48,9 +47,6 @@ type App struct {
 func Build(cfg config.Config, logger *slog.Logger) (_ *App, err error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
-	}
-	if cfg.DefaultRegion != "" {
-		e164.DefaultRegion = cfg.DefaultRegion
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

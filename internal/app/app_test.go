@@ -1,0 +1,99 @@
+package app_test
+
+import (
+	"context"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc/status"
+
+	pb "github.com/portgate/portgate/gen/portgate/v1"
+	"github.com/portgate/portgate/internal/app"
+	"github.com/portgate/portgate/internal/config"
+	"github.com/portgate/portgate/providers/flowroute/flowroutefake"
+	"github.com/portgate/portgate/providers/telnyx/telnyxfake"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// With credentials, the app talks to the configured base URLs (here: the
+// fakes standing in for the real APIs) and reports LIVE mode; wrong
+// credentials surface as PROVIDER_AUTH_FAILED, not as a sandbox fallback.
+func TestLiveModeUsesConfiguredProviders(t *testing.T) {
+	ff := flowroutefake.New(flowroutefake.Options{AccessKey: "live-key", SecretKey: "live-secret"})
+	defer ff.Close()
+	fs := httptest.NewServer(ff)
+	defer fs.Close()
+	tf := telnyxfake.New(telnyxfake.Options{APIKey: "live-token"})
+	defer tf.Close()
+	ts := httptest.NewServer(tf)
+	defer ts.Close()
+
+	cfg := config.Config{
+		GRPCAddr: "bufconn", ShutdownGrace: time.Second,
+		FlowrouteAccessKey: "live-key", FlowrouteSecretKey: "wrong-secret", FlowrouteBaseURL: fs.URL,
+		TelnyxAPIKey: "live-token", TelnyxBaseURL: ts.URL + "/v2",
+		ProviderPreference: []string{"telnyx", "flowroute"},
+	}
+	a, err := app.Build(cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := a.Server.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if err := a.Server.Shutdown(context.Background()); err != nil {
+			t.Errorf("shutdown: %v", err)
+		}
+	}()
+	if len(a.Sandboxes) != 0 {
+		t.Fatalf("sandboxes started despite credentials: %v", a.Sandboxes)
+	}
+	conn, err := a.Server.Dial(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	ps, err := pb.NewProvidersClient(conn).ListProviders(ctx, &pb.ListProvidersRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ps.GetProviders()) != 2 || ps.GetProviders()[0].GetName() != "providers/telnyx" {
+		t.Fatalf("preference order not applied: %v", ps.GetProviders())
+	}
+	for _, p := range ps.GetProviders() {
+		if p.GetMode() != pb.Provider_LIVE {
+			t.Errorf("%s mode %v, want LIVE", p.GetName(), p.GetMode())
+		}
+	}
+	n, err := pb.NewNumbersClient(conn).GetNumber(ctx, &pb.GetNumberRequest{Name: "providers/telnyx/numbers/+13125550100"})
+	if err != nil || n.GetPhoneNumber() != "+13125550100" {
+		t.Fatalf("telnyx live call: %v %v", n, err)
+	}
+	_, err = pb.NewNumbersClient(conn).GetNumber(ctx, &pb.GetNumberRequest{Name: "providers/flowroute/numbers/+13125550100"})
+	if err == nil || !containsReason(err, "PROVIDER_AUTH_FAILED") {
+		t.Fatalf("wrong Flowroute secret: %v", err)
+	}
+}
+
+func TestBuildRejectsBadResilienceSpec(t *testing.T) {
+	_, err := app.Build(config.Config{GRPCAddr: "bufconn", ResilienceTelnyx: "failures=zero"}, nil)
+	if err == nil {
+		t.Fatal("bad PORTGATE_RESILIENCE_TELNYX accepted")
+	}
+}
+
+func containsReason(err error, reason string) bool {
+	st, _ := status.FromError(err)
+	for _, d := range st.Details() {
+		if ei, ok := d.(*errdetails.ErrorInfo); ok && ei.GetReason() == reason {
+			return true
+		}
+	}
+	return false
+}
