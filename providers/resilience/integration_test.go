@@ -46,15 +46,14 @@ func (s *sleeps) take() []time.Duration {
 // world is both adapters against their fakes over real HTTP, each behind its
 // own chaos injector and its own resilience wrapper.
 type world struct {
-	fr, tx       *resilience.Provider
-	frChaos      *chaos.Injector
-	txChaos      *chaos.Injector
-	txFake       *telnyxfake.Fake
-	frHits       atomic.Int64 // requests that reached the Flowroute chaos layer
-	frSleeps     *sleeps
-	txSleeps     *sleeps
-	httpC        *http.Client
-	closeServers func()
+	fr, tx   *resilience.Provider
+	frChaos  *chaos.Injector
+	txChaos  *chaos.Injector
+	txFake   *telnyxfake.Fake
+	frHits   atomic.Int64 // requests that reached the Flowroute chaos layer
+	frSleeps *sleeps
+	txSleeps *sleeps
+	httpC    *http.Client
 }
 
 func newWorld(t *testing.T, pol resilience.Policy) *world {

@@ -276,7 +276,7 @@ func TestLifecycleAndCancel(t *testing.T) {
 	}
 	step(providers.StateInProgress)
 	foc := step(providers.StateFOCConfirmed)
-	if foc.ConfirmedFOCTime.Sub(time.Now()) < 48*time.Hour {
+	if time.Until(foc.ConfirmedFOCTime) < 48*time.Hour {
 		t.Fatalf("FOC %v should be > 48h ahead", foc.ConfirmedFOCTime)
 	}
 	// Submit again is refused before any call.
