@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"time"
 
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 
 	pb "github.com/portgate/portgate/gen/portgate/v1"
@@ -84,13 +83,6 @@ func New(opts Options) (*Services, error) {
 		return nil, fmt.Errorf("service: no providers configured")
 	}
 	return &Services{Porting: &PortingServer{c: c}, Numbers: &NumbersServer{c: c}, Providers: &ProvidersServer{c: c}}, nil
-}
-
-// Register registers all three services on s.
-func (s *Services) Register(r grpc.ServiceRegistrar) {
-	pb.RegisterPortingServer(r, s.Porting)
-	pb.RegisterNumbersServer(r, s.Numbers)
-	pb.RegisterProvidersServer(r, s.Providers)
 }
 
 // backend resolves a provider id from a parent or name ("-" is not allowed here).
