@@ -1009,3 +1009,32 @@ func TestGatewayErrorsCarryErrorInfo(t *testing.T) {
 		t.Fatalf("bad JSON: %d %v", resp.StatusCode, out)
 	}
 }
+
+// TestRESTTelnyxSplitAndErrors: split, 422 field errors and 429 over REST.
+func TestRESTTelnyxSplitAndErrors(t *testing.T) {
+	e := start(t)
+	n, split := freshNumber(""), freshNumber("9904")
+	code, o := rest(t, "POST", e.base+"/v1/providers/telnyx/portOrders", map[string]any{"phoneNumbers": []string{n, split}})
+	if code != 200 || len(o["relatedOrders"].([]any)) != 1 {
+		t.Fatalf("split: %d %v", code, o)
+	}
+	code, rel := rest(t, "GET", e.base+"/v1/"+o["relatedOrders"].([]any)[0].(string), nil)
+	if code != 200 || rel["phoneNumbers"].([]any)[0] != split {
+		t.Fatalf("related order: %d %v", code, rel)
+	}
+	code, body := rest(t, "POST", e.base+"/v1/providers/telnyx/portOrders", map[string]any{"phoneNumbers": []string{freshNumber(""), freshNumber("9901")}})
+	ei := detail(body, "type.googleapis.com/google.rpc.ErrorInfo")
+	br := detail(body, "type.googleapis.com/google.rpc.BadRequest")
+	if code != 400 || ei["domain"] != "telnyx.com" || ei["reason"] != "PROVIDER_VALIDATION_FAILED" || br == nil {
+		t.Fatalf("422: %d %v", code, body)
+	}
+	if md, _ := ei["metadata"].(map[string]any); md["provider_status"] != "422" {
+		t.Fatalf("422 metadata: %v", ei)
+	}
+	e.app.Sandboxes["telnyx"].Chaos.Set(chaos.Faults{RateLimitRate: 1, RetryAfter: 3 * time.Second})
+	code, body = rest(t, "POST", e.base+"/v1/providers/telnyx/portOrders", map[string]any{"phoneNumbers": []string{freshNumber("")}})
+	ri := detail(body, "type.googleapis.com/google.rpc.RetryInfo")
+	if ei := detail(body, "type.googleapis.com/google.rpc.ErrorInfo"); code != 429 || ei["reason"] != "PROVIDER_RATE_LIMITED" || ri == nil || ri["retryDelay"] != "3s" {
+		t.Fatalf("429: %d %v", code, body)
+	}
+}
