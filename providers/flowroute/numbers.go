@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/portgate/portgate/internal/e164"
@@ -54,30 +53,7 @@ func (p *Provider) ListNumbers(ctx context.Context, filter providers.NumberFilte
 	if filter.Contains != "" {
 		base.Set("contains", filter.Contains)
 	}
-	want := q.Limit
-	if want <= 0 {
-		want = defaultListLimit
-	}
-	offset := q.Offset
-	if offset < 0 {
-		offset = 0
-	}
-	page := &providers.NumberPage{Numbers: []*providers.Number{}}
-	for len(page.Numbers) < want {
-		n := want - len(page.Numbers)
-		if n > maxPageSize {
-			n = maxPageSize
-		}
-		qv := url.Values{}
-		for k, v := range base {
-			qv[k] = v
-		}
-		qv.Set("limit", strconv.Itoa(n))
-		qv.Set("offset", strconv.Itoa(offset))
-		r, err := p.call(ctx, http.MethodGet, "/v2/numbers", qv, nil, resOther)
-		if err != nil {
-			return nil, err
-		}
+	numbers, more, err := pageThrough(ctx, p, "/v2/numbers", base, q.Offset, q.Limit, func(r *response) ([]*providers.Number, bool, error) {
 		var env struct {
 			Data  []numberData `json:"data"`
 			Links struct {
@@ -85,22 +61,22 @@ func (p *Provider) ListNumbers(ctx context.Context, filter providers.NumberFilte
 			} `json:"links"`
 		}
 		if err := decode(r, &env); err != nil {
-			return nil, err
+			return nil, false, err
 		}
+		out := make([]*providers.Number, 0, len(env.Data))
 		for i := range env.Data {
 			num, err := toNumber(r.status, &env.Data[i])
 			if err != nil {
-				return nil, err
+				return nil, false, err
 			}
-			page.Numbers = append(page.Numbers, num)
+			out = append(out, num)
 		}
-		offset += len(env.Data)
-		page.More = env.Links.Next != "" && len(env.Data) > 0
-		if !page.More {
-			break
-		}
+		return out, env.Links.Next != "", nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return page, nil
+	return &providers.NumberPage{Numbers: numbers, More: more}, nil
 }
 
 // numberMask is the mask for an empty NumberUpdate.Mask.

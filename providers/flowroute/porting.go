@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/portgate/portgate/providers"
@@ -130,37 +129,19 @@ func linkRelated(orders []*providers.PortOrder) {
 	}
 }
 
+// maxGroup bounds how many orders of one group are read.
+const maxGroup = 10000
+
 // group returns every order sharing o's group_id (o included, as listed).
 func (p *Provider) group(ctx context.Context, o *providers.PortOrder) ([]*providers.PortOrder, error) {
 	if o.GroupID == "" {
 		return nil, nil
 	}
-	var out []*providers.PortOrder
-	for offset := 0; ; {
-		q := url.Values{"group_id": {o.GroupID}, "limit": {strconv.Itoa(maxPageSize)}, "offset": {strconv.Itoa(offset)}}
-		r, err := p.call(ctx, http.MethodGet, "/v2/portorders", q, nil, resOther)
-		if providers.ErrorCode(err) == providers.CodeNotFound {
-			return out, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		items, next, err := decodeList(r)
-		if err != nil {
-			return nil, err
-		}
-		for i := range items {
-			x, err := toOrder(r.status, &items[i])
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, x)
-		}
-		if next == "" || len(items) == 0 || offset > 10000 {
-			return out, nil
-		}
-		offset += len(items)
+	out, _, err := pageThrough(ctx, p, "/v2/portorders", url.Values{"group_id": {o.GroupID}}, 0, maxGroup, orderPage)
+	if providers.ErrorCode(err) == providers.CodeNotFound {
+		return out, nil
 	}
+	return out, err
 }
 
 // withRelated fills RelatedOrders from the order's group.
@@ -233,55 +214,17 @@ func (p *Provider) ListPortOrders(ctx context.Context, filter providers.PortOrde
 	if !filter.CreatedBefore.IsZero() {
 		base.Set("created_before", filter.CreatedBefore.UTC().Format("2006-01-02T15:04:05.999999Z07:00"))
 	}
-	want := q.Limit
-	if want <= 0 {
-		want = defaultListLimit
-	}
-	offset := q.Offset
-	if offset < 0 {
-		offset = 0
-	}
-	page := &providers.PortOrderPage{Orders: []*providers.PortOrder{}}
-	for len(page.Orders) < want {
-		n := want - len(page.Orders)
-		if n > maxPageSize {
-			n = maxPageSize
-		}
-		qv := url.Values{}
-		for k, v := range base {
-			qv[k] = v
-		}
-		qv.Set("limit", strconv.Itoa(n))
-		qv.Set("offset", strconv.Itoa(offset))
-		r, err := p.call(ctx, http.MethodGet, "/v2/portorders", qv, nil, resOther)
-		if err != nil {
-			var pe *providers.Error
-			if errors.As(err, &pe) && pe.Code == providers.CodeNotFound && pe.ProviderCode != "" {
-				// No port orders on the account: Flowroute answers 404.
-				page.More = false
-				return page, nil
-			}
+	orders, more, err := pageThrough(ctx, p, "/v2/portorders", base, q.Offset, q.Limit, orderPage)
+	if err != nil {
+		var pe *providers.Error
+		if !errors.As(err, &pe) || pe.Code != providers.CodeNotFound || pe.ProviderCode == "" {
 			return nil, err
 		}
-		items, next, err := decodeList(r)
-		if err != nil {
-			return nil, err
-		}
-		for i := range items {
-			o, err := toOrder(r.status, &items[i])
-			if err != nil {
-				return nil, err
-			}
-			page.Orders = append(page.Orders, o)
-		}
-		offset += len(items)
-		page.More = next != ""
-		if !page.More || len(items) == 0 {
-			page.More = page.More && len(items) > 0
-			break
-		}
+		// No port orders on the account (or none past offset): Flowroute
+		// answers 404, which is the end of the list to the caller.
+		more = false
 	}
-	return page, nil
+	return &providers.PortOrderPage{Orders: orders, More: more}, nil
 }
 
 func dateOnly(o *providers.PortOrder) any {
