@@ -142,12 +142,7 @@ func (f *Fake) listAdditionalDocs(w http.ResponseWriter, r *http.Request, args [
 	if !ok {
 		return
 	}
-	lo, hi := window(num, size, len(o.additional))
-	data := []any{}
-	for _, a := range o.additional[lo:hi] {
-		data = append(data, a)
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": data, "meta": pageMeta(num, size, len(o.additional))})
+	writePage(w, num, size, o.additional, func(a map[string]any) any { return a })
 }
 
 func (f *Fake) createAdditionalDocs(w http.ResponseWriter, r *http.Request, args []string) {

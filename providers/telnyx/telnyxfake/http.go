@@ -235,13 +235,16 @@ func pageMeta(num, size, total int) map[string]any {
 		"total_pages": (total + size - 1) / size, "total_results": total}
 }
 
-// window returns the [lo,hi) slice bounds of page num.
-func window(num, size, total int) (int, int) {
-	lo := (num - 1) * size
-	if lo > total {
-		lo = total
+// writePage answers a list with page num of items, each rendered, and the
+// meta block Telnyx sends beside it.
+func writePage[T any](w http.ResponseWriter, num, size int, items []T, render func(T) any) {
+	lo := min((num-1)*size, len(items))
+	hi := min(lo+size, len(items))
+	data := make([]any, 0, hi-lo)
+	for _, it := range items[lo:hi] {
+		data = append(data, render(it))
 	}
-	return lo, min(lo+size, total)
+	writeJSON(w, http.StatusOK, map[string]any{"data": data, "meta": pageMeta(num, size, len(items))})
 }
 
 func ts(t time.Time) any {

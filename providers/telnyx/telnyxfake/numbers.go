@@ -112,12 +112,7 @@ func (f *Fake) listNumbersMessaging(w http.ResponseWriter, r *http.Request, _ []
 		}
 		return match[i].seq < match[j].seq
 	})
-	lo, hi := window(num, size, len(match))
-	data := []any{}
-	for _, n := range match[lo:hi] {
-		data = append(data, n.renderMessaging())
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": data, "meta": pageMeta(num, size, len(match))})
+	writePage(w, num, size, match, func(n *number) any { return n.renderMessaging() })
 }
 
 // visible hides SuffixNotOnAccount numbers: they are never found.
@@ -238,12 +233,7 @@ func (f *Fake) listNumbers(w http.ResponseWriter, r *http.Request, _ []string) {
 		}
 		return match[i].seq < match[j].seq
 	})
-	lo, hi := window(num, size, len(match))
-	data := []any{}
-	for _, n := range match[lo:hi] {
-		data = append(data, n.render())
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": data, "meta": pageMeta(num, size, len(match))})
+	writePage(w, num, size, match, func(n *number) any { return n.render() })
 }
 
 // lookupNumber finds a visible number by numeric id. Caller holds f.mu.

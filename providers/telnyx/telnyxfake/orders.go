@@ -588,12 +588,7 @@ func (f *Fake) listOrders(w http.ResponseWriter, r *http.Request, _ []string) {
 			return iok != desc
 		})
 	}
-	lo, hi := window(num, size, len(match))
-	data := []any{}
-	for _, o := range match[lo:hi] {
-		data = append(data, f.render(o, withNumbers))
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": data, "meta": pageMeta(num, size, len(match))})
+	writePage(w, num, size, match, func(o *order) any { return f.render(o, withNumbers) })
 }
 
 func (f *Fake) getOrder(w http.ResponseWriter, r *http.Request, args []string) {
@@ -812,12 +807,7 @@ func (f *Fake) listComments(w http.ResponseWriter, r *http.Request, args []strin
 	if !ok {
 		return
 	}
-	lo, hi := window(num, size, len(o.comments))
-	data := []any{}
-	for _, c := range o.comments[lo:hi] {
-		data = append(data, c)
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": data, "meta": pageMeta(num, size, len(o.comments))})
+	writePage(w, num, size, o.comments, func(c map[string]any) any { return c })
 }
 
 func (f *Fake) createComment(w http.ResponseWriter, r *http.Request, args []string) {
@@ -938,6 +928,5 @@ func (f *Fake) listPortingPhoneNumbers(w http.ResponseWriter, r *http.Request, _
 			all = append(all, f.portingPhoneNumber(o, n))
 		}
 	}
-	lo, hi := window(num, size, len(all))
-	writeJSON(w, http.StatusOK, map[string]any{"data": append([]any{}, all[lo:hi]...), "meta": pageMeta(num, size, len(all))})
+	writePage(w, num, size, all, func(x any) any { return x })
 }
