@@ -1,0 +1,113 @@
+package portgate_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"testing"
+
+	"google.golang.org/genproto/googleapis/api/annotations"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+
+	"github.com/portgate/portgate"
+	pb "github.com/portgate/portgate/gen/portgate/v1"
+)
+
+// TestRESTContract pins every RPC's HTTP binding: the REST paths are part
+// of the published contract (issue 3), so a proto edit that moves one must
+// fail here, not in a client.
+func TestRESTContract(t *testing.T) {
+	want := map[string]string{
+		"portgate.v1.Porting.CheckPortability":        "POST /v1/portability:check body=*",
+		"portgate.v1.Porting.CreatePortOrder":         "POST /v1/{parent=providers/*}/portOrders body=port_order",
+		"portgate.v1.Porting.GetPortOrder":            "GET /v1/{name=providers/*/portOrders/*}",
+		"portgate.v1.Porting.ListPortOrders":          "GET /v1/{parent=providers/*}/portOrders",
+		"portgate.v1.Porting.UpdatePortOrder":         "PATCH /v1/{port_order.name=providers/*/portOrders/*} body=port_order",
+		"portgate.v1.Porting.ModifyPortOrderNumbers":  "POST /v1/{name=providers/*/portOrders/*}:modifyNumbers body=*",
+		"portgate.v1.Porting.SubmitPortOrder":         "POST /v1/{name=providers/*/portOrders/*}:submit body=*",
+		"portgate.v1.Porting.CancelPortOrder":         "POST /v1/{name=providers/*/portOrders/*}:cancel body=*",
+		"portgate.v1.Porting.ListPortOrderComments":   "GET /v1/{parent=providers/*/portOrders/*}/comments",
+		"portgate.v1.Porting.CreatePortOrderComment":  "POST /v1/{parent=providers/*/portOrders/*}/comments body=comment",
+		"portgate.v1.Porting.UploadPortOrderDocument": "POST /v1/{parent=providers/*/portOrders/*}/documents body=document",
+		"portgate.v1.Porting.ListPortOrderDocuments":  "GET /v1/{parent=providers/*/portOrders/*}/documents",
+		"portgate.v1.Porting.ListPortOrderEvents":     "GET /v1/{parent=providers/*/portOrders/*}/events",
+		"portgate.v1.Porting.WatchPortOrderEvents":    "GET /v1/{parent=providers/*/portOrders/*}/events:watch",
+		"portgate.v1.Providers.ListProviders":         "GET /v1/providers",
+		"portgate.v1.Numbers.GetNumber":               "GET /v1/{name=providers/*/numbers/*}",
+		"portgate.v1.Numbers.ListNumbers":             "GET /v1/{parent=providers/*}/numbers",
+		"portgate.v1.Numbers.UpdateNumber":            "PATCH /v1/{number.name=providers/*/numbers/*} body=number",
+	}
+	got := map[string]string{}
+	for _, fd := range []protoreflect.FileDescriptor{pb.File_portgate_v1_porting_proto, pb.File_portgate_v1_numbers_proto, pb.File_portgate_v1_providers_proto} {
+		for i := 0; i < fd.Services().Len(); i++ {
+			s := fd.Services().Get(i)
+			for j := 0; j < s.Methods().Len(); j++ {
+				m := s.Methods().Get(j)
+				rule, _ := proto.GetExtension(m.Options(), annotations.E_Http).(*annotations.HttpRule)
+				got[string(m.FullName())] = binding(rule)
+			}
+		}
+	}
+	for rpc, w := range want {
+		if got[rpc] != w {
+			t.Errorf("%s: binding %q, want %q", rpc, got[rpc], w)
+		}
+	}
+	for rpc, g := range got {
+		if _, ok := want[rpc]; !ok {
+			t.Errorf("%s (%s) is not in the pinned contract; add it here", rpc, g)
+		}
+	}
+}
+
+func binding(r *annotations.HttpRule) string {
+	if r == nil {
+		return "none"
+	}
+	var s string
+	switch p := r.GetPattern().(type) {
+	case *annotations.HttpRule_Get:
+		s = "GET " + p.Get
+	case *annotations.HttpRule_Post:
+		s = "POST " + p.Post
+	case *annotations.HttpRule_Patch:
+		s = "PATCH " + p.Patch
+	case *annotations.HttpRule_Put:
+		s = "PUT " + p.Put
+	case *annotations.HttpRule_Delete:
+		s = "DELETE " + p.Delete
+	default:
+		s = fmt.Sprintf("%T", p)
+	}
+	if r.GetBody() != "" {
+		s += " body=" + r.GetBody()
+	}
+	if len(r.GetAdditionalBindings()) > 0 {
+		s += fmt.Sprintf(" +%d bindings", len(r.GetAdditionalBindings()))
+	}
+	return s
+}
+
+// TestOpenAPIDocument checks the embedded document served at /openapi.json
+// is the generated one with its configured title and every path prefix.
+func TestOpenAPIDocument(t *testing.T) {
+	var doc struct {
+		Swagger string `json:"swagger"`
+		Info    struct {
+			Title   string `json:"title"`
+			Version string `json:"version"`
+		} `json:"info"`
+		Paths map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	if err := json.Unmarshal(portgate.OpenAPI, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Swagger != "2.0" || doc.Info.Title != "portgate API" || doc.Info.Version != "v1" {
+		t.Errorf("header: swagger %q title %q version %q", doc.Swagger, doc.Info.Title, doc.Info.Version)
+	}
+	for _, p := range []string{"/v1/portability:check", "/v1/providers", "/v1/{parent}/portOrders", "/v1/{name}:submit", "/v1/{number.name}"} {
+		if doc.Paths[p] == nil {
+			t.Errorf("path %s missing from the OpenAPI document", p)
+		}
+	}
+}
