@@ -35,7 +35,7 @@ type env struct {
 	base    string // REST base URL
 }
 
-func start(t *testing.T) *env {
+func start(t testing.TB) *env {
 	t.Helper()
 	cfg := config.Config{GRPCAddr: "bufconn", HTTPAddr: "127.0.0.1:0", ShutdownGrace: time.Second}
 	a, err := app.Build(cfg, nil)

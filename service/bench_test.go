@@ -1,0 +1,99 @@
+package service_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/sony/gobreaker/v2"
+
+	pb "github.com/portgate/portgate/gen/portgate/v1"
+	"github.com/portgate/portgate/providers/chaos"
+)
+
+func pctMS(d []time.Duration, p float64) float64 {
+	s := slices.Clone(d)
+	slices.Sort(s)
+	return float64(s[int(p*float64(len(s)-1))]) / float64(time.Millisecond)
+}
+
+// gatewayPace is the interval between calls to each provider. The load is
+// paced (open loop) rather than back to back: two closed loops saturate a
+// 2-core machine, and the tail then measures the CPU run queue, not the
+// gateway.
+const gatewayPace = time.Millisecond
+
+// gatewayPhase makes n GetNumber calls to Telnyx, measured, one per
+// gatewayPace tick, and for each one a GetNumber call to Flowroute from a
+// second goroutine (the same offered load in every phase). It returns both
+// latency sets.
+func gatewayPhase(ctx context.Context, nums pb.NumbersClient, n int) (telnyx, flowroute []time.Duration) {
+	pace := time.NewTicker(gatewayPace)
+	defer pace.Stop()
+	ticks := make(chan struct{}, n)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range ticks {
+			t0 := time.Now()
+			_, _ = nums.GetNumber(ctx, &pb.GetNumberRequest{Name: "providers/flowroute/numbers/+12065550100"})
+			flowroute = append(flowroute, time.Since(t0))
+		}
+	}()
+	for range n {
+		<-pace.C
+		ticks <- struct{}{}
+		t0 := time.Now()
+		if _, err := nums.GetNumber(ctx, &pb.GetNumberRequest{Name: "providers/telnyx/numbers/+13125550100"}); err != nil {
+			panic(err)
+		}
+		telnyx = append(telnyx, time.Since(t0))
+	}
+	close(ticks)
+	<-done
+	return telnyx, flowroute
+}
+
+// BenchmarkGatewayOutage is BenchmarkOutage (providers/resilience) through
+// the whole gateway: gRPC over bufconn, the service layer, the resilience
+// wrapper, the real Flowroute and Telnyx adapters and both sandboxes over
+// loopback HTTP. One run measures a no-fault baseline, then a Flowroute
+// outage (every request 503, breaker open): the latency of Flowroute calls
+// the open breaker rejects, and of Telnyx calls beside them.
+//
+//	go test -run '^$' -bench BenchmarkGatewayOutage -benchtime 2000x ./service/
+func BenchmarkGatewayOutage(b *testing.B) {
+	e := start(b)
+	ctx := context.Background()
+	fr := e.app.Sandboxes["flowroute"].Chaos
+	gatewayPhase(ctx, e.numbers, 200) // warm pools and the Telnyx id cache
+
+	b.ResetTimer()
+	baseTelnyx, baseFlowroute := gatewayPhase(ctx, e.numbers, b.N)
+
+	b.StopTimer()
+	fr.Set(chaos.Faults{ErrorRate: 1})
+	breaker := e.app.Providers["flowroute"]
+	for breaker.BreakerState() != gobreaker.StateOpen {
+		_, _ = e.numbers.GetNumber(ctx, &pb.GetNumberRequest{Name: "providers/flowroute/numbers/+12065550100"})
+	}
+	b.StartTimer()
+	outTelnyx, open := gatewayPhase(ctx, e.numbers, b.N)
+	b.StopTimer()
+	if breaker.BreakerState() != gobreaker.StateOpen {
+		b.Fatal("Flowroute's breaker closed during the outage")
+	}
+	fr.Set(chaos.Faults{})
+
+	b.ReportMetric(pctMS(baseTelnyx, 0.50), "base_p50_ms")
+	b.ReportMetric(pctMS(baseTelnyx, 0.99), "base_p99_ms")
+	b.ReportMetric(pctMS(baseFlowroute, 0.99), "base_flowroute_p99_ms")
+	b.ReportMetric(pctMS(open, 0.50), "open_p50_ms")
+	b.ReportMetric(pctMS(open, 0.99), "open_p99_ms")
+	b.ReportMetric(pctMS(outTelnyx, 0.50), "healthy_p50_ms")
+	b.ReportMetric(pctMS(outTelnyx, 0.99), "healthy_p99_ms")
+	b.ReportMetric(pctMS(outTelnyx, 0.50)/pctMS(baseTelnyx, 0.50), "healthy_p50_ratio")
+	b.ReportMetric(pctMS(outTelnyx, 0.99)/pctMS(baseTelnyx, 0.99), "healthy_p99_ratio")
+	b.ReportMetric(pctMS(open, 0.99)/pctMS(baseFlowroute, 0.99), "open_p99_ratio")
+}
