@@ -377,6 +377,27 @@ func TestCheckPortabilityAndRouting(t *testing.T) {
 	if rec := resp.GetRecommendations()[len(nums)-2]; rec.GetRecommendedProvider() != "" {
 		t.Errorf("non-portable number recommended: %v", rec)
 	}
+	// Nobody can port it: FAILED_PRECONDITION saying, per provider, why not.
+	blocked := freshNumber("9901")
+	_, err = e.porting.CreatePortOrder(ctx, &pb.CreatePortOrderRequest{Parent: "providers/-", PortOrder: validOrder(freshNumber(""), blocked)})
+	st, ei := errorInfo(t, err)
+	if st.Code() != codes.FailedPrecondition || ei.GetReason() != "NO_PROVIDER_CAN_PORT" || ei.GetDomain() != "portgate" {
+		t.Fatalf("unportable create on providers/-: %v %v", st, ei)
+	}
+	var refused []string
+	for _, d := range st.Details() {
+		if pf, ok := d.(*errdetails.PreconditionFailure); ok {
+			for _, v := range pf.GetViolations() {
+				if v.GetType() != "NOT_PORTABLE" || !strings.HasPrefix(v.GetDescription(), blocked+": ") {
+					t.Errorf("violation %v", v)
+				}
+				refused = append(refused, v.GetSubject())
+			}
+		}
+	}
+	if !containsAll(refused, "providers/flowroute", "providers/telnyx") || len(refused) != 2 {
+		t.Errorf("PreconditionFailure subjects %v, want both providers", refused)
+	}
 	// Both providers can port it: the configured preference (flowroute first) decides.
 	o, err := e.porting.CreatePortOrder(ctx, &pb.CreatePortOrderRequest{Parent: "providers/-", PortOrder: validOrder(freshNumber(""))})
 	if err != nil {
@@ -1036,5 +1057,39 @@ func TestRESTTelnyxSplitAndErrors(t *testing.T) {
 	ri := detail(body, "type.googleapis.com/google.rpc.RetryInfo")
 	if ei := detail(body, "type.googleapis.com/google.rpc.ErrorInfo"); code != 429 || ei["reason"] != "PROVIDER_RATE_LIMITED" || ri == nil || ri["retryDelay"] != "3s" {
 		t.Fatalf("429: %d %v", code, body)
+	}
+}
+
+// TestMalformedProviderAnswer: a 2xx with truncated JSON reaches the caller as
+// INTERNAL / PROVIDER_BAD_RESPONSE in the provider's domain, over gRPC and
+// REST (500 with the same details), never as a zero-valued success.
+func TestMalformedProviderAnswer(t *testing.T) {
+	for _, prov := range []string{"flowroute", "telnyx"} {
+		t.Run(prov, func(t *testing.T) {
+			e := start(t)
+			ctx := context.Background()
+			o, err := e.porting.CreatePortOrder(ctx, &pb.CreatePortOrderRequest{Parent: "providers/" + prov, PortOrder: validOrder(freshNumber(""))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			e.app.Sandboxes[prov].Chaos.Set(chaos.Faults{MalformedRate: 1})
+			defer e.app.Sandboxes[prov].Chaos.Set(chaos.Faults{})
+
+			got, err := e.porting.GetPortOrder(ctx, &pb.GetPortOrderRequest{Name: o.GetName()})
+			if got != nil {
+				t.Fatalf("malformed answer gave a result: %v", got)
+			}
+			st, ei := errorInfo(t, err)
+			if st.Code() != codes.Internal || ei.GetReason() != "PROVIDER_BAD_RESPONSE" ||
+				ei.GetDomain() != prov+".com" || ei.GetMetadata()["provider"] != prov {
+				t.Fatalf("gRPC: %v %v", st, ei)
+			}
+
+			code, body := rest(t, "GET", e.base+"/v1/"+o.GetName(), nil)
+			info := detail(body, "type.googleapis.com/google.rpc.ErrorInfo")
+			if code != http.StatusInternalServerError || info["reason"] != "PROVIDER_BAD_RESPONSE" || info["domain"] != prov+".com" {
+				t.Fatalf("REST: %d %v", code, body)
+			}
+		})
 	}
 }

@@ -97,8 +97,10 @@ func toStatus(provider string, err error, notFoundReason, subject string) error 
 	}
 	// The provider's domain when the provider said no; ours when the gateway
 	// refused (breaker, bulkhead, capability, local state checks).
+	// A malformed answer is the provider's, whether or not the adapter
+	// still knew the HTTP status when it found the fault.
 	domain := DomainGateway
-	if pe.HTTPStatus != 0 {
+	if pe.HTTPStatus != 0 || pe.Code == providers.CodeBadResponse {
 		domain = providerDomain(pe.Provider)
 	}
 	md := map[string]string{"provider": pe.Provider}

@@ -43,3 +43,38 @@ func TestRedactSecretsFromProviderErrors(t *testing.T) {
 		t.Fatal("redact without secrets must return the error unchanged")
 	}
 }
+
+// The ErrorInfo domain names who said no: the provider when it answered
+// (including a malformed answer found after decoding), portgate when the
+// gateway refused on its own.
+func TestErrorDomain(t *testing.T) {
+	cases := []struct {
+		name   string
+		err    *providers.Error
+		code   codes.Code
+		domain string
+		status string // provider_status metadata, "" = absent
+	}{
+		{"provider 422", &providers.Error{Code: providers.CodeInvalidArgument, Provider: "flowroute", HTTPStatus: 422}, codes.InvalidArgument, "flowroute.com", "422"},
+		{"malformed, status known", &providers.Error{Code: providers.CodeBadResponse, Provider: "telnyx", HTTPStatus: 200}, codes.Internal, "telnyx.com", "200"},
+		{"malformed, found after decoding", &providers.Error{Code: providers.CodeBadResponse, Provider: "telnyx"}, codes.Internal, "telnyx.com", ""},
+		{"not on the account (lookup answered 200)", &providers.Error{Code: providers.CodeNotFound, Provider: "telnyx", HTTPStatus: 200, Reason: "NUMBER_NOT_FOUND"}, codes.NotFound, "telnyx.com", "200"},
+		{"circuit open", &providers.Error{Code: providers.CodeCircuitOpen, Provider: "flowroute"}, codes.Unavailable, "portgate", ""},
+		{"local state check", &providers.Error{Code: providers.CodeFailedPrecondition, Provider: "telnyx", CurrentState: providers.StateCompleted}, codes.FailedPrecondition, "portgate", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			st := status.Convert(toStatus(c.err.Provider, c.err, "", ""))
+			var info *errdetails.ErrorInfo
+			for _, d := range st.Details() {
+				if ei, ok := d.(*errdetails.ErrorInfo); ok {
+					info = ei
+				}
+			}
+			if st.Code() != c.code || info.GetDomain() != c.domain || info.GetMetadata()["provider_status"] != c.status ||
+				info.GetMetadata()["provider"] != c.err.Provider {
+				t.Fatalf("got %v %v, want %v domain %s provider_status %q", st.Code(), info, c.code, c.domain, c.status)
+			}
+		})
+	}
+}

@@ -61,7 +61,7 @@ func (s *PortingServer) CheckPortability(ctx context.Context, req *pb.CheckPorta
 			r.Input = inputs[n]
 			resp.Results = append(resp.Results, r)
 		}
-		prov, reason := s.c.recommend(backends, verdicts, []string{n})
+		prov, reason, _ := s.c.recommend(backends, verdicts, []string{n})
 		resp.Recommendations = append(resp.Recommendations, &pb.PortabilityRecommendation{PhoneNumber: n, RecommendedProvider: prov, Reason: reason})
 	}
 	return resp, nil

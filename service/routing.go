@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
@@ -83,8 +84,9 @@ func (c *core) fillErrors(mu *sync.Mutex, dst map[string]*pb.PortabilityResult, 
 
 // recommend picks the provider for a set of numbers: it must port all of them;
 // then fast-portable beats slow, a healthy provider beats a degraded one, and
-// configured preference order breaks ties.
-func (c *core) recommend(backends []*Backend, verdicts map[string]map[string]*pb.PortabilityResult, numbers []string) (string, string) {
+// configured preference order breaks ties. With no provider it returns ""
+// and, per provider, why not (for NO_PROVIDER_CAN_PORT's PreconditionFailure).
+func (c *core) recommend(backends []*Backend, verdicts map[string]map[string]*pb.PortabilityResult, numbers []string) (string, string, []*errdetails.PreconditionFailure_Violation) {
 	type cand struct {
 		b        *Backend
 		fast     bool
@@ -93,6 +95,7 @@ func (c *core) recommend(backends []*Backend, verdicts map[string]map[string]*pb
 	}
 	var best *cand
 	var why []string
+	var refusals []*errdetails.PreconditionFailure_Violation
 	for i, b := range backends {
 		name := b.Provider.Name()
 		ok, fast := true, true
@@ -102,9 +105,13 @@ func (c *core) recommend(backends []*Backend, verdicts map[string]map[string]*pb
 			case r == nil || r.Error != nil:
 				ok = false
 				why = append(why, name+" did not answer")
+				refusals = append(refusals, &errdetails.PreconditionFailure_Violation{Type: "NO_PORTABILITY_VERDICT",
+					Subject: providerName(name), Description: "no portability verdict for " + n})
 			case !r.Portable:
 				ok = false
 				why = append(why, fmt.Sprintf("%s cannot port %s (%s)", name, n, r.Reason))
+				refusals = append(refusals, &errdetails.PreconditionFailure_Violation{Type: "NOT_PORTABLE",
+					Subject: providerName(name), Description: fmt.Sprintf("%s: %s", n, r.Reason)})
 			case !r.FastPortable:
 				fast = false
 			}
@@ -122,7 +129,7 @@ func (c *core) recommend(backends []*Backend, verdicts map[string]map[string]*pb
 		}
 	}
 	if best == nil {
-		return "", "no configured provider can port it: " + strings.Join(dedupe(why), "; ")
+		return "", "no configured provider can port it: " + strings.Join(dedupe(why), "; "), refusals
 	}
 	reasons := []string{"portable"}
 	if best.fast {
@@ -134,7 +141,7 @@ func (c *core) recommend(backends []*Backend, verdicts map[string]map[string]*pb
 	if best.position == 0 {
 		reasons = append(reasons, "preferred")
 	}
-	return providerName(best.b.Provider.Name()), strings.Join(reasons, ", ") + " at " + best.b.Provider.Name()
+	return providerName(best.b.Provider.Name()), strings.Join(reasons, ", ") + " at " + best.b.Provider.Name(), nil
 }
 
 func better(fast bool, h pb.Provider_Health, bestFast bool, bestH pb.Provider_Health) bool {
@@ -170,9 +177,10 @@ func dedupe(in []string) []string {
 func (c *core) route(ctx context.Context, numbers []string) (*Backend, *pb.RoutingDecision, error) {
 	backends, _ := c.targets("parent", AllProviders)
 	verdicts := c.checkPortability(ctx, backends, numbers)
-	prov, reason := c.recommend(backends, verdicts, numbers)
+	prov, reason, refusals := c.recommend(backends, verdicts, numbers)
 	if prov == "" {
-		return nil, nil, gatewayError(codes.FailedPrecondition, ReasonNoProvider, reason, nil)
+		return nil, nil, gatewayError(codes.FailedPrecondition, ReasonNoProvider, reason, nil,
+			&errdetails.PreconditionFailure{Violations: refusals})
 	}
 	return c.backends[strings.TrimPrefix(prov, "providers/")], &pb.RoutingDecision{Provider: prov, Reason: reason}, nil
 }

@@ -108,7 +108,8 @@ func mapError(status int, h http.Header, body []byte, res resource) *providers.E
 	e.Message = fmt.Sprintf("flowroute answered %d: %s", status, msg)
 
 	switch {
-	case status == http.StatusBadRequest || status == http.StatusUnprocessableEntity:
+	case status == http.StatusBadRequest || status == http.StatusUnprocessableEntity ||
+		status == http.StatusRequestEntityTooLarge:
 		e.Code = providers.CodeInvalidArgument
 		e.Reason = "PROVIDER_VALIDATION_FAILED"
 	case status == http.StatusUnauthorized:
@@ -140,10 +141,8 @@ func mapError(status int, h http.Header, body []byte, res resource) *providers.E
 	case status >= 500:
 		e.Code = providers.CodeUnavailable
 		e.Reason = "PROVIDER_UNAVAILABLE"
-	case status == http.StatusMethodNotAllowed || status == http.StatusUnsupportedMediaType:
-		e.Code = providers.CodeBadResponse
-		e.Reason = "PROVIDER_BAD_RESPONSE"
-	default:
+	default: // 405, 410, 415, …: the provider refused in a way no caller can fix
+
 		e.Code = providers.CodeUnknown
 	}
 	return e

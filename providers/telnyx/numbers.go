@@ -15,11 +15,11 @@ func numberCtx(op string) errCtx { return errCtx{op: op, resource: "number"} }
 func numberPath(id string) string { return "/phone_numbers/" + url.PathEscape(id) }
 
 func notOnAccount(e164 string) *providers.Error {
-	// The lookup list answered 200 with no match; report it as the 404 the
-	// id-based GET would give.
+	// The lookup list answered 200 with no match: NOT_FOUND, reporting the
+	// status Telnyx really sent and no error code (it sent none).
 	return &providers.Error{Code: providers.CodeNotFound, Provider: Name, Reason: "NUMBER_NOT_FOUND",
-		HTTPStatus: http.StatusNotFound, ProviderCode: "10005",
-		Message: "number " + e164 + " is not on the telnyx account"}
+		HTTPStatus: http.StatusOK,
+		Message:    "number " + e164 + " is not on the telnyx account (GET /phone_numbers?filter[phone_number] found no match)"}
 }
 
 // lookup finds e164 on the account by filter[phone_number] and caches its id.

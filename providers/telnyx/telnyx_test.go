@@ -640,7 +640,8 @@ func TestNumbers(t *testing.T) {
 		t.Fatalf("id lookups = %d, want 1 (cached)", got)
 	}
 	pe := perr(t, errOnly(e.p.GetNumber(c, "+13125559909")), providers.CodeNotFound)
-	if pe.Reason != "NUMBER_NOT_FOUND" {
+	// Telnyx answered 200 with no match: report that, not an invented 404/10005.
+	if pe.Reason != "NUMBER_NOT_FOUND" || pe.HTTPStatus != 200 || pe.ProviderCode != "" {
 		t.Fatalf("%+v", pe)
 	}
 	pg, err := e.p.ListNumbers(c, providers.NumberFilter{}, providers.ListQuery{Offset: 1, Limit: 2})
@@ -727,6 +728,8 @@ func TestErrorMappingStub(t *testing.T) {
 		{"422 bodyless (documented)", 422, nil, ``, providers.CodeInvalidArgument, 0},
 		{"409 bodyless", 409, nil, ``, providers.CodeAlreadyExists, 0},
 		{"200 garbage", 200, nil, `{"data":`, providers.CodeBadResponse, 0},
+		{"413", 413, nil, `{"errors":[{"code":"10015","title":"Payload too large"}]}`, providers.CodeInvalidArgument, 0},
+		{"405 (same as Flowroute: PROVIDER_ERROR)", 405, nil, `{"errors":[{"code":"10000","title":"Method not allowed"}]}`, providers.CodeUnknown, 0},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
