@@ -33,3 +33,36 @@ func HasSuffix(e164, suffix string) bool { return strings.HasSuffix(e164, suffix
 var SandboxNumbers = []string{
 	"+13125550100", "+13125550101", "+13125550102", "+12065550100", "+12065559903", "+18005550100",
 }
+
+// ReservedCallbackURL reports whether a webhook/callback URL points at a
+// name reserved for documentation or testing (RFC 2606/6761: example.com,
+// example.net, example.org and their subdomains, and the .example, .invalid
+// and .test TLDs). The sandboxes log instead of delivering to such URLs, so
+// tests and README examples never send traffic to the internet.
+func ReservedCallbackURL(raw string) bool {
+	host := raw
+	if i := strings.Index(host, "://"); i >= 0 {
+		host = host[i+3:]
+	}
+	if i := strings.IndexAny(host, "/?#"); i >= 0 {
+		host = host[:i]
+	}
+	if i := strings.LastIndex(host, "@"); i >= 0 {
+		host = host[i+1:]
+	}
+	if i := strings.LastIndex(host, ":"); i >= 0 && !strings.HasSuffix(host, "]") {
+		host = host[:i]
+	}
+	host = strings.TrimSuffix(strings.ToLower(host), ".")
+	for _, d := range []string{"example.com", "example.net", "example.org"} {
+		if host == d || strings.HasSuffix(host, "."+d) {
+			return true
+		}
+	}
+	for _, tld := range []string{".example", ".invalid", ".test"} {
+		if strings.HasSuffix(host, tld) || host == tld[1:] {
+			return true
+		}
+	}
+	return false
+}

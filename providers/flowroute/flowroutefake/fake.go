@@ -2,6 +2,8 @@
 // (porting and numbers) as described in shared/reference/flowroute.md. It
 // keeps real state behind a mutex, honours the sandbox number suffixes of
 // package providers, and is shared by the adapter tests and sandbox mode.
+// Every status change POSTs Flowroute's unsigned po_status_change callback
+// to the order's status_url (callbacks.go).
 //
 // Choices where the real API is undocumented (all "inferred", see
 // docs/mapping/flowroute.md):
@@ -88,6 +90,12 @@ type Fake struct {
 	nextToken  int
 	nextTaskID int
 
+	client    *http.Client   // status callbacks
+	hooks     sync.WaitGroup // the callback drainer, while it runs
+	hookQueue []callback     // under mu: callbacks not yet sent, in order
+	hookBusy  bool           // under mu: a drainer is running
+	closed    bool           // under mu: no more callbacks
+
 	stop      chan struct{}
 	done      chan struct{}
 	closeOnce sync.Once
@@ -133,7 +141,8 @@ type number struct {
 	created                 time.Time
 }
 
-// New builds a Fake. Call Close when done if StepInterval > 0.
+// New builds a Fake. Call Close when done if StepInterval > 0 or orders
+// carry a status_url (Close waits for callbacks in flight).
 func New(opts Options) *Fake {
 	f := &Fake{
 		access: opts.AccessKey, secret: opts.SecretKey, log: opts.Logger,
@@ -141,6 +150,7 @@ func New(opts Options) *Fake {
 		uploads: map[string]*file{}, downloads: map[string]*file{},
 		nextOrder: 42000, nextGroup: 38000, nextFile: 7000, nextCmt: 1, nextToken: 1,
 		stop: make(chan struct{}), done: make(chan struct{}),
+		client: &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{}},
 	}
 	if f.access == "" {
 		f.access = DefaultAccessKey
@@ -185,10 +195,16 @@ func (f *Fake) run(d time.Duration) {
 	}
 }
 
-// Close stops the StepInterval goroutine; it is idempotent.
+// Close stops the StepInterval goroutine and waits for status callbacks in
+// flight; it is idempotent.
 func (f *Fake) Close() {
 	f.closeOnce.Do(func() { close(f.stop) })
 	<-f.done
+	f.mu.Lock()
+	f.closed = true
+	f.mu.Unlock()
+	f.hooks.Wait()
+	f.client.CloseIdleConnections()
 }
 
 func (f *Fake) addNumberLocked(e string, now time.Time, primary, failover *string, cnam bool) {
@@ -259,11 +275,15 @@ func (f *Fake) SetOrderStatus(id, status string) error {
 }
 
 func (f *Fake) setStatusLocked(o *order, status string, now time.Time) {
+	changed := o.status != "" && o.status != status
 	o.status = status
 	t := now
 	o.statusUpdated = &t
 	o.modified = now
 	f.log.Info("flowroutefake: port order status", "id", o.id, "status", status)
+	if changed {
+		f.notifyLocked(o, now)
+	}
 }
 
 func (f *Fake) addCommentLocked(o *order, author, body string, now time.Time) {

@@ -317,3 +317,52 @@ func TestSetOrderStatusAndRejectionComment(t *testing.T) {
 		t.Errorf("cancel rejected = %d %v", code, m)
 	}
 }
+
+// TestStatusCallbacks: every status change POSTs the documented, unsigned
+// po_status_change body to the order's status_url, in order.
+func TestStatusCallbacks(t *testing.T) {
+	type hit struct {
+		header http.Header
+		body   map[string]any
+	}
+	hits := make(chan hit, 16)
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var m map[string]any
+		if err := json.NewDecoder(r.Body).Decode(&m); err != nil {
+			t.Errorf("callback body: %v", err)
+		}
+		hits <- hit{r.Header.Clone(), m}
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer hook.Close()
+	c := newClient(t, flowroutefake.Options{})
+	body := strings.Replace(createBody, `"alias":"a1"`, `"alias":"a1","status_url":"`+hook.URL+`/po"`, 1)
+	code, m, _ := c.do("POST", "/v2/portorders", body, true)
+	if code != 201 {
+		t.Fatalf("create = %d %v", code, m)
+	}
+	id := m["data"].(map[string]any)["id"].(string)
+	if code, _, _ := c.do("POST", "/v2/portorders/"+id+"/loa", `{"data":{"type":"loa","attributes":{"signature_name":"J","signature_title":"CEO"}}}`, true); code != 200 {
+		t.Fatalf("sign = %d", code)
+	}
+	c.f.Advance() // processing → submitted
+	for _, want := range []string{"processing", "submitted"} {
+		h := <-hits
+		data := h.body["data"].(map[string]any)
+		a := data["attributes"].(map[string]any)
+		if data["type"] != "po_status_change" || a["event_type"] != "status_change" || a["resource_type"] != "portorders" ||
+			a["resource_id"] != id || a["status"] != want || a["customer_id"] == "" || a["version"] != "1.0" ||
+			a["url_override"] != hook.URL+"/po" || a["id"] != data["id"] || !strings.HasPrefix(a["message"].(string), "Port Order #"+id+" has been ") {
+			t.Errorf("callback for %s: %v", want, h.body)
+		}
+		if h.header.Get("Content-Type") != "application/json" || h.header.Get("Authorization") != "" ||
+			h.header.Get("User-Agent") != "Go-http-client/1.1" {
+			t.Errorf("callback headers: %v", h.header)
+		}
+	}
+	// Creation is not a status change: exactly two callbacks so far.
+	c.f.Close()
+	if len(hits) != 0 {
+		t.Errorf("%d unexpected callbacks", len(hits))
+	}
+}

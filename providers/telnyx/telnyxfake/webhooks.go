@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/portgate/portgate/providers"
 )
 
 // Webhook headers (D go lib/webhook_verification.go).
@@ -85,6 +87,10 @@ func (f *Fake) emitFlat(eventType string, payload map[string]any, o *order) {
 // Caller holds f.mu.
 func (f *Fake) send(to string, body []byte) {
 	if f.closed {
+		return
+	}
+	if providers.ReservedCallbackURL(to) {
+		f.log.Info("telnyxfake: webhook not sent to a reserved documentation host", "url", to)
 		return
 	}
 	f.wg.Add(1)
