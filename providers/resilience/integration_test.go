@@ -120,7 +120,9 @@ func waitBreaker(t *testing.T, p *resilience.Provider, want gobreaker.State) {
 }
 
 func TestIntegrationOutageIsolation(t *testing.T) {
-	w := newWorld(t, resilience.Policy{ConsecutiveFailures: 3, OpenTimeout: 50 * time.Millisecond,
+	// OpenTimeout leaves room for the 20 checked calls below to run while the
+	// breaker is still open on a loaded 2-core -race run (50ms did not).
+	w := newWorld(t, resilience.Policy{ConsecutiveFailures: 3, OpenTimeout: 400 * time.Millisecond,
 		DefaultTimeout: 300 * time.Millisecond, MaxAttempts: 2})
 	mustGet(t, w.fr)
 	mustGet(t, w.tx)
