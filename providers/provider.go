@@ -76,6 +76,9 @@ type Capabilities struct {
 	UpdatableNumberFields []string
 	// MaxDocumentBytes is the largest document UploadDocument accepts.
 	MaxDocumentBytes int64
+	// PortOrderDetails lists the optional PortOrder details (Detail*) the
+	// adapter fills; the others stay empty.
+	PortOrderDetails []string
 }
 
 // Supports reports whether op is in Operations.

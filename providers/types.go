@@ -170,8 +170,47 @@ type PortOrder struct {
 
 	Comments []Comment // providers that carry comments inline (Flowroute)
 
+	// Optional details (Capabilities.PortOrderDetails says who fills them).
+	RequirementsMet   bool
+	Requirements      []Requirement // GetPortOrder only
+	AllowedFOCWindows []TimeWindow  // GetPortOrder only, while a FOC time can be requested
+
 	CreateTime time.Time
 	UpdateTime time.Time
+}
+
+// Optional PortOrder details an adapter may fill (Capabilities.PortOrderDetails).
+const (
+	DetailRequirementsMet   = "requirements_met"
+	DetailRequirements      = "requirements"
+	DetailAllowedFOCWindows = "allowed_foc_windows"
+)
+
+// RequirementStatus is where one requirement stands.
+type RequirementStatus int
+
+// Requirement statuses.
+const (
+	RequirementStatusUnspecified RequirementStatus = iota
+	RequirementMissing                             // nothing supplied yet
+	RequirementUnderReview                         // supplied, not yet accepted
+	RequirementMet                                 // accepted
+	RequirementRejected                            // supplied and refused
+)
+
+// Requirement is one thing a provider asks for on an order.
+type Requirement struct {
+	TypeID         string
+	Name           string
+	Description    string
+	ValueType      string // "DOCUMENT" or "TEXT"
+	Status         RequirementStatus
+	ProviderStatus string
+}
+
+// TimeWindow is a span of time (allowed FOC windows).
+type TimeWindow struct {
+	Start, End time.Time
 }
 
 // Signature authorizes a submit (the LOA signer).

@@ -69,6 +69,15 @@ func portOrderToProto(provider string, o *providers.PortOrder) *pb.PortOrder {
 		SupportKey:                o.SupportKey,
 		CreateTime:                ts(o.CreateTime),
 		UpdateTime:                ts(o.UpdateTime),
+		RequirementsMet:           o.RequirementsMet,
+	}
+	for _, r := range o.Requirements {
+		out.Requirements = append(out.Requirements, &pb.PortOrderRequirement{
+			RequirementTypeId: r.TypeID, DisplayName: r.Name, Description: r.Description, ValueType: r.ValueType,
+			Status: pb.PortOrderRequirement_Status(r.Status), ProviderStatus: r.ProviderStatus})
+	}
+	for _, w := range o.AllowedFOCWindows {
+		out.AllowedFocWindows = append(out.AllowedFocWindows, &pb.TimeWindow{StartTime: ts(w.Start), EndTime: ts(w.End)})
 	}
 	for _, d := range o.StateDetails {
 		out.StateDetails = append(out.StateDetails, &pb.StateDetail{Code: d.Code, Description: d.Description})

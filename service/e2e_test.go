@@ -16,6 +16,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
 	pb "github.com/portgate/portgate/gen/portgate/v1"
@@ -1091,5 +1092,67 @@ func TestMalformedProviderAnswer(t *testing.T) {
 				t.Fatalf("REST: %d %v", code, body)
 			}
 		})
+	}
+}
+
+// TestOrderDetailsREST: Telnyx drafts carry their requirements and allowed
+// FOC windows through REST; Flowroute, which publishes neither, leaves them
+// out, and ListProviders says which provider fills what.
+func TestOrderDetailsREST(t *testing.T) {
+	e := start(t)
+	code, body := rest(t, "GET", e.base+"/v1/providers", nil)
+	if code != 200 {
+		t.Fatalf("providers: %d %v", code, body)
+	}
+	details := map[string][]any{}
+	for _, p := range body["providers"].([]any) {
+		pm := p.(map[string]any)
+		d, _ := pm["capabilities"].(map[string]any)["portOrderDetails"].([]any)
+		details[pm["name"].(string)] = d
+	}
+	if len(details["providers/telnyx"]) != 3 || len(details["providers/flowroute"]) != 0 {
+		t.Fatalf("portOrderDetails: %v", details)
+	}
+	for _, prov := range []string{"flowroute", "telnyx"} {
+		po, _ := protojson.Marshal(validOrder(freshNumber("")))
+		code, o := rest(t, "POST", e.base+"/v1/providers/"+prov+"/portOrders", json.RawMessage(po))
+		if code != 200 {
+			t.Fatalf("%s create: %d %v", prov, code, o)
+		}
+		code, got := rest(t, "GET", e.base+"/v1/"+o["name"].(string), nil)
+		if code != 200 {
+			t.Fatalf("%s get: %d %v", prov, code, got)
+		}
+		reqs, _ := got["requirements"].([]any)
+		wins, _ := got["allowedFocWindows"].([]any)
+		if prov == "flowroute" {
+			if reqs != nil || wins != nil {
+				t.Errorf("flowroute filled details it does not have: %v %v", reqs, wins)
+			}
+			continue
+		}
+		if len(reqs) == 0 || len(wins) == 0 {
+			t.Fatalf("telnyx draft: requirements %v, allowedFocWindows %v", reqs, wins)
+		}
+		r := reqs[0].(map[string]any)
+		w := wins[0].(map[string]any)
+		if r["status"] != "MISSING" || r["valueType"] != "DOCUMENT" || r["displayName"] == "" || r["providerStatus"] != "pending" {
+			t.Errorf("requirement %v", r)
+		}
+		start, err1 := time.Parse(time.RFC3339, w["startTime"].(string))
+		end, err2 := time.Parse(time.RFC3339, w["endTime"].(string))
+		if err1 != nil || err2 != nil || !start.Before(end) || start.Before(time.Now()) {
+			t.Errorf("FOC window %v", w)
+		}
+		// Lists stay cheap: no per-order detail calls.
+		code, list := rest(t, "GET", e.base+"/v1/providers/telnyx/portOrders?pageSize=250", nil)
+		if code != 200 {
+			t.Fatalf("list: %d %v", code, list)
+		}
+		for _, x := range list["portOrders"].([]any) {
+			if xm := x.(map[string]any); xm["requirements"] != nil || xm["allowedFocWindows"] != nil {
+				t.Errorf("list result carries details: %v", xm["name"])
+			}
+		}
 	}
 }

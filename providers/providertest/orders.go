@@ -962,3 +962,82 @@ func testErrors(t *testing.T, e *env) {
 		}
 	})
 }
+
+// testOrderDetails: the optional details (requirements, allowed FOC
+// windows) are filled exactly when Capabilities().PortOrderDetails says so,
+// and what is filled is usable: named requirements with a status, windows
+// in the future with start before end. Uploading an LOA moves the provider's
+// LOA-document requirement off MISSING.
+func testOrderDetails(t *testing.T, e *env) {
+	f := e.open(t)
+	f.require(t, providers.OpCreatePortOrder)
+	for _, d := range f.caps.PortOrderDetails {
+		if d != providers.DetailRequirementsMet && d != providers.DetailRequirements && d != providers.DetailAllowedFOCWindows {
+			t.Errorf("Capabilities().PortOrderDetails lists unknown detail %q", d)
+		}
+	}
+	has := func(d string) bool { return slices.Contains(f.caps.PortOrderDetails, d) }
+	id := f.createDraft(t, NewNumber("")).ID
+	o := f.get(t, id)
+
+	if !has(providers.DetailRequirements) && len(o.Requirements) > 0 {
+		t.Errorf("Requirements filled (%+v) but not listed in Capabilities().PortOrderDetails", o.Requirements)
+	}
+	if !has(providers.DetailAllowedFOCWindows) && len(o.AllowedFOCWindows) > 0 {
+		t.Errorf("AllowedFOCWindows filled (%+v) but not listed in Capabilities().PortOrderDetails", o.AllowedFOCWindows)
+	}
+	if !has(providers.DetailRequirementsMet) && o.RequirementsMet {
+		t.Error("RequirementsMet set but not listed in Capabilities().PortOrderDetails")
+	}
+
+	if has(providers.DetailAllowedFOCWindows) {
+		if len(o.AllowedFOCWindows) == 0 {
+			t.Error("draft: no AllowedFOCWindows although the provider lists them")
+		}
+		now := time.Now()
+		for _, w := range o.AllowedFOCWindows {
+			if !w.Start.Before(w.End) || w.End.Before(now) {
+				t.Errorf("allowed FOC window %v – %v: want start < end, ending in the future", w.Start, w.End)
+			}
+		}
+	}
+	if !has(providers.DetailRequirements) {
+		return
+	}
+	if len(o.Requirements) == 0 {
+		t.Fatal("draft: no Requirements although the provider lists them")
+	}
+	for _, r := range o.Requirements {
+		if r.Name == "" || r.Status == providers.RequirementStatusUnspecified || (r.ValueType != "DOCUMENT" && r.ValueType != "TEXT") {
+			t.Errorf("requirement %+v: want a name, a status and ValueType DOCUMENT or TEXT", r)
+		}
+	}
+	if has(providers.DetailRequirementsMet) && o.RequirementsMet {
+		for _, r := range o.Requirements {
+			if r.Status != providers.RequirementMet {
+				t.Errorf("RequirementsMet on a fresh draft but %q is %v", r.Name, r.Status)
+			}
+		}
+	}
+	if !f.caps.Supports(providers.OpUploadDocument) {
+		return
+	}
+	loaReq := func(o *providers.PortOrder) *providers.Requirement {
+		for i, r := range o.Requirements {
+			if r.ValueType == "DOCUMENT" && strings.Contains(strings.ToLower(r.Name+" "+r.Description), "authorization") {
+				return &o.Requirements[i]
+			}
+		}
+		return nil
+	}
+	before := loaReq(o)
+	if before == nil || before.Status != providers.RequirementMissing {
+		t.Skipf("no LOA document requirement missing on a fresh draft (%+v)", o.Requirements)
+	}
+	if _, err := f.p.UploadDocument(f.ctx, id, loaUpload()); err != nil {
+		t.Fatalf("UploadDocument(LOA): %v", err)
+	}
+	if after := loaReq(f.get(t, id)); after == nil || after.Status == providers.RequirementMissing {
+		t.Errorf("after uploading an LOA the LOA requirement is %+v, want it off MISSING", after)
+	}
+}

@@ -67,6 +67,7 @@ func RunConformanceTests(t *testing.T, newHarness HarnessMaker) {
 		{"Cancel", testCancel},
 		{"Comments", testComments},
 		{"Documents", testDocuments},
+		{"OrderDetails", testOrderDetails},
 		{"ListPortOrders", testListPortOrders},
 		{"Numbers", testNumbers},
 		{"Errors", testErrors},

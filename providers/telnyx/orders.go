@@ -240,7 +240,7 @@ func (p *Provider) GetPortOrder(ctx context.Context, id string) (*providers.Port
 			po.PhoneNumbers = append(po.PhoneNumbers, number(pn.PhoneNumber))
 		}
 	}
-	return po, nil
+	return p.withDetails(ctx, po)
 }
 
 // ListPortOrders implements providers.Provider: oldest first (sort[]=created_at),

@@ -138,6 +138,8 @@ func (p *Provider) Capabilities() providers.Capabilities {
 		UpdatableOrderFields:  append([]string(nil), UpdatableOrderFields...),
 		UpdatableNumberFields: append([]string(nil), UpdatableNumberFields...),
 		MaxDocumentBytes:      MaxDocumentBytes,
+		PortOrderDetails: []string{providers.DetailRequirementsMet, providers.DetailRequirements,
+			providers.DetailAllowedFOCWindows},
 	}
 }
 

@@ -103,6 +103,7 @@ type wireOrder struct {
 		CarrierName *string `json:"carrier_name"`
 	} `json:"phone_numbers"`
 	PortingPhoneNumbersCount int    `json:"porting_phone_numbers_count"`
+	RequirementsMet          bool   `json:"requirements_met"`
 	CreatedAt                string `json:"created_at"`
 	UpdatedAt                string `json:"updated_at"`
 }
@@ -149,6 +150,7 @@ func toOrder(w *wireOrder) (*providers.PortOrder, error) {
 		CustomerReference: s(w.CustomerReference),
 		Description:       s(w.Description),
 		StatusCallbackURL: s(w.WebhookURL),
+		RequirementsMet:   w.RequirementsMet,
 		SupportKey:        s(w.SupportKey),
 		GroupID:           s(w.ParentSupportKey),
 		RequestedFOCTime:  parseTime(w.ActivationSettings.FOCRequested),

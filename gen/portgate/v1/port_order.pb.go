@@ -208,6 +208,67 @@ func (PortOrder_RemainingNumbersAction) EnumDescriptor() ([]byte, []int) {
 	return file_portgate_v1_port_order_proto_rawDescGZIP(), []int{0, 2}
 }
 
+// Where the requirement stands.
+type PortOrderRequirement_Status int32
+
+const (
+	// Not reported.
+	PortOrderRequirement_STATUS_UNSPECIFIED PortOrderRequirement_Status = 0
+	// Nothing supplied yet.
+	PortOrderRequirement_MISSING PortOrderRequirement_Status = 1
+	// Supplied; the provider has not accepted it yet.
+	PortOrderRequirement_UNDER_REVIEW PortOrderRequirement_Status = 2
+	// Accepted.
+	PortOrderRequirement_MET PortOrderRequirement_Status = 3
+	// Supplied and refused; supply it again.
+	PortOrderRequirement_REJECTED PortOrderRequirement_Status = 4
+)
+
+// Enum value maps for PortOrderRequirement_Status.
+var (
+	PortOrderRequirement_Status_name = map[int32]string{
+		0: "STATUS_UNSPECIFIED",
+		1: "MISSING",
+		2: "UNDER_REVIEW",
+		3: "MET",
+		4: "REJECTED",
+	}
+	PortOrderRequirement_Status_value = map[string]int32{
+		"STATUS_UNSPECIFIED": 0,
+		"MISSING":            1,
+		"UNDER_REVIEW":       2,
+		"MET":                3,
+		"REJECTED":           4,
+	}
+)
+
+func (x PortOrderRequirement_Status) Enum() *PortOrderRequirement_Status {
+	p := new(PortOrderRequirement_Status)
+	*p = x
+	return p
+}
+
+func (x PortOrderRequirement_Status) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (PortOrderRequirement_Status) Descriptor() protoreflect.EnumDescriptor {
+	return file_portgate_v1_port_order_proto_enumTypes[3].Descriptor()
+}
+
+func (PortOrderRequirement_Status) Type() protoreflect.EnumType {
+	return &file_portgate_v1_port_order_proto_enumTypes[3]
+}
+
+func (x PortOrderRequirement_Status) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use PortOrderRequirement_Status.Descriptor instead.
+func (PortOrderRequirement_Status) EnumDescriptor() ([]byte, []int) {
+	return file_portgate_v1_port_order_proto_rawDescGZIP(), []int{1, 0}
+}
+
 // How the account is used.
 type EndUser_UsageType int32
 
@@ -245,11 +306,11 @@ func (x EndUser_UsageType) String() string {
 }
 
 func (EndUser_UsageType) Descriptor() protoreflect.EnumDescriptor {
-	return file_portgate_v1_port_order_proto_enumTypes[3].Descriptor()
+	return file_portgate_v1_port_order_proto_enumTypes[4].Descriptor()
 }
 
 func (EndUser_UsageType) Type() protoreflect.EnumType {
-	return &file_portgate_v1_port_order_proto_enumTypes[3]
+	return &file_portgate_v1_port_order_proto_enumTypes[4]
 }
 
 func (x EndUser_UsageType) Number() protoreflect.EnumNumber {
@@ -258,7 +319,7 @@ func (x EndUser_UsageType) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use EndUser_UsageType.Descriptor instead.
 func (EndUser_UsageType) EnumDescriptor() ([]byte, []int) {
-	return file_portgate_v1_port_order_proto_rawDescGZIP(), []int{2, 0}
+	return file_portgate_v1_port_order_proto_rawDescGZIP(), []int{4, 0}
 }
 
 // Kind of document.
@@ -306,11 +367,11 @@ func (x PortOrderDocument_Type) String() string {
 }
 
 func (PortOrderDocument_Type) Descriptor() protoreflect.EnumDescriptor {
-	return file_portgate_v1_port_order_proto_enumTypes[4].Descriptor()
+	return file_portgate_v1_port_order_proto_enumTypes[5].Descriptor()
 }
 
 func (PortOrderDocument_Type) Type() protoreflect.EnumType {
-	return &file_portgate_v1_port_order_proto_enumTypes[4]
+	return &file_portgate_v1_port_order_proto_enumTypes[5]
 }
 
 func (x PortOrderDocument_Type) Number() protoreflect.EnumNumber {
@@ -319,7 +380,7 @@ func (x PortOrderDocument_Type) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use PortOrderDocument_Type.Descriptor instead.
 func (PortOrderDocument_Type) EnumDescriptor() ([]byte, []int) {
-	return file_portgate_v1_port_order_proto_rawDescGZIP(), []int{7, 0}
+	return file_portgate_v1_port_order_proto_rawDescGZIP(), []int{9, 0}
 }
 
 // A request to move phone numbers from a losing carrier to a provider.
@@ -374,9 +435,20 @@ type PortOrder struct {
 	// When the order was created.
 	CreateTime *timestamppb.Timestamp `protobuf:"bytes,23,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
 	// When the order last changed.
-	UpdateTime    *timestamppb.Timestamp `protobuf:"bytes,24,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	UpdateTime *timestamppb.Timestamp `protobuf:"bytes,24,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
+	// Whether the provider has everything it needs (documents, regulatory
+	// values) to work the order. Set by providers that report it (Telnyx).
+	RequirementsMet bool `protobuf:"varint,25,opt,name=requirements_met,json=requirementsMet,proto3" json:"requirements_met,omitempty"`
+	// What the provider asks for on this order and where each item stands.
+	// Filled by GetPortOrder on providers that list requirements (Telnyx;
+	// see Capabilities.port_order_details); empty in list results.
+	Requirements []*PortOrderRequirement `protobuf:"bytes,26,rep,name=requirements,proto3" json:"requirements,omitempty"`
+	// Windows the provider accepts for requested_foc_time. Filled by
+	// GetPortOrder on providers that publish them (Telnyx), while the order
+	// can still take a requested FOC time; empty in list results.
+	AllowedFocWindows []*TimeWindow `protobuf:"bytes,27,rep,name=allowed_foc_windows,json=allowedFocWindows,proto3" json:"allowed_foc_windows,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
 }
 
 func (x *PortOrder) Reset() {
@@ -577,6 +649,173 @@ func (x *PortOrder) GetUpdateTime() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *PortOrder) GetRequirementsMet() bool {
+	if x != nil {
+		return x.RequirementsMet
+	}
+	return false
+}
+
+func (x *PortOrder) GetRequirements() []*PortOrderRequirement {
+	if x != nil {
+		return x.Requirements
+	}
+	return nil
+}
+
+func (x *PortOrder) GetAllowedFocWindows() []*TimeWindow {
+	if x != nil {
+		return x.AllowedFocWindows
+	}
+	return nil
+}
+
+// One thing a provider requires before or while it works a port order.
+type PortOrderRequirement struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Provider's requirement type id.
+	RequirementTypeId string `protobuf:"bytes,1,opt,name=requirement_type_id,json=requirementTypeId,proto3" json:"requirement_type_id,omitempty"`
+	// e.g. "Letter of Authorization".
+	DisplayName string `protobuf:"bytes,2,opt,name=display_name,json=displayName,proto3" json:"display_name,omitempty"`
+	// What is asked for.
+	Description string `protobuf:"bytes,3,opt,name=description,proto3" json:"description,omitempty"`
+	// DOCUMENT or TEXT: upload a document (UploadPortOrderDocument) or supply a value.
+	ValueType string `protobuf:"bytes,4,opt,name=value_type,json=valueType,proto3" json:"value_type,omitempty"`
+	// Normalized status.
+	Status PortOrderRequirement_Status `protobuf:"varint,5,opt,name=status,proto3,enum=portgate.v1.PortOrderRequirement_Status" json:"status,omitempty"`
+	// The provider's status as sent (e.g. "pending", "approved").
+	ProviderStatus string `protobuf:"bytes,6,opt,name=provider_status,json=providerStatus,proto3" json:"provider_status,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *PortOrderRequirement) Reset() {
+	*x = PortOrderRequirement{}
+	mi := &file_portgate_v1_port_order_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PortOrderRequirement) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PortOrderRequirement) ProtoMessage() {}
+
+func (x *PortOrderRequirement) ProtoReflect() protoreflect.Message {
+	mi := &file_portgate_v1_port_order_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PortOrderRequirement.ProtoReflect.Descriptor instead.
+func (*PortOrderRequirement) Descriptor() ([]byte, []int) {
+	return file_portgate_v1_port_order_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *PortOrderRequirement) GetRequirementTypeId() string {
+	if x != nil {
+		return x.RequirementTypeId
+	}
+	return ""
+}
+
+func (x *PortOrderRequirement) GetDisplayName() string {
+	if x != nil {
+		return x.DisplayName
+	}
+	return ""
+}
+
+func (x *PortOrderRequirement) GetDescription() string {
+	if x != nil {
+		return x.Description
+	}
+	return ""
+}
+
+func (x *PortOrderRequirement) GetValueType() string {
+	if x != nil {
+		return x.ValueType
+	}
+	return ""
+}
+
+func (x *PortOrderRequirement) GetStatus() PortOrderRequirement_Status {
+	if x != nil {
+		return x.Status
+	}
+	return PortOrderRequirement_STATUS_UNSPECIFIED
+}
+
+func (x *PortOrderRequirement) GetProviderStatus() string {
+	if x != nil {
+		return x.ProviderStatus
+	}
+	return ""
+}
+
+// A span of time; both ends are inclusive instants.
+type TimeWindow struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Start of the window.
+	StartTime *timestamppb.Timestamp `protobuf:"bytes,1,opt,name=start_time,json=startTime,proto3" json:"start_time,omitempty"`
+	// End of the window.
+	EndTime       *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=end_time,json=endTime,proto3" json:"end_time,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TimeWindow) Reset() {
+	*x = TimeWindow{}
+	mi := &file_portgate_v1_port_order_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TimeWindow) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TimeWindow) ProtoMessage() {}
+
+func (x *TimeWindow) ProtoReflect() protoreflect.Message {
+	mi := &file_portgate_v1_port_order_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TimeWindow.ProtoReflect.Descriptor instead.
+func (*TimeWindow) Descriptor() ([]byte, []int) {
+	return file_portgate_v1_port_order_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *TimeWindow) GetStartTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.StartTime
+	}
+	return nil
+}
+
+func (x *TimeWindow) GetEndTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.EndTime
+	}
+	return nil
+}
+
 // One reason attached to a state.
 type StateDetail struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -590,7 +829,7 @@ type StateDetail struct {
 
 func (x *StateDetail) Reset() {
 	*x = StateDetail{}
-	mi := &file_portgate_v1_port_order_proto_msgTypes[1]
+	mi := &file_portgate_v1_port_order_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -602,7 +841,7 @@ func (x *StateDetail) String() string {
 func (*StateDetail) ProtoMessage() {}
 
 func (x *StateDetail) ProtoReflect() protoreflect.Message {
-	mi := &file_portgate_v1_port_order_proto_msgTypes[1]
+	mi := &file_portgate_v1_port_order_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -615,7 +854,7 @@ func (x *StateDetail) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StateDetail.ProtoReflect.Descriptor instead.
 func (*StateDetail) Descriptor() ([]byte, []int) {
-	return file_portgate_v1_port_order_proto_rawDescGZIP(), []int{1}
+	return file_portgate_v1_port_order_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *StateDetail) GetCode() string {
@@ -667,7 +906,7 @@ type EndUser struct {
 
 func (x *EndUser) Reset() {
 	*x = EndUser{}
-	mi := &file_portgate_v1_port_order_proto_msgTypes[2]
+	mi := &file_portgate_v1_port_order_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -679,7 +918,7 @@ func (x *EndUser) String() string {
 func (*EndUser) ProtoMessage() {}
 
 func (x *EndUser) ProtoReflect() protoreflect.Message {
-	mi := &file_portgate_v1_port_order_proto_msgTypes[2]
+	mi := &file_portgate_v1_port_order_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -692,7 +931,7 @@ func (x *EndUser) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EndUser.ProtoReflect.Descriptor instead.
 func (*EndUser) Descriptor() ([]byte, []int) {
-	return file_portgate_v1_port_order_proto_rawDescGZIP(), []int{2}
+	return file_portgate_v1_port_order_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *EndUser) GetEntityName() string {
@@ -800,7 +1039,7 @@ type PostalAddress struct {
 
 func (x *PostalAddress) Reset() {
 	*x = PostalAddress{}
-	mi := &file_portgate_v1_port_order_proto_msgTypes[3]
+	mi := &file_portgate_v1_port_order_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -812,7 +1051,7 @@ func (x *PostalAddress) String() string {
 func (*PostalAddress) ProtoMessage() {}
 
 func (x *PostalAddress) ProtoReflect() protoreflect.Message {
-	mi := &file_portgate_v1_port_order_proto_msgTypes[3]
+	mi := &file_portgate_v1_port_order_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -825,7 +1064,7 @@ func (x *PostalAddress) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PostalAddress.ProtoReflect.Descriptor instead.
 func (*PostalAddress) Descriptor() ([]byte, []int) {
-	return file_portgate_v1_port_order_proto_rawDescGZIP(), []int{3}
+	return file_portgate_v1_port_order_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *PostalAddress) GetStreetAddress() string {
@@ -897,7 +1136,7 @@ type NumberConfiguration struct {
 
 func (x *NumberConfiguration) Reset() {
 	*x = NumberConfiguration{}
-	mi := &file_portgate_v1_port_order_proto_msgTypes[4]
+	mi := &file_portgate_v1_port_order_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -909,7 +1148,7 @@ func (x *NumberConfiguration) String() string {
 func (*NumberConfiguration) ProtoMessage() {}
 
 func (x *NumberConfiguration) ProtoReflect() protoreflect.Message {
-	mi := &file_portgate_v1_port_order_proto_msgTypes[4]
+	mi := &file_portgate_v1_port_order_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -922,7 +1161,7 @@ func (x *NumberConfiguration) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NumberConfiguration.ProtoReflect.Descriptor instead.
 func (*NumberConfiguration) Descriptor() ([]byte, []int) {
-	return file_portgate_v1_port_order_proto_rawDescGZIP(), []int{4}
+	return file_portgate_v1_port_order_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *NumberConfiguration) GetConnectionId() string {
@@ -1001,7 +1240,7 @@ type RoutingDecision struct {
 
 func (x *RoutingDecision) Reset() {
 	*x = RoutingDecision{}
-	mi := &file_portgate_v1_port_order_proto_msgTypes[5]
+	mi := &file_portgate_v1_port_order_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1013,7 +1252,7 @@ func (x *RoutingDecision) String() string {
 func (*RoutingDecision) ProtoMessage() {}
 
 func (x *RoutingDecision) ProtoReflect() protoreflect.Message {
-	mi := &file_portgate_v1_port_order_proto_msgTypes[5]
+	mi := &file_portgate_v1_port_order_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1026,7 +1265,7 @@ func (x *RoutingDecision) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RoutingDecision.ProtoReflect.Descriptor instead.
 func (*RoutingDecision) Descriptor() ([]byte, []int) {
-	return file_portgate_v1_port_order_proto_rawDescGZIP(), []int{5}
+	return file_portgate_v1_port_order_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *RoutingDecision) GetProvider() string {
@@ -1060,7 +1299,7 @@ type PortOrderComment struct {
 
 func (x *PortOrderComment) Reset() {
 	*x = PortOrderComment{}
-	mi := &file_portgate_v1_port_order_proto_msgTypes[6]
+	mi := &file_portgate_v1_port_order_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1072,7 +1311,7 @@ func (x *PortOrderComment) String() string {
 func (*PortOrderComment) ProtoMessage() {}
 
 func (x *PortOrderComment) ProtoReflect() protoreflect.Message {
-	mi := &file_portgate_v1_port_order_proto_msgTypes[6]
+	mi := &file_portgate_v1_port_order_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1085,7 +1324,7 @@ func (x *PortOrderComment) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PortOrderComment.ProtoReflect.Descriptor instead.
 func (*PortOrderComment) Descriptor() ([]byte, []int) {
-	return file_portgate_v1_port_order_proto_rawDescGZIP(), []int{6}
+	return file_portgate_v1_port_order_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *PortOrderComment) GetName() string {
@@ -1141,7 +1380,7 @@ type PortOrderDocument struct {
 
 func (x *PortOrderDocument) Reset() {
 	*x = PortOrderDocument{}
-	mi := &file_portgate_v1_port_order_proto_msgTypes[7]
+	mi := &file_portgate_v1_port_order_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1153,7 +1392,7 @@ func (x *PortOrderDocument) String() string {
 func (*PortOrderDocument) ProtoMessage() {}
 
 func (x *PortOrderDocument) ProtoReflect() protoreflect.Message {
-	mi := &file_portgate_v1_port_order_proto_msgTypes[7]
+	mi := &file_portgate_v1_port_order_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1166,7 +1405,7 @@ func (x *PortOrderDocument) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PortOrderDocument.ProtoReflect.Descriptor instead.
 func (*PortOrderDocument) Descriptor() ([]byte, []int) {
-	return file_portgate_v1_port_order_proto_rawDescGZIP(), []int{7}
+	return file_portgate_v1_port_order_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *PortOrderDocument) GetName() string {
@@ -1246,7 +1485,7 @@ type PortOrderEvent struct {
 
 func (x *PortOrderEvent) Reset() {
 	*x = PortOrderEvent{}
-	mi := &file_portgate_v1_port_order_proto_msgTypes[8]
+	mi := &file_portgate_v1_port_order_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1258,7 +1497,7 @@ func (x *PortOrderEvent) String() string {
 func (*PortOrderEvent) ProtoMessage() {}
 
 func (x *PortOrderEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_portgate_v1_port_order_proto_msgTypes[8]
+	mi := &file_portgate_v1_port_order_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1271,7 +1510,7 @@ func (x *PortOrderEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PortOrderEvent.ProtoReflect.Descriptor instead.
 func (*PortOrderEvent) Descriptor() ([]byte, []int) {
-	return file_portgate_v1_port_order_proto_rawDescGZIP(), []int{8}
+	return file_portgate_v1_port_order_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *PortOrderEvent) GetName() string {
@@ -1342,7 +1581,7 @@ type PortabilityResult struct {
 
 func (x *PortabilityResult) Reset() {
 	*x = PortabilityResult{}
-	mi := &file_portgate_v1_port_order_proto_msgTypes[9]
+	mi := &file_portgate_v1_port_order_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1354,7 +1593,7 @@ func (x *PortabilityResult) String() string {
 func (*PortabilityResult) ProtoMessage() {}
 
 func (x *PortabilityResult) ProtoReflect() protoreflect.Message {
-	mi := &file_portgate_v1_port_order_proto_msgTypes[9]
+	mi := &file_portgate_v1_port_order_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1367,7 +1606,7 @@ func (x *PortabilityResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PortabilityResult.ProtoReflect.Descriptor instead.
 func (*PortabilityResult) Descriptor() ([]byte, []int) {
-	return file_portgate_v1_port_order_proto_rawDescGZIP(), []int{9}
+	return file_portgate_v1_port_order_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *PortabilityResult) GetInput() string {
@@ -1430,7 +1669,7 @@ var File_portgate_v1_port_order_proto protoreflect.FileDescriptor
 
 const file_portgate_v1_port_order_proto_rawDesc = "" +
 	"\n" +
-	"\x1cportgate/v1/port_order.proto\x12\vportgate.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17google/rpc/status.proto\"\xc3\r\n" +
+	"\x1cportgate/v1/port_order.proto\x12\vportgate.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17google/rpc/status.proto\"\x8d\x0f\n" +
 	"\tPortOrder\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12\x1f\n" +
 	"\bprovider\x18\x02 \x01(\tB\x03\xe0A\x03R\bprovider\x12/\n" +
@@ -1459,7 +1698,10 @@ const file_portgate_v1_port_order_proto_rawDesc = "" +
 	"\vcreate_time\x18\x17 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"createTime\x12@\n" +
 	"\vupdate_time\x18\x18 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
-	"updateTime\"\x9d\x01\n" +
+	"updateTime\x12.\n" +
+	"\x10requirements_met\x18\x19 \x01(\bB\x03\xe0A\x03R\x0frequirementsMet\x12J\n" +
+	"\frequirements\x18\x1a \x03(\v2!.portgate.v1.PortOrderRequirementB\x03\xe0A\x03R\frequirements\x12L\n" +
+	"\x13allowed_foc_windows\x18\x1b \x03(\v2\x17.portgate.v1.TimeWindowB\x03\xe0A\x03R\x11allowedFocWindows\"\x9d\x01\n" +
 	"\x05State\x12\x15\n" +
 	"\x11STATE_UNSPECIFIED\x10\x00\x12\t\n" +
 	"\x05DRAFT\x10\x01\x12\r\n" +
@@ -1480,7 +1722,26 @@ const file_portgate_v1_port_order_proto_rawDesc = "" +
 	"\n" +
 	"DISCONNECT\x10\x02:`\xeaA]\n" +
 	"\x16portgate.dev/PortOrder\x12,providers/{provider}/portOrders/{port_order}*\n" +
-	"portOrders2\tportOrder\"C\n" +
+	"portOrders2\tportOrder\"\xed\x02\n" +
+	"\x14PortOrderRequirement\x12.\n" +
+	"\x13requirement_type_id\x18\x01 \x01(\tR\x11requirementTypeId\x12!\n" +
+	"\fdisplay_name\x18\x02 \x01(\tR\vdisplayName\x12 \n" +
+	"\vdescription\x18\x03 \x01(\tR\vdescription\x12\x1d\n" +
+	"\n" +
+	"value_type\x18\x04 \x01(\tR\tvalueType\x12@\n" +
+	"\x06status\x18\x05 \x01(\x0e2(.portgate.v1.PortOrderRequirement.StatusR\x06status\x12'\n" +
+	"\x0fprovider_status\x18\x06 \x01(\tR\x0eproviderStatus\"V\n" +
+	"\x06Status\x12\x16\n" +
+	"\x12STATUS_UNSPECIFIED\x10\x00\x12\v\n" +
+	"\aMISSING\x10\x01\x12\x10\n" +
+	"\fUNDER_REVIEW\x10\x02\x12\a\n" +
+	"\x03MET\x10\x03\x12\f\n" +
+	"\bREJECTED\x10\x04\"~\n" +
+	"\n" +
+	"TimeWindow\x129\n" +
+	"\n" +
+	"start_time\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\tstartTime\x125\n" +
+	"\bend_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\aendTime\"C\n" +
 	"\vStateDetail\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\x12 \n" +
 	"\vdescription\x18\x02 \x01(\tR\vdescription\"\xf6\x04\n" +
@@ -1582,52 +1843,60 @@ func file_portgate_v1_port_order_proto_rawDescGZIP() []byte {
 	return file_portgate_v1_port_order_proto_rawDescData
 }
 
-var file_portgate_v1_port_order_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
-var file_portgate_v1_port_order_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
+var file_portgate_v1_port_order_proto_enumTypes = make([]protoimpl.EnumInfo, 6)
+var file_portgate_v1_port_order_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
 var file_portgate_v1_port_order_proto_goTypes = []any{
 	(PortOrder_State)(0),                  // 0: portgate.v1.PortOrder.State
 	(PortOrder_PortType)(0),               // 1: portgate.v1.PortOrder.PortType
 	(PortOrder_RemainingNumbersAction)(0), // 2: portgate.v1.PortOrder.RemainingNumbersAction
-	(EndUser_UsageType)(0),                // 3: portgate.v1.EndUser.UsageType
-	(PortOrderDocument_Type)(0),           // 4: portgate.v1.PortOrderDocument.Type
-	(*PortOrder)(nil),                     // 5: portgate.v1.PortOrder
-	(*StateDetail)(nil),                   // 6: portgate.v1.StateDetail
-	(*EndUser)(nil),                       // 7: portgate.v1.EndUser
-	(*PostalAddress)(nil),                 // 8: portgate.v1.PostalAddress
-	(*NumberConfiguration)(nil),           // 9: portgate.v1.NumberConfiguration
-	(*RoutingDecision)(nil),               // 10: portgate.v1.RoutingDecision
-	(*PortOrderComment)(nil),              // 11: portgate.v1.PortOrderComment
-	(*PortOrderDocument)(nil),             // 12: portgate.v1.PortOrderDocument
-	(*PortOrderEvent)(nil),                // 13: portgate.v1.PortOrderEvent
-	(*PortabilityResult)(nil),             // 14: portgate.v1.PortabilityResult
-	(*timestamppb.Timestamp)(nil),         // 15: google.protobuf.Timestamp
-	(*status.Status)(nil),                 // 16: google.rpc.Status
+	(PortOrderRequirement_Status)(0),      // 3: portgate.v1.PortOrderRequirement.Status
+	(EndUser_UsageType)(0),                // 4: portgate.v1.EndUser.UsageType
+	(PortOrderDocument_Type)(0),           // 5: portgate.v1.PortOrderDocument.Type
+	(*PortOrder)(nil),                     // 6: portgate.v1.PortOrder
+	(*PortOrderRequirement)(nil),          // 7: portgate.v1.PortOrderRequirement
+	(*TimeWindow)(nil),                    // 8: portgate.v1.TimeWindow
+	(*StateDetail)(nil),                   // 9: portgate.v1.StateDetail
+	(*EndUser)(nil),                       // 10: portgate.v1.EndUser
+	(*PostalAddress)(nil),                 // 11: portgate.v1.PostalAddress
+	(*NumberConfiguration)(nil),           // 12: portgate.v1.NumberConfiguration
+	(*RoutingDecision)(nil),               // 13: portgate.v1.RoutingDecision
+	(*PortOrderComment)(nil),              // 14: portgate.v1.PortOrderComment
+	(*PortOrderDocument)(nil),             // 15: portgate.v1.PortOrderDocument
+	(*PortOrderEvent)(nil),                // 16: portgate.v1.PortOrderEvent
+	(*PortabilityResult)(nil),             // 17: portgate.v1.PortabilityResult
+	(*timestamppb.Timestamp)(nil),         // 18: google.protobuf.Timestamp
+	(*status.Status)(nil),                 // 19: google.rpc.Status
 }
 var file_portgate_v1_port_order_proto_depIdxs = []int32{
 	0,  // 0: portgate.v1.PortOrder.state:type_name -> portgate.v1.PortOrder.State
-	6,  // 1: portgate.v1.PortOrder.state_details:type_name -> portgate.v1.StateDetail
-	7,  // 2: portgate.v1.PortOrder.end_user:type_name -> portgate.v1.EndUser
-	15, // 3: portgate.v1.PortOrder.requested_foc_time:type_name -> google.protobuf.Timestamp
-	15, // 4: portgate.v1.PortOrder.confirmed_foc_time:type_name -> google.protobuf.Timestamp
+	9,  // 1: portgate.v1.PortOrder.state_details:type_name -> portgate.v1.StateDetail
+	10, // 2: portgate.v1.PortOrder.end_user:type_name -> portgate.v1.EndUser
+	18, // 3: portgate.v1.PortOrder.requested_foc_time:type_name -> google.protobuf.Timestamp
+	18, // 4: portgate.v1.PortOrder.confirmed_foc_time:type_name -> google.protobuf.Timestamp
 	1,  // 5: portgate.v1.PortOrder.port_type:type_name -> portgate.v1.PortOrder.PortType
 	2,  // 6: portgate.v1.PortOrder.remaining_numbers_action:type_name -> portgate.v1.PortOrder.RemainingNumbersAction
-	9,  // 7: portgate.v1.PortOrder.configuration:type_name -> portgate.v1.NumberConfiguration
-	10, // 8: portgate.v1.PortOrder.routing:type_name -> portgate.v1.RoutingDecision
-	15, // 9: portgate.v1.PortOrder.create_time:type_name -> google.protobuf.Timestamp
-	15, // 10: portgate.v1.PortOrder.update_time:type_name -> google.protobuf.Timestamp
-	3,  // 11: portgate.v1.EndUser.usage_type:type_name -> portgate.v1.EndUser.UsageType
-	8,  // 12: portgate.v1.EndUser.service_address:type_name -> portgate.v1.PostalAddress
-	15, // 13: portgate.v1.PortOrderComment.create_time:type_name -> google.protobuf.Timestamp
-	4,  // 14: portgate.v1.PortOrderDocument.type:type_name -> portgate.v1.PortOrderDocument.Type
-	15, // 15: portgate.v1.PortOrderDocument.create_time:type_name -> google.protobuf.Timestamp
-	0,  // 16: portgate.v1.PortOrderEvent.state:type_name -> portgate.v1.PortOrder.State
-	15, // 17: portgate.v1.PortOrderEvent.occur_time:type_name -> google.protobuf.Timestamp
-	16, // 18: portgate.v1.PortabilityResult.error:type_name -> google.rpc.Status
-	19, // [19:19] is the sub-list for method output_type
-	19, // [19:19] is the sub-list for method input_type
-	19, // [19:19] is the sub-list for extension type_name
-	19, // [19:19] is the sub-list for extension extendee
-	0,  // [0:19] is the sub-list for field type_name
+	12, // 7: portgate.v1.PortOrder.configuration:type_name -> portgate.v1.NumberConfiguration
+	13, // 8: portgate.v1.PortOrder.routing:type_name -> portgate.v1.RoutingDecision
+	18, // 9: portgate.v1.PortOrder.create_time:type_name -> google.protobuf.Timestamp
+	18, // 10: portgate.v1.PortOrder.update_time:type_name -> google.protobuf.Timestamp
+	7,  // 11: portgate.v1.PortOrder.requirements:type_name -> portgate.v1.PortOrderRequirement
+	8,  // 12: portgate.v1.PortOrder.allowed_foc_windows:type_name -> portgate.v1.TimeWindow
+	3,  // 13: portgate.v1.PortOrderRequirement.status:type_name -> portgate.v1.PortOrderRequirement.Status
+	18, // 14: portgate.v1.TimeWindow.start_time:type_name -> google.protobuf.Timestamp
+	18, // 15: portgate.v1.TimeWindow.end_time:type_name -> google.protobuf.Timestamp
+	4,  // 16: portgate.v1.EndUser.usage_type:type_name -> portgate.v1.EndUser.UsageType
+	11, // 17: portgate.v1.EndUser.service_address:type_name -> portgate.v1.PostalAddress
+	18, // 18: portgate.v1.PortOrderComment.create_time:type_name -> google.protobuf.Timestamp
+	5,  // 19: portgate.v1.PortOrderDocument.type:type_name -> portgate.v1.PortOrderDocument.Type
+	18, // 20: portgate.v1.PortOrderDocument.create_time:type_name -> google.protobuf.Timestamp
+	0,  // 21: portgate.v1.PortOrderEvent.state:type_name -> portgate.v1.PortOrder.State
+	18, // 22: portgate.v1.PortOrderEvent.occur_time:type_name -> google.protobuf.Timestamp
+	19, // 23: portgate.v1.PortabilityResult.error:type_name -> google.rpc.Status
+	24, // [24:24] is the sub-list for method output_type
+	24, // [24:24] is the sub-list for method input_type
+	24, // [24:24] is the sub-list for extension type_name
+	24, // [24:24] is the sub-list for extension extendee
+	0,  // [0:24] is the sub-list for field type_name
 }
 
 func init() { file_portgate_v1_port_order_proto_init() }
@@ -1640,8 +1909,8 @@ func file_portgate_v1_port_order_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_portgate_v1_port_order_proto_rawDesc), len(file_portgate_v1_port_order_proto_rawDesc)),
-			NumEnums:      5,
-			NumMessages:   10,
+			NumEnums:      6,
+			NumMessages:   12,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

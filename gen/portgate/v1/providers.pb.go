@@ -238,6 +238,9 @@ type Capabilities struct {
 	PortabilityBatchLimit int32 `protobuf:"varint,4,opt,name=portability_batch_limit,json=portabilityBatchLimit,proto3" json:"portability_batch_limit,omitempty"`
 	// Largest document UploadPortOrderDocument accepts.
 	MaxDocumentBytes int64 `protobuf:"varint,5,opt,name=max_document_bytes,json=maxDocumentBytes,proto3" json:"max_document_bytes,omitempty"`
+	// Optional PortOrder output fields this provider fills (for example
+	// "requirements", "allowed_foc_windows"); a field not listed stays empty.
+	PortOrderDetails []string `protobuf:"bytes,6,rep,name=port_order_details,json=portOrderDetails,proto3" json:"port_order_details,omitempty"`
 	unknownFields    protoimpl.UnknownFields
 	sizeCache        protoimpl.SizeCache
 }
@@ -305,6 +308,13 @@ func (x *Capabilities) GetMaxDocumentBytes() int64 {
 		return x.MaxDocumentBytes
 	}
 	return 0
+}
+
+func (x *Capabilities) GetPortOrderDetails() []string {
+	if x != nil {
+		return x.PortOrderDetails
+	}
+	return nil
 }
 
 // Request for ListProviders.
@@ -411,7 +421,7 @@ const file_portgate_v1_providers_proto_rawDesc = "" +
 	"\aSERVING\x10\x01\x12\f\n" +
 	"\bDEGRADED\x10\x02\x12\x10\n" +
 	"\fCIRCUIT_OPEN\x10\x03:E\xeaAB\n" +
-	"\x15portgate.dev/Provider\x12\x14providers/{provider}*\tproviders2\bprovider\"\x8b\x02\n" +
+	"\x15portgate.dev/Provider\x12\x14providers/{provider}*\tproviders2\bprovider\"\xb9\x02\n" +
 	"\fCapabilities\x12\x1e\n" +
 	"\n" +
 	"operations\x18\x01 \x03(\tR\n" +
@@ -419,7 +429,8 @@ const file_portgate_v1_providers_proto_rawDesc = "" +
 	"\x1bupdatable_port_order_fields\x18\x02 \x03(\tR\x18updatablePortOrderFields\x126\n" +
 	"\x17updatable_number_fields\x18\x03 \x03(\tR\x15updatableNumberFields\x126\n" +
 	"\x17portability_batch_limit\x18\x04 \x01(\x05R\x15portabilityBatchLimit\x12,\n" +
-	"\x12max_document_bytes\x18\x05 \x01(\x03R\x10maxDocumentBytes\"\x16\n" +
+	"\x12max_document_bytes\x18\x05 \x01(\x03R\x10maxDocumentBytes\x12,\n" +
+	"\x12port_order_details\x18\x06 \x03(\tR\x10portOrderDetails\"\x16\n" +
 	"\x14ListProvidersRequest\"L\n" +
 	"\x15ListProvidersResponse\x123\n" +
 	"\tproviders\x18\x01 \x03(\v2\x15.portgate.v1.ProviderR\tproviders2z\n" +
