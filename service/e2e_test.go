@@ -297,6 +297,14 @@ func TestValidationErrorsGRPC(t *testing.T) {
 			_, err := e.numbers.GetNumber(ctx, &pb.GetNumberRequest{Name: "providers/telnyx/numbers/+13125559909"})
 			return err
 		}, codes.NotFound, "NUMBER_NOT_FOUND", ""},
+		{"one order on providers/-", func() error {
+			_, err := e.porting.GetPortOrder(ctx, &pb.GetPortOrderRequest{Name: "providers/-/portOrders/1"})
+			return err
+		}, codes.InvalidArgument, "INVALID_ARGUMENT", "name"},
+		{"one number on providers/-", func() error {
+			_, err := e.numbers.GetNumber(ctx, &pb.GetNumberRequest{Name: "providers/-/numbers/+13125550100"})
+			return err
+		}, codes.InvalidArgument, "INVALID_ARGUMENT", "name"},
 		{"bad number name", func() error {
 			_, err := e.numbers.GetNumber(ctx, &pb.GetNumberRequest{Name: "providers/telnyx/numbers/555"})
 			return err

@@ -29,7 +29,10 @@ func parseParent(field, s string) (string, error) {
 // parsePortOrderName reads "providers/{p}/portOrders/{id}".
 func parsePortOrderName(field, s string) (provider, id string, err error) {
 	parts := strings.Split(s, "/")
-	if len(parts) != 4 || parts[0] != "providers" || parts[2] != "portOrders" || parts[1] == "" || parts[3] == "" || parts[1] == AllProviders {
+	if len(parts) == 4 && parts[1] == AllProviders {
+		return "", "", invalidArgument(ReasonInvalidArgument, fieldViolation{field, "providers/- names every provider; a port order lives at one: use providers/{provider}/portOrders/{port_order}"})
+	}
+	if len(parts) != 4 || parts[0] != "providers" || parts[2] != "portOrders" || parts[1] == "" || parts[3] == "" {
 		return "", "", invalidArgument(ReasonInvalidArgument, fieldViolation{field, "must be providers/{provider}/portOrders/{port_order}"})
 	}
 	return parts[1], parts[3], nil
@@ -39,7 +42,10 @@ func parsePortOrderName(field, s string) (provider, id string, err error) {
 // number to E.164 ("%2B1312…", "1312…", "(312) …" are accepted).
 func parseNumberName(field, s, region string) (provider, number string, err error) {
 	parts := strings.SplitN(s, "/", 4)
-	if len(parts) != 4 || parts[0] != "providers" || parts[2] != "numbers" || parts[1] == "" || parts[3] == "" || parts[1] == AllProviders {
+	if len(parts) == 4 && parts[1] == AllProviders {
+		return "", "", invalidArgument(ReasonInvalidArgument, fieldViolation{field, "providers/- names every provider; a number is addressed at one: use providers/{provider}/numbers/{E.164 number}"})
+	}
+	if len(parts) != 4 || parts[0] != "providers" || parts[2] != "numbers" || parts[1] == "" || parts[3] == "" {
 		return "", "", invalidArgument(ReasonInvalidArgument, fieldViolation{field, "must be providers/{provider}/numbers/{E.164 number}"})
 	}
 	raw := parts[3]
