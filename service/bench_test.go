@@ -2,21 +2,15 @@ package service_test
 
 import (
 	"context"
-	"slices"
 	"testing"
 	"time"
 
 	"github.com/sony/gobreaker/v2"
 
 	pb "github.com/portgate/portgate/gen/portgate/v1"
+	"github.com/portgate/portgate/internal/latency"
 	"github.com/portgate/portgate/providers/chaos"
 )
-
-func pctMS(d []time.Duration, p float64) float64 {
-	s := slices.Clone(d)
-	slices.Sort(s)
-	return float64(s[int(p*float64(len(s)-1))]) / float64(time.Millisecond)
-}
 
 // gatewayPace is the interval between calls to each provider. The load is
 // paced (open loop) rather than back to back: two closed loops saturate a
@@ -25,34 +19,16 @@ func pctMS(d []time.Duration, p float64) float64 {
 const gatewayPace = time.Millisecond
 
 // gatewayPhase makes n GetNumber calls to Telnyx, measured, one per
-// gatewayPace tick, and for each one a GetNumber call to Flowroute from a
-// second goroutine (the same offered load in every phase). It returns both
-// latency sets.
+// gatewayPace tick, each beside a GetNumber call to Flowroute
+// (latency.Paired). It returns both latency sets.
 func gatewayPhase(ctx context.Context, nums pb.NumbersClient, n int) (telnyx, flowroute []time.Duration) {
-	pace := time.NewTicker(gatewayPace)
-	defer pace.Stop()
-	ticks := make(chan struct{}, n)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for range ticks {
-			t0 := time.Now()
-			_, _ = nums.GetNumber(ctx, &pb.GetNumberRequest{Name: "providers/flowroute/numbers/+12065550100"})
-			flowroute = append(flowroute, time.Since(t0))
-		}
-	}()
-	for range n {
-		<-pace.C
-		ticks <- struct{}{}
-		t0 := time.Now()
+	return latency.Paired(n, gatewayPace, func() {
 		if _, err := nums.GetNumber(ctx, &pb.GetNumberRequest{Name: "providers/telnyx/numbers/+13125550100"}); err != nil {
 			panic(err)
 		}
-		telnyx = append(telnyx, time.Since(t0))
-	}
-	close(ticks)
-	<-done
-	return telnyx, flowroute
+	}, func() {
+		_, _ = nums.GetNumber(ctx, &pb.GetNumberRequest{Name: "providers/flowroute/numbers/+12065550100"})
+	})
 }
 
 // BenchmarkGatewayOutage is BenchmarkOutage (providers/resilience) through
@@ -86,14 +62,14 @@ func BenchmarkGatewayOutage(b *testing.B) {
 	}
 	fr.Set(chaos.Faults{})
 
-	b.ReportMetric(pctMS(baseTelnyx, 0.50), "base_p50_ms")
-	b.ReportMetric(pctMS(baseTelnyx, 0.99), "base_p99_ms")
-	b.ReportMetric(pctMS(baseFlowroute, 0.99), "base_flowroute_p99_ms")
-	b.ReportMetric(pctMS(open, 0.50), "open_p50_ms")
-	b.ReportMetric(pctMS(open, 0.99), "open_p99_ms")
-	b.ReportMetric(pctMS(outTelnyx, 0.50), "healthy_p50_ms")
-	b.ReportMetric(pctMS(outTelnyx, 0.99), "healthy_p99_ms")
-	b.ReportMetric(pctMS(outTelnyx, 0.50)/pctMS(baseTelnyx, 0.50), "healthy_p50_ratio")
-	b.ReportMetric(pctMS(outTelnyx, 0.99)/pctMS(baseTelnyx, 0.99), "healthy_p99_ratio")
-	b.ReportMetric(pctMS(open, 0.99)/pctMS(baseFlowroute, 0.99), "open_p99_ratio")
+	b.ReportMetric(latency.PercentileMS(baseTelnyx, 0.50), "base_p50_ms")
+	b.ReportMetric(latency.PercentileMS(baseTelnyx, 0.99), "base_p99_ms")
+	b.ReportMetric(latency.PercentileMS(baseFlowroute, 0.99), "base_flowroute_p99_ms")
+	b.ReportMetric(latency.PercentileMS(open, 0.50), "open_p50_ms")
+	b.ReportMetric(latency.PercentileMS(open, 0.99), "open_p99_ms")
+	b.ReportMetric(latency.PercentileMS(outTelnyx, 0.50), "healthy_p50_ms")
+	b.ReportMetric(latency.PercentileMS(outTelnyx, 0.99), "healthy_p99_ms")
+	b.ReportMetric(latency.PercentileMS(outTelnyx, 0.50)/latency.PercentileMS(baseTelnyx, 0.50), "healthy_p50_ratio")
+	b.ReportMetric(latency.PercentileMS(outTelnyx, 0.99)/latency.PercentileMS(baseTelnyx, 0.99), "healthy_p99_ratio")
+	b.ReportMetric(latency.PercentileMS(open, 0.99)/latency.PercentileMS(baseFlowroute, 0.99), "open_p99_ratio")
 }

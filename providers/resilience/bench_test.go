@@ -8,12 +8,12 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"testing"
 	"time"
 
 	"github.com/sony/gobreaker/v2"
 
+	"github.com/portgate/portgate/internal/latency"
 	"github.com/portgate/portgate/providers"
 	"github.com/portgate/portgate/providers/chaos"
 	"github.com/portgate/portgate/providers/resilience"
@@ -65,43 +65,15 @@ func numberHandler() http.Handler {
 	})
 }
 
-func percentile(d []time.Duration, p float64) float64 {
-	if len(d) == 0 {
-		return 0
-	}
-	s := slices.Clone(d)
-	slices.Sort(s)
-	i := int(p * float64(len(s)-1))
-	return float64(s[i]) / float64(time.Millisecond)
-}
-
-// phase runs n measured calls to healthy while a second goroutine makes one
-// call to other per healthy call (the same offered load in both phases, so
-// the comparison is of the providers' behaviour, not of the load); it
-// returns both latency sets.
+// phase runs n measured calls to healthy beside one call to other each
+// (latency.Paired, back to back) and returns both latency sets.
 func phase(n int, healthy, other *resilience.Provider) (healthyLat, otherLat []time.Duration) {
 	ctx := context.Background()
-	ticks := make(chan struct{}, n)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for range ticks {
-			t0 := time.Now()
-			_, _ = other.GetNumber(ctx, "+13125550100")
-			otherLat = append(otherLat, time.Since(t0))
-		}
-	}()
-	for range n {
-		ticks <- struct{}{}
-		t0 := time.Now()
+	return latency.Paired(n, 0, func() {
 		if _, err := healthy.GetNumber(ctx, "+13125550101"); err != nil {
 			panic(err)
 		}
-		healthyLat = append(healthyLat, time.Since(t0))
-	}
-	close(ticks)
-	<-done
-	return healthyLat, otherLat
+	}, func() { _, _ = other.GetNumber(ctx, "+13125550100") })
 }
 
 // BenchmarkOutage measures, in one run, the no-fault baseline and an outage
@@ -139,14 +111,14 @@ func BenchmarkOutage(b *testing.B) {
 		b.Fatal("breaker closed during the outage")
 	}
 
-	b.ReportMetric(percentile(baseHealthy, 0.50), "base_p50_ms")
-	b.ReportMetric(percentile(baseHealthy, 0.99), "base_p99_ms")
-	b.ReportMetric(percentile(baseOther, 0.99), "base_flaky_p99_ms")
-	b.ReportMetric(percentile(open, 0.50), "open_p50_ms")
-	b.ReportMetric(percentile(open, 0.99), "open_p99_ms")
-	b.ReportMetric(percentile(outHealthy, 0.50), "healthy_p50_ms")
-	b.ReportMetric(percentile(outHealthy, 0.99), "healthy_p99_ms")
-	b.ReportMetric(percentile(outHealthy, 0.50)/percentile(baseHealthy, 0.50), "healthy_p50_ratio")
-	b.ReportMetric(percentile(outHealthy, 0.99)/percentile(baseHealthy, 0.99), "healthy_p99_ratio")
-	b.ReportMetric(percentile(open, 0.99)/percentile(baseOther, 0.99), "open_p99_ratio")
+	b.ReportMetric(latency.PercentileMS(baseHealthy, 0.50), "base_p50_ms")
+	b.ReportMetric(latency.PercentileMS(baseHealthy, 0.99), "base_p99_ms")
+	b.ReportMetric(latency.PercentileMS(baseOther, 0.99), "base_flaky_p99_ms")
+	b.ReportMetric(latency.PercentileMS(open, 0.50), "open_p50_ms")
+	b.ReportMetric(latency.PercentileMS(open, 0.99), "open_p99_ms")
+	b.ReportMetric(latency.PercentileMS(outHealthy, 0.50), "healthy_p50_ms")
+	b.ReportMetric(latency.PercentileMS(outHealthy, 0.99), "healthy_p99_ms")
+	b.ReportMetric(latency.PercentileMS(outHealthy, 0.50)/latency.PercentileMS(baseHealthy, 0.50), "healthy_p50_ratio")
+	b.ReportMetric(latency.PercentileMS(outHealthy, 0.99)/latency.PercentileMS(baseHealthy, 0.99), "healthy_p99_ratio")
+	b.ReportMetric(latency.PercentileMS(open, 0.99)/latency.PercentileMS(baseOther, 0.99), "open_p99_ratio")
 }
