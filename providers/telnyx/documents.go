@@ -65,7 +65,7 @@ func (p *Provider) UploadDocument(ctx context.Context, orderID string, doc provi
 		return nil, invalid("upload document", []providers.FieldViolation{{Field: "document.content",
 			Description: fmt.Sprintf("telnyx accepts documents up to %d bytes", MaxDocumentBytes)}})
 	}
-	cur, err := p.GetPortOrder(ctx, orderID)
+	cur, err := p.getOrder(ctx, orderID)
 	if err != nil {
 		return nil, err
 	}

@@ -212,9 +212,20 @@ func (p *Provider) orderCall(ctx context.Context, method, path string, body any,
 	return toOrder(&out.Data)
 }
 
-// GetPortOrder implements providers.Provider. Orders over 50 numbers get the
-// rest from GET /porting_phone_numbers.
+// GetPortOrder implements providers.Provider: the order with its
+// requirements and allowed FOC windows (withDetails).
 func (p *Provider) GetPortOrder(ctx context.Context, id string) (*providers.PortOrder, error) {
+	po, err := p.getOrder(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return p.withDetails(ctx, po)
+}
+
+// getOrder reads one order without the optional details (what the state
+// checks before a write need). Orders over 50 numbers get the rest from
+// GET /porting_phone_numbers.
+func (p *Provider) getOrder(ctx context.Context, id string) (*providers.PortOrder, error) {
 	var out orderEnvelope
 	if err := p.call(ctx, http.MethodGet, orderPath(id), nil, nil, &out, orderCtx("get port order")); err != nil {
 		return nil, err
@@ -240,7 +251,7 @@ func (p *Provider) GetPortOrder(ctx context.Context, id string) (*providers.Port
 			po.PhoneNumbers = append(po.PhoneNumbers, number(pn.PhoneNumber))
 		}
 	}
-	return p.withDetails(ctx, po)
+	return po, nil
 }
 
 // ListPortOrders implements providers.Provider: oldest first (sort[]=created_at),
@@ -282,7 +293,7 @@ func (p *Provider) UpdatePortOrder(ctx context.Context, upd providers.PortOrderU
 	if len(viol) > 0 {
 		return nil, invalid("update port order", viol)
 	}
-	cur, err := p.GetPortOrder(ctx, upd.ID)
+	cur, err := p.getOrder(ctx, upd.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -306,7 +317,7 @@ func (p *Provider) ModifyPortOrderNumbers(ctx context.Context, id string, add, r
 	if !p.ext {
 		return nil, providers.CapabilityMissing(Name, providers.OpModifyPortOrderNumbers)
 	}
-	cur, err := p.GetPortOrder(ctx, id)
+	cur, err := p.getOrder(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -347,7 +358,7 @@ func nonNil(s []string) []string {
 // SubmitPortOrder implements providers.Provider: actions/confirm. The
 // signer's name is recorded as end_user.admin.auth_person_name when unset.
 func (p *Provider) SubmitPortOrder(ctx context.Context, id string, sig providers.Signature) (*providers.PortOrder, error) {
-	cur, err := p.GetPortOrder(ctx, id)
+	cur, err := p.getOrder(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -369,7 +380,7 @@ func (p *Provider) SubmitPortOrder(ctx context.Context, id string, sig providers
 // cancels only submitted orders) and reported CANCELLED; otherwise
 // actions/cancel → CANCEL_PENDING. Refused within 48 h of the confirmed FOC.
 func (p *Provider) CancelPortOrder(ctx context.Context, id string) (*providers.PortOrder, error) {
-	cur, err := p.GetPortOrder(ctx, id)
+	cur, err := p.getOrder(ctx, id)
 	if err != nil {
 		return nil, err
 	}

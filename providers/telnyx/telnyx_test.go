@@ -280,12 +280,21 @@ func TestLifecycleAndCancel(t *testing.T) {
 		t.Fatalf("FOC %v should be > 48h ahead", foc.ConfirmedFOCTime)
 	}
 	// Submit again is refused before any call.
+	reqPath := "GET /v2/porting_orders/" + o.ID + "/requirements"
+	reqReads := e.doer.count(reqPath)
+	if reqReads == 0 {
+		t.Fatal("GetPortOrder on an open order did not read its requirements")
+	}
 	perr(t, errOnly(e.p.SubmitPortOrder(ctx(t), o.ID, providers.Signature{})), providers.CodeFailedPrecondition)
 	perr(t, errOnly(e.p.UpdatePortOrder(ctx(t), providers.PortOrderUpdate{ID: o.ID,
 		Order: providers.PortOrder{CustomerReference: "x"}, Mask: []string{"customer_reference"}})), providers.CodeFailedPrecondition)
 	c, err := e.p.CancelPortOrder(ctx(t), o.ID)
 	if err != nil || c.State != providers.StateCancelPending {
 		t.Fatalf("cancel: %v %v", c, err)
+	}
+	// The state checks before those writes read the order only, not its details.
+	if n := e.doer.count(reqPath); n != reqReads {
+		t.Errorf("writes read requirements %d times, want 0", n-reqReads)
 	}
 	step(providers.StateCancelled)
 	pe := perr(t, errOnly(e.p.CancelPortOrder(ctx(t), o.ID)), providers.CodeFailedPrecondition)
