@@ -62,14 +62,5 @@ func BenchmarkGatewayOutage(b *testing.B) {
 	}
 	fr.Set(chaos.Faults{})
 
-	b.ReportMetric(latency.PercentileMS(baseTelnyx, 0.50), "base_p50_ms")
-	b.ReportMetric(latency.PercentileMS(baseTelnyx, 0.99), "base_p99_ms")
-	b.ReportMetric(latency.PercentileMS(baseFlowroute, 0.99), "base_flowroute_p99_ms")
-	b.ReportMetric(latency.PercentileMS(open, 0.50), "open_p50_ms")
-	b.ReportMetric(latency.PercentileMS(open, 0.99), "open_p99_ms")
-	b.ReportMetric(latency.PercentileMS(outTelnyx, 0.50), "healthy_p50_ms")
-	b.ReportMetric(latency.PercentileMS(outTelnyx, 0.99), "healthy_p99_ms")
-	b.ReportMetric(latency.PercentileMS(outTelnyx, 0.50)/latency.PercentileMS(baseTelnyx, 0.50), "healthy_p50_ratio")
-	b.ReportMetric(latency.PercentileMS(outTelnyx, 0.99)/latency.PercentileMS(baseTelnyx, 0.99), "healthy_p99_ratio")
-	b.ReportMetric(latency.PercentileMS(open, 0.99)/latency.PercentileMS(baseFlowroute, 0.99), "open_p99_ratio")
+	latency.Outage{BaseHealthy: baseTelnyx, BaseOther: baseFlowroute, Healthy: outTelnyx, Open: open}.Report(b, "flowroute")
 }

@@ -51,3 +51,27 @@ func PercentileMS(d []time.Duration, p float64) float64 {
 	slices.Sort(s)
 	return float64(s[int(p*float64(len(s)-1))]) / float64(time.Millisecond)
 }
+
+// Outage is what an outage benchmark measured: the healthy provider and the
+// other one in a no-fault baseline, then the healthy provider beside the
+// other one's open breaker.
+type Outage struct {
+	BaseHealthy, BaseOther []time.Duration
+	Healthy, Open          []time.Duration
+}
+
+// Report reports the outage figures and their ratios to the baseline on b
+// (a *testing.B). other names the failing provider in base_<other>_p99_ms.
+func (o Outage) Report(b interface{ ReportMetric(float64, string) }, other string) {
+	p := PercentileMS
+	b.ReportMetric(p(o.BaseHealthy, 0.50), "base_p50_ms")
+	b.ReportMetric(p(o.BaseHealthy, 0.99), "base_p99_ms")
+	b.ReportMetric(p(o.BaseOther, 0.99), "base_"+other+"_p99_ms")
+	b.ReportMetric(p(o.Open, 0.50), "open_p50_ms")
+	b.ReportMetric(p(o.Open, 0.99), "open_p99_ms")
+	b.ReportMetric(p(o.Healthy, 0.50), "healthy_p50_ms")
+	b.ReportMetric(p(o.Healthy, 0.99), "healthy_p99_ms")
+	b.ReportMetric(p(o.Healthy, 0.50)/p(o.BaseHealthy, 0.50), "healthy_p50_ratio")
+	b.ReportMetric(p(o.Healthy, 0.99)/p(o.BaseHealthy, 0.99), "healthy_p99_ratio")
+	b.ReportMetric(p(o.Open, 0.99)/p(o.BaseOther, 0.99), "open_p99_ratio")
+}

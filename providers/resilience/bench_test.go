@@ -111,14 +111,5 @@ func BenchmarkOutage(b *testing.B) {
 		b.Fatal("breaker closed during the outage")
 	}
 
-	b.ReportMetric(latency.PercentileMS(baseHealthy, 0.50), "base_p50_ms")
-	b.ReportMetric(latency.PercentileMS(baseHealthy, 0.99), "base_p99_ms")
-	b.ReportMetric(latency.PercentileMS(baseOther, 0.99), "base_flaky_p99_ms")
-	b.ReportMetric(latency.PercentileMS(open, 0.50), "open_p50_ms")
-	b.ReportMetric(latency.PercentileMS(open, 0.99), "open_p99_ms")
-	b.ReportMetric(latency.PercentileMS(outHealthy, 0.50), "healthy_p50_ms")
-	b.ReportMetric(latency.PercentileMS(outHealthy, 0.99), "healthy_p99_ms")
-	b.ReportMetric(latency.PercentileMS(outHealthy, 0.50)/latency.PercentileMS(baseHealthy, 0.50), "healthy_p50_ratio")
-	b.ReportMetric(latency.PercentileMS(outHealthy, 0.99)/latency.PercentileMS(baseHealthy, 0.99), "healthy_p99_ratio")
-	b.ReportMetric(latency.PercentileMS(open, 0.99)/latency.PercentileMS(baseOther, 0.99), "open_p99_ratio")
+	latency.Outage{BaseHealthy: baseHealthy, BaseOther: baseOther, Healthy: outHealthy, Open: open}.Report(b, "flaky")
 }
