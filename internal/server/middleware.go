@@ -2,8 +2,6 @@ package server
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"runtime/debug"
@@ -15,6 +13,8 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
+
+	"github.com/portgate/portgate/internal/uuid"
 )
 
 // RequestIDHeader is the gRPC metadata key (and HTTP header) that carries the
@@ -155,7 +155,7 @@ func requestID(ctx context.Context) string {
 			}
 		}
 	}
-	return newRequestID()
+	return uuid.New()
 }
 
 // validRequestID keeps caller-chosen ids short and log-safe.
@@ -172,15 +172,6 @@ func validRequestID(s string) bool {
 		}
 	}
 	return true
-}
-
-func newRequestID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])  // crypto/rand.Read never fails on supported platforms.
-	b[6] = b[6]&0x0f | 0x40 // UUID v4
-	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b[:])
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
 }
 
 func requestIDUnary(ctx context.Context, req any, _ *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/portgate/portgate/internal/e164"
+	"github.com/portgate/portgate/internal/uuid"
 	"github.com/portgate/portgate/providers"
 )
 
@@ -71,7 +72,7 @@ func callOp(f *fixture, op providers.Operation, orderID string) error {
 	case providers.OpCheckPortability:
 		_, err = p.CheckPortability(ctx, []string{NewNumber("")})
 	case providers.OpCreatePortOrder:
-		_, err = p.CreatePortOrder(ctx, providers.CreatePortOrderRequest{Order: f.newOrder([]string{NewNumber("")}), RequestID: requestID()})
+		_, err = p.CreatePortOrder(ctx, providers.CreatePortOrderRequest{Order: f.newOrder([]string{NewNumber("")}), RequestID: uuid.New()})
 	case providers.OpGetPortOrder:
 		_, err = p.GetPortOrder(ctx, orderID)
 	case providers.OpListPortOrders:
@@ -325,7 +326,7 @@ func testCreateNotPortable(t *testing.T, e *env) {
 	f.require(t, providers.OpCreatePortOrder)
 
 	in := []string{NewNumber(""), NewNumber(providers.SuffixNotPortable)}
-	res, err := f.p.CreatePortOrder(f.ctx, providers.CreatePortOrderRequest{Order: f.newOrder(in), RequestID: requestID()})
+	res, err := f.p.CreatePortOrder(f.ctx, providers.CreatePortOrderRequest{Order: f.newOrder(in), RequestID: uuid.New()})
 	if err == nil {
 		t.Fatalf("CreatePortOrder(%v) with a SuffixNotPortable number: err = nil (order %v), want InvalidArgument", in, res)
 	}
@@ -921,7 +922,7 @@ func testErrors(t *testing.T, e *env) {
 			o := f.newOrder([]string{NewNumber(""), NewNumber(providers.SuffixNotPortable)})
 			o.EndUser.PIN = "860271"
 			o.EndUser.AccountNumber = "ACCT-SECRET-93317"
-			_, err := f.p.CreatePortOrder(f.ctx, providers.CreatePortOrderRequest{Order: o, RequestID: requestID()})
+			_, err := f.p.CreatePortOrder(f.ctx, providers.CreatePortOrderRequest{Order: o, RequestID: uuid.New()})
 			pe := f.wantCode(t, "CreatePortOrder(not portable)", err, providers.CodeInvalidArgument, false)
 			if pe == nil {
 				return

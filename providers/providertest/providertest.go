@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/portgate/portgate/internal/e164"
+	"github.com/portgate/portgate/internal/uuid"
 	"github.com/portgate/portgate/providers"
 )
 
@@ -160,15 +161,6 @@ func uniqueRef(prefix string) string {
 	return prefix + "-" + hex.EncodeToString(b[:])
 }
 
-func requestID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b[:])
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
-}
-
 // --- state machine ---------------------------------------------------------
 
 // allowedNext is the neutral state machine every provider's mapping must
@@ -210,7 +202,7 @@ func (f *fixture) newOrder(numbers []string) providers.PortOrder {
 // create creates o and fails t on error.
 func (f *fixture) create(t *testing.T, o providers.PortOrder) *providers.CreatePortOrderResult {
 	t.Helper()
-	res, err := f.p.CreatePortOrder(f.ctx, providers.CreatePortOrderRequest{Order: o, RequestID: requestID()})
+	res, err := f.p.CreatePortOrder(f.ctx, providers.CreatePortOrderRequest{Order: o, RequestID: uuid.New()})
 	if err != nil {
 		t.Fatalf("CreatePortOrder(%v): %v", o.PhoneNumbers, err)
 	}

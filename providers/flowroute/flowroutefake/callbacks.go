@@ -3,12 +3,12 @@ package flowroutefake
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"time"
 
+	"github.com/portgate/portgate/internal/uuid"
 	"github.com/portgate/portgate/providers"
 )
 
@@ -18,7 +18,7 @@ const CustomerID = "33fd5ce0a4b54e0f8e2f2d1a6c5e9b10"
 // statusCallbackBody is Flowroute's documented port status callback
 // (reference §2.6): a JSON:API-like po_status_change object, unsigned.
 func statusCallbackBody(o *order, now time.Time, url string) []byte {
-	id := uuid4()
+	id := uuid.New()
 	iso := now.UTC().Format("2006-01-02T15:04:05.000000+00:00")
 	body, _ := json.Marshal(map[string]any{"data": map[string]any{
 		"id": id, "type": "po_status_change", "timestamp": now.UTC().Format("2006-01-02T15:04:05.000Z"),
@@ -105,12 +105,4 @@ func (f *Fake) deliver(cb callback) {
 	if resp.StatusCode/100 != 2 {
 		f.log.Warn("flowroutefake: status callback not accepted", "status", resp.StatusCode)
 	}
-}
-
-func uuid4() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
 }

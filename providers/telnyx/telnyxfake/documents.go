@@ -12,6 +12,8 @@ import (
 	"path"
 	"strconv"
 	"time"
+
+	"github.com/portgate/portgate/internal/uuid"
 )
 
 // MaxDocumentBytes is the largest file POST /v2/documents accepts (10 MiB).
@@ -35,7 +37,7 @@ func (d *document) render() map[string]any {
 }
 
 func (f *Fake) uploadDocument(w http.ResponseWriter, r *http.Request, _ []string) {
-	d := &document{id: newUUID(), createdAt: time.Now().UTC()}
+	d := &document{id: uuid.New(), createdAt: time.Now().UTC()}
 	ct, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if ct == "multipart/form-data" && params["boundary"] != "" {
 		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
@@ -179,7 +181,7 @@ func (f *Fake) createAdditionalDocs(w http.ResponseWriter, r *http.Request, args
 				fmt.Sprintf("/additional_documents/%d/document_type", i)))
 			continue
 		}
-		add = append(add, map[string]any{"id": newUUID(), "document_id": docID, "document_type": typ,
+		add = append(add, map[string]any{"id": uuid.New(), "document_id": docID, "document_type": typ,
 			"filename": d.filename, "content_type": d.contentType, "porting_order_id": o.id,
 			"created_at": ts(now), "updated_at": ts(now), "record_type": "porting_additional_document"})
 	}

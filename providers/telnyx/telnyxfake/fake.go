@@ -24,6 +24,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/portgate/portgate/internal/uuid"
 	"github.com/portgate/portgate/providers"
 )
 
@@ -260,7 +261,7 @@ func (f *Fake) assignKeys(o *order) {
 		o.parentSupportKey = "pr_" + randHex(3)
 	}
 	if o.subRequestID == "" {
-		o.subRequestID = newUUID()
+		o.subRequestID = uuid.New()
 	}
 }
 
@@ -268,15 +269,6 @@ func randHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
-}
-
-func newUUID() string {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b)
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b)
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }
 
 func digits(s string) string {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/portgate/portgate/internal/uuid"
 	"github.com/portgate/portgate/providers"
 )
 
@@ -423,7 +424,7 @@ func (f *Fake) createOrders(w http.ResponseWriter, r *http.Request, _ []string) 
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	now := time.Now().UTC()
-	group := newUUID()
+	group := uuid.New()
 	var created []*order
 	for _, c := range carriers {
 		f.seq++
@@ -432,7 +433,7 @@ func (f *Fake) createOrders(w http.ResponseWriter, r *http.Request, _ []string) 
 			_, fp, _, _ := portability(n)
 			fast = fast && fp
 		}
-		o := &order{id: newUUID(), seq: f.seq, group: group, status: StatusDraft, createdAt: now, updatedAt: now,
+		o := &order{id: uuid.New(), seq: f.seq, group: group, status: StatusDraft, createdAt: now, updatedAt: now,
 			numbers: groups[c], carrier: c, fastPortable: fast, attrs: skeleton(fast)}
 		o.attrs["customer_reference"] = body["customer_reference"]
 		o.attrs["customer_group_reference"] = body["customer_group_reference"]
@@ -827,7 +828,7 @@ func (f *Fake) createComment(w http.ResponseWriter, r *http.Request, args []stri
 		return
 	}
 	now := time.Now().UTC()
-	c := map[string]any{"id": newUUID(), "body": text, "porting_order_id": o.id, "user_type": "user",
+	c := map[string]any{"id": uuid.New(), "body": text, "porting_order_id": o.id, "user_type": "user",
 		"created_at": ts(now), "record_type": "porting_comment"}
 	o.comments = append(o.comments, c)
 	f.emit("porting_order.new_comment", map[string]any{

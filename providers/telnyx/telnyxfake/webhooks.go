@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/portgate/portgate/internal/uuid"
 	"github.com/portgate/portgate/providers"
 )
 
@@ -62,7 +63,7 @@ func (f *Fake) emitStatusChanged(o *order) {
 // emit sends the standard {data,meta} envelope. Caller holds f.mu; the body
 // is serialized here so later state changes cannot race with the send.
 func (f *Fake) emit(eventType string, payload map[string]any, o *order) {
-	id, at := newUUID(), ts(time.Now())
+	id, at := uuid.New(), ts(time.Now())
 	for _, to := range f.destinations(o) {
 		body, _ := json.Marshal(map[string]any{
 			"data": map[string]any{"event_type": eventType, "id": id, "occurred_at": at,
@@ -74,7 +75,7 @@ func (f *Fake) emit(eventType string, payload map[string]any, o *order) {
 
 // emitFlat sends the flat envelope the docs show for deleted/messaging_changed.
 func (f *Fake) emitFlat(eventType string, payload map[string]any, o *order) {
-	id, at := newUUID(), ts(time.Now())
+	id, at := uuid.New(), ts(time.Now())
 	for _, to := range f.destinations(o) {
 		body, _ := json.Marshal(map[string]any{"id": id, "event_type": eventType, "occurred_at": at,
 			"urls": []string{to}, "organization_id": "4f5a1c2e-0000-4000-8000-0000000000aa", "format": "v2",
