@@ -647,10 +647,53 @@ func TestMetricsRegisterTwice(t *testing.T) {
 	if a.calls != b.calls {
 		t.Fatal("second NewMetrics did not reuse the registered collectors")
 	}
-	Wrap(newScripted(), Policy{}, WithMetrics(a))
-	if v := metricValue(a.breakerState.WithLabelValues("fake")); v != 0 {
-		t.Fatalf("gauge = %v", v)
+	// A provider wrapped with the second Metrics must show up in the
+	// registry: its gauge series exists at 0 (closed) from Wrap on, and its
+	// breaker opening is visible as 2. Reading through reg (not through b's
+	// own collector) is what can tell a reused collector from an orphan.
+	s := newScripted()
+	s.set(perr(providers.CodeUnavailable))
+	p := Wrap(s, Policy{ConsecutiveFailures: 1, MaxAttempts: 1, OpenTimeout: time.Hour}, WithMetrics(b))
+	if v, ok := gathered(t, reg, "portgate_provider_breaker_state", map[string]string{"provider": "fake"}); !ok || v != 0 {
+		t.Fatalf("breaker gauge after Wrap = %v (present %v), want 0 present", v, ok)
 	}
+	wantCode(t, getNumber(p), providers.CodeUnavailable)
+	if v, ok := gathered(t, reg, "portgate_provider_breaker_state", map[string]string{"provider": "fake"}); !ok || v != 2 {
+		t.Fatalf("breaker gauge after trip = %v (present %v), want 2", v, ok)
+	}
+}
+
+// gathered returns the value of the series name{labels} from reg.
+func gathered(t *testing.T, reg *prometheus.Registry, name string, labels map[string]string) (float64, bool) {
+	t.Helper()
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() != name {
+			continue
+		}
+	series:
+		for _, m := range mf.GetMetric() {
+			got := map[string]string{}
+			for _, lp := range m.GetLabel() {
+				got[lp.GetName()] = lp.GetValue()
+			}
+			for k, v := range labels {
+				if got[k] != v {
+					continue series
+				}
+			}
+			switch {
+			case m.Gauge != nil:
+				return m.Gauge.GetValue(), true
+			case m.Counter != nil:
+				return m.Counter.GetValue(), true
+			}
+		}
+	}
+	return 0, false
 }
 
 func waitFor(t *testing.T, cond func() bool) {
