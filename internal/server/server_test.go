@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
@@ -31,7 +32,7 @@ func TestMiddlewareOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Shutdown(context.Background())
-	want := []string{MiddlewareRequestID, MiddlewareLogging, MiddlewareMetrics, MiddlewareRecovery}
+	want := []string{MiddlewareRequestID, MiddlewareLogging, MiddlewareMetrics, MiddlewareDrain, MiddlewareRecovery}
 	if got := s.Middleware(); !slices.Equal(got, want) {
 		t.Fatalf("middleware order = %v, want %v", got, want)
 	}
@@ -433,9 +434,12 @@ func TestGracefulShutdownDrainsInFlight(t *testing.T) {
 	}
 }
 
+// A call still running when the grace period ends is cut off with
+// UNAVAILABLE and RetryInfo (so a client retries elsewhere), and Shutdown
+// reports the forced stop (the process then exits non-zero).
 func TestShutdownForcesStopAfterGrace(t *testing.T) {
 	ts := newTestService()
-	s, err := New(Config{GRPCAddr: BufconnAddr, Services: []Service{ts.service()}, ShutdownGrace: 50 * time.Millisecond})
+	s, err := New(Config{GRPCAddr: BufconnAddr, HTTPAddr: "127.0.0.1:0", Services: []Service{ts.service()}, ShutdownGrace: 50 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -449,11 +453,42 @@ func TestShutdownForcesStopAfterGrace(t *testing.T) {
 		result <- err
 	}()
 	<-ts.entered
-	if err := s.Shutdown(context.Background()); err != nil {
-		t.Fatal(err)
+	rest := make(chan *http.Response, 1)
+	go func() {
+		resp, err := httpClient(t).Get("http://" + s.HTTPAddr() + "/v1/test/Block")
+		if err != nil {
+			t.Errorf("REST call: %v", err)
+		}
+		rest <- resp
+	}()
+	<-ts.entered
+	if err := s.Shutdown(context.Background()); !errors.Is(err, ErrForcedShutdown) {
+		t.Fatalf("Shutdown = %v, want ErrForcedShutdown", err)
 	}
-	if err := <-result; status.Code(err) != codes.Unavailable && status.Code(err) != codes.Canceled {
-		t.Errorf("stuck RPC after forced stop: %v", err)
+	err = <-result
+	st := status.Convert(err)
+	if st.Code() != codes.Unavailable {
+		t.Fatalf("cut-off RPC: %v, want UNAVAILABLE", err)
+	}
+	var retry *errdetails.RetryInfo
+	var info *errdetails.ErrorInfo
+	for _, d := range st.Details() {
+		switch d := d.(type) {
+		case *errdetails.RetryInfo:
+			retry = d
+		case *errdetails.ErrorInfo:
+			info = d
+		}
+	}
+	if retry == nil || retry.GetRetryDelay().AsDuration() <= 0 || info.GetReason() != ReasonShuttingDown {
+		t.Errorf("cut-off RPC details: %v", st.Details())
+	}
+	if resp := <-rest; resp != nil {
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(body), "RetryInfo") || !strings.Contains(string(body), ReasonShuttingDown) {
+			t.Errorf("cut-off REST call: %d %s", resp.StatusCode, body)
+		}
 	}
 }
 
