@@ -171,7 +171,14 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("server: registering gRPC metrics: %w", err)
 	}
 
-	chain, err := DefaultMiddleware(cfg.Logger, metrics)
+	panics := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "portgate_panics_recovered_total",
+		Help: "Panics in gRPC handlers recovered (answered INTERNAL) by gRPC method.",
+	}, []string{"grpc_method"})
+	if err := reg.Register(panics); err != nil {
+		return nil, fmt.Errorf("server: registering panic metrics: %w", err)
+	}
+	chain, err := DefaultMiddleware(cfg.Logger, metrics, panics)
 	if err != nil {
 		return nil, err
 	}
@@ -192,6 +199,11 @@ func New(cfg Config) (*Server, error) {
 		svc.Register(grpcSrv)
 	}
 	metrics.InitializeMetrics(grpcSrv)
+	for svc, info := range grpcSrv.GetServiceInfo() {
+		for _, m := range info.Methods {
+			panics.WithLabelValues("/" + svc + "/" + m.Name)
+		}
+	}
 
 	return &Server{
 		cfg:     cfg,

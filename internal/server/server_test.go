@@ -109,6 +109,50 @@ func TestPanicIsInternalLoggedAndCounted(t *testing.T) {
 	if got := counter(t, s.Registry(), "grpc_server_handled_total", map[string]string{"grpc_method": "Stream", "grpc_code": "Internal"}); got != 1 {
 		t.Errorf("grpc_server_handled_total{Stream,Internal} = %v, want 1", got)
 	}
+	for _, m := range []string{"Panic", "Stream"} {
+		if got := counter(t, s.Registry(), "portgate_panics_recovered_total", map[string]string{"grpc_method": "/" + testServiceName + "/" + m}); got != 1 {
+			t.Errorf("portgate_panics_recovered_total{%s} = %v, want 1", m, got)
+		}
+	}
+}
+
+// With an admin address, /metrics and /debug/pprof live there and not on the
+// REST listener; pprof is off unless enabled.
+func TestAdminListenerAndPprof(t *testing.T) {
+	ts := newTestService()
+	c := httpClient(t)
+	for _, tc := range []struct {
+		name               string
+		admin, pprof       bool
+		metricsOn, pprofOn string // "http", "admin" or ""
+	}{
+		{"defaults", false, false, "http", ""},
+		{"pprof on the HTTP listener", false, true, "http", "http"},
+		{"admin without pprof", true, false, "admin", ""},
+		{"admin with pprof", true, true, "admin", "admin"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := Config{GRPCAddr: BufconnAddr, HTTPAddr: "127.0.0.1:0", Services: []Service{ts.service()}, Pprof: tc.pprof}
+			if tc.admin {
+				cfg.AdminAddr = "127.0.0.1:0"
+			}
+			s := startServer(t, cfg)
+			bases := map[string]string{"http": "http://" + s.HTTPAddr()}
+			if tc.admin {
+				bases["admin"] = "http://" + s.AdminAddr()
+			}
+			for name, base := range bases {
+				resp, body := get(t, c, base+"/metrics")
+				if on := tc.metricsOn == name; on != (resp.StatusCode == http.StatusOK && strings.Contains(string(body), "go_goroutines")) {
+					t.Errorf("%s /metrics: %d (want served: %v)", name, resp.StatusCode, on)
+				}
+				resp, body = get(t, c, base+"/debug/pprof/")
+				if on := tc.pprofOn == name; on != (resp.StatusCode == http.StatusOK && strings.Contains(string(body), "goroutine")) {
+					t.Errorf("%s /debug/pprof/: %d (want served: %v)", name, resp.StatusCode, on)
+				}
+			}
+		})
+	}
 }
 
 func counter(t *testing.T, reg *prometheus.Registry, name string, labels map[string]string) float64 {
