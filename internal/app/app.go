@@ -20,12 +20,14 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"google.golang.org/grpc"
 
 	"github.com/portgate/portgate"
 	pb "github.com/portgate/portgate/gen/portgate/v1"
 	"github.com/portgate/portgate/internal/config"
 	"github.com/portgate/portgate/internal/server"
+	"github.com/portgate/portgate/internal/telemetry"
 	"github.com/portgate/portgate/providers"
 	"github.com/portgate/portgate/providers/chaos"
 	"github.com/portgate/portgate/providers/flowroute"
@@ -45,9 +47,21 @@ type App struct {
 	Providers map[string]*resilience.Provider
 }
 
+// Options are Build's extras beyond the configuration.
+type Options struct {
+	// SpanProcessors receive every span besides the OTLP exporter (tests:
+	// an in-memory exporter).
+	SpanProcessors []sdktrace.SpanProcessor
+}
+
 // Build assembles the app from cfg. Closers of everything it starts are
 // handed to the server, which closes them on Shutdown.
-func Build(cfg config.Config, logger *slog.Logger) (_ *App, err error) {
+func Build(cfg config.Config, logger *slog.Logger) (*App, error) {
+	return BuildWith(cfg, logger, Options{})
+}
+
+// BuildWith is Build with Options.
+func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, err error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
@@ -65,7 +79,25 @@ func Build(cfg config.Config, logger *slog.Logger) (_ *App, err error) {
 		}
 	}()
 
-	httpClient := resilience.NewHTTPClient(resilience.HTTPOptions{})
+	// Tracing: spans always get ids (logs, propagation); they are exported
+	// only when an OTLP endpoint is configured. Closed last, so the final
+	// spans are flushed.
+	tp, err := telemetry.NewTracerProvider(cfg.OTLPEndpoint, opts.SpanProcessors...)
+	if err != nil {
+		return nil, fmt.Errorf("OTEL_EXPORTER_OTLP_ENDPOINT: %w", err)
+	}
+	closers = append(closers, closerFunc(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := tp.Shutdown(ctx); err != nil {
+			logger.Warn("flushing traces", "err", err)
+		}
+	}))
+	if cfg.OTLPEndpoint != "" {
+		logger.Info("exporting traces over OTLP/HTTP", "endpoint", cfg.OTLPEndpoint)
+	}
+
+	httpClient := resilience.NewHTTPClient(resilience.HTTPOptions{TracerProvider: tp})
 	policy := resilience.DefaultPolicy()
 	if cfg.ProviderTimeout > 0 {
 		policy.DefaultTimeout = cfg.ProviderTimeout
@@ -186,6 +218,7 @@ func Build(cfg config.Config, logger *slog.Logger) (_ *App, err error) {
 	srv, err := server.New(server.Config{
 		GRPCAddr: cfg.GRPCAddr, HTTPAddr: cfg.HTTPAddr, AdminAddr: cfg.AdminAddr, Pprof: cfg.Pprof, Logger: logger, OpenAPI: portgate.OpenAPI,
 		Registry: reg, ShutdownGrace: cfg.ShutdownGrace, Closers: closers,
+		TracerProvider: tp, Propagator: telemetry.Propagator(),
 		Services: []server.Service{
 			{Name: pb.Porting_ServiceDesc.ServiceName, Register: func(r grpc.ServiceRegistrar) { pb.RegisterPortingServer(r, svcs.Porting) }, Gateway: pb.RegisterPortingHandler},
 			{Name: pb.Numbers_ServiceDesc.ServiceName, Register: func(r grpc.ServiceRegistrar) { pb.RegisterNumbersServer(r, svcs.Numbers) }, Gateway: pb.RegisterNumbersHandler},
@@ -260,9 +293,11 @@ func Serve(stop, force context.Context, cfg config.Config, logger *slog.Logger, 
 	return errors.Join(serveErr, a.Server.Shutdown(force))
 }
 
-// NewLogger is the process logger: cfg's level and format, writing to w.
+// NewLogger is the process logger: cfg's level and format, writing to w,
+// with the trace and span ids of the current request on every line logged
+// in a request's context.
 func NewLogger(w io.Writer, cfg config.Config) *slog.Logger {
-	return cfg.Logger(w)
+	return slog.New(telemetry.LogHandler(cfg.Logger(w).Handler()))
 }
 
 // Main runs portgate until SIGINT or SIGTERM and returns the process exit

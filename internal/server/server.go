@@ -27,6 +27,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc"
+	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/health"
@@ -95,6 +98,12 @@ type Config struct {
 	ProviderHealth func() map[string]string
 	// Closers are closed in reverse order at the end of Shutdown.
 	Closers []io.Closer
+	// TracerProvider and Propagator trace every call: REST requests (the
+	// caller's traceparent is honoured), the gateway's hop to the gRPC
+	// listener (the trace context crosses it) and gRPC calls. nil: the
+	// OpenTelemetry globals (no-op unless set).
+	TracerProvider trace.TracerProvider
+	Propagator     propagation.TextMapPropagator
 }
 
 // Server is a gRPC server with an optional REST gateway and ops routes.
@@ -186,7 +195,7 @@ func New(cfg Config) (*Server, error) {
 	d := &drainer{ctx: drainCtx}
 	chain = insertBefore(chain, MiddlewareRecovery, Middleware{Name: MiddlewareDrain, Unary: d.unary, Stream: d.stream})
 	opts := append(interceptorOptions(chain),
-		grpc.StatsHandler(otelgrpc.NewServerHandler()),
+		grpc.StatsHandler(otelgrpc.NewServerHandler(cfg.otelgrpcOptions()...)),
 		grpc.MaxRecvMsgSize(maxMsgBytes),
 		grpc.MaxSendMsgSize(maxMsgBytes),
 	)
@@ -299,7 +308,7 @@ func (s *Server) Start(ctx context.Context) (err error) {
 				return fmt.Errorf("server: gateway for %s: %w", svc.Name, err)
 			}
 		}
-		handler = s.httpHandler(gw)
+		handler = s.tracedHTTP(s.httpHandler(gw))
 	}
 
 	s.started = true
@@ -428,6 +437,7 @@ func (s *Server) Dial(_ context.Context) (*grpc.ClientConn, error) {
 func (s *Server) dial() (*grpc.ClientConn, error) {
 	opts := []grpc.DialOption{
 		grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithStatsHandler(otelgrpc.NewClientHandler(s.cfg.otelgrpcOptions()...)),
 		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(maxMsgBytes), grpc.MaxCallSendMsgSize(maxMsgBytes)),
 	}
 	if s.bufLis != nil {
@@ -609,6 +619,37 @@ func (s *Server) httpHandler(gw *runtime.ServeMux) http.Handler {
 	}
 	mux.Handle("/", gw)
 	return mux
+}
+
+func (c Config) otelgrpcOptions() []otelgrpc.Option {
+	var opts []otelgrpc.Option
+	if c.TracerProvider != nil {
+		opts = append(opts, otelgrpc.WithTracerProvider(c.TracerProvider))
+	}
+	if c.Propagator != nil {
+		opts = append(opts, otelgrpc.WithPropagators(c.Propagator))
+	}
+	return opts
+}
+
+// tracedHTTP gives every REST request a server span, continuing the
+// caller's traceparent; /healthz, /metrics and /debug/ are not traced.
+func (s *Server) tracedHTTP(h http.Handler) http.Handler {
+	opts := []otelhttp.Option{
+		otelhttp.WithFilter(func(r *http.Request) bool {
+			p := r.URL.Path
+			return p != "/healthz" && p != "/metrics" && !strings.HasPrefix(p, "/debug/")
+		}),
+		// Method only: paths carry phone numbers and order ids.
+		otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string { return "REST " + r.Method }),
+	}
+	if s.cfg.TracerProvider != nil {
+		opts = append(opts, otelhttp.WithTracerProvider(s.cfg.TracerProvider))
+	}
+	if s.cfg.Propagator != nil {
+		opts = append(opts, otelhttp.WithPropagators(s.cfg.Propagator))
+	}
+	return otelhttp.NewHandler(h, "REST", opts...)
 }
 
 // adminHandler serves the operator routes on the admin listener.
