@@ -43,7 +43,7 @@ var KnownProviders = []string{ProviderFlowroute, ProviderTelnyx}
 
 // ErrUsage marks command-line errors (unknown flag, stray argument): the
 // caller prints the usage and exits 2.
-var ErrUsage = errors.New("usage")
+var ErrUsage = errors.New("bad command line")
 
 // Config is the process configuration.
 type Config struct {
@@ -356,9 +356,13 @@ func (c *Config) resolveMode(from map[string]string) []error {
 	}
 	if c.Mode == ModeLive {
 		for _, p := range c.EnabledProviders() {
-			for _, env := range c.MissingCredentials(p) {
-				errs = append(errs, fmt.Errorf("config: %s: %s is not set, and %s is enabled (%s); set it, or switch %s off with %s",
-					modeFrom, env, p, from["PORTGATE_PROVIDERS"], p, providersHint(c.EnabledProviders(), p)))
+			if missing := c.MissingCredentials(p); len(missing) > 0 {
+				verb := "is"
+				if len(missing) > 1 {
+					verb = "are"
+				}
+				errs = append(errs, fmt.Errorf("config: %s: %s %s not set, and %s is enabled (%s); set it, or switch %s off with %s",
+					modeFrom, strings.Join(missing, " and "), verb, p, from["PORTGATE_PROVIDERS"], p, providersHint(c.EnabledProviders(), p)))
 			}
 		}
 		for _, ch := range []struct{ env, spec string }{
