@@ -10,8 +10,10 @@ package main
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -23,31 +25,40 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
-	if len(os.Args) > 1 && os.Args[1] == "sandbox" {
-		os.Exit(runSandbox(ctx, os.Args[2:]))
-	}
-	os.Exit(serve(ctx, os.Args[1:]))
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr, os.Getenv))
 }
 
-func serve(ctx context.Context, args []string) int {
-	cfg, err := config.Load(args, os.Getenv)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "portgate:", err)
+// run is main without the process: it returns the exit code. Help (-h,
+// --help) prints the usage to stdout and exits 0; a bad flag or argument
+// prints the error and the usage to stderr and exits 2; bad settings print
+// every problem and exit 2, before anything starts.
+func run(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	if len(args) > 0 && args[0] == "sandbox" {
+		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+		defer stop()
+		return runSandbox(ctx, args[1:], stdout, stderr)
+	}
+	cfg, err := config.Load(args, getenv)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		config.Usage(stdout)
+		return 0
+	case errors.Is(err, config.ErrUsage):
+		fmt.Fprintln(stderr, "portgate:", err)
+		config.Usage(stderr)
+		return 2
+	case err != nil:
+		fmt.Fprintf(stderr, "portgate: invalid configuration (nothing was started):\n%v\n(portgate -h lists every setting)\n", err)
 		return 2
 	}
-	logger := newLogger(cfg.LogLevel, cfg.LogFormat)
-	logger.Info("portgate starting", "config", cfg.Redacted())
-	if err := app.Run(ctx, cfg, logger); err != nil {
-		logger.Error("portgate failed", "err", err)
-		return 1
-	}
-	return 0
+	logger := app.NewLogger(stderr, cfg)
+	logger.Info("portgate starting", "mode", cfg.Mode, "config", cfg.Redacted())
+	return app.Main(cfg, logger)
 }
 
-func runSandbox(ctx context.Context, args []string) int {
+func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("portgate sandbox", flag.ContinueOnError)
+	fs.SetOutput(stderr)
 	flowAddr := fs.String("flowroute-addr", "127.0.0.1:0", "listen address of the Flowroute fake")
 	telnyxAddr := fs.String("telnyx-addr", "127.0.0.1:0", "listen address of the Telnyx fake")
 	step := fs.Duration("step", 10*time.Second, "how often submitted orders advance one state (0 = never)")
@@ -55,38 +66,29 @@ func runSandbox(ctx context.Context, args []string) int {
 	telnyxChaos := fs.String("telnyx-chaos", "", "fault spec for the Telnyx fake")
 	telnyxHook := fs.String("telnyx-webhook-url", "", "where the Telnyx fake POSTs its signed porting_order.* webhooks (besides each order's webhook_url)")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
 		return 2
 	}
-	logger := newLogger("info", "text")
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	fr, err := app.StartFlowrouteSandbox(app.SandboxOptions{Addr: *flowAddr, Step: *step, Chaos: *flowChaos, Logger: logger})
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "portgate sandbox: flowroute:", err)
+		fmt.Fprintln(stderr, "portgate sandbox: flowroute:", err)
 		return 1
 	}
 	defer fr.Close()
 	tx, err := app.StartTelnyxSandbox(app.SandboxOptions{Addr: *telnyxAddr, Step: *step, Chaos: *telnyxChaos, WebhookURL: *telnyxHook, Logger: logger})
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "portgate sandbox: telnyx:", err)
+		fmt.Fprintln(stderr, "portgate sandbox: telnyx:", err)
 		return 1
 	}
 	defer tx.Close()
-	fmt.Printf("FLOWROUTE_BASE_URL=%s  (Basic auth %s:%s)\n", fr.URL, app.FlowrouteSandboxAccessKey, app.FlowrouteSandboxSecretKey)
-	fmt.Printf("TELNYX_BASE_URL=%s/v2  (Authorization: Bearer %s)\n", tx.URL, app.TelnyxSandboxAPIKey)
+	fmt.Fprintf(stdout, "FLOWROUTE_BASE_URL=%s  (Basic auth %s:%s)\n", fr.URL, app.FlowrouteSandboxAccessKey, app.FlowrouteSandboxSecretKey)
+	fmt.Fprintf(stdout, "TELNYX_BASE_URL=%s/v2  (Authorization: Bearer %s)\n", tx.URL, app.TelnyxSandboxAPIKey)
 	// The key that verifies the fake's webhook signatures, base64 like the
 	// one in the Telnyx portal (the SDKs' TELNYX_PUBLIC_KEY).
-	fmt.Printf("TELNYX_PUBLIC_KEY=%s\n", base64.StdEncoding.EncodeToString(tx.PublicKey))
+	fmt.Fprintf(stdout, "TELNYX_PUBLIC_KEY=%s\n", base64.StdEncoding.EncodeToString(tx.PublicKey))
 	<-ctx.Done()
 	return 0
-}
-
-func newLogger(level, format string) *slog.Logger {
-	var lv slog.Level
-	if err := lv.UnmarshalText([]byte(level)); err != nil {
-		lv = slog.LevelInfo
-	}
-	opts := &slog.HandlerOptions{Level: lv}
-	if format == "json" {
-		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
-	}
-	return slog.New(slog.NewTextHandler(os.Stderr, opts))
 }

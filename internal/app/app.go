@@ -12,17 +12,22 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"google.golang.org/grpc"
 
 	"github.com/portgate/portgate"
 	pb "github.com/portgate/portgate/gen/portgate/v1"
 	"github.com/portgate/portgate/internal/config"
 	"github.com/portgate/portgate/internal/server"
+	"github.com/portgate/portgate/internal/telemetry"
 	"github.com/portgate/portgate/providers"
 	"github.com/portgate/portgate/providers/chaos"
 	"github.com/portgate/portgate/providers/flowroute"
@@ -42,9 +47,21 @@ type App struct {
 	Providers map[string]*resilience.Provider
 }
 
+// Options are Build's extras beyond the configuration.
+type Options struct {
+	// SpanProcessors receive every span besides the OTLP exporter (tests:
+	// an in-memory exporter).
+	SpanProcessors []sdktrace.SpanProcessor
+}
+
 // Build assembles the app from cfg. Closers of everything it starts are
 // handed to the server, which closes them on Shutdown.
-func Build(cfg config.Config, logger *slog.Logger) (_ *App, err error) {
+func Build(cfg config.Config, logger *slog.Logger) (*App, error) {
+	return BuildWith(cfg, logger, Options{})
+}
+
+// BuildWith is Build with Options.
+func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, err error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
@@ -62,7 +79,25 @@ func Build(cfg config.Config, logger *slog.Logger) (_ *App, err error) {
 		}
 	}()
 
-	httpClient := resilience.NewHTTPClient(resilience.HTTPOptions{})
+	// Tracing: spans always get ids (logs, propagation); they are exported
+	// only when an OTLP endpoint is configured. Closed last, so the final
+	// spans are flushed.
+	tp, err := telemetry.NewTracerProvider(cfg.OTLPEndpoint, opts.SpanProcessors...)
+	if err != nil {
+		return nil, fmt.Errorf("OTEL_EXPORTER_OTLP_ENDPOINT: %w", err)
+	}
+	closers = append(closers, closerFunc(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := tp.Shutdown(ctx); err != nil {
+			logger.Warn("flushing traces", "err", err)
+		}
+	}))
+	if cfg.OTLPEndpoint != "" {
+		logger.Info("exporting traces over OTLP/HTTP", "endpoint", cfg.OTLPEndpoint)
+	}
+
+	httpClient := resilience.NewHTTPClient(resilience.HTTPOptions{TracerProvider: tp})
 	policy := resilience.DefaultPolicy()
 	if cfg.ProviderTimeout > 0 {
 		policy.DefaultTimeout = cfg.ProviderTimeout
@@ -75,47 +110,64 @@ func Build(cfg config.Config, logger *slog.Logger) (_ *App, err error) {
 	}
 	byName := map[string]built{}
 
-	// Flowroute: live with credentials, sandbox without.
-	{
+	// The mode decides, never a missing credential: live mode runs every
+	// enabled provider against its real API (config.Load has already refused
+	// missing credentials; Build checks again for hand-built configs),
+	// sandbox mode runs each against its in-process fake.
+	mode := cfg.EffectiveMode()
+	if mode == config.ModeLive {
+		var missing []string
+		for _, p := range cfg.EnabledProviders() {
+			missing = append(missing, cfg.MissingCredentials(p)...)
+		}
+		if len(missing) > 0 {
+			return nil, fmt.Errorf("live mode: %s not set (switch a provider off with PORTGATE_PROVIDERS)", strings.Join(missing, ", "))
+		}
+	} else {
+		logger.Warn("SANDBOX MODE: every provider is an in-process fake; no real carrier is called (PORTGATE_MODE=live for real APIs)")
+	}
+	for _, env := range cfg.IgnoredCredentials() {
+		logger.Warn("credential set but not used", "setting", env, "mode", mode, "providers", strings.Join(cfg.EnabledProviders(), ","))
+	}
+	if cfg.ProviderEnabled(flowroute.Name) {
 		fcfg := flowroute.Config{BaseURL: cfg.FlowrouteBaseURL, AccessKey: cfg.FlowrouteAccessKey, SecretKey: cfg.FlowrouteSecretKey, HTTPClient: httpClient}
-		mode := pb.Provider_LIVE
-		if cfg.FlowrouteAccessKey == "" || cfg.FlowrouteSecretKey == "" {
+		pmode := pb.Provider_LIVE
+		if mode == config.ModeSandbox {
 			sb, err := StartFlowrouteSandbox(SandboxOptions{Step: cfg.SandboxStepInterval, Chaos: cfg.SandboxChaosFlowroute, Logger: logger})
 			if err != nil {
-				return nil, err
+				return nil, fmt.Errorf("PORTGATE_SANDBOX_CHAOS_FLOWROUTE: %w", err)
 			}
 			closers = append(closers, sb)
 			a.Sandboxes[flowroute.Name] = sb
 			fcfg.BaseURL, fcfg.AccessKey, fcfg.SecretKey = sb.URL, FlowrouteSandboxAccessKey, FlowrouteSandboxSecretKey
-			mode = pb.Provider_SANDBOX
-			logger.Info("no Flowroute credentials (FLOWROUTE_ACCESS_KEY/FLOWROUTE_SECRET_KEY): using the in-process Flowroute sandbox", "url", sb.URL)
+			pmode = pb.Provider_SANDBOX
+			logger.Info("Flowroute: in-process sandbox", "url", sb.URL)
 		}
 		p, err := flowroute.New(fcfg)
 		if err != nil {
 			return nil, fmt.Errorf("flowroute: %w", err)
 		}
-		byName[flowroute.Name] = built{p, "Flowroute", mode}
+		byName[flowroute.Name] = built{p, "Flowroute", pmode}
 	}
-	// Telnyx: live with an API key, sandbox without.
-	{
+	if cfg.ProviderEnabled(telnyx.Name) {
 		tcfg := telnyx.Config{BaseURL: cfg.TelnyxBaseURL, APIKey: cfg.TelnyxAPIKey, HTTPClient: httpClient}
-		mode := pb.Provider_LIVE
-		if cfg.TelnyxAPIKey == "" {
+		pmode := pb.Provider_LIVE
+		if mode == config.ModeSandbox {
 			sb, err := StartTelnyxSandbox(SandboxOptions{Step: cfg.SandboxStepInterval, Chaos: cfg.SandboxChaosTelnyx, Logger: logger})
 			if err != nil {
-				return nil, err
+				return nil, fmt.Errorf("PORTGATE_SANDBOX_CHAOS_TELNYX: %w", err)
 			}
 			closers = append(closers, sb)
 			a.Sandboxes[telnyx.Name] = sb
 			tcfg.BaseURL, tcfg.APIKey, tcfg.SandboxExtensions = sb.URL+"/v2", TelnyxSandboxAPIKey, true
-			mode = pb.Provider_SANDBOX
-			logger.Info("no Telnyx credentials (TELNYX_API_KEY): using the in-process Telnyx sandbox", "url", sb.URL)
+			pmode = pb.Provider_SANDBOX
+			logger.Info("Telnyx: in-process sandbox", "url", sb.URL)
 		}
 		p, err := telnyx.New(tcfg)
 		if err != nil {
 			return nil, fmt.Errorf("telnyx: %w", err)
 		}
-		byName[telnyx.Name] = built{p, "Telnyx", mode}
+		byName[telnyx.Name] = built{p, "Telnyx", pmode}
 	}
 
 	order := cfg.ProviderPreference
@@ -127,7 +179,10 @@ func Build(cfg config.Config, logger *slog.Logger) (_ *App, err error) {
 	add := func(name string) error {
 		b, ok := byName[name]
 		if !ok {
-			return fmt.Errorf("PORTGATE_PROVIDER_PREFERENCE: unknown provider %q (known: flowroute, telnyx)", name)
+			if cfg.ProviderEnabled(name) {
+				return fmt.Errorf("PORTGATE_PROVIDER_PREFERENCE: unknown provider %q (known: flowroute, telnyx)", name)
+			}
+			return nil // switched off
 		}
 		if seen[name] {
 			return nil
@@ -161,8 +216,9 @@ func Build(cfg config.Config, logger *slog.Logger) (_ *App, err error) {
 	// providers first, so the sandboxes' graceful shutdown has none to wait on.
 	closers = append(closers, closerFunc(httpClient.CloseIdleConnections))
 	srv, err := server.New(server.Config{
-		GRPCAddr: cfg.GRPCAddr, HTTPAddr: cfg.HTTPAddr, Logger: logger, OpenAPI: portgate.OpenAPI,
+		GRPCAddr: cfg.GRPCAddr, HTTPAddr: cfg.HTTPAddr, AdminAddr: cfg.AdminAddr, Pprof: cfg.Pprof, Logger: logger, OpenAPI: portgate.OpenAPI,
 		Registry: reg, ShutdownGrace: cfg.ShutdownGrace, Closers: closers,
+		TracerProvider: tp, Propagator: telemetry.Propagator(),
 		Services: []server.Service{
 			{Name: pb.Porting_ServiceDesc.ServiceName, Register: func(r grpc.ServiceRegistrar) { pb.RegisterPortingServer(r, svcs.Porting) }, Gateway: pb.RegisterPortingHandler},
 			{Name: pb.Numbers_ServiceDesc.ServiceName, Register: func(r grpc.ServiceRegistrar) { pb.RegisterNumbersServer(r, svcs.Numbers) }, Gateway: pb.RegisterNumbersHandler},
@@ -196,33 +252,95 @@ func breakerHealth(p *resilience.Provider) func() (pb.Provider_Health, time.Time
 	}
 }
 
-// Run builds, starts and serves until ctx is done, then shuts down gracefully.
+// Run builds, starts and serves until ctx is done, then shuts down
+// gracefully (bounded by cfg.ShutdownGrace).
 func Run(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
+	return Serve(ctx, context.Background(), cfg, logger, nil)
+}
+
+// Serve builds, starts and serves until stop is done (or serving fails),
+// then shuts down: in-flight calls get cfg.ShutdownGrace to finish; when
+// force is done first, or the grace runs out, the rest are cut off with
+// UNAVAILABLE and RetryInfo and Serve returns an error wrapping
+// server.ErrForcedShutdown. ready, when set, is called once serving.
+func Serve(stop, force context.Context, cfg config.Config, logger *slog.Logger, ready func(*App)) error {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
 	a, err := Build(cfg, logger)
 	if err != nil {
 		return err
 	}
-	if err := a.Server.Start(ctx); err != nil {
+	if err := a.Server.Start(stop); err != nil {
+		_ = a.Server.Shutdown(context.Background())
 		return err
 	}
-	logger.Info("portgate serving", "grpc", a.Server.GRPCAddr(), "http", a.Server.HTTPAddr())
+	logger.Info("portgate serving", "mode", cfg.EffectiveMode(), "grpc", a.Server.GRPCAddr(), "http", a.Server.HTTPAddr(), "admin", a.Server.AdminAddr())
+	if ready != nil {
+		ready(a)
+	}
 	waitErr := make(chan error, 1)
 	go func() { waitErr <- a.Server.Wait() }()
+	var serveErr error
 	select {
-	case <-ctx.Done():
-		logger.Info("shutting down")
-	case err := <-waitErr:
-		if err != nil {
-			logger.Error("server stopped", "err", err)
+	case <-stop.Done():
+		logger.Info("shutting down; a second SIGINT/SIGTERM cuts off in-flight calls", "grace", cfg.ShutdownGrace.String())
+	case serveErr = <-waitErr:
+		if serveErr != nil {
+			logger.Error("server stopped", "err", serveErr)
 		}
 	}
-	grace := cfg.ShutdownGrace
-	if grace <= 0 {
-		grace = 10 * time.Second
+	return errors.Join(serveErr, a.Server.Shutdown(force))
+}
+
+// NewLogger is the process logger: cfg's level and format, writing to w,
+// with the trace and span ids of the current request on every line logged
+// in a request's context.
+func NewLogger(w io.Writer, cfg config.Config) *slog.Logger {
+	return slog.New(telemetry.LogHandler(cfg.Logger(w).Handler()))
+}
+
+// Main runs portgate until SIGINT or SIGTERM and returns the process exit
+// code: 0 after a clean shutdown, 1 when start-up failed, serving failed or
+// the shutdown had to cut calls off (grace period over, or a second signal).
+func Main(cfg config.Config, logger *slog.Logger) int {
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	return MainSignals(cfg, logger, sigs, nil)
+}
+
+// MainSignals is Main with the signals given as a channel (tests): the first
+// one starts the graceful shutdown, the second forces it.
+func MainSignals(cfg config.Config, logger *slog.Logger, sigs <-chan os.Signal, ready func(*App)) int {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
 	}
-	sctx, cancel := context.WithTimeout(context.Background(), grace+5*time.Second)
-	defer cancel()
-	return a.Server.Shutdown(sctx)
+	stop, stopNow := context.WithCancel(context.Background())
+	force, forceNow := context.WithCancel(context.Background())
+	defer stopNow()
+	defer forceNow()
+	go func() {
+		select {
+		case sig := <-sigs:
+			logger.Info("signal received", "signal", sig.String())
+			stopNow()
+		case <-force.Done():
+			return
+		}
+		select {
+		case sig := <-sigs:
+			logger.Warn("second signal: forcing shutdown", "signal", sig.String())
+			forceNow()
+		case <-force.Done():
+		}
+	}()
+	if err := Serve(stop, force, cfg, logger, ready); err != nil {
+		logger.Error("portgate failed", "err", err)
+		return 1
+	}
+	logger.Info("portgate stopped")
+	return 0
 }
 
 // SandboxOptions configures an in-process fake.

@@ -2,7 +2,9 @@ package app_test
 
 import (
 	"context"
+	"log/slog"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -96,4 +98,69 @@ func containsReason(err error, reason string) bool {
 		}
 	}
 	return false
+}
+
+// Live mode never falls back to a sandbox: a missing credential of an
+// enabled provider stops Build, naming the setting.
+func TestLiveModeMissingCredentialRefuses(t *testing.T) {
+	_, err := app.Build(config.Config{GRPCAddr: "bufconn", Mode: config.ModeLive, TelnyxAPIKey: "k"}, nil)
+	if err == nil || !strings.Contains(err.Error(), "FLOWROUTE_ACCESS_KEY") || !strings.Contains(err.Error(), "FLOWROUTE_SECRET_KEY") {
+		t.Fatalf("Build = %v, want an error naming the Flowroute credentials", err)
+	}
+}
+
+// A provider switched off is not served at all, and needs no credentials.
+func TestProviderSwitchedOff(t *testing.T) {
+	tf := telnyxfake.New(telnyxfake.Options{APIKey: "live-token"})
+	defer tf.Close()
+	ts := httptest.NewServer(tf)
+	defer ts.Close()
+	var logs strings.Builder
+	a, err := app.Build(config.Config{
+		GRPCAddr: "bufconn", ShutdownGrace: time.Second, Mode: config.ModeLive, Providers: []string{"telnyx"},
+		TelnyxAPIKey: "live-token", TelnyxBaseURL: ts.URL + "/v2", FlowrouteSecretKey: "stray",
+	}, slog.New(slog.NewTextHandler(&logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := a.Server.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer a.Server.Shutdown(context.Background())
+	if len(a.Sandboxes) != 0 || len(a.Providers) != 1 || a.Providers["telnyx"] == nil {
+		t.Fatalf("sandboxes %v, providers %v", a.Sandboxes, a.Providers)
+	}
+	conn, err := a.Server.Dial(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	ps, err := pb.NewProvidersClient(conn).ListProviders(ctx, &pb.ListProvidersRequest{})
+	if err != nil || len(ps.GetProviders()) != 1 || ps.GetProviders()[0].GetName() != "providers/telnyx" {
+		t.Fatalf("ListProviders = %v, %v", ps, err)
+	}
+	if !strings.Contains(logs.String(), "setting=FLOWROUTE_SECRET_KEY") {
+		t.Errorf("no warning for the unused credential:\n%s", logs.String())
+	}
+}
+
+// Sandbox mode says so loudly and uses the fakes even with credentials set.
+func TestSandboxModeIgnoresCredentialsLoudly(t *testing.T) {
+	var logs strings.Builder
+	a, err := app.Build(config.Config{GRPCAddr: "bufconn", ShutdownGrace: time.Second, Mode: config.ModeSandbox, TelnyxAPIKey: "real-key"},
+		slog.New(slog.NewTextHandler(&logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Server.Shutdown(context.Background())
+	if len(a.Sandboxes) != 2 {
+		t.Fatalf("sandboxes = %v, want both", a.Sandboxes)
+	}
+	if !strings.Contains(logs.String(), "SANDBOX MODE") || !strings.Contains(logs.String(), "setting=TELNYX_API_KEY") {
+		t.Errorf("sandbox mode not announced:\n%s", logs.String())
+	}
+	if strings.Contains(logs.String(), "real-key") {
+		t.Errorf("credential logged:\n%s", logs.String())
+	}
 }

@@ -4,8 +4,6 @@
 package config
 
 import (
-	"github.com/portgate/portgate/providers/resilience"
-
 	"errors"
 	"flag"
 	"fmt"
@@ -13,18 +11,60 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/nyaruka/phonenumbers"
+
+	"github.com/portgate/portgate/providers/chaos"
+	"github.com/portgate/portgate/providers/resilience"
 )
+
+// Modes (Config.Mode).
+const (
+	// ModeSandbox runs every enabled provider against its in-process fake;
+	// provider credentials are ignored (and a warning says so).
+	ModeSandbox = "sandbox"
+	// ModeLive runs every enabled provider against its real API; a missing
+	// or half-set credential of an enabled provider is a start-up error.
+	ModeLive = "live"
+)
+
+// Provider names known to the configuration (PORTGATE_PROVIDERS,
+// PORTGATE_PROVIDER_PREFERENCE).
+const (
+	ProviderFlowroute = "flowroute"
+	ProviderTelnyx    = "telnyx"
+)
+
+// KnownProviders lists every provider portgate can run.
+var KnownProviders = []string{ProviderFlowroute, ProviderTelnyx}
+
+// ErrUsage marks command-line errors (unknown flag, stray argument): the
+// caller prints the usage and exits 2.
+var ErrUsage = errors.New("bad command line")
 
 // Config is the process configuration.
 type Config struct {
+	// Mode is ModeSandbox or ModeLive. Load always sets it; a zero Config
+	// (tests) means the default: live when any provider credential is set.
+	Mode string
+	// Providers are the enabled providers (PORTGATE_PROVIDERS); nil = all.
+	Providers []string
+
 	GRPCAddr, HTTPAddr string
-	LogLevel           string // debug, info, warn, error
-	LogFormat          string // text, json
-	DefaultRegion      string // ISO 3166 region for numbers without a country code
+	// AdminAddr, when set, serves /metrics and /debug/pprof on their own
+	// listener instead of HTTPAddr.
+	AdminAddr string
+	// Pprof enables net/http/pprof at /debug/pprof (admin listener when
+	// AdminAddr is set, else the HTTP listener).
+	Pprof bool
+	// OTLPEndpoint, when set, exports traces over OTLP/HTTP to it.
+	OTLPEndpoint  string
+	LogLevel      string // debug, info, warn, error
+	LogFormat     string // text, json
+	DefaultRegion string // ISO 3166 region for numbers without a country code
 
 	FlowrouteAccessKey, FlowrouteSecretKey, FlowrouteBaseURL string
 	TelnyxAPIKey, TelnyxBaseURL                              string
@@ -60,6 +100,30 @@ type Setting struct {
 
 var settings = []Setting{
 	{
+		Env: "PORTGATE_MODE", Flag: "mode",
+		Description: "sandbox (in-process provider fakes) or live (real provider APIs); unset = live when any provider credential is set, else sandbox",
+		set: func(c *Config, v string) error {
+			c.Mode = strings.ToLower(v)
+			if c.Mode == "" {
+				return nil // resolved after every setting is read
+			}
+			return oneOf(c.Mode, ModeSandbox, ModeLive)
+		},
+		get: func(c Config) string { return c.Mode },
+	},
+	{
+		Env: "PORTGATE_PROVIDERS", Flag: "providers", Default: "flowroute,telnyx",
+		Description: "comma-separated providers to run; leave one out to switch it off (live mode then needs no credentials for it)",
+		set: func(c *Config, v string) (err error) {
+			c.Providers, err = providerList(v)
+			if err == nil && len(c.Providers) == 0 {
+				err = errors.New("at least one provider is required")
+			}
+			return err
+		},
+		get: func(c Config) string { return strings.Join(c.Providers, ",") },
+	},
+	{
 		Env: "PORTGATE_GRPC_ADDR", Flag: "grpc-addr", Default: ":9090",
 		Description: "gRPC listen address",
 		set:         func(c *Config, v string) error { c.GRPCAddr = v; return checkAddr(v, false) },
@@ -67,9 +131,40 @@ var settings = []Setting{
 	},
 	{
 		Env: "PORTGATE_HTTP_ADDR", Flag: "http-addr", Default: ":8080",
-		Description: "REST gateway, /healthz, /metrics and /openapi.json listen address (--http-addr= disables)",
+		Description: "REST gateway, /healthz, /openapi.json (and /metrics unless PORTGATE_ADMIN_ADDR is set) listen address (--http-addr= disables)",
 		set:         func(c *Config, v string) error { c.HTTPAddr = v; return checkAddr(v, true) },
 		get:         func(c Config) string { return c.HTTPAddr },
+	},
+	{
+		Env: "PORTGATE_ADMIN_ADDR", Flag: "admin-addr",
+		Description: "separate listen address for /metrics and /debug/pprof (unset = they are served on PORTGATE_HTTP_ADDR)",
+		set:         func(c *Config, v string) error { c.AdminAddr = v; return checkAddr(v, true) },
+		get:         func(c Config) string { return c.AdminAddr },
+	},
+	{
+		Env: "PORTGATE_PPROF", Flag: "pprof", Default: "false",
+		Description: "serve Go profiling at /debug/pprof (on the admin address when set); off by default",
+		set: func(c *Config, v string) (err error) {
+			c.Pprof, err = strconv.ParseBool(v)
+			if err != nil {
+				return fmt.Errorf("invalid boolean %q: want true or false", v)
+			}
+			return nil
+		},
+		get: func(c Config) string { return strconv.FormatBool(c.Pprof) },
+	},
+	{
+		Env: "OTEL_EXPORTER_OTLP_ENDPOINT", Flag: "otlp-endpoint",
+		Description: "OTLP/HTTP collector base URL for traces, e.g. http://127.0.0.1:4318 (unset = traces are not exported; the other OTEL_EXPORTER_OTLP_* variables apply)",
+		set: func(c *Config, v string) (err error) {
+			if v == "" {
+				c.OTLPEndpoint = ""
+				return nil
+			}
+			c.OTLPEndpoint, err = baseURL(v)
+			return err
+		},
+		get: func(c Config) string { return c.OTLPEndpoint },
 	},
 	{
 		Env: "PORTGATE_LOG_LEVEL", Flag: "log-level", Default: "info",
@@ -102,7 +197,7 @@ var settings = []Setting{
 		get: func(c Config) string { return c.DefaultRegion },
 	},
 	{
-		Env: "FLOWROUTE_ACCESS_KEY", Description: "Flowroute API access key; unset = the in-process Flowroute sandbox", Secret: true,
+		Env: "FLOWROUTE_ACCESS_KEY", Description: "Flowroute API access key (live mode, required while Flowroute is enabled)", Secret: true,
 		set: func(c *Config, v string) error { c.FlowrouteAccessKey = v; return nil },
 		get: func(c Config) string { return c.FlowrouteAccessKey },
 	},
@@ -118,7 +213,7 @@ var settings = []Setting{
 		get:         func(c Config) string { return c.FlowrouteBaseURL },
 	},
 	{
-		Env: "TELNYX_API_KEY", Description: "Telnyx API v2 key; unset = the in-process Telnyx sandbox", Secret: true,
+		Env: "TELNYX_API_KEY", Description: "Telnyx API v2 key (live mode, required while Telnyx is enabled)", Secret: true,
 		set: func(c *Config, v string) error { c.TelnyxAPIKey = v; return nil },
 		get: func(c Config) string { return c.TelnyxAPIKey },
 	},
@@ -137,13 +232,13 @@ var settings = []Setting{
 	{
 		Env: "PORTGATE_SANDBOX_CHAOS_FLOWROUTE", Flag: "sandbox-chaos-flowroute",
 		Description: "sandbox mode: fault spec for the Flowroute fake (see providers/chaos)",
-		set:         func(c *Config, v string) error { c.SandboxChaosFlowroute = v; return nil },
+		set:         func(c *Config, v string) error { c.SandboxChaosFlowroute = v; return validChaos(v) },
 		get:         func(c Config) string { return c.SandboxChaosFlowroute },
 	},
 	{
 		Env: "PORTGATE_SANDBOX_CHAOS_TELNYX", Flag: "sandbox-chaos-telnyx",
 		Description: "sandbox mode: fault spec for the Telnyx fake (see providers/chaos)",
-		set:         func(c *Config, v string) error { c.SandboxChaosTelnyx = v; return nil },
+		set:         func(c *Config, v string) error { c.SandboxChaosTelnyx = v; return validChaos(v) },
 		get:         func(c Config) string { return c.SandboxChaosTelnyx },
 	},
 	{
@@ -186,52 +281,212 @@ func Table() []Setting {
 }
 
 // Load reads settings from getenv, then lets flags in args (without the
-// program name) override them. Empty environment variables count as unset. A
-// bad value is an error naming the variable or flag it came from. -h/--help
-// returns flag.ErrHelp.
+// program name) override them. Empty environment variables count as unset.
+// Every problem is reported at once (errors.Join), each naming the flag or
+// the variable the value actually came from. -h/--help returns
+// flag.ErrHelp; an unknown flag or a stray argument returns an error
+// wrapping ErrUsage.
 func Load(args []string, getenv func(string) string) (Config, error) {
 	fs := flag.NewFlagSet("portgate", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	flagVals := map[string]*string{}
+	flagVals := map[string]*flagValue{}
 	for _, s := range settings {
 		if s.Flag != "" {
-			flagVals[s.Flag] = fs.String(s.Flag, s.Default, s.Description)
+			v := &flagValue{s: s.Default, isBool: s.isBool()}
+			flagVals[s.Flag] = v
+			fs.Var(v, s.Flag, s.Description)
 		}
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return Config{}, err
 		}
-		return Config{}, fmt.Errorf("config: %w", err)
+		return Config{}, fmt.Errorf("%w: %w", ErrUsage, err)
 	}
 	if fs.NArg() > 0 {
-		return Config{}, fmt.Errorf("config: unexpected argument %q", fs.Arg(0))
+		return Config{}, fmt.Errorf("%w: unexpected argument %q", ErrUsage, fs.Arg(0))
 	}
 	setFlags := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { setFlags[f.Name] = true })
 
 	var c Config
 	var errs []error
+	from := map[string]string{} // Env → where its value came from
 	for _, s := range settings {
-		val, from := s.Default, s.Env+" default"
+		val, src := s.Default, s.Env+" default"
 		if v := getenv(s.Env); v != "" {
-			val, from = v, s.Env
+			val, src = v, s.Env
 		}
 		if s.Flag != "" && setFlags[s.Flag] {
-			val, from = *flagVals[s.Flag], "--"+s.Flag
+			val, src = flagVals[s.Flag].s, "--"+s.Flag
 		}
+		from[s.Env] = src
 		if err := s.set(&c, strings.TrimSpace(val)); err != nil {
-			errs = append(errs, fmt.Errorf("config: %s: %w", from, err))
+			errs = append(errs, fmt.Errorf("config: %s: %w", src, err))
 		}
 	}
-	if (c.FlowrouteAccessKey == "") != (c.FlowrouteSecretKey == "") {
-		errs = append(errs, errors.New("config: FLOWROUTE_ACCESS_KEY and FLOWROUTE_SECRET_KEY must be set together"))
-	}
+	errs = append(errs, c.resolveMode(from)...)
 	if err := errors.Join(errs...); err != nil {
 		return Config{}, err
 	}
 	return c, nil
 }
+
+// resolveMode fills in an unset Mode and checks the settings that depend on
+// each other: credentials against the mode and the enabled providers, chaos
+// specs against the mode.
+func (c *Config) resolveMode(from map[string]string) []error {
+	var errs []error
+	if (c.FlowrouteAccessKey == "") != (c.FlowrouteSecretKey == "") {
+		set, unset := "FLOWROUTE_ACCESS_KEY", "FLOWROUTE_SECRET_KEY"
+		if c.FlowrouteAccessKey == "" {
+			set, unset = unset, set
+		}
+		errs = append(errs, fmt.Errorf("config: %s is set but %s is not: Flowroute needs both", set, unset))
+	}
+	modeFrom := from["PORTGATE_MODE"]
+	if c.Mode == "" {
+		c.Mode = DefaultMode(*c)
+		modeFrom = "live mode (chosen because a provider credential is set; PORTGATE_MODE=sandbox to run the fakes)"
+		if c.Mode == ModeSandbox {
+			modeFrom = "sandbox mode (chosen because no provider credential is set)"
+		}
+	} else {
+		modeFrom = c.Mode + " mode (" + modeFrom + ")"
+	}
+	if c.Mode == ModeLive {
+		for _, p := range c.EnabledProviders() {
+			if missing := c.MissingCredentials(p); len(missing) > 0 {
+				verb := "is"
+				if len(missing) > 1 {
+					verb = "are"
+				}
+				errs = append(errs, fmt.Errorf("config: %s: %s %s not set, and %s is enabled (%s); set it, or switch %s off with %s",
+					modeFrom, strings.Join(missing, " and "), verb, p, from["PORTGATE_PROVIDERS"], p, providersHint(c.EnabledProviders(), p)))
+			}
+		}
+		for _, ch := range []struct{ env, spec string }{
+			{"PORTGATE_SANDBOX_CHAOS_FLOWROUTE", c.SandboxChaosFlowroute},
+			{"PORTGATE_SANDBOX_CHAOS_TELNYX", c.SandboxChaosTelnyx},
+		} {
+			if ch.spec != "" {
+				errs = append(errs, fmt.Errorf("config: %s: chaos applies only to the sandbox fakes, but this is %s", from[ch.env], modeFrom))
+			}
+		}
+	}
+	return errs
+}
+
+// providersHint suggests the PORTGATE_PROVIDERS value without p.
+func providersHint(enabled []string, p string) string {
+	var rest []string
+	for _, e := range enabled {
+		if e != p {
+			rest = append(rest, e)
+		}
+	}
+	if len(rest) == 0 {
+		return "PORTGATE_PROVIDERS (at least one provider must stay on)"
+	}
+	return "PORTGATE_PROVIDERS=" + strings.Join(rest, ",")
+}
+
+// DefaultMode is the mode an unset PORTGATE_MODE means: live when any
+// provider credential is set, sandbox when none is.
+func DefaultMode(c Config) string {
+	if c.FlowrouteAccessKey != "" || c.FlowrouteSecretKey != "" || c.TelnyxAPIKey != "" {
+		return ModeLive
+	}
+	return ModeSandbox
+}
+
+// EffectiveMode is Mode, or DefaultMode when Mode is unset (hand-built
+// configs in tests).
+func (c Config) EffectiveMode() string {
+	if c.Mode == "" {
+		return DefaultMode(c)
+	}
+	return c.Mode
+}
+
+// EnabledProviders is Providers, or every known provider when unset.
+func (c Config) EnabledProviders() []string {
+	if len(c.Providers) == 0 {
+		return append([]string(nil), KnownProviders...)
+	}
+	return c.Providers
+}
+
+// ProviderEnabled reports whether name is among EnabledProviders.
+func (c Config) ProviderEnabled(name string) bool {
+	for _, p := range c.EnabledProviders() {
+		if p == name {
+			return true
+		}
+	}
+	return false
+}
+
+// MissingCredentials names the credential variables of provider that are
+// not set.
+func (c Config) MissingCredentials(provider string) []string {
+	var out []string
+	switch provider {
+	case ProviderFlowroute:
+		if c.FlowrouteAccessKey == "" {
+			out = append(out, "FLOWROUTE_ACCESS_KEY")
+		}
+		if c.FlowrouteSecretKey == "" {
+			out = append(out, "FLOWROUTE_SECRET_KEY")
+		}
+	case ProviderTelnyx:
+		if c.TelnyxAPIKey == "" {
+			out = append(out, "TELNYX_API_KEY")
+		}
+	}
+	return out
+}
+
+// IgnoredCredentials names the credential variables that are set but unused
+// because the mode is sandbox or their provider is switched off; the app
+// logs a warning for each.
+func (c Config) IgnoredCredentials() []string {
+	var out []string
+	for _, p := range KnownProviders {
+		if c.EffectiveMode() == ModeLive && c.ProviderEnabled(p) {
+			continue
+		}
+		all := map[string][]string{ProviderFlowroute: {"FLOWROUTE_ACCESS_KEY", "FLOWROUTE_SECRET_KEY"}, ProviderTelnyx: {"TELNYX_API_KEY"}}[p]
+		missing := c.MissingCredentials(p)
+		for _, env := range all {
+			if !contains(missing, env) {
+				out = append(out, env)
+			}
+		}
+	}
+	return out
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// flagValue is a string flag that can act as a boolean flag (--pprof).
+type flagValue struct {
+	s      string
+	isBool bool
+}
+
+func (f *flagValue) String() string     { return f.s }
+func (f *flagValue) Set(v string) error { f.s = v; return nil }
+func (f *flagValue) IsBoolFlag() bool   { return f.isBool }
+
+func (s Setting) isBool() bool { return s.Default == "false" || s.Default == "true" }
 
 // Redacted returns every setting by environment variable name, with secrets
 // shown only as "set" or "unset", for the startup log line.
@@ -290,19 +545,29 @@ func MarkdownTable() string {
 	return b.String()
 }
 
-// Usage writes flag help, including environment-only settings, to w.
+// Usage writes the help text to w: every setting with its flag, its
+// environment variable, its default and its meaning.
 func Usage(w io.Writer) {
-	fmt.Fprintln(w, "Usage: portgate [flags]\n\nEvery flag can also be set by its environment variable; flags win.")
+	fmt.Fprintln(w, `Usage: portgate [flags]
+       portgate sandbox [flags]   run only the provider fakes (portgate sandbox -h)
+
+Every setting is an environment variable; its flag, when it has one, overrides it.
+Secrets are environment-only and never logged.
+
+Settings:`)
 	for _, s := range settings {
-		name := "(env only)"
+		name := "(environment only)"
 		if s.Flag != "" {
 			name = "--" + s.Flag
+			if !s.isBool() {
+				name += " value"
+			}
 		}
-		def := ""
+		def := "unset"
 		if s.Default != "" {
-			def = fmt.Sprintf(" (default %q)", s.Default)
+			def = s.Default
 		}
-		fmt.Fprintf(w, "  %-28s %-34s %s%s\n", name, s.Env, s.Description, def)
+		fmt.Fprintf(w, "  %s\n      %s  (default: %s)\n      %s\n", name, s.Env, def, s.Description)
 	}
 }
 
@@ -358,8 +623,8 @@ func providerList(v string) ([]string, error) {
 	seen := map[string]bool{}
 	for _, p := range strings.Split(v, ",") {
 		p = strings.ToLower(strings.TrimSpace(p))
-		if p == "" || strings.Trim(p, "abcdefghijklmnopqrstuvwxyz0123456789-") != "" {
-			return nil, fmt.Errorf("invalid provider name %q in %q", p, v)
+		if !contains(KnownProviders, p) {
+			return nil, fmt.Errorf("unknown provider %q in %q (known: %s)", p, v, strings.Join(KnownProviders, ", "))
 		}
 		if seen[p] {
 			return nil, fmt.Errorf("provider %q listed twice", p)
@@ -368,6 +633,11 @@ func providerList(v string) ([]string, error) {
 		out = append(out, p)
 	}
 	return out, nil
+}
+
+func validChaos(spec string) error {
+	_, err := chaos.Parse(spec)
+	return err
 }
 
 func validPolicy(spec string) error {

@@ -29,6 +29,7 @@ func TestDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Config{
+		Mode: ModeSandbox, Providers: []string{"flowroute", "telnyx"},
 		GRPCAddr: ":9090", HTTPAddr: ":8080", LogLevel: "info", LogFormat: "text", DefaultRegion: "US",
 		FlowrouteBaseURL: "https://api.flowroute.com", TelnyxBaseURL: "https://api.telnyx.com/v2",
 		SandboxStepInterval: 10 * time.Second, ProviderPreference: []string{"flowroute", "telnyx"},
@@ -54,8 +55,10 @@ func TestEnvOnly(t *testing.T) {
 		"TELNYX_API_KEY", "KEYabc",
 		"TELNYX_BASE_URL", "http://localhost:5678/v2",
 		"PORTGATE_SANDBOX_STEP", "250ms",
-		"PORTGATE_SANDBOX_CHAOS_FLOWROUTE", "rate=0.1",
-		"PORTGATE_SANDBOX_CHAOS_TELNYX", "latency=1s",
+		"PORTGATE_PROVIDERS", "telnyx, flowroute",
+		"PORTGATE_ADMIN_ADDR", "127.0.0.1:7002",
+		"PORTGATE_PPROF", "true",
+		"OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318",
 		"PORTGATE_PROVIDER_PREFERENCE", " Telnyx , flowroute ",
 		"PORTGATE_PROVIDER_TIMEOUT", "3s",
 		"PORTGATE_SHUTDOWN_GRACE", "1m",
@@ -64,11 +67,12 @@ func TestEnvOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Config{
+		Mode: ModeLive, Providers: []string{"telnyx", "flowroute"}, AdminAddr: "127.0.0.1:7002", Pprof: true, OTLPEndpoint: "http://127.0.0.1:4318",
 		GRPCAddr: "127.0.0.1:7000", HTTPAddr: "127.0.0.1:7001", LogLevel: "debug", LogFormat: "json", DefaultRegion: "GB",
 		FlowrouteAccessKey: "fr-access", FlowrouteSecretKey: "fr-secret", FlowrouteBaseURL: "http://localhost:1234",
 		TelnyxAPIKey: "KEYabc", TelnyxBaseURL: "http://localhost:5678/v2",
-		SandboxStepInterval: 250 * time.Millisecond, SandboxChaosFlowroute: "rate=0.1", SandboxChaosTelnyx: "latency=1s",
-		ProviderPreference: []string{"telnyx", "flowroute"}, ProviderTimeout: 3 * time.Second, ShutdownGrace: time.Minute,
+		SandboxStepInterval: 250 * time.Millisecond,
+		ProviderPreference:  []string{"telnyx", "flowroute"}, ProviderTimeout: 3 * time.Second, ShutdownGrace: time.Minute,
 	}
 	if !equal(c, want) {
 		t.Errorf("env:\n got %+v\nwant %+v", c, want)
@@ -114,6 +118,17 @@ func TestInvalidValues(t *testing.T) {
 		{env: []string{"PORTGATE_PROVIDER_PREFERENCE", "telnyx,telnyx"}, mention: "PORTGATE_PROVIDER_PREFERENCE"},
 		{env: []string{"PORTGATE_PROVIDER_PREFERENCE", "telnyx,,flowroute"}, mention: "PORTGATE_PROVIDER_PREFERENCE"},
 		{env: []string{"FLOWROUTE_ACCESS_KEY", "only-half"}, mention: "FLOWROUTE_SECRET_KEY"},
+		{env: []string{"PORTGATE_MODE", "prod"}, mention: "PORTGATE_MODE"},
+		{args: []string{"--mode=prod"}, mention: "--mode"},
+		{env: []string{"PORTGATE_PROVIDERS", "bandwidth"}, mention: "PORTGATE_PROVIDERS"},
+		{args: []string{"--providers="}, mention: "--providers"},
+		{env: []string{"PORTGATE_PROVIDER_PREFERENCE", "telnyx,bandwidth"}, mention: "PORTGATE_PROVIDER_PREFERENCE"},
+		{args: []string{"--provider-preference=acme"}, mention: "--provider-preference"},
+		{env: []string{"PORTGATE_SANDBOX_CHAOS_FLOWROUTE", "rate=0.1"}, mention: "PORTGATE_SANDBOX_CHAOS_FLOWROUTE"},
+		{args: []string{"--sandbox-chaos-telnyx=error_rate=2"}, mention: "--sandbox-chaos-telnyx"},
+		{env: []string{"PORTGATE_PPROF", "yes please"}, mention: "PORTGATE_PPROF"},
+		{env: []string{"PORTGATE_ADMIN_ADDR", "9091"}, mention: "PORTGATE_ADMIN_ADDR"},
+		{args: []string{"--otlp-endpoint=collector:4318"}, mention: "--otlp-endpoint"},
 		{args: []string{"--no-such-flag"}, mention: "no-such-flag"},
 		{args: []string{"stray"}, mention: "stray"},
 		{args: []string{"--telnyx-api-key=x"}, mention: "telnyx-api-key"}, // secrets are env-only
@@ -126,6 +141,97 @@ func TestInvalidValues(t *testing.T) {
 	if _, err := Load([]string{"-h"}, env()); !errors.Is(err, flag.ErrHelp) {
 		t.Errorf("-h: %v", err)
 	}
+	for _, args := range [][]string{{"--no-such-flag"}, {"stray"}} {
+		if _, err := Load(args, env()); !errors.Is(err, ErrUsage) {
+			t.Errorf("%v: %v, want ErrUsage", args, err)
+		}
+	}
+}
+
+// Every problem is reported at once, each naming where its value came from.
+func TestAllErrorsTogether(t *testing.T) {
+	_, err := Load([]string{"--sandbox-step=soon", "--provider-preference=acme"}, env(
+		"PORTGATE_SANDBOX_STEP", "1s", // overridden by the flag: not blamed
+		"PORTGATE_LOG_LEVEL", "loud",
+		"PORTGATE_SANDBOX_CHAOS_TELNYX", "latency=fast",
+		"PORTGATE_RESILIENCE_FLOWROUTE", "failures=0",
+	))
+	if err == nil {
+		t.Fatal("no error")
+	}
+	msg := err.Error()
+	for _, want := range []string{"--sandbox-step", "--provider-preference", "PORTGATE_LOG_LEVEL", "PORTGATE_SANDBOX_CHAOS_TELNYX", "PORTGATE_RESILIENCE_FLOWROUTE"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error lacks %s:\n%s", want, msg)
+		}
+	}
+	if strings.Contains(msg, "PORTGATE_SANDBOX_STEP") {
+		t.Errorf("error blames the environment for a flag's value:\n%s", msg)
+	}
+	if n := strings.Count(msg, "\n") + 1; n != 5 {
+		t.Errorf("%d errors, want 5:\n%s", n, msg)
+	}
+}
+
+func TestModeDefault(t *testing.T) {
+	c, err := Load(nil, env())
+	if err != nil || c.Mode != ModeSandbox {
+		t.Fatalf("no credentials: mode %q, %v", c.Mode, err)
+	}
+	c, err = Load(nil, env("FLOWROUTE_ACCESS_KEY", "a", "FLOWROUTE_SECRET_KEY", "b", "TELNYX_API_KEY", "k"))
+	if err != nil || c.Mode != ModeLive {
+		t.Fatalf("all credentials: mode %q, %v", c.Mode, err)
+	}
+	if ign := c.IgnoredCredentials(); len(ign) != 0 {
+		t.Errorf("live mode ignores %v", ign)
+	}
+	c, err = Load([]string{"--mode=sandbox"}, env("TELNYX_API_KEY", "k"))
+	if err != nil || c.Mode != ModeSandbox {
+		t.Fatalf("explicit sandbox: mode %q, %v", c.Mode, err)
+	}
+	if ign := c.IgnoredCredentials(); !slices.Equal(ign, []string{"TELNYX_API_KEY"}) {
+		t.Errorf("sandbox mode with a key: ignored %v, want the key named", ign)
+	}
+}
+
+// A deployment that forgets one credential does not silently fall back to a
+// sandbox: live mode refuses to start, naming the missing setting.
+func TestLiveModeFailsClosed(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		args     []string
+		env      []string
+		mentions []string
+	}{
+		{"one credential set: live by default, the other provider's missing",
+			nil, []string{"TELNYX_API_KEY", "k"}, []string{"FLOWROUTE_ACCESS_KEY", "FLOWROUTE_SECRET_KEY", "live mode", "PORTGATE_PROVIDERS=telnyx"}},
+		{"explicit live with nothing",
+			[]string{"--mode=live"}, nil, []string{"--mode", "FLOWROUTE_ACCESS_KEY", "FLOWROUTE_SECRET_KEY", "TELNYX_API_KEY"}},
+		{"explicit live via env, Telnyx missing",
+			nil, []string{"PORTGATE_MODE", "live", "FLOWROUTE_ACCESS_KEY", "a", "FLOWROUTE_SECRET_KEY", "b"}, []string{"PORTGATE_MODE", "TELNYX_API_KEY"}},
+		{"half-set Flowroute",
+			nil, []string{"PORTGATE_MODE", "live", "FLOWROUTE_ACCESS_KEY", "a", "TELNYX_API_KEY", "k"}, []string{"FLOWROUTE_SECRET_KEY"}},
+		{"half-set Flowroute in sandbox mode is a mistake too",
+			[]string{"--mode=sandbox"}, []string{"FLOWROUTE_SECRET_KEY", "b"}, []string{"FLOWROUTE_ACCESS_KEY"}},
+		{"chaos in live mode",
+			[]string{"--sandbox-chaos-flowroute=error_rate=0.5"}, []string{"TELNYX_API_KEY", "k", "PORTGATE_PROVIDERS", "telnyx"}, []string{"--sandbox-chaos-flowroute"}},
+	} {
+		_, err := Load(tc.args, env(tc.env...))
+		if err == nil {
+			t.Errorf("%s: started", tc.name)
+			continue
+		}
+		for _, m := range tc.mentions {
+			if !strings.Contains(err.Error(), m) {
+				t.Errorf("%s: error does not name %s:\n%v", tc.name, m, err)
+			}
+		}
+	}
+	// Switching the provider without credentials off is the way out.
+	c, err := Load([]string{"--providers=telnyx"}, env("TELNYX_API_KEY", "k"))
+	if err != nil || c.Mode != ModeLive || !slices.Equal(c.EnabledProviders(), []string{"telnyx"}) || c.ProviderEnabled("flowroute") {
+		t.Fatalf("flowroute off: %+v %v", c, err)
+	}
 }
 
 func TestBadURLDoesNotEchoCredentials(t *testing.T) {
@@ -136,7 +242,7 @@ func TestBadURLDoesNotEchoCredentials(t *testing.T) {
 }
 
 func TestRedacted(t *testing.T) {
-	c, err := Load(nil, env("FLOWROUTE_ACCESS_KEY", "fr-access-1", "FLOWROUTE_SECRET_KEY", "fr-secret-1"))
+	c, err := Load(nil, env("FLOWROUTE_ACCESS_KEY", "fr-access-1", "FLOWROUTE_SECRET_KEY", "fr-secret-1", "PORTGATE_PROVIDERS", "flowroute"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,18 +297,35 @@ func TestLogger(t *testing.T) {
 }
 
 // README.md documents every environment variable.
+var updateREADME = flag.Bool("update-readme", false, "rewrite README.md's settings table from MarkdownTable")
+
+// The README's settings table is MarkdownTable, verbatim, between the
+// markers; `go test ./internal/config -run README -update-readme` rewrites it.
 func TestREADMEMentionsEverySetting(t *testing.T) {
+	const begin, end = "<!-- settings:begin (generated by config.MarkdownTable) -->\n", "<!-- settings:end -->"
+	// The README is part of the repository: a missing one is a failure, not
+	// a pass.
 	readme, err := os.ReadFile("../../README.md")
-	if os.IsNotExist(err) {
-		t.Log("README.md does not exist yet; skipping the README check")
-		return
-	}
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("reading the README: %v", err)
+	}
+	text := string(readme)
+	i, j := strings.Index(text, begin), strings.Index(text, end)
+	if i < 0 || j < i {
+		t.Fatalf("README.md lacks the settings table markers %q … %q", begin, end)
+	}
+	if *updateREADME {
+		text = text[:i+len(begin)] + MarkdownTable() + text[j:]
+		if err := os.WriteFile("../../README.md", []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := text[i+len(begin) : j]; got != MarkdownTable() {
+		t.Errorf("README.md's settings table is not config.MarkdownTable(); run go test ./internal/config -run README -update-readme")
 	}
 	for _, s := range Table() {
-		if !strings.Contains(string(readme), s.Env) {
-			t.Errorf("README.md does not mention %s; paste config.MarkdownTable()", s.Env)
+		if !strings.Contains(text, s.Env) {
+			t.Errorf("README.md does not mention %s", s.Env)
 		}
 	}
 }

@@ -17,6 +17,7 @@ const (
 	ReasonRouteNotFound    = "ROUTE_NOT_FOUND"    // no REST route for the path
 	ReasonMethodNotAllowed = "METHOD_NOT_ALLOWED" // the path exists with another HTTP method
 	ReasonGateway          = "GATEWAY_ERROR"      // anything else the gateway raised without details
+	ReasonShuttingDown     = "SHUTTING_DOWN"      // call cut off when the shutdown grace period ended
 )
 
 // withErrorInfo makes sure a status carries google.rpc.ErrorInfo (every

@@ -9,6 +9,7 @@ import (
 	grpcprom "github.com/grpc-ecosystem/go-grpc-middleware/providers/prometheus"
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/logging"
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/recovery"
+	"github.com/prometheus/client_golang/prometheus"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
@@ -48,7 +49,9 @@ type Middleware struct {
 //     metrics see the call; the panic and stack are logged here.
 //
 // The order is pinned by a test; change it only on purpose.
-func DefaultMiddleware(logger *slog.Logger, metrics *grpcprom.ServerMetrics) ([]Middleware, error) {
+//
+// panics (optional) counts recovered panics by gRPC method.
+func DefaultMiddleware(logger *slog.Logger, metrics *grpcprom.ServerMetrics, panics *prometheus.CounterVec) ([]Middleware, error) {
 	logOpts := []logging.Option{
 		logging.WithLogOnEvents(logging.FinishCall),
 		logging.WithFieldsFromContext(func(ctx context.Context) logging.Fields {
@@ -58,7 +61,7 @@ func DefaultMiddleware(logger *slog.Logger, metrics *grpcprom.ServerMetrics) ([]
 			return nil
 		}),
 	}
-	recoverOpts := []recovery.Option{recovery.WithRecoveryHandlerContext(panicHandler(logger))}
+	recoverOpts := []recovery.Option{recovery.WithRecoveryHandlerContext(panicHandler(logger, panics))}
 	chain := []Middleware{
 		{Name: MiddlewareRequestID, Unary: requestIDUnary, Stream: requestIDStream},
 		{
@@ -123,9 +126,13 @@ func slogAdapter(l *slog.Logger) logging.Logger {
 	})
 }
 
-func panicHandler(logger *slog.Logger) recovery.RecoveryHandlerFuncContext {
+func panicHandler(logger *slog.Logger, panics *prometheus.CounterVec) recovery.RecoveryHandlerFuncContext {
 	return func(ctx context.Context, p any) error {
 		method, _ := grpc.Method(ctx)
+		if panics != nil {
+			// Only registered methods reach the interceptors: a closed set.
+			panics.WithLabelValues(method).Inc()
+		}
 		logger.ErrorContext(ctx, "panic in gRPC handler",
 			"grpc.method", method,
 			"request_id", RequestIDFromContext(ctx),

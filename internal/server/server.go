@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"sort"
 	"strings"
 	"sync"
@@ -26,6 +27,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc"
+	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/health"
@@ -40,7 +44,10 @@ const BufconnAddr = "bufconn"
 
 const (
 	defaultShutdownGrace = 10 * time.Second
-	bufconnSize          = 1 << 20
+	// cutoffAnswerWait is how long cut-off calls get to send their
+	// UNAVAILABLE answer before connections are closed.
+	cutoffAnswerWait = time.Second
+	bufconnSize      = 1 << 20
 	// maxMsgBytes bounds gRPC messages both ways (document uploads are the
 	// largest requests).
 	maxMsgBytes = 16 << 20
@@ -71,6 +78,12 @@ type Config struct {
 	GRPCAddr string
 	// HTTPAddr is the REST/ops listen address (":8080"); "" = no HTTP server.
 	HTTPAddr string
+	// AdminAddr, when set, serves /metrics (and /debug/pprof when Pprof is
+	// set) on their own listener, and HTTPAddr no longer serves them.
+	AdminAddr string
+	// Pprof serves net/http/pprof at /debug/pprof/ (admin listener when
+	// AdminAddr is set, else the HTTP listener). Off by default.
+	Pprof    bool
 	Logger   *slog.Logger
 	Services []Service
 	// OpenAPI is served at GET /openapi.json.
@@ -85,6 +98,12 @@ type Config struct {
 	ProviderHealth func() map[string]string
 	// Closers are closed in reverse order at the end of Shutdown.
 	Closers []io.Closer
+	// TracerProvider and Propagator trace every call: REST requests (the
+	// caller's traceparent is honoured), the gateway's hop to the gRPC
+	// listener (the trace context crosses it) and gRPC calls. nil: the
+	// OpenTelemetry globals (no-op unless set).
+	TracerProvider trace.TracerProvider
+	Propagator     propagation.TextMapPropagator
 }
 
 // Server is a gRPC server with an optional REST gateway and ops routes.
@@ -104,6 +123,8 @@ type Server struct {
 	bufLis   *bufconn.Listener
 	httpLis  net.Listener
 	httpSrv  *http.Server
+	adminLis net.Listener
+	adminSrv *http.Server
 	gwConn   *grpc.ClientConn
 	cancel   context.CancelFunc
 
@@ -119,6 +140,12 @@ type Server struct {
 
 	provMu       sync.Mutex
 	lastProvider map[string]string
+
+	// drainCtx ends when the shutdown grace period is over: every running
+	// call's context is cancelled and the call answers UNAVAILABLE with
+	// RetryInfo (see drainUnary).
+	drainCtx context.Context
+	drain    context.CancelFunc
 }
 
 // New builds a Server; nothing listens until Start.
@@ -153,12 +180,22 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("server: registering gRPC metrics: %w", err)
 	}
 
-	chain, err := DefaultMiddleware(cfg.Logger, metrics)
+	panics := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "portgate_panics_recovered_total",
+		Help: "Panics in gRPC handlers recovered (answered INTERNAL) by gRPC method.",
+	}, []string{"grpc_method"})
+	if err := reg.Register(panics); err != nil {
+		return nil, fmt.Errorf("server: registering panic metrics: %w", err)
+	}
+	chain, err := DefaultMiddleware(cfg.Logger, metrics, panics)
 	if err != nil {
 		return nil, err
 	}
+	drainCtx, drain := context.WithCancel(context.Background())
+	d := &drainer{ctx: drainCtx}
+	chain = insertBefore(chain, MiddlewareRecovery, Middleware{Name: MiddlewareDrain, Unary: d.unary, Stream: d.stream})
 	opts := append(interceptorOptions(chain),
-		grpc.StatsHandler(otelgrpc.NewServerHandler()),
+		grpc.StatsHandler(otelgrpc.NewServerHandler(cfg.otelgrpcOptions()...)),
 		grpc.MaxRecvMsgSize(maxMsgBytes),
 		grpc.MaxSendMsgSize(maxMsgBytes),
 	)
@@ -171,6 +208,11 @@ func New(cfg Config) (*Server, error) {
 		svc.Register(grpcSrv)
 	}
 	metrics.InitializeMetrics(grpcSrv)
+	for svc, info := range grpcSrv.GetServiceInfo() {
+		for _, m := range info.Methods {
+			panics.WithLabelValues("/" + svc + "/" + m.Name)
+		}
+	}
 
 	return &Server{
 		cfg:     cfg,
@@ -181,6 +223,9 @@ func New(cfg Config) (*Server, error) {
 		grpcSrv: grpcSrv,
 		chain:   chain,
 		done:    make(chan struct{}),
+
+		drainCtx: drainCtx,
+		drain:    drain,
 	}, nil
 }
 
@@ -217,6 +262,9 @@ func (s *Server) Start(ctx context.Context) (err error) {
 			if s.httpLis != nil {
 				_ = s.httpLis.Close()
 			}
+			if s.adminLis != nil {
+				_ = s.adminLis.Close()
+			}
 			if s.gwConn != nil {
 				_ = s.gwConn.Close()
 			}
@@ -228,6 +276,11 @@ func (s *Server) Start(ctx context.Context) (err error) {
 	if s.cfg.HTTPAddr != "" {
 		if s.httpLis, err = lc.Listen(ctx, "tcp", s.cfg.HTTPAddr); err != nil {
 			return fmt.Errorf("server: HTTP listen on %s: %w", s.cfg.HTTPAddr, err)
+		}
+	}
+	if s.cfg.AdminAddr != "" {
+		if s.adminLis, err = lc.Listen(ctx, "tcp", s.cfg.AdminAddr); err != nil {
+			return fmt.Errorf("server: admin listen on %s: %w", s.cfg.AdminAddr, err)
 		}
 	}
 
@@ -255,7 +308,7 @@ func (s *Server) Start(ctx context.Context) (err error) {
 				return fmt.Errorf("server: gateway for %s: %w", svc.Name, err)
 			}
 		}
-		handler = s.httpHandler(gw)
+		handler = s.tracedHTTP(s.httpHandler(gw))
 	}
 
 	s.started = true
@@ -280,9 +333,24 @@ func (s *Server) Start(ctx context.Context) (err error) {
 			return nil
 		})
 	}
+	if s.adminLis != nil {
+		s.adminSrv = &http.Server{
+			Handler:           s.adminHandler(),
+			ReadHeaderTimeout: 10 * time.Second,
+			IdleTimeout:       120 * time.Second,
+			ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn),
+		}
+		s.wg.Add(1)
+		go s.serve("admin", func() error {
+			if err := s.adminSrv.Serve(s.adminLis); !errors.Is(err, http.ErrServerClosed) {
+				return err
+			}
+			return nil
+		})
+	}
 	go func() { s.wg.Wait(); close(s.done) }()
 
-	attrs := []any{"grpc_addr", s.grpcAddrLocked(), "http_addr", s.httpAddrLocked(), "middleware", s.Middleware()}
+	attrs := []any{"grpc_addr", s.grpcAddrLocked(), "http_addr", s.httpAddrLocked(), "admin_addr", s.adminAddrLocked(), "pprof", s.cfg.Pprof, "middleware", s.Middleware()}
 	if p := s.providerHealth(); len(p) > 0 {
 		attrs = append(attrs, "providers", p)
 	}
@@ -325,6 +393,21 @@ func (s *Server) grpcAddrLocked() string {
 	return s.cfg.GRPCAddr
 }
 
+// AdminAddr returns the bound admin address, or the configured one before
+// Start ("" when there is no admin listener).
+func (s *Server) AdminAddr() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.adminAddrLocked()
+}
+
+func (s *Server) adminAddrLocked() string {
+	if s.adminLis != nil {
+		return s.adminLis.Addr().String()
+	}
+	return s.cfg.AdminAddr
+}
+
 // HTTPAddr returns the bound HTTP address, or the configured one before Start.
 func (s *Server) HTTPAddr() string {
 	s.mu.Lock()
@@ -354,6 +437,7 @@ func (s *Server) Dial(_ context.Context) (*grpc.ClientConn, error) {
 func (s *Server) dial() (*grpc.ClientConn, error) {
 	opts := []grpc.DialOption{
 		grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithStatsHandler(otelgrpc.NewClientHandler(s.cfg.otelgrpcOptions()...)),
 		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(maxMsgBytes), grpc.MaxCallSendMsgSize(maxMsgBytes)),
 	}
 	if s.bufLis != nil {
@@ -418,18 +502,39 @@ func (s *Server) doShutdown(ctx context.Context) error {
 
 		stopped := make(chan struct{})
 		go func() { s.grpcSrv.GracefulStop(); close(stopped) }()
+		httpCtx := graceCtx
 		select {
 		case <-stopped:
 		case <-graceCtx.Done():
-			s.logger.Warn("gRPC graceful stop timed out; forcing")
-			s.grpcSrv.Stop()
-			<-stopped
+			// Cut off what is still running: each call's context ends and
+			// the drain interceptor answers UNAVAILABLE with RetryInfo. The
+			// calls get a moment to send that answer before connections close.
+			s.logger.Warn("shutdown grace period over; cutting off in-flight calls", "grace", s.cfg.ShutdownGrace.String())
+			errs = append(errs, ErrForcedShutdown)
+			s.drain()
+			cut := time.NewTimer(cutoffAnswerWait)
+			select {
+			case <-stopped:
+			case <-cut.C:
+				s.grpcSrv.Stop()
+				<-stopped
+			}
+			cut.Stop()
+			// REST callers of cut-off calls still get their 503.
+			var cancelHTTP context.CancelFunc
+			httpCtx, cancelHTTP = context.WithTimeout(context.Background(), cutoffAnswerWait)
+			defer cancelHTTP()
 		}
 
 		if s.httpSrv != nil {
-			if err := s.httpSrv.Shutdown(graceCtx); err != nil {
+			if err := s.httpSrv.Shutdown(httpCtx); err != nil {
 				s.logger.Warn("HTTP graceful shutdown timed out; closing", "error", err)
 				_ = s.httpSrv.Close()
+			}
+		}
+		if s.adminSrv != nil { // last, so /metrics shows the drain
+			if err := s.adminSrv.Shutdown(httpCtx); err != nil {
+				_ = s.adminSrv.Close()
 			}
 		}
 		if s.cancel != nil {
@@ -443,6 +548,7 @@ func (s *Server) doShutdown(ctx context.Context) error {
 	} else {
 		s.grpcSrv.Stop()
 	}
+	s.drain()
 	for i := len(s.cfg.Closers) - 1; i >= 0; i-- {
 		if err := s.cfg.Closers[i].Close(); err != nil {
 			errs = append(errs, err)
@@ -508,9 +614,63 @@ func (s *Server) httpHandler(gw *runtime.ServeMux) http.Handler {
 		_, _ = w.Write(s.cfg.OpenAPI)
 	})
 	mux.HandleFunc("GET /healthz", s.healthz)
-	mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
+	if s.cfg.AdminAddr == "" {
+		s.opsRoutes(mux)
+	}
 	mux.Handle("/", gw)
 	return mux
+}
+
+func (c Config) otelgrpcOptions() []otelgrpc.Option {
+	var opts []otelgrpc.Option
+	if c.TracerProvider != nil {
+		opts = append(opts, otelgrpc.WithTracerProvider(c.TracerProvider))
+	}
+	if c.Propagator != nil {
+		opts = append(opts, otelgrpc.WithPropagators(c.Propagator))
+	}
+	return opts
+}
+
+// tracedHTTP gives every REST request a server span, continuing the
+// caller's traceparent; /healthz, /metrics and /debug/ are not traced.
+func (s *Server) tracedHTTP(h http.Handler) http.Handler {
+	opts := []otelhttp.Option{
+		otelhttp.WithFilter(func(r *http.Request) bool {
+			p := r.URL.Path
+			return p != "/healthz" && p != "/metrics" && !strings.HasPrefix(p, "/debug/")
+		}),
+		// Method only: paths carry phone numbers and order ids.
+		otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string { return "REST " + r.Method }),
+	}
+	if s.cfg.TracerProvider != nil {
+		opts = append(opts, otelhttp.WithTracerProvider(s.cfg.TracerProvider))
+	}
+	if s.cfg.Propagator != nil {
+		opts = append(opts, otelhttp.WithPropagators(s.cfg.Propagator))
+	}
+	return otelhttp.NewHandler(h, "REST", opts...)
+}
+
+// adminHandler serves the operator routes on the admin listener.
+func (s *Server) adminHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", s.healthz)
+	s.opsRoutes(mux)
+	return mux
+}
+
+// opsRoutes adds /metrics and, when enabled, /debug/pprof/.
+func (s *Server) opsRoutes(mux *http.ServeMux) {
+	mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
+	if s.cfg.Pprof {
+		mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+		mux.HandleFunc("GET /debug/pprof/cmdline", pprof.Cmdline)
+		mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
+		mux.HandleFunc("POST /debug/pprof/symbol", pprof.Symbol)
+		mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
+	}
 }
 
 type healthzBody struct {
@@ -556,3 +716,8 @@ func (s *Server) providerHealth() map[string]string {
 	}
 	return cur
 }
+
+// ErrForcedShutdown is returned (joined) by Shutdown when calls were still
+// running at the end of the grace period (or ctx ended first) and had to be
+// cut off.
+var ErrForcedShutdown = errors.New("server: forced stop: calls were still running when the shutdown grace period ended")

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
@@ -31,7 +32,7 @@ func TestMiddlewareOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Shutdown(context.Background())
-	want := []string{MiddlewareRequestID, MiddlewareLogging, MiddlewareMetrics, MiddlewareRecovery}
+	want := []string{MiddlewareRequestID, MiddlewareLogging, MiddlewareMetrics, MiddlewareDrain, MiddlewareRecovery}
 	if got := s.Middleware(); !slices.Equal(got, want) {
 		t.Fatalf("middleware order = %v, want %v", got, want)
 	}
@@ -107,6 +108,50 @@ func TestPanicIsInternalLoggedAndCounted(t *testing.T) {
 	}
 	if got := counter(t, s.Registry(), "grpc_server_handled_total", map[string]string{"grpc_method": "Stream", "grpc_code": "Internal"}); got != 1 {
 		t.Errorf("grpc_server_handled_total{Stream,Internal} = %v, want 1", got)
+	}
+	for _, m := range []string{"Panic", "Stream"} {
+		if got := counter(t, s.Registry(), "portgate_panics_recovered_total", map[string]string{"grpc_method": "/" + testServiceName + "/" + m}); got != 1 {
+			t.Errorf("portgate_panics_recovered_total{%s} = %v, want 1", m, got)
+		}
+	}
+}
+
+// With an admin address, /metrics and /debug/pprof live there and not on the
+// REST listener; pprof is off unless enabled.
+func TestAdminListenerAndPprof(t *testing.T) {
+	ts := newTestService()
+	c := httpClient(t)
+	for _, tc := range []struct {
+		name               string
+		admin, pprof       bool
+		metricsOn, pprofOn string // "http", "admin" or ""
+	}{
+		{"defaults", false, false, "http", ""},
+		{"pprof on the HTTP listener", false, true, "http", "http"},
+		{"admin without pprof", true, false, "admin", ""},
+		{"admin with pprof", true, true, "admin", "admin"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := Config{GRPCAddr: BufconnAddr, HTTPAddr: "127.0.0.1:0", Services: []Service{ts.service()}, Pprof: tc.pprof}
+			if tc.admin {
+				cfg.AdminAddr = "127.0.0.1:0"
+			}
+			s := startServer(t, cfg)
+			bases := map[string]string{"http": "http://" + s.HTTPAddr()}
+			if tc.admin {
+				bases["admin"] = "http://" + s.AdminAddr()
+			}
+			for name, base := range bases {
+				resp, body := get(t, c, base+"/metrics")
+				if on := tc.metricsOn == name; on != (resp.StatusCode == http.StatusOK && strings.Contains(string(body), "go_goroutines")) {
+					t.Errorf("%s /metrics: %d (want served: %v)", name, resp.StatusCode, on)
+				}
+				resp, body = get(t, c, base+"/debug/pprof/")
+				if on := tc.pprofOn == name; on != (resp.StatusCode == http.StatusOK && strings.Contains(string(body), "goroutine")) {
+					t.Errorf("%s /debug/pprof/: %d (want served: %v)", name, resp.StatusCode, on)
+				}
+			}
+		})
 	}
 }
 
@@ -433,9 +478,12 @@ func TestGracefulShutdownDrainsInFlight(t *testing.T) {
 	}
 }
 
+// A call still running when the grace period ends is cut off with
+// UNAVAILABLE and RetryInfo (so a client retries elsewhere), and Shutdown
+// reports the forced stop (the process then exits non-zero).
 func TestShutdownForcesStopAfterGrace(t *testing.T) {
 	ts := newTestService()
-	s, err := New(Config{GRPCAddr: BufconnAddr, Services: []Service{ts.service()}, ShutdownGrace: 50 * time.Millisecond})
+	s, err := New(Config{GRPCAddr: BufconnAddr, HTTPAddr: "127.0.0.1:0", Services: []Service{ts.service()}, ShutdownGrace: 50 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -449,11 +497,42 @@ func TestShutdownForcesStopAfterGrace(t *testing.T) {
 		result <- err
 	}()
 	<-ts.entered
-	if err := s.Shutdown(context.Background()); err != nil {
-		t.Fatal(err)
+	rest := make(chan *http.Response, 1)
+	go func() {
+		resp, err := httpClient(t).Get("http://" + s.HTTPAddr() + "/v1/test/Block")
+		if err != nil {
+			t.Errorf("REST call: %v", err)
+		}
+		rest <- resp
+	}()
+	<-ts.entered
+	if err := s.Shutdown(context.Background()); !errors.Is(err, ErrForcedShutdown) {
+		t.Fatalf("Shutdown = %v, want ErrForcedShutdown", err)
 	}
-	if err := <-result; status.Code(err) != codes.Unavailable && status.Code(err) != codes.Canceled {
-		t.Errorf("stuck RPC after forced stop: %v", err)
+	err = <-result
+	st := status.Convert(err)
+	if st.Code() != codes.Unavailable {
+		t.Fatalf("cut-off RPC: %v, want UNAVAILABLE", err)
+	}
+	var retry *errdetails.RetryInfo
+	var info *errdetails.ErrorInfo
+	for _, d := range st.Details() {
+		switch d := d.(type) {
+		case *errdetails.RetryInfo:
+			retry = d
+		case *errdetails.ErrorInfo:
+			info = d
+		}
+	}
+	if retry == nil || retry.GetRetryDelay().AsDuration() <= 0 || info.GetReason() != ReasonShuttingDown {
+		t.Errorf("cut-off RPC details: %v", st.Details())
+	}
+	if resp := <-rest; resp != nil {
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(body), "RetryInfo") || !strings.Contains(string(body), ReasonShuttingDown) {
+			t.Errorf("cut-off REST call: %d %s", resp.StatusCode, body)
+		}
 	}
 }
 

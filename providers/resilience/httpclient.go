@@ -3,12 +3,17 @@ package resilience
 import (
 	"crypto/tls"
 	"fmt"
-	"github.com/portgate/portgate/providers"
 	"io"
 	"net"
 	"net/http"
 	"sync"
 	"time"
+
+	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/portgate/portgate/providers"
 )
 
 // ErrResponseTooLarge is returned (wrapped) by the capped transport when a
@@ -32,6 +37,10 @@ type HTTPOptions struct {
 	TLSConfig *tls.Config
 	// Base, when set, replaces the tuned transport (tests); the body cap still applies.
 	Base http.RoundTripper
+	// TracerProvider, when set, gives every provider HTTP request a client
+	// span (otelhttp), child of the calling request's span. No trace headers
+	// are sent to the providers: the trace context stays inside portgate.
+	TracerProvider trace.TracerProvider
 }
 
 func (o HTTPOptions) withDefaults() HTTPOptions {
@@ -81,9 +90,33 @@ func NewHTTPClient(o HTTPOptions) *http.Client {
 			MaxConnsPerHost:       o.MaxConnsPerHost,
 		}
 	}
+	if o.TracerProvider != nil {
+		base = &tracedTransport{
+			RoundTripper: otelhttp.NewTransport(base,
+				otelhttp.WithTracerProvider(o.TracerProvider),
+				otelhttp.WithPropagators(propagation.NewCompositeTextMapPropagator()), // inject nothing
+				// Method and host only: paths carry phone numbers and order ids.
+				otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string { return "provider " + r.Method + " " + r.URL.Host }),
+			),
+			base: base,
+		}
+	}
 	return &http.Client{
 		Transport: &CappedTransport{Base: base, MaxBytes: o.MaxResponseBytes},
 		Timeout:   o.Timeout,
+	}
+}
+
+// tracedTransport is otelhttp's transport plus CloseIdleConnections, which
+// otelhttp does not forward.
+type tracedTransport struct {
+	http.RoundTripper
+	base http.RoundTripper
+}
+
+func (t *tracedTransport) CloseIdleConnections() {
+	if c, ok := t.base.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
 	}
 }
 

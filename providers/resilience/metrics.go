@@ -2,6 +2,7 @@ package resilience
 
 import (
 	"errors"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -13,6 +14,9 @@ type Metrics struct {
 	calls        *prometheus.CounterVec
 	retries      *prometheus.CounterVec
 	rejections   *prometheus.CounterVec
+	duration     *prometheus.HistogramVec
+	inFlight     *prometheus.GaugeVec
+	queued       *prometheus.GaugeVec
 }
 
 // NewMetrics creates the collectors and registers them with reg (nil: not
@@ -23,6 +27,13 @@ type Metrics struct {
 //	portgate_provider_calls_total{provider,op,code}    code "OK" on success
 //	portgate_provider_retries_total{provider,op,code}  code of the error that was retried
 //	portgate_provider_rejections_total{provider,op,code} CircuitOpen / Overloaded, no provider call made
+//	portgate_provider_call_duration_seconds{provider,op,code} whole call: queueing, attempts and backoff
+//	portgate_provider_bulkhead_in_flight{provider}     calls holding a bulkhead slot
+//	portgate_provider_bulkhead_queue_depth{provider}   calls waiting for a slot
+//
+// Label values come from closed sets only: provider names, the
+// providers.Operation names and providers.Code names (plus "OK"); never a
+// phone number, an order id or a key.
 func NewMetrics(reg prometheus.Registerer) *Metrics {
 	m := &Metrics{
 		breakerState: prometheus.NewGaugeVec(prometheus.GaugeOpts{
@@ -41,12 +52,28 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name: "portgate_provider_rejections_total",
 			Help: "Calls rejected without reaching the provider (circuit open, overloaded).",
 		}, []string{"provider", "op", "code"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "portgate_provider_call_duration_seconds",
+			Help:    "Duration of calls through the resilience layer (queueing, every attempt and backoff) by provider, operation and outcome code.",
+			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
+		}, []string{"provider", "op", "code"}),
+		inFlight: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "portgate_provider_bulkhead_in_flight",
+			Help: "Calls holding one of the provider's bulkhead slots.",
+		}, []string{"provider"}),
+		queued: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "portgate_provider_bulkhead_queue_depth",
+			Help: "Calls waiting in the provider's bulkhead queue for a slot.",
+		}, []string{"provider"}),
 	}
 	if reg != nil {
 		m.breakerState = register(reg, m.breakerState)
 		m.calls = register(reg, m.calls)
 		m.retries = register(reg, m.retries)
 		m.rejections = register(reg, m.rejections)
+		m.duration = register(reg, m.duration)
+		m.inFlight = register(reg, m.inFlight)
+		m.queued = register(reg, m.queued)
 	}
 	return m
 }
@@ -70,9 +97,31 @@ func (m *Metrics) setState(provider string, v float64) {
 	}
 }
 
-func (m *Metrics) call(provider, op, code string) {
+// initProvider creates the provider's gauge series at 0.
+func (m *Metrics) initProvider(provider string) {
+	if m != nil {
+		m.breakerState.WithLabelValues(provider).Set(0)
+		m.inFlight.WithLabelValues(provider).Set(0)
+		m.queued.WithLabelValues(provider).Set(0)
+	}
+}
+
+func (m *Metrics) call(provider, op, code string, start time.Time) {
 	if m != nil {
 		m.calls.WithLabelValues(provider, op, code).Inc()
+		m.duration.WithLabelValues(provider, op, code).Observe(time.Since(start).Seconds())
+	}
+}
+
+func (m *Metrics) slot(provider string, delta float64) {
+	if m != nil {
+		m.inFlight.WithLabelValues(provider).Add(delta)
+	}
+}
+
+func (m *Metrics) queue(provider string, delta float64) {
+	if m != nil {
+		m.queued.WithLabelValues(provider).Add(delta)
 	}
 }
 

@@ -131,7 +131,7 @@ func Wrap(p providers.Provider, pol Policy, opts ...Option) *Provider {
 		IsExcluded:    isExcluded,
 		OnStateChange: rp.onStateChange,
 	})
-	rp.metrics.setState(rp.name, 0)
+	rp.metrics.initProvider(rp.name)
 	return rp
 }
 
@@ -267,6 +267,7 @@ func (p *Provider) overloadedError(msg string) *providers.Error {
 func (p *Provider) acquire(callerCtx, callCtx context.Context) error {
 	select {
 	case p.sem <- struct{}{}:
+		p.metrics.slot(p.name, 1)
 		return nil
 	default:
 	}
@@ -274,11 +275,13 @@ func (p *Provider) acquire(callerCtx, callCtx context.Context) error {
 		p.waiting.Add(-1)
 		return p.overloadedError(fmt.Sprintf("%d calls in flight and %d waiting", p.pol.MaxConcurrent, p.pol.MaxQueue))
 	}
-	defer p.waiting.Add(-1)
+	p.metrics.queue(p.name, 1)
+	defer func() { p.waiting.Add(-1); p.metrics.queue(p.name, -1) }()
 	t := time.NewTimer(p.pol.QueueTimeout)
 	defer t.Stop()
 	select {
 	case p.sem <- struct{}{}:
+		p.metrics.slot(p.name, 1)
 		return nil
 	case <-t.C:
 		return p.overloadedError(fmt.Sprintf("no free slot within %s", p.pol.QueueTimeout))
@@ -290,7 +293,7 @@ func (p *Provider) acquire(callerCtx, callCtx context.Context) error {
 	}
 }
 
-func (p *Provider) release() { <-p.sem }
+func (p *Provider) release() { <-p.sem; p.metrics.slot(p.name, -1) }
 
 // deposit adds one call's share to the retry budget.
 func (p *Provider) deposit() {
@@ -345,13 +348,14 @@ func codeLabel(err error) string {
 func call[T any](p *Provider, ctx context.Context, op providers.Operation, fn func(context.Context) (T, error)) (T, error) {
 	var zero T
 	opName := string(op)
+	start := time.Now()
 	p.deposit()
 
 	// Fast path: an open breaker answers before queueing for a slot.
 	if p.cb.State() == gobreaker.StateOpen {
 		err := p.circuitOpenError(gobreaker.ErrOpenState)
 		p.metrics.reject(p.name, opName, err.Code.String())
-		p.metrics.call(p.name, opName, err.Code.String())
+		p.metrics.call(p.name, opName, err.Code.String(), start)
 		return zero, err
 	}
 
@@ -366,7 +370,7 @@ func call[T any](p *Provider, ctx context.Context, op providers.Operation, fn fu
 		if providers.ErrorCode(err) == providers.CodeOverloaded {
 			p.metrics.reject(p.name, opName, codeLabel(err))
 		}
-		p.metrics.call(p.name, opName, codeLabel(err))
+		p.metrics.call(p.name, opName, codeLabel(err), start)
 		return zero, err
 	}
 	defer p.release()
@@ -383,7 +387,7 @@ func call[T any](p *Provider, ctx context.Context, op providers.Operation, fn fu
 			return struct{}{}, nil
 		})
 		if err == nil {
-			p.metrics.call(p.name, opName, "OK")
+			p.metrics.call(p.name, opName, "OK", start)
 			return res, nil
 		}
 		var ae *attemptError
@@ -391,27 +395,27 @@ func call[T any](p *Provider, ctx context.Context, op providers.Operation, fn fu
 			// ErrOpenState / ErrTooManyRequests: no provider call was made.
 			ce := p.circuitOpenError(err)
 			p.metrics.reject(p.name, opName, ce.Code.String())
-			p.metrics.call(p.name, opName, ce.Code.String())
+			p.metrics.call(p.name, opName, ce.Code.String(), start)
 			return zero, ce
 		}
 		err = ae.err
 		if !p.shouldRetry(ctx, callCtx, op, attempt, err) {
-			p.metrics.call(p.name, opName, codeLabel(err))
+			p.metrics.call(p.name, opName, codeLabel(err), start)
 			return zero, err
 		}
 		delay := p.backoff(attempt, err)
 		if dl, ok := callCtx.Deadline(); ok && delay >= time.Until(dl) {
 			// Sleeping would run past the deadline: answer now.
-			p.metrics.call(p.name, opName, codeLabel(err))
+			p.metrics.call(p.name, opName, codeLabel(err), start)
 			return zero, err
 		}
 		if !p.spend() {
-			p.metrics.call(p.name, opName, codeLabel(err))
+			p.metrics.call(p.name, opName, codeLabel(err), start)
 			return zero, err
 		}
 		p.metrics.retry(p.name, opName, codeLabel(err))
 		if p.sleep(callCtx, delay) != nil {
-			p.metrics.call(p.name, opName, codeLabel(err))
+			p.metrics.call(p.name, opName, codeLabel(err), start)
 			return zero, err
 		}
 	}

@@ -566,6 +566,11 @@ func TestBulkhead(t *testing.T) {
 	<-s.entered // holds the only slot
 	go func() { second <- getNumber(p) }()
 	waitFor(t, func() bool { return p.waiting.Load() == 1 })
+	for name, want := range map[string]float64{"portgate_provider_bulkhead_in_flight": 1, "portgate_provider_bulkhead_queue_depth": 1} {
+		if v, ok := gathered(t, reg, name, map[string]string{"provider": "fake"}); !ok || v != want {
+			t.Errorf("%s = %v (present %v), want %v", name, v, ok, want)
+		}
+	}
 
 	pe := wantCode(t, getNumber(p), providers.CodeOverloaded)
 	if pe.Reason != ReasonOverloaded || pe.RetryAfter <= 0 || pe.Provider != "fake" {
@@ -584,6 +589,23 @@ func TestBulkhead(t *testing.T) {
 	<-s.entered
 	if p.BreakerState() != gobreaker.StateClosed {
 		t.Fatal("overload tripped the breaker")
+	}
+	for _, name := range []string{"portgate_provider_bulkhead_in_flight", "portgate_provider_bulkhead_queue_depth"} {
+		if v, ok := gathered(t, reg, name, map[string]string{"provider": "fake"}); !ok || v != 0 {
+			t.Errorf("%s after the calls = %v (present %v), want 0", name, v, ok)
+		}
+	}
+	mfs, _ := reg.Gather()
+	var observed uint64
+	for _, mf := range mfs {
+		if mf.GetName() == "portgate_provider_call_duration_seconds" {
+			for _, m := range mf.GetMetric() {
+				observed += m.GetHistogram().GetSampleCount()
+			}
+		}
+	}
+	if observed != 3 {
+		t.Errorf("call duration observations = %d, want 3 (two served, one rejected)", observed)
 	}
 }
 
@@ -647,10 +669,53 @@ func TestMetricsRegisterTwice(t *testing.T) {
 	if a.calls != b.calls {
 		t.Fatal("second NewMetrics did not reuse the registered collectors")
 	}
-	Wrap(newScripted(), Policy{}, WithMetrics(a))
-	if v := metricValue(a.breakerState.WithLabelValues("fake")); v != 0 {
-		t.Fatalf("gauge = %v", v)
+	// A provider wrapped with the second Metrics must show up in the
+	// registry: its gauge series exists at 0 (closed) from Wrap on, and its
+	// breaker opening is visible as 2. Reading through reg (not through b's
+	// own collector) is what can tell a reused collector from an orphan.
+	s := newScripted()
+	s.set(perr(providers.CodeUnavailable))
+	p := Wrap(s, Policy{ConsecutiveFailures: 1, MaxAttempts: 1, OpenTimeout: time.Hour}, WithMetrics(b))
+	if v, ok := gathered(t, reg, "portgate_provider_breaker_state", map[string]string{"provider": "fake"}); !ok || v != 0 {
+		t.Fatalf("breaker gauge after Wrap = %v (present %v), want 0 present", v, ok)
 	}
+	wantCode(t, getNumber(p), providers.CodeUnavailable)
+	if v, ok := gathered(t, reg, "portgate_provider_breaker_state", map[string]string{"provider": "fake"}); !ok || v != 2 {
+		t.Fatalf("breaker gauge after trip = %v (present %v), want 2", v, ok)
+	}
+}
+
+// gathered returns the value of the series name{labels} from reg.
+func gathered(t *testing.T, reg *prometheus.Registry, name string, labels map[string]string) (float64, bool) {
+	t.Helper()
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() != name {
+			continue
+		}
+	series:
+		for _, m := range mf.GetMetric() {
+			got := map[string]string{}
+			for _, lp := range m.GetLabel() {
+				got[lp.GetName()] = lp.GetValue()
+			}
+			for k, v := range labels {
+				if got[k] != v {
+					continue series
+				}
+			}
+			switch {
+			case m.Gauge != nil:
+				return m.Gauge.GetValue(), true
+			case m.Counter != nil:
+				return m.Counter.GetValue(), true
+			}
+		}
+	}
+	return 0, false
 }
 
 func waitFor(t *testing.T, cond func() bool) {
@@ -664,6 +729,47 @@ func waitFor(t *testing.T, cond func() bool) {
 		case <-ctx.Done():
 			t.Fatal("condition not reached")
 		case <-tick.C:
+		}
+	}
+}
+
+// Every label value of the resilience metrics comes from a closed set:
+// provider names, operation names and outcome codes. Calls carrying phone
+// numbers, order ids and keys leave none of them in a label.
+func TestMetricLabelsAreAClosedSet(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	m := NewMetrics(reg)
+	s := newScripted()
+	s.set(nil, perr(providers.CodeUnavailable), perr(providers.CodeInvalidArgument), perr(providers.CodeNotFound))
+	p := Wrap(s, Policy{MaxAttempts: 2, BaseBackoff: time.Millisecond, MaxBackoff: time.Millisecond}, WithMetrics(m))
+	secrets := []string{"+13125550199", "5551234", "order-8e4b1c", "KEYsecret123"}
+	for _, sec := range secrets {
+		_, _ = p.GetNumber(context.Background(), sec)
+		_, _ = p.CancelPortOrder(context.Background(), sec)
+		_, _ = p.UpdateNumber(context.Background(), providers.NumberUpdate{Number: providers.Number{PhoneNumber: sec}})
+	}
+	allowed := map[string]map[string]bool{"provider": {"fake": true}, "op": {}, "code": {"OK": true}}
+	for _, op := range providers.AllOperations {
+		allowed["op"][string(op)] = true
+	}
+	for c := providers.CodeUnknown; c <= providers.CodeDeadlineExceeded; c++ {
+		allowed["code"][c.String()] = true
+	}
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(mfs) < 5 {
+		t.Fatalf("only %d metric families", len(mfs))
+	}
+	for _, mf := range mfs {
+		for _, mt := range mf.GetMetric() {
+			for _, lp := range mt.GetLabel() {
+				set, ok := allowed[lp.GetName()]
+				if !ok || !set[lp.GetValue()] {
+					t.Errorf("%s{%s=%q}: label value outside the closed set", mf.GetName(), lp.GetName(), lp.GetValue())
+				}
+			}
 		}
 	}
 }
