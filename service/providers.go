@@ -14,7 +14,7 @@ type ProvidersServer struct {
 
 // ListProviders reports every configured provider in preference order.
 func (s *ProvidersServer) ListProviders(context.Context, *pb.ListProvidersRequest) (*pb.ListProvidersResponse, error) {
-	resp := &pb.ListProvidersResponse{}
+	resp := &pb.ListProvidersResponse{AuthenticationDisabled: s.c.notice != "", SecurityNotice: s.c.notice}
 	for _, name := range s.c.order {
 		b := s.c.backends[name]
 		caps := b.Provider.Capabilities()

@@ -59,6 +59,7 @@ func TestEnvOnly(t *testing.T) {
 		"PORTGATE_PROVIDER_PREFERENCE", " Telnyx , flowroute ",
 		"PORTGATE_PROVIDER_TIMEOUT", "3s",
 		"PORTGATE_SHUTDOWN_GRACE", "1m",
+		"PORTGATE_AUTH", "OFF", // live mode needs keys or this
 	))
 	if err != nil {
 		t.Fatal(err)
@@ -69,6 +70,7 @@ func TestEnvOnly(t *testing.T) {
 		TelnyxAPIKey: "KEYabc", TelnyxBaseURL: "http://localhost:5678/v2",
 		SandboxStepInterval: 250 * time.Millisecond, SandboxChaosFlowroute: "rate=0.1", SandboxChaosTelnyx: "latency=1s",
 		ProviderPreference: []string{"telnyx", "flowroute"}, ProviderTimeout: 3 * time.Second, ShutdownGrace: time.Minute,
+		AuthOff: true,
 	}
 	if !equal(c, want) {
 		t.Errorf("env:\n got %+v\nwant %+v", c, want)
@@ -136,12 +138,12 @@ func TestBadURLDoesNotEchoCredentials(t *testing.T) {
 }
 
 func TestRedacted(t *testing.T) {
-	c, err := Load(nil, env("FLOWROUTE_ACCESS_KEY", "fr-access-1", "FLOWROUTE_SECRET_KEY", "fr-secret-1"))
+	c, err := Load(nil, env("FLOWROUTE_ACCESS_KEY", "fr-access-1", "FLOWROUTE_SECRET_KEY", "fr-secret-1", "PORTGATE_API_KEYS", testKeyLine))
 	if err != nil {
 		t.Fatal(err)
 	}
 	r := c.Redacted()
-	if r["FLOWROUTE_ACCESS_KEY"] != "set" || r["FLOWROUTE_SECRET_KEY"] != "set" || r["TELNYX_API_KEY"] != "unset" {
+	if r["FLOWROUTE_ACCESS_KEY"] != "set" || r["FLOWROUTE_SECRET_KEY"] != "set" || r["TELNYX_API_KEY"] != "unset" || r["PORTGATE_API_KEYS"] != "set" {
 		t.Errorf("secrets: %v", r)
 	}
 	if r["PORTGATE_GRPC_ADDR"] != ":9090" || r["PORTGATE_PROVIDER_PREFERENCE"] != "flowroute,telnyx" || r["PORTGATE_SANDBOX_STEP"] != "10s" {

@@ -214,6 +214,19 @@ func New(cfg Config) (*Server, error) {
 // Middleware returns the names of the interceptor chain, outermost first.
 func (s *Server) Middleware() []string { return MiddlewareNames(s.chain) }
 
+// Methods returns the full name ("/pkg.Service/Method") of every RPC the gRPC
+// server registers, health and reflection included, sorted.
+func (s *Server) Methods() []string {
+	var out []string
+	for svc, info := range s.grpcSrv.GetServiceInfo() {
+		for _, m := range info.Methods {
+			out = append(out, "/"+svc+"/"+m.Name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
 // Registry returns the registry served at /metrics.
 func (s *Server) Registry() *prometheus.Registry { return s.reg }
 
