@@ -2,6 +2,7 @@
 //
 //	portgate [flags]           serve (sandbox providers when no credentials are set)
 //	portgate sandbox [flags]   run only the Flowroute and Telnyx fakes, printing their base URLs
+//	portgate hash-key [flags]  make an API key and print its key line (README "Security")
 //
 // Every setting comes from the environment, and a flag of the same name
 // overrides it; see README.md or `portgate -h`.
@@ -19,6 +20,7 @@ import (
 	"time"
 
 	"github.com/portgate/portgate/internal/app"
+	"github.com/portgate/portgate/internal/auth"
 	"github.com/portgate/portgate/internal/config"
 )
 
@@ -27,6 +29,9 @@ func main() {
 	defer stop()
 	if len(os.Args) > 1 && os.Args[1] == "sandbox" {
 		os.Exit(runSandbox(ctx, os.Args[2:]))
+	}
+	if len(os.Args) > 1 && os.Args[1] == "hash-key" {
+		os.Exit(auth.HashKeyCommand(os.Args[2:], os.Stdin, os.Stdout, os.Stderr))
 	}
 	os.Exit(serve(ctx, os.Args[1:]))
 }

@@ -152,3 +152,41 @@ func TestPresentedKey(t *testing.T) {
 		})
 	}
 }
+
+func TestHashKeyCommand(t *testing.T) {
+	var out, errb strings.Builder
+	if code := auth.HashKeyCommand([]string{"--id", "ci", "--scopes", "porting.read", "--providers", "telnyx"}, nil, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	var key, keyLine string
+	for _, l := range strings.Split(out.String(), "\n") {
+		switch {
+		case strings.HasPrefix(l, auth.KeyPrefix):
+			key = l
+		case strings.HasPrefix(l, "ci:"):
+			keyLine = l
+		}
+	}
+	keys, err := auth.ParseKeys(keyLine)
+	if err != nil || key == "" {
+		t.Fatalf("output %q: %v", out.String(), err)
+	}
+	ring, _ := auth.NewKeyring(keys)
+	if k, ok := ring.Lookup(key); !ok || k.ID != "ci" || !k.AllowsProvider("telnyx") || k.AllowsProvider("flowroute") {
+		t.Errorf("the printed key does not match its line: %q", out.String())
+	}
+
+	out.Reset()
+	mine := "my-own-very-long-key-0123456789abcdef"
+	if code := auth.HashKeyCommand([]string{"--id", "x", "--scopes", "admin", "--stdin"}, strings.NewReader(mine+"\n"), &out, &errb); code != 0 {
+		t.Fatalf("stdin: exit %d", code)
+	}
+	if h, _ := auth.HashKey(mine); !strings.Contains(out.String(), "x:"+h+":admin:") || strings.Contains(out.String(), mine) {
+		t.Errorf("stdin output %q", out.String())
+	}
+	for _, args := range [][]string{{"--scopes", "admin"}, {"--id", "x", "--scopes", "root"}, {"--id", "x", "--scopes", "admin", "--stdin"}} {
+		if code := auth.HashKeyCommand(args, strings.NewReader("short\n"), &out, &errb); code != 2 {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+	}
+}
