@@ -320,3 +320,24 @@ func TestSandboxWithoutKeysSaysSo(t *testing.T) {
 		t.Errorf("with keys: authentication_disabled=%v notice=%q", resp.GetAuthenticationDisabled(), resp.GetSecurityNotice())
 	}
 }
+
+// A provider-limited key sees only its providers in ListProviders (so a
+// client can tell which provider to name instead of providers/-).
+func TestListProvidersForLimitedKey(t *testing.T) {
+	e := startWith(t, func(c *config.Config) { c.Keys = keyLines(t) })
+	resp, err := e.provs.ListProviders(withKey("telnyx"), &pb.ListProvidersRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, p := range resp.GetProviders() {
+		names = append(names, p.GetName())
+	}
+	if len(names) != 1 || names[0] != "providers/telnyx" {
+		t.Errorf("limited key lists %v, want [providers/telnyx]", names)
+	}
+	resp, err = e.provs.ListProviders(withKey("reader"), &pb.ListProvidersRequest{})
+	if err != nil || len(resp.GetProviders()) != 2 {
+		t.Errorf("unlimited key: %v %v", resp.GetProviders(), err)
+	}
+}

@@ -357,7 +357,8 @@ func (*ListProvidersRequest) Descriptor() ([]byte, []int) {
 // Response for ListProviders.
 type ListProvidersResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Configured providers in preference order.
+	// Configured providers in preference order; a provider-limited API key
+	// sees only its own.
 	Providers []*Provider `protobuf:"bytes,1,rep,name=providers,proto3" json:"providers,omitempty"`
 	// True when the gateway serves callers without an API key: a sandbox with
 	// no keys configured, or authentication switched off (PORTGATE_AUTH=off).
