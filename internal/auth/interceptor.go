@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
@@ -114,8 +113,6 @@ type authStream struct {
 	rule   Rule
 	key    *Key
 	method string
-	once   sync.Once
-	err    error
 }
 
 func (s *authStream) Context() context.Context { return s.ctx }
