@@ -217,7 +217,9 @@ func reflect(e *env) error {
 	if err != nil {
 		return err
 	}
-	if err := rc.Send(&reflectionpb.ServerReflectionRequest{MessageRequest: &reflectionpb.ServerReflectionRequest_ListServices{}}); err != nil {
+	// A Send error of io.EOF means the server ended the stream; its status
+	// comes from Recv.
+	if err := rc.Send(&reflectionpb.ServerReflectionRequest{MessageRequest: &reflectionpb.ServerReflectionRequest_ListServices{}}); err != nil && err != io.EOF {
 		return err
 	}
 	_, err = rc.Recv()
