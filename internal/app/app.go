@@ -57,7 +57,7 @@ func Build(cfg config.Config, logger *slog.Logger) (_ *App, err error) {
 	var tlsCfg *tls.Config
 	if cfg.TLSCertFile != "" {
 		if tlsCfg, err = server.LoadTLS(cfg.TLSCertFile, cfg.TLSKeyFile, cfg.TLSClientCAFile); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("PORTGATE_TLS_CERT_FILE / PORTGATE_TLS_KEY_FILE / PORTGATE_TLS_CLIENT_CA_FILE: %w", err)
 		}
 	}
 	reg := prometheus.NewRegistry()

@@ -244,3 +244,21 @@ func TestMutualTLS(t *testing.T) {
 		t.Errorf("HTTPS with a certificate of another CA: handshake succeeded")
 	}
 }
+
+// A missing or wrong certificate file stops Build, naming the settings.
+func TestTLSFileErrors(t *testing.T) {
+	dir := t.TempDir()
+	ca := newCA(t, "ca")
+	certPEM, keyPEM := ca.issue(t, "portgate", true)
+	cert, key := writeFile(t, dir, "c.pem", certPEM), writeFile(t, dir, "k.pem", keyPEM)
+	for _, c := range []config.Config{
+		{TLSCertFile: filepath.Join(dir, "missing.pem"), TLSKeyFile: key},
+		{TLSCertFile: cert, TLSKeyFile: cert},                      // not a key
+		{TLSCertFile: cert, TLSKeyFile: key, TLSClientCAFile: key}, // no certificate in the CA file
+	} {
+		c.GRPCAddr = "bufconn"
+		if _, err := app.Build(c, nil); err == nil || !strings.Contains(err.Error(), "PORTGATE_TLS_CERT_FILE") {
+			t.Errorf("%+v: Build = %v", c, err)
+		}
+	}
+}
