@@ -8,6 +8,8 @@ import (
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/protobuf/proto"
+
+	"github.com/portgate/portgate/internal/auth"
 )
 
 // idempotencyTTL is how long a request_id's outcome is remembered, and
@@ -40,7 +42,7 @@ func newIdempotency() *idempotency {
 	return &idempotency{entries: map[string]*idemEntry{}, now: time.Now}
 }
 
-// do runs fn once per (method, requestID). A repeat with the same request
+// do runs fn once per (caller, method, requestID). A repeat with the same request
 // waits for and returns the first outcome; a repeat with a different request
 // is INVALID_ARGUMENT. Failed calls are forgotten so they can be retried.
 func do[T proto.Message](ctx context.Context, id *idempotency, method, requestID string, req proto.Message, fn func() (T, error)) (T, error) {
@@ -53,7 +55,10 @@ func do[T proto.Message](ctx context.Context, id *idempotency, method, requestID
 		return zero, err
 	}
 	digest := sha256.Sum256(b)
-	key := method + "\x00" + requestID
+	// Scoped to the caller: two API keys that pick the same request_id never
+	// share (or see) each other's outcome. Without authentication every
+	// caller is "".
+	key := auth.CallerID(ctx) + "\x00" + method + "\x00" + requestID
 
 	id.mu.Lock()
 	now := id.now()

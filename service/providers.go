@@ -4,6 +4,7 @@ import (
 	"context"
 
 	pb "github.com/portgate/portgate/gen/portgate/v1"
+	"github.com/portgate/portgate/internal/auth"
 )
 
 // ProvidersServer implements portgate.v1.Providers.
@@ -12,10 +13,15 @@ type ProvidersServer struct {
 	c *core
 }
 
-// ListProviders reports every configured provider in preference order.
-func (s *ProvidersServer) ListProviders(context.Context, *pb.ListProvidersRequest) (*pb.ListProvidersResponse, error) {
-	resp := &pb.ListProvidersResponse{}
+// ListProviders reports every configured provider in preference order; a
+// provider-limited API key sees only its providers.
+func (s *ProvidersServer) ListProviders(ctx context.Context, _ *pb.ListProvidersRequest) (*pb.ListProvidersResponse, error) {
+	caller := auth.CallerFromContext(ctx)
+	resp := &pb.ListProvidersResponse{AuthenticationDisabled: s.c.notice != "", SecurityNotice: s.c.notice}
 	for _, name := range s.c.order {
+		if caller != nil && !caller.AllowsProvider(name) {
+			continue
+		}
 		b := s.c.backends[name]
 		caps := b.Provider.Capabilities()
 		h, next := s.c.health(b)

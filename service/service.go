@@ -33,6 +33,9 @@ type Options struct {
 	// PortabilityConcurrency bounds concurrent provider calls per CheckPortability (default 4).
 	PortabilityConcurrency int
 	Logger                 *slog.Logger
+	// SecurityNotice, when set, says callers need no API key; ListProviders
+	// reports it (authentication_disabled, security_notice).
+	SecurityNotice string
 }
 
 // core is shared by the three service implementations.
@@ -43,6 +46,7 @@ type core struct {
 	conc     int
 	log      *slog.Logger
 	idem     *idempotency
+	notice   string
 }
 
 // Services holds the three gRPC service implementations.
@@ -54,7 +58,7 @@ type Services struct {
 
 // New validates opts and builds the services.
 func New(opts Options) (*Services, error) {
-	c := &core{backends: map[string]*Backend{}, region: opts.DefaultRegion, conc: opts.PortabilityConcurrency, log: opts.Logger, idem: newIdempotency()}
+	c := &core{backends: map[string]*Backend{}, region: opts.DefaultRegion, conc: opts.PortabilityConcurrency, log: opts.Logger, idem: newIdempotency(), notice: opts.SecurityNotice}
 	if c.region == "" {
 		c.region = e164.DefaultRegion
 	}

@@ -2,6 +2,7 @@
 //
 //	portgate [flags]           serve (sandbox providers when no credentials are set)
 //	portgate sandbox [flags]   run only the Flowroute and Telnyx fakes, printing their base URLs
+//	portgate hash-key [flags]  make an API key and print its key line (README "Security")
 //
 // Every setting comes from the environment, and a flag of the same name
 // overrides it; see README.md or `portgate -h`.
@@ -21,18 +22,22 @@ import (
 	"time"
 
 	"github.com/portgate/portgate/internal/app"
+	"github.com/portgate/portgate/internal/auth"
 	"github.com/portgate/portgate/internal/config"
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr, os.Getenv))
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv))
 }
 
 // run is main without the process: it returns the exit code. Help (-h,
 // --help) prints the usage to stdout and exits 0; a bad flag or argument
 // prints the error and the usage to stderr and exits 2; bad settings print
 // every problem and exit 2, before anything starts.
-func run(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	if len(args) > 0 && args[0] == "hash-key" {
+		return auth.HashKeyCommand(args[1:], stdin, stdout, stderr)
+	}
 	if len(args) > 0 && args[0] == "sandbox" {
 		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 		defer stop()

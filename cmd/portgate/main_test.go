@@ -15,7 +15,7 @@ func noEnv(string) string { return "" }
 func TestHelpAndBadFlags(t *testing.T) {
 	for _, args := range [][]string{{"--help"}, {"-h"}, {"-help"}} {
 		var out, errOut bytes.Buffer
-		if code := run(args, &out, &errOut, noEnv); code != 0 {
+		if code := run(args, nil, &out, &errOut, noEnv); code != 0 {
 			t.Errorf("%v: exit %d, want 0; stderr %s", args, code, errOut.String())
 		}
 		help := out.String()
@@ -36,7 +36,7 @@ func TestHelpAndBadFlags(t *testing.T) {
 	}
 	for _, args := range [][]string{{"--no-such-flag"}, {"stray"}, {"--grpc-addr"}} {
 		var out, errOut bytes.Buffer
-		if code := run(args, &out, &errOut, noEnv); code != 2 {
+		if code := run(args, nil, &out, &errOut, noEnv); code != 2 {
 			t.Errorf("%v: exit %d, want 2", args, code)
 		}
 		if !strings.Contains(errOut.String(), "Usage: portgate") || !strings.Contains(errOut.String(), "PORTGATE_GRPC_ADDR") {
@@ -58,7 +58,7 @@ func TestBadSettingsReportedBeforeStart(t *testing.T) {
 		"PORTGATE_GRPC_ADDR":            "256.0.0.1:1",
 	}
 	var out, errOut bytes.Buffer
-	code := run([]string{"--provider-preference=acme"}, &out, &errOut, func(k string) string { return env[k] })
+	code := run([]string{"--provider-preference=acme"}, nil, &out, &errOut, func(k string) string { return env[k] })
 	if code != 2 {
 		t.Fatalf("exit %d, want 2; stderr %s", code, errOut.String())
 	}

@@ -6,6 +6,7 @@ package app
 import (
 	"context"
 	"crypto/ed25519"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -25,6 +26,7 @@ import (
 
 	"github.com/portgate/portgate"
 	pb "github.com/portgate/portgate/gen/portgate/v1"
+	"github.com/portgate/portgate/internal/auth"
 	"github.com/portgate/portgate/internal/config"
 	"github.com/portgate/portgate/internal/server"
 	"github.com/portgate/portgate/internal/telemetry"
@@ -64,6 +66,16 @@ func Build(cfg config.Config, logger *slog.Logger) (*App, error) {
 func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, err error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
+	}
+	authn, notice, err := buildAuth(cfg, logger)
+	if err != nil {
+		return nil, err
+	}
+	var tlsCfg *tls.Config
+	if cfg.TLSCertFile != "" {
+		if tlsCfg, err = server.LoadTLS(cfg.TLSCertFile, cfg.TLSKeyFile, cfg.TLSClientCAFile); err != nil {
+			return nil, fmt.Errorf("PORTGATE_TLS_CERT_FILE / PORTGATE_TLS_KEY_FILE / PORTGATE_TLS_CLIENT_CA_FILE: %w", err)
+		}
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -208,7 +220,7 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 		}
 	}
 
-	svcs, err := service.New(service.Options{Backends: backends, DefaultRegion: cfg.DefaultRegion, Logger: logger})
+	svcs, err := service.New(service.Options{Backends: backends, DefaultRegion: cfg.DefaultRegion, Logger: logger, SecurityNotice: notice})
 	if err != nil {
 		return nil, err
 	}
@@ -219,6 +231,7 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 		GRPCAddr: cfg.GRPCAddr, HTTPAddr: cfg.HTTPAddr, AdminAddr: cfg.AdminAddr, Pprof: cfg.Pprof, Logger: logger, OpenAPI: portgate.OpenAPI,
 		Registry: reg, ShutdownGrace: cfg.ShutdownGrace, Closers: closers,
 		TracerProvider: tp, Propagator: telemetry.Propagator(),
+		Auth: authn, DisableReflection: cfg.DisableReflection, TLS: tlsCfg,
 		Services: []server.Service{
 			{Name: pb.Porting_ServiceDesc.ServiceName, Register: func(r grpc.ServiceRegistrar) { pb.RegisterPortingServer(r, svcs.Porting) }, Gateway: pb.RegisterPortingHandler},
 			{Name: pb.Numbers_ServiceDesc.ServiceName, Register: func(r grpc.ServiceRegistrar) { pb.RegisterNumbersServer(r, svcs.Numbers) }, Gateway: pb.RegisterNumbersHandler},
@@ -237,6 +250,33 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 	}
 	a.Server = srv
 	return a, nil
+}
+
+// buildAuth returns the interceptor's authenticator (nil = callers need no
+// key) and, when callers need none, the notice ListProviders shows; it logs
+// that at WARN. Live mode without keys is refused (config.CheckAuth).
+func buildAuth(cfg config.Config, logger *slog.Logger) (*auth.Authenticator, string, error) {
+	if err := config.CheckAuth(cfg); err != nil {
+		return nil, "", err
+	}
+	switch {
+	case cfg.AuthOff:
+		notice := "authentication is switched off (PORTGATE_AUTH=off): every caller that reaches this gateway may call every RPC; " +
+			"only safe behind a mesh that authenticates callers"
+		logger.Warn("AUTHENTICATION OFF: " + notice)
+		return nil, notice, nil
+	case len(cfg.Keys) == 0:
+		notice := "sandbox mode without API keys: every caller that reaches this gateway may call every RPC; " +
+			"configure PORTGATE_API_KEYS_FILE before exposing it"
+		logger.Warn("NO AUTHENTICATION: " + notice)
+		return nil, notice, nil
+	}
+	authn, err := auth.New(cfg.Keys)
+	if err != nil {
+		return nil, "", err
+	}
+	logger.Info("API key authentication on", "keys", len(cfg.Keys))
+	return authn, "", nil
 }
 
 func breakerHealth(p *resilience.Provider) func() (pb.Provider_Health, time.Time) {

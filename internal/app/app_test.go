@@ -39,6 +39,7 @@ func TestLiveModeUsesConfiguredProviders(t *testing.T) {
 		FlowrouteAccessKey: "live-key", FlowrouteSecretKey: "wrong-secret", FlowrouteBaseURL: fs.URL,
 		TelnyxAPIKey: "live-token", TelnyxBaseURL: ts.URL + "/v2",
 		ProviderPreference: []string{"telnyx", "flowroute"},
+		AuthOff:            true, // live mode needs keys or this; auth has its own tests
 	}
 	a, err := app.Build(cfg, nil)
 	if err != nil {
@@ -103,7 +104,7 @@ func containsReason(err error, reason string) bool {
 // Live mode never falls back to a sandbox: a missing credential of an
 // enabled provider stops Build, naming the setting.
 func TestLiveModeMissingCredentialRefuses(t *testing.T) {
-	_, err := app.Build(config.Config{GRPCAddr: "bufconn", Mode: config.ModeLive, TelnyxAPIKey: "k"}, nil)
+	_, err := app.Build(config.Config{GRPCAddr: "bufconn", Mode: config.ModeLive, TelnyxAPIKey: "k", AuthOff: true}, nil)
 	if err == nil || !strings.Contains(err.Error(), "FLOWROUTE_ACCESS_KEY") || !strings.Contains(err.Error(), "FLOWROUTE_SECRET_KEY") {
 		t.Fatalf("Build = %v, want an error naming the Flowroute credentials", err)
 	}
@@ -118,7 +119,7 @@ func TestProviderSwitchedOff(t *testing.T) {
 	var logs strings.Builder
 	a, err := app.Build(config.Config{
 		GRPCAddr: "bufconn", ShutdownGrace: time.Second, Mode: config.ModeLive, Providers: []string{"telnyx"},
-		TelnyxAPIKey: "live-token", TelnyxBaseURL: ts.URL + "/v2", FlowrouteSecretKey: "stray",
+		TelnyxAPIKey: "live-token", TelnyxBaseURL: ts.URL + "/v2", FlowrouteSecretKey: "stray", AuthOff: true,
 	}, slog.New(slog.NewTextHandler(&logs, nil)))
 	if err != nil {
 		t.Fatal(err)

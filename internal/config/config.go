@@ -17,6 +17,7 @@ import (
 
 	"github.com/nyaruka/phonenumbers"
 
+	"github.com/portgate/portgate/internal/auth"
 	"github.com/portgate/portgate/providers/chaos"
 	"github.com/portgate/portgate/providers/resilience"
 )
@@ -82,6 +83,18 @@ type Config struct {
 	// resilience policy (see resilience.ParsePolicy), e.g. "failures=3,open_timeout=10s".
 	ResilienceFlowroute, ResilienceTelnyx string
 	ShutdownGrace                         time.Duration
+
+	// APIKeys is PORTGATE_API_KEYS as given (key lines: hashes, never keys);
+	// APIKeysFile the path of a key-line file. Keys holds both, parsed.
+	APIKeys, APIKeysFile string
+	Keys                 []auth.Key
+	// AuthOff (PORTGATE_AUTH=off) serves every caller without a key: only
+	// behind a mesh that already authenticates callers.
+	AuthOff bool
+	// DisableReflection (PORTGATE_GRPC_REFLECTION=off) turns gRPC reflection off.
+	DisableReflection bool
+	// TLS for both listeners; TLSClientCAFile turns on mutual TLS.
+	TLSCertFile, TLSKeyFile, TLSClientCAFile string
 }
 
 // Setting is one configuration knob.
@@ -271,6 +284,69 @@ var settings = []Setting{
 		set:         func(c *Config, v string) (err error) { c.ShutdownGrace, err = positiveDuration(v); return err },
 		get:         func(c Config) string { return c.ShutdownGrace.String() },
 	},
+	{
+		Env: "PORTGATE_API_KEYS", Secret: true,
+		Description: "API keys as key lines `id:sha256hex:scopes:providers`, separated by `;` (README \"Security\"; `portgate hash-key` makes one)",
+		set: func(c *Config, v string) error {
+			c.APIKeys = v
+			keys, err := auth.ParseKeys(v)
+			c.Keys = append(c.Keys, keys...)
+			return err
+		},
+		get: func(c Config) string { return c.APIKeys },
+	},
+	{
+		Env: "PORTGATE_API_KEYS_FILE", Flag: "api-keys-file",
+		Description: "file of API key lines, one per line (`#` comments); adds to PORTGATE_API_KEYS",
+		set: func(c *Config, v string) error {
+			c.APIKeysFile = v
+			if v == "" {
+				return nil
+			}
+			keys, err := auth.LoadKeyFile(v)
+			c.Keys = append(c.Keys, keys...)
+			return err
+		},
+		get: func(c Config) string { return c.APIKeysFile },
+	},
+	{
+		Env: "PORTGATE_AUTH", Flag: "auth", Default: "on",
+		Description: "on: callers need an API key (a sandbox without keys runs open, with a warning); off: no authentication at all, for deployments behind a mesh that authenticates callers",
+		set: func(c *Config, v string) error {
+			v = strings.ToLower(v)
+			c.AuthOff = v == "off"
+			return oneOf(v, "on", "off")
+		},
+		get: func(c Config) string { return onOff(!c.AuthOff) },
+	},
+	{
+		Env: "PORTGATE_GRPC_REFLECTION", Flag: "grpc-reflection", Default: "on",
+		Description: "gRPC server reflection (open to every caller, like /openapi.json): on or off",
+		set: func(c *Config, v string) error {
+			v = strings.ToLower(v)
+			c.DisableReflection = v == "off"
+			return oneOf(v, "on", "off")
+		},
+		get: func(c Config) string { return onOff(!c.DisableReflection) },
+	},
+	{
+		Env: "PORTGATE_TLS_CERT_FILE", Flag: "tls-cert-file",
+		Description: "PEM certificate (chain) for TLS on the gRPC and HTTP listeners; unset = plaintext",
+		set:         func(c *Config, v string) error { c.TLSCertFile = v; return nil },
+		get:         func(c Config) string { return c.TLSCertFile },
+	},
+	{
+		Env: "PORTGATE_TLS_KEY_FILE", Flag: "tls-key-file",
+		Description: "PEM private key of PORTGATE_TLS_CERT_FILE",
+		set:         func(c *Config, v string) error { c.TLSKeyFile = v; return nil },
+		get:         func(c Config) string { return c.TLSKeyFile },
+	},
+	{
+		Env: "PORTGATE_TLS_CLIENT_CA_FILE", Flag: "tls-client-ca-file",
+		Description: "PEM CA bundle: set = mutual TLS, every client must present a certificate it signed",
+		set:         func(c *Config, v string) error { c.TLSClientCAFile = v; return nil },
+		get:         func(c Config) string { return c.TLSClientCAFile },
+	},
 }
 
 // Table returns every setting in documentation order.
@@ -326,6 +402,13 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 		}
 	}
 	errs = append(errs, c.resolveMode(from)...)
+	if (c.TLSCertFile == "") != (c.TLSKeyFile == "") {
+		errs = append(errs, errors.New("config: PORTGATE_TLS_CERT_FILE and PORTGATE_TLS_KEY_FILE must be set together"))
+	}
+	if c.TLSClientCAFile != "" && c.TLSCertFile == "" {
+		errs = append(errs, errors.New("config: PORTGATE_TLS_CLIENT_CA_FILE (mutual TLS) needs PORTGATE_TLS_CERT_FILE and PORTGATE_TLS_KEY_FILE"))
+	}
+	errs = append(errs, CheckAuth(c))
 	if err := errors.Join(errs...); err != nil {
 		return Config{}, err
 	}
@@ -488,6 +571,29 @@ func (f *flagValue) IsBoolFlag() bool   { return f.isBool }
 
 func (s Setting) isBool() bool { return s.Default == "false" || s.Default == "true" }
 
+// CheckAuth is the authentication part of the configuration: key ids and
+// keys unique, PORTGATE_AUTH=off not combined with keys, and live mode
+// refuses to run without keys unless authentication is off explicitly.
+// Load runs it; app.Build runs it again for configurations built in code.
+func CheckAuth(c Config) error {
+	if _, err := auth.NewKeyring(c.Keys); err != nil {
+		return fmt.Errorf("config: PORTGATE_API_KEYS / PORTGATE_API_KEYS_FILE: %w", err)
+	}
+	if c.AuthOff && len(c.Keys) > 0 {
+		return errors.New("config: PORTGATE_AUTH=off but API keys are configured (PORTGATE_API_KEYS / PORTGATE_API_KEYS_FILE): remove one")
+	}
+	if c.EffectiveMode() == ModeLive && len(c.Keys) == 0 && !c.AuthOff {
+		return errors.New("config: live mode needs API keys: set PORTGATE_API_KEYS_FILE or PORTGATE_API_KEYS " +
+			"(see `portgate hash-key`), or PORTGATE_AUTH=off if a mesh in front already authenticates callers")
+	}
+	return nil
+}
+
+// AuthOpen reports whether callers need no key: authentication switched
+// off, or a sandbox without keys. Start-up warns about it; ListProviders
+// says so.
+func (c Config) AuthOpen() bool { return c.AuthOff || len(c.Keys) == 0 }
+
 // Redacted returns every setting by environment variable name, with secrets
 // shown only as "set" or "unset", for the startup log line.
 func (c Config) Redacted() map[string]string {
@@ -569,6 +675,13 @@ Settings:`)
 		}
 		fmt.Fprintf(w, "  %s\n      %s  (default: %s)\n      %s\n", name, s.Env, def, s.Description)
 	}
+}
+
+func onOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
 }
 
 func checkAddr(v string, emptyOK bool) error {

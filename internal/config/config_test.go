@@ -62,6 +62,7 @@ func TestEnvOnly(t *testing.T) {
 		"PORTGATE_PROVIDER_PREFERENCE", " Telnyx , flowroute ",
 		"PORTGATE_PROVIDER_TIMEOUT", "3s",
 		"PORTGATE_SHUTDOWN_GRACE", "1m",
+		"PORTGATE_AUTH", "OFF", // live mode needs keys or this
 	))
 	if err != nil {
 		t.Fatal(err)
@@ -73,6 +74,7 @@ func TestEnvOnly(t *testing.T) {
 		TelnyxAPIKey: "KEYabc", TelnyxBaseURL: "http://localhost:5678/v2",
 		SandboxStepInterval: 250 * time.Millisecond,
 		ProviderPreference:  []string{"telnyx", "flowroute"}, ProviderTimeout: 3 * time.Second, ShutdownGrace: time.Minute,
+		AuthOff: true,
 	}
 	if !equal(c, want) {
 		t.Errorf("env:\n got %+v\nwant %+v", c, want)
@@ -178,7 +180,7 @@ func TestModeDefault(t *testing.T) {
 	if err != nil || c.Mode != ModeSandbox {
 		t.Fatalf("no credentials: mode %q, %v", c.Mode, err)
 	}
-	c, err = Load(nil, env("FLOWROUTE_ACCESS_KEY", "a", "FLOWROUTE_SECRET_KEY", "b", "TELNYX_API_KEY", "k"))
+	c, err = Load(nil, env("FLOWROUTE_ACCESS_KEY", "a", "FLOWROUTE_SECRET_KEY", "b", "TELNYX_API_KEY", "k", "PORTGATE_AUTH", "off"))
 	if err != nil || c.Mode != ModeLive {
 		t.Fatalf("all credentials: mode %q, %v", c.Mode, err)
 	}
@@ -228,7 +230,7 @@ func TestLiveModeFailsClosed(t *testing.T) {
 		}
 	}
 	// Switching the provider without credentials off is the way out.
-	c, err := Load([]string{"--providers=telnyx"}, env("TELNYX_API_KEY", "k"))
+	c, err := Load([]string{"--providers=telnyx"}, env("TELNYX_API_KEY", "k", "PORTGATE_AUTH", "off"))
 	if err != nil || c.Mode != ModeLive || !slices.Equal(c.EnabledProviders(), []string{"telnyx"}) || c.ProviderEnabled("flowroute") {
 		t.Fatalf("flowroute off: %+v %v", c, err)
 	}
@@ -242,12 +244,12 @@ func TestBadURLDoesNotEchoCredentials(t *testing.T) {
 }
 
 func TestRedacted(t *testing.T) {
-	c, err := Load(nil, env("FLOWROUTE_ACCESS_KEY", "fr-access-1", "FLOWROUTE_SECRET_KEY", "fr-secret-1", "PORTGATE_PROVIDERS", "flowroute"))
+	c, err := Load(nil, env("FLOWROUTE_ACCESS_KEY", "fr-access-1", "FLOWROUTE_SECRET_KEY", "fr-secret-1", "PORTGATE_PROVIDERS", "flowroute", "PORTGATE_API_KEYS", testKeyLine))
 	if err != nil {
 		t.Fatal(err)
 	}
 	r := c.Redacted()
-	if r["FLOWROUTE_ACCESS_KEY"] != "set" || r["FLOWROUTE_SECRET_KEY"] != "set" || r["TELNYX_API_KEY"] != "unset" {
+	if r["FLOWROUTE_ACCESS_KEY"] != "set" || r["FLOWROUTE_SECRET_KEY"] != "set" || r["TELNYX_API_KEY"] != "unset" || r["PORTGATE_API_KEYS"] != "set" {
 		t.Errorf("secrets: %v", r)
 	}
 	if r["PORTGATE_GRPC_ADDR"] != ":9090" || r["PORTGATE_PROVIDER_PREFERENCE"] != "flowroute,telnyx" || r["PORTGATE_SANDBOX_STEP"] != "10s" {

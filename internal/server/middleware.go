@@ -15,6 +15,7 @@ import (
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 
+	"github.com/portgate/portgate/internal/auth"
 	"github.com/portgate/portgate/internal/uuid"
 )
 
@@ -29,6 +30,7 @@ const (
 	MiddlewareLogging   = "logging"
 	MiddlewareMetrics   = "metrics"
 	MiddlewareRecovery  = "recovery"
+	MiddlewareAuth      = "auth"
 )
 
 // Middleware is one named entry of the interceptor chain.
@@ -45,13 +47,19 @@ type Middleware struct {
 //  2. logging:   one line per finished call (method, code, duration, request id),
 //     never payloads.
 //  3. metrics:   grpc_server_* counters and histograms.
-//  4. recovery:  innermost, so a panic becomes codes.Internal before logging and
-//     metrics see the call; the panic and stack are logged here.
+//  4. recovery:  a panic (in auth or a handler) becomes codes.Internal before
+//     logging and metrics see the call; the panic and stack are logged here.
+//  5. auth:      innermost: API key, scope and provider checks (internal/auth),
+//     so refused calls are still logged and counted with their request id.
+//     REST reaches it too: the gateway dials this server and forwards the
+//     caller's Authorization / x-api-key header. authn nil = no
+//     authentication (sandbox without keys, or PORTGATE_AUTH=off): a
+//     pass-through.
 //
 // The order is pinned by a test; change it only on purpose.
 //
 // panics (optional) counts recovered panics by gRPC method.
-func DefaultMiddleware(logger *slog.Logger, metrics *grpcprom.ServerMetrics, panics *prometheus.CounterVec) ([]Middleware, error) {
+func DefaultMiddleware(logger *slog.Logger, metrics *grpcprom.ServerMetrics, panics *prometheus.CounterVec, authn *auth.Authenticator) ([]Middleware, error) {
 	logOpts := []logging.Option{
 		logging.WithLogOnEvents(logging.FinishCall),
 		logging.WithFieldsFromContext(func(ctx context.Context) logging.Fields {
@@ -75,6 +83,7 @@ func DefaultMiddleware(logger *slog.Logger, metrics *grpcprom.ServerMetrics, pan
 			Unary:  recovery.UnaryServerInterceptor(recoverOpts...),
 			Stream: recovery.StreamServerInterceptor(recoverOpts...),
 		},
+		authMiddleware(authn),
 	}
 	if err := checkMiddleware(chain); err != nil {
 		return nil, err
@@ -205,3 +214,19 @@ type requestIDStreamWrapper struct {
 }
 
 func (w *requestIDStreamWrapper) Context() context.Context { return w.ctx }
+
+// authMiddleware is the auth entry: authn's interceptors, or pass-throughs.
+func authMiddleware(authn *auth.Authenticator) Middleware {
+	if authn == nil {
+		return Middleware{
+			Name: MiddlewareAuth,
+			Unary: func(ctx context.Context, req any, _ *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
+				return h(ctx, req)
+			},
+			Stream: func(srv any, ss grpc.ServerStream, _ *grpc.StreamServerInfo, h grpc.StreamHandler) error {
+				return h(srv, ss)
+			},
+		}
+	}
+	return Middleware{Name: MiddlewareAuth, Unary: authn.Unary, Stream: authn.Stream}
+}

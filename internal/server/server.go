@@ -7,6 +7,7 @@ package server
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -31,12 +32,15 @@ import (
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/reflection"
 	"google.golang.org/grpc/test/bufconn"
 	"google.golang.org/protobuf/encoding/protojson"
+
+	"github.com/portgate/portgate/internal/auth"
 )
 
 // BufconnAddr as Config.GRPCAddr serves gRPC on an in-memory listener.
@@ -104,6 +108,16 @@ type Config struct {
 	// OpenTelemetry globals (no-op unless set).
 	TracerProvider trace.TracerProvider
 	Propagator     propagation.TextMapPropagator
+	// Auth authenticates and authorizes every RPC (gRPC and REST); nil = no
+	// authentication.
+	Auth *auth.Authenticator
+	// DisableReflection turns gRPC server reflection off.
+	DisableReflection bool
+	// TLS, when set, serves both listeners over TLS with its Certificates
+	// (at least one; the first is the one the gateway's loopback hop pins).
+	// ClientAuth tls.RequireAndVerifyClientCert with ClientCAs = mutual TLS.
+	// See LoadTLS.
+	TLS *tls.Config
 }
 
 // Server is a gRPC server with an optional REST gateway and ops routes.
@@ -115,6 +129,7 @@ type Server struct {
 	health  *health.Server
 	grpcSrv *grpc.Server
 	chain   []Middleware
+	tls     *serverTLS // nil = plaintext
 
 	mu       sync.Mutex
 	started  bool
@@ -187,9 +202,15 @@ func New(cfg Config) (*Server, error) {
 	if err := reg.Register(panics); err != nil {
 		return nil, fmt.Errorf("server: registering panic metrics: %w", err)
 	}
-	chain, err := DefaultMiddleware(cfg.Logger, metrics, panics)
+	chain, err := DefaultMiddleware(cfg.Logger, metrics, panics, cfg.Auth)
 	if err != nil {
 		return nil, err
+	}
+	var st *serverTLS
+	if cfg.TLS != nil {
+		if st, err = newServerTLS(cfg.TLS); err != nil {
+			return nil, err
+		}
 	}
 	drainCtx, drain := context.WithCancel(context.Background())
 	d := &drainer{ctx: drainCtx}
@@ -199,11 +220,16 @@ func New(cfg Config) (*Server, error) {
 		grpc.MaxRecvMsgSize(maxMsgBytes),
 		grpc.MaxSendMsgSize(maxMsgBytes),
 	)
+	if st != nil {
+		opts = append(opts, grpc.Creds(credentials.NewTLS(st.grpc)))
+	}
 	grpcSrv := grpc.NewServer(opts...)
 
 	hs := health.NewServer()
 	healthpb.RegisterHealthServer(grpcSrv, hs)
-	reflection.Register(grpcSrv)
+	if !cfg.DisableReflection {
+		reflection.Register(grpcSrv)
+	}
 	for _, svc := range cfg.Services {
 		svc.Register(grpcSrv)
 	}
@@ -222,6 +248,7 @@ func New(cfg Config) (*Server, error) {
 		health:  hs,
 		grpcSrv: grpcSrv,
 		chain:   chain,
+		tls:     st,
 		done:    make(chan struct{}),
 
 		drainCtx: drainCtx,
@@ -231,6 +258,19 @@ func New(cfg Config) (*Server, error) {
 
 // Middleware returns the names of the interceptor chain, outermost first.
 func (s *Server) Middleware() []string { return MiddlewareNames(s.chain) }
+
+// Methods returns the full name ("/pkg.Service/Method") of every RPC the gRPC
+// server registers, health and reflection included, sorted.
+func (s *Server) Methods() []string {
+	var out []string
+	for svc, info := range s.grpcSrv.GetServiceInfo() {
+		for _, m := range info.Methods {
+			out = append(out, "/"+svc+"/"+m.Name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
 
 // Registry returns the registry served at /metrics.
 func (s *Server) Registry() *prometheus.Registry { return s.reg }
@@ -326,8 +366,13 @@ func (s *Server) Start(ctx context.Context) (err error) {
 			ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn),
 		}
 		s.wg.Add(1)
+		serveHTTP := func() error { return s.httpSrv.Serve(s.httpLis) }
+		if s.tls != nil {
+			s.httpSrv.TLSConfig = s.tls.http
+			serveHTTP = func() error { return s.httpSrv.ServeTLS(s.httpLis, "", "") }
+		}
 		go s.serve("http", func() error {
-			if err := s.httpSrv.Serve(s.httpLis); !errors.Is(err, http.ErrServerClosed) {
+			if err := serveHTTP(); !errors.Is(err, http.ErrServerClosed) {
 				return err
 			}
 			return nil
@@ -350,7 +395,8 @@ func (s *Server) Start(ctx context.Context) (err error) {
 	}
 	go func() { s.wg.Wait(); close(s.done) }()
 
-	attrs := []any{"grpc_addr", s.grpcAddrLocked(), "http_addr", s.httpAddrLocked(), "admin_addr", s.adminAddrLocked(), "pprof", s.cfg.Pprof, "middleware", s.Middleware()}
+	attrs := []any{"grpc_addr", s.grpcAddrLocked(), "http_addr", s.httpAddrLocked(), "admin_addr", s.adminAddrLocked(), "pprof", s.cfg.Pprof, "middleware", s.Middleware(),
+		"tls", s.tls != nil, "mtls", s.tls != nil && s.tls.mutual, "auth", s.cfg.Auth != nil, "reflection", !s.cfg.DisableReflection}
 	if p := s.providerHealth(); len(p) > 0 {
 		attrs = append(attrs, "providers", p)
 	}
@@ -423,7 +469,8 @@ func (s *Server) httpAddrLocked() string {
 }
 
 // Dial returns a client connection to this server's gRPC listener (bufconn
-// included). The caller closes it. ctx is unused: connections are lazy.
+// included), with the gateway's own transport credentials (see dial). The
+// caller closes it. ctx is unused: connections are lazy.
 func (s *Server) Dial(_ context.Context) (*grpc.ClientConn, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -433,10 +480,19 @@ func (s *Server) Dial(_ context.Context) (*grpc.ClientConn, error) {
 	return s.dial()
 }
 
-// dial requires s.mu and a bound gRPC listener.
+// dial requires s.mu and a bound gRPC listener. It is the REST gateway's
+// loopback hop: plaintext only when the listener is; with TLS it pins this
+// server's own certificate (and with mTLS presents the in-memory hop
+// certificate). The hop carries no identity of its own: the gateway forwards
+// the REST caller's Authorization / x-api-key header and the auth
+// interceptor checks it like any other call.
 func (s *Server) dial() (*grpc.ClientConn, error) {
+	creds := insecure.NewCredentials()
+	if s.tls != nil {
+		creds = credentials.NewTLS(s.tls.hop)
+	}
 	opts := []grpc.DialOption{
-		grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithTransportCredentials(creds),
 		grpc.WithStatsHandler(otelgrpc.NewClientHandler(s.cfg.otelgrpcOptions()...)),
 		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(maxMsgBytes), grpc.MaxCallSendMsgSize(maxMsgBytes)),
 	}
@@ -590,6 +646,11 @@ func NewGatewayMux(opts ...runtime.ServeMuxOption) *runtime.ServeMux {
 		runtime.WithIncomingHeaderMatcher(func(key string) (string, bool) {
 			if strings.EqualFold(key, RequestIDHeader) {
 				return RequestIDHeader, true
+			}
+			// The caller's API key: "Authorization: Bearer" is always
+			// forwarded by grpc-gateway; x-api-key needs this.
+			if strings.EqualFold(key, auth.HeaderAPIKey) {
+				return auth.HeaderAPIKey, true
 			}
 			return runtime.DefaultHeaderMatcher(key)
 		}),

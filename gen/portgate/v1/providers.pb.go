@@ -357,10 +357,16 @@ func (*ListProvidersRequest) Descriptor() ([]byte, []int) {
 // Response for ListProviders.
 type ListProvidersResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Configured providers in preference order.
-	Providers     []*Provider `protobuf:"bytes,1,rep,name=providers,proto3" json:"providers,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// Configured providers in preference order; a provider-limited API key
+	// sees only its own.
+	Providers []*Provider `protobuf:"bytes,1,rep,name=providers,proto3" json:"providers,omitempty"`
+	// True when the gateway serves callers without an API key: a sandbox with
+	// no keys configured, or authentication switched off (PORTGATE_AUTH=off).
+	AuthenticationDisabled bool `protobuf:"varint,2,opt,name=authentication_disabled,json=authenticationDisabled,proto3" json:"authentication_disabled,omitempty"`
+	// A warning for people when authentication_disabled is set; empty otherwise.
+	SecurityNotice string `protobuf:"bytes,3,opt,name=security_notice,json=securityNotice,proto3" json:"security_notice,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *ListProvidersResponse) Reset() {
@@ -400,6 +406,20 @@ func (x *ListProvidersResponse) GetProviders() []*Provider {
 	return nil
 }
 
+func (x *ListProvidersResponse) GetAuthenticationDisabled() bool {
+	if x != nil {
+		return x.AuthenticationDisabled
+	}
+	return false
+}
+
+func (x *ListProvidersResponse) GetSecurityNotice() string {
+	if x != nil {
+		return x.SecurityNotice
+	}
+	return ""
+}
+
 var File_portgate_v1_providers_proto protoreflect.FileDescriptor
 
 const file_portgate_v1_providers_proto_rawDesc = "" +
@@ -431,9 +451,11 @@ const file_portgate_v1_providers_proto_rawDesc = "" +
 	"\x17portability_batch_limit\x18\x04 \x01(\x05R\x15portabilityBatchLimit\x12,\n" +
 	"\x12max_document_bytes\x18\x05 \x01(\x03R\x10maxDocumentBytes\x12,\n" +
 	"\x12port_order_details\x18\x06 \x03(\tR\x10portOrderDetails\"\x16\n" +
-	"\x14ListProvidersRequest\"L\n" +
+	"\x14ListProvidersRequest\"\xb8\x01\n" +
 	"\x15ListProvidersResponse\x123\n" +
-	"\tproviders\x18\x01 \x03(\v2\x15.portgate.v1.ProviderR\tproviders2z\n" +
+	"\tproviders\x18\x01 \x03(\v2\x15.portgate.v1.ProviderR\tproviders\x12<\n" +
+	"\x17authentication_disabled\x18\x02 \x01(\bB\x03\xe0A\x03R\x16authenticationDisabled\x12,\n" +
+	"\x0fsecurity_notice\x18\x03 \x01(\tB\x03\xe0A\x03R\x0esecurityNotice2z\n" +
 	"\tProviders\x12m\n" +
 	"\rListProviders\x12!.portgate.v1.ListProvidersRequest\x1a\".portgate.v1.ListProvidersResponse\"\x15\x82\xd3\xe4\x93\x02\x0f\x12\r/v1/providersB9Z7github.com/portgate/portgate/gen/portgate/v1;portgatev1b\x06proto3"
 
