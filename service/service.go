@@ -12,6 +12,7 @@ import (
 
 	pb "github.com/portgate/portgate/gen/portgate/v1"
 	"github.com/portgate/portgate/internal/e164"
+	"github.com/portgate/portgate/internal/store"
 	"github.com/portgate/portgate/providers"
 )
 
@@ -33,6 +34,10 @@ type Options struct {
 	// PortabilityConcurrency bounds concurrent provider calls per CheckPortability (default 4).
 	PortabilityConcurrency int
 	Logger                 *slog.Logger
+	// Store keeps request_id outcomes (required).
+	Store store.Store
+	// IdempotencyTTL is how long an outcome is kept (0 = DefaultIdempotencyTTL).
+	IdempotencyTTL time.Duration
 }
 
 // core is shared by the three service implementations.
@@ -54,7 +59,10 @@ type Services struct {
 
 // New validates opts and builds the services.
 func New(opts Options) (*Services, error) {
-	c := &core{backends: map[string]*Backend{}, region: opts.DefaultRegion, conc: opts.PortabilityConcurrency, log: opts.Logger, idem: newIdempotency()}
+	c := &core{backends: map[string]*Backend{}, region: opts.DefaultRegion, conc: opts.PortabilityConcurrency, log: opts.Logger}
+	if opts.Store == nil {
+		return nil, fmt.Errorf("service: no store")
+	}
 	if c.region == "" {
 		c.region = e164.DefaultRegion
 	}
@@ -63,6 +71,10 @@ func New(opts Options) (*Services, error) {
 	}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
+	}
+	c.idem = &idempotency{st: opts.Store, ttl: opts.IdempotencyTTL, log: c.log}
+	if c.idem.ttl <= 0 {
+		c.idem.ttl = DefaultIdempotencyTTL
 	}
 	for i := range opts.Backends {
 		b := opts.Backends[i]
