@@ -29,9 +29,10 @@ const (
 	// idemMaxWait bounds how long a duplicate waits for the first call
 	// when the caller set no deadline.
 	idemMaxWait = 60 * time.Second
-	// idemLease is how long a claim is held when the caller set no
-	// deadline; with one, the claim lasts until the deadline plus
-	// idemLeaseSlack. A claimer that dies is taken over after its lease.
+	// idemLease is how long a claim is held at most; with a nearer
+	// deadline, until the deadline plus idemLeaseSlack. A claimer that dies
+	// is taken over after its lease (provider calls are bounded by
+	// PORTGATE_PROVIDER_TIMEOUT, far below it).
 	idemLease      = 2 * time.Minute
 	idemLeaseSlack = 10 * time.Second
 	// Polling backoff of a waiting duplicate.
@@ -144,7 +145,7 @@ func do[T proto.Message](ctx context.Context, c *core, method string, req reques
 	for {
 		now := time.Now()
 		lease := now.Add(idemLease)
-		if d, ok := ctx.Deadline(); ok {
+		if d, ok := ctx.Deadline(); ok && d.Add(idemLeaseSlack).Before(lease) {
 			lease = d.Add(idemLeaseSlack)
 		}
 		rec, err := im.st.Claim(ctx, store.IdemRecord{Key: key, Method: method, RequestHash: hash, State: store.InProgress, Token: token,

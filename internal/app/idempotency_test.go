@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
@@ -30,6 +31,10 @@ type liveFlowroute struct {
 	// failGroupReads answers GET /v2/portorders?group_id=… (the read that
 	// follows an accepted create) with 503.
 	failGroupReads atomic.Bool
+	// hold, when set, keeps every create waiting until it is closed.
+	hold atomic.Pointer[chan struct{}]
+	// arrived gets a value when a held create reaches the fake.
+	arrived chan struct{}
 }
 
 const liveKey, liveSecret = "live-key", "live-secret"
@@ -37,11 +42,22 @@ const liveKey, liveSecret = "live-key", "live-secret"
 func startLiveFlowroute(t *testing.T) *liveFlowroute {
 	t.Helper()
 	f := flowroutefake.New(flowroutefake.Options{AccessKey: liveKey, SecretKey: liveSecret})
-	lf := &liveFlowroute{}
+	lf := &liveFlowroute{arrived: make(chan struct{}, 1)}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/v2/portorders" {
 			if r.Method == http.MethodPost {
 				lf.creates.Add(1)
+				if h := lf.hold.Load(); h != nil {
+					select {
+					case lf.arrived <- struct{}{}:
+					default:
+					}
+					select {
+					case <-*h:
+					case <-r.Context().Done():
+						return
+					}
+				}
 			}
 			if r.Method == http.MethodGet && r.URL.Query().Get("group_id") != "" && lf.failGroupReads.Load() {
 				w.Header().Set("Content-Type", "application/json")
@@ -254,5 +270,61 @@ func TestIdempotencyAcceptedCreateNeverForgotten(t *testing.T) {
 	again, err := c.CreatePortOrder(context.Background(), req)
 	if err != nil || again.GetName() != o.GetName() {
 		t.Fatalf("replay: %v %v", again.GetName(), err)
+	}
+}
+
+// TestIdempotencyRepeatWhileInProgress: a repeat whose deadline comes while
+// the first call is still at the provider gets ABORTED + REQUEST_IN_PROGRESS
+// with RetryInfo (not a second provider call); once the first call is done,
+// a repeat gets its outcome.
+func TestIdempotencyRepeatWhileInProgress(t *testing.T) {
+	lf := startLiveFlowroute(t)
+	c, _ := startApp(t, lf, t.TempDir(), "")
+	req := createReq("2a9d4b6c-8e0f-4a1b-9c3d-5e7f9a1b3c05")
+	release := make(chan struct{})
+	lf.hold.Store(&release)
+
+	type result struct {
+		o   *pb.PortOrder
+		err error
+	}
+	first := make(chan result, 1)
+	go func() {
+		o, err := c.CreatePortOrder(context.Background(), req)
+		first <- result{o, err}
+	}()
+	// Wait until the first call is at the provider.
+	select {
+	case r := <-first:
+		t.Fatalf("first call returned early: %v", r.err)
+	case <-lf.arrived:
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	_, err := c.CreatePortOrder(ctx, req)
+	cancel()
+	st := status.Convert(err)
+	if st.Code() != codes.Aborted || !containsReason(err, "REQUEST_IN_PROGRESS") {
+		t.Fatalf("repeat while in progress: %v", err)
+	}
+	var retry *errdetails.RetryInfo
+	for _, d := range st.Details() {
+		if r, ok := d.(*errdetails.RetryInfo); ok {
+			retry = r
+		}
+	}
+	if retry == nil || retry.GetRetryDelay().AsDuration() <= 0 {
+		t.Fatalf("no RetryInfo: %v", st.Details())
+	}
+	close(release)
+	r := <-first
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	again, err := c.CreatePortOrder(context.Background(), req)
+	if err != nil || again.GetName() != r.o.GetName() {
+		t.Fatalf("repeat after completion: %v %v", again.GetName(), err)
+	}
+	if n := lf.creates.Load(); n != 1 {
+		t.Fatalf("provider saw %d creates, want 1", n)
 	}
 }
