@@ -39,5 +39,9 @@ RUN --mount=type=cache,target=/go/pkg/mod \
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/portgate /portgate
 USER nonroot:nonroot
+# The embedded SQLite store (README "Store"); mount a volume here to keep
+# request_id outcomes across container restarts, or set PORTGATE_DATABASE_URL.
+ENV PORTGATE_DATA_DIR=/home/nonroot/data
+VOLUME /home/nonroot/data
 EXPOSE 9090 8080
 ENTRYPOINT ["/portgate"]

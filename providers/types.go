@@ -223,6 +223,12 @@ type Signature struct {
 type CreatePortOrderRequest struct {
 	Order     PortOrder // ID, State, timestamps ignored
 	RequestID string    // caller's idempotency key (AIP-155)
+	// OnAccepted, when set, is called with the primary order's id as soon as
+	// the provider has accepted the create, before any follow-up call that
+	// could still fail: the caller records it so a retry finds the order
+	// instead of creating a second one. Adapters whose create makes no
+	// follow-up call (or undoes its own partial work) may leave it uncalled.
+	OnAccepted func(id string)
 }
 
 // CreatePortOrderResult is the primary order plus any orders the provider split off.

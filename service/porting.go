@@ -95,10 +95,18 @@ func (c *core) resolveProviders(names []string) ([]*Backend, error) {
 
 // CreatePortOrder validates, routes (providers/- picks a provider) and creates.
 func (s *PortingServer) CreatePortOrder(ctx context.Context, req *pb.CreatePortOrderRequest) (*pb.PortOrder, error) {
-	return do(ctx, s.c.idem, "CreatePortOrder", req.GetRequestId(), req, func() (*pb.PortOrder, error) { return s.createPortOrder(ctx, req) })
+	return do(ctx, s.c, "CreatePortOrder", req, func(ctx context.Context, accepted func(string)) (*pb.PortOrder, error) {
+		return s.createPortOrder(ctx, req, accepted)
+	}, s.resumeCreate)
 }
 
-func (s *PortingServer) createPortOrder(ctx context.Context, req *pb.CreatePortOrderRequest) (*pb.PortOrder, error) {
+// resumeCreate answers a create whose order the provider already accepted
+// (name recorded by an earlier attempt) by reading that order.
+func (s *PortingServer) resumeCreate(ctx context.Context, name string) (*pb.PortOrder, error) {
+	return s.GetPortOrder(ctx, &pb.GetPortOrderRequest{Name: name})
+}
+
+func (s *PortingServer) createPortOrder(ctx context.Context, req *pb.CreatePortOrderRequest, accepted func(name string)) (*pb.PortOrder, error) {
 	prov, err := parseParent("parent", req.GetParent())
 	if err != nil {
 		return nil, err
@@ -136,7 +144,8 @@ func (s *PortingServer) createPortOrder(ctx context.Context, req *pb.CreatePortO
 	if err := s.c.requireCapability(b, providers.OpCreatePortOrder); err != nil {
 		return nil, err
 	}
-	res, err := b.Provider.CreatePortOrder(ctx, providers.CreatePortOrderRequest{Order: order, RequestID: req.GetRequestId()})
+	res, err := b.Provider.CreatePortOrder(ctx, providers.CreatePortOrderRequest{Order: order, RequestID: req.GetRequestId(),
+		OnAccepted: func(id string) { accepted(portOrderName(name, id)) }})
 	if err != nil {
 		return nil, redact(toStatus(name, err, ReasonPortOrderNotFound, ""), orderSecrets(order.EndUser)...)
 	}
@@ -199,7 +208,7 @@ func (c *core) orderTarget(field, name string) (*Backend, string, error) {
 
 // UpdatePortOrder applies update_mask.
 func (s *PortingServer) UpdatePortOrder(ctx context.Context, req *pb.UpdatePortOrderRequest) (*pb.PortOrder, error) {
-	return do(ctx, s.c.idem, "UpdatePortOrder", req.GetRequestId(), req, func() (*pb.PortOrder, error) { return s.updatePortOrder(ctx, req) })
+	return do(ctx, s.c, "UpdatePortOrder", req, func(ctx context.Context, _ func(string)) (*pb.PortOrder, error) { return s.updatePortOrder(ctx, req) }, nil)
 }
 
 func (s *PortingServer) updatePortOrder(ctx context.Context, req *pb.UpdatePortOrderRequest) (*pb.PortOrder, error) {
@@ -231,7 +240,9 @@ func (s *PortingServer) updatePortOrder(ctx context.Context, req *pb.UpdatePortO
 
 // ModifyPortOrderNumbers adds and removes numbers.
 func (s *PortingServer) ModifyPortOrderNumbers(ctx context.Context, req *pb.ModifyPortOrderNumbersRequest) (*pb.PortOrder, error) {
-	return do(ctx, s.c.idem, "ModifyPortOrderNumbers", req.GetRequestId(), req, func() (*pb.PortOrder, error) { return s.modifyPortOrderNumbers(ctx, req) })
+	return do(ctx, s.c, "ModifyPortOrderNumbers", req, func(ctx context.Context, _ func(string)) (*pb.PortOrder, error) {
+		return s.modifyPortOrderNumbers(ctx, req)
+	}, nil)
 }
 
 func (s *PortingServer) modifyPortOrderNumbers(ctx context.Context, req *pb.ModifyPortOrderNumbersRequest) (*pb.PortOrder, error) {
@@ -270,7 +281,7 @@ func (s *PortingServer) modifyPortOrderNumbers(ctx context.Context, req *pb.Modi
 
 // SubmitPortOrder signs and submits.
 func (s *PortingServer) SubmitPortOrder(ctx context.Context, req *pb.SubmitPortOrderRequest) (*pb.PortOrder, error) {
-	return do(ctx, s.c.idem, "SubmitPortOrder", req.GetRequestId(), req, func() (*pb.PortOrder, error) { return s.submitPortOrder(ctx, req) })
+	return do(ctx, s.c, "SubmitPortOrder", req, func(ctx context.Context, _ func(string)) (*pb.PortOrder, error) { return s.submitPortOrder(ctx, req) }, nil)
 }
 
 func (s *PortingServer) submitPortOrder(ctx context.Context, req *pb.SubmitPortOrderRequest) (*pb.PortOrder, error) {
@@ -300,7 +311,7 @@ func (s *PortingServer) submitPortOrder(ctx context.Context, req *pb.SubmitPortO
 
 // CancelPortOrder cancels.
 func (s *PortingServer) CancelPortOrder(ctx context.Context, req *pb.CancelPortOrderRequest) (*pb.PortOrder, error) {
-	return do(ctx, s.c.idem, "CancelPortOrder", req.GetRequestId(), req, func() (*pb.PortOrder, error) { return s.cancelPortOrder(ctx, req) })
+	return do(ctx, s.c, "CancelPortOrder", req, func(ctx context.Context, _ func(string)) (*pb.PortOrder, error) { return s.cancelPortOrder(ctx, req) }, nil)
 }
 
 func (s *PortingServer) cancelPortOrder(ctx context.Context, req *pb.CancelPortOrderRequest) (*pb.PortOrder, error) {
@@ -371,7 +382,9 @@ func window(n, off, size int) (start, end int, next map[string]int) {
 
 // CreatePortOrderComment adds a comment.
 func (s *PortingServer) CreatePortOrderComment(ctx context.Context, req *pb.CreatePortOrderCommentRequest) (*pb.PortOrderComment, error) {
-	return do(ctx, s.c.idem, "CreatePortOrderComment", req.GetRequestId(), req, func() (*pb.PortOrderComment, error) { return s.createPortOrderComment(ctx, req) })
+	return do(ctx, s.c, "CreatePortOrderComment", req, func(ctx context.Context, _ func(string)) (*pb.PortOrderComment, error) {
+		return s.createPortOrderComment(ctx, req)
+	}, nil)
 }
 
 func (s *PortingServer) createPortOrderComment(ctx context.Context, req *pb.CreatePortOrderCommentRequest) (*pb.PortOrderComment, error) {
@@ -401,7 +414,9 @@ func (s *PortingServer) createPortOrderComment(ctx context.Context, req *pb.Crea
 
 // UploadPortOrderDocument uploads a document.
 func (s *PortingServer) UploadPortOrderDocument(ctx context.Context, req *pb.UploadPortOrderDocumentRequest) (*pb.PortOrderDocument, error) {
-	return do(ctx, s.c.idem, "UploadPortOrderDocument", req.GetRequestId(), req, func() (*pb.PortOrderDocument, error) { return s.uploadPortOrderDocument(ctx, req) })
+	return do(ctx, s.c, "UploadPortOrderDocument", req, func(ctx context.Context, _ func(string)) (*pb.PortOrderDocument, error) {
+		return s.uploadPortOrderDocument(ctx, req)
+	}, nil)
 }
 
 func (s *PortingServer) uploadPortOrderDocument(ctx context.Context, req *pb.UploadPortOrderDocumentRequest) (*pb.PortOrderDocument, error) {

@@ -12,6 +12,7 @@ import (
 
 	pb "github.com/portgate/portgate/gen/portgate/v1"
 	"github.com/portgate/portgate/internal/e164"
+	"github.com/portgate/portgate/internal/store"
 	"github.com/portgate/portgate/providers"
 )
 
@@ -36,6 +37,10 @@ type Options struct {
 	// SecurityNotice, when set, says callers need no API key; ListProviders
 	// reports it (authentication_disabled, security_notice).
 	SecurityNotice string
+	// Store keeps request_id outcomes (required).
+	Store store.Store
+	// IdempotencyTTL is how long an outcome is kept (0 = DefaultIdempotencyTTL).
+	IdempotencyTTL time.Duration
 }
 
 // core is shared by the three service implementations.
@@ -58,7 +63,10 @@ type Services struct {
 
 // New validates opts and builds the services.
 func New(opts Options) (*Services, error) {
-	c := &core{backends: map[string]*Backend{}, region: opts.DefaultRegion, conc: opts.PortabilityConcurrency, log: opts.Logger, idem: newIdempotency(), notice: opts.SecurityNotice}
+	c := &core{backends: map[string]*Backend{}, region: opts.DefaultRegion, conc: opts.PortabilityConcurrency, log: opts.Logger, notice: opts.SecurityNotice}
+	if opts.Store == nil {
+		return nil, fmt.Errorf("service: no store")
+	}
 	if c.region == "" {
 		c.region = e164.DefaultRegion
 	}
@@ -67,6 +75,10 @@ func New(opts Options) (*Services, error) {
 	}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
+	}
+	c.idem = &idempotency{st: opts.Store, ttl: opts.IdempotencyTTL, log: c.log}
+	if c.idem.ttl <= 0 {
+		c.idem.ttl = DefaultIdempotencyTTL
 	}
 	for i := range opts.Backends {
 		b := opts.Backends[i]

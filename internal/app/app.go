@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -29,6 +30,7 @@ import (
 	"github.com/portgate/portgate/internal/auth"
 	"github.com/portgate/portgate/internal/config"
 	"github.com/portgate/portgate/internal/server"
+	"github.com/portgate/portgate/internal/store"
 	"github.com/portgate/portgate/internal/telemetry"
 	"github.com/portgate/portgate/providers"
 	"github.com/portgate/portgate/providers/chaos"
@@ -47,6 +49,42 @@ type App struct {
 	Sandboxes map[string]*Sandbox
 	// Providers are the wrapped providers by name.
 	Providers map[string]*resilience.Provider
+	// Store is the durable state (closed by Server.Shutdown).
+	Store store.Store
+}
+
+const (
+	storeOpenTimeout = 30 * time.Second
+	// sweepInterval is how often expired idempotency records are deleted.
+	sweepInterval = 10 * time.Minute
+)
+
+// startSweeper deletes expired idempotency records every interval until
+// closed. TODO(issue 11): becomes a River periodic job (run by one replica)
+// when the job queue lands; until then each process sweeps, which is
+// harmless: it only deletes rows already past their TTL.
+func startSweeper(svcs *service.Services, every time.Duration, logger *slog.Logger) io.Closer {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				n, err := svcs.SweepExpired(ctx)
+				if err != nil && ctx.Err() == nil {
+					logger.Warn("idempotency sweep failed", "err", err)
+				} else if n > 0 {
+					logger.Debug("idempotency sweep", "deleted", n)
+				}
+			}
+		}
+	}()
+	return closerFunc(func() { cancel(); <-done })
 }
 
 // Options are Build's extras beyond the configuration.
@@ -90,6 +128,24 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 			}
 		}
 	}()
+
+	// The store first, so it closes last (closers run in reverse).
+	octx, ocancel := context.WithTimeout(context.Background(), storeOpenTimeout)
+	st, err := store.Open(octx, store.Options{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir})
+	ocancel()
+	if err != nil {
+		return nil, err
+	}
+	closers = append(closers, st)
+	a.Store = st
+	switch {
+	case cfg.DatabaseURL != "":
+		logger.Info("store: PostgreSQL (PORTGATE_DATABASE_URL)")
+	case cfg.DataDir != "":
+		logger.Info("store: SQLite", "file", filepath.Join(cfg.DataDir, store.SQLiteFile))
+	default:
+		logger.Warn("store: in memory (PORTGATE_DATA_DIR empty): request_id outcomes are lost on restart")
+	}
 
 	// Tracing: spans always get ids (logs, propagation); they are exported
 	// only when an OTLP endpoint is configured. Closed last, so the final
@@ -220,10 +276,12 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 		}
 	}
 
-	svcs, err := service.New(service.Options{Backends: backends, DefaultRegion: cfg.DefaultRegion, Logger: logger, SecurityNotice: notice})
+	svcs, err := service.New(service.Options{Backends: backends, DefaultRegion: cfg.DefaultRegion, Logger: logger, SecurityNotice: notice,
+		Store: st, IdempotencyTTL: cfg.IdempotencyTTL})
 	if err != nil {
 		return nil, err
 	}
+	closers = append(closers, startSweeper(svcs, sweepInterval, logger))
 	// Closers run in reverse: drop the idle keep-alive connections to the
 	// providers first, so the sandboxes' graceful shutdown has none to wait on.
 	closers = append(closers, closerFunc(httpClient.CloseIdleConnections))

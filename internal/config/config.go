@@ -95,6 +95,13 @@ type Config struct {
 	DisableReflection bool
 	// TLS for both listeners; TLSClientCAFile turns on mutual TLS.
 	TLSCertFile, TLSKeyFile, TLSClientCAFile string
+	// DataDir holds the SQLite store (portgate.db) when DatabaseURL is
+	// unset; "" = an in-memory store that forgets everything on restart.
+	DataDir string
+	// DatabaseURL selects the PostgreSQL store (needed for replicas).
+	DatabaseURL string
+	// IdempotencyTTL is how long a request_id's outcome is kept.
+	IdempotencyTTL time.Duration
 }
 
 // Setting is one configuration knob.
@@ -277,6 +284,29 @@ var settings = []Setting{
 		Description: "Telnyx breaker/retry/bulkhead overrides, same keys",
 		set:         func(c *Config, v string) error { c.ResilienceTelnyx = v; return validPolicy(v) },
 		get:         func(c Config) string { return c.ResilienceTelnyx },
+	},
+	{
+		Env: "PORTGATE_DATA_DIR", Flag: "data-dir", Default: "data",
+		Description: "directory of the embedded SQLite store (portgate.db), created if missing, relative to the working directory; used when PORTGATE_DATABASE_URL is unset; --data-dir= keeps state in memory only",
+		set:         func(c *Config, v string) error { c.DataDir = v; return nil },
+		get:         func(c Config) string { return c.DataDir },
+	},
+	{
+		Env: "PORTGATE_DATABASE_URL", Description: "PostgreSQL URL (postgres://user:pass@host:5432/db?sslmode=require) for the store instead of SQLite; required to run several replicas", Secret: true,
+		set: func(c *Config, v string) error { c.DatabaseURL = v; return databaseURL(v) },
+		get: func(c Config) string { return c.DatabaseURL },
+	},
+	{
+		Env: "PORTGATE_IDEMPOTENCY_TTL", Flag: "idempotency-ttl", Default: "24h",
+		Description: "how long a mutation's request_id and outcome are kept (never evicted earlier); at least 1m",
+		set: func(c *Config, v string) (err error) {
+			c.IdempotencyTTL, err = positiveDuration(v)
+			if err == nil && c.IdempotencyTTL < time.Minute {
+				err = fmt.Errorf("duration %q is under 1m", v)
+			}
+			return err
+		},
+		get: func(c Config) string { return c.IdempotencyTTL.String() },
 	},
 	{
 		Env: "PORTGATE_SHUTDOWN_GRACE", Flag: "shutdown-grace", Default: "10s",
@@ -751,6 +781,19 @@ func providerList(v string) ([]string, error) {
 func validChaos(spec string) error {
 	_, err := chaos.Parse(spec)
 	return err
+}
+
+// databaseURL checks the shape of a PostgreSQL URL without echoing it (it
+// may hold a password).
+func databaseURL(v string) error {
+	if v == "" {
+		return nil
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || u.Host == "" {
+		return errors.New("want postgres://[user[:password]@]host[:port]/database[?options]")
+	}
+	return nil
 }
 
 func validPolicy(spec string) error {

@@ -34,6 +34,7 @@ func TestDefaults(t *testing.T) {
 		FlowrouteBaseURL: "https://api.flowroute.com", TelnyxBaseURL: "https://api.telnyx.com/v2",
 		SandboxStepInterval: 10 * time.Second, ProviderPreference: []string{"flowroute", "telnyx"},
 		ProviderTimeout: 10 * time.Second, ShutdownGrace: 10 * time.Second,
+		DataDir: "data", IdempotencyTTL: 24 * time.Hour,
 	}
 	if !equal(c, want) {
 		t.Errorf("defaults:\n got %+v\nwant %+v", c, want)
@@ -63,6 +64,9 @@ func TestEnvOnly(t *testing.T) {
 		"PORTGATE_PROVIDER_TIMEOUT", "3s",
 		"PORTGATE_SHUTDOWN_GRACE", "1m",
 		"PORTGATE_AUTH", "OFF", // live mode needs keys or this
+		"PORTGATE_DATA_DIR", "/var/lib/portgate",
+		"PORTGATE_DATABASE_URL", "postgres://pg:secret@db:5432/portgate?sslmode=require",
+		"PORTGATE_IDEMPOTENCY_TTL", "72h",
 	))
 	if err != nil {
 		t.Fatal(err)
@@ -75,6 +79,7 @@ func TestEnvOnly(t *testing.T) {
 		SandboxStepInterval: 250 * time.Millisecond,
 		ProviderPreference:  []string{"telnyx", "flowroute"}, ProviderTimeout: 3 * time.Second, ShutdownGrace: time.Minute,
 		AuthOff: true,
+		DataDir: "/var/lib/portgate", DatabaseURL: "postgres://pg:secret@db:5432/portgate?sslmode=require", IdempotencyTTL: 72 * time.Hour,
 	}
 	if !equal(c, want) {
 		t.Errorf("env:\n got %+v\nwant %+v", c, want)
@@ -134,6 +139,10 @@ func TestInvalidValues(t *testing.T) {
 		{args: []string{"--no-such-flag"}, mention: "no-such-flag"},
 		{args: []string{"stray"}, mention: "stray"},
 		{args: []string{"--telnyx-api-key=x"}, mention: "telnyx-api-key"}, // secrets are env-only
+		{args: []string{"--database-url=x"}, mention: "database-url"},     // env-only: it holds a password
+		{env: []string{"PORTGATE_IDEMPOTENCY_TTL", "30s"}, mention: "PORTGATE_IDEMPOTENCY_TTL"},
+		{env: []string{"PORTGATE_IDEMPOTENCY_TTL", "forever"}, mention: "PORTGATE_IDEMPOTENCY_TTL"},
+		{env: []string{"PORTGATE_DATABASE_URL", "mysql://u:pw@h/db"}, mention: "PORTGATE_DATABASE_URL"},
 	} {
 		_, err := Load(tc.args, env(tc.env...))
 		if err == nil || !strings.Contains(err.Error(), tc.mention) {
@@ -240,6 +249,10 @@ func TestBadURLDoesNotEchoCredentials(t *testing.T) {
 	_, err := Load(nil, env("TELNYX_BASE_URL", "https://user:hunter2@api.telnyx.com"))
 	if err == nil || strings.Contains(err.Error(), "hunter2") {
 		t.Errorf("error = %v", err)
+	}
+	_, err = Load(nil, env("PORTGATE_DATABASE_URL", "mysql://user:hunter2@db/portgate"))
+	if err == nil || strings.Contains(err.Error(), "hunter2") {
+		t.Errorf("database URL error = %v", err)
 	}
 }
 

@@ -103,6 +103,9 @@ func (p *Provider) CreatePortOrder(ctx context.Context, req providers.CreatePort
 	if err != nil {
 		return nil, err
 	}
+	if req.OnAccepted != nil {
+		req.OnAccepted(primary.ID)
+	}
 	siblings, err := p.group(ctx, primary)
 	if err != nil {
 		return nil, err
