@@ -1,14 +1,20 @@
 package service_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"io"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
 	"google.golang.org/grpc/codes"
+	"google.golang.org/protobuf/encoding/protojson"
 
 	pb "github.com/portgate/portgate/gen/portgate/v1"
+	"github.com/portgate/portgate/internal/config"
 )
 
 // Hostile-client tests (issue 9, first section): each reproduces an attack
@@ -78,6 +84,143 @@ func TestHostileFilterNesting(t *testing.T) {
 	ok := strings.Repeat("(", 30) + `state = DRAFT` + strings.Repeat(")", 30)
 	if _, err := e.porting.ListPortOrders(ctx, &pb.ListPortOrdersRequest{Parent: "providers/flowroute", Filter: ok}); err != nil {
 		t.Fatalf("30 levels of nesting: %v", err)
+	}
+	stillHealthy(t, e)
+}
+
+// restRaw sends body as is (nil = none) and requires a JSON answer.
+func restRaw(t *testing.T, method, rawURL string, body io.Reader) (int, map[string]any) {
+	t.Helper()
+	req, err := http.NewRequest(method, rawURL, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := restClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, rawURL, err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var out map[string]any
+	if err := json.Unmarshal(raw, &out); err != nil {
+		t.Fatalf("%s %s: HTTP %d with a non-JSON body %q (want google.rpc.Status)", method, rawURL, resp.StatusCode, raw)
+	}
+	return resp.StatusCode, out
+}
+
+// repeatReader yields b forever.
+type repeatReader byte
+
+func (r repeatReader) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = byte(r)
+	}
+	return len(p), nil
+}
+
+// TestHostileRESTBodyLimit: a body over the cap (16 MiB by default) is
+// refused with 413 before it is read whole — with a Content-Length and
+// without one (chunked).
+func TestHostileRESTBodyLimit(t *testing.T) {
+	e := start(t)
+	const size = 20 << 20
+	huge := func() io.Reader {
+		return io.MultiReader(strings.NewReader(`{"customerReference":"`), io.LimitReader(repeatReader('a'), size), strings.NewReader(`"}`))
+	}
+	url := e.base + "/v1/providers/telnyx/portOrders"
+	// bytes.Reader: the client sends a Content-Length.
+	b, _ := io.ReadAll(huge())
+	code, body := restRaw(t, "POST", url, bytes.NewReader(b))
+	msg := wantRESTError(t, "sized body", code, body, 413, "REQUEST_TOO_LARGE")
+	if !strings.Contains(msg, "16777216") {
+		t.Errorf("message does not name the limit: %q", msg)
+	}
+	// A plain reader: chunked, no Content-Length.
+	code, body = restRaw(t, "POST", url, struct{ io.Reader }{huge()})
+	wantRESTError(t, "chunked body", code, body, 413, "REQUEST_TOO_LARGE")
+	stillHealthy(t, e)
+
+	// PORTGATE_MAX_REQUEST_BYTES moves the cap.
+	small := startWith(t, func(c *config.Config) { c.MaxRequestBytes = 1 << 20 })
+	b = append([]byte(`{"customerReference":"`), bytes.Repeat([]byte("a"), 2<<20)...)
+	code, body = restRaw(t, "POST", small.base+"/v1/providers/telnyx/portOrders", bytes.NewReader(append(b, `"}`...)))
+	if msg := wantRESTError(t, "1 MiB cap", code, body, 413, "REQUEST_TOO_LARGE"); !strings.Contains(msg, "1048576") {
+		t.Errorf("message does not name the configured limit: %q", msg)
+	}
+	stillHealthy(t, small)
+}
+
+// TestHostileRESTInvalidUTF8: invalid UTF-8 in the path or the query is the
+// caller's mistake (400), not an internal error.
+func TestHostileRESTInvalidUTF8(t *testing.T) {
+	e := start(t)
+	for _, c := range []struct{ method, path, body string }{
+		{"GET", "/v1/providers/telnyx/portOrders/%ff", ""},
+		{"GET", "/v1/providers/telnyx/portOrders?filter=%ff", ""},
+		{"GET", "/v1/providers/-/numbers?pageToken=%ff", ""},
+		{"PATCH", "/v1/providers/telnyx/portOrders/1?updateMask=%ff", `{}`},
+	} {
+		var rd io.Reader
+		if c.body != "" {
+			rd = strings.NewReader(c.body)
+		}
+		code, body := restRaw(t, c.method, e.base+c.path, rd)
+		msg := wantRESTError(t, c.method+" "+c.path, code, body, 400, "INVALID_REQUEST")
+		if !strings.Contains(msg, "UTF-8") {
+			t.Errorf("%s: message does not say what is wrong: %q", c.path, msg)
+		}
+	}
+	stillHealthy(t, e)
+}
+
+// TestHostileRESTPathsAndBodies: unclean paths, trailing garbage, broken
+// escapes, unknown routes, methods and custom verbs all answer a
+// google.rpc.Status with an actionable message (restRaw fails on non-JSON).
+func TestHostileRESTPathsAndBodies(t *testing.T) {
+	e := start(t)
+	created := func() int {
+		resp, err := e.porting.ListPortOrders(context.Background(), &pb.ListPortOrdersRequest{Parent: "providers/-", PageSize: 250})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(resp.GetPortOrders())
+	}
+	before := created()
+	order, _ := protojson.Marshal(validOrder(freshNumber("")))
+	for _, c := range []struct {
+		name, method, path, body string
+		code                     int
+		reason, msg              string
+	}{
+		{"dot-dot", "GET", "/v1/providers/../providers", "", 400, "INVALID_REQUEST", "segment"},
+		{"dot-dot id", "GET", "/v1/providers/flowroute/portOrders/..", "", 400, "INVALID_REQUEST", "segment"},
+		{"double slash", "GET", "/v1//providers", "", 400, "INVALID_REQUEST", "segment"},
+		{"trailing garbage", "POST", "/v1/providers/flowroute/portOrders", string(order) + ` xyz`, 400, "INVALID_REQUEST", "after the JSON"},
+		{"two objects", "POST", "/v1/providers/flowroute/portOrders", string(order) + string(order), 400, "INVALID_REQUEST", "after the JSON"},
+		{"lone surrogate", "POST", "/v1/providers/flowroute/portOrders", `{"customerReference":"\ud800"}`, 400, "INVALID_REQUEST", "surrogate"},
+		{"unknown route", "GET", "/v1/nothing/here", "", 404, "ROUTE_NOT_FOUND", "/v1/nothing/here"},
+		{"wrong method", "DELETE", "/v1/providers/flowroute/portOrders/1", "", 405, "METHOD_NOT_ALLOWED", "DELETE"},
+		{"wrong method on ops route", "POST", "/healthz", "", 405, "METHOD_NOT_ALLOWED", "GET"},
+		{"unknown verb", "POST", "/v1/providers/flowroute/portOrders/1:frobnicate", `{}`, 404, "ROUTE_NOT_FOUND", ":frobnicate"},
+		{"verb on GET", "GET", "/v1/providers/flowroute/portOrders/1:submit", "", 404, "ROUTE_NOT_FOUND", ":submit"},
+		{"verb on GET telnyx", "GET", "/v1/providers/telnyx/portOrders/abc:cancel", "", 404, "ROUTE_NOT_FOUND", ":cancel"},
+	} {
+		var rd io.Reader
+		if c.body != "" {
+			rd = strings.NewReader(c.body)
+		}
+		code, body := restRaw(t, c.method, e.base+c.path, rd)
+		msg := wantRESTError(t, c.name, code, body, c.code, c.reason)
+		if !strings.Contains(msg, c.msg) {
+			t.Errorf("%s: message %q does not mention %q", c.name, msg, c.msg)
+		}
+		if strings.Contains(msg, "unexpected EOF") {
+			t.Errorf("%s: message %q is not actionable", c.name, msg)
+		}
+	}
+	if after := created(); after != before {
+		t.Errorf("refused requests created %d port orders", after-before)
 	}
 	stillHealthy(t, e)
 }

@@ -24,7 +24,6 @@ import (
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
@@ -41,8 +40,8 @@ const BufconnAddr = "bufconn"
 const (
 	defaultShutdownGrace = 10 * time.Second
 	bufconnSize          = 1 << 20
-	// maxMsgBytes bounds gRPC messages both ways (document uploads are the
-	// largest requests).
+	// maxMsgBytes bounds sent gRPC messages (Config.MaxRequestBytes bounds
+	// received ones).
 	maxMsgBytes = 16 << 20
 )
 
@@ -85,6 +84,9 @@ type Config struct {
 	ProviderHealth func() map[string]string
 	// Closers are closed in reverse order at the end of Shutdown.
 	Closers []io.Closer
+	// MaxRequestBytes caps a REST request body (413 beyond it) and a
+	// received gRPC message; 0 means DefaultMaxRequestBytes.
+	MaxRequestBytes int64
 }
 
 // Server is a gRPC server with an optional REST gateway and ops routes.
@@ -159,7 +161,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	opts := append(interceptorOptions(chain),
 		grpc.StatsHandler(otelgrpc.NewServerHandler()),
-		grpc.MaxRecvMsgSize(maxMsgBytes),
+		grpc.MaxRecvMsgSize(int(maxRequestBytes(cfg))),
 		grpc.MaxSendMsgSize(maxMsgBytes),
 	)
 	grpcSrv := grpc.NewServer(opts...)
@@ -255,7 +257,7 @@ func (s *Server) Start(ctx context.Context) (err error) {
 				return fmt.Errorf("server: gateway for %s: %w", svc.Name, err)
 			}
 		}
-		handler = s.httpHandler(gw)
+		handler = s.restHandler(gw)
 	}
 
 	s.started = true
@@ -354,7 +356,7 @@ func (s *Server) Dial(_ context.Context) (*grpc.ClientConn, error) {
 func (s *Server) dial() (*grpc.ClientConn, error) {
 	opts := []grpc.DialOption{
 		grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(maxMsgBytes), grpc.MaxCallSendMsgSize(maxMsgBytes)),
+		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(maxMsgBytes), grpc.MaxCallSendMsgSize(int(s.maxRequestBytes()))),
 	}
 	if s.bufLis != nil {
 		lis := s.bufLis
@@ -470,17 +472,19 @@ func (s *Server) Wait() error {
 
 // NewGatewayMux returns the grpc-gateway mux with portgate's options:
 // protojson defaults (lowerCamelCase, unpopulated fields omitted, unknown
-// fields rejected), x-request-id forwarded both ways, and the default error
-// handler (google.rpc.Status with details).
+// fields rejected, exactly one JSON value per body), x-request-id forwarded
+// both ways, and error handlers that always answer google.rpc.Status with
+// ErrorInfo and a message that says what was wrong.
 func NewGatewayMux(opts ...runtime.ServeMuxOption) *runtime.ServeMux {
 	base := []runtime.ServeMuxOption{
 		runtime.WithMarshalerOption(runtime.MIMEWildcard, &runtime.HTTPBodyMarshaler{
-			Marshaler: &runtime.JSONPb{
+			Marshaler: strictJSON{&runtime.JSONPb{
 				MarshalOptions:   protojson.MarshalOptions{EmitUnpopulated: false, UseProtoNames: false},
 				UnmarshalOptions: protojson.UnmarshalOptions{DiscardUnknown: false},
-			},
+			}},
 		}),
 		runtime.WithErrorHandler(gatewayErrorHandler),
+		runtime.WithRoutingErrorHandler(routingErrorHandler),
 		runtime.WithIncomingHeaderMatcher(func(key string) (string, bool) {
 			if strings.EqualFold(key, RequestIDHeader) {
 				return RequestIDHeader, true
@@ -495,22 +499,6 @@ func NewGatewayMux(opts ...runtime.ServeMuxOption) *runtime.ServeMux {
 		}),
 	}
 	return runtime.NewServeMux(append(base, opts...)...)
-}
-
-func (s *Server) httpHandler(gw *runtime.ServeMux) http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /openapi.json", func(w http.ResponseWriter, _ *http.Request) {
-		if len(s.cfg.OpenAPI) == 0 {
-			http.NotFound(w, nil)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write(s.cfg.OpenAPI)
-	})
-	mux.HandleFunc("GET /healthz", s.healthz)
-	mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
-	mux.Handle("/", gw)
-	return mux
 }
 
 type healthzBody struct {
@@ -555,4 +543,11 @@ func (s *Server) providerHealth() map[string]string {
 		s.lastProvider[k] = v
 	}
 	return cur
+}
+
+func maxRequestBytes(cfg Config) int64 {
+	if cfg.MaxRequestBytes > 0 {
+		return cfg.MaxRequestBytes
+	}
+	return DefaultMaxRequestBytes
 }
