@@ -224,3 +224,87 @@ func TestHostileRESTPathsAndBodies(t *testing.T) {
 	}
 	stillHealthy(t, e)
 }
+
+// TestHostileFieldLimits: oversized strings, lists and documents are refused
+// with INVALID_ARGUMENT and BadRequest before any provider call. A 10 MB
+// customer_reference once reached Telnyx (431 → 500), and seventeen orders
+// with 1 MB references opened the Telnyx breaker for everyone.
+func TestHostileFieldLimits(t *testing.T) {
+	e := start(t)
+	ctx := context.Background()
+	count := func(prov string) int {
+		resp, err := e.porting.ListPortOrders(ctx, &pb.ListPortOrdersRequest{Parent: "providers/" + prov, PageSize: 250})
+		if err != nil {
+			t.Fatalf("list %s: %v", prov, err)
+		}
+		return len(resp.GetPortOrders())
+	}
+	before := count("telnyx")
+
+	// gRPC: a 10 MB customer_reference.
+	o := validOrder(freshNumber(""))
+	o.CustomerReference = strings.Repeat("r", 10_000_000)
+	_, err := e.porting.CreatePortOrder(ctx, &pb.CreatePortOrderRequest{Parent: "providers/telnyx", PortOrder: o})
+	st, ei := errorInfo(t, err)
+	br := badRequest(st)
+	if st.Code() != codes.InvalidArgument || ei.GetReason() != "LIMIT_EXCEEDED" || br == nil ||
+		br.GetFieldViolations()[0].GetField() != "port_order.customer_reference" ||
+		!strings.Contains(br.GetFieldViolations()[0].GetDescription(), "at most 256") {
+		t.Fatalf("10 MB customer_reference: %v %v %v", st.Code(), ei, br)
+	}
+
+	// REST: seventeen orders with 1 MB references.
+	for i := 0; i < 17; i++ {
+		o := validOrder(freshNumber(""))
+		o.CustomerReference = strings.Repeat("r", 1<<20)
+		b, _ := protojson.Marshal(o)
+		code, body := restRaw(t, "POST", e.base+"/v1/providers/telnyx/portOrders", bytes.NewReader(b))
+		wantRESTError(t, "1 MB customer_reference", code, body, 400, "LIMIT_EXCEEDED")
+		if i == 0 {
+			v, _ := detail(body, "type.googleapis.com/google.rpc.BadRequest")["fieldViolations"].([]any)
+			if len(v) != 1 || v[0].(map[string]any)["field"] != "port_order.customer_reference" {
+				t.Fatalf("REST BadRequest: %v", body)
+			}
+		}
+	}
+
+	// Lists: 1,001 numbers in a portability check, one oversized entry.
+	many := make([]string, 1001)
+	for i := range many {
+		many[i] = "+13125550100"
+	}
+	_, err = e.porting.CheckPortability(ctx, &pb.CheckPortabilityRequest{PhoneNumbers: many})
+	if st, ei := errorInfo(t, err); st.Code() != codes.InvalidArgument || ei.GetReason() != "LIMIT_EXCEEDED" ||
+		badRequest(st).GetFieldViolations()[0].GetField() != "phone_numbers" {
+		t.Fatalf("1001 numbers: %v", err)
+	}
+	_, err = e.porting.CheckPortability(ctx, &pb.CheckPortabilityRequest{PhoneNumbers: []string{"+13125550100", strings.Repeat("1", 100)}})
+	if st, _ := errorInfo(t, err); st.Code() != codes.InvalidArgument || badRequest(st).GetFieldViolations()[0].GetField() != "phone_numbers[1]" {
+		t.Fatalf("100-byte number: %v", err)
+	}
+
+	// Documents: 10 MiB of content at most, whatever the provider.
+	created, err := e.porting.CreatePortOrder(ctx, &pb.CreatePortOrderRequest{Parent: "providers/telnyx", PortOrder: validOrder(freshNumber(""))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.porting.UploadPortOrderDocument(ctx, &pb.UploadPortOrderDocumentRequest{Parent: created.GetName(),
+		Document: &pb.PortOrderDocument{Type: pb.PortOrderDocument_LOA, Filename: "loa.pdf", Content: make([]byte, 10<<20+1)}})
+	if st, ei := errorInfo(t, err); st.Code() != codes.InvalidArgument || ei.GetReason() != "DOCUMENT_TOO_LARGE" {
+		t.Fatalf("10 MiB + 1 document: %v", err)
+	}
+
+	// Streams are checked too.
+	stream, err := e.porting.WatchPortOrderEvents(ctx, &pb.WatchPortOrderEventsRequest{Parent: strings.Repeat("p", 300)})
+	if err == nil {
+		_, err = stream.Recv()
+	}
+	if st, ei := errorInfo(t, err); st.Code() != codes.InvalidArgument || ei.GetReason() != "LIMIT_EXCEEDED" {
+		t.Fatalf("stream with a 300-byte parent: %v", err)
+	}
+
+	if after := count("telnyx"); after != before+1 {
+		t.Errorf("telnyx has %d new orders, want 1 (refused requests must not reach the provider)", after-before)
+	}
+	stillHealthy(t, e)
+}

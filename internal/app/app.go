@@ -163,6 +163,7 @@ func Build(cfg config.Config, logger *slog.Logger) (_ *App, err error) {
 	srv, err := server.New(server.Config{
 		GRPCAddr: cfg.GRPCAddr, HTTPAddr: cfg.HTTPAddr, Logger: logger, OpenAPI: portgate.OpenAPI,
 		Registry: reg, ShutdownGrace: cfg.ShutdownGrace, Closers: closers, MaxRequestBytes: cfg.MaxRequestBytes,
+		Validate: service.CheckLimits,
 		Services: []server.Service{
 			{Name: pb.Porting_ServiceDesc.ServiceName, Register: func(r grpc.ServiceRegistrar) { pb.RegisterPortingServer(r, svcs.Porting) }, Gateway: pb.RegisterPortingHandler},
 			{Name: pb.Numbers_ServiceDesc.ServiceName, Register: func(r grpc.ServiceRegistrar) { pb.RegisterNumbersServer(r, svcs.Numbers) }, Gateway: pb.RegisterNumbersHandler},

@@ -28,7 +28,12 @@ const (
 	MiddlewareLogging   = "logging"
 	MiddlewareMetrics   = "metrics"
 	MiddlewareRecovery  = "recovery"
+	MiddlewareValidate  = "validate"
 )
+
+// Validator checks a decoded request before its handler runs (e.g.
+// service.CheckLimits); a non-nil error is returned to the caller as is.
+type Validator func(ctx context.Context, req any) error
 
 // Middleware is one named entry of the interceptor chain.
 type Middleware struct {
@@ -44,11 +49,17 @@ type Middleware struct {
 //  2. logging:   one line per finished call (method, code, duration, request id),
 //     never payloads.
 //  3. metrics:   grpc_server_* counters and histograms.
-//  4. recovery:  innermost, so a panic becomes codes.Internal before logging and
+//  4. recovery:  a panic below becomes codes.Internal before logging and
 //     metrics see the call; the panic and stack are logged here.
+//  5. validate:  innermost, Config.Validate on every request message (unary
+//     and each message a stream receives) before the handler and so before
+//     any provider call; refusals are logged and counted like any error.
 //
 // The order is pinned by a test; change it only on purpose.
-func DefaultMiddleware(logger *slog.Logger, metrics *grpcprom.ServerMetrics) ([]Middleware, error) {
+func DefaultMiddleware(logger *slog.Logger, metrics *grpcprom.ServerMetrics, validate Validator) ([]Middleware, error) {
+	if validate == nil {
+		validate = func(context.Context, any) error { return nil }
+	}
 	logOpts := []logging.Option{
 		logging.WithLogOnEvents(logging.FinishCall),
 		logging.WithFieldsFromContext(func(ctx context.Context) logging.Fields {
@@ -72,6 +83,7 @@ func DefaultMiddleware(logger *slog.Logger, metrics *grpcprom.ServerMetrics) ([]
 			Unary:  recovery.UnaryServerInterceptor(recoverOpts...),
 			Stream: recovery.StreamServerInterceptor(recoverOpts...),
 		},
+		{Name: MiddlewareValidate, Unary: validateUnary(validate), Stream: validateStream(validate)},
 	}
 	if err := checkMiddleware(chain); err != nil {
 		return nil, err
@@ -198,3 +210,30 @@ type requestIDStreamWrapper struct {
 }
 
 func (w *requestIDStreamWrapper) Context() context.Context { return w.ctx }
+
+func validateUnary(v Validator) grpc.UnaryServerInterceptor {
+	return func(ctx context.Context, req any, _ *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
+		if err := v(ctx, req); err != nil {
+			return nil, err
+		}
+		return handler(ctx, req)
+	}
+}
+
+func validateStream(v Validator) grpc.StreamServerInterceptor {
+	return func(srv any, ss grpc.ServerStream, _ *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
+		return handler(srv, &validatingStream{ServerStream: ss, v: v})
+	}
+}
+
+type validatingStream struct {
+	grpc.ServerStream
+	v Validator
+}
+
+func (s *validatingStream) RecvMsg(m any) error {
+	if err := s.ServerStream.RecvMsg(m); err != nil {
+		return err
+	}
+	return s.v(s.Context(), m)
+}

@@ -87,6 +87,9 @@ type Config struct {
 	// MaxRequestBytes caps a REST request body (413 beyond it) and a
 	// received gRPC message; 0 means DefaultMaxRequestBytes.
 	MaxRequestBytes int64
+	// Validate checks every request message before its handler (the
+	// "validate" middleware); nil accepts everything.
+	Validate Validator
 }
 
 // Server is a gRPC server with an optional REST gateway and ops routes.
@@ -155,7 +158,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("server: registering gRPC metrics: %w", err)
 	}
 
-	chain, err := DefaultMiddleware(cfg.Logger, metrics)
+	chain, err := DefaultMiddleware(cfg.Logger, metrics, cfg.Validate)
 	if err != nil {
 		return nil, err
 	}
