@@ -44,8 +44,9 @@ const ReasonRequestTooLarge = "REQUEST_TOO_LARGE"
 //  2. the ops routes /healthz, /metrics, /openapi.json (GET or HEAD, else 405);
 //  3. the body cap: a Content-Length over the limit is refused at once (413),
 //     a chunked body is cut off at the limit and refused the same way;
-//  4. custom verbs: a last path segment with ":verb" must name a custom method
-//     the contract declares for this HTTP method (404 otherwise), so
+//  4. custom verbs: a ':' may only start a custom method at the end of the
+//     path (400 otherwise: ids never contain ':'), and that method must be
+//     one the contract declares for this HTTP method (404 otherwise), so
 //     GET .../portOrders/abc:submit is never a Get of order "abc:submit";
 //  5. grpc-gateway, whose JSON decoder takes exactly one JSON value
 //     (strictJSON) and whose errors all carry ErrorInfo (gatewayErrorHandler).
@@ -92,8 +93,12 @@ func (s *Server) restHandler(gw *runtime.ServeMux) http.Handler {
 			r = r.WithContext(context.WithValue(r.Context(), bodyCapKey{}, c))
 			r.Body = &cappedBody{ReadCloser: http.MaxBytesReader(w, r.Body, limit), cap: c}
 		}
-		if msg := checkVerb(r, verbs); msg != "" {
-			restError(w, r, gw, http.StatusNotFound, codes.NotFound, ReasonRouteNotFound, msg, nil)
+		switch code, msg := checkVerb(r, verbs); code {
+		case http.StatusBadRequest:
+			restError(w, r, gw, code, codes.InvalidArgument, ReasonInvalidRequest, msg, nil)
+			return
+		case http.StatusNotFound:
+			restError(w, r, gw, code, codes.NotFound, ReasonRouteNotFound, msg, nil)
 			return
 		}
 		gw.ServeHTTP(w, r)
@@ -179,17 +184,22 @@ func customVerbs(svcs []Service) map[string]map[string]bool {
 	return out
 }
 
-// checkVerb returns why the last path segment's ":verb" is not a custom
-// method for r.Method, or "". Resource ids never contain ':'.
-func checkVerb(r *http.Request, verbs map[string]map[string]bool) string {
-	last := r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:]
-	i := strings.LastIndexByte(last, ':')
+// checkVerb returns why the path's ':' cannot be routed: a ':' may only
+// start a custom method at the end of the path (resource ids never contain
+// one), and that method must be one the contract declares for r.Method. The
+// first result is the HTTP status (0 = fine).
+func checkVerb(r *http.Request, verbs map[string]map[string]bool) (int, string) {
+	p := r.URL.Path
+	i := strings.IndexByte(p, ':')
 	if i < 0 {
-		return ""
+		return 0, ""
 	}
-	verb := last[i+1:]
+	if strings.Count(p, ":") > 1 || strings.Contains(p[i:], "/") {
+		return http.StatusBadRequest, fmt.Sprintf("the path %q has a ':' that does not start a custom method at its end; resource ids never contain ':'", r.URL.EscapedPath())
+	}
+	verb := p[i+1:]
 	if verbs[r.Method][verb] {
-		return ""
+		return 0, ""
 	}
 	known := make([]string, 0, len(verbs[r.Method]))
 	for v := range verbs[r.Method] {
@@ -200,7 +210,7 @@ func checkVerb(r *http.Request, verbs map[string]map[string]bool) string {
 	if len(known) > 0 {
 		have = strings.Join(known, ", ")
 	}
-	return fmt.Sprintf("no custom method %q for %s (ids never contain ':'); %s custom methods: %s; see /openapi.json", ":"+verb, r.Method, r.Method, have)
+	return http.StatusNotFound, fmt.Sprintf("no custom method %q for %s; %s custom methods: %s; see /openapi.json", ":"+verb, r.Method, r.Method, have)
 }
 
 // bodyCap records that a request body hit the limit, so the error handler
