@@ -1,6 +1,7 @@
 package service
 
 import (
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -49,4 +50,26 @@ func FuzzParseFilter(f *testing.F) {
 			pushdownNumbers(e)
 		}
 	})
+}
+
+// TestParseFilterBounds: 800,000 "(" once overflowed the stack and killed the
+// process; with the stack capped at 64 MiB here, a regression fails this test
+// quickly instead of eating memory. Both bounds answer INVALID_FILTER.
+func TestParseFilterBounds(t *testing.T) {
+	defer debug.SetMaxStack(debug.SetMaxStack(64 << 20))
+	for _, c := range []struct{ filter, mention string }{
+		{strings.Repeat("(", 800_000), "at most 2000"},
+		{strings.Repeat("(", 1000), "32 levels"},
+		{strings.Repeat("NOT (", 17) + "state = DRAFT" + strings.Repeat(")", 17), "32 levels"},
+	} {
+		_, err := parseFilter(c.filter, portOrderFilterFields, "US")
+		st := status.Convert(err)
+		if st.Code() != codes.InvalidArgument || !strings.Contains(st.Message(), c.mention) {
+			t.Errorf("%d-byte filter: %v, want INVALID_ARGUMENT mentioning %q", len(c.filter), err, c.mention)
+		}
+	}
+	ok := strings.Repeat("NOT (", 16) + "state = DRAFT" + strings.Repeat(")", 16)
+	if _, err := parseFilter(ok, portOrderFilterFields, "US"); err != nil {
+		t.Errorf("32 levels: %v", err)
+	}
 }
