@@ -205,6 +205,7 @@ func TestHostileRESTPathsAndBodies(t *testing.T) {
 		{"unknown verb", "POST", "/v1/providers/flowroute/portOrders/1:frobnicate", `{}`, 404, "ROUTE_NOT_FOUND", ":frobnicate"},
 		{"verb on GET", "GET", "/v1/providers/flowroute/portOrders/1:submit", "", 404, "ROUTE_NOT_FOUND", ":submit"},
 		{"verb on GET telnyx", "GET", "/v1/providers/telnyx/portOrders/abc:cancel", "", 404, "ROUTE_NOT_FOUND", ":cancel"},
+		{"unknown query parameter", "GET", "/v1/providers/flowroute/portOrders?fitler=state%3DDRAFT", "", 400, "INVALID_REQUEST", "pageSize, pageToken, filter"},
 		{"colon in the id", "POST", "/v1/providers/flowroute/portOrders/1:submit:cancel", `{}`, 400, "INVALID_REQUEST", "':'"},
 		{"colon in the parent", "GET", "/v1/providers/flow:route/portOrders", "", 400, "INVALID_REQUEST", "':'"},
 	} {

@@ -12,10 +12,12 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"github.com/grpc-ecosystem/grpc-gateway/v2/utilities"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"google.golang.org/genproto/googleapis/api/annotations"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
@@ -49,7 +51,8 @@ const ReasonRequestTooLarge = "REQUEST_TOO_LARGE"
 //     one the contract declares for this HTTP method (404 otherwise), so
 //     GET .../portOrders/abc:submit is never a Get of order "abc:submit";
 //  5. grpc-gateway, whose JSON decoder takes exactly one JSON value
-//     (strictJSON) and whose errors all carry ErrorInfo (gatewayErrorHandler).
+//     (strictJSON), whose query parser refuses unknown parameters
+//     (strictQuery) and whose errors all carry ErrorInfo (gatewayErrorHandler).
 //
 // Every refusal is a google.rpc.Status JSON body with ErrorInfo (domain
 // "portgate"), written by the same error handler the gateway uses.
@@ -336,4 +339,70 @@ func loneSurrogate(b []byte) string {
 		i += 5
 	}
 	return ""
+}
+
+// strictQuery is grpc-gateway's query parser, except that a parameter naming
+// no field of the request message is refused (grpc-gateway ignores it, so a
+// typo such as ?fitler= silently listed everything).
+type strictQuery struct {
+	runtime.DefaultQueryParser
+}
+
+func (p *strictQuery) Parse(msg proto.Message, values url.Values, filter *utilities.DoubleArray) error {
+	md := msg.ProtoReflect().Descriptor()
+	for key := range values {
+		fieldKey := key
+		if i := strings.IndexByte(key, '['); i > 0 { // map entries: labels[key]=value
+			fieldKey = key[:i]
+		}
+		if !queryFieldExists(md, strings.Split(fieldKey, ".")) {
+			return fmt.Errorf("unknown query parameter %q; this method takes %s", key, queryParams(md, filter))
+		}
+	}
+	return p.DefaultQueryParser.Parse(msg, values, filter)
+}
+
+func queryFieldExists(md protoreflect.MessageDescriptor, path []string) bool {
+	for i, name := range path {
+		fd := md.Fields().ByTextName(name)
+		if fd == nil {
+			fd = md.Fields().ByJSONName(name)
+		}
+		if fd == nil {
+			return false
+		}
+		if i == len(path)-1 {
+			return true
+		}
+		if fd.Message() == nil || fd.IsList() || fd.IsMap() {
+			return false
+		}
+		md = fd.Message()
+	}
+	return false
+}
+
+// queryParams lists the top-level fields a query may set (not those bound
+// from the path or the body).
+func queryParams(md protoreflect.MessageDescriptor, filter *utilities.DoubleArray) string {
+	var names []string
+	for i := 0; i < md.Fields().Len(); i++ {
+		fd := md.Fields().Get(i)
+		if filter != nil && filter.HasCommonPrefix([]string{string(fd.Name())}) {
+			continue
+		}
+		names = append(names, fd.JSONName())
+	}
+	if len(names) == 0 {
+		return "no query parameters"
+	}
+	return strings.Join(names, ", ")
+}
+
+var strictQueryOnce sync.Once
+
+// useStrictQuery installs strictQuery. grpc-gateway keeps the query parser in
+// a package variable, so it is set once, before the first mux exists.
+func useStrictQuery() {
+	strictQueryOnce.Do(func() { runtime.SetQueryParameterParser(&strictQuery{})(nil) })
 }

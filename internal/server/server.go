@@ -475,10 +475,12 @@ func (s *Server) Wait() error {
 
 // NewGatewayMux returns the grpc-gateway mux with portgate's options:
 // protojson defaults (lowerCamelCase, unpopulated fields omitted, unknown
-// fields rejected, exactly one JSON value per body), x-request-id forwarded
+// fields rejected, exactly one JSON value per body, unknown query parameters
+// rejected), x-request-id forwarded
 // both ways, and error handlers that always answer google.rpc.Status with
 // ErrorInfo and a message that says what was wrong.
 func NewGatewayMux(opts ...runtime.ServeMuxOption) *runtime.ServeMux {
+	useStrictQuery()
 	base := []runtime.ServeMuxOption{
 		runtime.WithMarshalerOption(runtime.MIMEWildcard, &runtime.HTTPBodyMarshaler{
 			Marshaler: strictJSON{&runtime.JSONPb{
