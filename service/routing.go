@@ -24,7 +24,10 @@ func (c *core) checkPortability(ctx context.Context, backends []*Backend, number
 	var wg sync.WaitGroup
 	for _, b := range backends {
 		name := b.Provider.Name()
-		out[name] = map[string]*pb.PortabilityResult{}
+		// Goroutines write into dst under mu; they never read out, which this
+		// loop is still writing (reading it there was a data race).
+		dst := map[string]*pb.PortabilityResult{}
+		out[name] = dst
 		limit := b.Provider.Capabilities().PortabilityBatchLimit
 		if limit <= 0 {
 			limit = len(numbers)
@@ -38,7 +41,7 @@ func (c *core) checkPortability(ctx context.Context, backends []*Backend, number
 				case sem <- struct{}{}:
 					defer func() { <-sem }()
 				case <-ctx.Done():
-					c.fillErrors(&mu, out[name], name, chunk, ctx.Err())
+					c.fillErrors(&mu, dst, name, chunk, ctx.Err())
 					return
 				}
 				var res []providers.PortabilityResult
@@ -49,20 +52,20 @@ func (c *core) checkPortability(ctx context.Context, backends []*Backend, number
 					res, err = b.Provider.CheckPortability(ctx, chunk)
 				}
 				if err != nil {
-					c.fillErrors(&mu, out[name], name, chunk, err)
+					c.fillErrors(&mu, dst, name, chunk, err)
 					return
 				}
 				mu.Lock()
 				defer mu.Unlock()
 				for _, r := range res {
-					out[name][r.PhoneNumber] = &pb.PortabilityResult{
+					dst[r.PhoneNumber] = &pb.PortabilityResult{
 						PhoneNumber: r.PhoneNumber, Provider: providerName(name), Portable: r.Portable,
 						FastPortable: r.FastPortable, Reason: r.Reason, Carrier: r.Carrier,
 					}
 				}
 				for _, n := range chunk { // a provider that skipped a number
-					if _, ok := out[name][n]; !ok {
-						out[name][n] = &pb.PortabilityResult{PhoneNumber: n, Provider: providerName(name),
+					if _, ok := dst[n]; !ok {
+						dst[n] = &pb.PortabilityResult{PhoneNumber: n, Provider: providerName(name),
 							Error: status.Convert(toStatus(name, providers.Errorf(name, providers.CodeBadResponse, "no verdict for %s", n), "", "")).Proto()}
 					}
 				}
