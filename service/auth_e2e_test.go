@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"testing"
-	"time"
 
 	"google.golang.org/grpc/codes"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
@@ -16,7 +15,6 @@ import (
 	"google.golang.org/grpc/status"
 
 	pb "github.com/portgate/portgate/gen/portgate/v1"
-	"github.com/portgate/portgate/internal/app"
 	"github.com/portgate/portgate/internal/auth"
 	"github.com/portgate/portgate/internal/config"
 )
@@ -49,36 +47,6 @@ func keyLines(t testing.TB) []auth.Key {
 		t.Fatal(err)
 	}
 	return keys
-}
-
-// startWith runs the whole app with cfg adjustments (keys, reflection...).
-func startWith(t testing.TB, mod func(*config.Config)) *env {
-	t.Helper()
-	cfg := config.Config{GRPCAddr: "bufconn", HTTPAddr: "127.0.0.1:0", ShutdownGrace: time.Second}
-	mod(&cfg)
-	a, err := app.Build(cfg, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	if err := a.Server.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	conn, err := a.Server.Dial(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		restClient.CloseIdleConnections()
-		conn.Close()
-		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := a.Server.Shutdown(sctx); err != nil {
-			t.Errorf("shutdown: %v", err)
-		}
-	})
-	return &env{app: a, conn: conn, porting: pb.NewPortingClient(conn), numbers: pb.NewNumbersClient(conn),
-		provs: pb.NewProvidersClient(conn), base: "http://" + a.Server.HTTPAddr()}
 }
 
 func withKey(id string) context.Context {

@@ -38,7 +38,16 @@ type env struct {
 
 func start(t testing.TB) *env {
 	t.Helper()
+	return startWith(t, nil)
+}
+
+// startWith is start with a configuration tweak (nil = none).
+func startWith(t testing.TB, tweak func(*config.Config)) *env {
+	t.Helper()
 	cfg := config.Config{GRPCAddr: "bufconn", HTTPAddr: "127.0.0.1:0", ShutdownGrace: time.Second}
+	if tweak != nil {
+		tweak(&cfg)
+	}
 	a, err := app.Build(cfg, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -20,6 +20,16 @@ import (
 // As in AIP-160, OR binds tighter than AND. Fields and the operators each
 // accepts are declared per resource (filterFields); anything else is
 // INVALID_ARGUMENT with reason INVALID_FILTER.
+//
+// A filter is at most MaxFilterBytes long and nests parentheses and NOT at most
+// MaxFilterDepth deep; both are checked before anything is parsed further, so
+// no filter can exhaust the stack or memory.
+
+// Filter bounds (README "Limits").
+const (
+	MaxFilterBytes = 2000
+	MaxFilterDepth = 32
+)
 
 type fieldKind int
 
@@ -191,6 +201,7 @@ func tokenize(s string) ([]token, error) {
 type parser struct {
 	toks   []token
 	pos    int
+	depth  int
 	fields map[string]filterField
 	region string
 }
@@ -250,9 +261,22 @@ func (p *parser) parseOr() (expr, error) {
 	return parts, nil
 }
 
+// nest enters one level of parentheses or NOT; the caller defers p.depth--.
+func (p *parser) nest() error {
+	p.depth++
+	if p.depth > MaxFilterDepth {
+		return fmt.Errorf("parentheses and NOT nest more than %d levels deep", MaxFilterDepth)
+	}
+	return nil
+}
+
 func (p *parser) parseUnary() (expr, error) {
 	if p.isWord("NOT") || p.isWord("-") {
 		p.pos++
+		if err := p.nest(); err != nil {
+			return nil, err
+		}
+		defer func() { p.depth-- }()
 		e, err := p.parsePrimary()
 		if err != nil {
 			return nil, err
@@ -269,6 +293,10 @@ func (p *parser) parsePrimary() (expr, error) {
 	}
 	if t.kind == "(" {
 		p.pos++
+		if err := p.nest(); err != nil {
+			return nil, err
+		}
+		defer func() { p.depth-- }()
 		e, err := p.parseAnd()
 		if err != nil {
 			return nil, err
@@ -348,6 +376,9 @@ func buildComparison(field string, def filterField, op, val, region string) (exp
 
 // parseFilter parses s against the declared fields. An empty filter matches everything.
 func parseFilter(s string, fields map[string]filterField, region string) (expr, error) {
+	if len(s) > MaxFilterBytes {
+		return nil, filterError(fmt.Errorf("filter is %d bytes long; at most %d are allowed", len(s), MaxFilterBytes))
+	}
 	if strings.TrimSpace(s) == "" {
 		return andExpr{}, nil
 	}

@@ -399,9 +399,7 @@ func (s *PortingServer) createPortOrderComment(ctx context.Context, req *pb.Crea
 	if body == "" {
 		return nil, invalidArgument(ReasonInvalidArgument, fieldViolation{"comment.body", "required"})
 	}
-	if len(body) > 4000 {
-		return nil, invalidArgument(ReasonInvalidArgument, fieldViolation{"comment.body", "at most 4000 bytes"})
-	}
+	// Its length is bounded by fieldLimits (CheckLimits, before this handler).
 	if err := s.c.requireCapability(b, providers.OpCreateComment); err != nil {
 		return nil, err
 	}

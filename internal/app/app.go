@@ -287,9 +287,10 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 	closers = append(closers, closerFunc(httpClient.CloseIdleConnections))
 	srv, err := server.New(server.Config{
 		GRPCAddr: cfg.GRPCAddr, HTTPAddr: cfg.HTTPAddr, AdminAddr: cfg.AdminAddr, Pprof: cfg.Pprof, Logger: logger, OpenAPI: portgate.OpenAPI,
-		Registry: reg, ShutdownGrace: cfg.ShutdownGrace, Closers: closers,
+		Registry: reg, ShutdownGrace: cfg.ShutdownGrace, Closers: closers, MaxRequestBytes: cfg.MaxRequestBytes,
 		TracerProvider: tp, Propagator: telemetry.Propagator(),
 		Auth: authn, DisableReflection: cfg.DisableReflection, TLS: tlsCfg,
+		Validate: service.CheckLimits,
 		Services: []server.Service{
 			{Name: pb.Porting_ServiceDesc.ServiceName, Register: func(r grpc.ServiceRegistrar) { pb.RegisterPortingServer(r, svcs.Porting) }, Gateway: pb.RegisterPortingHandler},
 			{Name: pb.Numbers_ServiceDesc.ServiceName, Register: func(r grpc.ServiceRegistrar) { pb.RegisterNumbersServer(r, svcs.Numbers) }, Gateway: pb.RegisterNumbersHandler},

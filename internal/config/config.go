@@ -102,6 +102,8 @@ type Config struct {
 	DatabaseURL string
 	// IdempotencyTTL is how long a request_id's outcome is kept.
 	IdempotencyTTL time.Duration
+	// MaxRequestBytes caps a REST request body and a received gRPC message.
+	MaxRequestBytes int64
 }
 
 // Setting is one configuration knob.
@@ -307,6 +309,12 @@ var settings = []Setting{
 			return err
 		},
 		get: func(c Config) string { return c.IdempotencyTTL.String() },
+	},
+	{
+		Env: "PORTGATE_MAX_REQUEST_BYTES", Flag: "max-request-bytes", Default: "16MiB",
+		Description: "largest REST request body (larger: 413 REQUEST_TOO_LARGE) and gRPC request message; bytes, or with a KiB/MiB suffix; keep room for a 10 MiB document (13.4 MiB in base64)",
+		set:         func(c *Config, v string) (err error) { c.MaxRequestBytes, err = byteSize(v); return err },
+		get:         func(c Config) string { return strconv.FormatInt(c.MaxRequestBytes, 10) },
 	},
 	{
 		Env: "PORTGATE_SHUTDOWN_GRACE", Flag: "shutdown-grace", Default: "10s",
@@ -794,6 +802,24 @@ func databaseURL(v string) error {
 		return errors.New("want postgres://[user[:password]@]host[:port]/database[?options]")
 	}
 	return nil
+}
+
+// byteSize parses "1048576", "64KiB" or "16MiB" (at least 64 KiB, at most 1 GiB).
+func byteSize(v string) (int64, error) {
+	num, mult := v, int64(1)
+	for suffix, m := range map[string]int64{"KiB": 1 << 10, "MiB": 1 << 20} {
+		if strings.HasSuffix(v, suffix) {
+			num, mult = strings.TrimSuffix(v, suffix), m
+		}
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(num), 10, 64)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("invalid size %q: want bytes, or a number with KiB or MiB", v)
+	}
+	if n > (1<<30)/mult || n*mult < 64<<10 {
+		return 0, fmt.Errorf("size %q out of range: 64KiB to 1024MiB", v)
+	}
+	return n * mult, nil
 }
 
 func validPolicy(spec string) error {

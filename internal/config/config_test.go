@@ -33,7 +33,7 @@ func TestDefaults(t *testing.T) {
 		GRPCAddr: ":9090", HTTPAddr: ":8080", LogLevel: "info", LogFormat: "text", DefaultRegion: "US",
 		FlowrouteBaseURL: "https://api.flowroute.com", TelnyxBaseURL: "https://api.telnyx.com/v2",
 		SandboxStepInterval: 10 * time.Second, ProviderPreference: []string{"flowroute", "telnyx"},
-		ProviderTimeout: 10 * time.Second, ShutdownGrace: 10 * time.Second,
+		ProviderTimeout: 10 * time.Second, ShutdownGrace: 10 * time.Second, MaxRequestBytes: 16 << 20,
 		DataDir: "data", IdempotencyTTL: 24 * time.Hour,
 	}
 	if !equal(c, want) {
@@ -67,6 +67,7 @@ func TestEnvOnly(t *testing.T) {
 		"PORTGATE_DATA_DIR", "/var/lib/portgate",
 		"PORTGATE_DATABASE_URL", "postgres://pg:secret@db:5432/portgate?sslmode=require",
 		"PORTGATE_IDEMPOTENCY_TTL", "72h",
+		"PORTGATE_MAX_REQUEST_BYTES", "1048576",
 	))
 	if err != nil {
 		t.Fatal(err)
@@ -80,6 +81,7 @@ func TestEnvOnly(t *testing.T) {
 		ProviderPreference:  []string{"telnyx", "flowroute"}, ProviderTimeout: 3 * time.Second, ShutdownGrace: time.Minute,
 		AuthOff: true,
 		DataDir: "/var/lib/portgate", DatabaseURL: "postgres://pg:secret@db:5432/portgate?sslmode=require", IdempotencyTTL: 72 * time.Hour,
+		MaxRequestBytes: 1 << 20,
 	}
 	if !equal(c, want) {
 		t.Errorf("env:\n got %+v\nwant %+v", c, want)
@@ -115,6 +117,9 @@ func TestInvalidValues(t *testing.T) {
 		{env: []string{"PORTGATE_RESILIENCE_TELNYX", "bogus=1"}, mention: "PORTGATE_RESILIENCE_TELNYX"},
 		{env: []string{"PORTGATE_SHUTDOWN_GRACE", "0s"}, mention: "PORTGATE_SHUTDOWN_GRACE"},
 		{args: []string{"--shutdown-grace=soon"}, mention: "--shutdown-grace"},
+		{env: []string{"PORTGATE_MAX_REQUEST_BYTES", "big"}, mention: "PORTGATE_MAX_REQUEST_BYTES"},
+		{env: []string{"PORTGATE_MAX_REQUEST_BYTES", "1KiB"}, mention: "PORTGATE_MAX_REQUEST_BYTES"},
+		{args: []string{"--max-request-bytes=2048MiB"}, mention: "--max-request-bytes"},
 		{env: []string{"PORTGATE_LOG_LEVEL", "loud"}, mention: "PORTGATE_LOG_LEVEL"},
 		{env: []string{"PORTGATE_LOG_FORMAT", "xml"}, mention: "PORTGATE_LOG_FORMAT"},
 		{env: []string{"PORTGATE_DEFAULT_REGION", "ZZ"}, mention: "PORTGATE_DEFAULT_REGION"},

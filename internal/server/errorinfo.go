@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"net/http"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
@@ -50,6 +51,18 @@ func withErrorInfo(err error) error {
 }
 
 // gatewayErrorHandler is grpc-gateway's default handler after withErrorInfo.
+// A body cut off at the size cap is answered 413 REQUEST_TOO_LARGE, whatever
+// the decoder made of it; an HTTPStatusError keeps its HTTP status.
 func gatewayErrorHandler(ctx context.Context, mux *runtime.ServeMux, m runtime.Marshaler, w http.ResponseWriter, r *http.Request, err error) {
-	runtime.DefaultHTTPErrorHandler(ctx, mux, m, w, r, withErrorInfo(err))
+	if c, ok := r.Context().Value(bodyCapKey{}).(*bodyCap); ok && c.hit.Load() {
+		tooLarge(w, r, mux, c.limit)
+		return
+	}
+	var hse *runtime.HTTPStatusError
+	if errors.As(err, &hse) {
+		err = &runtime.HTTPStatusError{HTTPStatus: hse.HTTPStatus, Err: withErrorInfo(hse.Err)}
+	} else {
+		err = withErrorInfo(err)
+	}
+	runtime.DefaultHTTPErrorHandler(ctx, mux, m, w, r, err)
 }

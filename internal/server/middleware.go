@@ -31,7 +31,12 @@ const (
 	MiddlewareMetrics   = "metrics"
 	MiddlewareRecovery  = "recovery"
 	MiddlewareAuth      = "auth"
+	MiddlewareValidate  = "validate"
 )
+
+// Validator checks a decoded request before its handler runs (e.g.
+// service.CheckLimits); a non-nil error is returned to the caller as is.
+type Validator func(ctx context.Context, req any) error
 
 // Middleware is one named entry of the interceptor chain.
 type Middleware struct {
@@ -47,19 +52,24 @@ type Middleware struct {
 //  2. logging:   one line per finished call (method, code, duration, request id),
 //     never payloads.
 //  3. metrics:   grpc_server_* counters and histograms.
-//  4. recovery:  a panic (in auth or a handler) becomes codes.Internal before
-//     logging and metrics see the call; the panic and stack are logged here.
-//  5. auth:      innermost: API key, scope and provider checks (internal/auth),
-//     so refused calls are still logged and counted with their request id.
+//  4. recovery:  a panic (in auth, validation or a handler) becomes
+//     codes.Internal before logging and metrics see the call; the panic and
+//     stack are logged here.
+//  5. auth:      API key, scope and provider checks (internal/auth), so
+//     refused calls are still logged and counted with their request id.
 //     REST reaches it too: the gateway dials this server and forwards the
 //     caller's Authorization / x-api-key header. authn nil = no
 //     authentication (sandbox without keys, or PORTGATE_AUTH=off): a
 //     pass-through.
+//  6. validate:  innermost, validate on every request message (unary and
+//     each message a stream receives) before the handler and so before any
+//     provider call; refusals are logged and counted like any error. After
+//     auth, so an unauthenticated caller learns nothing about limits.
 //
 // The order is pinned by a test; change it only on purpose.
 //
 // panics (optional) counts recovered panics by gRPC method.
-func DefaultMiddleware(logger *slog.Logger, metrics *grpcprom.ServerMetrics, panics *prometheus.CounterVec, authn *auth.Authenticator) ([]Middleware, error) {
+func DefaultMiddleware(logger *slog.Logger, metrics *grpcprom.ServerMetrics, panics *prometheus.CounterVec, authn *auth.Authenticator, validate Validator) ([]Middleware, error) {
 	logOpts := []logging.Option{
 		logging.WithLogOnEvents(logging.FinishCall),
 		logging.WithFieldsFromContext(func(ctx context.Context) logging.Fields {
@@ -68,6 +78,9 @@ func DefaultMiddleware(logger *slog.Logger, metrics *grpcprom.ServerMetrics, pan
 			}
 			return nil
 		}),
+	}
+	if validate == nil {
+		validate = func(context.Context, any) error { return nil }
 	}
 	recoverOpts := []recovery.Option{recovery.WithRecoveryHandlerContext(panicHandler(logger, panics))}
 	chain := []Middleware{
@@ -84,6 +97,7 @@ func DefaultMiddleware(logger *slog.Logger, metrics *grpcprom.ServerMetrics, pan
 			Stream: recovery.StreamServerInterceptor(recoverOpts...),
 		},
 		authMiddleware(authn),
+		{Name: MiddlewareValidate, Unary: validateUnary(validate), Stream: validateStream(validate)},
 	}
 	if err := checkMiddleware(chain); err != nil {
 		return nil, err
@@ -229,4 +243,31 @@ func authMiddleware(authn *auth.Authenticator) Middleware {
 		}
 	}
 	return Middleware{Name: MiddlewareAuth, Unary: authn.Unary, Stream: authn.Stream}
+}
+
+func validateUnary(v Validator) grpc.UnaryServerInterceptor {
+	return func(ctx context.Context, req any, _ *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
+		if err := v(ctx, req); err != nil {
+			return nil, err
+		}
+		return handler(ctx, req)
+	}
+}
+
+func validateStream(v Validator) grpc.StreamServerInterceptor {
+	return func(srv any, ss grpc.ServerStream, _ *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
+		return handler(srv, &validatingStream{ServerStream: ss, v: v})
+	}
+}
+
+type validatingStream struct {
+	grpc.ServerStream
+	v Validator
+}
+
+func (s *validatingStream) RecvMsg(m any) error {
+	if err := s.ServerStream.RecvMsg(m); err != nil {
+		return err
+	}
+	return s.v(s.Context(), m)
 }

@@ -52,8 +52,8 @@ const (
 	// UNAVAILABLE answer before connections are closed.
 	cutoffAnswerWait = time.Second
 	bufconnSize      = 1 << 20
-	// maxMsgBytes bounds gRPC messages both ways (document uploads are the
-	// largest requests).
+	// maxMsgBytes bounds sent gRPC messages (Config.MaxRequestBytes bounds
+	// received ones).
 	maxMsgBytes = 16 << 20
 )
 
@@ -118,6 +118,12 @@ type Config struct {
 	// ClientAuth tls.RequireAndVerifyClientCert with ClientCAs = mutual TLS.
 	// See LoadTLS.
 	TLS *tls.Config
+	// MaxRequestBytes caps a REST request body (413 beyond it) and a
+	// received gRPC message; 0 means DefaultMaxRequestBytes.
+	MaxRequestBytes int64
+	// Validate checks every request message before its handler (the
+	// "validate" middleware); nil accepts everything.
+	Validate Validator
 }
 
 // Server is a gRPC server with an optional REST gateway and ops routes.
@@ -202,7 +208,7 @@ func New(cfg Config) (*Server, error) {
 	if err := reg.Register(panics); err != nil {
 		return nil, fmt.Errorf("server: registering panic metrics: %w", err)
 	}
-	chain, err := DefaultMiddleware(cfg.Logger, metrics, panics, cfg.Auth)
+	chain, err := DefaultMiddleware(cfg.Logger, metrics, panics, cfg.Auth, cfg.Validate)
 	if err != nil {
 		return nil, err
 	}
@@ -217,7 +223,7 @@ func New(cfg Config) (*Server, error) {
 	chain = insertBefore(chain, MiddlewareRecovery, Middleware{Name: MiddlewareDrain, Unary: d.unary, Stream: d.stream})
 	opts := append(interceptorOptions(chain),
 		grpc.StatsHandler(otelgrpc.NewServerHandler(cfg.otelgrpcOptions()...)),
-		grpc.MaxRecvMsgSize(maxMsgBytes),
+		grpc.MaxRecvMsgSize(int(maxRequestBytes(cfg))),
 		grpc.MaxSendMsgSize(maxMsgBytes),
 	)
 	if st != nil {
@@ -348,7 +354,7 @@ func (s *Server) Start(ctx context.Context) (err error) {
 				return fmt.Errorf("server: gateway for %s: %w", svc.Name, err)
 			}
 		}
-		handler = s.tracedHTTP(s.httpHandler(gw))
+		handler = s.tracedHTTP(s.restHandler(gw))
 	}
 
 	s.started = true
@@ -494,7 +500,7 @@ func (s *Server) dial() (*grpc.ClientConn, error) {
 	opts := []grpc.DialOption{
 		grpc.WithTransportCredentials(creds),
 		grpc.WithStatsHandler(otelgrpc.NewClientHandler(s.cfg.otelgrpcOptions()...)),
-		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(maxMsgBytes), grpc.MaxCallSendMsgSize(maxMsgBytes)),
+		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(maxMsgBytes), grpc.MaxCallSendMsgSize(int(s.maxRequestBytes()))),
 	}
 	if s.bufLis != nil {
 		lis := s.bufLis
@@ -632,17 +638,21 @@ func (s *Server) Wait() error {
 
 // NewGatewayMux returns the grpc-gateway mux with portgate's options:
 // protojson defaults (lowerCamelCase, unpopulated fields omitted, unknown
-// fields rejected), x-request-id forwarded both ways, and the default error
-// handler (google.rpc.Status with details).
+// fields rejected, exactly one JSON value per body, unknown query parameters
+// rejected), x-request-id forwarded
+// both ways, and error handlers that always answer google.rpc.Status with
+// ErrorInfo and a message that says what was wrong.
 func NewGatewayMux(opts ...runtime.ServeMuxOption) *runtime.ServeMux {
+	useStrictQuery()
 	base := []runtime.ServeMuxOption{
 		runtime.WithMarshalerOption(runtime.MIMEWildcard, &runtime.HTTPBodyMarshaler{
-			Marshaler: &runtime.JSONPb{
+			Marshaler: strictJSON{&runtime.JSONPb{
 				MarshalOptions:   protojson.MarshalOptions{EmitUnpopulated: false, UseProtoNames: false},
 				UnmarshalOptions: protojson.UnmarshalOptions{DiscardUnknown: false},
-			},
+			}},
 		}),
 		runtime.WithErrorHandler(gatewayErrorHandler),
+		runtime.WithRoutingErrorHandler(routingErrorHandler),
 		runtime.WithIncomingHeaderMatcher(func(key string) (string, bool) {
 			if strings.EqualFold(key, RequestIDHeader) {
 				return RequestIDHeader, true
@@ -662,24 +672,6 @@ func NewGatewayMux(opts ...runtime.ServeMuxOption) *runtime.ServeMux {
 		}),
 	}
 	return runtime.NewServeMux(append(base, opts...)...)
-}
-
-func (s *Server) httpHandler(gw *runtime.ServeMux) http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /openapi.json", func(w http.ResponseWriter, _ *http.Request) {
-		if len(s.cfg.OpenAPI) == 0 {
-			http.NotFound(w, nil)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write(s.cfg.OpenAPI)
-	})
-	mux.HandleFunc("GET /healthz", s.healthz)
-	if s.cfg.AdminAddr == "" {
-		s.opsRoutes(mux)
-	}
-	mux.Handle("/", gw)
-	return mux
 }
 
 func (c Config) otelgrpcOptions() []otelgrpc.Option {
@@ -782,3 +774,10 @@ func (s *Server) providerHealth() map[string]string {
 // running at the end of the grace period (or ctx ended first) and had to be
 // cut off.
 var ErrForcedShutdown = errors.New("server: forced stop: calls were still running when the shutdown grace period ended")
+
+func maxRequestBytes(cfg Config) int64 {
+	if cfg.MaxRequestBytes > 0 {
+		return cfg.MaxRequestBytes
+	}
+	return DefaultMaxRequestBytes
+}

@@ -32,7 +32,7 @@ func TestMiddlewareOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Shutdown(context.Background())
-	want := []string{MiddlewareRequestID, MiddlewareLogging, MiddlewareMetrics, MiddlewareDrain, MiddlewareRecovery, MiddlewareAuth}
+	want := []string{MiddlewareRequestID, MiddlewareLogging, MiddlewareMetrics, MiddlewareDrain, MiddlewareRecovery, MiddlewareAuth, MiddlewareValidate}
 	if got := s.Middleware(); !slices.Equal(got, want) {
 		t.Fatalf("middleware order = %v, want %v", got, want)
 	}

@@ -1,0 +1,266 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+)
+
+// Limits on what a request may carry, declared once for the whole contract:
+// every string, bytes and repeated field reachable from a request message has
+// a row in fieldLimits, keyed by the proto field's full name (a test walks
+// every RPC's request type and fails on a field without one). CheckLimits
+// enforces them in one interceptor (internal/server "validate"), for gRPC and
+// REST alike, before any handler runs and so before any provider call. The
+// README "Limits" table is LimitsMarkdown.
+//
+// Lengths are in bytes (strings as UTF-8). A repeated field has both a most
+// entries and a per-entry length. Output-only fields are limited too, but
+// generously, so that a resource read from portgate can be sent back in an
+// update.
+
+// FieldLimit is the declared maximum of one field.
+type FieldLimit struct {
+	// MaxBytes bounds a string or bytes value (each entry of a repeated one).
+	MaxBytes int
+	// MaxEntries bounds a repeated field (0 for singular fields).
+	MaxEntries int
+	// Reason overrides ReasonLimitExceeded in ErrorInfo.
+	Reason string
+}
+
+// ReasonLimitExceeded: a field is longer, or a list has more entries, than
+// its declared limit (BadRequest names each field).
+const ReasonLimitExceeded = "LIMIT_EXCEEDED"
+
+// Shared sizes.
+const (
+	limName      = 256  // resource names and parents
+	limRequestID = 64   // UUIDs are 36
+	limPageToken = 2048 // opaque page tokens
+	limNumber    = 64   // one phone number in any accepted form
+	limNumbers   = 1000 // phone numbers in one request
+	limText      = 256  // names of people, companies, carriers; short labels
+	limLongText  = 4000 // free text (comments, provider descriptions)
+	limID        = 128  // provider-side ids (connections, profiles, routes)
+	limURL       = 2048 // callback URLs
+	limTags      = 32   // tags on a number or an order's configuration
+	limOutputs   = 1000 // entries of an output-only list echoed back
+	limMaskPaths = 64   // update_mask paths
+	// MaxDocumentBytes is the largest document content any provider accepts.
+	MaxDocumentBytes = 10 << 20
+)
+
+var fieldLimits = map[protoreflect.FullName]FieldLimit{
+	// Porting requests.
+	"portgate.v1.CheckPortabilityRequest.phone_numbers":     {MaxBytes: limNumber, MaxEntries: limNumbers},
+	"portgate.v1.CheckPortabilityRequest.providers":         {MaxBytes: limText, MaxEntries: 16},
+	"portgate.v1.CreatePortOrderRequest.parent":             {MaxBytes: limName},
+	"portgate.v1.CreatePortOrderRequest.request_id":         {MaxBytes: limRequestID},
+	"portgate.v1.GetPortOrderRequest.name":                  {MaxBytes: limName},
+	"portgate.v1.ListPortOrdersRequest.parent":              {MaxBytes: limName},
+	"portgate.v1.ListPortOrdersRequest.page_token":          {MaxBytes: limPageToken},
+	"portgate.v1.ListPortOrdersRequest.filter":              {MaxBytes: MaxFilterBytes},
+	"portgate.v1.UpdatePortOrderRequest.request_id":         {MaxBytes: limRequestID},
+	"portgate.v1.ModifyPortOrderNumbersRequest.name":        {MaxBytes: limName},
+	"portgate.v1.ModifyPortOrderNumbersRequest.add":         {MaxBytes: limNumber, MaxEntries: limNumbers},
+	"portgate.v1.ModifyPortOrderNumbersRequest.remove":      {MaxBytes: limNumber, MaxEntries: limNumbers},
+	"portgate.v1.ModifyPortOrderNumbersRequest.request_id":  {MaxBytes: limRequestID},
+	"portgate.v1.SubmitPortOrderRequest.name":               {MaxBytes: limName},
+	"portgate.v1.SubmitPortOrderRequest.signer_name":        {MaxBytes: limText},
+	"portgate.v1.SubmitPortOrderRequest.signer_title":       {MaxBytes: limText},
+	"portgate.v1.SubmitPortOrderRequest.request_id":         {MaxBytes: limRequestID},
+	"portgate.v1.CancelPortOrderRequest.name":               {MaxBytes: limName},
+	"portgate.v1.CancelPortOrderRequest.request_id":         {MaxBytes: limRequestID},
+	"portgate.v1.ListPortOrderCommentsRequest.parent":       {MaxBytes: limName},
+	"portgate.v1.ListPortOrderCommentsRequest.page_token":   {MaxBytes: limPageToken},
+	"portgate.v1.CreatePortOrderCommentRequest.parent":      {MaxBytes: limName},
+	"portgate.v1.CreatePortOrderCommentRequest.request_id":  {MaxBytes: limRequestID},
+	"portgate.v1.UploadPortOrderDocumentRequest.parent":     {MaxBytes: limName},
+	"portgate.v1.UploadPortOrderDocumentRequest.request_id": {MaxBytes: limRequestID},
+	"portgate.v1.ListPortOrderDocumentsRequest.parent":      {MaxBytes: limName},
+	"portgate.v1.ListPortOrderDocumentsRequest.page_token":  {MaxBytes: limPageToken},
+	"portgate.v1.ListPortOrderEventsRequest.parent":         {MaxBytes: limName},
+	"portgate.v1.ListPortOrderEventsRequest.page_token":     {MaxBytes: limPageToken},
+	"portgate.v1.WatchPortOrderEventsRequest.parent":        {MaxBytes: limName},
+	"google.protobuf.FieldMask.paths":                       {MaxBytes: limMaskPaths, MaxEntries: 64},
+	"portgate.v1.PortOrder.name":                            {MaxBytes: limName},
+	"portgate.v1.PortOrder.phone_numbers":                   {MaxBytes: limNumber, MaxEntries: limNumbers},
+	"portgate.v1.PortOrder.losing_carrier":                  {MaxBytes: limText},
+	"portgate.v1.PortOrder.new_billing_telephone_number":    {MaxBytes: limNumber},
+	"portgate.v1.PortOrder.customer_reference":              {MaxBytes: limText},
+	"portgate.v1.PortOrder.status_callback_url":             {MaxBytes: limURL},
+	"portgate.v1.PortOrder.provider":                        {MaxBytes: limText},                         // output only
+	"portgate.v1.PortOrder.provider_order_id":               {MaxBytes: limID},                           // output only
+	"portgate.v1.PortOrder.provider_status":                 {MaxBytes: limText},                         // output only
+	"portgate.v1.PortOrder.state_details":                   {MaxEntries: limOutputs},                    // output only
+	"portgate.v1.PortOrder.description":                     {MaxBytes: limLongText},                     // output only
+	"portgate.v1.PortOrder.group_id":                        {MaxBytes: limID},                           // output only
+	"portgate.v1.PortOrder.support_key":                     {MaxBytes: limID},                           // output only
+	"portgate.v1.PortOrder.related_orders":                  {MaxBytes: limName, MaxEntries: limOutputs}, // output only
+	"portgate.v1.PortOrder.requirements":                    {MaxEntries: limOutputs},                    // output only
+	"portgate.v1.PortOrder.allowed_foc_windows":             {MaxEntries: limOutputs},                    // output only
+	"portgate.v1.StateDetail.code":                          {MaxBytes: limText},
+	"portgate.v1.StateDetail.description":                   {MaxBytes: limLongText},
+	"portgate.v1.PortOrderRequirement.requirement_type_id":  {MaxBytes: limID},
+	"portgate.v1.PortOrderRequirement.display_name":         {MaxBytes: limText},
+	"portgate.v1.PortOrderRequirement.description":          {MaxBytes: limLongText},
+	"portgate.v1.PortOrderRequirement.value_type":           {MaxBytes: limText},
+	"portgate.v1.PortOrderRequirement.provider_status":      {MaxBytes: limText},
+	"portgate.v1.RoutingDecision.provider":                  {MaxBytes: limText},
+	"portgate.v1.RoutingDecision.reason":                    {MaxBytes: limLongText},
+	"portgate.v1.EndUser.entity_name":                       {MaxBytes: limText},
+	"portgate.v1.EndUser.authorized_person":                 {MaxBytes: limText},
+	"portgate.v1.EndUser.billing_telephone_number":          {MaxBytes: limNumber},
+	"portgate.v1.EndUser.account_number":                    {MaxBytes: 64},
+	"portgate.v1.EndUser.pin":                               {MaxBytes: 32},
+	"portgate.v1.EndUser.tax_identifier":                    {MaxBytes: 64},
+	"portgate.v1.EndUser.business_identifier":               {MaxBytes: 64},
+	"portgate.v1.EndUser.last_4_ssn":                        {MaxBytes: 4},
+	"portgate.v1.PostalAddress.street_address":              {MaxBytes: limText},
+	"portgate.v1.PostalAddress.extended_address":            {MaxBytes: limText},
+	"portgate.v1.PostalAddress.locality":                    {MaxBytes: 128},
+	"portgate.v1.PostalAddress.administrative_area":         {MaxBytes: 64},
+	"portgate.v1.PostalAddress.postal_code":                 {MaxBytes: 32},
+	"portgate.v1.PostalAddress.region_code":                 {MaxBytes: 8},
+	"portgate.v1.NumberConfiguration.connection_id":         {MaxBytes: limID},
+	"portgate.v1.NumberConfiguration.failover_route_id":     {MaxBytes: limID},
+	"portgate.v1.NumberConfiguration.messaging_profile_id":  {MaxBytes: limID},
+	"portgate.v1.NumberConfiguration.cnam_id":               {MaxBytes: limID},
+	"portgate.v1.NumberConfiguration.emergency_address_id":  {MaxBytes: limID},
+	"portgate.v1.NumberConfiguration.billing_group_id":      {MaxBytes: limID},
+	"portgate.v1.NumberConfiguration.tags":                  {MaxBytes: limText, MaxEntries: limTags},
+	"portgate.v1.PortOrderComment.name":                     {MaxBytes: limName},
+	"portgate.v1.PortOrderComment.body":                     {MaxBytes: limLongText},
+	"portgate.v1.PortOrderComment.author":                   {MaxBytes: limText}, // output only
+	"portgate.v1.PortOrderDocument.name":                    {MaxBytes: limName},
+	"portgate.v1.PortOrderDocument.filename":                {MaxBytes: limText},
+	"portgate.v1.PortOrderDocument.content_type":            {MaxBytes: 128},
+	"portgate.v1.PortOrderDocument.content":                 {MaxBytes: MaxDocumentBytes, Reason: ReasonDocumentTooLarge},
+	"portgate.v1.PortOrderDocument.status":                  {MaxBytes: limText}, // output only
+	"portgate.v1.PortOrderDocument.download_uri":            {MaxBytes: limURL},  // output only
+
+	// Numbers requests.
+	"portgate.v1.GetNumberRequest.name":         {MaxBytes: limName},
+	"portgate.v1.ListNumbersRequest.parent":     {MaxBytes: limName},
+	"portgate.v1.ListNumbersRequest.page_token": {MaxBytes: limPageToken},
+	"portgate.v1.ListNumbersRequest.filter":     {MaxBytes: MaxFilterBytes},
+	"portgate.v1.Number.name":                   {MaxBytes: limName},
+	"portgate.v1.Number.alias":                  {MaxBytes: 64}, // Flowroute's documented maximum
+	"portgate.v1.Number.messaging_profile_id":   {MaxBytes: limID},
+	"portgate.v1.Number.messaging_callback_url": {MaxBytes: limURL},
+	"portgate.v1.Number.connection_id":          {MaxBytes: limID},
+	"portgate.v1.Number.failover_route_id":      {MaxBytes: limID},
+	"portgate.v1.Number.tags":                   {MaxBytes: limText, MaxEntries: limTags},
+	"portgate.v1.Number.phone_number":           {MaxBytes: limNumber}, // output only
+	"portgate.v1.Number.provider":               {MaxBytes: limText},   // output only
+	"portgate.v1.Number.provider_status":        {MaxBytes: limText},   // output only
+	"portgate.v1.Number.number_type":            {MaxBytes: limText},   // output only
+	"portgate.v1.Number.emergency_address_id":   {MaxBytes: limID},     // output only
+}
+
+// fallbackLimit applies to a field missing from fieldLimits (a test makes
+// sure none is).
+var fallbackLimit = FieldLimit{MaxBytes: limText, MaxEntries: 100}
+
+// CheckLimits returns INVALID_ARGUMENT with a BadRequest violation for every
+// field of req over its limit (LIMIT_EXCEEDED, or the row's own reason when
+// every violation shares it), or nil. Non-proto values pass.
+func CheckLimits(_ context.Context, req any) error {
+	m, ok := req.(proto.Message)
+	if !ok {
+		return nil
+	}
+	var vs []fieldViolation
+	reasons := map[string]bool{}
+	walkLimits(m.ProtoReflect(), "", func(path, desc string, lim FieldLimit) {
+		vs = append(vs, fieldViolation{path, desc})
+		r := lim.Reason
+		if r == "" {
+			r = ReasonLimitExceeded
+		}
+		reasons[r] = true
+	})
+	if len(vs) == 0 {
+		return nil
+	}
+	reason := ReasonLimitExceeded
+	if len(reasons) == 1 {
+		for r := range reasons {
+			reason = r
+		}
+	}
+	return invalidArgument(reason, vs...)
+}
+
+func walkLimits(m protoreflect.Message, prefix string, bad func(path, desc string, lim FieldLimit)) {
+	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+		path := prefix + string(fd.Name())
+		lim, ok := fieldLimits[fd.FullName()]
+		if !ok {
+			lim = fallbackLimit
+		}
+		switch {
+		case fd.IsMap():
+			// No request message has a map; bound them like lists anyway.
+			if n := v.Map().Len(); n > lim.MaxEntries {
+				bad(path, fmt.Sprintf("has %d entries; at most %d are allowed", n, lim.MaxEntries), lim)
+			}
+		case fd.IsList():
+			l := v.List()
+			if l.Len() > lim.MaxEntries {
+				bad(path, fmt.Sprintf("has %d entries; at most %d are allowed", l.Len(), lim.MaxEntries), lim)
+				return true // do not report every entry of a list that is too long anyway
+			}
+			for i := 0; i < l.Len(); i++ {
+				checkValue(fd, l.Get(i), fmt.Sprintf("%s[%d]", path, i), lim, bad)
+			}
+		default:
+			checkValue(fd, v, path, lim, bad)
+		}
+		return true
+	})
+}
+
+func checkValue(fd protoreflect.FieldDescriptor, v protoreflect.Value, path string, lim FieldLimit, bad func(path, desc string, lim FieldLimit)) {
+	switch fd.Kind() {
+	case protoreflect.StringKind:
+		if n := len(v.String()); n > lim.MaxBytes {
+			bad(path, fmt.Sprintf("is %d bytes long; at most %d are allowed", n, lim.MaxBytes), lim)
+		}
+	case protoreflect.BytesKind:
+		if n := len(v.Bytes()); n > lim.MaxBytes {
+			bad(path, fmt.Sprintf("is %d bytes long; at most %d are allowed", n, lim.MaxBytes), lim)
+		}
+	case protoreflect.MessageKind, protoreflect.GroupKind:
+		walkLimits(v.Message(), path+".", bad)
+	}
+}
+
+// LimitsMarkdown renders fieldLimits as the README's "Limits" table (one row
+// per field, sorted by name).
+func LimitsMarkdown() string {
+	names := make([]string, 0, len(fieldLimits))
+	for n := range fieldLimits {
+		names = append(names, string(n))
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	b.WriteString("| Field | Max bytes (each) | Max entries |\n|---|---|---|\n")
+	for _, n := range names {
+		lim := fieldLimits[protoreflect.FullName(n)]
+		by, en := "", ""
+		if lim.MaxBytes > 0 {
+			by = fmt.Sprint(lim.MaxBytes)
+		}
+		if lim.MaxEntries > 0 {
+			en = fmt.Sprint(lim.MaxEntries)
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", strings.TrimPrefix(n, "portgate.v1."), by, en)
+	}
+	return b.String()
+}
