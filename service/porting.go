@@ -343,8 +343,8 @@ func pageChildren[T any](ctx context.Context, c *core, kind string, op providers
 	if err != nil {
 		return nil, "", err
 	}
-	bind := binding(kind, parent)
-	offs, err := decodePageToken(token, bind)
+	bind := binding{kind: kind, parent: parent}
+	offs, err := c.tokens.decode(token, bind, []string{"_"})
 	if err != nil {
 		return nil, "", err
 	}
@@ -356,7 +356,7 @@ func pageChildren[T any](ctx context.Context, c *core, kind string, op providers
 		return nil, "", toStatus(b.Provider.Name(), err, ReasonPortOrderNotFound, parent)
 	}
 	start, end, next := window(len(items), offs["_"], size)
-	return items[start:end], encodePageToken(bind, next), nil
+	return items[start:end], c.tokens.encode(bind, next), nil
 }
 
 // window slices an in-memory list for a page; next is nil on the last page.

@@ -33,6 +33,10 @@ type Options struct {
 	// PortabilityConcurrency bounds concurrent provider calls per CheckPortability (default 4).
 	PortabilityConcurrency int
 	Logger                 *slog.Logger
+	// PageTokenKey signs page tokens (HMAC-SHA256; at least
+	// MinPageTokenKeyLen bytes). Empty = a random per-process key: tokens
+	// then do not survive a restart or work across replicas.
+	PageTokenKey []byte
 }
 
 // core is shared by the three service implementations.
@@ -43,6 +47,7 @@ type core struct {
 	conc     int
 	log      *slog.Logger
 	idem     *idempotency
+	tokens   *pageTokens
 }
 
 // Services holds the three gRPC service implementations.
@@ -63,6 +68,15 @@ func New(opts Options) (*Services, error) {
 	}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
+	}
+	tokens, random, err := newPageTokens(opts.PageTokenKey)
+	if err != nil {
+		return nil, err
+	}
+	c.tokens = tokens
+	if random {
+		c.log.Warn("PORTGATE_PAGE_TOKEN_KEY is unset: page tokens are signed with a random per-process key; " +
+			"they stop working after a restart and on other replicas (set the key on every replica)")
 	}
 	for i := range opts.Backends {
 		b := opts.Backends[i]

@@ -153,7 +153,8 @@ func Build(cfg config.Config, logger *slog.Logger) (_ *App, err error) {
 		}
 	}
 
-	svcs, err := service.New(service.Options{Backends: backends, DefaultRegion: cfg.DefaultRegion, Logger: logger})
+	svcs, err := service.New(service.Options{Backends: backends, DefaultRegion: cfg.DefaultRegion, Logger: logger,
+		PageTokenKey: []byte(cfg.PageTokenKey)})
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,140 @@
+package service_test
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"net/url"
+	"strings"
+	"testing"
+
+	"google.golang.org/grpc/codes"
+
+	pb "github.com/portgate/portgate/gen/portgate/v1"
+)
+
+// forge re-encodes a real page token with other offsets, as a hostile caller
+// who decoded the base64 JSON would.
+func forge(t *testing.T, tok string, offset int) string {
+	t.Helper()
+	raw, err := base64.RawURLEncoding.DecodeString(tok)
+	var m map[string]any
+	if err != nil || json.Unmarshal(raw, &m) != nil {
+		// Not JSON any more (signed): forge a plausible unsigned one instead.
+		m = map[string]any{"v": 1, "o": map[string]any{}}
+	}
+	offs, _ := m["o"].(map[string]any)
+	if offs == nil {
+		offs = map[string]any{}
+	}
+	for _, p := range []string{"flowroute", "telnyx", "_"} {
+		offs[p] = offset
+	}
+	m["o"] = offs
+	b, _ := json.Marshal(m)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func assertHealthy(t *testing.T, e *env) {
+	t.Helper()
+	ps, err := e.provs.ListProviders(context.Background(), &pb.ListProvidersRequest{})
+	if err != nil {
+		t.Fatalf("server no longer answers: %v", err)
+	}
+	for _, p := range ps.GetProviders() {
+		if p.GetHealth() != pb.Provider_SERVING {
+			t.Fatalf("%s health %v after the attack, want SERVING (breaker closed)", p.GetName(), p.GetHealth())
+		}
+	}
+	code, body := rest(t, "GET", e.base+"/healthz", nil)
+	if code != 200 || body["status"] != "SERVING" {
+		t.Fatalf("healthz: %d %v", code, body)
+	}
+}
+
+// TestForgedPageTokenRejected: a page token with a forged offset is
+// INVALID_ARGUMENT/INVALID_PAGE_TOKEN before any provider call; the sandbox
+// does not panic and the breakers stay closed.
+func TestForgedPageTokenRejected(t *testing.T) {
+	e := start(t)
+	ctx := context.Background()
+	for _, prov := range []string{"flowroute", "telnyx"} {
+		for range 3 {
+			if _, err := e.porting.CreatePortOrder(ctx, &pb.CreatePortOrderRequest{Parent: "providers/" + prov, PortOrder: validOrder(freshNumber(""))}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for _, parent := range []string{"providers/telnyx", "providers/flowroute", "providers/-"} {
+		first, err := e.porting.ListPortOrders(ctx, &pb.ListPortOrdersRequest{Parent: parent, PageSize: 1})
+		if err != nil || first.GetNextPageToken() == "" {
+			t.Fatalf("%s first page: %v %v", parent, first, err)
+		}
+		for _, off := range []int{1 << 62, 9223372036854775807, 5} {
+			bad := forge(t, first.GetNextPageToken(), off)
+			for range 3 {
+				_, err := e.porting.ListPortOrders(ctx, &pb.ListPortOrdersRequest{Parent: parent, PageSize: 1, PageToken: bad})
+				st, ei := errorInfo(t, err)
+				if st.Code() != codes.InvalidArgument || ei.GetReason() != "INVALID_PAGE_TOKEN" {
+					t.Fatalf("%s forged offset %d: %v (%v), want INVALID_ARGUMENT INVALID_PAGE_TOKEN", parent, off, st, ei)
+				}
+			}
+		}
+		// REST, the same.
+		q := url.Values{"pageSize": {"1"}, "pageToken": {forge(t, first.GetNextPageToken(), 1<<62)}}
+		code, body := rest(t, "GET", e.base+"/v1/"+parent+"/portOrders?"+q.Encode(), nil)
+		if code != 400 || detail(body, "type.googleapis.com/google.rpc.ErrorInfo")["reason"] != "INVALID_PAGE_TOKEN" {
+			t.Fatalf("REST %s forged token: %d %v", parent, code, body)
+		}
+		// A genuine token still pages.
+		if _, err := e.porting.ListPortOrders(ctx, &pb.ListPortOrdersRequest{Parent: parent, PageSize: 1, PageToken: first.GetNextPageToken()}); err != nil {
+			t.Fatalf("%s genuine token: %v", parent, err)
+		}
+		// Bound to the filter: the same token with another filter is refused.
+		_, err = e.porting.ListPortOrders(ctx, &pb.ListPortOrdersRequest{Parent: parent, PageSize: 1, PageToken: first.GetNextPageToken(), Filter: `state = DRAFT`})
+		if st, ei := errorInfo(t, err); st.Code() != codes.InvalidArgument || ei.GetReason() != "INVALID_PAGE_TOKEN" {
+			t.Fatalf("%s token reused with another filter: %v", parent, st)
+		}
+	}
+	// Numbers lists and children lists too.
+	nl, err := e.numbers.ListNumbers(ctx, &pb.ListNumbersRequest{Parent: "providers/telnyx", PageSize: 1})
+	if err != nil || nl.GetNextPageToken() == "" {
+		t.Fatalf("numbers first page: %v %v", nl, err)
+	}
+	_, err = e.numbers.ListNumbers(ctx, &pb.ListNumbersRequest{Parent: "providers/telnyx", PageSize: 1, PageToken: forge(t, nl.GetNextPageToken(), 1<<62)})
+	if st, ei := errorInfo(t, err); st.Code() != codes.InvalidArgument || ei.GetReason() != "INVALID_PAGE_TOKEN" {
+		t.Fatalf("numbers forged token: %v", st)
+	}
+	assertHealthy(t, e)
+}
+
+// TestPageTokenTamperedBytes: flipping any character of a genuine token is refused.
+func TestPageTokenTamperedBytes(t *testing.T) {
+	e := start(t)
+	ctx := context.Background()
+	for range 3 {
+		if _, err := e.porting.CreatePortOrder(ctx, &pb.CreatePortOrderRequest{Parent: "providers/flowroute", PortOrder: validOrder(freshNumber(""))}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	first, err := e.porting.ListPortOrders(ctx, &pb.ListPortOrdersRequest{Parent: "providers/flowroute", PageSize: 1})
+	if err != nil || first.GetNextPageToken() == "" {
+		t.Fatalf("first page: %v %v", first, err)
+	}
+	tok := first.GetNextPageToken()
+	for i := 0; i < len(tok); i += 3 {
+		c := byte('A')
+		if tok[i] == 'A' {
+			c = 'B'
+		}
+		bad := tok[:i] + string(c) + tok[i+1:]
+		_, err := e.porting.ListPortOrders(ctx, &pb.ListPortOrdersRequest{Parent: "providers/flowroute", PageSize: 1, PageToken: bad})
+		if err == nil {
+			t.Fatalf("token with byte %d changed accepted", i)
+		}
+		if st, ei := errorInfo(t, err); st.Code() != codes.InvalidArgument || ei.GetReason() != "INVALID_PAGE_TOKEN" || strings.Contains(st.Message(), "panic") {
+			t.Fatalf("byte %d changed: %v", i, st)
+		}
+	}
+	assertHealthy(t, e)
+}
