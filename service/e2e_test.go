@@ -714,7 +714,8 @@ func TestRESTTour(t *testing.T) {
 			if code != 400 || detail(o, "type.googleapis.com/google.rpc.BadRequest") == nil {
 				t.Fatalf("bad number: %d %v", code, o)
 			}
-			code, o = rest(t, "GET", e.base+"/v1/providers/"+prov+"/portOrders/does-not-exist", nil)
+			missing := map[string]string{"flowroute": "999999", "telnyx": "00000000-0000-4000-8000-0000000000a1"}[prov]
+			code, o = rest(t, "GET", e.base+"/v1/providers/"+prov+"/portOrders/"+missing, nil)
 			ei := detail(o, "type.googleapis.com/google.rpc.ErrorInfo")
 			if code != 404 || ei == nil || ei["reason"] != "PORT_ORDER_NOT_FOUND" {
 				t.Fatalf("unknown order: %d %v", code, o)

@@ -32,6 +32,9 @@ const (
 	ReasonNotImplemented    = "METHOD_NOT_IMPLEMENTED"
 	ReasonPortOrderNotFound = "PORT_ORDER_NOT_FOUND"
 	ReasonNumberNotFound    = "NUMBER_NOT_FOUND"
+	// ReasonInvalidResourceID: an id that cannot be the provider's
+	// (Flowroute: a number; Telnyx: a UUID), refused before any call.
+	ReasonInvalidResourceID = providers.ReasonInvalidResourceID
 )
 
 // errorRule is one row of the provider-error table: neutral code → gRPC code,

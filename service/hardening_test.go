@@ -138,3 +138,56 @@ func TestPageTokenTamperedBytes(t *testing.T) {
 	}
 	assertHealthy(t, e)
 }
+
+// TestMalformedOrderIDs: ids that cannot be the provider's (Flowroute:
+// digits; Telnyx: a UUID) are INVALID_ARGUMENT / INVALID_RESOURCE_ID before
+// any provider call, on every RPC that addresses an order, over gRPC and REST.
+func TestMalformedOrderIDs(t *testing.T) {
+	e := start(t)
+	ctx := context.Background()
+	bad := map[string][]string{
+		"telnyx":    {"..", ".", "abc", "123", "2b0b2f7e-6b53-4b5e-9e57-8f0f0b5b2a1", "2b0b2f7e-6b53-4b5e-9e57-8f0f0b5b2a11x", "%2e%2e", "a?b", "a#b", " "},
+		"flowroute": {"..", ".", "abc", "-1", "1.5", "2b0b2f7e-6b53-4b5e-9e57-8f0f0b5b2a11", "%2e%2e", "12 3", "99999999999999999999"},
+	}
+	for prov, ids := range bad {
+		for _, id := range ids {
+			name := "providers/" + prov + "/portOrders/" + id
+			calls := map[string]func() error{
+				"Get": func() error {
+					_, err := e.porting.GetPortOrder(ctx, &pb.GetPortOrderRequest{Name: name})
+					return err
+				},
+				"Cancel": func() error {
+					_, err := e.porting.CancelPortOrder(ctx, &pb.CancelPortOrderRequest{Name: name})
+					return err
+				},
+				"ListComments": func() error {
+					_, err := e.porting.ListPortOrderComments(ctx, &pb.ListPortOrderCommentsRequest{Parent: name})
+					return err
+				},
+				"ListDocuments": func() error {
+					_, err := e.porting.ListPortOrderDocuments(ctx, &pb.ListPortOrderDocumentsRequest{Parent: name})
+					return err
+				},
+				"Submit": func() error {
+					_, err := e.porting.SubmitPortOrder(ctx, &pb.SubmitPortOrderRequest{Name: name, SignerName: "a", SignerTitle: "b"})
+					return err
+				},
+			}
+			for rpc, call := range calls {
+				st, ei := errorInfo(t, call())
+				if st.Code() != codes.InvalidArgument || ei.GetReason() != "INVALID_RESOURCE_ID" {
+					t.Errorf("%s %q: %v %v, want INVALID_ARGUMENT INVALID_RESOURCE_ID", rpc, name, st.Code(), ei)
+				}
+			}
+		}
+	}
+	// REST: the path segment arrives escaped; ".." must not be resolved anywhere.
+	for _, p := range []string{"/v1/providers/telnyx/portOrders/%2E%2E", "/v1/providers/telnyx/portOrders/abc", "/v1/providers/flowroute/portOrders/abc"} {
+		code, body := rest(t, "GET", e.base+p, nil)
+		if code != 400 || detail(body, "type.googleapis.com/google.rpc.ErrorInfo")["reason"] != "INVALID_RESOURCE_ID" {
+			t.Errorf("REST GET %s: %d %v", p, code, body)
+		}
+	}
+	assertHealthy(t, e)
+}

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 
 	pb "github.com/portgate/portgate/gen/portgate/v1"
@@ -194,7 +195,24 @@ func (c *core) orderTarget(field, name string) (*Backend, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
+	// The provider's documented id shape, checked before any call: a
+	// malformed name is INVALID_ARGUMENT (AIP-193), not a NOT_FOUND the
+	// provider would have to be asked for.
+	if shape := b.Provider.Capabilities().PortOrderID; !shape.Valid(id) {
+		return nil, "", gatewayError(codes.InvalidArgument, providers.ReasonInvalidResourceID,
+			fmt.Sprintf("%s: %q is not a %s port order id: it must be %s", field, truncate(id, 64), prov, shape.Description),
+			map[string]string{"provider": prov},
+			&errdetails.BadRequest{FieldViolations: []*errdetails.BadRequest_FieldViolation{{Field: field,
+				Description: fmt.Sprintf("the port order id must be %s", shape.Description)}}})
+	}
 	return b, id, nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
 }
 
 // UpdatePortOrder applies update_mask.

@@ -22,9 +22,13 @@ func (c *core) checkPortability(ctx context.Context, backends []*Backend, number
 	var mu sync.Mutex
 	sem := make(chan struct{}, c.conc)
 	var wg sync.WaitGroup
+	// Every provider's map exists before any goroutine reads out (a map
+	// write beside concurrent reads is a data race).
+	for _, b := range backends {
+		out[b.Provider.Name()] = map[string]*pb.PortabilityResult{}
+	}
 	for _, b := range backends {
 		name := b.Provider.Name()
-		out[name] = map[string]*pb.PortabilityResult{}
 		limit := b.Provider.Capabilities().PortabilityBatchLimit
 		if limit <= 0 {
 			limit = len(numbers)

@@ -114,6 +114,7 @@ func (p *Provider) Capabilities() providers.Capabilities {
 		}
 	}
 	return providers.Capabilities{
+		PortOrderID:           OrderID,
 		Operations:            ops,
 		PortabilityBatchLimit: PortabilityBatchLimit,
 		UpdatableOrderFields:  append([]string(nil), updatableOrderFields...),
@@ -215,3 +216,8 @@ func decode(r *response, v any) error {
 func badResponse(status int, format string, args ...any) *providers.Error {
 	return &providers.Error{Code: providers.CodeBadResponse, Provider: Name, HTTPStatus: status, Message: fmt.Sprintf(format, args...)}
 }
+
+// OrderID is the shape of Flowroute port order ids (decimal numbers sent as
+// strings, e.g. "42361"; reference §2.3). Every method that addresses an
+// order checks it before any request.
+var OrderID = providers.NumericShape

@@ -133,6 +133,7 @@ func (p *Provider) Capabilities() providers.Capabilities {
 		}
 	}
 	return providers.Capabilities{
+		PortOrderID:           OrderID,
 		Operations:            ops,
 		PortabilityBatchLimit: PortabilityBatchLimit,
 		UpdatableOrderFields:  append([]string(nil), UpdatableOrderFields...),
@@ -286,3 +287,8 @@ func (p *Provider) all(ctx context.Context, path string, q url.Values, ec errCtx
 	}
 	return out, nil
 }
+
+// OrderID is the shape of Telnyx porting order ids (UUIDs, reference §4).
+// Every method that addresses an order checks it before any request, so a
+// caller's ".." never becomes GET /v2/porting_orders/...
+var OrderID = providers.UUIDShape
