@@ -196,7 +196,7 @@ func invalidArgument(reason string, vs ...fieldViolation) error {
 
 // minRedactLen: shorter values (e.g. a 2-digit code) would blank out
 // unrelated text; PINs are 4+ digits.
-const minRedactLen = 4
+const minRedactLen = providers.MinSecretLen
 
 // redact strips the caller's secrets (PIN, account number, …) from an error's
 // message and BadRequest descriptions: providers sometimes echo an invalid
@@ -211,12 +211,7 @@ func redact(err error, secrets ...string) error {
 	if err == nil || len(live) == 0 {
 		return err
 	}
-	scrub := func(s string) string {
-		for _, sec := range live {
-			s = strings.ReplaceAll(s, sec, "[REDACTED]")
-		}
-		return s
-	}
+	scrub := providers.NewRedactor(live...).String // the adapters' helper
 	st := status.Convert(err)
 	clean := status.New(st.Code(), scrub(st.Message()))
 	for _, d := range st.Details() {

@@ -91,7 +91,7 @@ func (p *pageTokens) decode(tok string, b binding, allowed []string) (map[string
 	if len(tok) > maxPageTokenLen {
 		return nil, notOurs
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(tok)
+	raw, err := base64.RawURLEncoding.Strict().DecodeString(tok) // Strict: one encoding per token
 	if err != nil || len(raw) <= macLen {
 		return nil, notOurs
 	}
