@@ -13,6 +13,7 @@ import (
 	"google.golang.org/protobuf/protoadapt"
 	"google.golang.org/protobuf/types/known/durationpb"
 
+	pb "github.com/portgate/portgate/gen/portgate/v1"
 	"github.com/portgate/portgate/providers"
 )
 
@@ -227,6 +228,13 @@ func redact(err error, secrets ...string) error {
 		}
 	}
 	return clean.Err()
+}
+
+// protoSecrets are the input-only values of a request's end user: every
+// error of the RPC (the gateway's own validation included, which may echo a
+// field the caller mistakenly filled with a secret) is scrubbed of them.
+func protoSecrets(u *pb.EndUser) []string {
+	return []string{u.GetPin(), u.GetAccountNumber(), u.GetTaxIdentifier(), u.GetBusinessIdentifier(), u.GetLast_4Ssn()}
 }
 
 // orderSecrets are the input-only values of a request order.

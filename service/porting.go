@@ -96,7 +96,10 @@ func (c *core) resolveProviders(names []string) ([]*Backend, error) {
 
 // CreatePortOrder validates, routes (providers/- picks a provider) and creates.
 func (s *PortingServer) CreatePortOrder(ctx context.Context, req *pb.CreatePortOrderRequest) (*pb.PortOrder, error) {
-	return do(ctx, s.c.idem, "CreatePortOrder", req.GetRequestId(), req, func() (*pb.PortOrder, error) { return s.createPortOrder(ctx, req) })
+	return do(ctx, s.c.idem, "CreatePortOrder", req.GetRequestId(), req, func() (*pb.PortOrder, error) {
+		o, err := s.createPortOrder(ctx, req)
+		return o, redact(err, protoSecrets(req.GetPortOrder().GetEndUser())...)
+	})
 }
 
 func (s *PortingServer) createPortOrder(ctx context.Context, req *pb.CreatePortOrderRequest) (*pb.PortOrder, error) {
@@ -217,7 +220,10 @@ func truncate(s string, n int) string {
 
 // UpdatePortOrder applies update_mask.
 func (s *PortingServer) UpdatePortOrder(ctx context.Context, req *pb.UpdatePortOrderRequest) (*pb.PortOrder, error) {
-	return do(ctx, s.c.idem, "UpdatePortOrder", req.GetRequestId(), req, func() (*pb.PortOrder, error) { return s.updatePortOrder(ctx, req) })
+	return do(ctx, s.c.idem, "UpdatePortOrder", req.GetRequestId(), req, func() (*pb.PortOrder, error) {
+		o, err := s.updatePortOrder(ctx, req)
+		return o, redact(err, protoSecrets(req.GetPortOrder().GetEndUser())...)
+	})
 }
 
 func (s *PortingServer) updatePortOrder(ctx context.Context, req *pb.UpdatePortOrderRequest) (*pb.PortOrder, error) {
