@@ -56,9 +56,30 @@ var (
 		Pattern:     regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`),
 		Description: "a UUID (8-4-4-4-12 hex digits)",
 	}
+	// E164Shape is a phone number in canonical E.164 (+ and 2–15 digits).
+	E164Shape = IDShape{
+		Pattern:     regexp.MustCompile(`^\+[1-9][0-9]{1,14}$`),
+		Description: "an E.164 number (+ and up to 15 digits)",
+	}
 	// NumericShape is a positive decimal id that fits in 63 bits.
 	NumericShape = IDShape{
 		Pattern:     regexp.MustCompile(`^[1-9][0-9]{0,17}$`),
 		Description: "a positive decimal number of at most 18 digits",
 	}
 )
+
+// SafeSegment reports whether an id a provider sent back may be used as one
+// URL path segment (after url.PathEscape): not empty, not "." or "..", no
+// control characters. Providers are trusted to be lenient about, not to
+// steer the adapter's next request elsewhere.
+func SafeSegment(id string) bool {
+	if id == "" || id == "." || id == ".." {
+		return false
+	}
+	for _, r := range id {
+		if r < 0x20 || r == 0x7f {
+			return false
+		}
+	}
+	return true
+}

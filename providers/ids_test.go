@@ -51,6 +51,17 @@ func TestAdaptersRefuseMalformedIDs(t *testing.T) {
 			}
 		}
 	}
+	for _, p := range []providers.Provider{tx, fr} {
+		for _, n := range []string{"..", "+1/../x", "13125550100", "+0123", "+1312555010012345", "+1 312"} {
+			_, gerr := p.GetNumber(ctx, n)
+			_, uerr := p.UpdateNumber(ctx, providers.NumberUpdate{Number: providers.Number{PhoneNumber: n, Alias: "a"}, Mask: []string{providers.FieldNumberAlias}})
+			for name, err := range map[string]error{"GetNumber": gerr, "UpdateNumber": uerr} {
+				if providers.ErrorCode(err) != providers.CodeInvalidArgument {
+					t.Errorf("%s %s(%q): %v, want InvalidArgument", p.Name(), name, n, err)
+				}
+			}
+		}
+	}
 	if n := hits.Load(); n != 0 {
 		t.Fatalf("%d requests reached the provider with malformed ids", n)
 	}

@@ -153,7 +153,9 @@ func (p *Provider) ListDocuments(ctx context.Context, orderID string) ([]provide
 		var d struct {
 			Data wireDocument `json:"data"`
 		}
-		if err := p.call(ctx, http.MethodGet, "/documents/"+url.PathEscape(id), nil, nil, &d, errCtx{op: "get document"}); err != nil {
+		if !providers.UUIDShape.Valid(id) {
+			d.Data = wireDocument{ID: id} // not a document id Telnyx issues: listed bare, never fetched
+		} else if err := p.call(ctx, http.MethodGet, "/documents/"+url.PathEscape(id), nil, nil, &d, errCtx{op: "get document"}); err != nil {
 			if providers.ErrorCode(err) != providers.CodeNotFound {
 				return nil, err
 			}
