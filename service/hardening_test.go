@@ -11,6 +11,7 @@ import (
 	"google.golang.org/grpc/codes"
 
 	pb "github.com/portgate/portgate/gen/portgate/v1"
+	"github.com/portgate/portgate/internal/config"
 )
 
 // forge re-encodes a real page token with other offsets, as a hostile caller
@@ -190,4 +191,35 @@ func TestMalformedOrderIDs(t *testing.T) {
 		}
 	}
 	assertHealthy(t, e)
+}
+
+// TestPageTokenKeyAcrossRestarts: with PORTGATE_PAGE_TOKEN_KEY set, a token
+// from one process works on another (a restart, a replica); without it each
+// process signs with its own random key, says so at start-up, and refuses
+// the other's tokens.
+func TestPageTokenKeyAcrossRestarts(t *testing.T) {
+	const key = "0123456789abcdef0123456789abcdef-shared"
+	ctx := context.Background()
+	logsA := &syncBuffer{}
+	a := startWith(t, config.Config{PageTokenKey: key}, logsA)
+	b := startWith(t, config.Config{PageTokenKey: key}, &syncBuffer{})
+	logsC := &syncBuffer{}
+	c := startWith(t, config.Config{}, logsC)
+	first, err := a.numbers.ListNumbers(ctx, &pb.ListNumbersRequest{Parent: "providers/flowroute", PageSize: 1})
+	if err != nil || first.GetNextPageToken() == "" {
+		t.Fatalf("first page: %v %v", first, err)
+	}
+	if _, err := b.numbers.ListNumbers(ctx, &pb.ListNumbersRequest{Parent: "providers/flowroute", PageSize: 1, PageToken: first.GetNextPageToken()}); err != nil {
+		t.Fatalf("same key, other process: %v", err)
+	}
+	_, err = c.numbers.ListNumbers(ctx, &pb.ListNumbersRequest{Parent: "providers/flowroute", PageSize: 1, PageToken: first.GetNextPageToken()})
+	if st, ei := errorInfo(t, err); st.Code() != codes.InvalidArgument || ei.GetReason() != "INVALID_PAGE_TOKEN" {
+		t.Fatalf("other key: %v", st)
+	}
+	if !strings.Contains(logsC.String(), "PORTGATE_PAGE_TOKEN_KEY is unset") {
+		t.Errorf("no start-up warning without a key:\n%s", logsC.String())
+	}
+	if strings.Contains(logsA.String(), "PORTGATE_PAGE_TOKEN_KEY is unset") || strings.Contains(logsA.String(), key) {
+		t.Errorf("key set: warning or key in the log:\n%s", logsA.String())
+	}
 }
