@@ -71,7 +71,7 @@ func (r Redactor) With(secrets ...string) Redactor {
 
 var (
 	authSchemeRE = regexp.MustCompile(`(?i)\b(basic|bearer|digest)(\s+)[A-Za-z0-9._~+/=:-]{4,}`)
-	secretKVRE   = regexp.MustCompile(`(?i)\b((?:proxy-)?authorization|x-api-key|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|secret|password|passwd|pin_passcode|x-amz-signature|x-amz-credential|x-amz-security-token|signature|credential|access_token|auth_token|token)("?\s*[:=]\s*"?)((?:(?:basic|bearer|digest)\s+)?[^"\s,;&}\[\]]+)`)
+	secretKVRE   = regexp.MustCompile(`(?i)\b((?:proxy-)?authorization|x-api-key|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|secret|password|passwd|x-amz-signature|x-amz-credential|x-amz-security-token|signature|credential|access_token|auth_token|token)("?\s*[:=]\s*"?)((?:(?:basic|bearer|digest)\s+)?[^"\s,;&}\[\]]+)`)
 )
 
 // String scrubs s.
