@@ -156,6 +156,9 @@ func TestRedactText(t *testing.T) {
 		"token Bearer abcdefgh1234 rejected":       "token Bearer [REDACTED] rejected",
 		"key=s3cr3t-value&x=1":                     "key=[REDACTED]&x=1",
 		"plain text stays":                         "plain text stays",
+		"pin: Too short.":                          "pin: Too short.",
+		"signature_name: required; +13125550100":   "signature_name: required; +13125550100",
+		"pin_passcode is invalid":                  "pin_passcode is invalid",
 		"api_key: sk_live_123456 and more":         "api_key: [REDACTED] and more",
 		"X-Amz-Signature=abcdef0123456789&X-Amz-A": "X-Amz-Signature=[REDACTED]&X-Amz-A",
 	} {
