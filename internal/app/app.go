@@ -277,7 +277,7 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 	}
 
 	svcs, err := service.New(service.Options{Backends: backends, DefaultRegion: cfg.DefaultRegion, Logger: logger, SecurityNotice: notice,
-		Store: st, IdempotencyTTL: cfg.IdempotencyTTL})
+		Store: st, IdempotencyTTL: cfg.IdempotencyTTL, PageTokenKey: []byte(cfg.PageTokenKey)})
 	if err != nil {
 		return nil, err
 	}
