@@ -400,3 +400,32 @@ func TestStatusCallbacks(t *testing.T) {
 		t.Errorf("%d unexpected callbacks", len(hits))
 	}
 }
+
+// TestStrictAsDocumented: the sandbox invents no defaults, accepts only the
+// documented cancel spelling, and lists a number on the account while its
+// port is pending (SUP 272584), dropping it when the order is cancelled.
+func TestStrictAsDocumented(t *testing.T) {
+	c := newClient(t, flowroutefake.Options{SeedNumbers: []string{}})
+	code, m, _ := c.do("POST", "/v2/portorders", createBody, true)
+	if code != 201 {
+		t.Fatalf("create = %d %v", code, m)
+	}
+	a := m["data"].(map[string]any)["attributes"].(map[string]any)
+	id := m["data"].(map[string]any)["id"].(string)
+	if a["usage_type"] != "" && a["usage_type"] != nil {
+		t.Errorf("usage_type = %v, want nothing (not sent at create)", a["usage_type"])
+	}
+	code, m, _ = c.do("GET", "/v2/numbers/13125550300", "", true)
+	if code != 200 || m["data"].(map[string]any)["attributes"].(map[string]any)["status"] != "PORT_PENDING" {
+		t.Errorf("number of a pending port = %d %v; want listed, PORT_PENDING", code, m)
+	}
+	if code, _, _ := c.do("PATCH", "/v2/portorders/"+id+"/status", `{"data":{"type":"portorder","attributes":{"status":"canceled"}}}`, true); code != 422 {
+		t.Errorf("cancel spelled canceled = %d, want 422 (the documented value is cancelled)", code)
+	}
+	if code, _, _ := c.do("PATCH", "/v2/portorders/"+id+"/status", `{"data":{"type":"portorder","attributes":{"status":"cancelled"}}}`, true); code != 200 {
+		t.Errorf("cancel = %d", code)
+	}
+	if code, _, _ := c.do("GET", "/v2/numbers/13125550300", "", true); code != 404 {
+		t.Errorf("number of a cancelled port = %d, want 404", code)
+	}
+}
