@@ -159,15 +159,6 @@ func wireNumber(raw json.RawMessage) string {
 	return ""
 }
 
-func normalize(status int, s string) (string, error) {
-	e, err := e164.FromProvider(s)
-	if err != nil {
-		return "", &providers.Error{Code: providers.CodeBadResponse, Provider: Name, HTTPStatus: status,
-			Message: "provider sent an invalid phone number", Err: err}
-	}
-	return e, nil
-}
-
 // lenientNumber normalizes a number Flowroute sent: NANP forms first, then
 // the digits read as a full international number (Flowroute writes non-NANP
 // numbers as digits without "+", e.g. "447700900123"). ok is false when
