@@ -197,6 +197,10 @@ const (
 	// DetailRelatedOrders in PortOrder.MissingDetails: RelatedOrders (and
 	// CreatePortOrderResult.Related) could not be read.
 	DetailRelatedOrders = "related_orders"
+	// DetailState in PortOrder.MissingDetails: the write was accepted but
+	// the order could not be read back; State and ProviderStatus are from
+	// before it.
+	DetailState = "state"
 )
 
 // RequirementStatus is where one requirement stands.

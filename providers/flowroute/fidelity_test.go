@@ -407,3 +407,42 @@ func TestFidelityForbiddenAndBaseURL(t *testing.T) {
 		}
 	}
 }
+
+// Item 1 for the other writes: a cancel or submit Flowroute accepted is
+// reported with what is known when the re-read fails, never as an error.
+func TestFidelityAcceptedCancelAndSubmitRereadFails(t *testing.T) {
+	s, p, ctx := newDocStub(t)
+	var mu sync.Mutex
+	gets := 0
+	s.on("GET /v2/portorders/42361", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		gets++
+		n := gets
+		mu.Unlock()
+		if n == 1 {
+			reply(200, docOrderBody("42361", "", "+12065550100"))(w, r)
+			return
+		}
+		reply(503, `{"errors":[{"id":"e2","status":503,"title":"Service Unavailable","detail":"later"}]}`)(w, r)
+	})
+	s.on("PATCH /v2/portorders/42361/status", reply(200, `{"data":{"id":"42361","type":"portorder","attributes":{"status":"cancelled","status_updated_at":"2018-07-31T21:34:17Z"}}}`))
+	o, err := p.CancelPortOrder(ctx, "42361")
+	if err != nil {
+		t.Fatalf("CancelPortOrder accepted by Flowroute, re-read failing: %v; want the cancelled order", err)
+	}
+	if o.State != providers.StateCancelled || o.ProviderStatus != "cancelled" {
+		t.Errorf("after cancel: %v/%q, want CANCELLED/cancelled (from the PATCH answer)", o.State, o.ProviderStatus)
+	}
+	mu.Lock()
+	gets = 0
+	mu.Unlock()
+	s.on("GET /v2/portorders/42361/loa", reply(200, `{"data":{"type":"loa","attributes":{"numbers":["2065550100"],"billing_name":"Jane Roe"}}}`))
+	s.on("POST /v2/portorders/42361/loa", reply(201, ``))
+	o, err = p.SubmitPortOrder(ctx, "42361", providers.Signature{Name: "Jane Roe", Title: "Owner"})
+	if err != nil {
+		t.Fatalf("SubmitPortOrder accepted (201, empty body), re-read failing: %v; want the order marked", err)
+	}
+	if !slices.Contains(o.MissingDetails, providers.DetailState) {
+		t.Errorf("MissingDetails = %v, want %q (the state shown is from before the submit)", o.MissingDetails, providers.DetailState)
+	}
+}

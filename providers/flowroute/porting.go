@@ -590,9 +590,12 @@ func (p *Provider) SubmitPortOrder(ctx context.Context, id string, sig providers
 			return nil, err
 		}
 	} else {
-		// Documented alternative: 201 with an empty body.
+		// Documented alternative: 201 with an empty body. The LOA is
+		// signed: a failed re-read returns the order as known before,
+		// marked, never an error inviting a second submit.
 		if out, err = p.getOrder(ctx, id); err != nil {
-			return nil, err
+			cur.MissingDetails = append(cur.MissingDetails, providers.DetailState)
+			out = cur
 		}
 	}
 	return p.withRelated(ctx, out)
@@ -610,11 +613,30 @@ func (p *Provider) CancelPortOrder(ctx context.Context, id string) (*providers.P
 	default:
 		return nil, invalidTransition(cur, "cancel")
 	}
-	if _, err := p.call(ctx, http.MethodPatch, orderPath(id)+"/status", nil,
-		map[string]any{"data": map[string]any{"type": "portorder", "attributes": map[string]any{"status": "cancelled"}}}, resOrder); err != nil {
+	r, err := p.call(ctx, http.MethodPatch, orderPath(id)+"/status", nil,
+		map[string]any{"data": map[string]any{"type": "portorder", "attributes": map[string]any{"status": "cancelled"}}}, resOrder)
+	if err != nil {
 		return nil, err
 	}
-	return p.GetPortOrder(ctx, id)
+	out, err := p.getOrder(ctx, id)
+	if err != nil {
+		// Cancelled at Flowroute: answer with what the PATCH said, never
+		// with an error.
+		out = cur
+		var st struct {
+			Data *struct {
+				Attributes struct {
+					Status string `json:"status"`
+				} `json:"attributes"`
+			} `json:"data"`
+		}
+		if json.Unmarshal(r.body, &st) == nil && st.Data != nil && st.Data.Attributes.Status != "" {
+			out.ProviderStatus, out.State = st.Data.Attributes.Status, stateOf(st.Data.Attributes.Status)
+		} else {
+			out.MissingDetails = append(out.MissingDetails, providers.DetailState)
+		}
+	}
+	return p.withRelated(ctx, out)
 }
 
 // ListComments implements providers.Provider from the comments[] attribute.
