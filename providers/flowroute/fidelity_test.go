@@ -446,3 +446,18 @@ func TestFidelityAcceptedCancelAndSubmitRereadFails(t *testing.T) {
 		t.Errorf("MissingDetails = %v, want %q (the state shown is from before the submit)", o.MissingDetails, providers.DetailState)
 	}
 }
+
+// A split create may answer "the new order(s)" as a list: the order holding
+// the first requested number is primary, the others are Related.
+func TestFidelityCreateAnswersSeveralOrders(t *testing.T) {
+	s, p, ctx := newDocStub(t)
+	s.on("POST /v2/portorders", reply(201, `{"data":[`+docOrder("42370", "38700", "+18005550100")+`,`+docOrder("42371", "38700", "+12065550100")+`]}`))
+	s.on("GET /v2/portorders", reply(404, `{"errors":[{"detail":"No port orders found.","status":404,"title":"Resource not found"}]}`))
+	res, err := p.CreatePortOrder(ctx, providers.CreatePortOrderRequest{Order: fidelityOrder("+12065550100", "+18005550100")})
+	if err != nil {
+		t.Fatalf("CreatePortOrder answered with a list: %v", err)
+	}
+	if res.Order.ID != "42371" || len(res.Related) != 1 || res.Related[0].ID != "42370" || !slices.Equal(res.Order.RelatedOrders, []string{"42370"}) {
+		t.Errorf("primary %s related %v (%v); want 42371 with 42370", res.Order.ID, res.Related, res.Order.RelatedOrders)
+	}
+}

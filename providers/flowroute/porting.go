@@ -142,9 +142,18 @@ func (p *Provider) CreatePortOrder(ctx context.Context, req providers.CreatePort
 	}
 	// From here on Flowroute has accepted the order: no answer may invite a
 	// retry (there is no idempotency key; a retry is a second order).
-	primary, err := decodeOrder(r)
+	created, err := decodeCreated(r)
 	if err != nil {
 		return nil, acceptedUnconfirmed(r.status, err)
+	}
+	primary := created[0]
+	if len(req.Order.PhoneNumbers) > 0 {
+		for _, o := range created {
+			if slices.Contains(o.PhoneNumbers, req.Order.PhoneNumbers[0]) {
+				primary = o
+				break
+			}
+		}
 	}
 	siblings, err := p.group(ctx, primary)
 	if err != nil {
@@ -152,8 +161,10 @@ func (p *Provider) CreatePortOrder(ctx context.Context, req providers.CreatePort
 		siblings = nil
 	}
 	res := &providers.CreatePortOrderResult{Order: primary}
-	for _, s := range siblings {
-		if s.ID != primary.ID {
+	seen := map[string]bool{primary.ID: true}
+	for _, s := range append(siblings, created...) {
+		if !seen[s.ID] {
+			seen[s.ID] = true
 			res.Related = append(res.Related, s)
 		}
 	}
@@ -186,6 +197,41 @@ func (p *Provider) group(ctx context.Context, o *providers.PortOrder) ([]*provid
 		return out, nil
 	}
 	return out, err
+}
+
+// decodeCreated reads a create answer: one order (what the fake sends), or
+// "the new order(s)" as a list in either list shape (the docs allow a split
+// create to answer several; the shape is unconfirmed).
+func decodeCreated(r *response) ([]*providers.PortOrder, error) {
+	var probe struct {
+		Data json.RawMessage `json:"data"`
+	}
+	if err := decode(r, &probe); err != nil {
+		return nil, err
+	}
+	d := bytes.TrimSpace(probe.Data)
+	isList := len(d) > 0 && d[0] == '['
+	if !isList && len(d) > 0 && d[0] == '{' {
+		var t struct {
+			Type string `json:"type"`
+		}
+		isList = json.Unmarshal(d, &t) == nil && t.Type == "portorder_list"
+	}
+	if !isList {
+		o, err := decodeOrder(r)
+		if err != nil {
+			return nil, err
+		}
+		return []*providers.PortOrder{o}, nil
+	}
+	orders, _, err := orderPage(r)
+	if err != nil {
+		return nil, err
+	}
+	if len(orders) == 0 {
+		return nil, badResponse(r.status, "create answered an empty order list")
+	}
+	return orders, nil
 }
 
 // acceptedUnconfirmed is the error for a 2xx create whose answer cannot be
