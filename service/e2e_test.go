@@ -772,21 +772,22 @@ func TestUpdateCancelAndEventsGRPC(t *testing.T) {
 				t.Fatal(err)
 			}
 			upd, err := e.porting.UpdatePortOrder(ctx, &pb.UpdatePortOrderRequest{
-				PortOrder:  &pb.PortOrder{Name: o.GetName(), CustomerReference: "renamed", EndUser: &pb.EndUser{EntityName: "Other Name Inc"}},
+				PortOrder:  &pb.PortOrder{Name: o.GetName(), CustomerReference: "renamed", EndUser: &pb.EndUser{AuthorizedPerson: "John Doe"}},
 				UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"customer_reference"}},
 			})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if upd.GetCustomerReference() != "renamed" || upd.GetEndUser().GetEntityName() != "Acme Widgets" {
-				t.Fatalf("mask not honoured: ref %q entity %q", upd.GetCustomerReference(), upd.GetEndUser().GetEntityName())
+			if upd.GetCustomerReference() != "renamed" || upd.GetEndUser().GetAuthorizedPerson() != "Jane Roe" {
+				t.Fatalf("mask not honoured: ref %q authorized person %q", upd.GetCustomerReference(), upd.GetEndUser().GetAuthorizedPerson())
 			}
-			// An empty mask means every field that is set.
-			upd, err = e.porting.UpdatePortOrder(ctx, &pb.UpdatePortOrderRequest{PortOrder: &pb.PortOrder{Name: o.GetName(), EndUser: &pb.EndUser{EntityName: "Other Name Inc"}}})
+			// An empty mask means every field that is set (authorized_person:
+			// one both providers document as updatable).
+			upd, err = e.porting.UpdatePortOrder(ctx, &pb.UpdatePortOrderRequest{PortOrder: &pb.PortOrder{Name: o.GetName(), EndUser: &pb.EndUser{AuthorizedPerson: "John Doe"}}})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if upd.GetEndUser().GetEntityName() != "Other Name Inc" || upd.GetCustomerReference() != "renamed" {
+			if upd.GetEndUser().GetAuthorizedPerson() != "John Doe" || upd.GetCustomerReference() != "renamed" {
 				t.Fatalf("implicit mask: %v", upd)
 			}
 			_, err = e.porting.UpdatePortOrder(ctx, &pb.UpdatePortOrderRequest{PortOrder: &pb.PortOrder{Name: o.GetName(), ProviderStatus: "x"},

@@ -64,6 +64,9 @@ func New(cfg Config) (*Provider, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("flowroute: invalid BaseURL %q", cfg.BaseURL)
 	}
+	if v := strings.Trim(u.Path, "/"); v == "v2" || strings.HasPrefix(v, "v2.") || strings.HasSuffix(v, "/v2") {
+		return nil, fmt.Errorf("flowroute: BaseURL %q ends in /%s, but the adapter adds /v2 to every path itself (requests would go to /%s/v2/... and answer 404); use the host only, e.g. %s", cfg.BaseURL, v, v, DefaultBaseURL)
+	}
 	if cfg.AccessKey == "" || cfg.SecretKey == "" {
 		return nil, errors.New("flowroute: AccessKey and SecretKey are required")
 	}
@@ -89,14 +92,13 @@ func defaultClient() *http.Client {
 // Name implements providers.Provider.
 func (p *Provider) Name() string { return Name }
 
-// updatableOrderFields are the neutral mask paths UpdatePortOrder accepts.
+// updatableOrderFields are the neutral mask paths UpdatePortOrder accepts:
+// exactly what Flowroute documents as updatable (details: billing_name,
+// usage_type, street…country, provider; presets: presets, alias).
 var updatableOrderFields = []string{
-	providers.FieldEndUserEntityName, providers.FieldEndUserAuthorizedPerson,
-	providers.FieldEndUserBillingNumber, providers.FieldEndUserUsageType,
-	providers.FieldEndUserServiceAddress, providers.FieldEndUserAccountNumber,
-	providers.FieldEndUserPIN, providers.FieldEndUserLast4SSN,
-	providers.FieldLosingCarrier, providers.FieldRequestedFOCTime,
-	providers.FieldConfiguration, providers.FieldCustomerReference, providers.FieldStatusCallbackURL,
+	providers.FieldEndUserAuthorizedPerson, providers.FieldEndUserUsageType,
+	providers.FieldEndUserServiceAddress, providers.FieldLosingCarrier,
+	providers.FieldConfiguration, providers.FieldCustomerReference,
 }
 
 var updatableNumberFields = []string{
@@ -120,6 +122,7 @@ func (p *Provider) Capabilities() providers.Capabilities {
 		UpdatableOrderFields:  append([]string(nil), updatableOrderFields...),
 		UpdatableNumberFields: append([]string(nil), updatableNumberFields...),
 		MaxDocumentBytes:      MaxDocumentBytes,
+		PortingRegions:        append([]string(nil), PortingRegions...),
 	}
 }
 

@@ -159,13 +159,21 @@ func wireNumber(raw json.RawMessage) string {
 	return ""
 }
 
-func normalize(status int, s string) (string, error) {
-	e, err := e164.FromProvider(s)
-	if err != nil {
-		return "", &providers.Error{Code: providers.CodeBadResponse, Provider: Name, HTTPStatus: status,
-			Message: "provider sent an invalid phone number", Err: err}
+// lenientNumber normalizes a number Flowroute sent: NANP forms first, then
+// the digits read as a full international number (Flowroute writes non-NANP
+// numbers as digits without "+", e.g. "447700900123"). ok is false when
+// neither is a valid number; the caller keeps the raw form and flags it.
+func lenientNumber(raw string) (string, bool) {
+	if e, err := e164.FromProvider(raw); err == nil {
+		return e, true
 	}
-	return e, nil
+	t := strings.TrimSpace(raw)
+	if t != "" && !strings.HasPrefix(t, "+") {
+		if e, err := e164.Parse("+"+t, ""); err == nil {
+			return e, true
+		}
+	}
+	return "", false
 }
 
 // toOrder maps a wire port order to the neutral model. Secrets (pin,
@@ -201,13 +209,13 @@ func toOrder(status int, d *orderData) (*providers.PortOrder, error) {
 	for _, raw := range a.Numbers {
 		n := wireNumber(raw)
 		if n == "" {
-			return nil, badResponse(status, "port order number of unknown shape")
+			n = strings.TrimSpace(string(raw))
 		}
-		e, err := normalize(status, n)
-		if err != nil {
-			return nil, err
+		if e, ok := lenientNumber(n); ok {
+			o.PhoneNumbers = append(o.PhoneNumbers, e)
+		} else {
+			o.InvalidPhoneNumbers = append(o.InvalidPhoneNumbers, n)
 		}
-		o.PhoneNumbers = append(o.PhoneNumbers, e)
 	}
 	eu := &o.EndUser
 	eu.AuthorizedPerson = a.BillingName
@@ -216,11 +224,11 @@ func toOrder(status int, d *orderData) (*providers.PortOrder, error) {
 		eu.EntityName = a.BillingName
 	}
 	if a.BillingNumber != "" {
-		e, err := normalize(status, a.BillingNumber)
-		if err != nil {
-			return nil, err
+		if e, ok := lenientNumber(a.BillingNumber); ok {
+			eu.BillingTelephoneNumber = e
+		} else {
+			o.InvalidPhoneNumbers = append(o.InvalidPhoneNumbers, a.BillingNumber)
 		}
-		eu.BillingTelephoneNumber = e
 	}
 	switch strings.ToLower(a.UsageType) {
 	case "business":
@@ -444,7 +452,7 @@ func (d *numberData) rel(name string) string {
 	return rawID(r.Data.ID)
 }
 
-func toNumber(status int, d *numberData) (*providers.Number, error) {
+func toNumber(status int, d *numberData, included []includedData) (*providers.Number, error) {
 	v := rawID(d.Attributes.Value)
 	if v == "" {
 		v = rawID(d.ID)
@@ -452,20 +460,74 @@ func toNumber(status int, d *numberData) (*providers.Number, error) {
 	if v == "" {
 		return nil, badResponse(status, "number without value")
 	}
-	e, err := normalize(status, v)
-	if err != nil {
-		return nil, err
+	e, ok := lenientNumber(v)
+	if !ok {
+		e = v
 	}
 	return &providers.Number{
-		PhoneNumber:        e,
-		Status:             d.Attributes.Status,
-		NumberType:         d.Attributes.NumberType,
-		Alias:              d.Attributes.Alias,
-		CNAMLookupsEnabled: d.Attributes.CNAMLookupsEnabled,
-		MessagingEnabled:   d.Attributes.MessagingEnabled,
-		ConnectionID:       d.rel("primary_route"),
-		FailoverRouteID:    d.rel("failover_route"),
-		EmergencyAddressID: d.rel("e911_address"),
-		CreateTime:         parseTime(d.Attributes.CreatedAt),
+		PhoneNumber:           e,
+		RawPhoneNumber:        v,
+		PhoneNumberInvalid:    !ok,
+		Status:                d.Attributes.Status,
+		NumberType:            d.Attributes.NumberType,
+		Alias:                 d.Attributes.Alias,
+		CNAMLookupsEnabled:    d.Attributes.CNAMLookupsEnabled,
+		MessagingEnabled:      d.Attributes.MessagingEnabled,
+		ConnectionID:          d.rel("primary_route"),
+		FailoverRouteID:       d.rel("failover_route"),
+		EmergencyAddressID:    d.rel("e911_address"),
+		CreateTime:            parseTime(d.Attributes.CreatedAt),
+		MessagingProvisioning: messagingProvisioning(d, included),
 	}, nil
+}
+
+// includedData is one member of a JSON:API "included" list.
+type includedData struct {
+	ID         json.RawMessage            `json:"id"`
+	Type       string                     `json:"type"`
+	Attributes map[string]json.RawMessage `json:"attributes"`
+}
+
+// messagingProvisioning reads the message provisioning task Flowroute
+// attaches while enabling messaging: relationships.message_provision plus a
+// message_provisioning_status member of "included" (reference §3). Task
+// status words are not documented; "failed"/"error" is FAILED, a finished
+// word is COMPLETE, anything else is PENDING while messaging_enabled is
+// still false (the safe reading: messaging is not on yet).
+func messagingProvisioning(d *numberData, included []includedData) providers.MessagingProvisioning {
+	task := d.rel("message_provision")
+	var status, reason string
+	found := false
+	for _, inc := range included {
+		if !strings.HasPrefix(inc.Type, "message_provision") {
+			continue
+		}
+		if id := rawID(inc.ID); task == "" || id == task {
+			task = id
+			status = firstString(inc.Attributes, "status", "state")
+			reason = firstString(inc.Attributes, "reason", "detail", "error", "message")
+			found = true
+			break
+		}
+	}
+	if task == "" && status == "" {
+		return providers.MessagingProvisioning{}
+	}
+	mp := providers.MessagingProvisioning{TaskID: task, ProviderStatus: status, Reason: reason}
+	if !found {
+		return mp // a task id without its status: state not reported
+	}
+	switch strings.ToLower(status) {
+	case "failed", "failure", "error":
+		mp.State = providers.MessagingProvisioningFailed
+	case "successful", "success", "succeeded", "complete", "completed", "done", "enabled":
+		mp.State = providers.MessagingProvisioningComplete
+	default:
+		if d.Attributes.MessagingEnabled {
+			mp.State = providers.MessagingProvisioningComplete
+		} else {
+			mp.State = providers.MessagingProvisioningPending
+		}
+	}
+	return mp
 }
