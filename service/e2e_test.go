@@ -138,12 +138,20 @@ func TestPortingLifecycleGRPC(t *testing.T) {
 			if o.GetEndUser().GetPin() != "" || o.GetEndUser().GetAccountNumber() != "" {
 				t.Errorf("secrets echoed back: %v", o.GetEndUser())
 			}
-			o, err = e.porting.ModifyPortOrderNumbers(ctx, &pb.ModifyPortOrderNumbersRequest{Name: o.GetName(), Add: []string{n3}, Remove: []string{n2}})
-			if err != nil {
-				t.Fatalf("modify: %v", err)
-			}
-			if got := o.GetPhoneNumbers(); len(got) != 2 || !containsAll(got, n1, n3) {
-				t.Fatalf("after modify numbers = %v, want %s and %s", got, n1, n3)
+			if prov == "telnyx" {
+				// Telnyx documents no way to change an order's numbers.
+				_, err = e.porting.ModifyPortOrderNumbers(ctx, &pb.ModifyPortOrderNumbersRequest{Name: o.GetName(), Add: []string{n3}, Remove: []string{n2}})
+				if st, ei := errorInfo(t, err); st.Code() != codes.Unimplemented || ei.GetReason() != "PROVIDER_CAPABILITY_MISSING" {
+					t.Fatalf("telnyx modify: %v %v", st.Code(), ei)
+				}
+			} else {
+				o, err = e.porting.ModifyPortOrderNumbers(ctx, &pb.ModifyPortOrderNumbersRequest{Name: o.GetName(), Add: []string{n3}, Remove: []string{n2}})
+				if err != nil {
+					t.Fatalf("modify: %v", err)
+				}
+				if got := o.GetPhoneNumbers(); len(got) != 2 || !containsAll(got, n1, n3) {
+					t.Fatalf("after modify numbers = %v, want %s and %s", got, n1, n3)
+				}
 			}
 			if prov == "telnyx" {
 				// Telnyx confirm needs an LOA on file.
@@ -160,10 +168,12 @@ func TestPortingLifecycleGRPC(t *testing.T) {
 				t.Fatalf("after submit state = %v (%s)", o.GetState(), o.GetProviderStatus())
 			}
 			// Numbers are frozen after submit.
-			_, err = e.porting.ModifyPortOrderNumbers(ctx, &pb.ModifyPortOrderNumbersRequest{Name: o.GetName(), Add: []string{freshNumber("")}})
-			st, ei := errorInfo(t, err)
-			if st.Code() != codes.FailedPrecondition || ei.GetReason() != "INVALID_STATE_TRANSITION" {
-				t.Fatalf("modify after submit: %v %v", st.Code(), ei)
+			if prov != "telnyx" {
+				_, err = e.porting.ModifyPortOrderNumbers(ctx, &pb.ModifyPortOrderNumbersRequest{Name: o.GetName(), Add: []string{freshNumber("")}})
+				st, ei := errorInfo(t, err)
+				if st.Code() != codes.FailedPrecondition || ei.GetReason() != "INVALID_STATE_TRANSITION" {
+					t.Fatalf("modify after submit: %v %v", st.Code(), ei)
+				}
 			}
 			// The sandbox walks the state machine to completion.
 			seen := []pb.PortOrder_State{o.GetState()}
@@ -683,13 +693,19 @@ func TestRESTTour(t *testing.T) {
 				t.Fatalf("pin handling: %v", eu)
 			}
 			name := o["name"].(string)
-			code, o = rest(t, "POST", e.base+"/v1/"+name+":modifyNumbers", map[string]any{"add": []string{n2}})
-			if code != 200 || len(o["phoneNumbers"].([]any)) != 2 {
-				t.Fatalf("modify add: %d %v", code, o)
-			}
-			code, o = rest(t, "POST", e.base+"/v1/"+name+":modifyNumbers", map[string]any{"remove": []string{n2}})
-			if code != 200 || len(o["phoneNumbers"].([]any)) != 1 {
-				t.Fatalf("modify remove: %d %v", code, o)
+			if prov == "telnyx" {
+				if code, o = rest(t, "POST", e.base+"/v1/"+name+":modifyNumbers", map[string]any{"add": []string{n2}}); code != 501 {
+					t.Fatalf("telnyx modify: %d %v", code, o)
+				}
+			} else {
+				code, o = rest(t, "POST", e.base+"/v1/"+name+":modifyNumbers", map[string]any{"add": []string{n2}})
+				if code != 200 || len(o["phoneNumbers"].([]any)) != 2 {
+					t.Fatalf("modify add: %d %v", code, o)
+				}
+				code, o = rest(t, "POST", e.base+"/v1/"+name+":modifyNumbers", map[string]any{"remove": []string{n2}})
+				if code != 200 || len(o["phoneNumbers"].([]any)) != 1 {
+					t.Fatalf("modify remove: %d %v", code, o)
+				}
 			}
 			if prov == "telnyx" {
 				code, o = rest(t, "POST", e.base+"/v1/"+name+"/documents", map[string]any{"type": "LOA", "filename": "loa.pdf", "contentType": "application/pdf", "content": "JVBERi0xLjQ="})

@@ -309,50 +309,11 @@ func (p *Provider) UpdatePortOrder(ctx context.Context, upd providers.PortOrderU
 }
 
 // ModifyPortOrderNumbers implements providers.Provider. Telnyx v2 documents
-// no way to change the numbers of an existing order; with
-// Config.SandboxExtensions this calls the sandbox extension
-// POST /porting_orders/{id}/actions/modify_phone_numbers, otherwise (and
-// where the endpoint does not exist) it answers PROVIDER_CAPABILITY_MISSING.
-func (p *Provider) ModifyPortOrderNumbers(ctx context.Context, id string, add, remove []string) (*providers.PortOrder, error) {
-	if !p.ext {
-		return nil, providers.CapabilityMissing(Name, providers.OpModifyPortOrderNumbers)
-	}
-	cur, err := p.getOrder(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if cur.State != providers.StateDraft {
-		return nil, providers.InvalidTransition(Name, cur.State, "change the numbers of")
-	}
-	if len(add) == 0 && len(remove) == 0 {
-		return cur, nil
-	}
-	ec := errCtx{op: "modify port order numbers", resource: "port_order", stateful: true, current: cur.State,
-		pointers: func(ptr string) string {
-			switch {
-			case strings.HasPrefix(ptr, "/add/"):
-				return "add_phone_numbers[" + strings.TrimPrefix(ptr, "/add/") + "]"
-			case strings.HasPrefix(ptr, "/remove/"):
-				return "remove_phone_numbers[" + strings.TrimPrefix(ptr, "/remove/") + "]"
-			case ptr == "/remove":
-				return "remove_phone_numbers"
-			}
-			return ""
-		}}
-	body := map[string]any{"add": nonNil(add), "remove": nonNil(remove)}
-	po, err := p.orderCall(ctx, http.MethodPost, orderPath(id)+"/actions/modify_phone_numbers", body, ec)
-	if providers.ErrorCode(err) == providers.CodeNotFound {
-		// The order exists (GET above); the endpoint does not.
-		return nil, providers.CapabilityMissing(Name, providers.OpModifyPortOrderNumbers)
-	}
-	return po, err
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
+// no way to add or remove numbers of an existing order (porting_phone_numbers
+// is read-only), so this is PROVIDER_CAPABILITY_MISSING without a call, in
+// sandbox and live alike: create a new order instead.
+func (p *Provider) ModifyPortOrderNumbers(context.Context, string, []string, []string) (*providers.PortOrder, error) {
+	return nil, providers.CapabilityMissing(Name, providers.OpModifyPortOrderNumbers)
 }
 
 // SubmitPortOrder implements providers.Provider: actions/confirm. The

@@ -57,7 +57,7 @@ func newEnv(t *testing.T, opts telnyxfake.Options) *env {
 	f := telnyxfake.New(opts)
 	srv := httptest.NewServer(f)
 	doer := &countingDoer{next: srv.Client()}
-	p, err := telnyx.New(telnyx.Config{BaseURL: srv.URL + "/v2", APIKey: "sandbox", HTTPClient: doer, SandboxExtensions: true})
+	p, err := telnyx.New(telnyx.Config{BaseURL: srv.URL + "/v2", APIKey: "sandbox", HTTPClient: doer})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,14 +132,10 @@ func TestNewValidates(t *testing.T) {
 	caps := p.Capabilities()
 	if caps.PortabilityBatchLimit != 100 || caps.MaxDocumentBytes != 10<<20 || len(caps.Operations) != len(providers.AllOperations)-1 ||
 		caps.Supports(providers.OpModifyPortOrderNumbers) {
-		t.Fatalf("live caps = %+v (ModifyPortOrderNumbers only with SandboxExtensions)", caps)
+		t.Fatalf("caps = %+v (Telnyx documents no ModifyPortOrderNumbers)", caps)
 	}
 	if _, err := p.ModifyPortOrderNumbers(context.Background(), "x", []string{"+13125550100"}, nil); providers.ErrorCode(err) != providers.CodeUnimplemented {
 		t.Fatalf("live ModifyPortOrderNumbers: %v", err)
-	}
-	sb, _ := telnyx.New(telnyx.Config{APIKey: "k", SandboxExtensions: true})
-	if !sb.Capabilities().Supports(providers.OpModifyPortOrderNumbers) {
-		t.Fatal("sandbox caps lack ModifyPortOrderNumbers")
 	}
 }
 
@@ -454,25 +450,33 @@ func TestUpdateMaskAndClear(t *testing.T) {
 		Order: providers.PortOrder{CustomerReference: "x"}, Mask: []string{"customer_reference"}})), providers.CodeNotFound)
 }
 
-func TestModifyNumbers(t *testing.T) {
+func TestModifyNumbersIsACapabilityErrorInTheSandbox(t *testing.T) {
+	// Issue 10/12: the sandbox used to offer a fake-only
+	// actions/modify_phone_numbers; Telnyx documents none, so neither does the
+	// sandbox, and the adapter answers without a call.
 	e := newEnv(t, telnyxfake.Options{})
-	res, err := e.p.CreatePortOrder(ctx(t), providers.CreatePortOrderRequest{Order: completeOrder("+13125550100", "+13125550101")})
+	res, err := e.p.CreatePortOrder(ctx(t), providers.CreatePortOrderRequest{Order: completeOrder("+13125550100")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	id := res.Order.ID
-	got, err := e.p.ModifyPortOrderNumbers(ctx(t), id, []string{"+13125550102"}, []string{"+13125550100"})
-	if err != nil || !slices.Equal(got.PhoneNumbers, []string{"+13125550101", "+13125550102"}) {
-		t.Fatalf("%v %v", got, err)
+	if e.p.Capabilities().Supports(providers.OpModifyPortOrderNumbers) {
+		t.Fatal("sandbox-backed adapter offers ModifyPortOrderNumbers")
 	}
-	pe := perr(t, errOnly(e.p.ModifyPortOrderNumbers(ctx(t), id, []string{"+13125559901"}, []string{"+13125550199"})), providers.CodeInvalidArgument)
-	if !hasViolation(pe, "add_phone_numbers[0]") || !hasViolation(pe, "remove_phone_numbers[0]") {
-		t.Fatalf("%+v", pe.Violations)
-	}
-	o := submitted(t, e, "+13125550103")
-	pe = perr(t, errOnly(e.p.ModifyPortOrderNumbers(ctx(t), o.ID, []string{"+13125550104"}, nil)), providers.CodeFailedPrecondition)
-	if pe.CurrentState != providers.StateSubmitted {
+	pe := perr(t, errOnly(e.p.ModifyPortOrderNumbers(ctx(t), res.Order.ID, []string{"+13125550102"}, nil)), providers.CodeUnimplemented)
+	if pe.Reason != "PROVIDER_CAPABILITY_MISSING" {
 		t.Fatalf("%+v", pe)
+	}
+	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/v2/porting_orders/"+res.Order.ID+"/actions/modify_phone_numbers",
+		strings.NewReader(`{"add":["+13125550102"]}`))
+	req.Header.Set("Authorization", "Bearer sandbox")
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("sandbox answered %d to an undocumented endpoint, want 404", resp.StatusCode)
 	}
 }
 

@@ -7,9 +7,8 @@
 // Sandbox scenarios (providers.Suffix*) are honoured: not portable, exception
 // after submit, split on create, fast portable, never on account.
 //
-// Fake-only extensions (not part of the Telnyx API, see
-// docs/mapping/telnyx.md): POST /v2/porting_orders/{id}/actions/modify_phone_numbers,
-// and the Go hooks Advance, SetOrderStatus, FailNext.
+// It offers no endpoint Telnyx does not document; the only fake-only
+// extensions are the Go hooks Advance, SetOrderStatus, FailNext.
 package telnyxfake
 
 import (

@@ -135,7 +135,6 @@ func (f *Fake) routes() []route {
 		{"DELETE", []string{"porting_orders", "*"}, f.deleteOrder},
 		{"POST", []string{"porting_orders", "*", "actions", "confirm"}, f.confirmOrder},
 		{"POST", []string{"porting_orders", "*", "actions", "cancel"}, f.cancelOrder},
-		{"POST", []string{"porting_orders", "*", "actions", "modify_phone_numbers"}, f.modifyNumbers},
 		{"GET", []string{"porting_orders", "*", "comments"}, f.listComments},
 		{"POST", []string{"porting_orders", "*", "comments"}, f.createComment},
 		{"GET", []string{"porting_orders", "*", "additional_documents"}, f.listAdditionalDocs},
