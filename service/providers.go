@@ -24,7 +24,7 @@ func (s *ProvidersServer) ListProviders(context.Context, *pb.ListProvidersReques
 			Capabilities: &pb.Capabilities{
 				UpdatablePortOrderFields: caps.UpdatableOrderFields, UpdatableNumberFields: caps.UpdatableNumberFields,
 				PortabilityBatchLimit: int32(caps.PortabilityBatchLimit), MaxDocumentBytes: caps.MaxDocumentBytes,
-				PortOrderDetails: caps.PortOrderDetails,
+				PortOrderDetails: caps.PortOrderDetails, PortingRegions: caps.PortingRegions,
 			},
 		}
 		for _, op := range caps.Operations {
