@@ -30,15 +30,15 @@ type stubOrder struct {
 
 // docStub is a documented-shape Telnyx stub for porting orders and numbers.
 type docStub struct {
-	t          *testing.T
-	mu         sync.Mutex
-	orders     []*stubOrder
-	requests   []string // "METHOD path?query"
-	created    int
-	failNumbersList int // HTTP status for GET /porting_phone_numbers (0 = answer)
-	ignoreOrderFilter bool // porting_phone_numbers ignores filter[porting_order_id]
-	createWith []string // numbers the POST answer holds instead of the request's (wire form)
-	accountNumbers []string
+	t                 *testing.T
+	mu                sync.Mutex
+	orders            []*stubOrder
+	requests          []string // "METHOD path?query"
+	created           int
+	failNumbersList   int      // HTTP status for GET /porting_phone_numbers (0 = answer)
+	ignoreOrderFilter bool     // porting_phone_numbers ignores filter[porting_order_id]
+	createWith        []string // numbers the POST answer holds instead of the request's (wire form)
+	accountNumbers    []string
 }
 
 func (s *docStub) wireOrder(o *stubOrder) map[string]any {
