@@ -328,3 +328,87 @@ func TestFidelityListQueryNames(t *testing.T) {
 		}
 	}
 }
+
+// Item 6: errors classified by the documented fields (porting api-errors
+// page: code, title, detail, meta.retryable always present; source.pointer
+// "/" for request-level errors; 80xxx porting codes; x-should-retry as the
+// SDKs obey it).
+func TestFidelityErrorClassification(t *testing.T) {
+	cases := []struct {
+		name       string
+		status     int
+		header     map[string]string
+		body       string
+		code       providers.Code
+		violations []string
+		reason     string
+	}{
+		{"request-level pointer / is no field violation", 422, nil,
+			`{"errors":[{"code":"80010","title":"Porting order not editable","detail":"The porting order cannot be modified.","source":{"pointer":"/"},"meta":{"retryable":false,"url":"u"}}]}`,
+			providers.CodeInvalidArgument, nil, ""},
+		{"field pointer", 422, nil,
+			`{"errors":[{"code":"10015","title":"Bad Request","detail":"invalid","source":{"pointer":"/end_user/admin/entity_name"},"meta":{"retryable":false}}]}`,
+			providers.CodeInvalidArgument, []string{"port_order.end_user.entity_name"}, ""},
+		{"422 retryable (meta.retryable wins)", 422, nil,
+			`{"errors":[{"code":"10038","title":"Service unavailable","detail":"try again","source":{"pointer":"/"},"meta":{"retryable":true}}]}`,
+			providers.CodeUnavailable, nil, ""},
+		{"500 not retryable", 500, nil,
+			`{"errors":[{"code":"80099","title":"Porting failure","detail":"cannot succeed as is","meta":{"retryable":false}}]}`,
+			providers.CodeUnknown, nil, ""},
+		{"403 porting not enabled", 403, nil,
+			`{"errors":[{"code":"10010","title":"Authorization failed","detail":"Porting is not enabled on this account.","source":{"pointer":"/"},"meta":{"retryable":false}}]}`,
+			providers.CodeFailedPrecondition, nil, "PROVIDER_PERMISSION_DENIED"},
+		{"409 retried as the SDKs do", 409, nil,
+			`{"errors":[{"code":"10012","title":"Conflict","detail":"in flight"}]}`,
+			providers.CodeUnavailable, nil, ""},
+		{"409 marked not retryable", 409, nil,
+			`{"errors":[{"code":"10012","title":"Duplicate","detail":"exists","meta":{"retryable":false}}]}`,
+			providers.CodeAlreadyExists, nil, ""},
+		{"x-should-retry false on 503", 503, map[string]string{"x-should-retry": "false"},
+			`{"errors":[{"code":"10007","title":"Unexpected error"}]}`, providers.CodeUnknown, nil, ""},
+		{"x-should-retry true on 400", 400, map[string]string{"x-should-retry": "true"},
+			`{"errors":[{"code":"10015","title":"Bad Request"}]}`, providers.CodeUnavailable, nil, ""},
+		{"numeric code, object detail", 422, nil,
+			`{"errors":[{"code":80012,"title":"Invalid","detail":{"reason":"x"},"source":{"pointer":"/misc/type"},"meta":{"retryable":false}}]}`,
+			providers.CodeInvalidArgument, []string{"port_order.port_type"}, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.Method == http.MethodGet {
+					writeJSON(w, 200, map[string]any{"data": map[string]any{"id": "00000000-0000-4000-8000-000000000001",
+						"status": map[string]any{"value": "draft", "details": []any{}}, "phone_numbers": []any{},
+						"porting_phone_numbers_count": 0}, "meta": map[string]any{}})
+					return
+				}
+				for k, v := range tc.header {
+					w.Header().Set(k, v)
+				}
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(tc.status)
+				_, _ = io.WriteString(w, tc.body)
+			}))
+			defer srv.Close()
+			p, _ := telnyx.New(telnyx.Config{BaseURL: srv.URL + "/v2", APIKey: "k", HTTPClient: srv.Client()})
+			_, err := p.UpdatePortOrder(ctx(t), providers.PortOrderUpdate{ID: "00000000-0000-4000-8000-000000000001",
+				Order: providers.PortOrder{CustomerReference: "x"}, Mask: []string{"customer_reference"}})
+			pe := perr(t, err, tc.code)
+			var got []string
+			for _, v := range pe.Violations {
+				got = append(got, v.Field)
+			}
+			if !slices.Equal(got, tc.violations) {
+				t.Errorf("violations %v, want %v", got, tc.violations)
+			}
+			if tc.reason != "" && pe.Reason != tc.reason {
+				t.Errorf("reason %q, want %q", pe.Reason, tc.reason)
+			}
+			if pe.Reason == "INVALID_STATE_TRANSITION" {
+				t.Errorf("inferred a state refusal: %+v", pe)
+			}
+			if pe.ProviderCode == "" || pe.Message == "" {
+				t.Errorf("lost code or message: %+v", pe)
+			}
+		})
+	}
+}

@@ -356,10 +356,12 @@ func TestCancelWithin48hOfFOC(t *testing.T) {
 	if n := e.doer.count("POST /v2/porting_orders/" + res.Order.ID + "/actions/cancel"); n != 0 {
 		t.Fatalf("cancel sent %d times", n)
 	}
-	// With a clock that thinks it is earlier, Telnyx's own 422 is mapped to the same refusal.
+	// With a clock that thinks it is earlier, Telnyx's own 422 is a plain
+	// refusal of the request (a 422 without pointer is not read as a state
+	// refusal: that was a sandbox-only convention), with the state read before.
 	early, _ := telnyx.New(telnyx.Config{BaseURL: e.srv.URL + "/v2", APIKey: "sandbox", HTTPClient: e.srv.Client(),
 		Now: func() time.Time { return time.Now().Add(-72 * time.Hour) }})
-	pe = perr(t, errOnly(early.CancelPortOrder(ctx(t), res.Order.ID)), providers.CodeFailedPrecondition)
+	pe = perr(t, errOnly(early.CancelPortOrder(ctx(t), res.Order.ID)), providers.CodeInvalidArgument)
 	if pe.HTTPStatus != 422 || pe.CurrentState != providers.StateFOCConfirmed {
 		t.Fatalf("%+v", pe)
 	}
@@ -730,13 +732,13 @@ func TestErrorMappingStub(t *testing.T) {
 		{"429 Retry-After-Ms", 429, map[string]string{"Retry-After-Ms": "1500", "Retry-After": "9"}, `{"errors":[{"code":"10011","title":"Too many requests"}]}`, providers.CodeRateLimited, 1500 * time.Millisecond},
 		{"429 Retry-After", 429, map[string]string{"Retry-After": "7"}, `{"errors":[{"code":"10011","title":"Too many requests"}]}`, providers.CodeRateLimited, 7 * time.Second},
 		{"429 reset", 429, map[string]string{"x-ratelimit-reset": "4"}, `{"errors":[{"code":"10011","title":"Too many requests"}]}`, providers.CodeRateLimited, 4 * time.Second},
-		{"403", 403, nil, `{"errors":[{"code":"10010","title":"Authorization failed"}]}`, providers.CodeAuthFailed, 0},
-		{"409", 409, nil, `{"errors":[{"code":"10012","title":"Duplicate"}]}`, providers.CodeAlreadyExists, 0},
+		{"403", 403, nil, `{"errors":[{"code":"10010","title":"Authorization failed"}]}`, providers.CodeFailedPrecondition, 0},
+		{"409 (retried by the SDKs)", 409, nil, `{"errors":[{"code":"10012","title":"Duplicate"}]}`, providers.CodeUnavailable, 0},
 		{"500", 500, nil, `{"errors":[{"code":"10007","title":"Unexpected error"}]}`, providers.CodeUnavailable, 0},
 		{"502 html", 502, nil, `<html>bad gateway</html>`, providers.CodeUnavailable, 0},
 		{"422 html", 422, nil, `<html>nope</html>`, providers.CodeBadResponse, 0},
 		{"422 bodyless (documented)", 422, nil, ``, providers.CodeInvalidArgument, 0},
-		{"409 bodyless", 409, nil, ``, providers.CodeAlreadyExists, 0},
+		{"409 bodyless", 409, nil, ``, providers.CodeUnavailable, 0},
 		{"200 garbage", 200, nil, `{"data":`, providers.CodeBadResponse, 0},
 		{"413", 413, nil, `{"errors":[{"code":"10015","title":"Payload too large"}]}`, providers.CodeInvalidArgument, 0},
 		{"405 (same as Flowroute: PROVIDER_ERROR)", 405, nil, `{"errors":[{"code":"10000","title":"Method not allowed"}]}`, providers.CodeUnknown, 0},
