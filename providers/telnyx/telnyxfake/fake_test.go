@@ -261,7 +261,7 @@ func TestPatchConfirmProgressCancelDelete(t *testing.T) {
 	}
 	f.Advance()
 	status, _, m = c.do("POST", "/v2/porting_orders/"+id+"/actions/cancel", nil)
-	if e := firstError(m); status != 422 || e["source"] != nil {
+	if e := firstError(m); status != 422 || e["source"].(map[string]any)["pointer"] != "/" || e["meta"].(map[string]any)["retryable"] != false {
 		t.Fatalf("cancel cancelled: %d %v", status, m)
 	}
 	// Drafts: cancel refused, DELETE 204.

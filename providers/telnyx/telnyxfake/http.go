@@ -18,7 +18,7 @@ import (
 type apiError struct {
 	Code   string         `json:"code"`
 	Title  string         `json:"title"`
-	Detail string         `json:"detail,omitempty"`
+	Detail string         `json:"detail"`
 	Source map[string]any `json:"source,omitempty"`
 	Meta   map[string]any `json:"meta,omitempty"`
 }
@@ -46,7 +46,7 @@ func badRequest(detail, pointer string) apiError {
 	return errItem("10015", "Bad Request", detail, pointer)
 }
 
-// statusRefusal is a state-machine refusal: 422, no source pointer.
+// statusRefusal is a state-machine refusal: 422, request-level (pointer "/").
 func statusRefusal(detail string) apiError {
 	return errItem("10015", "Invalid porting order status", detail, "")
 }
@@ -59,7 +59,26 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
+// writeErrs answers with the documented porting error envelope: code,
+// title, detail and meta.retryable always present (true only for 408, 429
+// and 5xx), source.pointer "/" when the error is about the request as a
+// whole (developers.telnyx.com/docs/numbers/porting/api-errors).
 func writeErrs(w http.ResponseWriter, status int, errs ...apiError) {
+	retryable := status == http.StatusRequestTimeout || status == http.StatusTooManyRequests || status >= 500
+	for i := range errs {
+		e := &errs[i]
+		if e.Detail == "" {
+			e.Detail = e.Title
+		}
+		if e.Source == nil {
+			e.Source = map[string]any{"pointer": "/"}
+		}
+		meta := map[string]any{"retryable": retryable}
+		for k, v := range e.Meta {
+			meta[k] = v
+		}
+		e.Meta = meta
+	}
 	writeJSON(w, status, map[string]any{"errors": errs})
 }
 
