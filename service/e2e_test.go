@@ -154,10 +154,12 @@ func TestPortingLifecycleGRPC(t *testing.T) {
 				}
 			}
 			if prov == "telnyx" {
-				// Telnyx confirm needs an LOA on file.
-				if _, err := e.porting.UploadPortOrderDocument(ctx, &pb.UploadPortOrderDocumentRequest{Parent: o.GetName(),
-					Document: &pb.PortOrderDocument{Type: pb.PortOrderDocument_LOA, Filename: "loa.pdf", ContentType: "application/pdf", Content: []byte("%PDF-1.4 loa")}}); err != nil {
-					t.Fatalf("upload loa: %v", err)
+				// Telnyx confirm needs its requirements met: an LOA and an invoice.
+				for _, typ := range []pb.PortOrderDocument_Type{pb.PortOrderDocument_LOA, pb.PortOrderDocument_INVOICE} {
+					if _, err := e.porting.UploadPortOrderDocument(ctx, &pb.UploadPortOrderDocumentRequest{Parent: o.GetName(),
+						Document: &pb.PortOrderDocument{Type: typ, Filename: "doc.pdf", ContentType: "application/pdf", Content: []byte("%PDF-1.4 doc")}}); err != nil {
+						t.Fatalf("upload %v: %v", typ, err)
+					}
 				}
 			}
 			o, err = e.porting.SubmitPortOrder(ctx, &pb.SubmitPortOrderRequest{Name: o.GetName(), SignerName: "Jane Roe", SignerTitle: "CTO"})
@@ -708,9 +710,11 @@ func TestRESTTour(t *testing.T) {
 				}
 			}
 			if prov == "telnyx" {
-				code, o = rest(t, "POST", e.base+"/v1/"+name+"/documents", map[string]any{"type": "LOA", "filename": "loa.pdf", "contentType": "application/pdf", "content": "JVBERi0xLjQ="})
-				if code != 200 {
-					t.Fatalf("upload: %d %v", code, o)
+				for _, typ := range []string{"LOA", "INVOICE"} {
+					code, o = rest(t, "POST", e.base+"/v1/"+name+"/documents", map[string]any{"type": typ, "filename": "doc.pdf", "contentType": "application/pdf", "content": "JVBERi0xLjQ="})
+					if code != 200 {
+						t.Fatalf("upload %s: %d %v", typ, code, o)
+					}
 				}
 			}
 			code, o = rest(t, "POST", e.base+"/v1/"+name+":submit", map[string]any{"signerName": "Jane Roe", "signerTitle": "CTO"})
@@ -730,7 +734,8 @@ func TestRESTTour(t *testing.T) {
 			if code != 400 || detail(o, "type.googleapis.com/google.rpc.BadRequest") == nil {
 				t.Fatalf("bad number: %d %v", code, o)
 			}
-			code, o = rest(t, "GET", e.base+"/v1/providers/"+prov+"/portOrders/does-not-exist", nil)
+			missing := map[string]string{"flowroute": "999999", "telnyx": "00000000-0000-4000-8000-0000000000a1"}[prov]
+			code, o = rest(t, "GET", e.base+"/v1/providers/"+prov+"/portOrders/"+missing, nil)
 			ei := detail(o, "type.googleapis.com/google.rpc.ErrorInfo")
 			if code != 404 || ei == nil || ei["reason"] != "PORT_ORDER_NOT_FOUND" {
 				t.Fatalf("unknown order: %d %v", code, o)
@@ -972,9 +977,11 @@ func TestExceptionPath(t *testing.T) {
 				t.Fatal(err)
 			}
 			if prov == "telnyx" {
-				if _, err := e.porting.UploadPortOrderDocument(ctx, &pb.UploadPortOrderDocumentRequest{Parent: o.GetName(),
-					Document: &pb.PortOrderDocument{Type: pb.PortOrderDocument_LOA, Filename: "loa.pdf", Content: []byte("%PDF")}}); err != nil {
-					t.Fatal(err)
+				for _, typ := range []pb.PortOrderDocument_Type{pb.PortOrderDocument_LOA, pb.PortOrderDocument_INVOICE} {
+					if _, err := e.porting.UploadPortOrderDocument(ctx, &pb.UploadPortOrderDocumentRequest{Parent: o.GetName(),
+						Document: &pb.PortOrderDocument{Type: typ, Filename: "doc.pdf", Content: []byte("%PDF")}}); err != nil {
+						t.Fatal(err)
+					}
 				}
 			}
 			if _, err := e.porting.SubmitPortOrder(ctx, &pb.SubmitPortOrderRequest{Name: o.GetName(), SignerName: "Jane Roe", SignerTitle: "CTO"}); err != nil {

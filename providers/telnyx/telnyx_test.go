@@ -107,9 +107,11 @@ func submitted(t *testing.T, e *env, nums ...string) *providers.PortOrder {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.p.UploadDocument(c, res.Order.ID, providers.DocumentUpload{Type: providers.DocumentLOA,
-		Filename: "loa.pdf", ContentType: "application/pdf", Content: []byte("%PDF-1.4 loa")}); err != nil {
-		t.Fatal(err)
+	for _, typ := range []providers.DocumentType{providers.DocumentLOA, providers.DocumentInvoice} {
+		if _, err := e.p.UploadDocument(c, res.Order.ID, providers.DocumentUpload{Type: typ,
+			Filename: "doc.pdf", ContentType: "application/pdf", Content: []byte("%PDF-1.4 doc")}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	o, err := e.p.SubmitPortOrder(c, res.Order.ID, providers.Signature{Name: "Jane Doe"})
 	if err != nil {
@@ -336,7 +338,7 @@ func TestCancelDraftDeletes(t *testing.T) {
 func TestCancelWithin48hOfFOC(t *testing.T) {
 	e := newEnv(t, telnyxfake.Options{})
 	o := completeOrder("+13125550100")
-	o.RequestedFOCTime = time.Now().Add(24 * time.Hour).Truncate(time.Second)
+	o.RequestedFOCTime = telnyxfake.FOCWindows(time.Now())[0][0].Add(time.Hour)
 	res, err := e.p.CreatePortOrder(ctx(t), providers.CreatePortOrderRequest{Order: o})
 	if err != nil {
 		t.Fatal(err)
@@ -348,6 +350,10 @@ func TestCancelWithin48hOfFOC(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.fake.Advance() // → foc-date-confirmed at the requested time
+	// Requested dates lie ≥ 3 days out; bring the confirmed FOC within 48 h.
+	if err := e.fake.SetFOCActual(res.Order.ID, time.Now().Add(24*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
 	// The adapter knows the rule and refuses before calling.
 	pe := perr(t, errOnly(e.p.CancelPortOrder(ctx(t), res.Order.ID)), providers.CodeFailedPrecondition)
 	if pe.Reason != "INVALID_STATE_TRANSITION" || pe.CurrentState != providers.StateFOCConfirmed {
@@ -448,7 +454,7 @@ func TestUpdateMaskAndClear(t *testing.T) {
 	if !hasViolation(pe, "port_order.losing_carrier") || !hasViolation(pe, "port_order.end_user.usage_type") || !hasViolation(pe, "update_mask") {
 		t.Fatalf("%+v", pe.Violations)
 	}
-	perr(t, errOnly(e.p.UpdatePortOrder(ctx(t), providers.PortOrderUpdate{ID: "nope",
+	perr(t, errOnly(e.p.UpdatePortOrder(ctx(t), providers.PortOrderUpdate{ID: "00000000-0000-4000-8000-000000000000",
 		Order: providers.PortOrder{CustomerReference: "x"}, Mask: []string{"customer_reference"}})), providers.CodeNotFound)
 }
 
@@ -575,7 +581,7 @@ func TestComments(t *testing.T) {
 	if !hasViolation(pe, "comment.body") {
 		t.Fatalf("%+v", pe.Violations)
 	}
-	perr(t, errOnly(e.p.ListComments(ctx(t), "missing")), providers.CodeNotFound)
+	perr(t, errOnly(e.p.ListComments(ctx(t), "00000000-0000-4000-8000-000000000000")), providers.CodeNotFound)
 }
 
 func TestDocuments(t *testing.T) {
@@ -631,11 +637,11 @@ func TestDocuments(t *testing.T) {
 		t.Fatal(err)
 	}
 	docs, _ = e.p.ListDocuments(ctx(t), o.ID)
-	if len(docs) != 2 || docs[1].ID != d.ID || docs[1].Type != providers.DocumentLOA {
+	if len(docs) != 3 || docs[2].ID != d.ID || docs[2].Type != providers.DocumentLOA {
 		t.Fatalf("%+v", docs)
 	}
 	perr(t, errOnly(e.p.UploadDocument(ctx(t), id, providers.DocumentUpload{Content: make([]byte, 10<<20+1)})), providers.CodeInvalidArgument)
-	perr(t, errOnly(e.p.UploadDocument(ctx(t), "missing", providers.DocumentUpload{Content: []byte("x")})), providers.CodeNotFound)
+	perr(t, errOnly(e.p.UploadDocument(ctx(t), "00000000-0000-4000-8000-000000000000", providers.DocumentUpload{Content: []byte("x")})), providers.CodeNotFound)
 }
 
 func TestNumbers(t *testing.T) {

@@ -102,7 +102,7 @@ func (f *Fake) uploadDocument(w http.ResponseWriter, r *http.Request, _ []string
 	f.docs[d.id] = d
 	out := d.render()
 	f.mu.Unlock()
-	writeJSON(w, http.StatusCreated, map[string]any{"data": out})
+	writeJSON(w, http.StatusOK, map[string]any{"data": out}) // spec: POST /documents answers 200
 }
 
 func (f *Fake) getDocument(w http.ResponseWriter, _ *http.Request, args []string) {

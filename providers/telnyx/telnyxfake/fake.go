@@ -218,6 +218,20 @@ func (f *Fake) Advance() {
 	}
 }
 
+// SetFOCActual sets an order's confirmed FOC date (test hook: e.g. a FOC
+// less than 48 h ahead, which a requested date inside the allowed windows
+// cannot produce).
+func (f *Fake) SetFOCActual(id string, t time.Time) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	o, ok := f.orders[id]
+	if !ok {
+		return fmt.Errorf("telnyxfake: no porting order %q", id)
+	}
+	o.attrs["activation_settings"].(map[string]any)["foc_datetime_actual"] = t.UTC().Format(time.RFC3339)
+	return nil
+}
+
 // SetOrderStatus forces an order into status with details (test hook). It
 // emits porting_order.status_changed like a real transition.
 func (f *Fake) SetOrderStatus(id, status string, details ...Detail) error {

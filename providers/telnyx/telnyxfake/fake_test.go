@@ -203,7 +203,7 @@ func TestPatchConfirmProgressCancelDelete(t *testing.T) {
 		t.Fatalf("%d %v", status, m)
 	}
 	status, _, m = c.do("POST", "/v2/porting_orders/"+id+"/actions/confirm", nil)
-	if status != 422 || len(m["errors"].([]any)) != 10 {
+	if status != 422 || len(m["errors"].([]any)) != 11 { // … LOA and invoice
 		t.Fatalf("confirm incomplete: %d %v", status, m)
 	}
 	_, _, d := c.do("POST", "/v2/documents", map[string]any{"file": base64.StdEncoding.EncodeToString([]byte("%PDF")), "filename": "loa.pdf"})
@@ -214,7 +214,7 @@ func TestPatchConfirmProgressCancelDelete(t *testing.T) {
 	patch := map[string]any{
 		"end_user": map[string]any{"admin": map[string]any{"entity_name": "Acme", "auth_person_name": "Jane", "billing_phone_number": "+13125550100"},
 			"location": map[string]any{"street_address": "1 Main", "locality": "Chicago", "administrative_area": "IL", "postal_code": "60601", "country_code": "US"}},
-		"misc": map[string]any{"type": "full"}, "documents": map[string]any{"loa": doc["id"]}, "customer_reference": "keep-me",
+		"misc": map[string]any{"type": "full"}, "documents": map[string]any{"loa": doc["id"], "invoice": doc["id"]}, "customer_reference": "keep-me",
 	}
 	if status, _, m = c.do("PATCH", "/v2/porting_orders/"+id, patch); status != 200 {
 		t.Fatalf("%d %v", status, m)

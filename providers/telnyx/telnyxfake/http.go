@@ -3,6 +3,7 @@ package telnyxfake
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/nyaruka/phonenumbers"
 	"io"
 	"math"
 	"net/http"
@@ -290,10 +291,29 @@ func phoneNumberType(e164 string) string {
 // countryOf is the ISO 3166-1 alpha-2 country of a +E.164 number; the fake
 // only holds NANP numbers and reports them as US, like country_iso_alpha2.
 func countryOf(e164 string) string {
-	if strings.HasPrefix(e164, "+1") {
-		return "US"
+	n, err := phonenumbers.Parse(e164, "")
+	if err != nil {
+		return ""
 	}
-	return ""
+	return phonenumbers.GetRegionCodeForNumber(n)
+}
+
+// isUUID reports whether s is a canonical UUID (8-4-4-4-12 hex).
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i, r := range s {
+		switch {
+		case i == 8 || i == 13 || i == 18 || i == 23:
+			if r != '-' {
+				return false
+			}
+		case (r < '0' || r > '9') && (r < 'a' || r > 'f') && (r < 'A' || r > 'F'):
+			return false
+		}
+	}
+	return true
 }
 
 func str(v any) string {

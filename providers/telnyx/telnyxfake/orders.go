@@ -310,11 +310,26 @@ func (f *Fake) sortedOrders(asc bool) []*order {
 }
 
 func (f *Fake) lookupOrder(w http.ResponseWriter, id string) (*order, bool) {
+	if !isUUID(id) {
+		// Porting order ids are UUIDs (spec: format uuid); 10006 "Invalid ID".
+		writeErrs(w, http.StatusBadRequest, errItem("10006", "Invalid ID", "porting order id must be a UUID", "/"))
+		return nil, false
+	}
 	o, ok := f.orders[id]
 	if !ok {
 		writeErrs(w, http.StatusNotFound, notFound("Porting order "+id))
 	}
 	return o, ok
+}
+
+// activeOrderOf is the order (not cancelled, not ported) holding n, if any.
+func (f *Fake) activeOrderOf(n string) *order {
+	for _, o := range f.sortedOrders(true) {
+		if o.status != StatusCancelled && o.status != StatusPorted && slices.Contains(o.numbers, n) {
+			return o
+		}
+	}
+	return nil
 }
 
 func (f *Fake) writeOrder(w http.ResponseWriter, status int, o *order, withNumbers bool) {
@@ -406,35 +421,49 @@ func (f *Fake) createOrders(w http.ResponseWriter, r *http.Request, _ []string) 
 		writeErrs(w, http.StatusUnprocessableEntity, errs...)
 		return
 	}
-	// Split: numbers of another losing carrier (SuffixSplit) form a second order.
-	groups := map[string][]string{}
-	var carriers []string
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	// A number can be on one active porting order only.
+	for i, n := range nums {
+		if other := f.activeOrderOf(n); other != nil {
+			errs = append(errs, errItem("10015", "Bad Request",
+				fmt.Sprintf("%s is already on porting order %s", n, other.id), fmt.Sprintf("/phone_numbers/%d", i)))
+		}
+	}
+	if len(errs) > 0 {
+		writeErrs(w, http.StatusUnprocessableEntity, errs...)
+		return
+	}
+	// Split as Telnyx does (D start): numbers are grouped by country, number
+	// type, losing carrier (the SPID stand-in; SuffixSplit numbers have
+	// another) and FastPort eligibility; each group is its own order.
+	type splitKey struct {
+		country, numberType, carrier string
+		fast                         bool
+	}
+	groups := map[splitKey][]string{}
+	var keys []splitKey
 	seen := map[string]bool{}
 	for _, n := range nums {
 		if seen[n] {
 			continue
 		}
 		seen[n] = true
-		c := carrierFor(n)
-		if _, ok := groups[c]; !ok {
-			carriers = append(carriers, c)
+		_, fp, _, _ := portability(n)
+		k := splitKey{countryOf(n), phoneNumberType(n), carrierFor(n), fp}
+		if _, ok := groups[k]; !ok {
+			keys = append(keys, k)
 		}
-		groups[c] = append(groups[c], n)
+		groups[k] = append(groups[k], n)
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
 	now := time.Now().UTC()
 	group := uuid.New()
 	var created []*order
-	for _, c := range carriers {
+	for _, k := range keys {
 		f.seq++
-		fast := true
-		for _, n := range groups[c] {
-			_, fp, _, _ := portability(n)
-			fast = fast && fp
-		}
+		c, fast := k.carrier, k.fast
 		o := &order{id: uuid.New(), seq: f.seq, group: group, status: StatusDraft, createdAt: now, updatedAt: now,
-			numbers: groups[c], carrier: c, fastPortable: fast, attrs: skeleton(fast)}
+			numbers: groups[k], carrier: c, fastPortable: fast, attrs: skeleton(fast)}
 		o.attrs["customer_reference"] = body["customer_reference"]
 		o.attrs["customer_group_reference"] = body["customer_group_reference"]
 		f.orders[o.id] = o
@@ -622,6 +651,10 @@ func (f *Fake) patchOrder(w http.ResponseWriter, r *http.Request, args []string)
 		return
 	}
 	errs := checkPatch(body, patchSchema, "")
+	if len(errs) == 0 {
+		errs = append(errs, checkFOCRequested(body, time.Now().UTC())...)
+		errs = append(errs, checkMisc(o.attrs, body)...)
+	}
 	if docs, ok := body["documents"].(map[string]any); ok {
 		for _, k := range []string{"loa", "invoice"} {
 			if id := str(docs[k]); id != "" && f.docs[id] == nil {
@@ -662,12 +695,89 @@ func (f *Fake) deleteOrder(w http.ResponseWriter, _ *http.Request, args []string
 	w.WriteHeader(http.StatusNoContent)
 }
 
+// checkFOCRequested: a requested FOC date must fall inside one of the
+// order's allowed_foc_windows (so never in the past).
+func checkFOCRequested(body map[string]any, now time.Time) []apiError {
+	as, _ := body["activation_settings"].(map[string]any)
+	v := str(as["foc_datetime_requested"])
+	if v == "" {
+		return nil
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return nil // checkLeaf reported it
+	}
+	for _, win := range focWindowsAt(now) {
+		if !t.Before(win[0]) && !t.After(win[1]) {
+			return nil
+		}
+	}
+	const ptr = "/activation_settings/foc_datetime_requested"
+	return []apiError{badRequest("foc_datetime_requested must fall inside one of the allowed FOC windows (GET /porting_orders/{id}/allowed_foc_windows)", ptr)}
+}
+
+// checkMisc enforces the documented misc rules on the order as it would be
+// after the PATCH: with type full the other misc fields are omitted;
+// remaining_numbers_action belongs to partial ports; keep needs
+// new_billing_phone_number.
+func checkMisc(cur, body map[string]any) []apiError {
+	pm, touched := body["misc"]
+	if !touched {
+		return nil
+	}
+	eff := map[string]any{"type": nil, "remaining_numbers_action": nil, "new_billing_phone_number": nil}
+	if cm, ok := cur["misc"].(map[string]any); ok {
+		for k, v := range cm {
+			eff[k] = v
+		}
+	}
+	if pm == nil {
+		return nil
+	}
+	for k, v := range pm.(map[string]any) {
+		eff[k] = v
+	}
+	typ, action, nbpn := str(eff["type"]), str(eff["remaining_numbers_action"]), str(eff["new_billing_phone_number"])
+	var errs []apiError
+	switch {
+	case typ == "full" && action != "":
+		errs = append(errs, badRequest("remaining_numbers_action applies to partial ports only", "/misc/remaining_numbers_action"))
+	case typ != "partial" && action != "":
+		errs = append(errs, badRequest("remaining_numbers_action needs misc.type partial", "/misc/remaining_numbers_action"))
+	}
+	if typ == "full" && nbpn != "" {
+		errs = append(errs, badRequest("new_billing_phone_number applies to partial ports only", "/misc/new_billing_phone_number"))
+	}
+	if action == "keep" && nbpn == "" {
+		errs = append(errs, badRequest("remaining_numbers_action keep requires new_billing_phone_number", "/misc/new_billing_phone_number"))
+	}
+	return errs
+}
+
+// FOCWindows are the allowed FOC windows as of now: 14:00–22:00 UTC on
+// the next five business days starting three days out (what
+// GET …/allowed_foc_windows answers; foc_datetime_requested must fall in one).
+func FOCWindows(now time.Time) [][2]time.Time { return focWindowsAt(now) }
+
+func focWindowsAt(now time.Time) [][2]time.Time {
+	day := now.UTC().Truncate(24*time.Hour).AddDate(0, 0, 3)
+	var out [][2]time.Time
+	for len(out) < 5 {
+		if wd := day.Weekday(); wd != time.Saturday && wd != time.Sunday {
+			out = append(out, [2]time.Time{day.Add(14 * time.Hour), day.Add(22 * time.Hour)})
+		}
+		day = day.AddDate(0, 0, 1)
+	}
+	return out
+}
+
 // ---- actions ----
 
 var confirmRequired = []string{
 	"/end_user/admin/entity_name", "/end_user/admin/auth_person_name", "/end_user/admin/billing_phone_number",
 	"/end_user/location/street_address", "/end_user/location/locality", "/end_user/location/administrative_area",
 	"/end_user/location/postal_code", "/end_user/location/country_code", "/misc/type", "/documents/loa",
+	"/documents/invoice", // the order's requirements (LOA and invoice) must be met
 }
 
 func lookupPtr(m map[string]any, ptr string) any {
@@ -699,6 +809,10 @@ func (f *Fake) confirmOrder(w http.ResponseWriter, _ *http.Request, args []strin
 		if str(lookupPtr(o.attrs, ptr)) == "" {
 			errs = append(errs, errItem("10004", "Missing required parameter", ptr[1:]+" is required to confirm the order", ptr))
 		}
+	}
+	if str(lookupPtr(o.attrs, "/misc/type")) == "partial" && str(lookupPtr(o.attrs, "/misc/remaining_numbers_action")) == "" {
+		errs = append(errs, errItem("10004", "Missing required parameter",
+			"misc/remaining_numbers_action is required to confirm a partial port", "/misc/remaining_numbers_action"))
 	}
 	if len(errs) > 0 {
 		writeErrs(w, http.StatusUnprocessableEntity, errs...)
@@ -801,14 +915,10 @@ func (f *Fake) focWindows(w http.ResponseWriter, _ *http.Request, args []string)
 	if !ok {
 		return
 	}
-	day := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, 3)
 	data := []any{}
-	for len(data) < 5 {
-		if wd := day.Weekday(); wd != time.Saturday && wd != time.Sunday {
-			data = append(data, map[string]any{"started_at": ts(day.Add(14 * time.Hour)),
-				"ended_at": ts(day.Add(22 * time.Hour)), "record_type": "porting_order_allowed_foc_window"})
-		}
-		day = day.AddDate(0, 0, 1)
+	for _, win := range focWindowsAt(time.Now()) {
+		data = append(data, map[string]any{"started_at": ts(win[0]), "ended_at": ts(win[1]),
+			"record_type": "porting_order_allowed_foc_window"})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"data": data, "meta": pageMeta(1, 20, len(data))})
 }

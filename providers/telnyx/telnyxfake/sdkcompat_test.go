@@ -52,7 +52,11 @@ func TestListOrdersFiltersInSpec25AndSDKForms(t *testing.T) {
 	a := c.createOrder("+13125550110", "sdk") // patched: full, Acme, Jane, FOC in 10 days
 	b := c.createOrder("+13125559905", "sdk") // fast portable, FOC in 5 days
 	d := c.createOrder("+13125550112", "sdk") // untouched
-	foc := func(days int) string { return time.Now().UTC().AddDate(0, 0, days).Format(time.RFC3339) }
+	wins := telnyxfake.FOCWindows(time.Now())
+	foc := func(days int) string { // a time inside the allowed windows, ordered like days
+		i := map[int]int{5: 0, 7: 2, 10: 4}[days]
+		return wins[i][0].Add(time.Hour).Format(time.RFC3339)
+	}
 	if status, _, m := c.do("PATCH", "/v2/porting_orders/"+a, map[string]any{
 		"misc":                map[string]any{"type": "full"},
 		"end_user":            map[string]any{"admin": map[string]any{"entity_name": "Acme", "auth_person_name": "Jane"}},
