@@ -37,7 +37,7 @@ func (d *document) render() map[string]any {
 }
 
 func (f *Fake) uploadDocument(w http.ResponseWriter, r *http.Request, _ []string) {
-	d := &document{id: uuid.New(), createdAt: time.Now().UTC()}
+	d := &document{id: uuid.New(), createdAt: f.now()}
 	ct, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if ct == "multipart/form-data" && params["boundary"] != "" {
 		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
@@ -166,7 +166,7 @@ func (f *Fake) createAdditionalDocs(w http.ResponseWriter, r *http.Request, args
 	}
 	var errs []apiError
 	var add []map[string]any
-	now := time.Now().UTC()
+	now := f.now()
 	for i, it := range items {
 		m, _ := it.(map[string]any)
 		docID, typ := str(m["document_id"]), str(m["document_type"])

@@ -457,6 +457,12 @@ func TestStepIntervalAndWebhookSignature(t *testing.T) {
 				t.Fatal(s)
 			}
 			seen[s] = true
+			if s == "foc-date-confirmed" {
+				// The stepper waits for the FOC date (72 h out); bring it here.
+				if err := f.SetFOCActual(id, time.Now().Add(-time.Minute)); err != nil {
+					t.Fatal(err)
+				}
+			}
 		case <-ctx.Done():
 			t.Fatalf("the stepper did not port the order; saw %v (events may arrive out of order, but all arrive)", seen)
 		}
@@ -466,5 +472,35 @@ func TestStepIntervalAndWebhookSignature(t *testing.T) {
 	}
 	if err := f.SetOrderStatus(id, "bogus"); err == nil {
 		t.Fatal("unknown status accepted")
+	}
+}
+
+// Issue 12: an order ports at its FOC date; the timed stepper does not port
+// it earlier, Advance lets the fake's time pass to the FOC date.
+func TestOrdersPortAtTheirFOCDate(t *testing.T) {
+	c, f := newClient(t, telnyxfake.Options{})
+	_, _, m := c.do("POST", "/v2/porting_orders", map[string]any{"phone_numbers": []string{"+13125550100"}})
+	id := m["data"].([]any)[0].(map[string]any)["id"].(string)
+	if err := f.SetOrderStatus(id, "in-process"); err != nil {
+		t.Fatal(err)
+	}
+	status := func() string {
+		_, _, m := c.do("GET", "/v2/porting_orders/"+id, nil)
+		return m["data"].(map[string]any)["status"].(map[string]any)["value"].(string)
+	}
+	for range 5 {
+		f.Tick()
+	}
+	if s := status(); s != "foc-date-confirmed" {
+		t.Fatalf("after 5 ticks: %s, want foc-date-confirmed (held until the FOC date)", s)
+	}
+	f.Advance()
+	_, _, m = c.do("GET", "/v2/porting_orders/"+id, nil)
+	o := m["data"].(map[string]any)
+	if o["status"].(map[string]any)["value"] != "ported" {
+		t.Fatalf("Advance did not port at the FOC date: %v", o["status"])
+	}
+	if o["activation_settings"].(map[string]any)["activation_status"] != "Active" {
+		t.Fatalf("activation %v", o["activation_settings"])
 	}
 }

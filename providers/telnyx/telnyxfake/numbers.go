@@ -329,7 +329,7 @@ func (f *Fake) patchNumber(w http.ResponseWriter, r *http.Request, args []string
 			n.billingGroupID = emptyToNil(v)
 		}
 	}
-	n.updatedAt = time.Now().UTC()
+	n.updatedAt = f.now()
 	writeJSON(w, http.StatusOK, map[string]any{"data": n.render()})
 }
 
@@ -380,7 +380,7 @@ func (f *Fake) patchNumberMessaging(w http.ResponseWriter, r *http.Request, args
 	}
 	if present && v != nil {
 		n.messagingProfileID = emptyToNil(v)
-		n.updatedAt = time.Now().UTC()
+		n.updatedAt = f.now()
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"data": n.renderMessaging()})
 }

@@ -456,7 +456,7 @@ func (f *Fake) createOrders(w http.ResponseWriter, r *http.Request, _ []string) 
 		}
 		groups[k] = append(groups[k], n)
 	}
-	now := time.Now().UTC()
+	now := f.now()
 	group := uuid.New()
 	var created []*order
 	for _, k := range keys {
@@ -652,7 +652,7 @@ func (f *Fake) patchOrder(w http.ResponseWriter, r *http.Request, args []string)
 	}
 	errs := checkPatch(body, patchSchema, "")
 	if len(errs) == 0 {
-		errs = append(errs, checkFOCRequested(body, time.Now().UTC())...)
+		errs = append(errs, checkFOCRequested(body, f.now())...)
 		errs = append(errs, checkMisc(o.attrs, body)...)
 	}
 	if docs, ok := body["documents"].(map[string]any); ok {
@@ -667,7 +667,7 @@ func (f *Fake) patchOrder(w http.ResponseWriter, r *http.Request, args []string)
 		return
 	}
 	merge(o.attrs, body, skeleton(o.fastPortable))
-	now := time.Now().UTC()
+	now := f.now()
 	o.updatedAt = now
 	if o.status == StatusException {
 		// The fix is in: Telnyx resubmits the order (D notif: back to submitted).
@@ -691,7 +691,7 @@ func (f *Fake) deleteOrder(w http.ResponseWriter, _ *http.Request, args []string
 	}
 	delete(f.orders, o.id)
 	f.emitFlat("porting_order.deleted", map[string]any{"id": o.id,
-		"customer_reference": o.attrs["customer_reference"], "deleted_at": ts(time.Now())}, o)
+		"customer_reference": o.attrs["customer_reference"], "deleted_at": ts(f.now())}, o)
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -819,7 +819,7 @@ func (f *Fake) confirmOrder(w http.ResponseWriter, _ *http.Request, args []strin
 		return
 	}
 	f.assignKeys(o)
-	f.setStatus(o, StatusInProcess, nil, time.Now().UTC())
+	f.setStatus(o, StatusInProcess, nil, f.now())
 	f.writeOrder(w, http.StatusOK, o, true)
 }
 
@@ -839,12 +839,12 @@ func (f *Fake) cancelOrder(w http.ResponseWriter, _ *http.Request, args []string
 			fmt.Sprintf("Porting order in status %s can not be cancelled.", o.status)))
 		return
 	}
-	if foc, ok := o.focActual(); ok && time.Until(foc) < CancelCutoff {
+	if foc, ok := o.focActual(); ok && foc.Sub(f.now()) < CancelCutoff {
 		writeErrs(w, http.StatusUnprocessableEntity, statusRefusal(
 			"Porting orders can not be cancelled within 48 hours of the FOC date."))
 		return
 	}
-	f.setStatus(o, StatusCancelPending, nil, time.Now().UTC())
+	f.setStatus(o, StatusCancelPending, nil, f.now())
 	f.writeOrder(w, http.StatusOK, o, true)
 }
 
@@ -880,7 +880,7 @@ func (f *Fake) createComment(w http.ResponseWriter, r *http.Request, args []stri
 	if !ok {
 		return
 	}
-	now := time.Now().UTC()
+	now := f.now()
 	c := map[string]any{"id": uuid.New(), "body": text, "porting_order_id": o.id, "user_type": "user",
 		"created_at": ts(now), "record_type": "porting_comment"}
 	o.comments = append(o.comments, c)
@@ -916,7 +916,7 @@ func (f *Fake) focWindows(w http.ResponseWriter, _ *http.Request, args []string)
 		return
 	}
 	data := []any{}
-	for _, win := range focWindowsAt(time.Now()) {
+	for _, win := range focWindowsAt(f.now()) {
 		data = append(data, map[string]any{"started_at": ts(win[0]), "ended_at": ts(win[1]),
 			"record_type": "porting_order_allowed_foc_window"})
 	}
