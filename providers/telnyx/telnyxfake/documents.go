@@ -30,10 +30,14 @@ type document struct {
 
 func (d *document) render() map[string]any {
 	sum := sha256.Sum256(d.content)
-	return map[string]any{"id": d.id, "record_type": "document", "filename": d.filename,
+	m := map[string]any{"id": d.id, "record_type": "document", "filename": d.filename,
 		"content_type": d.contentType, "size": map[string]any{"amount": len(d.content), "unit": "bytes"},
-		"sha256": hex.EncodeToString(sum[:]), "status": "pending", "customer_reference": d.customerRef,
+		"sha256": hex.EncodeToString(sum[:]), "status": "pending",
 		"created_at": ts(d.createdAt), "updated_at": ts(d.createdAt)}
+	if ref, ok := d.customerRef.(string); ok { // customer_reference is a string, never null
+		m["customer_reference"] = ref
+	}
+	return m
 }
 
 func (f *Fake) uploadDocument(w http.ResponseWriter, r *http.Request, _ []string) {

@@ -504,3 +504,47 @@ func TestOrdersPortAtTheirFOCDate(t *testing.T) {
 		t.Fatalf("activation %v", o["activation_settings"])
 	}
 }
+
+// Issue 12: responses hold no null where Telnyx's published schema has
+// none (telnyx-node src/resources: PortingOrder, PortingPhoneNumber,
+// DocServiceDocument, the requirements response), and POST /documents
+// answers 200.
+func TestResponsesMatchSchemaNullability(t *testing.T) {
+	c, _ := newClient(t, telnyxfake.Options{})
+	_, _, m := c.do("POST", "/v2/porting_orders", map[string]any{"phone_numbers": []string{"+13125550100"}})
+	o := m["data"].([]any)[0].(map[string]any)
+	id := o["id"].(string)
+	nonNull := func(where string, obj map[string]any, keys ...string) {
+		t.Helper()
+		for _, k := range keys {
+			if v, present := obj[k]; present && v == nil {
+				t.Errorf("%s.%s is null; the schema does not allow null", where, k)
+			}
+		}
+	}
+	nonNull("porting_order", o, "id", "description", "old_service_provider_ocn", "phone_number_type", "porting_phone_numbers_count",
+		"record_type", "requirements_met", "created_at", "updated_at", "user_id", "status", "activation_settings", "documents",
+		"end_user", "messaging", "phone_number_configuration", "user_feedback")
+	for _, pn := range o["phone_numbers"].([]any) {
+		nonNull("phone_numbers[]", pn.(map[string]any), "activation_status", "phone_number", "phone_number_type",
+			"portability_status", "porting_order_id", "porting_order_status", "record_type", "requirements_status", "support_key")
+	}
+	_, _, m = c.do("GET", "/v2/porting_phone_numbers", nil)
+	for _, pn := range m["data"].([]any) {
+		nonNull("porting_phone_number", pn.(map[string]any), "activation_status", "support_key", "porting_order_id")
+	}
+	_, _, m = c.do("GET", "/v2/porting_orders/"+id+"/requirements", nil)
+	for _, r := range m["data"].([]any) {
+		nonNull("requirement", r.(map[string]any), "field_type", "field_value", "record_type", "requirement_status")
+	}
+	status, _, m := c.do("POST", "/v2/documents", map[string]any{"file": base64.StdEncoding.EncodeToString([]byte("%PDF")), "filename": "loa.pdf"})
+	if status != http.StatusOK {
+		t.Errorf("POST /documents: %d, want 200", status)
+	}
+	nonNull("document", m["data"].(map[string]any), "customer_reference", "content_type", "filename", "status")
+	// misc.type is not nullable: a misc object without a type is refused.
+	status, _, _ = c.do("PATCH", "/v2/porting_orders/"+id, map[string]any{"misc": map[string]any{"new_billing_phone_number": "+13125550101"}})
+	if status != 422 {
+		t.Errorf("misc without type: %d, want 422", status)
+	}
+}

@@ -276,10 +276,18 @@ func (f *Fake) portingPhoneNumber(o *order, n string) map[string]any {
 		rs = "approved"
 	}
 	as, _ := o.attrs["activation_settings"].(map[string]any)
-	return map[string]any{"phone_number": n, "phone_number_type": phoneNumberType(n),
-		"porting_order_id": o.id, "porting_order_status": o.status, "support_key": nilIfEmpty(o.supportKey),
-		"portability_status": ps, "activation_status": as["activation_status"], "requirements_status": rs,
-		"record_type": "porting_phone_number"}
+	m := map[string]any{"phone_number": n, "phone_number_type": phoneNumberType(n),
+		"porting_order_id": o.id, "porting_order_status": o.status,
+		"portability_status": ps, "requirements_status": rs, "record_type": "porting_phone_number"}
+	// support_key and activation_status are not nullable in the schema:
+	// absent until Telnyx has them.
+	if o.supportKey != "" {
+		m["support_key"] = o.supportKey
+	}
+	if v, ok := as["activation_status"].(string); ok {
+		m["activation_status"] = v
+	}
+	return m
 }
 
 func (o *order) requirementsMet() bool {
@@ -739,6 +747,9 @@ func checkMisc(cur, body map[string]any) []apiError {
 	}
 	typ, action, nbpn := str(eff["type"]), str(eff["remaining_numbers_action"]), str(eff["new_billing_phone_number"])
 	var errs []apiError
+	if typ == "" { // misc.type is not nullable: a misc object needs it
+		errs = append(errs, badRequest("misc.type is required (full or partial)", "/misc/type"))
+	}
 	switch {
 	case typ == "full" && action != "":
 		errs = append(errs, badRequest("remaining_numbers_action applies to partial ports only", "/misc/remaining_numbers_action"))
@@ -936,7 +947,7 @@ func (f *Fake) requirements(w http.ResponseWriter, _ *http.Request, args []strin
 		if str(docs[key]) != "" {
 			st = "approved"
 		}
-		return map[string]any{"field_type": "document", "field_value": docs[key], "requirement_status": st,
+		return map[string]any{"field_type": "document", "field_value": str(docs[key]), "requirement_status": st,
 			"requirement_type": map[string]any{"id": id, "name": name, "description": name + " for the port",
 				"example": name + ".pdf", "type": "document", "acceptance_criteria": map[string]any{}},
 			"record_type": "porting_requirement"}
