@@ -72,6 +72,7 @@ func RunConformanceTests(t *testing.T, newHarness HarnessMaker) {
 		{"ListPortOrders", testListPortOrders},
 		{"Numbers", testNumbers},
 		{"Errors", testErrors},
+		{"FidelityT", testFidelityT},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
