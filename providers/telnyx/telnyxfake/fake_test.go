@@ -548,3 +548,92 @@ func TestResponsesMatchSchemaNullability(t *testing.T) {
 		t.Errorf("misc without type: %d, want 422", status)
 	}
 }
+
+// Issue 12: the sandbox is as strict as Telnyx documents.
+func TestSandboxStrictness(t *testing.T) {
+	c, _ := newClient(t, telnyxfake.Options{})
+	create := func(nums ...string) (int, []any, map[string]any) {
+		status, _, m := c.do("POST", "/v2/porting_orders", map[string]any{"phone_numbers": nums})
+		data, _ := m["data"].([]any)
+		return status, data, m
+	}
+	// Split by number type, country and FastPort eligibility (not only the
+	// split suffix): local, toll-free, Canadian and fast-portable numbers
+	// make four orders.
+	status, data, m := create("+13125550140", "+18005550141", "+14165550142", "+13125559905")
+	if status != 201 || len(data) != 4 {
+		t.Fatalf("split: %d, %d orders, want 4: %v", status, len(data), m)
+	}
+	types := map[string]bool{}
+	for _, d := range data {
+		o := d.(map[string]any)
+		types[o["phone_number_type"].(string)] = true
+		if n := len(o["phone_numbers"].([]any)); n != 1 {
+			t.Errorf("order %v holds %d numbers, want 1", o["id"], n)
+		}
+	}
+	if !types["toll_free"] || !types["local"] {
+		t.Errorf("types %v", types)
+	}
+	id := data[0].(map[string]any)["id"].(string)
+
+	// The same number on a second active order is refused.
+	status, _, m = create("+13125550140")
+	if e := firstError(m); status != 422 || e["source"].(map[string]any)["pointer"] != "/phone_numbers/0" {
+		t.Fatalf("same number twice: %d %v", status, m)
+	}
+
+	// Ids are UUIDs.
+	if status, _, _ := c.do("GET", "/v2/porting_orders/not-a-uuid", nil); status != 400 {
+		t.Errorf("malformed id: %d, want 400", status)
+	}
+
+	// A requested FOC date must fall in an allowed window: never in the past.
+	for _, when := range []time.Time{time.Now().Add(-24 * time.Hour), time.Now().Add(24 * time.Hour), time.Now().AddDate(0, 2, 0)} {
+		status, _, m = c.do("PATCH", "/v2/porting_orders/"+id, map[string]any{"activation_settings": map[string]any{
+			"foc_datetime_requested": when.UTC().Format(time.RFC3339)}})
+		if e := firstError(m); status != 422 || e["source"].(map[string]any)["pointer"] != "/activation_settings/foc_datetime_requested" {
+			t.Errorf("FOC %s: %d %v", when, status, m)
+		}
+	}
+	win := telnyxfake.FOCWindows(time.Now())[1]
+	if status, _, m = c.do("PATCH", "/v2/porting_orders/"+id, map[string]any{"activation_settings": map[string]any{
+		"foc_datetime_requested": win[0].Add(time.Hour).Format(time.RFC3339)}}); status != 200 {
+		t.Errorf("FOC inside a window: %d %v", status, m)
+	}
+
+	// misc rules.
+	for _, tc := range []struct {
+		misc map[string]any
+		ptr  string
+	}{
+		{map[string]any{"type": "full", "remaining_numbers_action": "keep"}, "/misc/remaining_numbers_action"},
+		{map[string]any{"type": "partial", "remaining_numbers_action": "keep"}, "/misc/new_billing_phone_number"},
+		{map[string]any{"type": "full", "new_billing_phone_number": "+13125550199"}, "/misc/new_billing_phone_number"},
+	} {
+		status, _, m = c.do("PATCH", "/v2/porting_orders/"+id, map[string]any{"misc": tc.misc})
+		if e := firstError(m); status != 422 || e["source"].(map[string]any)["pointer"] != tc.ptr {
+			t.Errorf("misc %v: %d %v, want 422 at %s", tc.misc, status, m, tc.ptr)
+		}
+	}
+	if status, _, m = c.do("PATCH", "/v2/porting_orders/"+id, map[string]any{"misc": map[string]any{
+		"type": "partial", "remaining_numbers_action": "keep", "new_billing_phone_number": "+13125550199"}}); status != 200 {
+		t.Errorf("partial keep with a new billing number: %d %v", status, m)
+	}
+
+	// Confirm waits for the requirements: an LOA alone is not enough.
+	_, _, d := c.do("POST", "/v2/documents", map[string]any{"file": base64.StdEncoding.EncodeToString([]byte("%PDF")), "filename": "loa.pdf"})
+	doc := d["data"].(map[string]any)["id"]
+	c.do("PATCH", "/v2/porting_orders/"+id, map[string]any{
+		"end_user": map[string]any{"admin": map[string]any{"entity_name": "Acme", "auth_person_name": "Jane", "billing_phone_number": "+13125550140"},
+			"location": map[string]any{"street_address": "1 Main", "locality": "Chicago", "administrative_area": "IL", "postal_code": "60601", "country_code": "US"}},
+		"documents": map[string]any{"loa": doc}})
+	status, _, m = c.do("POST", "/v2/porting_orders/"+id+"/actions/confirm", nil)
+	if e := firstError(m); status != 422 || e["source"].(map[string]any)["pointer"] != "/documents/invoice" {
+		t.Fatalf("confirm without invoice: %d %v", status, m)
+	}
+	c.do("PATCH", "/v2/porting_orders/"+id, map[string]any{"documents": map[string]any{"invoice": doc}})
+	if status, _, m = c.do("POST", "/v2/porting_orders/"+id+"/actions/confirm", nil); status != 200 {
+		t.Fatalf("confirm with requirements met: %d %v", status, m)
+	}
+}
