@@ -39,6 +39,9 @@ type docStub struct {
 	ignoreOrderFilter bool     // porting_phone_numbers ignores filter[porting_order_id]
 	createWith        []string // numbers the POST answer holds instead of the request's (wire form)
 	accountNumbers    []string
+	patchStatus       int // answer to PATCH /porting_orders/{id} (0 = apply)
+	deleteStatus      int // answer to DELETE /porting_orders/{id} (0 = 204)
+	deleted           int
 }
 
 func (s *docStub) wireOrder(o *stubOrder) map[string]any {
@@ -129,6 +132,29 @@ func (s *docStub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		writeJSON(w, 404, map[string]any{"errors": []any{map[string]any{"code": "10005", "title": "Resource not found",
 			"detail": "not found", "meta": map[string]any{"retryable": false}}}})
+	case r.Method == "PATCH" && strings.HasPrefix(path, "/porting_orders/"):
+		if s.patchStatus != 0 {
+			retry := s.patchStatus >= 500
+			writeJSON(w, s.patchStatus, map[string]any{"errors": []any{map[string]any{"code": "10015", "title": "Bad Request",
+				"detail": "refused", "source": map[string]any{"pointer": "/end_user/admin/billing_phone_number"},
+				"meta": map[string]any{"retryable": retry}}}})
+			return
+		}
+		for _, o := range s.orders {
+			if o.id == strings.TrimPrefix(path, "/porting_orders/") {
+				writeJSON(w, 200, map[string]any{"data": s.wireOrder(o), "meta": map[string]any{}})
+				return
+			}
+		}
+		writeJSON(w, 404, map[string]any{"errors": []any{map[string]any{"code": "10005", "title": "Resource not found", "detail": "nf"}}})
+	case r.Method == "DELETE" && strings.HasPrefix(path, "/porting_orders/"):
+		if s.deleteStatus != 0 {
+			writeJSON(w, s.deleteStatus, map[string]any{"errors": []any{map[string]any{"code": "10007", "title": "Unexpected error",
+				"detail": "x", "meta": map[string]any{"retryable": true}}}})
+			return
+		}
+		s.deleted++
+		w.WriteHeader(http.StatusNoContent)
 	case r.Method == "GET" && path == "/porting_phone_numbers":
 		if s.failNumbersList != 0 {
 			writeJSON(w, s.failNumbersList, map[string]any{"errors": []any{map[string]any{"code": "10007", "title": "Unexpected error",
@@ -410,5 +436,38 @@ func TestFidelityErrorClassification(t *testing.T) {
 				t.Errorf("lost code or message: %+v", pe)
 			}
 		})
+	}
+}
+
+// Item 1: once POST /porting_orders answered 201, a failed configuration
+// PATCH does not turn the accepted create into an error inviting a retry:
+// a transient failure returns the orders with the unapplied fields marked;
+// a validation refusal is returned only when the drafts were deleted again.
+func TestFidelityCreateAcceptedThenPatchFails(t *testing.T) {
+	order := providers.PortOrder{PhoneNumbers: []string{"+13125550100"},
+		EndUser: providers.EndUser{EntityName: "Acme", BillingTelephoneNumber: "+13125550100"}}
+
+	s, p := newDocStub(t)
+	s.patchStatus = http.StatusServiceUnavailable
+	res, err := p.CreatePortOrder(ctx(t), providers.CreatePortOrderRequest{Order: order})
+	if err != nil {
+		t.Fatalf("accepted create reported as %v", err)
+	}
+	if !slices.Contains(res.Order.MissingDetails, "end_user") || s.deleted != 0 {
+		t.Fatalf("missing %v, deleted %d; want end_user marked and the order kept", res.Order.MissingDetails, s.deleted)
+	}
+
+	s, p = newDocStub(t)
+	s.patchStatus, s.deleteStatus = http.StatusUnprocessableEntity, http.StatusServiceUnavailable
+	res, err = p.CreatePortOrder(ctx(t), providers.CreatePortOrderRequest{Order: order})
+	if err != nil || !slices.Contains(res.Order.MissingDetails, "end_user") {
+		t.Fatalf("refused PATCH, drafts not deletable: %v %v; want the order with end_user marked", res, err)
+	}
+
+	s, p = newDocStub(t)
+	s.patchStatus = http.StatusUnprocessableEntity
+	_, err = p.CreatePortOrder(ctx(t), providers.CreatePortOrderRequest{Order: order})
+	if providers.ErrorCode(err) != providers.CodeInvalidArgument || s.deleted != 1 {
+		t.Fatalf("refused PATCH, drafts deleted: %v (deleted %d); want the validation error", err, s.deleted)
 	}
 }
