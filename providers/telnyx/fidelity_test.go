@@ -126,7 +126,8 @@ func (s *docStub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		for _, o := range s.orders {
 			if o.id == strings.TrimPrefix(path, "/porting_orders/") {
 				writeJSON(w, 200, map[string]any{"data": s.wireOrder(o),
-					"meta": map[string]any{"phone_numbers_url": "/v2/porting_phone_numbers?filter[porting_order_id]=" + o.id}})
+					"meta": map[string]any{"phone_numbers_url": "/v2/porting_phone_numbers?filter[porting_order_id]=" + o.id +
+						"&filter[porting_order_status]=" + o.status}})
 				return
 			}
 		}
@@ -255,7 +256,16 @@ func TestFidelitySixtyNumbersAreComplete(t *testing.T) {
 	if err != nil || len(g.PhoneNumbers) != 60 {
 		t.Fatalf("get: %v %v", g, err)
 	}
-	_ = s
+	// GET follows the documented meta.phone_numbers_url (its query as given).
+	last := ""
+	for _, r := range s.requests {
+		if strings.HasPrefix(r, "GET /v2/porting_phone_numbers?") {
+			last = r
+		}
+	}
+	if !strings.Contains(last, "filter%5Bporting_order_status%5D=draft") {
+		t.Errorf("GetPortOrder did not follow meta.phone_numbers_url: %s", last)
+	}
 }
 
 // Item 1: the order exists once POST answered 201; a failed number listing

@@ -277,6 +277,9 @@ func decodeOrder(raw json.RawMessage) (*providers.PortOrder, int, error) {
 // orderEnvelope is a single-order answer {data, meta}.
 type orderEnvelope struct {
 	Data wireOrder `json:"data"`
+	Meta struct {
+		PhoneNumbersURL string `json:"phone_numbers_url"` // "Link to list all phone numbers"
+	} `json:"meta"`
 }
 
 func (p *Provider) orderCall(ctx context.Context, method, path string, body any, ec errCtx) (*providers.PortOrder, error) {
@@ -288,7 +291,7 @@ func (p *Provider) orderCall(ctx context.Context, method, path string, body any,
 	if err != nil {
 		return nil, err
 	}
-	p.completeNumbers(ctx, po, out.Data.PortingPhoneNumbersCount)
+	p.completeNumbersAt(ctx, po, out.Data.PortingPhoneNumbersCount, out.Meta.PhoneNumbersURL)
 	return po, nil
 }
 
@@ -305,13 +308,30 @@ const maxNumberPages = 40
 // yields fewer than count numbers, the order keeps what is known and
 // MissingDetails names phone_numbers.
 func (p *Provider) completeNumbers(ctx context.Context, po *providers.PortOrder, count int) {
+	p.completeNumbersAt(ctx, po, count, "")
+}
+
+// completeNumbersAt is completeNumbers following the order's
+// meta.phone_numbers_url when the answer carried one (its query is used on
+// GET /porting_phone_numbers; anything else falls back to the same link
+// built from the id).
+func (p *Provider) completeNumbersAt(ctx context.Context, po *providers.PortOrder, count int, link string) {
 	if count <= numberCount(po) {
 		return
+	}
+	base := url.Values{"filter[porting_order_id]": {po.ID}}
+	if u, err := url.Parse(link); err == nil && link != "" && strings.HasSuffix(u.Path, "/porting_phone_numbers") && len(u.Query()) > 0 {
+		base = u.Query()
 	}
 	got := &providers.PortOrder{}
 	ec := orderCtx("list porting phone numbers")
 	for num := 1; num <= maxNumberPages && numberCount(got) < count; num++ {
-		q := url.Values{"filter[porting_order_id]": {po.ID}, "page[number]": {fmt.Sprint(num)}, "page[size]": {fmt.Sprint(maxPageSize)}}
+		q := url.Values{}
+		for k, v := range base {
+			q[k] = v
+		}
+		q.Set("page[number]", fmt.Sprint(num))
+		q.Set("page[size]", fmt.Sprint(maxPageSize))
 		var env listEnvelope
 		if err := p.call(ctx, http.MethodGet, "/porting_phone_numbers", q, nil, &env, ec); err != nil {
 			break
