@@ -43,6 +43,10 @@ type Config struct {
 	BaseURL              string // "" = DefaultBaseURL; tests point it at the fake
 	AccessKey, SecretKey string
 	HTTPClient           providers.Doer // nil = an *http.Client with timeouts
+	// GroupCacheTTL bounds how long GetPortOrder trusts a remembered group
+	// membership (RelatedOrders) of an unchanged order; 0 =
+	// DefaultGroupCacheTTL, negative = always read the group.
+	GroupCacheTTL time.Duration
 }
 
 // Provider is the Flowroute adapter. It is safe for concurrent use.
@@ -50,6 +54,7 @@ type Provider struct {
 	base           string
 	access, secret string
 	hc             providers.Doer
+	groups         *groupCache
 }
 
 var _ providers.Provider = (*Provider)(nil)
@@ -71,7 +76,12 @@ func New(cfg Config) (*Provider, error) {
 	if hc == nil {
 		hc = defaultClient()
 	}
-	return &Provider{base: strings.TrimRight(base, "/"), access: cfg.AccessKey, secret: cfg.SecretKey, hc: hc}, nil
+	ttl := cfg.GroupCacheTTL
+	if ttl == 0 {
+		ttl = DefaultGroupCacheTTL
+	}
+	return &Provider{base: strings.TrimRight(base, "/"), access: cfg.AccessKey, secret: cfg.SecretKey, hc: hc,
+		groups: newGroupCache(ttl)}, nil
 }
 
 func defaultClient() *http.Client {

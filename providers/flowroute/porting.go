@@ -114,6 +114,7 @@ func (p *Provider) CreatePortOrder(ctx context.Context, req providers.CreatePort
 		}
 	}
 	linkRelated(append([]*providers.PortOrder{primary}, res.Related...))
+	p.groups.put(append([]*providers.PortOrder{primary}, res.Related...)...)
 	return res, nil
 }
 
@@ -144,21 +145,6 @@ func (p *Provider) group(ctx context.Context, o *providers.PortOrder) ([]*provid
 	return out, err
 }
 
-// withRelated fills RelatedOrders from the order's group.
-func (p *Provider) withRelated(ctx context.Context, o *providers.PortOrder) (*providers.PortOrder, error) {
-	all, err := p.group(ctx, o)
-	if err != nil {
-		return nil, err
-	}
-	o.RelatedOrders = nil
-	for _, x := range all {
-		if x.ID != o.ID {
-			o.RelatedOrders = append(o.RelatedOrders, x.ID)
-		}
-	}
-	return o, nil
-}
-
 func decodeOrder(r *response) (*providers.PortOrder, error) {
 	var env orderEnvelope
 	if err := decode(r, &env); err != nil {
@@ -182,13 +168,15 @@ func (p *Provider) getOrder(ctx context.Context, id string) (*providers.PortOrde
 	return decodeOrder(r)
 }
 
-// GetPortOrder implements providers.Provider.
+// GetPortOrder implements providers.Provider: one provider call in the
+// steady state; the group is read again only when the order changed or its
+// membership is older than Config.GroupCacheTTL (groups.go).
 func (p *Provider) GetPortOrder(ctx context.Context, id string) (*providers.PortOrder, error) {
 	o, err := p.getOrder(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	return p.withRelated(ctx, o)
+	return p.withRelatedCached(ctx, o)
 }
 
 // ListPortOrders implements providers.Provider. States push down only when
