@@ -16,6 +16,8 @@ import (
 	"strings"
 	"time"
 
+	segjson "github.com/segmentio/encoding/json"
+
 	"github.com/portgate/portgate/providers"
 )
 
@@ -210,12 +212,16 @@ func redactURL(err error) string {
 	return err.Error()
 }
 
+// unmarshal decodes provider bodies (a variable so BenchmarkDecode* can
+// compare decoders; docs/performance.md).
+var unmarshal = segjson.Unmarshal
+
 // decode unmarshals a successful body; failure is CodeBadResponse.
 func decode(r *response, v any) error {
 	if len(bytes.TrimSpace(r.body)) == 0 {
 		return badResponse(r.status, "empty response body")
 	}
-	if err := json.Unmarshal(r.body, v); err != nil {
+	if err := unmarshal(r.body, v); err != nil {
 		return &providers.Error{Code: providers.CodeBadResponse, Provider: Name, HTTPStatus: r.status,
 			Message: "undecodable response body", Err: err}
 	}

@@ -1,6 +1,7 @@
 package flowroute
 
 import (
+	"encoding/json"
 	"strconv"
 	"testing"
 	"time"
@@ -26,4 +27,25 @@ func TestGroupCacheBounded(t *testing.T) {
 	if _, ok := c.get(&providers.PortOrder{ID: "nots", GroupID: "g"}); ok {
 		t.Fatal("an order without timestamps was cached")
 	}
+}
+
+// FuzzPlainLiterals: the literal fast paths read what encoding/json reads.
+func FuzzPlainLiterals(f *testing.F) {
+	for _, s := range []string{`"42000"`, `42000`, `"+13125550100"`, `"a\"b"`, `"\u00e9"`, `007`, `0`, `-1`, `1e3`, `"é"`, "\"\x01\"", `"`, `""`, `null`, `12345678901234567890123`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		if s, ok := plainString(raw); ok {
+			var want string
+			if err := json.Unmarshal(raw, &want); err != nil || want != s {
+				t.Fatalf("plainString(%q) = %q; encoding/json: %q, %v", raw, s, want, err)
+			}
+		}
+		if plainUint(raw) {
+			var n json.Number
+			if err := json.Unmarshal(raw, &n); err != nil || n.String() != string(raw) {
+				t.Fatalf("plainUint(%q); encoding/json: %q, %v", raw, n, err)
+			}
+		}
+	})
 }
