@@ -128,7 +128,7 @@ func run(args []string) int {
 		argv := append([]string{self}, args...)
 		argv = append(argv, "-portgate-bin", o.portgateBin)
 		pin := pinning()
-		env := append(os.Environ(), pinnedEnv+"="+pin)
+		env := append(os.Environ(), pinnedEnv+"="+pin, "PORTGATE_BENCH_CPUS="+strconv.Itoa(runtime.NumCPU()))
 		var cmd *exec.Cmd
 		if pin == "taskset" {
 			cmd = exec.Command("taskset", append([]string{"-c", "1"}, argv...)...)
@@ -700,7 +700,8 @@ func (b *bench) cell(op, tgt string, c int) (*Cell, error) {
 }
 
 func (b *bench) runAll() error {
-	rep := &Report{Time: time.Now().UTC(), GoVersion: runtime.Version(), CPUs: runtime.NumCPU(), Pinning: b.pin, DurationS: b.o.duration.Seconds()}
+	cpus, _ := strconv.Atoi(os.Getenv("PORTGATE_BENCH_CPUS"))
+	rep := &Report{Time: time.Now().UTC(), GoVersion: runtime.Version(), CPUs: cpus, Pinning: b.pin, DurationS: b.o.duration.Seconds()}
 	if b.pin == "taskset" {
 		fmt.Println("pinning: portgate / proxy on core 0 (GOMAXPROCS=1); sandbox + load generator on core 1 (taskset)")
 	} else {
@@ -883,7 +884,7 @@ func (b *bench) startProfile() func() {
 	return func() {
 		_ = cmd.Process.Signal(os.Interrupt)
 		_ = cmd.Wait()
-		out, err := exec.Command("perf", "report", "-i", data, "--stdio", "--no-children", "--sort", "symbol", "-g", "none", "--percent-limit", "0.7").Output()
+		out, err := exec.Command("perf", "report", "-i", data, "--stdio", "--children", "--sort", "symbol", "-g", "none", "--percent-limit", "3").Output()
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "portgate-bench: perf report:", err)
 		}

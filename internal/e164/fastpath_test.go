@@ -69,9 +69,9 @@ func FuzzFastPathAgrees(f *testing.F) {
 // fast path takes (and their neighbours it must refuse), across regions.
 func TestFastPathAgreesNANP(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	n := 3000
+	n := 1000
 	if testing.Short() {
-		n = 500
+		n = 200
 	}
 	for i := 0; i < n; i++ {
 		ten := fmt.Sprintf("%010d", rng.Uint64N(1e10))
