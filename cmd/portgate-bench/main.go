@@ -71,6 +71,7 @@ type options struct {
 	latency          time.Duration
 	cpuProfile       string
 	profileOp        string
+	rounds           int
 }
 
 func run(args []string) int {
@@ -87,6 +88,7 @@ func run(args []string) int {
 	fs.DurationVar(&o.latency, "portability-latency", 20*time.Millisecond, "sandbox latency during the portability check")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of portgate to this file while -profile-op runs at the highest concurrency over gRPC")
 	fs.StringVar(&o.profileOp, "profile-op", "GetPortOrder", "operation profiled with -cpuprofile")
+	fs.IntVar(&o.rounds, "rounds", 4, "each cell is measured in this many rounds, interleaved with the other targets")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -407,6 +409,8 @@ type target struct {
 
 type opFunc func(ctx context.Context) error
 
+type opFuncP = opFunc
+
 func (b *bench) httpDo(ctx context.Context, method, u string, body []byte, provider bool) error {
 	var rd io.Reader
 	if body != nil {
@@ -533,6 +537,11 @@ type Portability struct {
 	MeasuredMS   float64   `json:"measured_ms"` // median of the runs
 	Runs         []float64 `json:"runs_ms"`
 	RatioVsIdeal float64   `json:"ratio_vs_ideal"`
+	// DirectMS: the same chunks sent straight to the sandbox, conc at a
+	// time (median of the runs): what the provider side alone costs.
+	DirectMS float64 `json:"direct_ms"`
+	// PortgateCPUMS: portgate's CPU time during one check (median).
+	PortgateCPUMS float64 `json:"portgate_cpu_ms"`
 }
 
 // Report is the JSON written with -json.
@@ -668,34 +677,84 @@ func load(c int, d time.Duration, fn opFunc) (lat []time.Duration, errs int, fir
 	return lat, int(nerr.Load()), first, elapsed
 }
 
-func (b *bench) cell(op, tgt string, c int) (*Cell, error) {
-	fn := b.op(op, tgt)
-	if fn == nil {
-		return nil, fmt.Errorf("unknown operation %q", op)
+// acc accumulates one target's rounds.
+type acc struct {
+	lat       []time.Duration
+	errs      int
+	first     string
+	el        time.Duration
+	cpu, mall float64
+	mallOK    bool
+}
+
+// cells measures every target of one (operation, concurrency) in
+// interleaved rounds (direct, proxy, gRPC, REST, direct, ...), so that
+// load from outside the benchmark hits all of them alike.
+func (b *bench) cells(op string, targets []string, c int, prof func(tgt string) func()) ([]*Cell, error) {
+	fns := map[string]opFuncP{}
+	for _, tgt := range targets {
+		fn := b.op(op, tgt)
+		if fn == nil {
+			return nil, fmt.Errorf("unknown operation %q", op)
+		}
+		fns[tgt] = fn
+		load(c, b.o.warmup, fn)
 	}
-	load(c, b.o.warmup, fn)
-	pid := b.pidOf(tgt)
-	var cpu0, m0, overhead float64
-	if pid != 0 {
-		overhead = b.mallocOverhead(tgt)
-		m0, _ = b.mallocs(tgt)
-		cpu0, _ = procCPU(pid)
+	accs := map[string]*acc{}
+	for _, tgt := range targets {
+		accs[tgt] = &acc{mallOK: true}
 	}
-	lat, errs, first, el := load(c, b.o.duration, fn)
-	out := &Cell{Op: op, Target: tgt, Concurrency: c, Requests: len(lat), Errors: errs, FirstError: first, Seconds: el.Seconds()}
-	if pid != 0 {
-		cpu1, _ := procCPU(pid)
-		m1, err := b.mallocs(tgt)
-		if len(lat) > 0 {
-			out.CPUus = (cpu1 - cpu0) / b.clkTck * 1e6 / float64(len(lat))
-			if err == nil {
-				out.Allocs = (m1 - m0 - overhead) / float64(len(lat))
+	per := b.o.duration / time.Duration(b.o.rounds)
+	for r := 0; r < b.o.rounds; r++ {
+		for _, tgt := range targets {
+			a, fn, pid := accs[tgt], fns[tgt], b.pidOf(tgt)
+			var stop func()
+			if prof != nil {
+				stop = prof(tgt)
 			}
+			var cpu0, m0, overhead float64
+			var merr error
+			if pid != 0 {
+				overhead = b.mallocOverhead(tgt)
+				m0, merr = b.mallocs(tgt)
+				cpu0, _ = procCPU(pid)
+			}
+			lat, errs, first, el := load(c, per, fn)
+			if pid != 0 {
+				cpu1, _ := procCPU(pid)
+				m1, err := b.mallocs(tgt)
+				a.cpu += cpu1 - cpu0
+				if err != nil || merr != nil {
+					a.mallOK = false
+				}
+				a.mall += m1 - m0 - overhead
+			}
+			if stop != nil {
+				stop()
+			}
+			a.lat = append(a.lat, lat...)
+			a.errs += errs
+			if a.first == "" {
+				a.first = first
+			}
+			a.el += el
 		}
 	}
-	slices.Sort(lat)
-	out.RPS = float64(len(lat)) / el.Seconds()
-	out.P50us, out.P90us, out.P99us = percentile(lat, 0.5), percentile(lat, 0.9), percentile(lat, 0.99)
+	var out []*Cell
+	for _, tgt := range targets {
+		a := accs[tgt]
+		x := &Cell{Op: op, Target: tgt, Concurrency: c, Requests: len(a.lat), Errors: a.errs, FirstError: a.first, Seconds: a.el.Seconds()}
+		if b.pidOf(tgt) != 0 && len(a.lat) > 0 {
+			x.CPUus = a.cpu / b.clkTck * 1e6 / float64(len(a.lat))
+			if a.mallOK {
+				x.Allocs = a.mall / float64(len(a.lat))
+			}
+		}
+		slices.Sort(a.lat)
+		x.RPS = float64(len(a.lat)) / a.el.Seconds()
+		x.P50us, x.P90us, x.P99us = percentile(a.lat, 0.5), percentile(a.lat, 0.9), percentile(a.lat, 0.99)
+		out = append(out, x)
+	}
 	return out, nil
 }
 
@@ -723,19 +782,17 @@ func (b *bench) runAll() error {
 		fmt.Printf("%-7s %4s %9s %8s %8s %8s %9s %9s %7s %7s %9s %7s %s\n",
 			"target", "c", "req/s", "p50µs", "p90µs", "p99µs", "cpuµs/req", "allocs/req", "÷proxy", "cpu÷px", "+p50µs", "+p50÷px", "errors")
 		for _, c := range b.o.conc {
-			for _, tgt := range targets {
-				var prof func()
-				if b.o.cpuProfile != "" && op == b.o.profileOp && tgt == "grpc" && c == b.o.conc[len(b.o.conc)-1] {
-					prof = b.startProfile()
-				}
-				x, err := b.cell(op, tgt, c)
-				if prof != nil {
-					prof()
-				}
-				if err != nil {
-					return err
-				}
-				rep.Cells = append(rep.Cells, x)
+			var prof func(tgt string) func()
+			if b.o.cpuProfile != "" && op == b.o.profileOp && c == b.o.conc[len(b.o.conc)-1] {
+				prof = b.profiler()
+			}
+			xs, err := b.cells(op, targets, c, prof)
+			if err != nil {
+				return err
+			}
+			rep.Cells = append(rep.Cells, xs...)
+			for _, x := range xs {
+				tgt := x.Target
 				if px, d := find(op, "proxy", c), find(op, "direct", c); (tgt == "grpc" || tgt == "rest") && px != nil && d != nil {
 					x.RPSvsProxy = x.RPS / px.RPS
 					x.RPSvsDirect = x.RPS / d.RPS
@@ -770,7 +827,8 @@ func (b *bench) runAll() error {
 		rep.Portability = p
 		fmt.Printf("== CheckPortability of %d numbers (Flowroute, sandbox latency %.0f ms, chunk %d, %d in flight)\n",
 			p.Numbers, p.LatencyMS, p.Chunk, p.Concurrency)
-		fmt.Printf("ideal %.0f ms, measured %.0f ms (median of %v): %.2f × ideal\n\n", p.IdealMS, p.MeasuredMS, p.Runs, p.RatioVsIdeal)
+		fmt.Printf("ideal %.0f ms, measured %.0f ms (median of %v): %.2f × ideal; the same chunks sent directly: %.0f ms; portgate CPU %.0f ms\n\n",
+			p.IdealMS, p.MeasuredMS, p.Runs, p.RatioVsIdeal, p.DirectMS, p.PortgateCPUMS)
 	}
 	rep.Targets = targetRows(rep, find)
 	fmt.Println("== Targets (issue 13; ratios within this run)")
@@ -847,8 +905,15 @@ func (b *bench) portability() (*Portability, error) {
 	p := &Portability{Numbers: n, Chunk: chunk, Concurrency: conc, LatencyMS: float64(b.o.latency) / 1e6}
 	p.IdealMS = math.Ceil(float64(n)/chunk) / conc * p.LatencyMS
 	req := &pb.CheckPortabilityRequest{PhoneNumbers: nums, Providers: []string{"flowroute"}}
+	var direct, cpu []float64
 	for i := 0; i < 3; i++ {
+		d, err := b.portabilityDirect(nums, chunk, conc)
+		if err != nil {
+			return nil, err
+		}
+		direct = append(direct, d)
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		c0, _ := procCPU(b.pg.Process.Pid)
 		t0 := time.Now()
 		resp, err := b.porting.CheckPortability(ctx, req)
 		el := time.Since(t0)
@@ -861,13 +926,61 @@ func (b *bench) portability() (*Portability, error) {
 				return nil, fmt.Errorf("CheckPortability: %s: %s", r.GetPhoneNumber(), r.GetError().GetMessage())
 			}
 		}
+		c1, _ := procCPU(b.pg.Process.Pid)
+		cpu = append(cpu, (c1-c0)/b.clkTck*1e3)
 		p.Runs = append(p.Runs, math.Round(float64(el)/1e5)/10)
 	}
+	p.DirectMS, p.PortgateCPUMS = median(direct), median(cpu)
 	s := slices.Clone(p.Runs)
 	slices.Sort(s)
 	p.MeasuredMS = s[len(s)/2]
 	p.RatioVsIdeal = p.MeasuredMS / p.IdealMS
 	return p, nil
+}
+
+// profiler returns a hook that records portgate with perf during the
+// gRPC rounds of a cell (the report of the last round is kept).
+func (b *bench) profiler() func(tgt string) func() {
+	return func(tgt string) func() {
+		if tgt != "grpc" {
+			return nil
+		}
+		return b.startProfile()
+	}
+}
+
+func median(v []float64) float64 {
+	s := slices.Clone(v)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+// portabilityDirect posts the chunks straight to the sandbox, conc at a
+// time, and returns the wall time in ms.
+func (b *bench) portabilityDirect(nums []string, chunk, conc int) (float64, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	sem := make(chan struct{}, conc)
+	var wg sync.WaitGroup
+	var firstErr atomic.Value
+	t0 := time.Now()
+	for start := 0; start < len(nums); start += chunk {
+		body, _ := json.Marshal(map[string]any{"numbers": nums[start:min(start+chunk, len(nums))]})
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			if err := b.httpDo(ctx, "POST", b.sandbox.URL+"/v2/portorders/portability", body, true); err != nil {
+				firstErr.CompareAndSwap(nil, err)
+			}
+		}()
+	}
+	wg.Wait()
+	if err, _ := firstErr.Load().(error); err != nil {
+		return 0, fmt.Errorf("direct portability: %w", err)
+	}
+	return float64(time.Since(t0).Microseconds()) / 1e3, nil
 }
 
 // startProfile records portgate with perf (call graphs) until the
