@@ -47,3 +47,33 @@ func FuzzDecoderAgrees(f *testing.F) {
 		}
 	})
 }
+
+// FuzzNestedListAgrees: the one-pass list decoder reads what the general
+// one reads, whenever it answers.
+func FuzzNestedListAgrees(f *testing.F) {
+	for _, s := range []string{
+		`{"data":{"type":"portorder_list","attributes":{"orders":{"data":[{"id":"1","attributes":{"id":"1","status":"pending"}},{"id":2}]}}},"links":{"next":"x"}}`,
+		`{"data":{"attributes":{"orders":[{"id":"1"}]}}}`,
+		`{"data":[{"id":"1"}]}`,
+		`{"data":{"attributes":{"orders":null}}}`,
+		`{"data":{"attributes":{"orders":{"data":null}}}}`,
+		`{"data":{"attributes":{"orders":{"data":[]},"orders":{"data":[{"id":"3"}]}}}}`,
+		`{"data":{"attributes":{"orders":{"data":[{"id":"1"}]}},"attributes":{"x":1}}}`,
+		`{"data":null}`, `{"data":{"attributes":{"orders":{"data":[{"attributes":{"numbers":[1,"2"]}}]}}}}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		items, next, ok := decodeNestedList(body)
+		if !ok {
+			return
+		}
+		wantItems, wantNext, err := decodeListSlow(&response{status: 200, body: body})
+		if err != nil {
+			t.Fatalf("%q: one-pass decoder answered, the general one failed: %v", body, err)
+		}
+		if next != wantNext || !reflect.DeepEqual(items, wantItems) {
+			t.Fatalf("%q:\none-pass %q %+v\ngeneral  %q %+v", body, next, items, wantNext, wantItems)
+		}
+	})
+}

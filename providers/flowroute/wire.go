@@ -405,6 +405,35 @@ func guessType(name string) providers.DocumentType {
 // decodeList reads a port order list in either shape: flat data:[…] or the
 // documented {data:{type:"portorder_list",attributes:{orders:{data:[…]}}}}.
 func decodeList(r *response) ([]orderData, string, error) {
+	if items, next, ok := decodeNestedList(r.body); ok {
+		return items, next, nil
+	}
+	return decodeListSlow(r)
+}
+
+// decodeNestedList reads the documented nested shape in one pass (the
+// general decoder below scans the body once per level). ok=false = not
+// that shape, or not decodable: decodeListSlow decides.
+func decodeNestedList(body []byte) ([]orderData, string, bool) {
+	var env struct {
+		Data *struct {
+			Attributes struct {
+				Orders *struct {
+					Data []orderData `json:"data"`
+				} `json:"orders"`
+			} `json:"attributes"`
+		} `json:"data"`
+		Links struct {
+			Next string `json:"next"`
+		} `json:"links"`
+	}
+	if unmarshal(body, &env) != nil || env.Data == nil || env.Data.Attributes.Orders == nil {
+		return nil, "", false
+	}
+	return env.Data.Attributes.Orders.Data, env.Links.Next, true
+}
+
+func decodeListSlow(r *response) ([]orderData, string, error) {
 	var env struct {
 		Data  json.RawMessage `json:"data"`
 		Links struct {
