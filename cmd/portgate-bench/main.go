@@ -402,14 +402,7 @@ func (b *bench) seed() error {
 
 // ---- targets and operations ----
 
-type target struct {
-	name string // direct, proxy, grpc, rest
-	pid  int    // middle tier (0 = none)
-}
-
 type opFunc func(ctx context.Context) error
-
-type opFuncP = opFunc
 
 func (b *bench) httpDo(ctx context.Context, method, u string, body []byte, provider bool) error {
 	var rd io.Reader
@@ -691,7 +684,7 @@ type acc struct {
 // interleaved rounds (direct, proxy, gRPC, REST, direct, ...), so that
 // load from outside the benchmark hits all of them alike.
 func (b *bench) cells(op string, targets []string, c int, prof func(tgt string) func()) ([]*Cell, error) {
-	fns := map[string]opFuncP{}
+	fns := map[string]opFunc{}
 	for _, tgt := range targets {
 		fn := b.op(op, tgt)
 		if fn == nil {
