@@ -69,9 +69,9 @@ func FuzzFastPathAgrees(f *testing.F) {
 // fast path takes (and their neighbours it must refuse), across regions.
 func TestFastPathAgreesNANP(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	n := 1000
+	n := 400
 	if testing.Short() {
-		n = 200
+		n = 100
 	}
 	for i := 0; i < n; i++ {
 		ten := fmt.Sprintf("%010d", rng.Uint64N(1e10))
