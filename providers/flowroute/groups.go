@@ -2,8 +2,7 @@ package flowroute
 
 import (
 	"context"
-	"strconv"
-	"strings"
+	"slices"
 	"sync"
 	"time"
 
@@ -22,7 +21,7 @@ const groupCacheGen = 4096
 // provider call instead of two. Only membership is remembered, never the
 // order: GetPortOrder always reads the order itself, and an entry is used
 // only while
-//   - the order read now carries the same stamp (group_id, modified_at /
+//   - the order read now carries the same version (group_id, modified_at /
 //     status_updated_at, status and numbers) as when the group was read:
 //     any change to the order, however it was made, re-reads the group;
 //   - it is younger than the TTL: a group that gains an order without this
@@ -40,7 +39,7 @@ type groupCache struct {
 }
 
 type groupEntry struct {
-	stamp   string
+	version version
 	related []string
 	at      time.Time
 }
@@ -49,31 +48,33 @@ func newGroupCache(ttl time.Duration) *groupCache {
 	return &groupCache{ttl: ttl, now: time.Now, cur: map[string]groupEntry{}}
 }
 
-// stamp identifies the version of o a membership was read with; "" = o
-// carries no timestamp to tell versions apart (never cached).
-func stamp(o *providers.PortOrder) string {
+// version identifies the version of an order a membership was read with.
+type version struct {
+	group   string
+	updated time.Time
+	status  string
+	numbers []string
+}
+
+// versionOf returns o's version; ok=false = o carries no group or no
+// timestamp to tell versions apart (never cached).
+func versionOf(o *providers.PortOrder) (version, bool) {
 	if o.GroupID == "" || o.UpdateTime.IsZero() {
-		return ""
+		return version{}, false
 	}
-	var b strings.Builder
-	b.WriteString(o.GroupID)
-	b.WriteByte('|')
-	b.WriteString(strconv.FormatInt(o.UpdateTime.UnixNano(), 10))
-	b.WriteByte('|')
-	b.WriteString(o.ProviderStatus)
-	for _, n := range o.PhoneNumbers {
-		b.WriteByte('|')
-		b.WriteString(n)
-	}
-	return b.String()
+	return version{group: o.GroupID, updated: o.UpdateTime, status: o.ProviderStatus, numbers: o.PhoneNumbers}, true
+}
+
+func (v version) same(o *providers.PortOrder) bool {
+	return v.group == o.GroupID && v.updated.Equal(o.UpdateTime) && v.status == o.ProviderStatus &&
+		slices.Equal(v.numbers, o.PhoneNumbers)
 }
 
 func (c *groupCache) get(o *providers.PortOrder) ([]string, bool) {
 	if c == nil || c.ttl <= 0 {
 		return nil, false
 	}
-	s := stamp(o)
-	if s == "" {
+	if o.GroupID == "" || o.UpdateTime.IsZero() {
 		return nil, false
 	}
 	c.mu.Lock()
@@ -82,7 +83,7 @@ func (c *groupCache) get(o *providers.PortOrder) ([]string, bool) {
 		e, ok = c.prev[o.ID]
 	}
 	c.mu.Unlock()
-	if !ok || e.stamp != s || c.now().Sub(e.at) >= c.ttl {
+	if !ok || !e.version.same(o) || c.now().Sub(e.at) >= c.ttl {
 		return nil, false
 	}
 	return append([]string(nil), e.related...), true
@@ -97,14 +98,15 @@ func (c *groupCache) put(orders ...*providers.PortOrder) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, o := range orders {
-		s := stamp(o)
-		if s == "" {
+		v, ok := versionOf(o)
+		if !ok {
 			continue
 		}
+		v.numbers = slices.Clone(v.numbers)
 		if len(c.cur) >= groupCacheGen {
 			c.prev, c.cur = c.cur, make(map[string]groupEntry, groupCacheGen/4)
 		}
-		c.cur[o.ID] = groupEntry{stamp: s, related: append([]string(nil), o.RelatedOrders...), at: now}
+		c.cur[o.ID] = groupEntry{version: v, related: append([]string(nil), o.RelatedOrders...), at: now}
 	}
 }
 
