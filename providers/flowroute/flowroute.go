@@ -16,6 +16,8 @@ import (
 	"strings"
 	"time"
 
+	segjson "github.com/segmentio/encoding/json"
+
 	"github.com/portgate/portgate/providers"
 )
 
@@ -43,6 +45,10 @@ type Config struct {
 	BaseURL              string // "" = DefaultBaseURL; tests point it at the fake
 	AccessKey, SecretKey string
 	HTTPClient           providers.Doer // nil = an *http.Client with timeouts
+	// GroupCacheTTL bounds how long GetPortOrder trusts a remembered group
+	// membership (RelatedOrders) of an unchanged order; 0 =
+	// DefaultGroupCacheTTL, negative = always read the group.
+	GroupCacheTTL time.Duration
 }
 
 // Provider is the Flowroute adapter. It is safe for concurrent use.
@@ -50,6 +56,7 @@ type Provider struct {
 	base           string
 	access, secret string
 	hc             providers.Doer
+	groups         *groupCache
 }
 
 var _ providers.Provider = (*Provider)(nil)
@@ -74,7 +81,12 @@ func New(cfg Config) (*Provider, error) {
 	if hc == nil {
 		hc = defaultClient()
 	}
-	return &Provider{base: strings.TrimRight(base, "/"), access: cfg.AccessKey, secret: cfg.SecretKey, hc: hc}, nil
+	ttl := cfg.GroupCacheTTL
+	if ttl == 0 {
+		ttl = DefaultGroupCacheTTL
+	}
+	return &Provider{base: strings.TrimRight(base, "/"), access: cfg.AccessKey, secret: cfg.SecretKey, hc: hc,
+		groups: newGroupCache(ttl)}, nil
 }
 
 func defaultClient() *http.Client {
@@ -223,12 +235,16 @@ func redactURL(err error) string {
 	return err.Error()
 }
 
+// unmarshal decodes provider bodies (a variable so BenchmarkDecode* can
+// compare decoders; docs/performance.md).
+var unmarshal = segjson.Unmarshal
+
 // decode unmarshals a successful body; failure is CodeBadResponse.
 func decode(r *response, v any) error {
 	if len(bytes.TrimSpace(r.body)) == 0 {
 		return badResponse(r.status, "empty response body")
 	}
-	if err := json.Unmarshal(r.body, v); err != nil {
+	if err := unmarshal(r.body, v); err != nil {
 		return &providers.Error{Code: providers.CodeBadResponse, Provider: Name, HTTPStatus: r.status,
 			Message: "undecodable response body", Err: err}
 	}

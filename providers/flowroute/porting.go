@@ -158,8 +158,8 @@ func (p *Provider) CreatePortOrder(ctx context.Context, req providers.CreatePort
 	if req.OnAccepted != nil {
 		req.OnAccepted(primary.ID)
 	}
-	siblings, err := p.group(ctx, primary)
-	if err != nil {
+	siblings, gerr := p.group(ctx, primary)
+	if gerr != nil {
 		primary.MissingDetails = append(primary.MissingDetails, providers.DetailRelatedOrders)
 		siblings = nil
 	}
@@ -172,6 +172,9 @@ func (p *Provider) CreatePortOrder(ctx context.Context, req providers.CreatePort
 		}
 	}
 	linkRelated(append([]*providers.PortOrder{primary}, res.Related...))
+	if gerr == nil { // remember only a membership actually read
+		p.groups.put(append([]*providers.PortOrder{primary}, res.Related...)...)
+	}
 	return res, nil
 }
 
@@ -246,24 +249,6 @@ func acceptedUnconfirmed(status int, err error) *providers.Error {
 		Err:     err}
 }
 
-// withRelated fills RelatedOrders from the order's group. It never fails:
-// it runs after reads and accepted writes alike, and a failed group lookup
-// only leaves DetailRelatedOrders in MissingDetails.
-func (p *Provider) withRelated(ctx context.Context, o *providers.PortOrder) (*providers.PortOrder, error) {
-	all, err := p.group(ctx, o)
-	if err != nil {
-		o.MissingDetails = append(o.MissingDetails, providers.DetailRelatedOrders)
-		return o, nil
-	}
-	o.RelatedOrders = nil
-	for _, x := range all {
-		if x.ID != o.ID {
-			o.RelatedOrders = append(o.RelatedOrders, x.ID)
-		}
-	}
-	return o, nil
-}
-
 func decodeOrder(r *response) (*providers.PortOrder, error) {
 	var env orderEnvelope
 	if err := decode(r, &env); err != nil {
@@ -287,7 +272,9 @@ func (p *Provider) getOrder(ctx context.Context, id string) (*providers.PortOrde
 	return decodeOrder(r)
 }
 
-// GetPortOrder implements providers.Provider.
+// GetPortOrder implements providers.Provider: one provider call in the
+// steady state; the group is read again only when the order changed or its
+// membership is older than Config.GroupCacheTTL (groups.go).
 func (p *Provider) GetPortOrder(ctx context.Context, id string) (*providers.PortOrder, error) {
 	if err := OrderID.Check(Name, "port order", id); err != nil {
 		return nil, err
@@ -296,7 +283,7 @@ func (p *Provider) GetPortOrder(ctx context.Context, id string) (*providers.Port
 	if err != nil {
 		return nil, err
 	}
-	return p.withRelated(ctx, o)
+	return p.withRelatedCached(ctx, o)
 }
 
 // ListPortOrders implements providers.Provider. States push down only when

@@ -59,11 +59,46 @@ type orderEnvelope struct {
 	Data *orderData `json:"data"`
 }
 
+// plainString decodes a JSON string of printable ASCII without escapes
+// (ids, numbers, timestamps) without encoding/json: for such a literal the
+// value is the bytes between the quotes. ok=false = ask encoding/json.
+func plainString(raw []byte) (string, bool) {
+	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
+		return "", false
+	}
+	for _, c := range raw[1 : len(raw)-1] {
+		if c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			return "", false
+		}
+	}
+	return string(raw[1 : len(raw)-1]), true
+}
+
+// plainUint reports whether raw is a JSON integer literal of digits only
+// (json.Number would read it back unchanged).
+func plainUint(raw []byte) bool {
+	if len(raw) == 0 || len(raw) > 20 || (raw[0] == '0' && len(raw) > 1) {
+		return false
+	}
+	for _, c := range raw {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 // rawID reads a JSON:API id that may be a string or a number.
 func rawID(raw json.RawMessage) string {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || string(raw) == "null" {
 		return ""
+	}
+	if s, ok := plainString(raw); ok {
+		return s
+	}
+	if plainUint(raw) {
+		return string(raw)
 	}
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
@@ -142,6 +177,9 @@ func statusesOf(s providers.State) []string {
 
 // porting numbers: a string, or an object carrying the number.
 func wireNumber(raw json.RawMessage) string {
+	if s, ok := plainString(raw); ok {
+		return s
+	}
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
 		return s
@@ -375,6 +413,35 @@ func guessType(name string) providers.DocumentType {
 // decodeList reads a port order list in either shape: flat data:[…] or the
 // documented {data:{type:"portorder_list",attributes:{orders:{data:[…]}}}}.
 func decodeList(r *response) ([]orderData, string, error) {
+	if items, next, ok := decodeNestedList(r.body); ok {
+		return items, next, nil
+	}
+	return decodeListSlow(r)
+}
+
+// decodeNestedList reads the documented nested shape in one pass (the
+// general decoder below scans the body once per level). ok=false = not
+// that shape, or not decodable: decodeListSlow decides.
+func decodeNestedList(body []byte) ([]orderData, string, bool) {
+	var env struct {
+		Data *struct {
+			Attributes struct {
+				Orders *struct {
+					Data []orderData `json:"data"`
+				} `json:"orders"`
+			} `json:"attributes"`
+		} `json:"data"`
+		Links struct {
+			Next string `json:"next"`
+		} `json:"links"`
+	}
+	if unmarshal(body, &env) != nil || env.Data == nil || env.Data.Attributes.Orders == nil {
+		return nil, "", false
+	}
+	return env.Data.Attributes.Orders.Data, env.Links.Next, true
+}
+
+func decodeListSlow(r *response) ([]orderData, string, error) {
 	var env struct {
 		Data  json.RawMessage `json:"data"`
 		Links struct {
@@ -390,7 +457,7 @@ func decodeList(r *response) ([]orderData, string, error) {
 	case len(data) == 0 || string(data) == "null":
 		return nil, "", badResponse(r.status, "list response without data")
 	case data[0] == '[':
-		if err := json.Unmarshal(data, &items); err != nil {
+		if err := unmarshal(data, &items); err != nil {
 			return nil, "", &providers.Error{Code: providers.CodeBadResponse, Provider: Name, HTTPStatus: r.status, Message: "undecodable port order list", Err: err}
 		}
 	default:
@@ -399,19 +466,19 @@ func decodeList(r *response) ([]orderData, string, error) {
 				Orders json.RawMessage `json:"orders"`
 			} `json:"attributes"`
 		}
-		if err := json.Unmarshal(data, &nested); err != nil {
+		if err := unmarshal(data, &nested); err != nil {
 			return nil, "", &providers.Error{Code: providers.CodeBadResponse, Provider: Name, HTTPStatus: r.status, Message: "undecodable port order list", Err: err}
 		}
 		orders := bytes.TrimSpace(nested.Attributes.Orders)
 		if len(orders) > 0 && orders[0] == '[' {
-			if err := json.Unmarshal(orders, &items); err != nil {
+			if err := unmarshal(orders, &items); err != nil {
 				return nil, "", &providers.Error{Code: providers.CodeBadResponse, Provider: Name, HTTPStatus: r.status, Message: "undecodable port order list", Err: err}
 			}
 		} else {
 			var od struct {
 				Data []orderData `json:"data"`
 			}
-			if err := json.Unmarshal(orders, &od); err != nil {
+			if err := unmarshal(orders, &od); err != nil {
 				return nil, "", &providers.Error{Code: providers.CodeBadResponse, Provider: Name, HTTPStatus: r.status, Message: "undecodable port order list", Err: err}
 			}
 			items = od.Data
