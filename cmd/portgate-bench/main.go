@@ -49,6 +49,7 @@ import (
 
 	pb "github.com/portgate/portgate/gen/portgate/v1"
 	"github.com/portgate/portgate/internal/app"
+	"github.com/portgate/portgate/internal/auth"
 	"github.com/portgate/portgate/providers/chaos"
 )
 
@@ -228,6 +229,11 @@ type bench struct {
 	proxy    *exec.Cmd
 	pgGRPC   string
 	pgHTTP   string
+	pgAdmin  string
+	// apiKey is the key portgate is started with; the load generator sends
+	// it on every gRPC and REST call, so the auth interceptor's cost is in
+	// the figures.
+	apiKey string
 	proxyURL string
 	conn     *grpc.ClientConn
 	porting  pb.PortingClient
@@ -281,6 +287,14 @@ func newBench(o options, pin string) (_ *bench, err error) {
 	if b.pgHTTP, err = freeAddr(); err != nil {
 		return nil, err
 	}
+	if b.pgAdmin, err = freeAddr(); err != nil {
+		return nil, err
+	}
+	b.apiKey = auth.NewKey()
+	hash, err := auth.HashKey(b.apiKey)
+	if err != nil {
+		return nil, err
+	}
 	logf, err := os.Create(filepath.Join(b.tmp, "portgate.log"))
 	if err != nil {
 		return nil, err
@@ -296,9 +310,10 @@ func newBench(o options, pin string) (_ *bench, err error) {
 		"PORTGATE_MODE=live",
 		"PORTGATE_PROVIDERS=flowroute",
 		"PORTGATE_DATA_DIR="+filepath.Join(b.tmp, "data"),
-		// TODO(issue 13): run with an API key (the auth interceptor on) once
-		// the load generator sends one.
-		"PORTGATE_AUTH=off",
+		// /metrics (allocations) on the admin listener, as in production.
+		"PORTGATE_ADMIN_ADDR="+b.pgAdmin,
+		// Auth on: one admin key, sent by the load generator.
+		"PORTGATE_API_KEYS=bench:"+hash+":admin:",
 	)
 	b.pg.Stdout, b.pg.Stderr = logf, logf
 	if err := b.pg.Start(); err != nil {
@@ -339,7 +354,8 @@ func newBench(o options, pin string) (_ *bench, err error) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	b.conn, err = grpc.NewClient(b.pgGRPC, grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(64<<20)))
+		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(64<<20)),
+		grpc.WithPerRPCCredentials(bearer("Bearer "+b.apiKey)))
 	if err != nil {
 		return nil, err
 	}
@@ -422,6 +438,8 @@ func (b *bench) httpDo(ctx context.Context, method, u string, body []byte, provi
 	if provider {
 		req.SetBasicAuth(app.FlowrouteSandboxAccessKey, app.FlowrouteSandboxSecretKey)
 		req.Header.Set("Accept", "application/json")
+	} else {
+		req.Header.Set("Authorization", "Bearer "+b.apiKey)
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -580,6 +598,16 @@ func procCPU(pid int) (float64, error) {
 	return ut + st, nil
 }
 
+// bearer sends the API key on every gRPC call (plaintext loopback: the
+// bench's portgate listens without TLS).
+type bearer string
+
+func (k bearer) GetRequestMetadata(context.Context, ...string) (map[string]string, error) {
+	return map[string]string{"authorization": string(k)}, nil
+}
+
+func (bearer) RequireTransportSecurity() bool { return false }
+
 // mallocs reads the middle tier's cumulative heap allocation count.
 func (b *bench) mallocs(tgt string) (float64, error) {
 	if tgt == "proxy" {
@@ -591,7 +619,7 @@ func (b *bench) mallocs(tgt string) (float64, error) {
 		body, _ := io.ReadAll(resp.Body)
 		return strconv.ParseFloat(strings.TrimSpace(string(body)), 64)
 	}
-	resp, err := b.hc.Get("http://" + b.pgHTTP + "/metrics")
+	resp, err := b.hc.Get("http://" + b.pgAdmin + "/metrics")
 	if err != nil {
 		return 0, err
 	}

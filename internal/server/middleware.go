@@ -57,8 +57,9 @@ type Middleware struct {
 //     stack are logged here.
 //  5. auth:      API key, scope and provider checks (internal/auth), so
 //     refused calls are still logged and counted with their request id.
-//     REST reaches it too: the gateway dials this server and forwards the
-//     caller's Authorization / x-api-key header. authn nil = no
+//     REST reaches it too: the gateway runs unary calls in-process behind
+//     this same chain (streams over a loopback gRPC connection) and passes
+//     the caller's Authorization / x-api-key header as incoming metadata. authn nil = no
 //     authentication (sandbox without keys, or PORTGATE_AUTH=off): a
 //     pass-through.
 //  6. validate:  innermost, validate on every request message (unary and
