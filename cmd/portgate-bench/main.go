@@ -222,18 +222,18 @@ func runProxy(args []string) int {
 // ---- the run ----
 
 type bench struct {
-	o        options
-	pin      string
-	sandbox  *app.Sandbox
-	pg       *exec.Cmd
-	proxy    *exec.Cmd
-	pgGRPC   string
-	pgHTTP   string
-	pgAdmin  string
+	o       options
+	pin     string
+	sandbox *app.Sandbox
+	pg      *exec.Cmd
+	proxy   *exec.Cmd
+	pgGRPC  string
+	pgHTTP  string
+	pgAdmin string
 	// apiKey is the key portgate is started with; the load generator sends
 	// it on every gRPC and REST call, so the auth interceptor's cost is in
 	// the figures.
-	apiKey string
+	apiKey   string
 	proxyURL string
 	conn     *grpc.ClientConn
 	porting  pb.PortingClient
