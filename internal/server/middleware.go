@@ -88,7 +88,7 @@ func DefaultMiddleware(logger *slog.Logger, metrics *grpcprom.ServerMetrics, pan
 		{Name: MiddlewareRequestID, Unary: requestIDUnary, Stream: requestIDStream},
 		{
 			Name:   MiddlewareLogging,
-			Unary:  logging.UnaryServerInterceptor(slogAdapter(logger), logOpts...),
+			Unary:  accessLogUnary(logger),
 			Stream: logging.StreamServerInterceptor(slogAdapter(logger), logOpts...),
 		},
 		{Name: MiddlewareMetrics, Unary: metrics.UnaryServerInterceptor(), Stream: metrics.StreamServerInterceptor()},
@@ -179,11 +179,9 @@ func RequestIDFromContext(ctx context.Context) string {
 // requestID returns the caller's x-request-id when it is acceptable, otherwise a
 // fresh random id.
 func requestID(ctx context.Context) string {
-	if md, ok := metadata.FromIncomingContext(ctx); ok {
-		for _, v := range md.Get(RequestIDHeader) {
-			if validRequestID(v) {
-				return v
-			}
+	for _, v := range metadata.ValueFromIncomingContext(ctx, RequestIDHeader) {
+		if validRequestID(v) {
+			return v
 		}
 	}
 	return uuid.New()
