@@ -12,6 +12,7 @@ import (
 
 	pb "github.com/portgate/portgate/gen/portgate/v1"
 	"github.com/portgate/portgate/internal/e164"
+	"github.com/portgate/portgate/internal/events"
 	"github.com/portgate/portgate/internal/store"
 	"github.com/portgate/portgate/providers"
 )
@@ -41,6 +42,15 @@ type Options struct {
 	Store store.Store
 	// IdempotencyTTL is how long an outcome is kept (0 = DefaultIdempotencyTTL).
 	IdempotencyTTL time.Duration
+	// Events wakes Watch streams when events are appended (nil = a private
+	// hub nothing notifies: streams then see new events within WatchPoll).
+	Events *events.Hub
+	// WatchBuffer (0 = DefaultWatchBuffer), WatchStall (0 =
+	// DefaultWatchStall) and WatchPoll (0 = DefaultWatchPoll) tune
+	// WatchPortOrderEvents.
+	WatchBuffer int
+	WatchStall  time.Duration
+	WatchPoll   time.Duration
 }
 
 // core is shared by the three service implementations.
@@ -52,6 +62,8 @@ type core struct {
 	log      *slog.Logger
 	idem     *idempotency
 	notice   string
+	events   store.Store
+	watch    watchConfig
 }
 
 // Services holds the three gRPC service implementations.
@@ -79,6 +91,20 @@ func New(opts Options) (*Services, error) {
 	c.idem = &idempotency{st: opts.Store, ttl: opts.IdempotencyTTL, log: c.log}
 	if c.idem.ttl <= 0 {
 		c.idem.ttl = DefaultIdempotencyTTL
+	}
+	c.events = opts.Store
+	c.watch = watchConfig{hub: opts.Events, buffer: opts.WatchBuffer, stall: opts.WatchStall, poll: opts.WatchPoll}
+	if c.watch.hub == nil {
+		c.watch.hub = events.NewHub()
+	}
+	if c.watch.buffer <= 0 {
+		c.watch.buffer = DefaultWatchBuffer
+	}
+	if c.watch.stall <= 0 {
+		c.watch.stall = DefaultWatchStall
+	}
+	if c.watch.poll <= 0 {
+		c.watch.poll = DefaultWatchPoll
 	}
 	for i := range opts.Backends {
 		b := opts.Backends[i]
