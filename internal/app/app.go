@@ -29,6 +29,7 @@ import (
 	pb "github.com/portgate/portgate/gen/portgate/v1"
 	"github.com/portgate/portgate/internal/auth"
 	"github.com/portgate/portgate/internal/config"
+	"github.com/portgate/portgate/internal/events"
 	"github.com/portgate/portgate/internal/server"
 	"github.com/portgate/portgate/internal/store"
 	"github.com/portgate/portgate/internal/telemetry"
@@ -51,6 +52,8 @@ type App struct {
 	Providers map[string]*resilience.Provider
 	// Store is the durable state (closed by Server.Shutdown).
 	Store store.Store
+	// Events wakes Watch streams when events are stored.
+	Events *events.Hub
 }
 
 const (
@@ -276,8 +279,18 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 		}
 	}
 
+	// The event hub follows the store (in-process appends, and on
+	// PostgreSQL every replica's appends through LISTEN/NOTIFY) and wakes
+	// Watch streams and the outbound dispatcher.
+	hub := events.NewHub()
+	a.Events = hub
+	hubCtx, hubStop := context.WithCancel(context.Background())
+	hubDone := make(chan struct{})
+	go func() { defer close(hubDone); hub.Run(hubCtx, st, 0) }()
+	closers = append(closers, closerFunc(func() { hubStop(); <-hubDone }))
+
 	svcs, err := service.New(service.Options{Backends: backends, DefaultRegion: cfg.DefaultRegion, Logger: logger, SecurityNotice: notice,
-		Store: st, IdempotencyTTL: cfg.IdempotencyTTL})
+		Store: st, IdempotencyTTL: cfg.IdempotencyTTL, Events: hub})
 	if err != nil {
 		return nil, err
 	}
