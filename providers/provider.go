@@ -79,6 +79,10 @@ type Capabilities struct {
 	// PortOrderDetails lists the optional PortOrder details (Detail*) the
 	// adapter fills; the others stay empty.
 	PortOrderDetails []string
+	// PortOrderID is the documented shape of the provider's port order ids
+	// (zero = unchecked). The service refuses other ids with
+	// INVALID_ARGUMENT / INVALID_RESOURCE_ID before calling the provider.
+	PortOrderID IDShape
 }
 
 // Supports reports whether op is in Operations.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -44,11 +45,19 @@ func start(t testing.TB) *env {
 // startWith is start with a configuration tweak (nil = none).
 func startWith(t testing.TB, tweak func(*config.Config)) *env {
 	t.Helper()
-	cfg := config.Config{GRPCAddr: "bufconn", HTTPAddr: "127.0.0.1:0", ShutdownGrace: time.Second}
+	var cfg config.Config
 	if tweak != nil {
 		tweak(&cfg)
 	}
-	a, err := app.Build(cfg, nil)
+	return startApp(t, cfg, nil)
+}
+
+// startApp runs the whole app from cfg (listen addresses and grace set
+// here) with logger (nil = discard).
+func startApp(t testing.TB, cfg config.Config, logger *slog.Logger) *env {
+	t.Helper()
+	cfg.GRPCAddr, cfg.HTTPAddr, cfg.ShutdownGrace = "bufconn", "127.0.0.1:0", time.Second
+	a, err := app.Build(cfg, logger)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -727,7 +736,8 @@ func TestRESTTour(t *testing.T) {
 			if code != 400 || detail(o, "type.googleapis.com/google.rpc.BadRequest") == nil {
 				t.Fatalf("bad number: %d %v", code, o)
 			}
-			code, o = rest(t, "GET", e.base+"/v1/providers/"+prov+"/portOrders/does-not-exist", nil)
+			missing := map[string]string{"flowroute": "999999", "telnyx": "00000000-0000-4000-8000-0000000000a1"}[prov]
+			code, o = rest(t, "GET", e.base+"/v1/providers/"+prov+"/portOrders/"+missing, nil)
 			ei := detail(o, "type.googleapis.com/google.rpc.ErrorInfo")
 			if code != 404 || ei == nil || ei["reason"] != "PORT_ORDER_NOT_FOUND" {
 				t.Fatalf("unknown order: %d %v", code, o)

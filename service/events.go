@@ -46,6 +46,7 @@ const (
 	// a filter matching little returns a short page with a token.
 	eventScanRows  = 5000
 	eventReadBatch = 250
+	seqSplit       = 1_000_000
 )
 
 var eventTypeValues = func() []string {
@@ -234,12 +235,12 @@ func (s *PortingServer) ListPortOrderEvents(ctx context.Context, req *pb.ListPor
 	if err != nil {
 		return nil, err
 	}
-	bind := binding("portOrderEvents", req.GetParent(), req.GetFilter())
-	offsets, err := decodePageToken(req.GetPageToken(), bind)
+	bind := binding{kind: "portOrderEvents", parent: req.GetParent(), filter: req.GetFilter()}
+	offsets, err := s.c.tokens.decode(req.GetPageToken(), bind, []string{"seq_hi", "seq_lo"})
 	if err != nil {
 		return nil, err
 	}
-	after := int64(offsets["after"])
+	after := int64(offsets["seq_hi"])*seqSplit + int64(offsets["seq_lo"])
 	resp := &pb.ListPortOrderEventsResponse{Events: []*pb.PortOrderEvent{}}
 	scanned := 0
 	for {
@@ -256,7 +257,9 @@ func (s *PortingServer) ListPortOrderEvents(ctx context.Context, req *pb.ListPor
 				}
 			}
 			if len(resp.Events) == size || scanned >= eventScanRows {
-				resp.NextPageToken = encodePageToken(bind, map[string]int{"after": int(after)})
+				// The sequence travels in two offsets (each page-token
+				// offset is capped well below an int64).
+				resp.NextPageToken = s.c.tokens.encode(bind, map[string]int{"seq_hi": int(after / seqSplit), "seq_lo": int(after % seqSplit)})
 				return resp, nil
 			}
 		}

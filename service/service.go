@@ -51,6 +51,10 @@ type Options struct {
 	WatchBuffer int
 	WatchStall  time.Duration
 	WatchPoll   time.Duration
+	// PageTokenKey signs page tokens (HMAC-SHA256; at least
+	// MinPageTokenKeyLen bytes). Empty = a random per-process key: tokens
+	// then do not survive a restart or work across replicas.
+	PageTokenKey []byte
 }
 
 // core is shared by the three service implementations.
@@ -64,6 +68,7 @@ type core struct {
 	notice   string
 	events   store.Store
 	watch    watchConfig
+	tokens   *pageTokens
 }
 
 // Services holds the three gRPC service implementations.
@@ -105,6 +110,15 @@ func New(opts Options) (*Services, error) {
 	}
 	if c.watch.poll <= 0 {
 		c.watch.poll = DefaultWatchPoll
+	}
+	tokens, random, err := newPageTokens(opts.PageTokenKey)
+	if err != nil {
+		return nil, err
+	}
+	c.tokens = tokens
+	if random {
+		c.log.Warn("PORTGATE_PAGE_TOKEN_KEY is unset: page tokens are signed with a random per-process key; " +
+			"they stop working after a restart and on other replicas (set the key on every replica)")
 	}
 	for i := range opts.Backends {
 		b := opts.Backends[i]

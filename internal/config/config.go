@@ -104,6 +104,9 @@ type Config struct {
 	IdempotencyTTL time.Duration
 	// MaxRequestBytes caps a REST request body and a received gRPC message.
 	MaxRequestBytes int64
+	// PageTokenKey signs list page tokens (HMAC-SHA256). Empty = a random
+	// per-process key (tokens do not survive restarts or cross replicas).
+	PageTokenKey string
 }
 
 // Setting is one configuration knob.
@@ -246,6 +249,18 @@ var settings = []Setting{
 		get:         func(c Config) string { return c.TelnyxBaseURL },
 	},
 	{
+		Env: "PORTGATE_PAGE_TOKEN_KEY", Secret: true,
+		Description: "key (at least 32 bytes) that signs list page tokens; the same on every replica. Unset = a random key per process: tokens stop working after a restart or on another replica",
+		set: func(c *Config, v string) error {
+			c.PageTokenKey = v
+			if v != "" && len(v) < minPageTokenKeyLen {
+				return fmt.Errorf("must be at least %d bytes (e.g. openssl rand -hex 32)", minPageTokenKeyLen)
+			}
+			return nil
+		},
+		get: func(c Config) string { return c.PageTokenKey },
+	},
+	{
 		Env: "PORTGATE_SANDBOX_STEP", Flag: "sandbox-step", Default: "10s",
 		Description: "sandbox mode: how often a sandbox port order advances one state",
 		set:         func(c *Config, v string) (err error) { c.SandboxStepInterval, err = positiveDuration(v); return err },
@@ -386,6 +401,10 @@ var settings = []Setting{
 		get:         func(c Config) string { return c.TLSClientCAFile },
 	},
 }
+
+// minPageTokenKeyLen mirrors service.MinPageTokenKeyLen (config does not
+// import service).
+const minPageTokenKeyLen = 32
 
 // Table returns every setting in documentation order.
 func Table() []Setting {

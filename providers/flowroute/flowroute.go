@@ -114,6 +114,7 @@ func (p *Provider) Capabilities() providers.Capabilities {
 		}
 	}
 	return providers.Capabilities{
+		PortOrderID:           OrderID,
 		Operations:            ops,
 		PortabilityBatchLimit: PortabilityBatchLimit,
 		UpdatableOrderFields:  append([]string(nil), updatableOrderFields...),
@@ -181,10 +182,29 @@ func (p *Provider) send(ctx context.Context, req *http.Request, res resource) (*
 			Message: fmt.Sprintf("response body exceeds %d bytes", maxResponseBytes)}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, mapError(resp.StatusCode, resp.Header, b, res)
+		return nil, p.redactor(req).Error(mapError(resp.StatusCode, resp.Header, b, res))
 	}
 	return &response{status: resp.StatusCode, header: resp.Header, body: b}, nil
 }
+
+// redactor knows every secret req carried: the adapter's credentials (and
+// the Basic header built from them), secrets in the JSON body, and
+// credential-like query parameters (presigned upload URLs).
+func (p *Provider) redactor(req *http.Request) providers.Redactor {
+	secrets := []string{p.access, p.secret, req.Header.Get("Authorization"), p.access + ":" + p.secret}
+	if req.GetBody != nil {
+		if rc, err := req.GetBody(); err == nil {
+			body, _ := io.ReadAll(io.LimitReader(rc, maxRedactBody))
+			rc.Close()
+			secrets = append(secrets, providers.SecretsFromJSON(body)...)
+		}
+	}
+	return providers.NewRedactor(append(secrets, providers.SecretsFromQuery(req.URL.Query())...)...)
+}
+
+// maxRedactBody bounds how much of a request body is searched for secrets
+// (JSON bodies are small; uploads are not JSON).
+const maxRedactBody = 1 << 20
 
 // transportError maps a failed exchange: the caller's context wins, else Unavailable.
 func transportError(ctx context.Context, err error) error {
@@ -215,3 +235,8 @@ func decode(r *response, v any) error {
 func badResponse(status int, format string, args ...any) *providers.Error {
 	return &providers.Error{Code: providers.CodeBadResponse, Provider: Name, HTTPStatus: status, Message: fmt.Sprintf(format, args...)}
 }
+
+// OrderID is the shape of Flowroute port order ids (decimal numbers sent as
+// strings, e.g. "42361"; reference §2.3). Every method that addresses an
+// order checks it before any request.
+var OrderID = providers.NumericShape

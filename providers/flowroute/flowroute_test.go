@@ -396,7 +396,7 @@ func TestCancel(t *testing.T) {
 			t.Errorf("%s: writes sent %v", st, w)
 		}
 	}
-	_, err = e.p.CancelPortOrder(e.ctx, "nope")
+	_, err = e.p.CancelPortOrder(e.ctx, "999999")
 	wantErr(t, err, providers.CodeNotFound)
 }
 

@@ -33,6 +33,9 @@ func (p *Provider) GetNumber(ctx context.Context, e string) (*providers.Number, 
 	if strings.TrimSpace(e) == "" {
 		return nil, &providers.Error{Code: providers.CodeNotFound, Provider: Name, Reason: "NUMBER_NOT_FOUND", Message: "empty number"}
 	}
+	if err := providers.E164Shape.Check(Name, "phone number", e); err != nil {
+		return nil, err
+	}
 	r, err := p.call(ctx, http.MethodGet, numberPath(e), nil, nil, resNumber)
 	if err != nil {
 		return nil, err
@@ -105,6 +108,9 @@ func numberMask(n *providers.Number) []string {
 // endpoints (PATCH to set, DELETE to clear). A 207 answer is a success with
 // a FieldFailure on messaging_enabled.
 func (p *Provider) UpdateNumber(ctx context.Context, upd providers.NumberUpdate) (*providers.NumberUpdateResult, error) {
+	if err := providers.E164Shape.Check(Name, "phone number", upd.Number.PhoneNumber); err != nil {
+		return nil, err
+	}
 	n := &upd.Number
 	mask := upd.Mask
 	if len(mask) == 0 {

@@ -187,6 +187,9 @@ func (p *Provider) getOrder(ctx context.Context, id string) (*providers.PortOrde
 
 // GetPortOrder implements providers.Provider.
 func (p *Provider) GetPortOrder(ctx context.Context, id string) (*providers.PortOrder, error) {
+	if err := OrderID.Check(Name, "port order", id); err != nil {
+		return nil, err
+	}
 	o, err := p.getOrder(ctx, id)
 	if err != nil {
 		return nil, err
@@ -352,6 +355,9 @@ func defaultMask(o *providers.PortOrder) []string {
 
 // UpdatePortOrder implements providers.Provider.
 func (p *Provider) UpdatePortOrder(ctx context.Context, upd providers.PortOrderUpdate) (*providers.PortOrder, error) {
+	if err := OrderID.Check(Name, "port order", upd.ID); err != nil {
+		return nil, err
+	}
 	mask := upd.Mask
 	if len(mask) == 0 {
 		mask = defaultMask(&upd.Order)
@@ -447,6 +453,9 @@ func invalidTransition(o *providers.PortOrder, action string) *providers.Error {
 
 // ModifyPortOrderNumbers implements providers.Provider (pending only).
 func (p *Provider) ModifyPortOrderNumbers(ctx context.Context, id string, add, remove []string) (*providers.PortOrder, error) {
+	if err := OrderID.Check(Name, "port order", id); err != nil {
+		return nil, err
+	}
 	cur, err := p.getOrder(ctx, id)
 	if err != nil {
 		return nil, err
@@ -476,6 +485,9 @@ func (p *Provider) ModifyPortOrderNumbers(ctx context.Context, id string, add, r
 // with the same payload plus the signature. Pending → processing,
 // rejected → review (resubmit).
 func (p *Provider) SubmitPortOrder(ctx context.Context, id string, sig providers.Signature) (*providers.PortOrder, error) {
+	if err := OrderID.Check(Name, "port order", id); err != nil {
+		return nil, err
+	}
 	var bad []providers.FieldViolation
 	if strings.TrimSpace(sig.Name) == "" {
 		bad = append(bad, providers.FieldViolation{Field: "signature.name", Description: "required"})
@@ -536,6 +548,9 @@ func (p *Provider) SubmitPortOrder(ctx context.Context, id string, sig providers
 // CancelPortOrder implements providers.Provider: pending → cancelled,
 // rejected → abandoned; anything else needs Flowroute support.
 func (p *Provider) CancelPortOrder(ctx context.Context, id string) (*providers.PortOrder, error) {
+	if err := OrderID.Check(Name, "port order", id); err != nil {
+		return nil, err
+	}
 	cur, err := p.getOrder(ctx, id)
 	if err != nil {
 		return nil, err
@@ -554,6 +569,9 @@ func (p *Provider) CancelPortOrder(ctx context.Context, id string) (*providers.P
 
 // ListComments implements providers.Provider from the comments[] attribute.
 func (p *Provider) ListComments(ctx context.Context, orderID string) ([]providers.Comment, error) {
+	if err := OrderID.Check(Name, "port order", orderID); err != nil {
+		return nil, err
+	}
 	o, err := p.getOrder(ctx, orderID)
 	if err != nil {
 		return nil, err
@@ -569,6 +587,9 @@ func (p *Provider) CreateComment(context.Context, string, string) (*providers.Co
 // UploadDocument implements providers.Provider: POST upload_file, then PUT
 // the bytes to the returned short-lived URL (without Flowroute credentials).
 func (p *Provider) UploadDocument(ctx context.Context, orderID string, doc providers.DocumentUpload) (*providers.Document, error) {
+	if err := OrderID.Check(Name, "port order", orderID); err != nil {
+		return nil, err
+	}
 	var bad []providers.FieldViolation
 	if len(doc.Content) == 0 {
 		bad = append(bad, providers.FieldViolation{Field: "document.content", Description: "required"})
@@ -632,6 +653,9 @@ type fileURL struct {
 
 // ListDocuments implements providers.Provider from business_documents.
 func (p *Provider) ListDocuments(ctx context.Context, orderID string) ([]providers.Document, error) {
+	if err := OrderID.Check(Name, "port order", orderID); err != nil {
+		return nil, err
+	}
 	if strings.TrimSpace(orderID) == "" {
 		return nil, &providers.Error{Code: providers.CodeNotFound, Provider: Name, Reason: "PORT_ORDER_NOT_FOUND", Message: "empty port order id"}
 	}

@@ -215,6 +215,9 @@ func (p *Provider) orderCall(ctx context.Context, method, path string, body any,
 // GetPortOrder implements providers.Provider: the order with its
 // requirements and allowed FOC windows (withDetails).
 func (p *Provider) GetPortOrder(ctx context.Context, id string) (*providers.PortOrder, error) {
+	if err := OrderID.Check(Name, "port order", id); err != nil {
+		return nil, err
+	}
 	po, err := p.getOrder(ctx, id)
 	if err != nil {
 		return nil, err
@@ -289,6 +292,9 @@ func (p *Provider) ListPortOrders(ctx context.Context, f providers.PortOrderFilt
 // UpdatePortOrder implements providers.Provider: PATCH (merge; "" clears),
 // only in draft or exception.
 func (p *Provider) UpdatePortOrder(ctx context.Context, upd providers.PortOrderUpdate) (*providers.PortOrder, error) {
+	if err := OrderID.Check(Name, "port order", upd.ID); err != nil {
+		return nil, err
+	}
 	patch, viol := orderPatch(upd.Order, upd.Mask)
 	if len(viol) > 0 {
 		return nil, invalid("update port order", viol)
@@ -314,6 +320,9 @@ func (p *Provider) UpdatePortOrder(ctx context.Context, upd providers.PortOrderU
 // POST /porting_orders/{id}/actions/modify_phone_numbers, otherwise (and
 // where the endpoint does not exist) it answers PROVIDER_CAPABILITY_MISSING.
 func (p *Provider) ModifyPortOrderNumbers(ctx context.Context, id string, add, remove []string) (*providers.PortOrder, error) {
+	if err := OrderID.Check(Name, "port order", id); err != nil {
+		return nil, err
+	}
 	if !p.ext {
 		return nil, providers.CapabilityMissing(Name, providers.OpModifyPortOrderNumbers)
 	}
@@ -358,6 +367,9 @@ func nonNil(s []string) []string {
 // SubmitPortOrder implements providers.Provider: actions/confirm. The
 // signer's name is recorded as end_user.admin.auth_person_name when unset.
 func (p *Provider) SubmitPortOrder(ctx context.Context, id string, sig providers.Signature) (*providers.PortOrder, error) {
+	if err := OrderID.Check(Name, "port order", id); err != nil {
+		return nil, err
+	}
 	cur, err := p.getOrder(ctx, id)
 	if err != nil {
 		return nil, err
@@ -380,6 +392,9 @@ func (p *Provider) SubmitPortOrder(ctx context.Context, id string, sig providers
 // cancels only submitted orders) and reported CANCELLED; otherwise
 // actions/cancel → CANCEL_PENDING. Refused within 48 h of the confirmed FOC.
 func (p *Provider) CancelPortOrder(ctx context.Context, id string) (*providers.PortOrder, error) {
+	if err := OrderID.Check(Name, "port order", id); err != nil {
+		return nil, err
+	}
 	cur, err := p.getOrder(ctx, id)
 	if err != nil {
 		return nil, err
@@ -406,6 +421,9 @@ func (p *Provider) CancelPortOrder(ctx context.Context, id string) (*providers.P
 
 // ListComments implements providers.Provider (every page, oldest first).
 func (p *Provider) ListComments(ctx context.Context, orderID string) ([]providers.Comment, error) {
+	if err := OrderID.Check(Name, "port order", orderID); err != nil {
+		return nil, err
+	}
 	raws, err := p.all(ctx, orderPath(orderID)+"/comments", nil, orderCtx("list comments"))
 	if err != nil {
 		return nil, err
@@ -423,6 +441,9 @@ func (p *Provider) ListComments(ctx context.Context, orderID string) ([]provider
 
 // CreateComment implements providers.Provider.
 func (p *Provider) CreateComment(ctx context.Context, orderID, body string) (*providers.Comment, error) {
+	if err := OrderID.Check(Name, "port order", orderID); err != nil {
+		return nil, err
+	}
 	var out struct {
 		Data json.RawMessage `json:"data"`
 	}

@@ -133,6 +133,7 @@ func (p *Provider) Capabilities() providers.Capabilities {
 		}
 	}
 	return providers.Capabilities{
+		PortOrderID:           OrderID,
 		Operations:            ops,
 		PortabilityBatchLimit: PortabilityBatchLimit,
 		UpdatableOrderFields:  append([]string(nil), UpdatableOrderFields...),
@@ -157,6 +158,7 @@ func (p *Provider) call(ctx context.Context, method, path string, q url.Values, 
 	}
 	var rd io.Reader
 	contentType := ""
+	var bodySecrets []string
 	switch b := body.(type) {
 	case nil:
 	case rawBody:
@@ -167,6 +169,7 @@ func (p *Provider) call(ctx context.Context, method, path string, q url.Values, 
 			return &providers.Error{Code: providers.CodeUnknown, Provider: Name, Message: "encode request", Err: err}
 		}
 		rd, contentType = bytes.NewReader(buf), "application/json"
+		bodySecrets = providers.SecretsFromJSON(buf)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, target, rd)
 	if err != nil {
@@ -191,7 +194,11 @@ func (p *Provider) call(ctx context.Context, method, path string, q url.Values, 
 			Message: "response body exceeds limit"}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return mapError(resp.StatusCode, resp.Header, data, ec)
+		// Whatever the provider (or a proxy) echoed of the request — the
+		// Authorization header, the body's PIN or account number — is
+		// scrubbed before the error leaves the adapter.
+		red := providers.NewRedactor(append(bodySecrets, p.apiKey, "Bearer "+p.apiKey)...)
+		return red.Error(mapError(resp.StatusCode, resp.Header, data, ec))
 	}
 	if out == nil || resp.StatusCode == http.StatusNoContent {
 		return nil
@@ -286,3 +293,8 @@ func (p *Provider) all(ctx context.Context, path string, q url.Values, ec errCtx
 	}
 	return out, nil
 }
+
+// OrderID is the shape of Telnyx porting order ids (UUIDs, reference §4).
+// Every method that addresses an order checks it before any request, so a
+// caller's ".." never becomes GET /v2/porting_orders/...
+var OrderID = providers.UUIDShape

@@ -134,7 +134,7 @@ func TestNewValidates(t *testing.T) {
 		caps.Supports(providers.OpModifyPortOrderNumbers) {
 		t.Fatalf("live caps = %+v (ModifyPortOrderNumbers only with SandboxExtensions)", caps)
 	}
-	if _, err := p.ModifyPortOrderNumbers(context.Background(), "x", []string{"+13125550100"}, nil); providers.ErrorCode(err) != providers.CodeUnimplemented {
+	if _, err := p.ModifyPortOrderNumbers(context.Background(), "00000000-0000-4000-8000-0000000000a1", []string{"+13125550100"}, nil); providers.ErrorCode(err) != providers.CodeUnimplemented {
 		t.Fatalf("live ModifyPortOrderNumbers: %v", err)
 	}
 	sb, _ := telnyx.New(telnyx.Config{APIKey: "k", SandboxExtensions: true})
@@ -450,7 +450,7 @@ func TestUpdateMaskAndClear(t *testing.T) {
 	if !hasViolation(pe, "port_order.losing_carrier") || !hasViolation(pe, "port_order.end_user.usage_type") || !hasViolation(pe, "update_mask") {
 		t.Fatalf("%+v", pe.Violations)
 	}
-	perr(t, errOnly(e.p.UpdatePortOrder(ctx(t), providers.PortOrderUpdate{ID: "nope",
+	perr(t, errOnly(e.p.UpdatePortOrder(ctx(t), providers.PortOrderUpdate{ID: "00000000-0000-4000-8000-0000000000a1",
 		Order: providers.PortOrder{CustomerReference: "x"}, Mask: []string{"customer_reference"}})), providers.CodeNotFound)
 }
 
@@ -478,7 +478,7 @@ func TestModifyNumbers(t *testing.T) {
 
 func TestModifyNumbersWithoutExtension(t *testing.T) {
 	// A server without the sandbox extension (real Telnyx) → capability missing.
-	order := `{"data":{"id":"o1","status":{"value":"draft","details":[]},"phone_numbers":[{"phone_number":"+13125550100"}]},"meta":{}}`
+	order := `{"data":{"id":"00000000-0000-4000-8000-0000000000a1","status":{"value":"draft","details":[]},"phone_numbers":[{"phone_number":"+13125550100"}]},"meta":{}}`
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodGet {
 			_, _ = io.WriteString(w, order)
@@ -489,7 +489,7 @@ func TestModifyNumbersWithoutExtension(t *testing.T) {
 	}))
 	defer srv.Close()
 	p, _ := telnyx.New(telnyx.Config{BaseURL: srv.URL + "/v2", APIKey: "k", HTTPClient: srv.Client()})
-	pe := perr(t, errOnly(p.ModifyPortOrderNumbers(ctx(t), "o1", []string{"+13125550101"}, nil)), providers.CodeUnimplemented)
+	pe := perr(t, errOnly(p.ModifyPortOrderNumbers(ctx(t), "00000000-0000-4000-8000-0000000000a1", []string{"+13125550101"}, nil)), providers.CodeUnimplemented)
 	if pe.Reason != "PROVIDER_CAPABILITY_MISSING" {
 		t.Fatalf("%+v", pe)
 	}
@@ -572,7 +572,7 @@ func TestComments(t *testing.T) {
 	if !hasViolation(pe, "comment.body") {
 		t.Fatalf("%+v", pe.Violations)
 	}
-	perr(t, errOnly(e.p.ListComments(ctx(t), "missing")), providers.CodeNotFound)
+	perr(t, errOnly(e.p.ListComments(ctx(t), "00000000-0000-4000-8000-0000000000a1")), providers.CodeNotFound)
 }
 
 func TestDocuments(t *testing.T) {
@@ -632,7 +632,7 @@ func TestDocuments(t *testing.T) {
 		t.Fatalf("%+v", docs)
 	}
 	perr(t, errOnly(e.p.UploadDocument(ctx(t), id, providers.DocumentUpload{Content: make([]byte, 10<<20+1)})), providers.CodeInvalidArgument)
-	perr(t, errOnly(e.p.UploadDocument(ctx(t), "missing", providers.DocumentUpload{Content: []byte("x")})), providers.CodeNotFound)
+	perr(t, errOnly(e.p.UploadDocument(ctx(t), "00000000-0000-4000-8000-0000000000a1", providers.DocumentUpload{Content: []byte("x")})), providers.CodeNotFound)
 }
 
 func TestNumbers(t *testing.T) {
@@ -699,7 +699,7 @@ func TestNumbers(t *testing.T) {
 func TestErrorMapping(t *testing.T) {
 	e := newEnv(t, telnyxfake.Options{})
 	bad, _ := telnyx.New(telnyx.Config{BaseURL: e.srv.URL + "/v2", APIKey: "wrong", HTTPClient: e.srv.Client()})
-	pe := perr(t, errOnly(bad.GetPortOrder(ctx(t), "x")), providers.CodeAuthFailed)
+	pe := perr(t, errOnly(bad.GetPortOrder(ctx(t), "00000000-0000-4000-8000-0000000000a1")), providers.CodeAuthFailed)
 	if pe.HTTPStatus != 401 || pe.ProviderCode != "10009" || strings.Contains(pe.Error(), "wrong") {
 		t.Fatalf("%+v", pe)
 	}
@@ -754,7 +754,7 @@ func TestErrorMappingStub(t *testing.T) {
 			}))
 			defer srv.Close()
 			p, _ := telnyx.New(telnyx.Config{BaseURL: srv.URL + "/v2", APIKey: "k", HTTPClient: srv.Client()})
-			pe := perr(t, errOnly(p.GetPortOrder(ctx(t), "o1")), tc.code)
+			pe := perr(t, errOnly(p.GetPortOrder(ctx(t), "00000000-0000-4000-8000-0000000000a1")), tc.code)
 			if pe.RetryAfter != tc.retry || pe.HTTPStatus != tc.status || pe.Provider != "telnyx" {
 				t.Fatalf("%+v", pe)
 			}
@@ -767,10 +767,10 @@ func TestTransportErrors(t *testing.T) {
 	url := srv.URL
 	srv.Close()
 	p, _ := telnyx.New(telnyx.Config{BaseURL: url + "/v2", APIKey: "k"})
-	perr(t, errOnly(p.GetPortOrder(ctx(t), "o1")), providers.CodeUnavailable)
+	perr(t, errOnly(p.GetPortOrder(ctx(t), "00000000-0000-4000-8000-0000000000a1")), providers.CodeUnavailable)
 	c, cancel := context.WithCancel(context.Background())
 	cancel()
-	if err := errOnly(p.GetPortOrder(c, "o1")); !errors.Is(err, context.Canceled) {
+	if err := errOnly(p.GetPortOrder(c, "00000000-0000-4000-8000-0000000000a1")); !errors.Is(err, context.Canceled) {
 		t.Fatalf("%v", err)
 	}
 }

@@ -238,7 +238,10 @@ func pageMeta(num, size, total int) map[string]any {
 // writePage answers a list with page num of items, each rendered, and the
 // meta block Telnyx sends beside it.
 func writePage[T any](w http.ResponseWriter, num, size int, items []T, render func(T) any) {
-	lo := min((num-1)*size, len(items))
+	lo := len(items) // a page past the end (any num, however large) is empty
+	if num-1 < len(items)/size+1 {
+		lo = min((num-1)*size, len(items))
+	}
 	hi := min(lo+size, len(items))
 	data := make([]any, 0, hi-lo)
 	for _, it := range items[lo:hi] {
