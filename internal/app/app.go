@@ -290,7 +290,8 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 	closers = append(closers, closerFunc(func() { hubStop(); <-hubDone }))
 
 	svcs, err := service.New(service.Options{Backends: backends, DefaultRegion: cfg.DefaultRegion, Logger: logger, SecurityNotice: notice,
-		Store: st, IdempotencyTTL: cfg.IdempotencyTTL, PageTokenKey: []byte(cfg.PageTokenKey), Events: hub})
+		Store: st, IdempotencyTTL: cfg.IdempotencyTTL, PageTokenKey: []byte(cfg.PageTokenKey), Events: hub,
+		WatchBuffer: cfg.WatchBuffer, WatchStall: cfg.WatchStall})
 	if err != nil {
 		return nil, err
 	}
