@@ -20,6 +20,7 @@ import (
 	"github.com/portgate/portgate/internal/config"
 	"github.com/portgate/portgate/internal/events"
 	"github.com/portgate/portgate/internal/store"
+	"github.com/portgate/portgate/internal/store/storetest"
 )
 
 var evBase = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
@@ -394,5 +395,30 @@ func TestWatchSlowConsumer(t *testing.T) {
 	}
 	if got := fmt.Sprint(recvSeqs(t, resumed, int(n-last))); got != span(last+1, n) {
 		t.Fatalf("resumed %s", got)
+	}
+}
+
+// Two portgate processes on one PostgreSQL database: an event stored
+// through instance A (as A's webhook endpoint would) reaches a Watch stream
+// open on instance B.
+func TestWatchAcrossReplicasPostgres(t *testing.T) {
+	url := storetest.PostgresURL(t)
+	a := startWith(t, func(c *config.Config) { c.DatabaseURL = url })
+	b := startWith(t, func(c *config.Config) { c.DatabaseURL = url })
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	appendEvent(t, a.app.Store, "flowroute", "1", "before", events.TypeStateChanged, events.Payload{NewState: "SUBMITTED"}, evBase)
+	s, err := b.porting.WatchPortOrderEvents(ctx, &pb.WatchPortOrderEventsRequest{Parent: "providers/flowroute/portOrders/1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(recvSeqs(t, s, 1)); got != "[1]" {
+		t.Fatalf("replay on B: %s", got)
+	}
+	for i := range 3 {
+		appendEvent(t, a.app.Store, "flowroute", "1", fmt.Sprintf("live%d", i), events.TypeOther, events.Payload{}, evBase)
+	}
+	if got := fmt.Sprint(recvSeqs(t, s, 3)); got != "[2 3 4]" {
+		t.Fatalf("live on B: %s", got)
 	}
 }
