@@ -64,6 +64,25 @@ type Store interface {
 	AddDeliveryAttempt(ctx context.Context, d DeliveryAttempt) (DeliveryAttempt, error)
 	// ListDeliveryAttempts returns every attempt for an event, oldest first.
 	ListDeliveryAttempts(ctx context.Context, eventSeq int64) ([]DeliveryAttempt, error)
+	// DueDeliveries returns up to limit attempts that failed with a next
+	// attempt due at or before now and that no later attempt for the same
+	// event and target followed, most overdue first.
+	DueDeliveries(ctx context.Context, now time.Time, limit int) ([]DeliveryAttempt, error)
+	// AcquireDeliveryLease makes owner the outbound dispatcher until
+	// `until` when the lease is free, expired (lease_until <= now) or
+	// already owner's, and returns the delivery cursor (the last sequence
+	// whose first attempts were made). held is false when another
+	// dispatcher holds a live lease.
+	AcquireDeliveryLease(ctx context.Context, owner string, now, until time.Time) (cursor int64, held bool, err error)
+	// AdvanceDeliveryCursor raises the cursor to seq; ErrNotOwner when
+	// owner no longer holds the lease.
+	AdvanceDeliveryCursor(ctx context.Context, owner string, seq int64) error
+
+	// SetOrderCallback records the caller's callback URL for an order
+	// (providers/{p}/portOrders/{id}); OrderCallback reads it, ErrNotFound
+	// when none was given.
+	SetOrderCallback(ctx context.Context, orderName, uri string) error
+	OrderCallback(ctx context.Context, orderName string) (string, error)
 
 	// Dialect is "sqlite" or "postgres".
 	Dialect() string
