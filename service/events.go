@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"google.golang.org/grpc/codes"
+	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/types/known/structpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
@@ -179,6 +180,12 @@ func eventToProto(e store.Event) *pb.PortOrderEvent {
 		}
 	}
 	return out
+}
+
+// EventJSON is the JSON of a stored event as the API serves it (the
+// outbound delivery body's "data").
+func EventJSON(e store.Event) ([]byte, error) {
+	return protojson.Marshal(eventToProto(e))
 }
 
 // secretKey reports whether a raw payload key names a secret: credentials,

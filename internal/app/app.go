@@ -296,6 +296,21 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 		return nil, err
 	}
 	closers = append(closers, startSweeper(svcs, sweepInterval, logger))
+	if cfg.EventsSecret != "" {
+		secret, err := events.ParseSecret(cfg.EventsSecret)
+		if err != nil {
+			return nil, fmt.Errorf("PORTGATE_EVENTS_SECRET: %w", err)
+		}
+		d := &events.Dispatcher{Store: st, Hub: hub, Render: service.EventJSON, Secret: secret, EventsURL: cfg.EventsURL, Logger: logger}
+		dctx, dstop := context.WithCancel(context.Background())
+		ddone := make(chan struct{})
+		go func() { defer close(ddone); d.Run(dctx) }()
+		closers = append(closers, closerFunc(func() { dstop(); <-ddone }))
+	} else if cfg.EventsURL != "" {
+		return nil, errors.New("PORTGATE_EVENTS_URL is set but PORTGATE_EVENTS_SECRET is not: outbound events are always signed")
+	} else {
+		logger.Info("outbound event delivery off (PORTGATE_EVENTS_SECRET unset)")
+	}
 	// Closers run in reverse: drop the idle keep-alive connections to the
 	// providers first, so the sandboxes' graceful shutdown has none to wait on.
 	closers = append(closers, closerFunc(httpClient.CloseIdleConnections))
