@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
@@ -420,5 +421,85 @@ func TestWatchAcrossReplicasPostgres(t *testing.T) {
 	}
 	if got := fmt.Sprint(recvSeqs(t, s, 3)); got != "[2 3 4]" {
 		t.Fatalf("live on B: %s", got)
+	}
+}
+
+// A provider-limited key sees only its providers' events: naming another
+// provider or every provider is refused, and what it lists and watches
+// under its own provider is that provider's only.
+func TestEventsScopedToCaller(t *testing.T) {
+	e := startWith(t, func(c *config.Config) { c.Keys = keyLines(t) })
+	st := e.app.Store
+	appendEvent(t, st, "flowroute", "1", "f1", events.TypeOther, events.Payload{}, evBase)
+	appendEvent(t, st, "telnyx", "abc", "t1", events.TypeOther, events.Payload{}, evBase)
+	ctx := withKey("telnyx")
+	r, err := e.porting.ListPortOrderEvents(ctx, &pb.ListPortOrderEventsRequest{Parent: "providers/telnyx/portOrders/-"})
+	if err != nil || fmt.Sprint(seqs(r.GetEvents())) != "[2]" {
+		t.Fatalf("own provider: %v %v", r, err)
+	}
+	for _, p := range []string{"providers/flowroute/portOrders/1", "providers/-/portOrders/-"} {
+		_, err := e.porting.ListPortOrderEvents(ctx, &pb.ListPortOrderEventsRequest{Parent: p})
+		if st, _ := errorInfo(t, err); st.Code() != codes.PermissionDenied {
+			t.Errorf("list %s: %v", p, err)
+		}
+		s, err := e.porting.WatchPortOrderEvents(ctx, &pb.WatchPortOrderEventsRequest{Parent: p})
+		if err == nil {
+			_, err = s.Recv()
+		}
+		if st, _ := errorInfo(t, err); st.Code() != codes.PermissionDenied {
+			t.Errorf("watch %s: %v", p, err)
+		}
+	}
+	_, err = e.porting.GetPortOrderEvent(ctx, &pb.GetPortOrderEventRequest{Name: "providers/flowroute/portOrders/1/events/1"})
+	if st, _ := errorInfo(t, err); st.Code() != codes.PermissionDenied {
+		t.Errorf("get: %v", err)
+	}
+	wctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	s, err := e.porting.WatchPortOrderEvents(wctx, &pb.WatchPortOrderEventsRequest{Parent: "providers/telnyx/portOrders/-"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	appendEvent(t, st, "flowroute", "1", "f2", events.TypeOther, events.Payload{}, evBase)
+	appendEvent(t, st, "telnyx", "abc", "t2", events.TypeOther, events.Payload{}, evBase)
+	if got := fmt.Sprint(recvSeqs(t, s, 2)); got != "[2 4]" {
+		t.Fatalf("watch: %s", got)
+	}
+}
+
+// Through the whole app: an event is POSTed, signed, to PORTGATE_EVENTS_URL
+// and the attempt shows in GetPortOrderEvent's delivery log (target
+// without its query string).
+func TestDeliveryLogThroughAPI(t *testing.T) {
+	got := make(chan http.Header, 10)
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got <- r.Header.Clone()
+		w.WriteHeader(http.StatusOK)
+	}))
+	defer hook.Close()
+	e := startWith(t, func(c *config.Config) {
+		c.EventsURL = hook.URL + "/events?token=s3cret"
+		c.EventsSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+	})
+	seq := appendEvent(t, e.app.Store, "telnyx", "abc", "t1", events.TypeCommentAdded, events.Payload{Comment: "hello"}, evBase)
+	h := <-got
+	if h.Get("webhook-id") != "msg_"+strconv.FormatInt(seq, 10) || !strings.HasPrefix(h.Get("webhook-signature"), "v1,") {
+		t.Fatalf("headers %v", h)
+	}
+	name := fmt.Sprintf("providers/telnyx/portOrders/abc/events/%d", seq)
+	for deadline := time.Now().Add(10 * time.Second); ; <-time.After(10 * time.Millisecond) {
+		ev, err := e.porting.GetPortOrderEvent(context.Background(), &pb.GetPortOrderEventRequest{Name: name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := ev.GetDeliveries(); len(d) == 1 {
+			if d[0].GetStatus() != pb.PortOrderEventDelivery_SUCCEEDED || d[0].GetHttpStatus() != 200 || d[0].GetTargetUri() != hook.URL+"/events" || d[0].GetAttempt() != 1 {
+				t.Fatalf("delivery %v", d[0])
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no delivery logged")
+		}
 	}
 }
