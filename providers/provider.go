@@ -83,6 +83,10 @@ type Capabilities struct {
 	// (zero = unchecked). The service refuses other ids with
 	// INVALID_ARGUMENT / INVALID_RESOURCE_ID before calling the provider.
 	PortOrderID IDShape
+	// PortingRegions lists the ISO 3166-1 alpha-2 regions whose numbers the
+	// provider ports (Flowroute: US, CA). Numbers from other regions are
+	// refused before any call; empty means no stated restriction.
+	PortingRegions []string
 }
 
 // Supports reports whether op is in Operations.

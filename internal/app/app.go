@@ -230,7 +230,7 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 			}
 			closers = append(closers, sb)
 			a.Sandboxes[telnyx.Name] = sb
-			tcfg.BaseURL, tcfg.APIKey, tcfg.SandboxExtensions = sb.URL+"/v2", TelnyxSandboxAPIKey, true
+			tcfg.BaseURL, tcfg.APIKey = sb.URL+"/v2", TelnyxSandboxAPIKey
 			pmode = pb.Provider_SANDBOX
 			logger.Info("Telnyx: in-process sandbox", "url", sb.URL)
 		}

@@ -16,6 +16,8 @@ import (
 	"strings"
 	"time"
 
+	segjson "github.com/segmentio/encoding/json"
+
 	"github.com/portgate/portgate/providers"
 )
 
@@ -43,6 +45,10 @@ type Config struct {
 	BaseURL              string // "" = DefaultBaseURL; tests point it at the fake
 	AccessKey, SecretKey string
 	HTTPClient           providers.Doer // nil = an *http.Client with timeouts
+	// GroupCacheTTL bounds how long GetPortOrder trusts a remembered group
+	// membership (RelatedOrders) of an unchanged order; 0 =
+	// DefaultGroupCacheTTL, negative = always read the group.
+	GroupCacheTTL time.Duration
 }
 
 // Provider is the Flowroute adapter. It is safe for concurrent use.
@@ -50,6 +56,7 @@ type Provider struct {
 	base           string
 	access, secret string
 	hc             providers.Doer
+	groups         *groupCache
 }
 
 var _ providers.Provider = (*Provider)(nil)
@@ -64,6 +71,9 @@ func New(cfg Config) (*Provider, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("flowroute: invalid BaseURL %q", cfg.BaseURL)
 	}
+	if v := strings.Trim(u.Path, "/"); v == "v2" || strings.HasPrefix(v, "v2.") || strings.HasSuffix(v, "/v2") {
+		return nil, fmt.Errorf("flowroute: BaseURL %q ends in /%s, but the adapter adds /v2 to every path itself (requests would go to /%s/v2/... and answer 404); use the host only, e.g. %s", cfg.BaseURL, v, v, DefaultBaseURL)
+	}
 	if cfg.AccessKey == "" || cfg.SecretKey == "" {
 		return nil, errors.New("flowroute: AccessKey and SecretKey are required")
 	}
@@ -71,7 +81,12 @@ func New(cfg Config) (*Provider, error) {
 	if hc == nil {
 		hc = defaultClient()
 	}
-	return &Provider{base: strings.TrimRight(base, "/"), access: cfg.AccessKey, secret: cfg.SecretKey, hc: hc}, nil
+	ttl := cfg.GroupCacheTTL
+	if ttl == 0 {
+		ttl = DefaultGroupCacheTTL
+	}
+	return &Provider{base: strings.TrimRight(base, "/"), access: cfg.AccessKey, secret: cfg.SecretKey, hc: hc,
+		groups: newGroupCache(ttl)}, nil
 }
 
 func defaultClient() *http.Client {
@@ -89,14 +104,13 @@ func defaultClient() *http.Client {
 // Name implements providers.Provider.
 func (p *Provider) Name() string { return Name }
 
-// updatableOrderFields are the neutral mask paths UpdatePortOrder accepts.
+// updatableOrderFields are the neutral mask paths UpdatePortOrder accepts:
+// exactly what Flowroute documents as updatable (details: billing_name,
+// usage_type, street…country, provider; presets: presets, alias).
 var updatableOrderFields = []string{
-	providers.FieldEndUserEntityName, providers.FieldEndUserAuthorizedPerson,
-	providers.FieldEndUserBillingNumber, providers.FieldEndUserUsageType,
-	providers.FieldEndUserServiceAddress, providers.FieldEndUserAccountNumber,
-	providers.FieldEndUserPIN, providers.FieldEndUserLast4SSN,
-	providers.FieldLosingCarrier, providers.FieldRequestedFOCTime,
-	providers.FieldConfiguration, providers.FieldCustomerReference, providers.FieldStatusCallbackURL,
+	providers.FieldEndUserAuthorizedPerson, providers.FieldEndUserUsageType,
+	providers.FieldEndUserServiceAddress, providers.FieldLosingCarrier,
+	providers.FieldConfiguration, providers.FieldCustomerReference,
 }
 
 var updatableNumberFields = []string{
@@ -120,6 +134,7 @@ func (p *Provider) Capabilities() providers.Capabilities {
 		UpdatableOrderFields:  append([]string(nil), updatableOrderFields...),
 		UpdatableNumberFields: append([]string(nil), updatableNumberFields...),
 		MaxDocumentBytes:      MaxDocumentBytes,
+		PortingRegions:        append([]string(nil), PortingRegions...),
 	}
 }
 
@@ -220,12 +235,16 @@ func redactURL(err error) string {
 	return err.Error()
 }
 
+// unmarshal decodes provider bodies (a variable so BenchmarkDecode* can
+// compare decoders; docs/performance.md).
+var unmarshal = segjson.Unmarshal
+
 // decode unmarshals a successful body; failure is CodeBadResponse.
 func decode(r *response, v any) error {
 	if len(bytes.TrimSpace(r.body)) == 0 {
 		return badResponse(r.status, "empty response body")
 	}
-	if err := json.Unmarshal(r.body, v); err != nil {
+	if err := unmarshal(r.body, v); err != nil {
 		return &providers.Error{Code: providers.CodeBadResponse, Provider: Name, HTTPStatus: r.status,
 			Message: "undecodable response body", Err: err}
 	}

@@ -44,7 +44,7 @@ func FuzzResponses(f *testing.F) {
 		if status < 100 || status > 999 {
 			status = 200 + (status%800+800)%800
 		}
-		p, err := telnyx.New(telnyx.Config{BaseURL: "https://api.telnyx.test/v2", APIKey: "k", HTTPClient: cannedDoer{status, body}, SandboxExtensions: true})
+		p, err := telnyx.New(telnyx.Config{BaseURL: "https://api.telnyx.test/v2", APIKey: "k", HTTPClient: cannedDoer{status, body}})
 		if err != nil {
 			t.Fatal(err)
 		}

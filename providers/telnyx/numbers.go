@@ -106,7 +106,9 @@ func (p *Provider) GetNumber(ctx context.Context, e164 string) (*providers.Numbe
 // Prefix/Contains push down as filter[phone_number] (≥ 3 digits).
 func (p *Provider) ListNumbers(ctx context.Context, f providers.NumberFilter, lq providers.ListQuery) (*providers.NumberPage, error) {
 	q := url.Values{"sort": {"purchased_at"}}
-	pd, cd := strings.TrimPrefix(f.Prefix, "+"), f.Contains
+	// filter[phone_number] matches digits only ("Non-numerical characters
+	// will result in no values being returned"): send a digit run.
+	pd, cd := longestDigits(f.Prefix), longestDigits(f.Contains)
 	filter := pd
 	if len(cd) > len(filter) {
 		filter = cd

@@ -49,10 +49,6 @@ type Config struct {
 	APIKey     string           // bearer token
 	HTTPClient providers.Doer   // nil = a sane *http.Client with timeouts
 	Now        func() time.Time // nil = time.Now; used for the 48 h cancel cut-off
-	// SandboxExtensions enables calls only the sandbox (telnyxfake) answers:
-	// changing the numbers of a draft order, which Telnyx v2 does not
-	// document. Off, ModifyPortOrderNumbers is not a capability.
-	SandboxExtensions bool
 }
 
 // Provider is the Telnyx adapter. It is safe for concurrent use.
@@ -62,7 +58,6 @@ type Provider struct {
 	client providers.Doer
 	now    func() time.Time
 	ids    sync.Map // E.164 → numeric phone number id
-	ext    bool     // Config.SandboxExtensions
 }
 
 var _ providers.Provider = (*Provider)(nil)
@@ -80,7 +75,7 @@ func New(cfg Config) (*Provider, error) {
 	if cfg.APIKey == "" {
 		return nil, errors.New("telnyx: APIKey is required")
 	}
-	p := &Provider{base: strings.TrimSuffix(base, "/"), apiKey: cfg.APIKey, client: cfg.HTTPClient, now: cfg.Now, ext: cfg.SandboxExtensions}
+	p := &Provider{base: strings.TrimSuffix(base, "/"), apiKey: cfg.APIKey, client: cfg.HTTPClient, now: cfg.Now}
 	if p.client == nil {
 		p.client = defaultClient()
 	}
@@ -126,9 +121,11 @@ var UpdatableNumberFields = []string{
 
 // Capabilities implements providers.Provider.
 func (p *Provider) Capabilities() providers.Capabilities {
+	// Telnyx v2 documents no way to change the numbers of an existing
+	// order: ModifyPortOrderNumbers is not offered, sandbox or live.
 	var ops []providers.Operation
 	for _, op := range providers.AllOperations {
-		if op != providers.OpModifyPortOrderNumbers || p.ext {
+		if op != providers.OpModifyPortOrderNumbers {
 			ops = append(ops, op)
 		}
 	}
