@@ -41,7 +41,7 @@ const (
 	// stream is ended with WATCH_TOO_SLOW.
 	DefaultWatchStall = 30 * time.Second
 	// DefaultWatchPoll is how often a Watch stream looks for new events
-	// when no notification arrived (a lost NOTIFY).
+	// itself when no running hub feeds it.
 	DefaultWatchPoll = 2 * time.Second
 	// eventScanRows bounds how many stored events one List page examines;
 	// a filter matching little returns a short page with a token.
@@ -397,8 +397,12 @@ func (s *PortingServer) WatchPortOrderEvents(req *pb.WatchPortOrderEventsRequest
 			fmt.Sprintf("the stream fell too far behind (%d events waited longer than %s); reconnect with after_sequence=%s", w.buffer, w.stall, after),
 			map[string]string{"resume_after": after})
 	}
-	poll := time.NewTicker(w.poll)
-	defer poll.Stop()
+	var pollC <-chan time.Time
+	if w.poll > 0 {
+		poll := time.NewTicker(w.poll)
+		defer poll.Stop()
+		pollC = poll.C
+	}
 	var stall *time.Timer
 	pos := req.GetAfterSequence()
 	for {
@@ -444,7 +448,7 @@ func (s *PortingServer) WatchPortOrderEvents(req *pb.WatchPortOrderEventsRequest
 		}
 		select {
 		case <-sub.C:
-		case <-poll.C:
+		case <-pollC:
 		case err := <-sendDone:
 			return err
 		case <-ctx.Done():

@@ -42,12 +42,13 @@ type Options struct {
 	Store store.Store
 	// IdempotencyTTL is how long an outcome is kept (0 = DefaultIdempotencyTTL).
 	IdempotencyTTL time.Duration
-	// Events wakes Watch streams when events are appended (nil = a private
-	// hub nothing notifies: streams then see new events within WatchPoll).
+	// Events wakes Watch streams when events are appended; whoever passes
+	// it runs Hub.Run (nil = a private hub nothing notifies: streams then
+	// poll the store every WatchPoll).
 	Events *events.Hub
 	// WatchBuffer (0 = DefaultWatchBuffer), WatchStall (0 =
-	// DefaultWatchStall) and WatchPoll (0 = DefaultWatchPoll) tune
-	// WatchPortOrderEvents.
+	// DefaultWatchStall) and WatchPoll (0 = no per-stream polling with
+	// Events set, DefaultWatchPoll without) tune WatchPortOrderEvents.
 	WatchBuffer int
 	WatchStall  time.Duration
 	WatchPoll   time.Duration
@@ -100,16 +101,17 @@ func New(opts Options) (*Services, error) {
 	c.events = opts.Store
 	c.watch = watchConfig{hub: opts.Events, buffer: opts.WatchBuffer, stall: opts.WatchStall, poll: opts.WatchPoll}
 	if c.watch.hub == nil {
+		// Nothing feeds a private hub: each stream polls the store itself.
 		c.watch.hub = events.NewHub()
+		if c.watch.poll <= 0 {
+			c.watch.poll = DefaultWatchPoll
+		}
 	}
 	if c.watch.buffer <= 0 {
 		c.watch.buffer = DefaultWatchBuffer
 	}
 	if c.watch.stall <= 0 {
 		c.watch.stall = DefaultWatchStall
-	}
-	if c.watch.poll <= 0 {
-		c.watch.poll = DefaultWatchPoll
 	}
 	tokens, random, err := newPageTokens(opts.PageTokenKey)
 	if err != nil {

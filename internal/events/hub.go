@@ -82,7 +82,8 @@ const DefaultPollInterval = time.Second
 // Run feeds h from st until ctx ends: st's own append notifications
 // (in-process, and PostgreSQL LISTEN/NOTIFY across replicas) and, as a
 // fallback, a poll of the newest sequence every poll interval (0 =
-// DefaultPollInterval).
+// DefaultPollInterval): one cheap query per process, however many streams
+// are open.
 func (h *Hub) Run(ctx context.Context, st store.Store, poll time.Duration) {
 	if f, ok := st.(store.EventFeed); ok {
 		f.FollowEvents(ctx, h.Notify)
@@ -98,10 +99,10 @@ func (h *Hub) Run(ctx context.Context, st store.Store, poll time.Duration) {
 			return
 		case <-t.C:
 		}
-		evs, err := st.ListEvents(ctx, store.EventQuery{AfterSeq: h.Last(), Limit: 100})
-		if err != nil || len(evs) == 0 {
+		last, err := st.LastEventSeq(ctx)
+		if err != nil || last <= h.Last() {
 			continue
 		}
-		h.Notify(evs[len(evs)-1].Seq)
+		h.Notify(last)
 	}
 }

@@ -149,3 +149,19 @@ func (s *pgStore) DueDeliveries(ctx context.Context, now time.Time, limit int) (
 	}
 	return out, rows.Err()
 }
+
+func (s *sqliteStore) LastEventSeq(ctx context.Context) (int64, error) {
+	var last int64
+	if err := s.db.QueryRowContext(ctx, `SELECT last FROM event_sequence WHERE id = 1`).Scan(&last); err != nil {
+		return 0, fmt.Errorf("store: last event sequence: %w", err)
+	}
+	return last, nil
+}
+
+func (s *pgStore) LastEventSeq(ctx context.Context) (int64, error) {
+	var last int64
+	if err := s.pool.QueryRow(ctx, `SELECT last FROM event_sequence WHERE id = 1`).Scan(&last); err != nil {
+		return 0, fmt.Errorf("store: last event sequence: %w", err)
+	}
+	return last, nil
+}

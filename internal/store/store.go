@@ -54,6 +54,8 @@ type Store interface {
 	// ListEvents returns up to q.Limit events with sequence > q.AfterSeq,
 	// ascending, optionally for one order.
 	ListEvents(ctx context.Context, q EventQuery) ([]Event, error)
+	// LastEventSeq returns the highest sequence assigned (0 = no events).
+	LastEventSeq(ctx context.Context) (int64, error)
 	// GetEvent returns the event with sequence seq, or ErrNotFound.
 	GetEvent(ctx context.Context, seq int64) (Event, error)
 	// GetEventByID returns the event the provider named eventID, or ErrNotFound.

@@ -38,6 +38,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"DueDeliveries", testDueDeliveries},
 		{"DeliveryLeaseAndCursor", testDeliveryLease},
 		{"OrderCallback", testOrderCallback},
+		{"LastEventSeq", testLastEventSeq},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -463,6 +464,21 @@ func testDeliveryLease(t *testing.T, s store.Store) {
 	}
 	if err := s.AdvanceDeliveryCursor(ctx, "a", 9); !errors.Is(err, store.ErrNotOwner) {
 		t.Fatalf("a advanced after losing the lease: %v", err)
+	}
+}
+
+func testLastEventSeq(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	if last, err := s.LastEventSeq(ctx); err != nil || last != 0 {
+		t.Fatalf("empty: %d %v", last, err)
+	}
+	for _, id := range []string{"l1", "l2", "l1"} {
+		if _, _, err := s.AppendEvent(ctx, event("telnyx", id, "providers/telnyx/portOrders/a")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if last, err := s.LastEventSeq(ctx); err != nil || last != 2 {
+		t.Fatalf("after two events and a duplicate: %d %v", last, err)
 	}
 }
 
