@@ -11,8 +11,10 @@ import (
 	"sync/atomic"
 	"time"
 
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/types/known/durationpb"
 	"google.golang.org/protobuf/types/known/structpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
@@ -30,6 +32,9 @@ const (
 	// with after_sequence set to it.
 	ReasonWatchTooSlow = "WATCH_TOO_SLOW"
 	ReasonStoreError   = "STORE_ERROR"
+	// ReasonShuttingDown ends Watch streams when the server shuts down
+	// (UNAVAILABLE, RetryInfo, resume_after).
+	ReasonShuttingDown = "SHUTTING_DOWN"
 )
 
 // Watch defaults (README "Events").
@@ -376,10 +381,13 @@ func (s *PortingServer) WatchPortOrderEvents(req *pb.WatchPortOrderEventsRequest
 	sendDone := make(chan error, 1)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	sendCtx, stopSender := context.WithCancel(ctx)
+	senderExited := make(chan struct{})
 	go func() {
+		defer close(senderExited)
 		for {
 			select {
-			case <-ctx.Done():
+			case <-sendCtx.Done():
 				sendDone <- nil
 				return
 			case ev := <-buf:
@@ -391,11 +399,31 @@ func (s *PortingServer) WatchPortOrderEvents(req *pb.WatchPortOrderEventsRequest
 			}
 		}
 	}()
+	// resumeAfter stops the sender and returns the last sequence it
+	// handed to gRPC (queued ahead of the status that ends the stream). A
+	// sender stuck in Send (a stalled consumer) is not waited for long: the
+	// message it holds is not queued and is not counted.
+	resumeAfter := func() string {
+		stopSender()
+		t := time.NewTimer(200 * time.Millisecond)
+		defer t.Stop()
+		select {
+		case <-senderExited:
+		case <-t.C:
+		}
+		return strconv.FormatInt(lastSent.Load(), 10)
+	}
 	tooSlow := func() error {
-		after := strconv.FormatInt(lastSent.Load(), 10)
+		after := resumeAfter()
 		return gatewayError(codes.Aborted, ReasonWatchTooSlow,
 			fmt.Sprintf("the stream fell too far behind (%d events waited longer than %s); reconnect with after_sequence=%s", w.buffer, w.stall, after),
 			map[string]string{"resume_after": after})
+	}
+	closing := func() error {
+		after := resumeAfter()
+		return gatewayError(codes.Unavailable, ReasonShuttingDown,
+			"the server is shutting down; reconnect (to any replica) with after_sequence="+after,
+			map[string]string{"resume_after": after}, &errdetails.RetryInfo{RetryDelay: durationpb.New(time.Second)})
 	}
 	var pollC <-chan time.Time
 	if w.poll > 0 {
@@ -437,6 +465,8 @@ func (s *PortingServer) WatchPortOrderEvents(req *pb.WatchPortOrderEventsRequest
 				stall.Stop()
 			case <-stall.C:
 				return tooSlow()
+			case <-w.hub.Done():
+				return closing()
 			case err := <-sendDone:
 				return err
 			case <-ctx.Done():
@@ -449,6 +479,8 @@ func (s *PortingServer) WatchPortOrderEvents(req *pb.WatchPortOrderEventsRequest
 		select {
 		case <-sub.C:
 		case <-pollC:
+		case <-w.hub.Done():
+			return closing()
 		case err := <-sendDone:
 			return err
 		case <-ctx.Done():

@@ -503,3 +503,25 @@ func TestDeliveryLogThroughAPI(t *testing.T) {
 		}
 	}
 }
+
+// Shutdown ends open Watch streams at once (UNAVAILABLE / SHUTTING_DOWN with
+// resume_after) instead of waiting out the grace period for them.
+func TestWatchEndsOnShutdown(t *testing.T) {
+	e := startWith(t, func(c *config.Config) { c.ShutdownGrace = 20 * time.Second })
+	appendEvent(t, e.app.Store, "telnyx", "abc", "t1", events.TypeOther, events.Payload{}, evBase)
+	s, err := e.porting.WatchPortOrderEvents(context.Background(), &pb.WatchPortOrderEventsRequest{Parent: "providers/-/portOrders/-"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recvSeqs(t, s, 1)
+	shut := make(chan error, 1)
+	go func() { shut <- e.app.Server.Shutdown(context.Background()) }()
+	_, err = s.Recv()
+	st, ei := errorInfo(t, err)
+	if st.Code() != codes.Unavailable || ei.GetReason() != "SHUTTING_DOWN" || ei.GetMetadata()["resume_after"] != "1" {
+		t.Fatalf("stream ended with %v %v", err, ei)
+	}
+	if err := <-shut; err != nil {
+		t.Fatalf("shutdown: %v (the stream ran into the grace period)", err)
+	}
+}

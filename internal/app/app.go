@@ -316,7 +316,7 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 	closers = append(closers, closerFunc(httpClient.CloseIdleConnections))
 	srv, err := server.New(server.Config{
 		GRPCAddr: cfg.GRPCAddr, HTTPAddr: cfg.HTTPAddr, AdminAddr: cfg.AdminAddr, Pprof: cfg.Pprof, Logger: logger, OpenAPI: portgate.OpenAPI,
-		Registry: reg, ShutdownGrace: cfg.ShutdownGrace, Closers: closers, MaxRequestBytes: cfg.MaxRequestBytes,
+		Registry: reg, ShutdownGrace: cfg.ShutdownGrace, Closers: closers, OnShutdown: hub.Close, MaxRequestBytes: cfg.MaxRequestBytes,
 		TracerProvider: tp, Propagator: telemetry.Propagator(),
 		Auth: authn, DisableReflection: cfg.DisableReflection, TLS: tlsCfg,
 		Validate: service.CheckLimits,

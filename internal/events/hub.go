@@ -15,10 +15,12 @@ import (
 // events from the store itself. So a slow subscriber never holds up
 // ingestion or any other subscriber.
 type Hub struct {
-	mu   sync.Mutex
-	subs map[*Sub]struct{}
-	last atomic.Int64
-	n    atomic.Int64
+	closeOnce sync.Once
+	done      chan struct{}
+	mu        sync.Mutex
+	subs      map[*Sub]struct{}
+	last      atomic.Int64
+	n         atomic.Int64
 }
 
 // Sub is one subscription; C receives a value when new events may exist.
@@ -27,7 +29,13 @@ type Sub struct {
 }
 
 // NewHub returns an empty hub.
-func NewHub() *Hub { return &Hub{subs: map[*Sub]struct{}{}} }
+func NewHub() *Hub { return &Hub{subs: map[*Sub]struct{}{}, done: make(chan struct{})} }
+
+// Close tells every follower the process is shutting down (Done closes).
+func (h *Hub) Close() { h.closeOnce.Do(func() { close(h.done) }) }
+
+// Done is closed by Close.
+func (h *Hub) Done() <-chan struct{} { return h.done }
 
 // Subscribe adds a subscriber; Unsubscribe it when done.
 func (h *Hub) Subscribe() *Sub {

@@ -102,6 +102,10 @@ type Config struct {
 	ProviderHealth func() map[string]string
 	// Closers are closed in reverse order at the end of Shutdown.
 	Closers []io.Closer
+	// OnShutdown runs when Shutdown begins, before in-flight calls are
+	// waited for: it ends calls that never finish by themselves (Watch
+	// streams), so they need not run into the grace period. Optional.
+	OnShutdown func()
 	// TracerProvider and Propagator trace every call: REST requests (the
 	// caller's traceparent is honoured), the gateway's hop to the gRPC
 	// listener (the trace context crosses it) and gRPC calls. nil: the
@@ -556,6 +560,9 @@ func (s *Server) doShutdown(ctx context.Context) error {
 	s.mu.Unlock()
 	s.serving.Store(false)
 	s.health.Shutdown()
+	if s.cfg.OnShutdown != nil {
+		s.cfg.OnShutdown()
+	}
 
 	var errs []error
 	if started {
