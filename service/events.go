@@ -377,7 +377,7 @@ func (s *PortingServer) WatchPortOrderEvents(req *pb.WatchPortOrderEventsRequest
 
 	var lastSent atomic.Int64
 	lastSent.Store(req.GetAfterSequence())
-	buf := make(chan *pb.PortOrderEvent, w.buffer)
+	buf := make(chan *pb.WatchPortOrderEventsResponse, w.buffer)
 	sendDone := make(chan error, 1)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -390,12 +390,14 @@ func (s *PortingServer) WatchPortOrderEvents(req *pb.WatchPortOrderEventsRequest
 			case <-sendCtx.Done():
 				sendDone <- nil
 				return
-			case ev := <-buf:
-				if err := stream.Send(&pb.WatchPortOrderEventsResponse{Event: ev}); err != nil {
+			case m := <-buf:
+				if err := stream.Send(m); err != nil {
 					sendDone <- err
 					return
 				}
-				lastSent.Store(ev.GetSequence())
+				if m.GetEvent() != nil {
+					lastSent.Store(m.GetEvent().GetSequence())
+				}
 			}
 		}
 	}()
@@ -431,6 +433,18 @@ func (s *PortingServer) WatchPortOrderEvents(req *pb.WatchPortOrderEventsRequest
 		defer poll.Stop()
 		pollC = poll.C
 	}
+	// Heartbeats: once caught up, then after every idle period. Skipped
+	// (not queued) when the buffer is full: the consumer is busy anyway.
+	heartbeat := time.NewTimer(w.heartbeat)
+	defer heartbeat.Stop()
+	beat := func() {
+		select {
+		case buf <- &pb.WatchPortOrderEventsResponse{HeartbeatTime: timestamppb.Now()}:
+		default:
+		}
+		heartbeat.Reset(w.heartbeat)
+	}
+	caughtUp := false
 	var stall *time.Timer
 	pos := req.GetAfterSequence()
 	for {
@@ -450,8 +464,10 @@ func (s *PortingServer) WatchPortOrderEvents(req *pb.WatchPortOrderEventsRequest
 			if !sel.match(pe) {
 				continue
 			}
+			m := &pb.WatchPortOrderEventsResponse{Event: pe}
+			heartbeat.Reset(w.heartbeat)
 			select {
-			case buf <- pe:
+			case buf <- m:
 				continue
 			default:
 			}
@@ -461,7 +477,7 @@ func (s *PortingServer) WatchPortOrderEvents(req *pb.WatchPortOrderEventsRequest
 				stall.Reset(w.stall)
 			}
 			select {
-			case buf <- pe:
+			case buf <- m:
 				stall.Stop()
 			case <-stall.C:
 				return tooSlow()
@@ -476,8 +492,14 @@ func (s *PortingServer) WatchPortOrderEvents(req *pb.WatchPortOrderEventsRequest
 		if len(batch) == eventReadBatch {
 			continue
 		}
+		if !caughtUp {
+			caughtUp = true
+			beat()
+		}
 		select {
 		case <-sub.C:
+		case <-heartbeat.C:
+			beat()
 		case <-pollC:
 		case <-w.hub.Done():
 			return closing()
@@ -491,8 +513,13 @@ func (s *PortingServer) WatchPortOrderEvents(req *pb.WatchPortOrderEventsRequest
 
 // watchConfig is shared by all Watch streams.
 type watchConfig struct {
-	hub    *events.Hub
-	buffer int
-	stall  time.Duration
-	poll   time.Duration
+	hub       *events.Hub
+	buffer    int
+	stall     time.Duration
+	poll      time.Duration
+	heartbeat time.Duration
 }
+
+// WatchHeartbeat is the idle time after which a Watch stream sends a
+// heartbeat.
+const WatchHeartbeat = 30 * time.Second

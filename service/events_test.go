@@ -176,10 +176,16 @@ func TestEventsListGetFilterPages(t *testing.T) {
 func recvSeqs(t *testing.T, s pb.Porting_WatchPortOrderEventsClient, n int) []int64 {
 	t.Helper()
 	var out []int64
-	for range n {
+	for len(out) < n {
 		m, err := s.Recv()
 		if err != nil {
 			t.Fatalf("recv after %v: %v", out, err)
+		}
+		if m.GetEvent() == nil { // heartbeat
+			if m.GetHeartbeatTime() == nil {
+				t.Fatalf("message with neither event nor heartbeat: %v", m)
+			}
+			continue
 		}
 		out = append(out, m.GetEvent().GetSequence())
 	}
@@ -278,11 +284,15 @@ func restSeqs(t *testing.T, sc *bufio.Scanner, n int) []int64 {
 					Sequence string `json:"sequence"`
 					Name     string `json:"name"`
 				} `json:"event"`
+				HeartbeatTime string `json:"heartbeatTime"`
 			} `json:"result"`
 			Error map[string]any `json:"error"`
 		}
 		if err := json.Unmarshal(sc.Bytes(), &line); err != nil || line.Error != nil {
 			t.Fatalf("line %q: %v", sc.Bytes(), err)
+		}
+		if line.Result.HeartbeatTime != "" {
+			continue
 		}
 		n, _ := strconv.ParseInt(line.Result.Event.Sequence, 10, 64)
 		if !strings.HasSuffix(line.Result.Event.Name, "/events/"+line.Result.Event.Sequence) {
@@ -352,12 +362,14 @@ func TestWatchSlowConsumer(t *testing.T) {
 	fastDone := make(chan []int64, 1)
 	go func() {
 		var got []int64
-		for range n {
+		for len(got) < n {
 			m, err := fast.Recv()
 			if err != nil {
 				break
 			}
-			got = append(got, m.GetEvent().GetSequence())
+			if m.GetEvent() != nil {
+				got = append(got, m.GetEvent().GetSequence())
+			}
 		}
 		fastDone <- got
 	}()
@@ -371,6 +383,9 @@ func TestWatchSlowConsumer(t *testing.T) {
 	var last int64
 	for {
 		m, err := slow.Recv()
+		if err == nil && m.GetEvent() == nil {
+			continue // heartbeat
+		}
 		if err == nil {
 			if m.GetEvent().GetSequence() != last+1 {
 				t.Fatalf("slow stream: %d after %d", m.GetEvent().GetSequence(), last)
@@ -516,12 +531,34 @@ func TestWatchEndsOnShutdown(t *testing.T) {
 	recvSeqs(t, s, 1)
 	shut := make(chan error, 1)
 	go func() { shut <- e.app.Server.Shutdown(context.Background()) }()
-	_, err = s.Recv()
+	for err == nil {
+		var m *pb.WatchPortOrderEventsResponse
+		if m, err = s.Recv(); err == nil && m.GetEvent() != nil {
+			t.Fatalf("unexpected event %v", m)
+		}
+	}
 	st, ei := errorInfo(t, err)
 	if st.Code() != codes.Unavailable || ei.GetReason() != "SHUTTING_DOWN" || ei.GetMetadata()["resume_after"] != "1" {
 		t.Fatalf("stream ended with %v %v", err, ei)
 	}
 	if err := <-shut; err != nil {
 		t.Fatalf("shutdown: %v (the stream ran into the grace period)", err)
+	}
+}
+
+// An idle stream (nothing stored yet) answers at once with a heartbeat, so
+// a REST client gets its response headers and knows the stream is live.
+func TestWatchIdleStreamHeartbeat(t *testing.T) {
+	e := start(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sc, body := watchREST(t, ctx, e.base+"/v1/providers/-/portOrders/-/events:watch")
+	defer body.Close()
+	if !sc.Scan() || !strings.Contains(sc.Text(), "heartbeatTime") {
+		t.Fatalf("first line %q %v", sc.Text(), sc.Err())
+	}
+	appendEvent(t, e.app.Store, "telnyx", "abc", "t1", events.TypeOther, events.Payload{}, evBase)
+	if got := fmt.Sprint(restSeqs(t, sc, 1)); got != "[1]" {
+		t.Fatalf("after heartbeat: %s", got)
 	}
 }

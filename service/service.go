@@ -99,7 +99,7 @@ func New(opts Options) (*Services, error) {
 		c.idem.ttl = DefaultIdempotencyTTL
 	}
 	c.events = opts.Store
-	c.watch = watchConfig{hub: opts.Events, buffer: opts.WatchBuffer, stall: opts.WatchStall, poll: opts.WatchPoll}
+	c.watch = watchConfig{hub: opts.Events, buffer: opts.WatchBuffer, stall: opts.WatchStall, poll: opts.WatchPoll, heartbeat: WatchHeartbeat}
 	if c.watch.hub == nil {
 		// Nothing feeds a private hub: each stream polls the store itself.
 		c.watch.hub = events.NewHub()

@@ -11,6 +11,7 @@ import (
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	fieldmaskpb "google.golang.org/protobuf/types/known/fieldmaskpb"
+	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
 	reflect "reflect"
 	sync "sync"
 	unsafe "unsafe"
@@ -1318,11 +1319,16 @@ func (x *WatchPortOrderEventsRequest) GetFilter() string {
 	return ""
 }
 
-// One streamed event.
+// One streamed message: an event, or a heartbeat.
 type WatchPortOrderEventsResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The event.
-	Event         *PortOrderEvent `protobuf:"bytes,1,opt,name=event,proto3" json:"event,omitempty"`
+	// The event; unset on a heartbeat.
+	Event *PortOrderEvent `protobuf:"bytes,1,opt,name=event,proto3" json:"event,omitempty"`
+	// Set on a heartbeat (and event unset): sent once the replay has caught
+	// up with the store, and then after every 30 s without an event, so
+	// clients and proxies see the stream is alive. Skip it when counting
+	// events.
+	HeartbeatTime *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=heartbeat_time,json=heartbeatTime,proto3" json:"heartbeat_time,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1364,11 +1370,18 @@ func (x *WatchPortOrderEventsResponse) GetEvent() *PortOrderEvent {
 	return nil
 }
 
+func (x *WatchPortOrderEventsResponse) GetHeartbeatTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.HeartbeatTime
+	}
+	return nil
+}
+
 var File_portgate_v1_porting_proto protoreflect.FileDescriptor
 
 const file_portgate_v1_porting_proto_rawDesc = "" +
 	"\n" +
-	"\x19portgate/v1/porting.proto\x12\vportgate.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1cportgate/v1/port_order.proto\"a\n" +
+	"\x19portgate/v1/porting.proto\x12\vportgate.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1cportgate/v1/port_order.proto\"a\n" +
 	"\x17CheckPortabilityRequest\x12(\n" +
 	"\rphone_numbers\x18\x01 \x03(\tB\x03\xe0A\x02R\fphoneNumbers\x12\x1c\n" +
 	"\tproviders\x18\x02 \x03(\tR\tproviders\"\xa6\x01\n" +
@@ -1473,9 +1486,10 @@ const file_portgate_v1_porting_proto_rawDesc = "" +
 	"\x06parent\x18\x01 \x01(\tB\x1e\xe0A\x02\xfaA\x18\n" +
 	"\x16portgate.dev/PortOrderR\x06parent\x12%\n" +
 	"\x0eafter_sequence\x18\x02 \x01(\x03R\rafterSequence\x12\x16\n" +
-	"\x06filter\x18\x03 \x01(\tR\x06filter\"Q\n" +
+	"\x06filter\x18\x03 \x01(\tR\x06filter\"\x94\x01\n" +
 	"\x1cWatchPortOrderEventsResponse\x121\n" +
-	"\x05event\x18\x01 \x01(\v2\x1b.portgate.v1.PortOrderEventR\x05event2\xe1\x12\n" +
+	"\x05event\x18\x01 \x01(\v2\x1b.portgate.v1.PortOrderEventR\x05event\x12A\n" +
+	"\x0eheartbeat_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\rheartbeatTime2\xe1\x12\n" +
 	"\aPorting\x12\x81\x01\n" +
 	"\x10CheckPortability\x12$.portgate.v1.CheckPortabilityRequest\x1a%.portgate.v1.CheckPortabilityResponse\" \x82\xd3\xe4\x93\x02\x1a:\x01*\"\x15/v1/portability:check\x12\x9b\x01\n" +
 	"\x0fCreatePortOrder\x12#.portgate.v1.CreatePortOrderRequest\x1a\x16.portgate.v1.PortOrder\"K\xdaA\x11parent,port_order\x82\xd3\xe4\x93\x021:\n" +
@@ -1537,6 +1551,7 @@ var file_portgate_v1_porting_proto_goTypes = []any{
 	(*PortOrderComment)(nil),               // 25: portgate.v1.PortOrderComment
 	(*PortOrderDocument)(nil),              // 26: portgate.v1.PortOrderDocument
 	(*PortOrderEvent)(nil),                 // 27: portgate.v1.PortOrderEvent
+	(*timestamppb.Timestamp)(nil),          // 28: google.protobuf.Timestamp
 }
 var file_portgate_v1_porting_proto_depIdxs = []int32{
 	22, // 0: portgate.v1.CheckPortabilityResponse.results:type_name -> portgate.v1.PortabilityResult
@@ -1551,41 +1566,42 @@ var file_portgate_v1_porting_proto_depIdxs = []int32{
 	26, // 9: portgate.v1.ListPortOrderDocumentsResponse.documents:type_name -> portgate.v1.PortOrderDocument
 	27, // 10: portgate.v1.ListPortOrderEventsResponse.events:type_name -> portgate.v1.PortOrderEvent
 	27, // 11: portgate.v1.WatchPortOrderEventsResponse.event:type_name -> portgate.v1.PortOrderEvent
-	0,  // 12: portgate.v1.Porting.CheckPortability:input_type -> portgate.v1.CheckPortabilityRequest
-	3,  // 13: portgate.v1.Porting.CreatePortOrder:input_type -> portgate.v1.CreatePortOrderRequest
-	4,  // 14: portgate.v1.Porting.GetPortOrder:input_type -> portgate.v1.GetPortOrderRequest
-	5,  // 15: portgate.v1.Porting.ListPortOrders:input_type -> portgate.v1.ListPortOrdersRequest
-	7,  // 16: portgate.v1.Porting.UpdatePortOrder:input_type -> portgate.v1.UpdatePortOrderRequest
-	8,  // 17: portgate.v1.Porting.ModifyPortOrderNumbers:input_type -> portgate.v1.ModifyPortOrderNumbersRequest
-	9,  // 18: portgate.v1.Porting.SubmitPortOrder:input_type -> portgate.v1.SubmitPortOrderRequest
-	10, // 19: portgate.v1.Porting.CancelPortOrder:input_type -> portgate.v1.CancelPortOrderRequest
-	11, // 20: portgate.v1.Porting.ListPortOrderComments:input_type -> portgate.v1.ListPortOrderCommentsRequest
-	13, // 21: portgate.v1.Porting.CreatePortOrderComment:input_type -> portgate.v1.CreatePortOrderCommentRequest
-	14, // 22: portgate.v1.Porting.UploadPortOrderDocument:input_type -> portgate.v1.UploadPortOrderDocumentRequest
-	15, // 23: portgate.v1.Porting.ListPortOrderDocuments:input_type -> portgate.v1.ListPortOrderDocumentsRequest
-	17, // 24: portgate.v1.Porting.ListPortOrderEvents:input_type -> portgate.v1.ListPortOrderEventsRequest
-	19, // 25: portgate.v1.Porting.GetPortOrderEvent:input_type -> portgate.v1.GetPortOrderEventRequest
-	20, // 26: portgate.v1.Porting.WatchPortOrderEvents:input_type -> portgate.v1.WatchPortOrderEventsRequest
-	1,  // 27: portgate.v1.Porting.CheckPortability:output_type -> portgate.v1.CheckPortabilityResponse
-	23, // 28: portgate.v1.Porting.CreatePortOrder:output_type -> portgate.v1.PortOrder
-	23, // 29: portgate.v1.Porting.GetPortOrder:output_type -> portgate.v1.PortOrder
-	6,  // 30: portgate.v1.Porting.ListPortOrders:output_type -> portgate.v1.ListPortOrdersResponse
-	23, // 31: portgate.v1.Porting.UpdatePortOrder:output_type -> portgate.v1.PortOrder
-	23, // 32: portgate.v1.Porting.ModifyPortOrderNumbers:output_type -> portgate.v1.PortOrder
-	23, // 33: portgate.v1.Porting.SubmitPortOrder:output_type -> portgate.v1.PortOrder
-	23, // 34: portgate.v1.Porting.CancelPortOrder:output_type -> portgate.v1.PortOrder
-	12, // 35: portgate.v1.Porting.ListPortOrderComments:output_type -> portgate.v1.ListPortOrderCommentsResponse
-	25, // 36: portgate.v1.Porting.CreatePortOrderComment:output_type -> portgate.v1.PortOrderComment
-	26, // 37: portgate.v1.Porting.UploadPortOrderDocument:output_type -> portgate.v1.PortOrderDocument
-	16, // 38: portgate.v1.Porting.ListPortOrderDocuments:output_type -> portgate.v1.ListPortOrderDocumentsResponse
-	18, // 39: portgate.v1.Porting.ListPortOrderEvents:output_type -> portgate.v1.ListPortOrderEventsResponse
-	27, // 40: portgate.v1.Porting.GetPortOrderEvent:output_type -> portgate.v1.PortOrderEvent
-	21, // 41: portgate.v1.Porting.WatchPortOrderEvents:output_type -> portgate.v1.WatchPortOrderEventsResponse
-	27, // [27:42] is the sub-list for method output_type
-	12, // [12:27] is the sub-list for method input_type
-	12, // [12:12] is the sub-list for extension type_name
-	12, // [12:12] is the sub-list for extension extendee
-	0,  // [0:12] is the sub-list for field type_name
+	28, // 12: portgate.v1.WatchPortOrderEventsResponse.heartbeat_time:type_name -> google.protobuf.Timestamp
+	0,  // 13: portgate.v1.Porting.CheckPortability:input_type -> portgate.v1.CheckPortabilityRequest
+	3,  // 14: portgate.v1.Porting.CreatePortOrder:input_type -> portgate.v1.CreatePortOrderRequest
+	4,  // 15: portgate.v1.Porting.GetPortOrder:input_type -> portgate.v1.GetPortOrderRequest
+	5,  // 16: portgate.v1.Porting.ListPortOrders:input_type -> portgate.v1.ListPortOrdersRequest
+	7,  // 17: portgate.v1.Porting.UpdatePortOrder:input_type -> portgate.v1.UpdatePortOrderRequest
+	8,  // 18: portgate.v1.Porting.ModifyPortOrderNumbers:input_type -> portgate.v1.ModifyPortOrderNumbersRequest
+	9,  // 19: portgate.v1.Porting.SubmitPortOrder:input_type -> portgate.v1.SubmitPortOrderRequest
+	10, // 20: portgate.v1.Porting.CancelPortOrder:input_type -> portgate.v1.CancelPortOrderRequest
+	11, // 21: portgate.v1.Porting.ListPortOrderComments:input_type -> portgate.v1.ListPortOrderCommentsRequest
+	13, // 22: portgate.v1.Porting.CreatePortOrderComment:input_type -> portgate.v1.CreatePortOrderCommentRequest
+	14, // 23: portgate.v1.Porting.UploadPortOrderDocument:input_type -> portgate.v1.UploadPortOrderDocumentRequest
+	15, // 24: portgate.v1.Porting.ListPortOrderDocuments:input_type -> portgate.v1.ListPortOrderDocumentsRequest
+	17, // 25: portgate.v1.Porting.ListPortOrderEvents:input_type -> portgate.v1.ListPortOrderEventsRequest
+	19, // 26: portgate.v1.Porting.GetPortOrderEvent:input_type -> portgate.v1.GetPortOrderEventRequest
+	20, // 27: portgate.v1.Porting.WatchPortOrderEvents:input_type -> portgate.v1.WatchPortOrderEventsRequest
+	1,  // 28: portgate.v1.Porting.CheckPortability:output_type -> portgate.v1.CheckPortabilityResponse
+	23, // 29: portgate.v1.Porting.CreatePortOrder:output_type -> portgate.v1.PortOrder
+	23, // 30: portgate.v1.Porting.GetPortOrder:output_type -> portgate.v1.PortOrder
+	6,  // 31: portgate.v1.Porting.ListPortOrders:output_type -> portgate.v1.ListPortOrdersResponse
+	23, // 32: portgate.v1.Porting.UpdatePortOrder:output_type -> portgate.v1.PortOrder
+	23, // 33: portgate.v1.Porting.ModifyPortOrderNumbers:output_type -> portgate.v1.PortOrder
+	23, // 34: portgate.v1.Porting.SubmitPortOrder:output_type -> portgate.v1.PortOrder
+	23, // 35: portgate.v1.Porting.CancelPortOrder:output_type -> portgate.v1.PortOrder
+	12, // 36: portgate.v1.Porting.ListPortOrderComments:output_type -> portgate.v1.ListPortOrderCommentsResponse
+	25, // 37: portgate.v1.Porting.CreatePortOrderComment:output_type -> portgate.v1.PortOrderComment
+	26, // 38: portgate.v1.Porting.UploadPortOrderDocument:output_type -> portgate.v1.PortOrderDocument
+	16, // 39: portgate.v1.Porting.ListPortOrderDocuments:output_type -> portgate.v1.ListPortOrderDocumentsResponse
+	18, // 40: portgate.v1.Porting.ListPortOrderEvents:output_type -> portgate.v1.ListPortOrderEventsResponse
+	27, // 41: portgate.v1.Porting.GetPortOrderEvent:output_type -> portgate.v1.PortOrderEvent
+	21, // 42: portgate.v1.Porting.WatchPortOrderEvents:output_type -> portgate.v1.WatchPortOrderEventsResponse
+	28, // [28:43] is the sub-list for method output_type
+	13, // [13:28] is the sub-list for method input_type
+	13, // [13:13] is the sub-list for extension type_name
+	13, // [13:13] is the sub-list for extension extendee
+	0,  // [0:13] is the sub-list for field type_name
 }
 
 func init() { file_portgate_v1_porting_proto_init() }
