@@ -14,6 +14,7 @@ import (
 	pb "github.com/portgate/portgate/gen/portgate/v1"
 	"github.com/portgate/portgate/internal/config"
 	"github.com/portgate/portgate/internal/events"
+	"github.com/portgate/portgate/internal/store/storetest"
 )
 
 // BenchmarkWebhookToWatchLatency measures append (what a webhook handler
@@ -22,9 +23,23 @@ import (
 func BenchmarkWebhookToWatchLatency(b *testing.B) {
 	dir := b.TempDir()
 	e := startWith(b, func(c *config.Config) { c.DataDir = dir })
+	benchLatency(b, e, e)
+}
+
+// BenchmarkWebhookToWatchLatencyPostgresReplicas is the same across two
+// instances on one PostgreSQL: appended through A, received on B's stream
+// (LISTEN/NOTIFY).
+func BenchmarkWebhookToWatchLatencyPostgresReplicas(b *testing.B) {
+	url := storetest.PostgresURL(b)
+	a := startWith(b, func(c *config.Config) { c.DatabaseURL = url })
+	r := startWith(b, func(c *config.Config) { c.DatabaseURL = url })
+	benchLatency(b, a, r)
+}
+
+func benchLatency(b *testing.B, in, out *env) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	s, err := e.porting.WatchPortOrderEvents(ctx, &pb.WatchPortOrderEventsRequest{Parent: "providers/-/portOrders/-"})
+	s, err := out.porting.WatchPortOrderEvents(ctx, &pb.WatchPortOrderEventsRequest{Parent: "providers/-/portOrders/-"})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -32,7 +47,7 @@ func BenchmarkWebhookToWatchLatency(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		t0 := time.Now()
-		appendEvent(b, e.app.Store, "telnyx", "abc", "lat-"+strconv.Itoa(i), events.TypeStateChanged, events.Payload{NewState: "SUBMITTED"}, evBase)
+		appendEvent(b, in.app.Store, "telnyx", "abc", "lat-"+strconv.Itoa(i), events.TypeStateChanged, events.Payload{NewState: "SUBMITTED"}, evBase)
 		for {
 			m, err := s.Recv()
 			if err != nil {
