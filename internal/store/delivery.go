@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -23,11 +24,18 @@ const dueQuery = `SELECT d.id, d.event_seq, d.target_url, d.attempt, d.status, d
 	  AND NOT EXISTS (SELECT 1 FROM event_deliveries n WHERE n.event_seq = d.event_seq AND n.target_url = d.target_url AND n.id > d.id)
 	ORDER BY d.next_attempt_at, d.id LIMIT %s`
 
+// providerOf reads p from providers/{p}/portOrders/{id}.
+func providerOf(orderName string) string {
+	rest, _ := strings.CutPrefix(orderName, "providers/")
+	p, _, _ := strings.Cut(rest, "/")
+	return p
+}
+
 // SQLite.
 
 func (s *sqliteStore) SetOrderCallback(ctx context.Context, orderName, uri string) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO port_order_callbacks (order_name, callback_uri) VALUES (?, ?)
-		ON CONFLICT (order_name) DO UPDATE SET callback_uri = excluded.callback_uri`, orderName, uri)
+	_, err := s.db.ExecContext(ctx, `INSERT INTO port_orders (order_name, provider, callback_uri, created_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (order_name) DO UPDATE SET callback_uri = excluded.callback_uri`, orderName, providerOf(orderName), uri, micros(time.Now()))
 	if err != nil {
 		return fmt.Errorf("store: set order callback: %w", err)
 	}
@@ -36,8 +44,8 @@ func (s *sqliteStore) SetOrderCallback(ctx context.Context, orderName, uri strin
 
 func (s *sqliteStore) OrderCallback(ctx context.Context, orderName string) (string, error) {
 	var uri string
-	err := s.db.QueryRowContext(ctx, `SELECT callback_uri FROM port_order_callbacks WHERE order_name = ?`, orderName).Scan(&uri)
-	if errors.Is(err, sql.ErrNoRows) {
+	err := s.db.QueryRowContext(ctx, `SELECT callback_uri FROM port_orders WHERE order_name = ?`, orderName).Scan(&uri)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && uri == "") {
 		return "", ErrNotFound
 	}
 	if err != nil {
@@ -90,8 +98,8 @@ func (s *sqliteStore) DueDeliveries(ctx context.Context, now time.Time, limit in
 // PostgreSQL.
 
 func (s *pgStore) SetOrderCallback(ctx context.Context, orderName, uri string) error {
-	_, err := s.pool.Exec(ctx, `INSERT INTO port_order_callbacks (order_name, callback_uri) VALUES ($1, $2)
-		ON CONFLICT (order_name) DO UPDATE SET callback_uri = excluded.callback_uri`, orderName, uri)
+	_, err := s.pool.Exec(ctx, `INSERT INTO port_orders (order_name, provider, callback_uri, created_at) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (order_name) DO UPDATE SET callback_uri = excluded.callback_uri`, orderName, providerOf(orderName), uri, time.Now())
 	if err != nil {
 		return fmt.Errorf("store: set order callback: %w", err)
 	}
@@ -100,8 +108,8 @@ func (s *pgStore) SetOrderCallback(ctx context.Context, orderName, uri string) e
 
 func (s *pgStore) OrderCallback(ctx context.Context, orderName string) (string, error) {
 	var uri string
-	err := s.pool.QueryRow(ctx, `SELECT callback_uri FROM port_order_callbacks WHERE order_name = $1`, orderName).Scan(&uri)
-	if errors.Is(err, pgx.ErrNoRows) {
+	err := s.pool.QueryRow(ctx, `SELECT callback_uri FROM port_orders WHERE order_name = $1`, orderName).Scan(&uri)
+	if errors.Is(err, pgx.ErrNoRows) || (err == nil && uri == "") {
 		return "", ErrNotFound
 	}
 	if err != nil {

@@ -81,8 +81,9 @@ type Store interface {
 	AdvanceDeliveryCursor(ctx context.Context, owner string, seq int64) error
 
 	// SetOrderCallback records the caller's callback URL for an order
-	// (providers/{p}/portOrders/{id}); OrderCallback reads it, ErrNotFound
-	// when none was given.
+	// (providers/{p}/portOrders/{id}) in port_orders.callback_uri (the
+	// events-in TrackOrder does the same); OrderCallback reads it,
+	// ErrNotFound when none was given.
 	SetOrderCallback(ctx context.Context, orderName, uri string) error
 	OrderCallback(ctx context.Context, orderName string) (string, error)
 
