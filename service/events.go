@@ -101,7 +101,7 @@ type eventSelector struct {
 	caller   *auth.Key
 }
 
-// parseEventsParent reads providers/{p|-}/portOrders/{o|-}.
+// eventSelector reads providers/{p|-}/portOrders/{o|-} and the filter.
 func (c *core) eventSelector(ctx context.Context, parent, filter string) (*eventSelector, error) {
 	parts := strings.Split(parent, "/")
 	if len(parts) != 4 || parts[0] != "providers" || parts[2] != "portOrders" || parts[1] == "" || parts[3] == "" {
