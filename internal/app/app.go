@@ -20,6 +20,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -321,9 +322,15 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 		Auth: authn, DisableReflection: cfg.DisableReflection, TLS: tlsCfg,
 		Validate: service.CheckLimits,
 		Services: []server.Service{
-			{Name: pb.Porting_ServiceDesc.ServiceName, Register: func(r grpc.ServiceRegistrar) { pb.RegisterPortingServer(r, svcs.Porting) }, Gateway: pb.RegisterPortingHandler},
-			{Name: pb.Numbers_ServiceDesc.ServiceName, Register: func(r grpc.ServiceRegistrar) { pb.RegisterNumbersServer(r, svcs.Numbers) }, Gateway: pb.RegisterNumbersHandler},
-			{Name: pb.Providers_ServiceDesc.ServiceName, Register: func(r grpc.ServiceRegistrar) { pb.RegisterProvidersServer(r, svcs.Providers) }, Gateway: pb.RegisterProvidersHandler},
+			{Name: pb.Porting_ServiceDesc.ServiceName, Register: func(r grpc.ServiceRegistrar) { pb.RegisterPortingServer(r, svcs.Porting) }, Gateway: func(ctx context.Context, mux *runtime.ServeMux, cc grpc.ClientConnInterface) error {
+				return pb.RegisterPortingHandlerClient(ctx, mux, pb.NewPortingClient(cc))
+			}},
+			{Name: pb.Numbers_ServiceDesc.ServiceName, Register: func(r grpc.ServiceRegistrar) { pb.RegisterNumbersServer(r, svcs.Numbers) }, Gateway: func(ctx context.Context, mux *runtime.ServeMux, cc grpc.ClientConnInterface) error {
+				return pb.RegisterNumbersHandlerClient(ctx, mux, pb.NewNumbersClient(cc))
+			}},
+			{Name: pb.Providers_ServiceDesc.ServiceName, Register: func(r grpc.ServiceRegistrar) { pb.RegisterProvidersServer(r, svcs.Providers) }, Gateway: func(ctx context.Context, mux *runtime.ServeMux, cc grpc.ClientConnInterface) error {
+				return pb.RegisterProvidersHandlerClient(ctx, mux, pb.NewProvidersClient(cc))
+			}},
 		},
 		ProviderHealth: func() map[string]string {
 			out := map[string]string{}
