@@ -86,6 +86,7 @@ type Fake struct {
 	byE164    map[string]*number
 	nextNumID uint64
 	failures  []failure
+	events    []portingEvent // the events API's log, oldest first
 	closed    bool
 
 	wg     sync.WaitGroup // webhook sends and the stepper
