@@ -134,9 +134,11 @@ func (r *Rereader) Reread(ctx context.Context, id string) (int, error) {
 			n++
 		}
 	}
-	b, _ := json.Marshal(cur)
+	b, _ := marshalSnapshot(cur)
 	if err := r.Store.PutSnapshot(ctx, name, r.Provider.Name(), b, !o.State.Terminal(), now); err != nil {
 		return n, err
 	}
 	return n, nil
 }
+
+func marshalSnapshot(s Snapshot) ([]byte, error) { return json.Marshal(s) }

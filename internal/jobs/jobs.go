@@ -173,8 +173,10 @@ func start[TTx any](ctx context.Context, drv riverdriver.Driver[TTx], o Options,
 			}, &river.PeriodicJobOpts{RunOnStart: true, ID: j.Kind}))
 	}
 	client, err := river.NewClient(drv, &river.Config{
-		ID:           o.ID,
-		Logger:       o.Logger,
+		ID: o.ID,
+		// River's own INFO lines (client started, leadership) are noise
+		// in portgate's log; its warnings and errors pass.
+		Logger:       slog.New(warnAndUp{o.Logger.Handler()}),
 		PeriodicJobs: periodic,
 		Queues:       map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}},
 		Workers:      workers,
@@ -199,3 +201,13 @@ func (r *Runner) Close() error {
 	}
 	return errors.Join(err, r.close())
 }
+
+// warnAndUp drops records below WARN.
+type warnAndUp struct{ slog.Handler }
+
+func (h warnAndUp) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= slog.LevelWarn && h.Handler.Enabled(ctx, l)
+}
+
+func (h warnAndUp) WithAttrs(as []slog.Attr) slog.Handler { return warnAndUp{h.Handler.WithAttrs(as)} }
+func (h warnAndUp) WithGroup(n string) slog.Handler       { return warnAndUp{h.Handler.WithGroup(n)} }
