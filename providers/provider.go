@@ -79,6 +79,14 @@ type Capabilities struct {
 	// PortOrderDetails lists the optional PortOrder details (Detail*) the
 	// adapter fills; the others stay empty.
 	PortOrderDetails []string
+	// PortOrderID is the documented shape of the provider's port order ids
+	// (zero = unchecked). The service refuses other ids with
+	// INVALID_ARGUMENT / INVALID_RESOURCE_ID before calling the provider.
+	PortOrderID IDShape
+	// PortingRegions lists the ISO 3166-1 alpha-2 regions whose numbers the
+	// provider ports (Flowroute: US, CA). Numbers from other regions are
+	// refused before any call; empty means no stated restriction.
+	PortingRegions []string
 }
 
 // Supports reports whether op is in Operations.

@@ -170,6 +170,16 @@ type PortOrder struct {
 
 	Comments []Comment // providers that carry comments inline (Flowroute)
 
+	// InvalidPhoneNumbers are numbers the provider reported on the order
+	// that are not valid E.164 numbers, in the provider's raw form. They are
+	// kept here, never dropped and never a reason to fail the call; they are
+	// not in PhoneNumbers.
+	InvalidPhoneNumbers []string
+	// MissingDetails names parts of the order the adapter could not read
+	// back after the provider accepted the call (DetailRelatedOrders): the
+	// order is real; read it again later to fill them.
+	MissingDetails []string
+
 	// Optional details (Capabilities.PortOrderDetails says who fills them).
 	RequirementsMet   bool
 	Requirements      []Requirement // GetPortOrder only
@@ -184,6 +194,13 @@ const (
 	DetailRequirementsMet   = "requirements_met"
 	DetailRequirements      = "requirements"
 	DetailAllowedFOCWindows = "allowed_foc_windows"
+	// DetailRelatedOrders in PortOrder.MissingDetails: RelatedOrders (and
+	// CreatePortOrderResult.Related) could not be read.
+	DetailRelatedOrders = "related_orders"
+	// DetailState in PortOrder.MissingDetails: the write was accepted but
+	// the order could not be read back; State and ProviderStatus are from
+	// before it.
+	DetailState = "state"
 )
 
 // RequirementStatus is where one requirement stands.
@@ -315,9 +332,31 @@ type DocumentUpload struct {
 	Content     []byte
 }
 
+// MessagingProvisioningState is where an asynchronous messaging enablement stands.
+type MessagingProvisioningState int
+
+// Messaging provisioning states.
+const (
+	MessagingProvisioningUnspecified MessagingProvisioningState = iota // none reported
+	MessagingProvisioningPending                                       // enablement accepted, not finished
+	MessagingProvisioningFailed                                        // enablement failed; messaging stays off
+	MessagingProvisioningComplete                                      // the last task finished
+)
+
+// MessagingProvisioning is the provider's messaging provisioning task on a
+// number (Flowroute message_provisioning_status).
+type MessagingProvisioning struct {
+	State          MessagingProvisioningState
+	TaskID         string
+	ProviderStatus string // raw task status
+	Reason         string // why it failed, when known
+}
+
 // Number is a phone number on the provider account.
 type Number struct {
-	PhoneNumber        string // E.164
+	PhoneNumber        string // E.164; the provider's raw form when PhoneNumberInvalid
+	RawPhoneNumber     string // the number exactly as the provider sent it
+	PhoneNumberInvalid bool   // the provider's number is not valid E.164 (kept raw, flagged)
 	Status             string // raw provider status
 	NumberType         string
 	Alias              string // Flowroute alias; Telnyx customer_reference
@@ -329,6 +368,8 @@ type Number struct {
 	EmergencyAddressID string
 	Tags               []string
 	CreateTime         time.Time
+
+	MessagingProvisioning MessagingProvisioning
 }
 
 // NumberFilter is the pushdown part of a number list filter.

@@ -70,6 +70,8 @@ func portOrderToProto(provider string, o *providers.PortOrder) *pb.PortOrder {
 		CreateTime:                ts(o.CreateTime),
 		UpdateTime:                ts(o.UpdateTime),
 		RequirementsMet:           o.RequirementsMet,
+		InvalidPhoneNumbers:       append([]string(nil), o.InvalidPhoneNumbers...),
+		MissingDetails:            append([]string(nil), o.MissingDetails...),
 	}
 	for _, r := range o.Requirements {
 		out.Requirements = append(out.Requirements, &pb.PortOrderRequirement{
@@ -173,7 +175,17 @@ func numberToProto(provider string, n *providers.Number) *pb.Number {
 		CnamLookupsEnabled: n.CNAMLookupsEnabled, MessagingEnabled: n.MessagingEnabled,
 		MessagingProfileId: n.MessagingProfileID, ConnectionId: n.ConnectionID, FailoverRouteId: n.FailoverRouteID,
 		EmergencyAddressId: n.EmergencyAddressID, Tags: append([]string(nil), n.Tags...), CreateTime: ts(n.CreateTime),
+		RawPhoneNumber: n.RawPhoneNumber, PhoneNumberInvalid: n.PhoneNumberInvalid,
+		MessagingProvisioning: messagingProvisioningToProto(n.MessagingProvisioning),
 	}
+}
+
+func messagingProvisioningToProto(m providers.MessagingProvisioning) *pb.MessagingProvisioning {
+	if m == (providers.MessagingProvisioning{}) {
+		return nil
+	}
+	return &pb.MessagingProvisioning{State: pb.MessagingProvisioning_State(m.State), TaskId: m.TaskID,
+		ProviderStatus: m.ProviderStatus, Reason: m.Reason}
 }
 
 func numberFromProto(n *pb.Number, e164 string) providers.Number {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -44,11 +45,19 @@ func start(t testing.TB) *env {
 // startWith is start with a configuration tweak (nil = none).
 func startWith(t testing.TB, tweak func(*config.Config)) *env {
 	t.Helper()
-	cfg := config.Config{GRPCAddr: "bufconn", HTTPAddr: "127.0.0.1:0", ShutdownGrace: time.Second}
+	var cfg config.Config
 	if tweak != nil {
 		tweak(&cfg)
 	}
-	a, err := app.Build(cfg, nil)
+	return startApp(t, cfg, nil)
+}
+
+// startApp runs the whole app from cfg (listen addresses and grace set
+// here) with logger (nil = discard).
+func startApp(t testing.TB, cfg config.Config, logger *slog.Logger) *env {
+	t.Helper()
+	cfg.GRPCAddr, cfg.HTTPAddr, cfg.ShutdownGrace = "bufconn", "127.0.0.1:0", time.Second
+	a, err := app.Build(cfg, logger)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,18 +156,28 @@ func TestPortingLifecycleGRPC(t *testing.T) {
 			if o.GetEndUser().GetPin() != "" || o.GetEndUser().GetAccountNumber() != "" {
 				t.Errorf("secrets echoed back: %v", o.GetEndUser())
 			}
-			o, err = e.porting.ModifyPortOrderNumbers(ctx, &pb.ModifyPortOrderNumbersRequest{Name: o.GetName(), Add: []string{n3}, Remove: []string{n2}})
-			if err != nil {
-				t.Fatalf("modify: %v", err)
-			}
-			if got := o.GetPhoneNumbers(); len(got) != 2 || !containsAll(got, n1, n3) {
-				t.Fatalf("after modify numbers = %v, want %s and %s", got, n1, n3)
+			if prov == "telnyx" {
+				// Telnyx documents no way to change an order's numbers.
+				_, err = e.porting.ModifyPortOrderNumbers(ctx, &pb.ModifyPortOrderNumbersRequest{Name: o.GetName(), Add: []string{n3}, Remove: []string{n2}})
+				if st, ei := errorInfo(t, err); st.Code() != codes.Unimplemented || ei.GetReason() != "PROVIDER_CAPABILITY_MISSING" {
+					t.Fatalf("telnyx modify: %v %v", st.Code(), ei)
+				}
+			} else {
+				o, err = e.porting.ModifyPortOrderNumbers(ctx, &pb.ModifyPortOrderNumbersRequest{Name: o.GetName(), Add: []string{n3}, Remove: []string{n2}})
+				if err != nil {
+					t.Fatalf("modify: %v", err)
+				}
+				if got := o.GetPhoneNumbers(); len(got) != 2 || !containsAll(got, n1, n3) {
+					t.Fatalf("after modify numbers = %v, want %s and %s", got, n1, n3)
+				}
 			}
 			if prov == "telnyx" {
-				// Telnyx confirm needs an LOA on file.
-				if _, err := e.porting.UploadPortOrderDocument(ctx, &pb.UploadPortOrderDocumentRequest{Parent: o.GetName(),
-					Document: &pb.PortOrderDocument{Type: pb.PortOrderDocument_LOA, Filename: "loa.pdf", ContentType: "application/pdf", Content: []byte("%PDF-1.4 loa")}}); err != nil {
-					t.Fatalf("upload loa: %v", err)
+				// Telnyx confirm needs its requirements met: an LOA and an invoice.
+				for _, typ := range []pb.PortOrderDocument_Type{pb.PortOrderDocument_LOA, pb.PortOrderDocument_INVOICE} {
+					if _, err := e.porting.UploadPortOrderDocument(ctx, &pb.UploadPortOrderDocumentRequest{Parent: o.GetName(),
+						Document: &pb.PortOrderDocument{Type: typ, Filename: "doc.pdf", ContentType: "application/pdf", Content: []byte("%PDF-1.4 doc")}}); err != nil {
+						t.Fatalf("upload %v: %v", typ, err)
+					}
 				}
 			}
 			o, err = e.porting.SubmitPortOrder(ctx, &pb.SubmitPortOrderRequest{Name: o.GetName(), SignerName: "Jane Roe", SignerTitle: "CTO"})
@@ -169,10 +188,12 @@ func TestPortingLifecycleGRPC(t *testing.T) {
 				t.Fatalf("after submit state = %v (%s)", o.GetState(), o.GetProviderStatus())
 			}
 			// Numbers are frozen after submit.
-			_, err = e.porting.ModifyPortOrderNumbers(ctx, &pb.ModifyPortOrderNumbersRequest{Name: o.GetName(), Add: []string{freshNumber("")}})
-			st, ei := errorInfo(t, err)
-			if st.Code() != codes.FailedPrecondition || ei.GetReason() != "INVALID_STATE_TRANSITION" {
-				t.Fatalf("modify after submit: %v %v", st.Code(), ei)
+			if prov != "telnyx" {
+				_, err = e.porting.ModifyPortOrderNumbers(ctx, &pb.ModifyPortOrderNumbersRequest{Name: o.GetName(), Add: []string{freshNumber("")}})
+				st, ei := errorInfo(t, err)
+				if st.Code() != codes.FailedPrecondition || ei.GetReason() != "INVALID_STATE_TRANSITION" {
+					t.Fatalf("modify after submit: %v %v", st.Code(), ei)
+				}
 			}
 			// The sandbox walks the state machine to completion.
 			seen := []pb.PortOrder_State{o.GetState()}
@@ -692,18 +713,26 @@ func TestRESTTour(t *testing.T) {
 				t.Fatalf("pin handling: %v", eu)
 			}
 			name := o["name"].(string)
-			code, o = rest(t, "POST", e.base+"/v1/"+name+":modifyNumbers", map[string]any{"add": []string{n2}})
-			if code != 200 || len(o["phoneNumbers"].([]any)) != 2 {
-				t.Fatalf("modify add: %d %v", code, o)
-			}
-			code, o = rest(t, "POST", e.base+"/v1/"+name+":modifyNumbers", map[string]any{"remove": []string{n2}})
-			if code != 200 || len(o["phoneNumbers"].([]any)) != 1 {
-				t.Fatalf("modify remove: %d %v", code, o)
+			if prov == "telnyx" {
+				if code, o = rest(t, "POST", e.base+"/v1/"+name+":modifyNumbers", map[string]any{"add": []string{n2}}); code != 501 {
+					t.Fatalf("telnyx modify: %d %v", code, o)
+				}
+			} else {
+				code, o = rest(t, "POST", e.base+"/v1/"+name+":modifyNumbers", map[string]any{"add": []string{n2}})
+				if code != 200 || len(o["phoneNumbers"].([]any)) != 2 {
+					t.Fatalf("modify add: %d %v", code, o)
+				}
+				code, o = rest(t, "POST", e.base+"/v1/"+name+":modifyNumbers", map[string]any{"remove": []string{n2}})
+				if code != 200 || len(o["phoneNumbers"].([]any)) != 1 {
+					t.Fatalf("modify remove: %d %v", code, o)
+				}
 			}
 			if prov == "telnyx" {
-				code, o = rest(t, "POST", e.base+"/v1/"+name+"/documents", map[string]any{"type": "LOA", "filename": "loa.pdf", "contentType": "application/pdf", "content": "JVBERi0xLjQ="})
-				if code != 200 {
-					t.Fatalf("upload: %d %v", code, o)
+				for _, typ := range []string{"LOA", "INVOICE"} {
+					code, o = rest(t, "POST", e.base+"/v1/"+name+"/documents", map[string]any{"type": typ, "filename": "doc.pdf", "contentType": "application/pdf", "content": "JVBERi0xLjQ="})
+					if code != 200 {
+						t.Fatalf("upload %s: %d %v", typ, code, o)
+					}
 				}
 			}
 			code, o = rest(t, "POST", e.base+"/v1/"+name+":submit", map[string]any{"signerName": "Jane Roe", "signerTitle": "CTO"})
@@ -723,7 +752,8 @@ func TestRESTTour(t *testing.T) {
 			if code != 400 || detail(o, "type.googleapis.com/google.rpc.BadRequest") == nil {
 				t.Fatalf("bad number: %d %v", code, o)
 			}
-			code, o = rest(t, "GET", e.base+"/v1/providers/"+prov+"/portOrders/does-not-exist", nil)
+			missing := map[string]string{"flowroute": "999999", "telnyx": "00000000-0000-4000-8000-0000000000a1"}[prov]
+			code, o = rest(t, "GET", e.base+"/v1/providers/"+prov+"/portOrders/"+missing, nil)
 			ei := detail(o, "type.googleapis.com/google.rpc.ErrorInfo")
 			if code != 404 || ei == nil || ei["reason"] != "PORT_ORDER_NOT_FOUND" {
 				t.Fatalf("unknown order: %d %v", code, o)
@@ -762,21 +792,22 @@ func TestUpdateCancelAndEventsGRPC(t *testing.T) {
 				t.Fatal(err)
 			}
 			upd, err := e.porting.UpdatePortOrder(ctx, &pb.UpdatePortOrderRequest{
-				PortOrder:  &pb.PortOrder{Name: o.GetName(), CustomerReference: "renamed", EndUser: &pb.EndUser{EntityName: "Other Name Inc"}},
+				PortOrder:  &pb.PortOrder{Name: o.GetName(), CustomerReference: "renamed", EndUser: &pb.EndUser{AuthorizedPerson: "John Doe"}},
 				UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"customer_reference"}},
 			})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if upd.GetCustomerReference() != "renamed" || upd.GetEndUser().GetEntityName() != "Acme Widgets" {
-				t.Fatalf("mask not honoured: ref %q entity %q", upd.GetCustomerReference(), upd.GetEndUser().GetEntityName())
+			if upd.GetCustomerReference() != "renamed" || upd.GetEndUser().GetAuthorizedPerson() != "Jane Roe" {
+				t.Fatalf("mask not honoured: ref %q authorized person %q", upd.GetCustomerReference(), upd.GetEndUser().GetAuthorizedPerson())
 			}
-			// An empty mask means every field that is set.
-			upd, err = e.porting.UpdatePortOrder(ctx, &pb.UpdatePortOrderRequest{PortOrder: &pb.PortOrder{Name: o.GetName(), EndUser: &pb.EndUser{EntityName: "Other Name Inc"}}})
+			// An empty mask means every field that is set (authorized_person:
+			// one both providers document as updatable).
+			upd, err = e.porting.UpdatePortOrder(ctx, &pb.UpdatePortOrderRequest{PortOrder: &pb.PortOrder{Name: o.GetName(), EndUser: &pb.EndUser{AuthorizedPerson: "John Doe"}}})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if upd.GetEndUser().GetEntityName() != "Other Name Inc" || upd.GetCustomerReference() != "renamed" {
+			if upd.GetEndUser().GetAuthorizedPerson() != "John Doe" || upd.GetCustomerReference() != "renamed" {
 				t.Fatalf("implicit mask: %v", upd)
 			}
 			_, err = e.porting.UpdatePortOrder(ctx, &pb.UpdatePortOrderRequest{PortOrder: &pb.PortOrder{Name: o.GetName(), ProviderStatus: "x"},
@@ -965,9 +996,11 @@ func TestExceptionPath(t *testing.T) {
 				t.Fatal(err)
 			}
 			if prov == "telnyx" {
-				if _, err := e.porting.UploadPortOrderDocument(ctx, &pb.UploadPortOrderDocumentRequest{Parent: o.GetName(),
-					Document: &pb.PortOrderDocument{Type: pb.PortOrderDocument_LOA, Filename: "loa.pdf", Content: []byte("%PDF")}}); err != nil {
-					t.Fatal(err)
+				for _, typ := range []pb.PortOrderDocument_Type{pb.PortOrderDocument_LOA, pb.PortOrderDocument_INVOICE} {
+					if _, err := e.porting.UploadPortOrderDocument(ctx, &pb.UploadPortOrderDocumentRequest{Parent: o.GetName(),
+						Document: &pb.PortOrderDocument{Type: typ, Filename: "doc.pdf", Content: []byte("%PDF")}}); err != nil {
+						t.Fatal(err)
+					}
 				}
 			}
 			if _, err := e.porting.SubmitPortOrder(ctx, &pb.SubmitPortOrderRequest{Name: o.GetName(), SignerName: "Jane Roe", SignerTitle: "CTO"}); err != nil {

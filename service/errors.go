@@ -13,6 +13,7 @@ import (
 	"google.golang.org/protobuf/protoadapt"
 	"google.golang.org/protobuf/types/known/durationpb"
 
+	pb "github.com/portgate/portgate/gen/portgate/v1"
 	"github.com/portgate/portgate/providers"
 )
 
@@ -32,6 +33,9 @@ const (
 	ReasonNotImplemented    = "METHOD_NOT_IMPLEMENTED"
 	ReasonPortOrderNotFound = "PORT_ORDER_NOT_FOUND"
 	ReasonNumberNotFound    = "NUMBER_NOT_FOUND"
+	// ReasonInvalidResourceID: an id that cannot be the provider's
+	// (Flowroute: a number; Telnyx: a UUID), refused before any call.
+	ReasonInvalidResourceID = providers.ReasonInvalidResourceID
 )
 
 // errorRule is one row of the provider-error table: neutral code → gRPC code,
@@ -193,7 +197,7 @@ func invalidArgument(reason string, vs ...fieldViolation) error {
 
 // minRedactLen: shorter values (e.g. a 2-digit code) would blank out
 // unrelated text; PINs are 4+ digits.
-const minRedactLen = 4
+const minRedactLen = providers.MinSecretLen
 
 // redact strips the caller's secrets (PIN, account number, …) from an error's
 // message and BadRequest descriptions: providers sometimes echo an invalid
@@ -208,12 +212,7 @@ func redact(err error, secrets ...string) error {
 	if err == nil || len(live) == 0 {
 		return err
 	}
-	scrub := func(s string) string {
-		for _, sec := range live {
-			s = strings.ReplaceAll(s, sec, "[REDACTED]")
-		}
-		return s
-	}
+	scrub := providers.NewRedactor(live...).String // the adapters' helper
 	st := status.Convert(err)
 	clean := status.New(st.Code(), scrub(st.Message()))
 	for _, d := range st.Details() {
@@ -229,6 +228,13 @@ func redact(err error, secrets ...string) error {
 		}
 	}
 	return clean.Err()
+}
+
+// protoSecrets are the input-only values of a request's end user: every
+// error of the RPC (the gateway's own validation included, which may echo a
+// field the caller mistakenly filled with a secret) is scrubbed of them.
+func protoSecrets(u *pb.EndUser) []string {
+	return []string{u.GetPin(), u.GetAccountNumber(), u.GetTaxIdentifier(), u.GetBusinessIdentifier(), u.GetLast_4Ssn()}
 }
 
 // orderSecrets are the input-only values of a request order.

@@ -50,7 +50,7 @@ const (
 const (
 	ReasonRequestIDReused        = "REQUEST_ID_REUSED"
 	ReasonRequestInProgress      = "REQUEST_IN_PROGRESS"
-	ReasonAcceptedUnconfirmed    = "PORT_ORDER_ACCEPTED_UNCONFIRMED"
+	ReasonAcceptedUnconfirmed    = "PORT_ORDER_ACCEPTED_READ_FAILED"
 	ReasonIdempotencyUnavailable = "IDEMPOTENCY_STORE_UNAVAILABLE"
 )
 

@@ -104,6 +104,8 @@ var fieldLimits = map[protoreflect.FullName]FieldLimit{
 	"portgate.v1.PortOrder.related_orders":                  {MaxBytes: limName, MaxEntries: limOutputs}, // output only
 	"portgate.v1.PortOrder.requirements":                    {MaxEntries: limOutputs},                    // output only
 	"portgate.v1.PortOrder.allowed_foc_windows":             {MaxEntries: limOutputs},                    // output only
+	"portgate.v1.PortOrder.missing_details":                 {MaxBytes: limText, MaxEntries: limOutputs}, // output only
+	"portgate.v1.PortOrder.invalid_phone_numbers":           {MaxBytes: limText, MaxEntries: limNumbers}, // output only
 	"portgate.v1.StateDetail.code":                          {MaxBytes: limText},
 	"portgate.v1.StateDetail.description":                   {MaxBytes: limLongText},
 	"portgate.v1.PortOrderRequirement.requirement_type_id":  {MaxBytes: limID},
@@ -145,22 +147,26 @@ var fieldLimits = map[protoreflect.FullName]FieldLimit{
 	"portgate.v1.PortOrderDocument.download_uri":            {MaxBytes: limURL},  // output only
 
 	// Numbers requests.
-	"portgate.v1.GetNumberRequest.name":         {MaxBytes: limName},
-	"portgate.v1.ListNumbersRequest.parent":     {MaxBytes: limName},
-	"portgate.v1.ListNumbersRequest.page_token": {MaxBytes: limPageToken},
-	"portgate.v1.ListNumbersRequest.filter":     {MaxBytes: MaxFilterBytes},
-	"portgate.v1.Number.name":                   {MaxBytes: limName},
-	"portgate.v1.Number.alias":                  {MaxBytes: 64}, // Flowroute's documented maximum
-	"portgate.v1.Number.messaging_profile_id":   {MaxBytes: limID},
-	"portgate.v1.Number.messaging_callback_url": {MaxBytes: limURL},
-	"portgate.v1.Number.connection_id":          {MaxBytes: limID},
-	"portgate.v1.Number.failover_route_id":      {MaxBytes: limID},
-	"portgate.v1.Number.tags":                   {MaxBytes: limText, MaxEntries: limTags},
-	"portgate.v1.Number.phone_number":           {MaxBytes: limNumber}, // output only
-	"portgate.v1.Number.provider":               {MaxBytes: limText},   // output only
-	"portgate.v1.Number.provider_status":        {MaxBytes: limText},   // output only
-	"portgate.v1.Number.number_type":            {MaxBytes: limText},   // output only
-	"portgate.v1.Number.emergency_address_id":   {MaxBytes: limID},     // output only
+	"portgate.v1.GetNumberRequest.name":                 {MaxBytes: limName},
+	"portgate.v1.ListNumbersRequest.parent":             {MaxBytes: limName},
+	"portgate.v1.ListNumbersRequest.page_token":         {MaxBytes: limPageToken},
+	"portgate.v1.ListNumbersRequest.filter":             {MaxBytes: MaxFilterBytes},
+	"portgate.v1.Number.name":                           {MaxBytes: limName},
+	"portgate.v1.Number.alias":                          {MaxBytes: 64}, // Flowroute's documented maximum
+	"portgate.v1.Number.messaging_profile_id":           {MaxBytes: limID},
+	"portgate.v1.Number.messaging_callback_url":         {MaxBytes: limURL},
+	"portgate.v1.Number.connection_id":                  {MaxBytes: limID},
+	"portgate.v1.Number.failover_route_id":              {MaxBytes: limID},
+	"portgate.v1.Number.tags":                           {MaxBytes: limText, MaxEntries: limTags},
+	"portgate.v1.Number.phone_number":                   {MaxBytes: limNumber},   // output only
+	"portgate.v1.Number.provider":                       {MaxBytes: limText},     // output only
+	"portgate.v1.Number.provider_status":                {MaxBytes: limText},     // output only
+	"portgate.v1.Number.number_type":                    {MaxBytes: limText},     // output only
+	"portgate.v1.Number.emergency_address_id":           {MaxBytes: limID},       // output only
+	"portgate.v1.Number.raw_phone_number":               {MaxBytes: limText},     // output only
+	"portgate.v1.MessagingProvisioning.task_id":         {MaxBytes: limID},       // output only
+	"portgate.v1.MessagingProvisioning.reason":          {MaxBytes: limLongText}, // output only
+	"portgate.v1.MessagingProvisioning.provider_status": {MaxBytes: limText},     // output only
 }
 
 // fallbackLimit applies to a field missing from fieldLimits (a test makes

@@ -153,8 +153,12 @@ func listTop[T any](ctx context.Context, c *core, spec listSpec[T], parent strin
 	if err != nil {
 		return nil, "", err
 	}
-	bind := binding(spec.kind, parent, filter)
-	offsets, err := decodePageToken(token, bind)
+	bind := binding{kind: spec.kind, parent: parent, filter: filter}
+	allowed := make([]string, len(backends))
+	for i, b := range backends {
+		allowed[i] = b.Provider.Name()
+	}
+	offsets, err := c.tokens.decode(token, bind, allowed)
 	if err != nil {
 		return nil, "", err
 	}
@@ -171,7 +175,7 @@ func listTop[T any](ctx context.Context, c *core, spec listSpec[T], parent strin
 	if err != nil {
 		return nil, "", unwrapProviderErr(err, parent)
 	}
-	return res, encodePageToken(bind, res.next), nil
+	return res, c.tokens.encode(bind, res.next), nil
 }
 
 // providerErr remembers which provider failed inside a fan-out.

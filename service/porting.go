@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 
 	pb "github.com/portgate/portgate/gen/portgate/v1"
@@ -96,7 +97,8 @@ func (c *core) resolveProviders(names []string) ([]*Backend, error) {
 // CreatePortOrder validates, routes (providers/- picks a provider) and creates.
 func (s *PortingServer) CreatePortOrder(ctx context.Context, req *pb.CreatePortOrderRequest) (*pb.PortOrder, error) {
 	return do(ctx, s.c, "CreatePortOrder", req, func(ctx context.Context, accepted func(string)) (*pb.PortOrder, error) {
-		return s.createPortOrder(ctx, req, accepted)
+		o, err := s.createPortOrder(ctx, req, accepted)
+		return o, redact(err, protoSecrets(req.GetPortOrder().GetEndUser())...)
 	}, s.resumeCreate)
 }
 
@@ -203,12 +205,32 @@ func (c *core) orderTarget(field, name string) (*Backend, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
+	// The provider's documented id shape, checked before any call: a
+	// malformed name is INVALID_ARGUMENT (AIP-193), not a NOT_FOUND the
+	// provider would have to be asked for.
+	if shape := b.Provider.Capabilities().PortOrderID; !shape.Valid(id) {
+		return nil, "", gatewayError(codes.InvalidArgument, providers.ReasonInvalidResourceID,
+			fmt.Sprintf("%s: %q is not a %s port order id: it must be %s", field, truncate(id, 64), prov, shape.Description),
+			map[string]string{"provider": prov},
+			&errdetails.BadRequest{FieldViolations: []*errdetails.BadRequest_FieldViolation{{Field: field,
+				Description: fmt.Sprintf("the port order id must be %s", shape.Description)}}})
+	}
 	return b, id, nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
 }
 
 // UpdatePortOrder applies update_mask.
 func (s *PortingServer) UpdatePortOrder(ctx context.Context, req *pb.UpdatePortOrderRequest) (*pb.PortOrder, error) {
-	return do(ctx, s.c, "UpdatePortOrder", req, func(ctx context.Context, _ func(string)) (*pb.PortOrder, error) { return s.updatePortOrder(ctx, req) }, nil)
+	return do(ctx, s.c, "UpdatePortOrder", req, func(ctx context.Context, _ func(string)) (*pb.PortOrder, error) {
+		o, err := s.updatePortOrder(ctx, req)
+		return o, redact(err, protoSecrets(req.GetPortOrder().GetEndUser())...)
+	}, nil)
 }
 
 func (s *PortingServer) updatePortOrder(ctx context.Context, req *pb.UpdatePortOrderRequest) (*pb.PortOrder, error) {
@@ -354,8 +376,8 @@ func pageChildren[T any](ctx context.Context, c *core, kind string, op providers
 	if err != nil {
 		return nil, "", err
 	}
-	bind := binding(kind, parent)
-	offs, err := decodePageToken(token, bind)
+	bind := binding{kind: kind, parent: parent}
+	offs, err := c.tokens.decode(token, bind, []string{"_"})
 	if err != nil {
 		return nil, "", err
 	}
@@ -367,7 +389,7 @@ func pageChildren[T any](ctx context.Context, c *core, kind string, op providers
 		return nil, "", toStatus(b.Provider.Name(), err, ReasonPortOrderNotFound, parent)
 	}
 	start, end, next := window(len(items), offs["_"], size)
-	return items[start:end], encodePageToken(bind, next), nil
+	return items[start:end], c.tokens.encode(bind, next), nil
 }
 
 // window slices an in-memory list for a page; next is nil on the last page.

@@ -30,7 +30,7 @@ func (s *ProvidersServer) ListProviders(ctx context.Context, _ *pb.ListProviders
 			Capabilities: &pb.Capabilities{
 				UpdatablePortOrderFields: caps.UpdatableOrderFields, UpdatableNumberFields: caps.UpdatableNumberFields,
 				PortabilityBatchLimit: int32(caps.PortabilityBatchLimit), MaxDocumentBytes: caps.MaxDocumentBytes,
-				PortOrderDetails: caps.PortOrderDetails,
+				PortOrderDetails: caps.PortOrderDetails, PortingRegions: caps.PortingRegions,
 			},
 		}
 		for _, op := range caps.Operations {

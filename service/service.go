@@ -41,6 +41,10 @@ type Options struct {
 	Store store.Store
 	// IdempotencyTTL is how long an outcome is kept (0 = DefaultIdempotencyTTL).
 	IdempotencyTTL time.Duration
+	// PageTokenKey signs page tokens (HMAC-SHA256; at least
+	// MinPageTokenKeyLen bytes). Empty = a random per-process key: tokens
+	// then do not survive a restart or work across replicas.
+	PageTokenKey []byte
 }
 
 // core is shared by the three service implementations.
@@ -52,6 +56,7 @@ type core struct {
 	log      *slog.Logger
 	idem     *idempotency
 	notice   string
+	tokens   *pageTokens
 }
 
 // Services holds the three gRPC service implementations.
@@ -79,6 +84,15 @@ func New(opts Options) (*Services, error) {
 	c.idem = &idempotency{st: opts.Store, ttl: opts.IdempotencyTTL, log: c.log}
 	if c.idem.ttl <= 0 {
 		c.idem.ttl = DefaultIdempotencyTTL
+	}
+	tokens, random, err := newPageTokens(opts.PageTokenKey)
+	if err != nil {
+		return nil, err
+	}
+	c.tokens = tokens
+	if random {
+		c.log.Warn("PORTGATE_PAGE_TOKEN_KEY is unset: page tokens are signed with a random per-process key; " +
+			"they stop working after a restart and on other replicas (set the key on every replica)")
 	}
 	for i := range opts.Backends {
 		b := opts.Backends[i]

@@ -217,7 +217,7 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 			}
 			closers = append(closers, sb)
 			a.Sandboxes[telnyx.Name] = sb
-			tcfg.BaseURL, tcfg.APIKey, tcfg.SandboxExtensions = sb.URL+"/v2", TelnyxSandboxAPIKey, true
+			tcfg.BaseURL, tcfg.APIKey = sb.URL+"/v2", TelnyxSandboxAPIKey
 			if ev.telnyxKey == nil {
 				ev.telnyxKey = sb.PublicKey
 			}
@@ -270,7 +270,7 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 	}
 
 	svcs, err := service.New(service.Options{Backends: backends, DefaultRegion: cfg.DefaultRegion, Logger: logger, SecurityNotice: notice,
-		Store: st, IdempotencyTTL: cfg.IdempotencyTTL})
+		Store: st, IdempotencyTTL: cfg.IdempotencyTTL, PageTokenKey: []byte(cfg.PageTokenKey)})
 	if err != nil {
 		return nil, err
 	}

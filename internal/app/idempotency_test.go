@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -240,25 +241,25 @@ func TestIdempotencyConcurrentDuplicatesTwoReplicas(t *testing.T) {
 
 // TestIdempotencyAcceptedCreateNeverForgotten: the provider accepts the
 // create but the read that follows fails. The caller is not told the create
-// failed; a retry with the same request_id returns that order instead of
-// creating a second one.
+// failed (the order comes back, its related orders marked missing); a retry
+// with the same request_id returns that order instead of creating a second
+// one.
 func TestIdempotencyAcceptedCreateNeverForgotten(t *testing.T) {
 	lf := startLiveFlowroute(t)
 	c, _ := startApp(t, lf, t.TempDir(), "")
 	req := createReq("8e4a2c6f-1d3b-4f5a-8c7e-9b0d2f4a6c04")
 	lf.failGroupReads.Store(true)
-	_, err := c.CreatePortOrder(context.Background(), req)
-	st := status.Convert(err)
-	if err == nil || st.Code() != codes.Unavailable || !containsReason(err, "PORT_ORDER_ACCEPTED_UNCONFIRMED") {
-		t.Fatalf("create whose follow-up read failed: %v", err)
+	first, err := c.CreatePortOrder(context.Background(), req)
+	if err != nil || first.GetName() == "" || !slices.Contains(first.GetMissingDetails(), "related_orders") {
+		t.Fatalf("create whose follow-up read failed: %v %v, want the order with missing_details related_orders", first, err)
 	}
 	lf.failGroupReads.Store(false)
 	o, err := c.CreatePortOrder(context.Background(), req)
 	if err != nil {
 		t.Fatalf("retry: %v", err)
 	}
-	if o.GetName() == "" || o.GetPhoneNumbers()[0] != req.GetPortOrder().GetPhoneNumbers()[0] {
-		t.Fatalf("retry returned %v", o)
+	if o.GetName() != first.GetName() || o.GetPhoneNumbers()[0] != req.GetPortOrder().GetPhoneNumbers()[0] {
+		t.Fatalf("retry returned %v, want %s", o, first.GetName())
 	}
 	if n := lf.creates.Load(); n != 1 {
 		t.Fatalf("provider saw %d creates, want 1", n)

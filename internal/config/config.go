@@ -122,6 +122,9 @@ type Config struct {
 	FlowroutePollInterval time.Duration
 	// TelnyxSweepInterval / TelnyxSweepLookback: the Telnyx events API sweep.
 	TelnyxSweepInterval, TelnyxSweepLookback time.Duration
+	// PageTokenKey signs list page tokens (HMAC-SHA256). Empty = a random
+	// per-process key (tokens do not survive restarts or cross replicas).
+	PageTokenKey string
 }
 
 // Setting is one configuration knob.
@@ -262,6 +265,18 @@ var settings = []Setting{
 		Description: "Telnyx API base URL",
 		set:         func(c *Config, v string) (err error) { c.TelnyxBaseURL, err = baseURL(v); return err },
 		get:         func(c Config) string { return c.TelnyxBaseURL },
+	},
+	{
+		Env: "PORTGATE_PAGE_TOKEN_KEY", Secret: true,
+		Description: "key (at least 32 bytes) that signs list page tokens; the same on every replica. Unset = a random key per process: tokens stop working after a restart or on another replica",
+		set: func(c *Config, v string) error {
+			c.PageTokenKey = v
+			if v != "" && len(v) < minPageTokenKeyLen {
+				return fmt.Errorf("must be at least %d bytes (e.g. openssl rand -hex 32)", minPageTokenKeyLen)
+			}
+			return nil
+		},
+		get: func(c Config) string { return c.PageTokenKey },
 	},
 	{
 		Env: "PORTGATE_SANDBOX_STEP", Flag: "sandbox-step", Default: "10s",
@@ -481,6 +496,10 @@ var settings = []Setting{
 		get:         func(c Config) string { return c.TLSClientCAFile },
 	},
 }
+
+// minPageTokenKeyLen mirrors service.MinPageTokenKeyLen (config does not
+// import service).
+const minPageTokenKeyLen = 32
 
 // Table returns every setting in documentation order.
 func Table() []Setting {

@@ -361,3 +361,16 @@ func TestREADMEMentionsEverySetting(t *testing.T) {
 		}
 	}
 }
+
+func TestPageTokenKey(t *testing.T) {
+	if _, err := Load(nil, env("PORTGATE_PAGE_TOKEN_KEY", "short")); err == nil || !strings.Contains(err.Error(), "PORTGATE_PAGE_TOKEN_KEY") {
+		t.Fatalf("short key: %v", err)
+	}
+	c, err := Load(nil, env("PORTGATE_PAGE_TOKEN_KEY", strings.Repeat("k", 32)))
+	if err != nil || c.PageTokenKey != strings.Repeat("k", 32) {
+		t.Fatalf("32-byte key: %v %q", err, c.PageTokenKey)
+	}
+	if got := c.Redacted()["PORTGATE_PAGE_TOKEN_KEY"]; got != "set" {
+		t.Fatalf("Redacted shows %q", got)
+	}
+}

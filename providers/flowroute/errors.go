@@ -115,12 +115,16 @@ func mapError(status int, h http.Header, body []byte, res resource) *providers.E
 	case status == http.StatusUnauthorized:
 		e.Code = providers.CodeAuthFailed
 		e.Reason = "PROVIDER_AUTH_FAILED"
-	case status == http.StatusForbidden && we.Title == "ActionNotAuthorizedError":
-		e.Code = providers.CodeAuthFailed
-		e.Reason = "PROVIDER_AUTH_FAILED"
 	case status == http.StatusForbidden:
+		// Flowroute's 403 means "this account may not do this"
+		// (ActionNotAuthorizedError, porting not enabled, a route still in
+		// use, an expired upload URL), never a state-machine refusal: the
+		// adapter checks states itself before every write.
 		e.Code = providers.CodeFailedPrecondition
-		e.Reason = "INVALID_STATE_TRANSITION"
+		e.Reason = "PROVIDER_PERMISSION_DENIED"
+		if detailText == "" {
+			e.Message = fmt.Sprintf("flowroute answered %d: %s: the account is not allowed to do this (is porting enabled on this Flowroute account?)", status, msg)
+		}
 	case status == http.StatusNotFound:
 		e.Code = providers.CodeNotFound
 		switch res {

@@ -46,9 +46,9 @@ func TestErrorMapping(t *testing.T) {
 		{name: "401", status: 401, body: `{"errors":[{"detail":"Authentication failed.","id":"abc","status":401,"title":"Unauthorized"}]}`,
 			code: providers.CodeAuthFailed, reason: "PROVIDER_AUTH_FAILED", title: "Unauthorized", errID: "abc"},
 		{name: "403 ActionNotAuthorized", status: 403, body: `{"errors":[{"status":403,"detail":"","title":"ActionNotAuthorizedError"}]}`,
-			code: providers.CodeAuthFailed, reason: "PROVIDER_AUTH_FAILED", title: "ActionNotAuthorizedError"},
+			code: providers.CodeFailedPrecondition, reason: "PROVIDER_PERMISSION_DENIED", title: "ActionNotAuthorizedError"},
 		{name: "403 other", status: 403, body: `{"errors":[{"status":403,"detail":"Please disassociate all numbers before deleting.","title":"This Route has numbers still associated to it."}]}`,
-			code: providers.CodeFailedPrecondition},
+			code: providers.CodeFailedPrecondition, reason: "PROVIDER_PERMISSION_DENIED"},
 		{name: "404 order", status: 404, body: `{"errors":[{"detail":"No such port order","status":404,"title":"Resource not found"}]}`,
 			code: providers.CodeNotFound, reason: "PORT_ORDER_NOT_FOUND", title: "Resource not found"},
 		{name: "404 number untitled", status: 404, body: `{"errors":[{"detail":"Could not find that resource on your account.","id":"x1","status":404}]}`,
@@ -74,7 +74,6 @@ func TestErrorMapping(t *testing.T) {
 		{name: "200 empty", status: 200, body: ``, code: providers.CodeBadResponse},
 		{name: "200 no data", status: 200, body: `{"links":{}}`, code: providers.CodeBadResponse},
 		{name: "200 wrong type", status: 200, body: `{"data":{"id":"1","attributes":{"numbers":"nope"}}}`, code: providers.CodeBadResponse},
-		{name: "200 invalid number", status: 200, body: `{"data":{"id":"1","attributes":{"status":"pending","numbers":["+1206555444"]}}}`, code: providers.CodeBadResponse},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -153,7 +152,14 @@ func TestAlternativeShapes(t *testing.T) {
 }
 
 func TestListNumbersMalformed(t *testing.T) {
+	// Lenient on provider output: an invalid number is kept raw and flagged.
 	p := stub(t, 200, nil, `{"data":[{"id":"123","attributes":{"value":"123"}}]}`)
-	_, err := p.ListNumbers(context.Background(), providers.NumberFilter{}, providers.ListQuery{Limit: 5})
+	pg, err := p.ListNumbers(context.Background(), providers.NumberFilter{}, providers.ListQuery{Limit: 5})
+	if err != nil || len(pg.Numbers) != 1 || !pg.Numbers[0].PhoneNumberInvalid || pg.Numbers[0].RawPhoneNumber != "123" {
+		t.Fatalf("ListNumbers with an invalid number: %+v, %v; want it kept raw and flagged", pg, err)
+	}
+	// A number without any value is still a bad response.
+	p = stub(t, 200, nil, `{"data":[{"attributes":{}}]}`)
+	_, err = p.ListNumbers(context.Background(), providers.NumberFilter{}, providers.ListQuery{Limit: 5})
 	wantErr(t, err, providers.CodeBadResponse)
 }

@@ -16,6 +16,8 @@ import (
 	"strings"
 	"time"
 
+	segjson "github.com/segmentio/encoding/json"
+
 	"github.com/portgate/portgate/providers"
 )
 
@@ -43,6 +45,10 @@ type Config struct {
 	BaseURL              string // "" = DefaultBaseURL; tests point it at the fake
 	AccessKey, SecretKey string
 	HTTPClient           providers.Doer // nil = an *http.Client with timeouts
+	// GroupCacheTTL bounds how long GetPortOrder trusts a remembered group
+	// membership (RelatedOrders) of an unchanged order; 0 =
+	// DefaultGroupCacheTTL, negative = always read the group.
+	GroupCacheTTL time.Duration
 }
 
 // Provider is the Flowroute adapter. It is safe for concurrent use.
@@ -50,6 +56,7 @@ type Provider struct {
 	base           string
 	access, secret string
 	hc             providers.Doer
+	groups         *groupCache
 }
 
 var _ providers.Provider = (*Provider)(nil)
@@ -64,6 +71,9 @@ func New(cfg Config) (*Provider, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("flowroute: invalid BaseURL %q", cfg.BaseURL)
 	}
+	if v := strings.Trim(u.Path, "/"); v == "v2" || strings.HasPrefix(v, "v2.") || strings.HasSuffix(v, "/v2") {
+		return nil, fmt.Errorf("flowroute: BaseURL %q ends in /%s, but the adapter adds /v2 to every path itself (requests would go to /%s/v2/... and answer 404); use the host only, e.g. %s", cfg.BaseURL, v, v, DefaultBaseURL)
+	}
 	if cfg.AccessKey == "" || cfg.SecretKey == "" {
 		return nil, errors.New("flowroute: AccessKey and SecretKey are required")
 	}
@@ -71,7 +81,12 @@ func New(cfg Config) (*Provider, error) {
 	if hc == nil {
 		hc = defaultClient()
 	}
-	return &Provider{base: strings.TrimRight(base, "/"), access: cfg.AccessKey, secret: cfg.SecretKey, hc: hc}, nil
+	ttl := cfg.GroupCacheTTL
+	if ttl == 0 {
+		ttl = DefaultGroupCacheTTL
+	}
+	return &Provider{base: strings.TrimRight(base, "/"), access: cfg.AccessKey, secret: cfg.SecretKey, hc: hc,
+		groups: newGroupCache(ttl)}, nil
 }
 
 func defaultClient() *http.Client {
@@ -89,14 +104,13 @@ func defaultClient() *http.Client {
 // Name implements providers.Provider.
 func (p *Provider) Name() string { return Name }
 
-// updatableOrderFields are the neutral mask paths UpdatePortOrder accepts.
+// updatableOrderFields are the neutral mask paths UpdatePortOrder accepts:
+// exactly what Flowroute documents as updatable (details: billing_name,
+// usage_type, street…country, provider; presets: presets, alias).
 var updatableOrderFields = []string{
-	providers.FieldEndUserEntityName, providers.FieldEndUserAuthorizedPerson,
-	providers.FieldEndUserBillingNumber, providers.FieldEndUserUsageType,
-	providers.FieldEndUserServiceAddress, providers.FieldEndUserAccountNumber,
-	providers.FieldEndUserPIN, providers.FieldEndUserLast4SSN,
-	providers.FieldLosingCarrier, providers.FieldRequestedFOCTime,
-	providers.FieldConfiguration, providers.FieldCustomerReference, providers.FieldStatusCallbackURL,
+	providers.FieldEndUserAuthorizedPerson, providers.FieldEndUserUsageType,
+	providers.FieldEndUserServiceAddress, providers.FieldLosingCarrier,
+	providers.FieldConfiguration, providers.FieldCustomerReference,
 }
 
 var updatableNumberFields = []string{
@@ -114,11 +128,13 @@ func (p *Provider) Capabilities() providers.Capabilities {
 		}
 	}
 	return providers.Capabilities{
+		PortOrderID:           OrderID,
 		Operations:            ops,
 		PortabilityBatchLimit: PortabilityBatchLimit,
 		UpdatableOrderFields:  append([]string(nil), updatableOrderFields...),
 		UpdatableNumberFields: append([]string(nil), updatableNumberFields...),
 		MaxDocumentBytes:      MaxDocumentBytes,
+		PortingRegions:        append([]string(nil), PortingRegions...),
 	}
 }
 
@@ -181,10 +197,29 @@ func (p *Provider) send(ctx context.Context, req *http.Request, res resource) (*
 			Message: fmt.Sprintf("response body exceeds %d bytes", maxResponseBytes)}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, mapError(resp.StatusCode, resp.Header, b, res)
+		return nil, p.redactor(req).Error(mapError(resp.StatusCode, resp.Header, b, res))
 	}
 	return &response{status: resp.StatusCode, header: resp.Header, body: b}, nil
 }
+
+// redactor knows every secret req carried: the adapter's credentials (and
+// the Basic header built from them), secrets in the JSON body, and
+// credential-like query parameters (presigned upload URLs).
+func (p *Provider) redactor(req *http.Request) providers.Redactor {
+	secrets := []string{p.access, p.secret, req.Header.Get("Authorization"), p.access + ":" + p.secret}
+	if req.GetBody != nil {
+		if rc, err := req.GetBody(); err == nil {
+			body, _ := io.ReadAll(io.LimitReader(rc, maxRedactBody))
+			rc.Close()
+			secrets = append(secrets, providers.SecretsFromJSON(body)...)
+		}
+	}
+	return providers.NewRedactor(append(secrets, providers.SecretsFromQuery(req.URL.Query())...)...)
+}
+
+// maxRedactBody bounds how much of a request body is searched for secrets
+// (JSON bodies are small; uploads are not JSON).
+const maxRedactBody = 1 << 20
 
 // transportError maps a failed exchange: the caller's context wins, else Unavailable.
 func transportError(ctx context.Context, err error) error {
@@ -200,12 +235,16 @@ func redactURL(err error) string {
 	return err.Error()
 }
 
+// unmarshal decodes provider bodies (a variable so BenchmarkDecode* can
+// compare decoders; docs/performance.md).
+var unmarshal = segjson.Unmarshal
+
 // decode unmarshals a successful body; failure is CodeBadResponse.
 func decode(r *response, v any) error {
 	if len(bytes.TrimSpace(r.body)) == 0 {
 		return badResponse(r.status, "empty response body")
 	}
-	if err := json.Unmarshal(r.body, v); err != nil {
+	if err := unmarshal(r.body, v); err != nil {
 		return &providers.Error{Code: providers.CodeBadResponse, Provider: Name, HTTPStatus: r.status,
 			Message: "undecodable response body", Err: err}
 	}
@@ -215,3 +254,8 @@ func decode(r *response, v any) error {
 func badResponse(status int, format string, args ...any) *providers.Error {
 	return &providers.Error{Code: providers.CodeBadResponse, Provider: Name, HTTPStatus: status, Message: fmt.Sprintf(format, args...)}
 }
+
+// OrderID is the shape of Flowroute port order ids (decimal numbers sent as
+// strings, e.g. "42361"; reference §2.3). Every method that addresses an
+// order checks it before any request.
+var OrderID = providers.NumericShape

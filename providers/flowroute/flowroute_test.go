@@ -84,7 +84,7 @@ func validOrder(nums ...string) providers.PortOrder {
 		RequestedFOCTime:  time.Date(2030, 5, 17, 15, 0, 0, 0, time.UTC),
 		CustomerReference: "ref-1",
 		StatusCallbackURL: "https://hooks.example.com/po",
-		Configuration:     providers.NumberConfiguration{ConnectionID: "17", FailoverRouteID: "18", CNAMID: "5", EmergencyAddressID: "9", CNAMLookupsEnabled: true},
+		Configuration:     providers.NumberConfiguration{ConnectionID: "7001", FailoverRouteID: "7002", CNAMID: "5", EmergencyAddressID: "9", CNAMLookupsEnabled: true},
 	}
 }
 
@@ -209,7 +209,7 @@ func TestCreateMapsFields(t *testing.T) {
 		t.Errorf("order = %+v", o)
 	}
 	c := o.Configuration
-	if c.ConnectionID != "17" || c.FailoverRouteID != "18" || c.CNAMID != "5" || c.EmergencyAddressID != "9" || !c.CNAMLookupsEnabled {
+	if c.ConnectionID != "7001" || c.FailoverRouteID != "7002" || c.CNAMID != "5" || c.EmergencyAddressID != "9" || !c.CNAMLookupsEnabled {
 		t.Errorf("configuration = %+v", c)
 	}
 	if o.CreateTime.IsZero() || o.UpdateTime.IsZero() {
@@ -274,8 +274,10 @@ func TestLifecycleToCompleted(t *testing.T) {
 	e := newEnv(t)
 	num := "+13125551300"
 	id := e.create(t, validOrder(num)).Order.ID
-	if _, err := e.p.GetNumber(e.ctx, num); providers.ErrorCode(err) != providers.CodeNotFound {
-		t.Fatalf("number on account before port: %v", err)
+	// Flowroute lists a number on the account as soon as its port is open;
+	// it does not work until the port completes.
+	if n, err := e.p.GetNumber(e.ctx, num); err != nil || n.Status != "PORT_PENDING" {
+		t.Fatalf("number on account while its port is pending: %+v %v; want status PORT_PENDING", n, err)
 	}
 	o, err := e.p.SubmitPortOrder(e.ctx, id, providers.Signature{Name: "Jane Roe", Title: "Owner"})
 	if err != nil {
@@ -310,7 +312,7 @@ func TestLifecycleToCompleted(t *testing.T) {
 	if err != nil {
 		t.Fatalf("ported number: %v", err)
 	}
-	if n.PhoneNumber != num || n.ConnectionID != "17" || n.FailoverRouteID != "18" || !n.CNAMLookupsEnabled {
+	if n.PhoneNumber != num || n.ConnectionID != "7001" || n.FailoverRouteID != "7002" || !n.CNAMLookupsEnabled {
 		t.Errorf("ported number = %+v", n)
 	}
 	// Submit again: refused before any write.
@@ -396,7 +398,7 @@ func TestCancel(t *testing.T) {
 			t.Errorf("%s: writes sent %v", st, w)
 		}
 	}
-	_, err = e.p.CancelPortOrder(e.ctx, "nope")
+	_, err = e.p.CancelPortOrder(e.ctx, "999999")
 	wantErr(t, err, providers.CodeNotFound)
 }
 
@@ -432,18 +434,18 @@ func TestUpdatePortOrder(t *testing.T) {
 		EndUser: providers.EndUser{ServiceAddress: providers.Address{StreetAddress: "9 Elm", Locality: "Seattle", AdministrativeArea: "WA", PostalCode: "98101", CountryCode: "US"},
 			UsageType: providers.UsageResidential},
 		RequestedFOCTime: time.Date(2031, 1, 2, 0, 0, 0, 0, time.UTC),
-		Configuration:    providers.NumberConfiguration{ConnectionID: "99"},
+		Configuration:    providers.NumberConfiguration{ConnectionID: "7004", CNAMLookupsEnabled: true},
 	}
 	o, err := e.p.UpdatePortOrder(e.ctx, providers.PortOrderUpdate{ID: id, Order: in, Mask: []string{
 		providers.FieldLosingCarrier, providers.FieldEndUserServiceAddress, providers.FieldEndUserUsageType,
-		providers.FieldRequestedFOCTime, providers.FieldCustomerReference, providers.FieldConfiguration}})
+		providers.FieldCustomerReference, providers.FieldConfiguration}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	noSecrets(t, o)
 	if o.LosingCarrier != "Lumen" || o.CustomerReference != "ref-2" || o.EndUser.ServiceAddress != in.EndUser.ServiceAddress ||
-		o.EndUser.UsageType != providers.UsageResidential || !o.RequestedFOCTime.Equal(in.RequestedFOCTime) ||
-		o.Configuration.ConnectionID != "99" || o.Configuration.FailoverRouteID != "" || o.Configuration.CNAMLookupsEnabled {
+		o.EndUser.UsageType != providers.UsageResidential ||
+		o.Configuration.ConnectionID != "7004" || o.Configuration.FailoverRouteID != "" || !o.Configuration.CNAMLookupsEnabled {
 		t.Errorf("updated = %+v", o)
 	}
 	if o.EndUser.AuthorizedPerson != "Jane Roe" || o.StatusCallbackURL != "https://hooks.example.com/po" {
@@ -644,7 +646,7 @@ func TestNumbers(t *testing.T) {
 func TestUpdateNumber(t *testing.T) {
 	e := newEnv(t)
 	res, err := e.p.UpdateNumber(e.ctx, providers.NumberUpdate{
-		Number: providers.Number{PhoneNumber: "+13125550101", Alias: "Front desk", CNAMLookupsEnabled: true, MessagingEnabled: true, ConnectionID: "42", FailoverRouteID: "43"},
+		Number: providers.Number{PhoneNumber: "+13125550101", Alias: "Front desk", CNAMLookupsEnabled: true, MessagingEnabled: true, ConnectionID: "7003", FailoverRouteID: "7004"},
 		Mask: []string{providers.FieldNumberAlias, providers.FieldNumberCNAMLookupsEnabled, providers.FieldNumberMessagingEnabled,
 			providers.FieldNumberConnectionID, providers.FieldNumberFailoverRouteID},
 		MessagingCallbackURL: "https://hooks.example.com/sms",
@@ -653,12 +655,20 @@ func TestUpdateNumber(t *testing.T) {
 		t.Fatalf("update: %+v %v", res, err)
 	}
 	n := res.Number
-	if n.Alias != "Front desk" || !n.CNAMLookupsEnabled || !n.MessagingEnabled || n.ConnectionID != "42" || n.FailoverRouteID != "43" {
+	if n.Alias != "Front desk" || !n.CNAMLookupsEnabled || n.ConnectionID != "7003" || n.FailoverRouteID != "7004" {
 		t.Errorf("number = %+v", n)
+	}
+	// Messaging enablement is asynchronous: pending until provisioning finishes.
+	if n.MessagingEnabled || n.MessagingProvisioning.State != providers.MessagingProvisioningPending {
+		t.Errorf("messaging right after enabling: enabled %v provisioning %+v; want false, PENDING", n.MessagingEnabled, n.MessagingProvisioning)
+	}
+	e.fake.Advance()
+	if n, err := e.p.GetNumber(e.ctx, "+13125550101"); err != nil || !n.MessagingEnabled || n.MessagingProvisioning.State != providers.MessagingProvisioningComplete {
+		t.Errorf("messaging after provisioning: %+v %v; want enabled, COMPLETE", n, err)
 	}
 	// Clearing the failover route deletes the relationship.
 	res, err = e.p.UpdateNumber(e.ctx, providers.NumberUpdate{Number: providers.Number{PhoneNumber: "+13125550101"}, Mask: []string{providers.FieldNumberFailoverRouteID}})
-	if err != nil || res.Number.FailoverRouteID != "" || res.Number.ConnectionID != "42" || res.Number.Alias != "Front desk" {
+	if err != nil || res.Number.FailoverRouteID != "" || res.Number.ConnectionID != "7003" || res.Number.Alias != "Front desk" {
 		t.Errorf("clear failover: %+v %v", res, err)
 	}
 	// 207: success with a field failure, messaging stays off.

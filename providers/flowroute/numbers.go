@@ -17,7 +17,8 @@ func numberPath(e string) string { return "/v2/numbers/" + url.PathEscape(e164.T
 
 func decodeNumber(r *response) (*providers.Number, error) {
 	var env struct {
-		Data *numberData `json:"data"`
+		Data     *numberData    `json:"data"`
+		Included []includedData `json:"included"`
 	}
 	if err := decode(r, &env); err != nil {
 		return nil, err
@@ -25,13 +26,16 @@ func decodeNumber(r *response) (*providers.Number, error) {
 	if env.Data == nil {
 		return nil, badResponse(r.status, "response without data")
 	}
-	return toNumber(r.status, env.Data)
+	return toNumber(r.status, env.Data, env.Included)
 }
 
 // GetNumber implements providers.Provider.
 func (p *Provider) GetNumber(ctx context.Context, e string) (*providers.Number, error) {
 	if strings.TrimSpace(e) == "" {
 		return nil, &providers.Error{Code: providers.CodeNotFound, Provider: Name, Reason: "NUMBER_NOT_FOUND", Message: "empty number"}
+	}
+	if err := providers.E164Shape.Check(Name, "phone number", e); err != nil {
+		return nil, err
 	}
 	r, err := p.call(ctx, http.MethodGet, numberPath(e), nil, nil, resNumber)
 	if err != nil {
@@ -40,23 +44,43 @@ func (p *Provider) GetNumber(ctx context.Context, e string) (*providers.Number, 
 	return decodeNumber(r)
 }
 
-// ListNumbers implements providers.Provider. Prefix "+1…" is sent as
-// starts_with without "+", other country codes keep it ("+44").
+// startsWith renders an E.164 prefix for starts_with. Flowroute prepends
+// country code 1 unless the value starts with "+" (reference §3): "+1312"
+// is sent as "312", "+44" stays "+44", and "+1" alone as "+1". The neutral
+// prefix is E.164; anything else is passed through as the caller wrote it.
+func startsWith(prefix string) string {
+	pre := strings.TrimSpace(prefix)
+	if rest, ok := strings.CutPrefix(pre, "+1"); ok && rest != "" {
+		return rest
+	}
+	return pre
+}
+
+// ListNumbers implements providers.Provider. Prefix goes to starts_with
+// (see startsWith).
 func (p *Provider) ListNumbers(ctx context.Context, filter providers.NumberFilter, q providers.ListQuery) (*providers.NumberPage, error) {
 	base := url.Values{}
-	if pre := strings.TrimSpace(filter.Prefix); pre != "" {
-		if strings.HasPrefix(pre, "+1") || !strings.HasPrefix(pre, "+") {
-			pre = strings.TrimPrefix(pre, "+")
-		}
-		base.Set("starts_with", pre)
+	if pre := strings.TrimSpace(filter.Prefix); pre != "" && pre != "+" {
+		base.Set("starts_with", startsWith(pre))
 	}
 	if filter.Contains != "" {
-		base.Set("contains", filter.Contains)
+		// Flowroute stores numbers as digits (12065551234): a "+" or other
+		// punctuation would match nothing.
+		digits := strings.Map(func(r rune) rune {
+			if r >= '0' && r <= '9' {
+				return r
+			}
+			return -1
+		}, filter.Contains)
+		if digits != "" {
+			base.Set("contains", digits)
+		}
 	}
-	numbers, more, err := pageThrough(ctx, p, "/v2/numbers", base, q.Offset, q.Limit, func(r *response) ([]*providers.Number, bool, error) {
+	numbers, more, err := pageThrough(ctx, p, "/v2/numbers", base, q.Offset, q.Limit, false, func(r *response) ([]*providers.Number, bool, error) {
 		var env struct {
-			Data  []numberData `json:"data"`
-			Links struct {
+			Data     []numberData   `json:"data"`
+			Included []includedData `json:"included"`
+			Links    struct {
 				Next string `json:"next"`
 			} `json:"links"`
 		}
@@ -65,7 +89,7 @@ func (p *Provider) ListNumbers(ctx context.Context, filter providers.NumberFilte
 		}
 		out := make([]*providers.Number, 0, len(env.Data))
 		for i := range env.Data {
-			num, err := toNumber(r.status, &env.Data[i])
+			num, err := toNumber(r.status, &env.Data[i], env.Included)
 			if err != nil {
 				return nil, false, err
 			}
@@ -105,6 +129,9 @@ func numberMask(n *providers.Number) []string {
 // endpoints (PATCH to set, DELETE to clear). A 207 answer is a success with
 // a FieldFailure on messaging_enabled.
 func (p *Provider) UpdateNumber(ctx context.Context, upd providers.NumberUpdate) (*providers.NumberUpdateResult, error) {
+	if err := providers.E164Shape.Check(Name, "phone number", upd.Number.PhoneNumber); err != nil {
+		return nil, err
+	}
 	n := &upd.Number
 	mask := upd.Mask
 	if len(mask) == 0 {

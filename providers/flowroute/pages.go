@@ -10,11 +10,14 @@ import (
 )
 
 // pageThrough reads path page by page (limit/offset, limit capped at
-// maxPageSize) from offset until want items are gathered or Flowroute sends
-// no next link. decodePage turns one answer into its items and whether it
-// carried a next link. On a call error it returns the items read so far with
+// maxPageSize) from offset until want items are gathered or the list ends.
+// decodePage turns one answer into its items and whether it carried a next
+// link. With byCount (port orders: Flowroute's documented list has no
+// links.next) a full page also means more may follow, and the last request
+// asks for one item beyond the window so More is exact; paging stops at the
+// first short page. On a call error it returns the items read so far with
 // the error, so a caller can treat a late 404 as the end of the list.
-func pageThrough[T any](ctx context.Context, p *Provider, path string, base url.Values, offset, want int,
+func pageThrough[T any](ctx context.Context, p *Provider, path string, base url.Values, offset, want int, byCount bool,
 	decodePage func(*response) ([]T, bool, error)) (items []T, more bool, err error) {
 	if want <= 0 {
 		want = defaultListLimit
@@ -22,11 +25,16 @@ func pageThrough[T any](ctx context.Context, p *Provider, path string, base url.
 	offset = max(offset, 0)
 	items = []T{}
 	for len(items) < want {
+		need := want - len(items)
+		ask := min(need, maxPageSize)
+		if byCount && need < maxPageSize {
+			ask = need + 1 // the extra item says whether more remain
+		}
 		q := url.Values{}
 		for k, v := range base {
 			q[k] = v
 		}
-		q.Set("limit", strconv.Itoa(min(want-len(items), maxPageSize)))
+		q.Set("limit", strconv.Itoa(ask))
 		q.Set("offset", strconv.Itoa(offset))
 		r, err := p.call(ctx, http.MethodGet, path, q, nil, resOther)
 		if err != nil {
@@ -35,6 +43,12 @@ func pageThrough[T any](ctx context.Context, p *Provider, path string, base url.
 		got, next, err := decodePage(r)
 		if err != nil {
 			return nil, false, err
+		}
+		if byCount {
+			next = next || len(got) >= ask
+			if len(got) > need {
+				got = got[:need]
+			}
 		}
 		items = append(items, got...)
 		offset += len(got)

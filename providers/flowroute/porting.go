@@ -8,7 +8,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
+
+	"github.com/nyaruka/phonenumbers"
 
 	"github.com/portgate/portgate/providers"
 )
@@ -33,7 +36,20 @@ func (p *Provider) CheckPortability(ctx context.Context, numbers []string) ([]pr
 			Message:    fmt.Sprintf("at most %d numbers per portability check", PortabilityBatchLimit),
 			Violations: []providers.FieldViolation{{Field: "phone_numbers", Description: fmt.Sprintf("at most %d numbers", PortabilityBatchLimit)}}}
 	}
-	r, err := p.call(ctx, http.MethodPost, "/v2/portorders/portability", nil, map[string]any{"numbers": numbers}, resOther)
+	out := make([]providers.PortabilityResult, len(numbers))
+	var ask []string
+	for i, n := range numbers {
+		out[i] = providers.PortabilityResult{PhoneNumber: n}
+		if region, ok := portingRegion(n); !ok {
+			out[i].Reason = outsideRegions(region)
+		} else {
+			ask = append(ask, n)
+		}
+	}
+	if len(ask) == 0 {
+		return out, nil
+	}
+	r, err := p.call(ctx, http.MethodPost, "/v2/portorders/portability", nil, map[string]any{"numbers": ask}, resOther)
 	if err != nil {
 		return nil, err
 	}
@@ -50,32 +66,26 @@ func (p *Provider) CheckPortability(ctx context.Context, numbers []string) ([]pr
 	if env.Data == nil {
 		return nil, badResponse(r.status, "portability response without data")
 	}
-	set := func(list []string) (map[string]bool, error) {
+	// Lenient: a number Flowroute writes in a form that does not normalize
+	// is kept raw; it matches no requested number, which then reads
+	// "not reported by Flowroute".
+	set := func(list []string) map[string]bool {
 		m := map[string]bool{}
 		for _, n := range list {
-			e, err := normalize(r.status, n)
-			if err != nil {
-				return nil, err
+			if e, ok := lenientNumber(n); ok {
+				m[e] = true
+			} else {
+				m[n] = true
 			}
-			m[e] = true
 		}
-		return m, nil
+		return m
 	}
-	portable, err := set(env.Data.Portable)
-	if err != nil {
-		return nil, err
-	}
-	nonportable, err := set(env.Data.Nonportable)
-	if err != nil {
-		return nil, err
-	}
-	hyper, err := set(env.Data.Hyper)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]providers.PortabilityResult, 0, len(numbers))
-	for _, n := range numbers {
-		res := providers.PortabilityResult{PhoneNumber: n}
+	portable, nonportable, hyper := set(env.Data.Portable), set(env.Data.Nonportable), set(env.Data.Hyper)
+	for i, n := range numbers {
+		if out[i].Reason != "" {
+			continue
+		}
+		res := &out[i]
 		switch {
 		case portable[n] || hyper[n]:
 			res.Portable = true
@@ -85,38 +95,86 @@ func (p *Provider) CheckPortability(ctx context.Context, numbers []string) ([]pr
 		default:
 			res.Reason = "not reported by Flowroute"
 		}
-		out = append(out, res)
 	}
 	return out, nil
+}
+
+// PortingRegions are the regions whose numbers Flowroute ports: "US and
+// Canadian numbers only" (reference §2.2, create country US|CA).
+var PortingRegions = []string{"US", "CA"}
+
+// portingRegion returns the ISO region of an E.164 number and whether
+// Flowroute ports numbers from it.
+func portingRegion(e string) (string, bool) {
+	n, err := phonenumbers.Parse(e, "")
+	if err != nil {
+		return "", false
+	}
+	region := phonenumbers.GetRegionCodeForNumber(n)
+	return region, slices.Contains(PortingRegions, region)
+}
+
+func outsideRegions(region string) string {
+	if region == "" || region == "ZZ" {
+		region = "an unknown region"
+	}
+	return fmt.Sprintf("Flowroute ports %s numbers only; this number is from %s", strings.Join(PortingRegions, " and "), region)
 }
 
 // CreatePortOrder implements providers.Provider. The request carries the
 // address flat; a split create is found through GET ?group_id=.
 func (p *Provider) CreatePortOrder(ctx context.Context, req providers.CreatePortOrderRequest) (*providers.CreatePortOrderResult, error) {
+	var bad []providers.FieldViolation
+	for i, n := range req.Order.PhoneNumbers {
+		if region, ok := portingRegion(n); !ok {
+			bad = append(bad, providers.FieldViolation{Field: fmt.Sprintf("port_order.phone_numbers[%d]", i), Description: outsideRegions(region)})
+		}
+	}
+	if len(bad) > 0 {
+		return nil, &providers.Error{Code: providers.CodeInvalidArgument, Provider: Name, Reason: "REGION_NOT_SUPPORTED",
+			Message: "Flowroute ports US and Canadian numbers only", Violations: bad}
+	}
 	attrs := createAttrs(&req.Order)
 	r, err := p.call(ctx, http.MethodPost, "/v2/portorders", nil,
 		map[string]any{"data": map[string]any{"type": "portorder", "attributes": attrs}}, resOther)
 	if err != nil {
 		return nil, err
 	}
-	primary, err := decodeOrder(r)
+	// From here on Flowroute has accepted the order: no answer may invite a
+	// retry (there is no idempotency key; a retry is a second order).
+	created, err := decodeCreated(r)
 	if err != nil {
-		return nil, err
+		return nil, acceptedUnconfirmed(r.status, err)
+	}
+	primary := created[0]
+	if len(req.Order.PhoneNumbers) > 0 {
+		for _, o := range created {
+			if slices.Contains(o.PhoneNumbers, req.Order.PhoneNumbers[0]) {
+				primary = o
+				break
+			}
+		}
 	}
 	if req.OnAccepted != nil {
 		req.OnAccepted(primary.ID)
 	}
-	siblings, err := p.group(ctx, primary)
-	if err != nil {
-		return nil, err
+	siblings, gerr := p.group(ctx, primary)
+	if gerr != nil {
+		primary.MissingDetails = append(primary.MissingDetails, providers.DetailRelatedOrders)
+		siblings = nil
 	}
 	res := &providers.CreatePortOrderResult{Order: primary}
-	for _, s := range siblings {
-		if s.ID != primary.ID {
+	seen := map[string]bool{primary.ID: true}
+	for _, s := range append(siblings, created...) {
+		if !seen[s.ID] {
+			seen[s.ID] = true
 			res.Related = append(res.Related, s)
 		}
 	}
 	linkRelated(append([]*providers.PortOrder{primary}, res.Related...))
+	if gerr == nil { // remember only a membership actually read
+		p.groups.put(append([]*providers.PortOrder{primary}, res.Related...)...)
+	}
 	return res, nil
 }
 
@@ -140,26 +198,55 @@ func (p *Provider) group(ctx context.Context, o *providers.PortOrder) ([]*provid
 	if o.GroupID == "" {
 		return nil, nil
 	}
-	out, _, err := pageThrough(ctx, p, "/v2/portorders", url.Values{"group_id": {o.GroupID}}, 0, maxGroup, orderPage)
+	out, _, err := pageThrough(ctx, p, "/v2/portorders", url.Values{"group_id": {o.GroupID}}, 0, maxGroup, true, orderPage)
 	if providers.ErrorCode(err) == providers.CodeNotFound {
 		return out, nil
 	}
 	return out, err
 }
 
-// withRelated fills RelatedOrders from the order's group.
-func (p *Provider) withRelated(ctx context.Context, o *providers.PortOrder) (*providers.PortOrder, error) {
-	all, err := p.group(ctx, o)
+// decodeCreated reads a create answer: one order (what the fake sends), or
+// "the new order(s)" as a list in either list shape (the docs allow a split
+// create to answer several; the shape is unconfirmed).
+func decodeCreated(r *response) ([]*providers.PortOrder, error) {
+	var probe struct {
+		Data json.RawMessage `json:"data"`
+	}
+	if err := decode(r, &probe); err != nil {
+		return nil, err
+	}
+	d := bytes.TrimSpace(probe.Data)
+	isList := len(d) > 0 && d[0] == '['
+	if !isList && len(d) > 0 && d[0] == '{' {
+		var t struct {
+			Type string `json:"type"`
+		}
+		isList = json.Unmarshal(d, &t) == nil && t.Type == "portorder_list"
+	}
+	if !isList {
+		o, err := decodeOrder(r)
+		if err != nil {
+			return nil, err
+		}
+		return []*providers.PortOrder{o}, nil
+	}
+	orders, _, err := orderPage(r)
 	if err != nil {
 		return nil, err
 	}
-	o.RelatedOrders = nil
-	for _, x := range all {
-		if x.ID != o.ID {
-			o.RelatedOrders = append(o.RelatedOrders, x.ID)
-		}
+	if len(orders) == 0 {
+		return nil, badResponse(r.status, "create answered an empty order list")
 	}
-	return o, nil
+	return orders, nil
+}
+
+// acceptedUnconfirmed is the error for a 2xx create whose answer cannot be
+// read: the order exists at Flowroute, so the error is not retryable and
+// says how to find the order.
+func acceptedUnconfirmed(status int, err error) *providers.Error {
+	return &providers.Error{Code: providers.CodeBadResponse, Provider: Name, HTTPStatus: status, Reason: "PORT_ORDER_ACCEPTED_UNCONFIRMED",
+		Message: fmt.Sprintf("flowroute accepted the port order (HTTP %d) but its answer could not be read; do not retry: list port orders filtered by phone number to find it", status),
+		Err:     err}
 }
 
 func decodeOrder(r *response) (*providers.PortOrder, error) {
@@ -185,13 +272,18 @@ func (p *Provider) getOrder(ctx context.Context, id string) (*providers.PortOrde
 	return decodeOrder(r)
 }
 
-// GetPortOrder implements providers.Provider.
+// GetPortOrder implements providers.Provider: one provider call in the
+// steady state; the group is read again only when the order changed or its
+// membership is older than Config.GroupCacheTTL (groups.go).
 func (p *Provider) GetPortOrder(ctx context.Context, id string) (*providers.PortOrder, error) {
+	if err := OrderID.Check(Name, "port order", id); err != nil {
+		return nil, err
+	}
 	o, err := p.getOrder(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	return p.withRelated(ctx, o)
+	return p.withRelatedCached(ctx, o)
 }
 
 // ListPortOrders implements providers.Provider. States push down only when
@@ -217,7 +309,7 @@ func (p *Provider) ListPortOrders(ctx context.Context, filter providers.PortOrde
 	if !filter.CreatedBefore.IsZero() {
 		base.Set("created_before", filter.CreatedBefore.UTC().Format("2006-01-02T15:04:05.999999Z07:00"))
 	}
-	orders, more, err := pageThrough(ctx, p, "/v2/portorders", base, q.Offset, q.Limit, orderPage)
+	orders, more, err := pageThrough(ctx, p, "/v2/portorders", base, q.Offset, q.Limit, true, orderPage)
 	if err != nil {
 		var pe *providers.Error
 		if !errors.As(err, &pe) || pe.Code != providers.CodeNotFound || pe.ProviderCode == "" {
@@ -315,13 +407,25 @@ func createAttrs(o *providers.PortOrder) map[string]any {
 }
 
 // fieldGroup: 1 = details (pending/rejected), 2 = presets (pending..accepted).
+// Only fields Flowroute documents as updatable (P:update-port-order-details,
+// P:update-port-order-presets).
 var orderFieldGroup = map[string]int{
-	providers.FieldEndUserEntityName: 1, providers.FieldEndUserAuthorizedPerson: 1,
-	providers.FieldEndUserBillingNumber: 1, providers.FieldEndUserUsageType: 1,
-	providers.FieldEndUserServiceAddress: 1, providers.FieldEndUserAccountNumber: 1,
-	providers.FieldEndUserPIN: 1, providers.FieldEndUserLast4SSN: 1,
-	providers.FieldLosingCarrier: 1, providers.FieldRequestedFOCTime: 1,
-	providers.FieldConfiguration: 2, providers.FieldCustomerReference: 2, providers.FieldStatusCallbackURL: 2,
+	providers.FieldEndUserAuthorizedPerson: 1, providers.FieldEndUserUsageType: 1,
+	providers.FieldEndUserServiceAddress: 1, providers.FieldLosingCarrier: 1,
+	providers.FieldConfiguration: 2, providers.FieldCustomerReference: 2,
+}
+
+// createOnlyFields are stored by Flowroute at create (they come back on the
+// order) but are not documented as updatable: an update refuses them with
+// PROVIDER_CAPABILITY_MISSING instead of sending an undocumented attribute.
+var createOnlyFields = map[string]string{
+	providers.FieldEndUserEntityName:    "company",
+	providers.FieldEndUserBillingNumber: "billing_number",
+	providers.FieldEndUserAccountNumber: "provider_account",
+	providers.FieldEndUserPIN:           "pin",
+	providers.FieldEndUserLast4SSN:      "last_4_ssn",
+	providers.FieldRequestedFOCTime:     "desired_completion_date",
+	providers.FieldStatusCallbackURL:    "status_url",
 }
 
 // defaultMask is the mask for an empty Mask: every supported field that is set.
@@ -352,11 +456,15 @@ func defaultMask(o *providers.PortOrder) []string {
 
 // UpdatePortOrder implements providers.Provider.
 func (p *Provider) UpdatePortOrder(ctx context.Context, upd providers.PortOrderUpdate) (*providers.PortOrder, error) {
+	if err := OrderID.Check(Name, "port order", upd.ID); err != nil {
+		return nil, err
+	}
 	mask := upd.Mask
 	if len(mask) == 0 {
 		mask = defaultMask(&upd.Order)
 	}
-	var bad []providers.FieldViolation
+	var bad, missing []providers.FieldViolation
+	var missingNames []string
 	needDetails, needPresets := false, false
 	for i, f := range mask {
 		switch orderFieldGroup[f] {
@@ -365,10 +473,23 @@ func (p *Provider) UpdatePortOrder(ctx context.Context, upd providers.PortOrderU
 		case 2:
 			needPresets = true
 		default:
-			bad = append(bad, providers.FieldViolation{Field: fmt.Sprintf("update_mask.paths[%d]", i),
-				Description: fmt.Sprintf("flowroute cannot update %q", f)})
+			v := providers.FieldViolation{Field: fmt.Sprintf("update_mask.paths[%d]", i),
+				Description: fmt.Sprintf("flowroute cannot update %q", f)}
+			if attr, ok := createOnlyFields[f]; ok {
+				v.Description = fmt.Sprintf("flowroute documents no update of %q (%s): it can only be set at create", f, attr)
+				missing = append(missing, v)
+				missingNames = append(missingNames, f)
+				continue
+			}
+			bad = append(bad, v)
 		}
 	}
+	if len(missing) > 0 && len(bad) == 0 {
+		return nil, &providers.Error{Code: providers.CodeUnimplemented, Provider: Name, Reason: "PROVIDER_CAPABILITY_MISSING",
+			Message:    fmt.Sprintf("flowroute cannot update %s after create (updatable: %s)", strings.Join(missingNames, ", "), strings.Join(updatableOrderFields, ", ")),
+			Violations: missing}
+	}
+	bad = append(bad, missing...)
 	if len(bad) > 0 {
 		return nil, &providers.Error{Code: providers.CodeInvalidArgument, Provider: Name, Reason: "PROVIDER_VALIDATION_FAILED",
 			Message: "update mask names fields flowroute cannot store", Violations: bad}
@@ -386,15 +507,16 @@ func (p *Provider) UpdatePortOrder(ctx context.Context, upd providers.PortOrderU
 	}
 	o := &upd.Order
 	eu := &o.EndUser
+	if slices.Contains(mask, providers.FieldConfiguration) && o.Configuration.CNAMLookupsEnabled != cur.Configuration.CNAMLookupsEnabled {
+		return nil, &providers.Error{Code: providers.CodeUnimplemented, Provider: Name, Reason: "PROVIDER_CAPABILITY_MISSING",
+			Message:    "flowroute documents no update of configuration.cnam_lookups_enabled (enable_cnam_lookups): it can only be set at create",
+			Violations: []providers.FieldViolation{{Field: "port_order.configuration.cnam_lookups_enabled", Description: "can only be set at create"}}}
+	}
 	attrs := map[string]any{}
 	for _, f := range mask {
 		switch f {
-		case providers.FieldEndUserEntityName:
-			attrs["company"] = eu.EntityName
 		case providers.FieldEndUserAuthorizedPerson:
 			attrs["billing_name"] = eu.AuthorizedPerson
-		case providers.FieldEndUserBillingNumber:
-			attrs["billing_number"] = eu.BillingTelephoneNumber
 		case providers.FieldEndUserUsageType:
 			if u := usageType(eu.UsageType); u != "" {
 				attrs["usage_type"] = u
@@ -404,27 +526,12 @@ func (p *Provider) UpdatePortOrder(ctx context.Context, upd providers.PortOrderU
 			}
 		case providers.FieldEndUserServiceAddress:
 			putAddress(attrs, eu.ServiceAddress)
-		case providers.FieldEndUserAccountNumber:
-			attrs["provider_account"] = eu.AccountNumber
-		case providers.FieldEndUserPIN:
-			attrs["pin"] = eu.PIN
-		case providers.FieldEndUserLast4SSN:
-			attrs["last_4_ssn"] = eu.Last4SSN
 		case providers.FieldLosingCarrier:
 			attrs["provider"] = o.LosingCarrier
-		case providers.FieldRequestedFOCTime:
-			attrs["desired_completion_date"] = dateOnly(o)
 		case providers.FieldConfiguration:
 			attrs["presets"] = presets(&o.Configuration)
-			attrs["enable_cnam_lookups"] = o.Configuration.CNAMLookupsEnabled
 		case providers.FieldCustomerReference:
 			attrs["alias"] = o.CustomerReference
-		case providers.FieldStatusCallbackURL:
-			if o.StatusCallbackURL == "" {
-				attrs["status_url"] = nil
-			} else {
-				attrs["status_url"] = o.StatusCallbackURL
-			}
 		}
 	}
 	r, err := p.call(ctx, http.MethodPatch, orderPath(upd.ID), nil,
@@ -447,6 +554,9 @@ func invalidTransition(o *providers.PortOrder, action string) *providers.Error {
 
 // ModifyPortOrderNumbers implements providers.Provider (pending only).
 func (p *Provider) ModifyPortOrderNumbers(ctx context.Context, id string, add, remove []string) (*providers.PortOrder, error) {
+	if err := OrderID.Check(Name, "port order", id); err != nil {
+		return nil, err
+	}
 	cur, err := p.getOrder(ctx, id)
 	if err != nil {
 		return nil, err
@@ -476,6 +586,9 @@ func (p *Provider) ModifyPortOrderNumbers(ctx context.Context, id string, add, r
 // with the same payload plus the signature. Pending → processing,
 // rejected → review (resubmit).
 func (p *Provider) SubmitPortOrder(ctx context.Context, id string, sig providers.Signature) (*providers.PortOrder, error) {
+	if err := OrderID.Check(Name, "port order", id); err != nil {
+		return nil, err
+	}
 	var bad []providers.FieldViolation
 	if strings.TrimSpace(sig.Name) == "" {
 		bad = append(bad, providers.FieldViolation{Field: "signature.name", Description: "required"})
@@ -525,9 +638,12 @@ func (p *Provider) SubmitPortOrder(ctx context.Context, id string, sig providers
 			return nil, err
 		}
 	} else {
-		// Documented alternative: 201 with an empty body.
+		// Documented alternative: 201 with an empty body. The LOA is
+		// signed: a failed re-read returns the order as known before,
+		// marked, never an error inviting a second submit.
 		if out, err = p.getOrder(ctx, id); err != nil {
-			return nil, err
+			cur.MissingDetails = append(cur.MissingDetails, providers.DetailState)
+			out = cur
 		}
 	}
 	return p.withRelated(ctx, out)
@@ -536,6 +652,9 @@ func (p *Provider) SubmitPortOrder(ctx context.Context, id string, sig providers
 // CancelPortOrder implements providers.Provider: pending → cancelled,
 // rejected → abandoned; anything else needs Flowroute support.
 func (p *Provider) CancelPortOrder(ctx context.Context, id string) (*providers.PortOrder, error) {
+	if err := OrderID.Check(Name, "port order", id); err != nil {
+		return nil, err
+	}
 	cur, err := p.getOrder(ctx, id)
 	if err != nil {
 		return nil, err
@@ -545,15 +664,37 @@ func (p *Provider) CancelPortOrder(ctx context.Context, id string) (*providers.P
 	default:
 		return nil, invalidTransition(cur, "cancel")
 	}
-	if _, err := p.call(ctx, http.MethodPatch, orderPath(id)+"/status", nil,
-		map[string]any{"data": map[string]any{"type": "portorder", "attributes": map[string]any{"status": "cancelled"}}}, resOrder); err != nil {
+	r, err := p.call(ctx, http.MethodPatch, orderPath(id)+"/status", nil,
+		map[string]any{"data": map[string]any{"type": "portorder", "attributes": map[string]any{"status": "cancelled"}}}, resOrder)
+	if err != nil {
 		return nil, err
 	}
-	return p.GetPortOrder(ctx, id)
+	out, err := p.getOrder(ctx, id)
+	if err != nil {
+		// Cancelled at Flowroute: answer with what the PATCH said, never
+		// with an error.
+		out = cur
+		var st struct {
+			Data *struct {
+				Attributes struct {
+					Status string `json:"status"`
+				} `json:"attributes"`
+			} `json:"data"`
+		}
+		if json.Unmarshal(r.body, &st) == nil && st.Data != nil && st.Data.Attributes.Status != "" {
+			out.ProviderStatus, out.State = st.Data.Attributes.Status, stateOf(st.Data.Attributes.Status)
+		} else {
+			out.MissingDetails = append(out.MissingDetails, providers.DetailState)
+		}
+	}
+	return p.withRelated(ctx, out)
 }
 
 // ListComments implements providers.Provider from the comments[] attribute.
 func (p *Provider) ListComments(ctx context.Context, orderID string) ([]providers.Comment, error) {
+	if err := OrderID.Check(Name, "port order", orderID); err != nil {
+		return nil, err
+	}
 	o, err := p.getOrder(ctx, orderID)
 	if err != nil {
 		return nil, err
@@ -569,6 +710,9 @@ func (p *Provider) CreateComment(context.Context, string, string) (*providers.Co
 // UploadDocument implements providers.Provider: POST upload_file, then PUT
 // the bytes to the returned short-lived URL (without Flowroute credentials).
 func (p *Provider) UploadDocument(ctx context.Context, orderID string, doc providers.DocumentUpload) (*providers.Document, error) {
+	if err := OrderID.Check(Name, "port order", orderID); err != nil {
+		return nil, err
+	}
 	var bad []providers.FieldViolation
 	if len(doc.Content) == 0 {
 		bad = append(bad, providers.FieldViolation{Field: "document.content", Description: "required"})
@@ -632,6 +776,9 @@ type fileURL struct {
 
 // ListDocuments implements providers.Provider from business_documents.
 func (p *Provider) ListDocuments(ctx context.Context, orderID string) ([]providers.Document, error) {
+	if err := OrderID.Check(Name, "port order", orderID); err != nil {
+		return nil, err
+	}
 	if strings.TrimSpace(orderID) == "" {
 		return nil, &providers.Error{Code: providers.CodeNotFound, Provider: Name, Reason: "PORT_ORDER_NOT_FOUND", Message: "empty port order id"}
 	}

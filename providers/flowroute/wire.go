@@ -59,11 +59,46 @@ type orderEnvelope struct {
 	Data *orderData `json:"data"`
 }
 
+// plainString decodes a JSON string of printable ASCII without escapes
+// (ids, numbers, timestamps) without encoding/json: for such a literal the
+// value is the bytes between the quotes. ok=false = ask encoding/json.
+func plainString(raw []byte) (string, bool) {
+	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
+		return "", false
+	}
+	for _, c := range raw[1 : len(raw)-1] {
+		if c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			return "", false
+		}
+	}
+	return string(raw[1 : len(raw)-1]), true
+}
+
+// plainUint reports whether raw is a JSON integer literal of digits only
+// (json.Number would read it back unchanged).
+func plainUint(raw []byte) bool {
+	if len(raw) == 0 || len(raw) > 20 || (raw[0] == '0' && len(raw) > 1) {
+		return false
+	}
+	for _, c := range raw {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 // rawID reads a JSON:API id that may be a string or a number.
 func rawID(raw json.RawMessage) string {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || string(raw) == "null" {
 		return ""
+	}
+	if s, ok := plainString(raw); ok {
+		return s
+	}
+	if plainUint(raw) {
+		return string(raw)
 	}
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
@@ -142,6 +177,9 @@ func statusesOf(s providers.State) []string {
 
 // porting numbers: a string, or an object carrying the number.
 func wireNumber(raw json.RawMessage) string {
+	if s, ok := plainString(raw); ok {
+		return s
+	}
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
 		return s
@@ -159,13 +197,21 @@ func wireNumber(raw json.RawMessage) string {
 	return ""
 }
 
-func normalize(status int, s string) (string, error) {
-	e, err := e164.FromProvider(s)
-	if err != nil {
-		return "", &providers.Error{Code: providers.CodeBadResponse, Provider: Name, HTTPStatus: status,
-			Message: "provider sent an invalid phone number", Err: err}
+// lenientNumber normalizes a number Flowroute sent: NANP forms first, then
+// the digits read as a full international number (Flowroute writes non-NANP
+// numbers as digits without "+", e.g. "447700900123"). ok is false when
+// neither is a valid number; the caller keeps the raw form and flags it.
+func lenientNumber(raw string) (string, bool) {
+	if e, err := e164.FromProvider(raw); err == nil {
+		return e, true
 	}
-	return e, nil
+	t := strings.TrimSpace(raw)
+	if t != "" && !strings.HasPrefix(t, "+") {
+		if e, err := e164.Parse("+"+t, ""); err == nil {
+			return e, true
+		}
+	}
+	return "", false
 }
 
 // toOrder maps a wire port order to the neutral model. Secrets (pin,
@@ -201,13 +247,13 @@ func toOrder(status int, d *orderData) (*providers.PortOrder, error) {
 	for _, raw := range a.Numbers {
 		n := wireNumber(raw)
 		if n == "" {
-			return nil, badResponse(status, "port order number of unknown shape")
+			n = strings.TrimSpace(string(raw))
 		}
-		e, err := normalize(status, n)
-		if err != nil {
-			return nil, err
+		if e, ok := lenientNumber(n); ok {
+			o.PhoneNumbers = append(o.PhoneNumbers, e)
+		} else {
+			o.InvalidPhoneNumbers = append(o.InvalidPhoneNumbers, n)
 		}
-		o.PhoneNumbers = append(o.PhoneNumbers, e)
 	}
 	eu := &o.EndUser
 	eu.AuthorizedPerson = a.BillingName
@@ -216,11 +262,11 @@ func toOrder(status int, d *orderData) (*providers.PortOrder, error) {
 		eu.EntityName = a.BillingName
 	}
 	if a.BillingNumber != "" {
-		e, err := normalize(status, a.BillingNumber)
-		if err != nil {
-			return nil, err
+		if e, ok := lenientNumber(a.BillingNumber); ok {
+			eu.BillingTelephoneNumber = e
+		} else {
+			o.InvalidPhoneNumbers = append(o.InvalidPhoneNumbers, a.BillingNumber)
 		}
-		eu.BillingTelephoneNumber = e
 	}
 	switch strings.ToLower(a.UsageType) {
 	case "business":
@@ -367,6 +413,35 @@ func guessType(name string) providers.DocumentType {
 // decodeList reads a port order list in either shape: flat data:[…] or the
 // documented {data:{type:"portorder_list",attributes:{orders:{data:[…]}}}}.
 func decodeList(r *response) ([]orderData, string, error) {
+	if items, next, ok := decodeNestedList(r.body); ok {
+		return items, next, nil
+	}
+	return decodeListSlow(r)
+}
+
+// decodeNestedList reads the documented nested shape in one pass (the
+// general decoder below scans the body once per level). ok=false = not
+// that shape, or not decodable: decodeListSlow decides.
+func decodeNestedList(body []byte) ([]orderData, string, bool) {
+	var env struct {
+		Data *struct {
+			Attributes struct {
+				Orders *struct {
+					Data []orderData `json:"data"`
+				} `json:"orders"`
+			} `json:"attributes"`
+		} `json:"data"`
+		Links struct {
+			Next string `json:"next"`
+		} `json:"links"`
+	}
+	if unmarshal(body, &env) != nil || env.Data == nil || env.Data.Attributes.Orders == nil {
+		return nil, "", false
+	}
+	return env.Data.Attributes.Orders.Data, env.Links.Next, true
+}
+
+func decodeListSlow(r *response) ([]orderData, string, error) {
 	var env struct {
 		Data  json.RawMessage `json:"data"`
 		Links struct {
@@ -382,7 +457,7 @@ func decodeList(r *response) ([]orderData, string, error) {
 	case len(data) == 0 || string(data) == "null":
 		return nil, "", badResponse(r.status, "list response without data")
 	case data[0] == '[':
-		if err := json.Unmarshal(data, &items); err != nil {
+		if err := unmarshal(data, &items); err != nil {
 			return nil, "", &providers.Error{Code: providers.CodeBadResponse, Provider: Name, HTTPStatus: r.status, Message: "undecodable port order list", Err: err}
 		}
 	default:
@@ -391,19 +466,19 @@ func decodeList(r *response) ([]orderData, string, error) {
 				Orders json.RawMessage `json:"orders"`
 			} `json:"attributes"`
 		}
-		if err := json.Unmarshal(data, &nested); err != nil {
+		if err := unmarshal(data, &nested); err != nil {
 			return nil, "", &providers.Error{Code: providers.CodeBadResponse, Provider: Name, HTTPStatus: r.status, Message: "undecodable port order list", Err: err}
 		}
 		orders := bytes.TrimSpace(nested.Attributes.Orders)
 		if len(orders) > 0 && orders[0] == '[' {
-			if err := json.Unmarshal(orders, &items); err != nil {
+			if err := unmarshal(orders, &items); err != nil {
 				return nil, "", &providers.Error{Code: providers.CodeBadResponse, Provider: Name, HTTPStatus: r.status, Message: "undecodable port order list", Err: err}
 			}
 		} else {
 			var od struct {
 				Data []orderData `json:"data"`
 			}
-			if err := json.Unmarshal(orders, &od); err != nil {
+			if err := unmarshal(orders, &od); err != nil {
 				return nil, "", &providers.Error{Code: providers.CodeBadResponse, Provider: Name, HTTPStatus: r.status, Message: "undecodable port order list", Err: err}
 			}
 			items = od.Data
@@ -444,7 +519,7 @@ func (d *numberData) rel(name string) string {
 	return rawID(r.Data.ID)
 }
 
-func toNumber(status int, d *numberData) (*providers.Number, error) {
+func toNumber(status int, d *numberData, included []includedData) (*providers.Number, error) {
 	v := rawID(d.Attributes.Value)
 	if v == "" {
 		v = rawID(d.ID)
@@ -452,20 +527,74 @@ func toNumber(status int, d *numberData) (*providers.Number, error) {
 	if v == "" {
 		return nil, badResponse(status, "number without value")
 	}
-	e, err := normalize(status, v)
-	if err != nil {
-		return nil, err
+	e, ok := lenientNumber(v)
+	if !ok {
+		e = v
 	}
 	return &providers.Number{
-		PhoneNumber:        e,
-		Status:             d.Attributes.Status,
-		NumberType:         d.Attributes.NumberType,
-		Alias:              d.Attributes.Alias,
-		CNAMLookupsEnabled: d.Attributes.CNAMLookupsEnabled,
-		MessagingEnabled:   d.Attributes.MessagingEnabled,
-		ConnectionID:       d.rel("primary_route"),
-		FailoverRouteID:    d.rel("failover_route"),
-		EmergencyAddressID: d.rel("e911_address"),
-		CreateTime:         parseTime(d.Attributes.CreatedAt),
+		PhoneNumber:           e,
+		RawPhoneNumber:        v,
+		PhoneNumberInvalid:    !ok,
+		Status:                d.Attributes.Status,
+		NumberType:            d.Attributes.NumberType,
+		Alias:                 d.Attributes.Alias,
+		CNAMLookupsEnabled:    d.Attributes.CNAMLookupsEnabled,
+		MessagingEnabled:      d.Attributes.MessagingEnabled,
+		ConnectionID:          d.rel("primary_route"),
+		FailoverRouteID:       d.rel("failover_route"),
+		EmergencyAddressID:    d.rel("e911_address"),
+		CreateTime:            parseTime(d.Attributes.CreatedAt),
+		MessagingProvisioning: messagingProvisioning(d, included),
 	}, nil
+}
+
+// includedData is one member of a JSON:API "included" list.
+type includedData struct {
+	ID         json.RawMessage            `json:"id"`
+	Type       string                     `json:"type"`
+	Attributes map[string]json.RawMessage `json:"attributes"`
+}
+
+// messagingProvisioning reads the message provisioning task Flowroute
+// attaches while enabling messaging: relationships.message_provision plus a
+// message_provisioning_status member of "included" (reference §3). Task
+// status words are not documented; "failed"/"error" is FAILED, a finished
+// word is COMPLETE, anything else is PENDING while messaging_enabled is
+// still false (the safe reading: messaging is not on yet).
+func messagingProvisioning(d *numberData, included []includedData) providers.MessagingProvisioning {
+	task := d.rel("message_provision")
+	var status, reason string
+	found := false
+	for _, inc := range included {
+		if !strings.HasPrefix(inc.Type, "message_provision") {
+			continue
+		}
+		if id := rawID(inc.ID); task == "" || id == task {
+			task = id
+			status = firstString(inc.Attributes, "status", "state")
+			reason = firstString(inc.Attributes, "reason", "detail", "error", "message")
+			found = true
+			break
+		}
+	}
+	if task == "" && status == "" {
+		return providers.MessagingProvisioning{}
+	}
+	mp := providers.MessagingProvisioning{TaskID: task, ProviderStatus: status, Reason: reason}
+	if !found {
+		return mp // a task id without its status: state not reported
+	}
+	switch strings.ToLower(status) {
+	case "failed", "failure", "error":
+		mp.State = providers.MessagingProvisioningFailed
+	case "successful", "success", "succeeded", "complete", "completed", "done", "enabled":
+		mp.State = providers.MessagingProvisioningComplete
+	default:
+		if d.Attributes.MessagingEnabled {
+			mp.State = providers.MessagingProvisioningComplete
+		} else {
+			mp.State = providers.MessagingProvisioningPending
+		}
+	}
+	return mp
 }

@@ -26,8 +26,12 @@ var numberFields = map[string]numberField{
 		view: func(n *providers.Number) string { return fmt.Sprint(n.CNAMLookupsEnabled) },
 	},
 	providers.FieldNumberMessagingEnabled: {
-		set:     func(n, cur *providers.Number) { n.MessagingEnabled = !cur.MessagingEnabled },
-		view:    func(n *providers.Number) string { return fmt.Sprint(n.MessagingEnabled) },
+		set: func(n, cur *providers.Number) { n.MessagingEnabled = !cur.MessagingEnabled },
+		// An enablement the provider accepted but has not finished
+		// provisioning (Flowroute) reads as enabled-as-requested.
+		view: func(n *providers.Number) string {
+			return fmt.Sprint(n.MessagingEnabled || n.MessagingProvisioning.State == providers.MessagingProvisioningPending)
+		},
 		coupled: []string{providers.FieldNumberMessagingProfileID},
 	},
 	providers.FieldNumberMessagingProfileID: {

@@ -493,6 +493,14 @@ var orderFields = map[string]orderField{
 	},
 	providers.FieldRequestedFOCTime: {
 		set: func(o, cur *providers.PortOrder) {
+			// Inside the provider's allowed FOC windows when it publishes them
+			// (Telnyx refuses any other date).
+			for _, w := range cur.AllowedFOCWindows {
+				if d := w.Start.Add(time.Hour); d.Before(w.End) && dateView(d) != dateView(cur.RequestedFOCTime) {
+					o.RequestedFOCTime = d.UTC()
+					return
+				}
+			}
 			d := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, 21).Add(15 * time.Hour)
 			if dateView(d) == dateView(cur.RequestedFOCTime) {
 				d = d.AddDate(0, 0, 7)

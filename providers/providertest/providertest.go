@@ -72,6 +72,8 @@ func RunConformanceTests(t *testing.T, newHarness HarnessMaker) {
 		{"ListPortOrders", testListPortOrders},
 		{"Numbers", testNumbers},
 		{"Errors", testErrors},
+		{"ProviderFidelity", testProviderFidelity},
+		{"FidelityT", testFidelityT},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -244,6 +246,7 @@ func (f *fixture) submit(t *testing.T, id string) *providers.PortOrder {
 		if _, err := f.p.UploadDocument(f.ctx, id, loaUpload()); err != nil {
 			t.Fatalf("before submit: UploadDocument(%q, LOA): %v", id, err)
 		}
+		f.meetDocumentRequirements(t, id)
 	}
 	o, err := f.p.SubmitPortOrder(f.ctx, id, providers.Signature{Name: "Jane Roe", Title: "Owner"})
 	if err != nil {
@@ -253,6 +256,27 @@ func (f *fixture) submit(t *testing.T, id string) *providers.PortOrder {
 		t.Fatalf("SubmitPortOrder(%q): nil order, nil error", id)
 	}
 	return o
+}
+
+// meetDocumentRequirements uploads an invoice while the provider still
+// lists a document requirement as missing (Telnyx: LOA and invoice before
+// confirm); providers that list no requirements are left alone.
+func (f *fixture) meetDocumentRequirements(t *testing.T, id string) {
+	t.Helper()
+	if !slices.Contains(f.caps.PortOrderDetails, providers.DetailRequirements) {
+		return
+	}
+	o := f.get(t, id)
+	for _, r := range o.Requirements {
+		if r.ValueType == "DOCUMENT" && r.Status == providers.RequirementMissing {
+			inv := loaUpload()
+			inv.Type, inv.Filename = providers.DocumentInvoice, "invoice.pdf"
+			if _, err := f.p.UploadDocument(f.ctx, id, inv); err != nil {
+				t.Fatalf("before submit: UploadDocument(%q, invoice): %v", id, err)
+			}
+			return
+		}
+	}
 }
 
 func loaUpload() providers.DocumentUpload {

@@ -24,7 +24,7 @@ func newConformanceHarness(_ context.Context, _ *testing.T) (providertest.Harnes
 	const key = "conformance-api-key"
 	fake := telnyxfake.New(telnyxfake.Options{APIKey: key, StepInterval: 0})
 	srv := httptest.NewServer(fake)
-	p, err := telnyx.New(telnyx.Config{BaseURL: srv.URL + "/v2", APIKey: key, HTTPClient: srv.Client(), SandboxExtensions: true})
+	p, err := telnyx.New(telnyx.Config{BaseURL: srv.URL + "/v2", APIKey: key, HTTPClient: srv.Client()})
 	if err != nil {
 		srv.Close()
 		fake.Close()

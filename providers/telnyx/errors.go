@@ -1,6 +1,7 @@
 package telnyx
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -16,23 +17,58 @@ type errCtx struct {
 	op       string              // short operation name for messages
 	resource string              // "port_order" or "number": reason of a 404 and prefix of violations
 	pointers func(string) string // provider JSON pointer → neutral field path ("" = use default)
-	// stateful marks calls whose 422 without a source pointer is a state
-	// refusal (PATCH, confirm, cancel, DELETE, number edits).
+	// stateful marks calls on an order whose state was read just before
+	// (PATCH, confirm, cancel, DELETE, attach document): current is then
+	// reported with the error. It does not change the classification.
 	stateful bool
-	current  providers.State // known state for refusals, if any
+	current  providers.State
 }
 
+// wireError is one item of the documented envelope. code is documented as a
+// string and detail as text; both are decoded leniently (a numeric code or an
+// object detail must not turn the answer into a bad response).
 type wireError struct {
-	Code   string `json:"code"`
-	Title  string `json:"title"`
-	Detail string `json:"detail"`
-	Source struct {
-		Pointer   string `json:"pointer"`
-		Parameter string `json:"parameter"`
-	} `json:"source"`
+	Code   json.RawMessage `json:"code"`
+	Title  json.RawMessage `json:"title"`
+	Detail json.RawMessage `json:"detail"`
+	Source json.RawMessage `json:"source"`
+	Meta   json.RawMessage `json:"meta"`
 }
+
+// text renders a JSON scalar as text: strings unquoted, numbers as written,
+// objects and arrays compact (at most 300 bytes); null or absent → "".
+func text(raw json.RawMessage) string {
+	raw = json.RawMessage(strings.TrimSpace(string(raw)))
+	if len(raw) == 0 || string(raw) == "null" {
+		return ""
+	}
+	var str string
+	if json.Unmarshal(raw, &str) == nil {
+		return str
+	}
+	var buf bytes.Buffer
+	if json.Compact(&buf, raw) != nil {
+		return ""
+	}
+	out := buf.String()
+	if len(out) > 300 {
+		out = out[:300] + "…"
+	}
+	return out
+}
+
+// Porting error codes (developers.telnyx.com/docs/numbers/porting/api-errors):
+// 80xxx are porting-specific; every porting error carries meta.retryable;
+// source.pointer "/" marks a request-level error (no field).
 
 // mapError is the ONE place a Telnyx error answer becomes a providers.Error.
+//
+// The HTTP status gives the kind; the documented retry signals then decide
+// whether retrying can help: meta.retryable (porting errors), else the
+// x-should-retry header (what the official SDKs obey), else the SDKs'
+// default (408, 409, 429, 5xx retryable). A retryable answer is Unavailable
+// (or RateLimited); a non-retryable 5xx/408/409 is not reported as
+// retryable.
 func mapError(status int, h http.Header, body []byte, ec errCtx) *providers.Error {
 	var env struct {
 		Errors []wireError `json:"errors"`
@@ -47,6 +83,7 @@ func mapError(status int, h http.Header, body []byte, ec errCtx) *providers.Erro
 			// 422 on porting paths (400/409 likewise when empty). A body that
 			// is there but not JSON stays a bad response.
 			e.Message = fmt.Sprintf("%s: HTTP %d", ec.op, status)
+			env.Errors = nil
 		} else {
 			e.Code = providers.CodeBadResponse
 			e.Message = fmt.Sprintf("%s: HTTP %d with an undecodable error body", ec.op, status)
@@ -54,39 +91,57 @@ func mapError(status int, h http.Header, body []byte, ec errCtx) *providers.Erro
 		}
 	}
 	var msgs []string
-	hasPointer := false
+	var retryable *bool
 	for _, we := range env.Errors {
+		code := text(we.Code)
 		if e.ProviderCode == "" {
-			e.ProviderCode = we.Code
+			e.ProviderCode = code
 		}
-		m := we.Title
-		if we.Detail != "" {
-			m = we.Detail
+		m := text(we.Detail)
+		if m == "" {
+			m = text(we.Title)
+		}
+		if m == "" {
+			m = code
 		}
 		msgs = append(msgs, m)
-		ptr := we.Source.Pointer
-		if ptr == "" {
-			continue
+		var meta struct {
+			Retryable *bool `json:"retryable"`
 		}
-		hasPointer = true
-		e.Violations = append(e.Violations, providers.FieldViolation{Field: fieldFor(ptr, ec), Description: m})
+		if json.Unmarshal(we.Meta, &meta) == nil && meta.Retryable != nil && retryable == nil {
+			retryable = meta.Retryable
+		}
+		var src struct {
+			Pointer string `json:"pointer"`
+		}
+		_ = json.Unmarshal(we.Source, &src)
+		if ptr := src.Pointer; ptr != "" && ptr != "/" { // "/" = the request as a whole
+			e.Violations = append(e.Violations, providers.FieldViolation{Field: fieldFor(ptr, ec), Description: m})
+		}
 	}
 	if len(msgs) > 0 {
 		e.Message = ec.op + ": " + strings.Join(msgs, "; ")
 	}
-	switch {
-	case status == http.StatusBadRequest || status == http.StatusUnprocessableEntity:
-		if ec.stateful && !hasPointer && status == http.StatusUnprocessableEntity {
-			e.Code = providers.CodeFailedPrecondition
-			e.Reason = "INVALID_STATE_TRANSITION"
-			e.CurrentState = ec.current
-		} else {
-			e.Code = providers.CodeInvalidArgument
+	if retryable == nil {
+		switch strings.ToLower(strings.TrimSpace(h.Get("x-should-retry"))) {
+		case "true":
+			retryable = new(true)
+		case "false":
+			retryable = new(false)
 		}
-	case status == http.StatusRequestEntityTooLarge:
+	}
+	switch {
+	case status == http.StatusBadRequest || status == http.StatusUnprocessableEntity ||
+		status == http.StatusRequestEntityTooLarge:
 		e.Code = providers.CodeInvalidArgument
-	case status == http.StatusUnauthorized || status == http.StatusForbidden:
+	case status == http.StatusUnauthorized:
 		e.Code = providers.CodeAuthFailed
+	case status == http.StatusForbidden:
+		// Typically "porting not enabled or verified on this account": the
+		// account is not in the state the call needs. Not the caller's
+		// fault, not an internal error, not retryable.
+		e.Code = providers.CodeFailedPrecondition
+		e.Reason = "PROVIDER_PERMISSION_DENIED"
 	case status == http.StatusNotFound:
 		e.Code = providers.CodeNotFound
 		switch ec.resource {
@@ -95,20 +150,32 @@ func mapError(status int, h http.Header, body []byte, ec errCtx) *providers.Erro
 		case "number":
 			e.Reason = "NUMBER_NOT_FOUND"
 		}
-	case status == http.StatusRequestTimeout:
+	case status == http.StatusRequestTimeout || status == http.StatusConflict || status >= 500:
 		e.Code = providers.CodeUnavailable
-	case status == http.StatusConflict:
-		e.Code = providers.CodeAlreadyExists
 	case status == http.StatusTooManyRequests:
 		e.Code = providers.CodeRateLimited
-		e.RetryAfter = retryAfter(h)
-	case status >= 500:
-		e.Code = providers.CodeUnavailable
 	default:
 		e.Code = providers.CodeUnknown
 	}
+	switch {
+	case retryable != nil && *retryable && e.Code != providers.CodeRateLimited:
+		e.Code = providers.CodeUnavailable
+	case retryable != nil && !*retryable && (e.Code == providers.CodeUnavailable || e.Code == providers.CodeRateLimited):
+		// Telnyx says retrying the same request cannot succeed.
+		if status == http.StatusConflict {
+			e.Code = providers.CodeAlreadyExists
+		} else {
+			e.Code = providers.CodeUnknown
+		}
+	}
+	if e.Code == providers.CodeUnavailable || e.Code == providers.CodeRateLimited {
+		e.RetryAfter = retryAfter(h)
+	}
 	if e.Code == providers.CodeRateLimited && e.RetryAfter <= 0 {
 		e.RetryAfter = time.Second
+	}
+	if ec.stateful {
+		e.CurrentState = ec.current
 	}
 	return e
 }

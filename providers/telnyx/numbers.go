@@ -36,6 +36,10 @@ func (p *Provider) lookup(ctx context.Context, e164 string) (*wireNumber, error)
 			return nil, &providers.Error{Code: providers.CodeBadResponse, Provider: Name, Message: "undecodable phone number", Err: err}
 		}
 		if number(w.PhoneNumber) == e164 && w.ID != "" {
+			if !providers.SafeSegment(w.ID) {
+				return nil, &providers.Error{Code: providers.CodeBadResponse, Provider: Name,
+					Message: "phone number record has an id that cannot be used in a URL"}
+			}
 			p.ids.Store(e164, w.ID)
 			return &w, nil
 		}
@@ -85,6 +89,9 @@ func (p *Provider) fetch(ctx context.Context, e164 string) (*wireNumber, error) 
 
 // GetNumber implements providers.Provider.
 func (p *Provider) GetNumber(ctx context.Context, e164 string) (*providers.Number, error) {
+	if err := providers.E164Shape.Check(Name, "phone number", e164); err != nil {
+		return nil, err
+	}
 	w, err := p.fetch(ctx, e164)
 	if err != nil {
 		if pe, ok := err.(*providers.Error); ok && pe.Code == providers.CodeNotFound {
@@ -99,7 +106,9 @@ func (p *Provider) GetNumber(ctx context.Context, e164 string) (*providers.Numbe
 // Prefix/Contains push down as filter[phone_number] (≥ 3 digits).
 func (p *Provider) ListNumbers(ctx context.Context, f providers.NumberFilter, lq providers.ListQuery) (*providers.NumberPage, error) {
 	q := url.Values{"sort": {"purchased_at"}}
-	pd, cd := strings.TrimPrefix(f.Prefix, "+"), f.Contains
+	// filter[phone_number] matches digits only ("Non-numerical characters
+	// will result in no values being returned"): send a digit run.
+	pd, cd := longestDigits(f.Prefix), longestDigits(f.Contains)
 	filter := pd
 	if len(cd) > len(filter) {
 		filter = cd
@@ -134,6 +143,9 @@ func (p *Provider) ListNumbers(ctx context.Context, f providers.NumberFilter, lq
 // /phone_numbers/{id}/messaging. When the messaging half is refused after
 // the first half applied, the result carries a FieldFailure.
 func (p *Provider) UpdateNumber(ctx context.Context, upd providers.NumberUpdate) (*providers.NumberUpdateResult, error) {
+	if err := providers.E164Shape.Check(Name, "phone number", upd.Number.PhoneNumber); err != nil {
+		return nil, err
+	}
 	n := upd.Number
 	mask := upd.Mask
 	if len(mask) == 0 {

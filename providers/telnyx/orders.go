@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/portgate/portgate/internal/e164"
 	"github.com/portgate/portgate/providers"
 )
 
@@ -46,11 +45,7 @@ func (p *Provider) CheckPortability(ctx context.Context, numbers []string) ([]pr
 	}
 	res := make([]providers.PortabilityResult, 0, len(out.Data))
 	for _, d := range out.Data {
-		n, err := e164.FromProvider(d.PhoneNumber)
-		if err != nil {
-			return nil, &providers.Error{Code: providers.CodeBadResponse, Provider: Name,
-				Message: "portability result holds an invalid number", Err: err}
-		}
+		n := number(d.PhoneNumber) // lenient: an unparseable number is kept as sent
 		r := providers.PortabilityResult{PhoneNumber: n, Portable: d.Portable, FastPortable: d.FastPortable,
 			Carrier: s(d.CarrierName), NumberType: s(d.PhoneNumberType)}
 		if !d.Portable {
@@ -81,7 +76,7 @@ func (p *Provider) CreatePortOrder(ctx context.Context, req providers.CreatePort
 		return nil, invalid("create port order", viol)
 	}
 	if o.CustomerReference != "" {
-		if res, err := p.findExisting(ctx, o); err != nil || res != nil {
+		if res, err := p.findExisting(ctx, o, patch); err != nil || res != nil {
 			return res, err
 		}
 	}
@@ -99,32 +94,86 @@ func (p *Provider) CreatePortOrder(ctx context.Context, req providers.CreatePort
 		return nil, &providers.Error{Code: providers.CodeBadResponse, Provider: Name, HTTPStatus: http.StatusCreated,
 			Message: "create returned no porting orders"}
 	}
-	wires := out.Data
-	if len(patch) > 0 {
-		for i := range wires {
-			var upd struct {
-				Data wireOrder `json:"data"`
-			}
-			ec := orderCtx("configure new port order")
-			if err := p.call(ctx, http.MethodPatch, orderPath(wires[i].ID), nil, patch, &upd, ec); err != nil {
-				// Leave no half-configured drafts behind (a retry would dedupe onto them).
-				for _, w := range wires {
-					_ = p.call(context.WithoutCancel(ctx), http.MethodDelete, orderPath(w.ID), nil, nil, nil, ec)
-				}
-				return nil, err
-			}
-			wires[i] = upd.Data
-		}
-	}
-	orders := make([]*providers.PortOrder, 0, len(wires))
-	for i := range wires {
-		po, err := toOrder(&wires[i])
+	// From here on Telnyx has accepted the write: answer with what is known
+	// (marking what could not be fetched or applied), never with an error
+	// that invites a retry — except when the configuration was refused as
+	// invalid and every new draft was deleted again (nothing remains).
+	orders := make([]*providers.PortOrder, 0, len(out.Data))
+	counts := make([]int, 0, len(out.Data))
+	for i := range out.Data {
+		po, err := toOrder(&out.Data[i])
 		if err != nil {
 			return nil, err
 		}
 		orders = append(orders, po)
+		counts = append(counts, out.Data[i].PortingPhoneNumbersCount)
+	}
+	if len(patch) > 0 {
+		for i, po := range orders {
+			var upd orderEnvelope
+			ec := orderCtx("configure new port order")
+			err := p.call(ctx, http.MethodPatch, orderPath(po.ID), nil, patch, &upd, ec)
+			if err == nil {
+				if npo, derr := toOrder(&upd.Data); derr == nil {
+					orders[i], counts[i] = npo, upd.Data.PortingPhoneNumbersCount
+				}
+				continue
+			}
+			if providers.ErrorCode(err) == providers.CodeInvalidArgument && p.rollback(ctx, orders, ec) {
+				return nil, err // refused as invalid; nothing was left behind
+			}
+			// Not applied (transient failure, or the drafts could not be
+			// removed): report the orders with the unapplied fields marked.
+			// A retry with the same customer_reference resumes: findExisting
+			// re-applies the configuration to the drafts.
+			for _, po := range orders[i:] {
+				po.MissingDetails = appendNew(po.MissingDetails, patchFields(patch)...)
+			}
+			break
+		}
+	}
+	for i, po := range orders {
+		p.completeNumbers(ctx, po, counts[i])
 	}
 	return splitResult(orders, o.PhoneNumbers[0]), nil
+}
+
+// rollback deletes the drafts a create just made; true when all are gone.
+func (p *Provider) rollback(ctx context.Context, orders []*providers.PortOrder, ec errCtx) bool {
+	ok := true
+	for _, po := range orders {
+		err := p.call(context.WithoutCancel(ctx), http.MethodDelete, orderPath(po.ID), nil, nil, nil, ec)
+		if err != nil && providers.ErrorCode(err) != providers.CodeNotFound {
+			ok = false
+		}
+	}
+	return ok
+}
+
+// patchFields names the neutral fields an order PATCH body sets.
+func patchFields(patch map[string]any) []string {
+	names := map[string]string{"end_user": "end_user", "misc": "port_type", "activation_settings": "requested_foc_time",
+		"phone_number_configuration": "configuration", "messaging": "configuration", "webhook_url": "status_callback_url",
+		"customer_reference": "customer_reference", "documents": "documents"}
+	var out []string
+	for k := range patch {
+		n := names[k]
+		if n == "" {
+			n = k
+		}
+		out = appendNew(out, n)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func appendNew(to []string, vs ...string) []string {
+	for _, v := range vs {
+		if !slices.Contains(to, v) {
+			to = append(to, v)
+		}
+	}
+	return to
 }
 
 // splitResult picks the order holding first as primary and links all orders.
@@ -154,9 +203,13 @@ func splitResult(orders []*providers.PortOrder, first string) *providers.CreateP
 }
 
 // findExisting returns the orders a previous create with the same
-// customer_reference and the same number set produced, or nil.
-func (p *Provider) findExisting(ctx context.Context, o providers.PortOrder) (*providers.CreatePortOrderResult, error) {
-	q := url.Values{"filter[customer_reference]": {o.CustomerReference}, "sort[]": {"created_at"}}
+// customer_reference and the same number set produced, or nil. Each
+// candidate's number list is completed first (Telnyx inlines at most 50), and
+// a candidate whose list stays incomplete is an error, not a miss: a miss
+// would create a duplicate. Found drafts get patch (the configuration a
+// previous attempt may not have applied).
+func (p *Provider) findExisting(ctx context.Context, o providers.PortOrder, patch map[string]any) (*providers.CreatePortOrderResult, error) {
+	q := url.Values{"filter[customer_reference]": {o.CustomerReference}, "sort[value]": {"created_at"}}
 	raws, err := p.all(ctx, "/porting_orders", q, orderCtx("find port orders by customer reference"))
 	if err != nil {
 		return nil, err
@@ -168,12 +221,18 @@ func (p *Provider) findExisting(ctx context.Context, o providers.PortOrder) (*pr
 	var found []*providers.PortOrder
 	have := map[string]bool{}
 	for _, raw := range raws {
-		po, err := decodeOrder(raw)
+		po, count, err := decodeOrder(raw)
 		if err != nil {
 			return nil, err
 		}
-		if po.State == providers.StateCancelled || po.State == providers.StateCancelPending {
+		if po.State == providers.StateCancelled || po.State == providers.StateCancelPending ||
+			po.CustomerReference != o.CustomerReference {
 			continue
+		}
+		p.completeNumbers(ctx, po, count)
+		if slices.Contains(po.MissingDetails, detailPhoneNumbers) {
+			return nil, &providers.Error{Code: providers.CodeUnavailable, Provider: Name, RetryAfter: time.Second,
+				Message: "could not read every number of porting order " + po.ID + " to check for a duplicate; not creating"}
 		}
 		found = append(found, po)
 		for _, n := range po.PhoneNumbers {
@@ -188,20 +247,39 @@ func (p *Provider) findExisting(ctx context.Context, o providers.PortOrder) (*pr
 			return nil, nil
 		}
 	}
+	if len(patch) > 0 {
+		for i, po := range found {
+			if po.State != providers.StateDraft {
+				continue
+			}
+			ec := orderCtx("configure port order")
+			ec.current = po.State
+			npo, err := p.orderCall(ctx, http.MethodPatch, orderPath(po.ID), patch, ec)
+			if err != nil {
+				return nil, err
+			}
+			found[i] = npo
+		}
+	}
 	return splitResult(found, o.PhoneNumbers[0]), nil
 }
 
-func decodeOrder(raw json.RawMessage) (*providers.PortOrder, error) {
+// decodeOrder decodes one list item; count is its porting_phone_numbers_count.
+func decodeOrder(raw json.RawMessage) (*providers.PortOrder, int, error) {
 	var w wireOrder
 	if err := json.Unmarshal(raw, &w); err != nil {
-		return nil, &providers.Error{Code: providers.CodeBadResponse, Provider: Name, Message: "undecodable porting order", Err: err}
+		return nil, 0, &providers.Error{Code: providers.CodeBadResponse, Provider: Name, Message: "undecodable porting order", Err: err}
 	}
-	return toOrder(&w)
+	po, err := toOrder(&w)
+	return po, w.PortingPhoneNumbersCount, err
 }
 
 // orderEnvelope is a single-order answer {data, meta}.
 type orderEnvelope struct {
 	Data wireOrder `json:"data"`
+	Meta struct {
+		PhoneNumbersURL string `json:"phone_numbers_url"` // "Link to list all phone numbers"
+	} `json:"meta"`
 }
 
 func (p *Provider) orderCall(ctx context.Context, method, path string, body any, ec errCtx) (*providers.PortOrder, error) {
@@ -209,12 +287,89 @@ func (p *Provider) orderCall(ctx context.Context, method, path string, body any,
 	if err := p.call(ctx, method, path, nil, body, &out, ec); err != nil {
 		return nil, err
 	}
-	return toOrder(&out.Data)
+	po, err := toOrder(&out.Data)
+	if err != nil {
+		return nil, err
+	}
+	p.completeNumbersAt(ctx, po, out.Data.PortingPhoneNumbersCount, out.Meta.PhoneNumbersURL)
+	return po, nil
+}
+
+// maxNumberPages bounds the porting_phone_numbers pages read for one order
+// (250 each: 10 000 numbers).
+const maxNumberPages = 40
+
+// completeNumbers completes the numbers of an order holding more than the
+// 50 Telnyx inlines (include_phone_numbers returns at most 50) from
+// GET /porting_phone_numbers?filter[porting_order_id]=<id> — the link Telnyx
+// itself gives as meta.phone_numbers_url. Only items whose porting_order_id
+// is this order count (the filter is not in the list operation's published
+// parameters, so it is verified, not trusted). When the listing fails or
+// yields fewer than count numbers, the order keeps what is known and
+// MissingDetails names phone_numbers.
+func (p *Provider) completeNumbers(ctx context.Context, po *providers.PortOrder, count int) {
+	p.completeNumbersAt(ctx, po, count, "")
+}
+
+// completeNumbersAt is completeNumbers following the order's
+// meta.phone_numbers_url when the answer carried one (its query is used on
+// GET /porting_phone_numbers; anything else falls back to the same link
+// built from the id).
+func (p *Provider) completeNumbersAt(ctx context.Context, po *providers.PortOrder, count int, link string) {
+	if count <= numberCount(po) {
+		return
+	}
+	base := url.Values{"filter[porting_order_id]": {po.ID}}
+	if u, err := url.Parse(link); err == nil && link != "" && strings.HasSuffix(u.Path, "/porting_phone_numbers") && len(u.Query()) > 0 {
+		base = u.Query()
+	}
+	got := &providers.PortOrder{}
+	ec := orderCtx("list porting phone numbers")
+	for num := 1; num <= maxNumberPages && numberCount(got) < count; num++ {
+		q := url.Values{}
+		for k, v := range base {
+			q[k] = v
+		}
+		q.Set("page[number]", fmt.Sprint(num))
+		q.Set("page[size]", fmt.Sprint(maxPageSize))
+		var env listEnvelope
+		if err := p.call(ctx, http.MethodGet, "/porting_phone_numbers", q, nil, &env, ec); err != nil {
+			break
+		}
+		for _, raw := range env.Data {
+			var pn struct {
+				PhoneNumber    string `json:"phone_number"`
+				PortingOrderID string `json:"porting_order_id"`
+			}
+			if json.Unmarshal(raw, &pn) != nil || pn.PortingOrderID != po.ID || pn.PhoneNumber == "" {
+				continue
+			}
+			addNumber(got, pn.PhoneNumber)
+		}
+		if len(env.Data) == 0 || num >= env.Meta.TotalPages {
+			break
+		}
+	}
+	if numberCount(got) > numberCount(po) {
+		// Keep the inlined order first, then the rest.
+		for _, n := range got.PhoneNumbers {
+			addNumber(po, n)
+		}
+		for _, n := range got.InvalidPhoneNumbers {
+			addNumber(po, n)
+		}
+	}
+	if numberCount(po) < count {
+		po.MissingDetails = appendNew(po.MissingDetails, detailPhoneNumbers)
+	}
 }
 
 // GetPortOrder implements providers.Provider: the order with its
 // requirements and allowed FOC windows (withDetails).
 func (p *Provider) GetPortOrder(ctx context.Context, id string) (*providers.PortOrder, error) {
+	if err := OrderID.Check(Name, "port order", id); err != nil {
+		return nil, err
+	}
 	po, err := p.getOrder(ctx, id)
 	if err != nil {
 		return nil, err
@@ -223,53 +378,22 @@ func (p *Provider) GetPortOrder(ctx context.Context, id string) (*providers.Port
 }
 
 // getOrder reads one order without the optional details (what the state
-// checks before a write need). Orders over 50 numbers get the rest from
-// GET /porting_phone_numbers.
+// checks before a write need), its numbers completed past the 50 inlined.
 func (p *Provider) getOrder(ctx context.Context, id string) (*providers.PortOrder, error) {
-	var out orderEnvelope
-	if err := p.call(ctx, http.MethodGet, orderPath(id), nil, nil, &out, orderCtx("get port order")); err != nil {
-		return nil, err
-	}
-	po, err := toOrder(&out.Data)
-	if err != nil {
-		return nil, err
-	}
-	if out.Data.PortingPhoneNumbersCount > len(po.PhoneNumbers) {
-		raws, err := p.all(ctx, "/porting_phone_numbers", url.Values{"filter[porting_order_id]": {id}},
-			orderCtx("list porting phone numbers"))
-		if err != nil {
-			return nil, err
-		}
-		po.PhoneNumbers = po.PhoneNumbers[:0]
-		for _, raw := range raws {
-			var pn struct {
-				PhoneNumber string `json:"phone_number"`
-			}
-			if err := json.Unmarshal(raw, &pn); err != nil {
-				return nil, &providers.Error{Code: providers.CodeBadResponse, Provider: Name, Message: "undecodable porting phone number", Err: err}
-			}
-			po.PhoneNumbers = append(po.PhoneNumbers, number(pn.PhoneNumber))
-		}
-	}
-	return po, nil
+	return p.orderCall(ctx, http.MethodGet, orderPath(id), nil, orderCtx("get port order"))
 }
 
-// ListPortOrders implements providers.Provider: oldest first (sort[]=created_at),
-// pushing down one state, the customer reference and a phone number.
+// ListPortOrders implements providers.Provider: oldest first
+// (sort[value]=created_at), pushing down the customer reference and a phone
+// number (the documented filters); states are filtered by the gateway (the
+// list has no status filter). Orders over 50 numbers are completed.
 func (p *Provider) ListPortOrders(ctx context.Context, f providers.PortOrderFilter, lq providers.ListQuery) (*providers.PortOrderPage, error) {
-	q := url.Values{"sort[]": {"created_at"}}
-	if len(f.States) == 1 {
-		st, ok := StatusOf(f.States[0])
-		if !ok {
-			return &providers.PortOrderPage{Orders: []*providers.PortOrder{}}, nil
-		}
-		q.Set("filter[status]", st)
-	}
+	q := url.Values{"sort[value]": {"created_at"}}
 	if f.CustomerReference != "" {
 		q.Set("filter[customer_reference]", f.CustomerReference)
 	}
-	if f.PhoneNumber != "" {
-		q.Set("filter[phone_numbers.phone_number][contains]", strings.TrimPrefix(f.PhoneNumber, "+"))
+	if d := longestDigits(f.PhoneNumber); d != "" {
+		q.Set("filter[phone_numbers][phone_number][contains]", d)
 	}
 	raws, more, err := p.window(ctx, "/porting_orders", q, lq, orderCtx("list port orders"))
 	if err != nil {
@@ -277,18 +401,40 @@ func (p *Provider) ListPortOrders(ctx context.Context, f providers.PortOrderFilt
 	}
 	page := &providers.PortOrderPage{Orders: make([]*providers.PortOrder, 0, len(raws)), More: more}
 	for _, raw := range raws {
-		po, err := decodeOrder(raw)
+		po, count, err := decodeOrder(raw)
 		if err != nil {
 			return nil, err
 		}
+		p.completeNumbers(ctx, po, count)
 		page.Orders = append(page.Orders, po)
 	}
 	return page, nil
 }
 
+// longestDigits is the longest run of digits in s: Telnyx number filters
+// match digits only (a "+" or any other non-digit matches nothing), and any
+// digit run of a pattern selects a superset the gateway then narrows.
+func longestDigits(s string) string {
+	best, cur := "", ""
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			cur += string(r)
+			if len(cur) > len(best) {
+				best = cur
+			}
+			continue
+		}
+		cur = ""
+	}
+	return best
+}
+
 // UpdatePortOrder implements providers.Provider: PATCH (merge; "" clears),
 // only in draft or exception.
 func (p *Provider) UpdatePortOrder(ctx context.Context, upd providers.PortOrderUpdate) (*providers.PortOrder, error) {
+	if err := OrderID.Check(Name, "port order", upd.ID); err != nil {
+		return nil, err
+	}
 	patch, viol := orderPatch(upd.Order, upd.Mask)
 	if len(viol) > 0 {
 		return nil, invalid("update port order", viol)
@@ -309,55 +455,19 @@ func (p *Provider) UpdatePortOrder(ctx context.Context, upd providers.PortOrderU
 }
 
 // ModifyPortOrderNumbers implements providers.Provider. Telnyx v2 documents
-// no way to change the numbers of an existing order; with
-// Config.SandboxExtensions this calls the sandbox extension
-// POST /porting_orders/{id}/actions/modify_phone_numbers, otherwise (and
-// where the endpoint does not exist) it answers PROVIDER_CAPABILITY_MISSING.
-func (p *Provider) ModifyPortOrderNumbers(ctx context.Context, id string, add, remove []string) (*providers.PortOrder, error) {
-	if !p.ext {
-		return nil, providers.CapabilityMissing(Name, providers.OpModifyPortOrderNumbers)
-	}
-	cur, err := p.getOrder(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if cur.State != providers.StateDraft {
-		return nil, providers.InvalidTransition(Name, cur.State, "change the numbers of")
-	}
-	if len(add) == 0 && len(remove) == 0 {
-		return cur, nil
-	}
-	ec := errCtx{op: "modify port order numbers", resource: "port_order", stateful: true, current: cur.State,
-		pointers: func(ptr string) string {
-			switch {
-			case strings.HasPrefix(ptr, "/add/"):
-				return "add_phone_numbers[" + strings.TrimPrefix(ptr, "/add/") + "]"
-			case strings.HasPrefix(ptr, "/remove/"):
-				return "remove_phone_numbers[" + strings.TrimPrefix(ptr, "/remove/") + "]"
-			case ptr == "/remove":
-				return "remove_phone_numbers"
-			}
-			return ""
-		}}
-	body := map[string]any{"add": nonNil(add), "remove": nonNil(remove)}
-	po, err := p.orderCall(ctx, http.MethodPost, orderPath(id)+"/actions/modify_phone_numbers", body, ec)
-	if providers.ErrorCode(err) == providers.CodeNotFound {
-		// The order exists (GET above); the endpoint does not.
-		return nil, providers.CapabilityMissing(Name, providers.OpModifyPortOrderNumbers)
-	}
-	return po, err
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
+// no way to add or remove numbers of an existing order (porting_phone_numbers
+// is read-only), so this is PROVIDER_CAPABILITY_MISSING without a call, in
+// sandbox and live alike: create a new order instead.
+func (p *Provider) ModifyPortOrderNumbers(context.Context, string, []string, []string) (*providers.PortOrder, error) {
+	return nil, providers.CapabilityMissing(Name, providers.OpModifyPortOrderNumbers)
 }
 
 // SubmitPortOrder implements providers.Provider: actions/confirm. The
 // signer's name is recorded as end_user.admin.auth_person_name when unset.
 func (p *Provider) SubmitPortOrder(ctx context.Context, id string, sig providers.Signature) (*providers.PortOrder, error) {
+	if err := OrderID.Check(Name, "port order", id); err != nil {
+		return nil, err
+	}
 	cur, err := p.getOrder(ctx, id)
 	if err != nil {
 		return nil, err
@@ -380,6 +490,9 @@ func (p *Provider) SubmitPortOrder(ctx context.Context, id string, sig providers
 // cancels only submitted orders) and reported CANCELLED; otherwise
 // actions/cancel → CANCEL_PENDING. Refused within 48 h of the confirmed FOC.
 func (p *Provider) CancelPortOrder(ctx context.Context, id string) (*providers.PortOrder, error) {
+	if err := OrderID.Check(Name, "port order", id); err != nil {
+		return nil, err
+	}
 	cur, err := p.getOrder(ctx, id)
 	if err != nil {
 		return nil, err
@@ -406,6 +519,9 @@ func (p *Provider) CancelPortOrder(ctx context.Context, id string) (*providers.P
 
 // ListComments implements providers.Provider (every page, oldest first).
 func (p *Provider) ListComments(ctx context.Context, orderID string) ([]providers.Comment, error) {
+	if err := OrderID.Check(Name, "port order", orderID); err != nil {
+		return nil, err
+	}
 	raws, err := p.all(ctx, orderPath(orderID)+"/comments", nil, orderCtx("list comments"))
 	if err != nil {
 		return nil, err
@@ -423,6 +539,9 @@ func (p *Provider) ListComments(ctx context.Context, orderID string) ([]provider
 
 // CreateComment implements providers.Provider.
 func (p *Provider) CreateComment(ctx context.Context, orderID, body string) (*providers.Comment, error) {
+	if err := OrderID.Check(Name, "port order", orderID); err != nil {
+		return nil, err
+	}
 	var out struct {
 		Data json.RawMessage `json:"data"`
 	}

@@ -130,6 +130,15 @@ func orderPatch(o providers.PortOrder, mask []string) (map[string]any, []provide
 	if want(providers.FieldNewBillingTelephoneNumber, o.NewBillingTelephoneNumber != "") {
 		setPath(patch, str(o.NewBillingTelephoneNumber), "misc", "new_billing_phone_number")
 	}
+	// misc.type full means the other misc fields are omitted (D spec): when
+	// switching to full, clear what a partial port left behind.
+	if m, ok := patch["misc"].(map[string]any); ok && m["type"] == "full" {
+		for _, k := range []string{"remaining_numbers_action", "new_billing_phone_number"} {
+			if _, set := m[k]; !set {
+				m[k] = nil
+			}
+		}
+	}
 	cfgs := []struct{ sub, wire, val string }{
 		{"connection_id", "connection_id", cfg.ConnectionID},
 		{"messaging_profile_id", "messaging_profile_id", cfg.MessagingProfileID},

@@ -49,10 +49,6 @@ type Config struct {
 	APIKey     string           // bearer token
 	HTTPClient providers.Doer   // nil = a sane *http.Client with timeouts
 	Now        func() time.Time // nil = time.Now; used for the 48 h cancel cut-off
-	// SandboxExtensions enables calls only the sandbox (telnyxfake) answers:
-	// changing the numbers of a draft order, which Telnyx v2 does not
-	// document. Off, ModifyPortOrderNumbers is not a capability.
-	SandboxExtensions bool
 }
 
 // Provider is the Telnyx adapter. It is safe for concurrent use.
@@ -62,7 +58,6 @@ type Provider struct {
 	client providers.Doer
 	now    func() time.Time
 	ids    sync.Map // E.164 → numeric phone number id
-	ext    bool     // Config.SandboxExtensions
 }
 
 var _ providers.Provider = (*Provider)(nil)
@@ -80,7 +75,7 @@ func New(cfg Config) (*Provider, error) {
 	if cfg.APIKey == "" {
 		return nil, errors.New("telnyx: APIKey is required")
 	}
-	p := &Provider{base: strings.TrimSuffix(base, "/"), apiKey: cfg.APIKey, client: cfg.HTTPClient, now: cfg.Now, ext: cfg.SandboxExtensions}
+	p := &Provider{base: strings.TrimSuffix(base, "/"), apiKey: cfg.APIKey, client: cfg.HTTPClient, now: cfg.Now}
 	if p.client == nil {
 		p.client = defaultClient()
 	}
@@ -126,13 +121,16 @@ var UpdatableNumberFields = []string{
 
 // Capabilities implements providers.Provider.
 func (p *Provider) Capabilities() providers.Capabilities {
+	// Telnyx v2 documents no way to change the numbers of an existing
+	// order: ModifyPortOrderNumbers is not offered, sandbox or live.
 	var ops []providers.Operation
 	for _, op := range providers.AllOperations {
-		if op != providers.OpModifyPortOrderNumbers || p.ext {
+		if op != providers.OpModifyPortOrderNumbers {
 			ops = append(ops, op)
 		}
 	}
 	return providers.Capabilities{
+		PortOrderID:           OrderID,
 		Operations:            ops,
 		PortabilityBatchLimit: PortabilityBatchLimit,
 		UpdatableOrderFields:  append([]string(nil), UpdatableOrderFields...),
@@ -157,6 +155,7 @@ func (p *Provider) call(ctx context.Context, method, path string, q url.Values, 
 	}
 	var rd io.Reader
 	contentType := ""
+	var bodySecrets []string
 	switch b := body.(type) {
 	case nil:
 	case rawBody:
@@ -167,6 +166,7 @@ func (p *Provider) call(ctx context.Context, method, path string, q url.Values, 
 			return &providers.Error{Code: providers.CodeUnknown, Provider: Name, Message: "encode request", Err: err}
 		}
 		rd, contentType = bytes.NewReader(buf), "application/json"
+		bodySecrets = providers.SecretsFromJSON(buf)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, target, rd)
 	if err != nil {
@@ -191,7 +191,11 @@ func (p *Provider) call(ctx context.Context, method, path string, q url.Values, 
 			Message: "response body exceeds limit"}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return mapError(resp.StatusCode, resp.Header, data, ec)
+		// Whatever the provider (or a proxy) echoed of the request — the
+		// Authorization header, the body's PIN or account number — is
+		// scrubbed before the error leaves the adapter.
+		red := providers.NewRedactor(append(bodySecrets, p.apiKey, "Bearer "+p.apiKey)...)
+		return red.Error(mapError(resp.StatusCode, resp.Header, data, ec))
 	}
 	if out == nil || resp.StatusCode == http.StatusNoContent {
 		return nil
@@ -286,3 +290,8 @@ func (p *Provider) all(ctx context.Context, path string, q url.Values, ec errCtx
 	}
 	return out, nil
 }
+
+// OrderID is the shape of Telnyx porting order ids (UUIDs, reference §4).
+// Every method that addresses an order checks it before any request, so a
+// caller's ".." never becomes GET /v2/porting_orders/...
+var OrderID = providers.UUIDShape

@@ -57,7 +57,7 @@ func newEnv(t *testing.T, opts telnyxfake.Options) *env {
 	f := telnyxfake.New(opts)
 	srv := httptest.NewServer(f)
 	doer := &countingDoer{next: srv.Client()}
-	p, err := telnyx.New(telnyx.Config{BaseURL: srv.URL + "/v2", APIKey: "sandbox", HTTPClient: doer, SandboxExtensions: true})
+	p, err := telnyx.New(telnyx.Config{BaseURL: srv.URL + "/v2", APIKey: "sandbox", HTTPClient: doer})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,9 +107,11 @@ func submitted(t *testing.T, e *env, nums ...string) *providers.PortOrder {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.p.UploadDocument(c, res.Order.ID, providers.DocumentUpload{Type: providers.DocumentLOA,
-		Filename: "loa.pdf", ContentType: "application/pdf", Content: []byte("%PDF-1.4 loa")}); err != nil {
-		t.Fatal(err)
+	for _, typ := range []providers.DocumentType{providers.DocumentLOA, providers.DocumentInvoice} {
+		if _, err := e.p.UploadDocument(c, res.Order.ID, providers.DocumentUpload{Type: typ,
+			Filename: "doc.pdf", ContentType: "application/pdf", Content: []byte("%PDF-1.4 doc")}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	o, err := e.p.SubmitPortOrder(c, res.Order.ID, providers.Signature{Name: "Jane Doe"})
 	if err != nil {
@@ -132,14 +134,10 @@ func TestNewValidates(t *testing.T) {
 	caps := p.Capabilities()
 	if caps.PortabilityBatchLimit != 100 || caps.MaxDocumentBytes != 10<<20 || len(caps.Operations) != len(providers.AllOperations)-1 ||
 		caps.Supports(providers.OpModifyPortOrderNumbers) {
-		t.Fatalf("live caps = %+v (ModifyPortOrderNumbers only with SandboxExtensions)", caps)
+		t.Fatalf("caps = %+v (Telnyx documents no ModifyPortOrderNumbers)", caps)
 	}
-	if _, err := p.ModifyPortOrderNumbers(context.Background(), "x", []string{"+13125550100"}, nil); providers.ErrorCode(err) != providers.CodeUnimplemented {
+	if _, err := p.ModifyPortOrderNumbers(context.Background(), "00000000-0000-4000-8000-0000000000a1", []string{"+13125550100"}, nil); providers.ErrorCode(err) != providers.CodeUnimplemented {
 		t.Fatalf("live ModifyPortOrderNumbers: %v", err)
-	}
-	sb, _ := telnyx.New(telnyx.Config{APIKey: "k", SandboxExtensions: true})
-	if !sb.Capabilities().Supports(providers.OpModifyPortOrderNumbers) {
-		t.Fatal("sandbox caps lack ModifyPortOrderNumbers")
 	}
 }
 
@@ -340,7 +338,7 @@ func TestCancelDraftDeletes(t *testing.T) {
 func TestCancelWithin48hOfFOC(t *testing.T) {
 	e := newEnv(t, telnyxfake.Options{})
 	o := completeOrder("+13125550100")
-	o.RequestedFOCTime = time.Now().Add(24 * time.Hour).Truncate(time.Second)
+	o.RequestedFOCTime = telnyxfake.FOCWindows(time.Now())[0][0].Add(time.Hour)
 	res, err := e.p.CreatePortOrder(ctx(t), providers.CreatePortOrderRequest{Order: o})
 	if err != nil {
 		t.Fatal(err)
@@ -352,6 +350,10 @@ func TestCancelWithin48hOfFOC(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.fake.Advance() // → foc-date-confirmed at the requested time
+	// Requested dates lie ≥ 3 days out; bring the confirmed FOC within 48 h.
+	if err := e.fake.SetFOCActual(res.Order.ID, time.Now().Add(24*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
 	// The adapter knows the rule and refuses before calling.
 	pe := perr(t, errOnly(e.p.CancelPortOrder(ctx(t), res.Order.ID)), providers.CodeFailedPrecondition)
 	if pe.Reason != "INVALID_STATE_TRANSITION" || pe.CurrentState != providers.StateFOCConfirmed {
@@ -360,10 +362,12 @@ func TestCancelWithin48hOfFOC(t *testing.T) {
 	if n := e.doer.count("POST /v2/porting_orders/" + res.Order.ID + "/actions/cancel"); n != 0 {
 		t.Fatalf("cancel sent %d times", n)
 	}
-	// With a clock that thinks it is earlier, Telnyx's own 422 is mapped to the same refusal.
+	// With a clock that thinks it is earlier, Telnyx's own 422 is a plain
+	// refusal of the request (a 422 without pointer is not read as a state
+	// refusal: that was a sandbox-only convention), with the state read before.
 	early, _ := telnyx.New(telnyx.Config{BaseURL: e.srv.URL + "/v2", APIKey: "sandbox", HTTPClient: e.srv.Client(),
 		Now: func() time.Time { return time.Now().Add(-72 * time.Hour) }})
-	pe = perr(t, errOnly(early.CancelPortOrder(ctx(t), res.Order.ID)), providers.CodeFailedPrecondition)
+	pe = perr(t, errOnly(early.CancelPortOrder(ctx(t), res.Order.ID)), providers.CodeInvalidArgument)
 	if pe.HTTPStatus != 422 || pe.CurrentState != providers.StateFOCConfirmed {
 		t.Fatalf("%+v", pe)
 	}
@@ -450,35 +454,43 @@ func TestUpdateMaskAndClear(t *testing.T) {
 	if !hasViolation(pe, "port_order.losing_carrier") || !hasViolation(pe, "port_order.end_user.usage_type") || !hasViolation(pe, "update_mask") {
 		t.Fatalf("%+v", pe.Violations)
 	}
-	perr(t, errOnly(e.p.UpdatePortOrder(ctx(t), providers.PortOrderUpdate{ID: "nope",
+	perr(t, errOnly(e.p.UpdatePortOrder(ctx(t), providers.PortOrderUpdate{ID: "00000000-0000-4000-8000-0000000000a1",
 		Order: providers.PortOrder{CustomerReference: "x"}, Mask: []string{"customer_reference"}})), providers.CodeNotFound)
 }
 
-func TestModifyNumbers(t *testing.T) {
+func TestModifyNumbersIsACapabilityErrorInTheSandbox(t *testing.T) {
+	// Issue 10/12: the sandbox used to offer a fake-only
+	// actions/modify_phone_numbers; Telnyx documents none, so neither does the
+	// sandbox, and the adapter answers without a call.
 	e := newEnv(t, telnyxfake.Options{})
-	res, err := e.p.CreatePortOrder(ctx(t), providers.CreatePortOrderRequest{Order: completeOrder("+13125550100", "+13125550101")})
+	res, err := e.p.CreatePortOrder(ctx(t), providers.CreatePortOrderRequest{Order: completeOrder("+13125550100")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	id := res.Order.ID
-	got, err := e.p.ModifyPortOrderNumbers(ctx(t), id, []string{"+13125550102"}, []string{"+13125550100"})
-	if err != nil || !slices.Equal(got.PhoneNumbers, []string{"+13125550101", "+13125550102"}) {
-		t.Fatalf("%v %v", got, err)
+	if e.p.Capabilities().Supports(providers.OpModifyPortOrderNumbers) {
+		t.Fatal("sandbox-backed adapter offers ModifyPortOrderNumbers")
 	}
-	pe := perr(t, errOnly(e.p.ModifyPortOrderNumbers(ctx(t), id, []string{"+13125559901"}, []string{"+13125550199"})), providers.CodeInvalidArgument)
-	if !hasViolation(pe, "add_phone_numbers[0]") || !hasViolation(pe, "remove_phone_numbers[0]") {
-		t.Fatalf("%+v", pe.Violations)
-	}
-	o := submitted(t, e, "+13125550103")
-	pe = perr(t, errOnly(e.p.ModifyPortOrderNumbers(ctx(t), o.ID, []string{"+13125550104"}, nil)), providers.CodeFailedPrecondition)
-	if pe.CurrentState != providers.StateSubmitted {
+	pe := perr(t, errOnly(e.p.ModifyPortOrderNumbers(ctx(t), res.Order.ID, []string{"+13125550102"}, nil)), providers.CodeUnimplemented)
+	if pe.Reason != "PROVIDER_CAPABILITY_MISSING" {
 		t.Fatalf("%+v", pe)
+	}
+	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/v2/porting_orders/"+res.Order.ID+"/actions/modify_phone_numbers",
+		strings.NewReader(`{"add":["+13125550102"]}`))
+	req.Header.Set("Authorization", "Bearer sandbox")
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("sandbox answered %d to an undocumented endpoint, want 404", resp.StatusCode)
 	}
 }
 
 func TestModifyNumbersWithoutExtension(t *testing.T) {
 	// A server without the sandbox extension (real Telnyx) → capability missing.
-	order := `{"data":{"id":"o1","status":{"value":"draft","details":[]},"phone_numbers":[{"phone_number":"+13125550100"}]},"meta":{}}`
+	order := `{"data":{"id":"00000000-0000-4000-8000-0000000000a1","status":{"value":"draft","details":[]},"phone_numbers":[{"phone_number":"+13125550100"}]},"meta":{}}`
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodGet {
 			_, _ = io.WriteString(w, order)
@@ -489,7 +501,7 @@ func TestModifyNumbersWithoutExtension(t *testing.T) {
 	}))
 	defer srv.Close()
 	p, _ := telnyx.New(telnyx.Config{BaseURL: srv.URL + "/v2", APIKey: "k", HTTPClient: srv.Client()})
-	pe := perr(t, errOnly(p.ModifyPortOrderNumbers(ctx(t), "o1", []string{"+13125550101"}, nil)), providers.CodeUnimplemented)
+	pe := perr(t, errOnly(p.ModifyPortOrderNumbers(ctx(t), "00000000-0000-4000-8000-0000000000a1", []string{"+13125550101"}, nil)), providers.CodeUnimplemented)
 	if pe.Reason != "PROVIDER_CAPABILITY_MISSING" {
 		t.Fatalf("%+v", pe)
 	}
@@ -540,11 +552,8 @@ func TestListPortOrdersWindowAndFilters(t *testing.T) {
 	if err := e.fake.SetOrderStatus(ids[4], "submitted"); err != nil {
 		t.Fatal(err)
 	}
-	pg, _ = e.p.ListPortOrders(ctx(t), providers.PortOrderFilter{States: []providers.State{providers.StateInProgress}}, providers.ListQuery{Limit: 10})
-	if !slices.Equal(pageIDs(pg), []string{ids[4]}) {
-		t.Fatalf("state filter: %v", pageIDs(pg))
-	}
-	// Several states: no pushdown, everything comes back for the gateway to filter.
+	// Telnyx's list has no status filter: states are never pushed down,
+	// everything comes back for the gateway to filter.
 	pg, _ = e.p.ListPortOrders(ctx(t), providers.PortOrderFilter{States: []providers.State{providers.StateDraft, providers.StateInProgress}}, providers.ListQuery{Limit: 10})
 	if len(pg.Orders) != 5 {
 		t.Fatalf("multi-state: %d", len(pg.Orders))
@@ -572,7 +581,7 @@ func TestComments(t *testing.T) {
 	if !hasViolation(pe, "comment.body") {
 		t.Fatalf("%+v", pe.Violations)
 	}
-	perr(t, errOnly(e.p.ListComments(ctx(t), "missing")), providers.CodeNotFound)
+	perr(t, errOnly(e.p.ListComments(ctx(t), "00000000-0000-4000-8000-0000000000a1")), providers.CodeNotFound)
 }
 
 func TestDocuments(t *testing.T) {
@@ -628,11 +637,11 @@ func TestDocuments(t *testing.T) {
 		t.Fatal(err)
 	}
 	docs, _ = e.p.ListDocuments(ctx(t), o.ID)
-	if len(docs) != 2 || docs[1].ID != d.ID || docs[1].Type != providers.DocumentLOA {
+	if len(docs) != 3 || docs[2].ID != d.ID || docs[2].Type != providers.DocumentLOA {
 		t.Fatalf("%+v", docs)
 	}
 	perr(t, errOnly(e.p.UploadDocument(ctx(t), id, providers.DocumentUpload{Content: make([]byte, 10<<20+1)})), providers.CodeInvalidArgument)
-	perr(t, errOnly(e.p.UploadDocument(ctx(t), "missing", providers.DocumentUpload{Content: []byte("x")})), providers.CodeNotFound)
+	perr(t, errOnly(e.p.UploadDocument(ctx(t), "00000000-0000-4000-8000-0000000000a1", providers.DocumentUpload{Content: []byte("x")})), providers.CodeNotFound)
 }
 
 func TestNumbers(t *testing.T) {
@@ -699,7 +708,7 @@ func TestNumbers(t *testing.T) {
 func TestErrorMapping(t *testing.T) {
 	e := newEnv(t, telnyxfake.Options{})
 	bad, _ := telnyx.New(telnyx.Config{BaseURL: e.srv.URL + "/v2", APIKey: "wrong", HTTPClient: e.srv.Client()})
-	pe := perr(t, errOnly(bad.GetPortOrder(ctx(t), "x")), providers.CodeAuthFailed)
+	pe := perr(t, errOnly(bad.GetPortOrder(ctx(t), "00000000-0000-4000-8000-0000000000a1")), providers.CodeAuthFailed)
 	if pe.HTTPStatus != 401 || pe.ProviderCode != "10009" || strings.Contains(pe.Error(), "wrong") {
 		t.Fatalf("%+v", pe)
 	}
@@ -729,13 +738,13 @@ func TestErrorMappingStub(t *testing.T) {
 		{"429 Retry-After-Ms", 429, map[string]string{"Retry-After-Ms": "1500", "Retry-After": "9"}, `{"errors":[{"code":"10011","title":"Too many requests"}]}`, providers.CodeRateLimited, 1500 * time.Millisecond},
 		{"429 Retry-After", 429, map[string]string{"Retry-After": "7"}, `{"errors":[{"code":"10011","title":"Too many requests"}]}`, providers.CodeRateLimited, 7 * time.Second},
 		{"429 reset", 429, map[string]string{"x-ratelimit-reset": "4"}, `{"errors":[{"code":"10011","title":"Too many requests"}]}`, providers.CodeRateLimited, 4 * time.Second},
-		{"403", 403, nil, `{"errors":[{"code":"10010","title":"Authorization failed"}]}`, providers.CodeAuthFailed, 0},
-		{"409", 409, nil, `{"errors":[{"code":"10012","title":"Duplicate"}]}`, providers.CodeAlreadyExists, 0},
+		{"403", 403, nil, `{"errors":[{"code":"10010","title":"Authorization failed"}]}`, providers.CodeFailedPrecondition, 0},
+		{"409 (retried by the SDKs)", 409, nil, `{"errors":[{"code":"10012","title":"Duplicate"}]}`, providers.CodeUnavailable, 0},
 		{"500", 500, nil, `{"errors":[{"code":"10007","title":"Unexpected error"}]}`, providers.CodeUnavailable, 0},
 		{"502 html", 502, nil, `<html>bad gateway</html>`, providers.CodeUnavailable, 0},
 		{"422 html", 422, nil, `<html>nope</html>`, providers.CodeBadResponse, 0},
 		{"422 bodyless (documented)", 422, nil, ``, providers.CodeInvalidArgument, 0},
-		{"409 bodyless", 409, nil, ``, providers.CodeAlreadyExists, 0},
+		{"409 bodyless", 409, nil, ``, providers.CodeUnavailable, 0},
 		{"200 garbage", 200, nil, `{"data":`, providers.CodeBadResponse, 0},
 		{"413", 413, nil, `{"errors":[{"code":"10015","title":"Payload too large"}]}`, providers.CodeInvalidArgument, 0},
 		{"405 (same as Flowroute: PROVIDER_ERROR)", 405, nil, `{"errors":[{"code":"10000","title":"Method not allowed"}]}`, providers.CodeUnknown, 0},
@@ -754,7 +763,7 @@ func TestErrorMappingStub(t *testing.T) {
 			}))
 			defer srv.Close()
 			p, _ := telnyx.New(telnyx.Config{BaseURL: srv.URL + "/v2", APIKey: "k", HTTPClient: srv.Client()})
-			pe := perr(t, errOnly(p.GetPortOrder(ctx(t), "o1")), tc.code)
+			pe := perr(t, errOnly(p.GetPortOrder(ctx(t), "00000000-0000-4000-8000-0000000000a1")), tc.code)
 			if pe.RetryAfter != tc.retry || pe.HTTPStatus != tc.status || pe.Provider != "telnyx" {
 				t.Fatalf("%+v", pe)
 			}
@@ -767,10 +776,10 @@ func TestTransportErrors(t *testing.T) {
 	url := srv.URL
 	srv.Close()
 	p, _ := telnyx.New(telnyx.Config{BaseURL: url + "/v2", APIKey: "k"})
-	perr(t, errOnly(p.GetPortOrder(ctx(t), "o1")), providers.CodeUnavailable)
+	perr(t, errOnly(p.GetPortOrder(ctx(t), "00000000-0000-4000-8000-0000000000a1")), providers.CodeUnavailable)
 	c, cancel := context.WithCancel(context.Background())
 	cancel()
-	if err := errOnly(p.GetPortOrder(c, "o1")); !errors.Is(err, context.Canceled) {
+	if err := errOnly(p.GetPortOrder(c, "00000000-0000-4000-8000-0000000000a1")); !errors.Is(err, context.Canceled) {
 		t.Fatalf("%v", err)
 	}
 }

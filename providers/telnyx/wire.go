@@ -1,6 +1,7 @@
 package telnyx
 
 import (
+	"slices"
 	"time"
 
 	"github.com/portgate/portgate/internal/e164"
@@ -138,6 +139,24 @@ func number(v string) string {
 	return n
 }
 
+// addNumber adds one provider number to o leniently: normalized to E.164
+// when it can be (Telnyx's own examples lack the "+"), otherwise kept as sent
+// in InvalidPhoneNumbers. A provider number never fails an answer.
+func addNumber(o *providers.PortOrder, raw string) {
+	if n, err := e164.FromProvider(raw); err == nil {
+		if !slices.Contains(o.PhoneNumbers, n) {
+			o.PhoneNumbers = append(o.PhoneNumbers, n)
+		}
+		return
+	}
+	if !slices.Contains(o.InvalidPhoneNumbers, raw) {
+		o.InvalidPhoneNumbers = append(o.InvalidPhoneNumbers, raw)
+	}
+}
+
+// numberCount is how many numbers o holds, parsed or not.
+func numberCount(o *providers.PortOrder) int { return len(o.PhoneNumbers) + len(o.InvalidPhoneNumbers) }
+
 // toOrder maps a wire order to the neutral model. Secrets never cross.
 func toOrder(w *wireOrder) (*providers.PortOrder, error) {
 	if w.ID == "" {
@@ -162,12 +181,7 @@ func toOrder(w *wireOrder) (*providers.PortOrder, error) {
 		o.StateDetails = append(o.StateDetails, providers.StateDetail{Code: d.Code, Description: d.Description})
 	}
 	for _, pn := range w.PhoneNumbers {
-		n, err := e164.FromProvider(pn.PhoneNumber)
-		if err != nil {
-			return nil, &providers.Error{Code: providers.CodeBadResponse, Provider: Name,
-				Message: "porting order holds an invalid phone number", Err: err}
-		}
-		o.PhoneNumbers = append(o.PhoneNumbers, n)
+		addNumber(o, pn.PhoneNumber)
 		if c := s(pn.CarrierName); c != "" && o.LosingCarrier == "" {
 			o.LosingCarrier = c
 		}
@@ -229,10 +243,12 @@ type wireNumber struct {
 }
 
 func toNumber(w *wireNumber) (*providers.Number, error) {
+	// Lenient: a number the phone library rejects is kept as sent and
+	// flagged; it never fails the answer (or the page) it is in.
 	n, err := e164.FromProvider(w.PhoneNumber)
-	if err != nil {
-		return nil, &providers.Error{Code: providers.CodeBadResponse, Provider: Name,
-			Message: "phone number record holds an invalid number", Err: err}
+	invalid := err != nil
+	if invalid {
+		n = w.PhoneNumber
 	}
 	created := parseTime(w.CreatedAt)
 	if created.IsZero() {
@@ -240,6 +256,8 @@ func toNumber(w *wireNumber) (*providers.Number, error) {
 	}
 	return &providers.Number{
 		PhoneNumber:        n,
+		RawPhoneNumber:     w.PhoneNumber,
+		PhoneNumberInvalid: invalid,
 		Status:             w.Status,
 		NumberType:         w.PhoneNumberType,
 		Alias:              s(w.CustomerReference),
@@ -251,3 +269,7 @@ func toNumber(w *wireNumber) (*providers.Number, error) {
 		CreateTime:         created,
 	}, nil
 }
+
+// detailPhoneNumbers in PortOrder.MissingDetails: PhoneNumbers holds what
+// could be read, not every number of the order.
+const detailPhoneNumbers = "phone_numbers"

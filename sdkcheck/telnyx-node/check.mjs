@@ -139,7 +139,9 @@ let secondOrderID;
 let documentID;
 let numberID;
 // A requested FOC date well ahead (beyond the 48 h cancel cut-off).
-const focRequested = new Date(Date.now() + 10 * 24 * 3600 * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+let invoiceID;
+// Set from GET …/allowed_foc_windows: a requested FOC date must fall inside one.
+let focRequested;
 
 await step('portabilityChecks.run', async () => {
   const res = await client.portabilityChecks.run({ phone_numbers: [portable, notPortable] });
@@ -243,13 +245,17 @@ await step('documents.upload, documents.download', async () => {
   const text = Buffer.from('%PDF-1.4\n% portgate sdkcheck invoice\n%%EOF\n');
   const res = await client.documents.upload({ document: { file: text.toString('base64'), filename: 'invoice.pdf' } });
   expect(res.data?.id, `data.id, got ${JSON.stringify(res)}`);
+  invoiceID = res.data.id;
   const dl = await client.documents.download(res.data.id);
   const got = Buffer.from(await dl.arrayBuffer());
   expect(got.equals(text), 'downloaded bytes equal the upload');
   return `document ${res.data.id}, ${got.length} bytes back`;
 });
 
-await step('portingOrders.update (end user, location, misc, documents.loa, webhook_url)', async () => {
+await step('portingOrders.update (end user, location, misc, documents.loa/invoice, FOC in an allowed window, webhook_url)', async () => {
+  const windows = await client.portingOrders.retrieveAllowedFocWindows(orderID);
+  focRequested = windows.data?.[0]?.started_at;
+  expect(focRequested, `an allowed FOC window, got ${JSON.stringify(windows)}`);
   const res = await client.portingOrders.update(orderID, {
     end_user: {
       admin: {
@@ -269,7 +275,7 @@ await step('portingOrders.update (end user, location, misc, documents.loa, webho
     },
     misc: { type: 'full' },
     activation_settings: { foc_datetime_requested: focRequested },
-    documents: { loa: documentID },
+    documents: { loa: documentID, invoice: invoiceID },
     webhook_url: webhookURL,
   });
   const o = res.data;

@@ -24,6 +24,63 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// Where the enablement stands.
+type MessagingProvisioning_State int32
+
+const (
+	// None reported.
+	MessagingProvisioning_STATE_UNSPECIFIED MessagingProvisioning_State = 0
+	// Accepted; messaging_enabled turns true when it finishes.
+	MessagingProvisioning_PENDING MessagingProvisioning_State = 1
+	// Failed; messaging stays disabled.
+	MessagingProvisioning_FAILED MessagingProvisioning_State = 2
+	// Finished.
+	MessagingProvisioning_COMPLETE MessagingProvisioning_State = 3
+)
+
+// Enum value maps for MessagingProvisioning_State.
+var (
+	MessagingProvisioning_State_name = map[int32]string{
+		0: "STATE_UNSPECIFIED",
+		1: "PENDING",
+		2: "FAILED",
+		3: "COMPLETE",
+	}
+	MessagingProvisioning_State_value = map[string]int32{
+		"STATE_UNSPECIFIED": 0,
+		"PENDING":           1,
+		"FAILED":            2,
+		"COMPLETE":          3,
+	}
+)
+
+func (x MessagingProvisioning_State) Enum() *MessagingProvisioning_State {
+	p := new(MessagingProvisioning_State)
+	*p = x
+	return p
+}
+
+func (x MessagingProvisioning_State) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (MessagingProvisioning_State) Descriptor() protoreflect.EnumDescriptor {
+	return file_portgate_v1_numbers_proto_enumTypes[0].Descriptor()
+}
+
+func (MessagingProvisioning_State) Type() protoreflect.EnumType {
+	return &file_portgate_v1_numbers_proto_enumTypes[0]
+}
+
+func (x MessagingProvisioning_State) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use MessagingProvisioning_State.Descriptor instead.
+func (MessagingProvisioning_State) EnumDescriptor() ([]byte, []int) {
+	return file_portgate_v1_numbers_proto_rawDescGZIP(), []int{1, 0}
+}
+
 // A phone number on a provider account.
 type Number struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -56,9 +113,17 @@ type Number struct {
 	// Tags (Telnyx).
 	Tags []string `protobuf:"bytes,14,rep,name=tags,proto3" json:"tags,omitempty"`
 	// When the number joined the account, when known.
-	CreateTime    *timestamppb.Timestamp `protobuf:"bytes,15,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	CreateTime *timestamppb.Timestamp `protobuf:"bytes,15,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	// The number exactly as the provider sent it.
+	RawPhoneNumber string `protobuf:"bytes,16,opt,name=raw_phone_number,json=rawPhoneNumber,proto3" json:"raw_phone_number,omitempty"`
+	// True when the provider's number is not a valid E.164 number: phone_number
+	// then holds the provider's raw form and the number cannot be addressed by name.
+	PhoneNumberInvalid bool `protobuf:"varint,17,opt,name=phone_number_invalid,json=phoneNumberInvalid,proto3" json:"phone_number_invalid,omitempty"`
+	// The provider's asynchronous messaging enablement, when one was reported
+	// (Flowroute: messaging_enabled stays false while this is PENDING).
+	MessagingProvisioning *MessagingProvisioning `protobuf:"bytes,18,opt,name=messaging_provisioning,json=messagingProvisioning,proto3" json:"messaging_provisioning,omitempty"`
+	unknownFields         protoimpl.UnknownFields
+	sizeCache             protoimpl.SizeCache
 }
 
 func (x *Number) Reset() {
@@ -196,6 +261,100 @@ func (x *Number) GetCreateTime() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *Number) GetRawPhoneNumber() string {
+	if x != nil {
+		return x.RawPhoneNumber
+	}
+	return ""
+}
+
+func (x *Number) GetPhoneNumberInvalid() bool {
+	if x != nil {
+		return x.PhoneNumberInvalid
+	}
+	return false
+}
+
+func (x *Number) GetMessagingProvisioning() *MessagingProvisioning {
+	if x != nil {
+		return x.MessagingProvisioning
+	}
+	return nil
+}
+
+// An asynchronous messaging enablement on a number.
+type MessagingProvisioning struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Where the enablement stands.
+	State MessagingProvisioning_State `protobuf:"varint,1,opt,name=state,proto3,enum=portgate.v1.MessagingProvisioning_State" json:"state,omitempty"`
+	// The provider's task id.
+	TaskId string `protobuf:"bytes,2,opt,name=task_id,json=taskId,proto3" json:"task_id,omitempty"`
+	// The provider's task status as sent.
+	ProviderStatus string `protobuf:"bytes,3,opt,name=provider_status,json=providerStatus,proto3" json:"provider_status,omitempty"`
+	// Why it failed, when known.
+	Reason        string `protobuf:"bytes,4,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MessagingProvisioning) Reset() {
+	*x = MessagingProvisioning{}
+	mi := &file_portgate_v1_numbers_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MessagingProvisioning) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MessagingProvisioning) ProtoMessage() {}
+
+func (x *MessagingProvisioning) ProtoReflect() protoreflect.Message {
+	mi := &file_portgate_v1_numbers_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MessagingProvisioning.ProtoReflect.Descriptor instead.
+func (*MessagingProvisioning) Descriptor() ([]byte, []int) {
+	return file_portgate_v1_numbers_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *MessagingProvisioning) GetState() MessagingProvisioning_State {
+	if x != nil {
+		return x.State
+	}
+	return MessagingProvisioning_STATE_UNSPECIFIED
+}
+
+func (x *MessagingProvisioning) GetTaskId() string {
+	if x != nil {
+		return x.TaskId
+	}
+	return ""
+}
+
+func (x *MessagingProvisioning) GetProviderStatus() string {
+	if x != nil {
+		return x.ProviderStatus
+	}
+	return ""
+}
+
+func (x *MessagingProvisioning) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
 // Request for GetNumber.
 type GetNumberRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -207,7 +366,7 @@ type GetNumberRequest struct {
 
 func (x *GetNumberRequest) Reset() {
 	*x = GetNumberRequest{}
-	mi := &file_portgate_v1_numbers_proto_msgTypes[1]
+	mi := &file_portgate_v1_numbers_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -219,7 +378,7 @@ func (x *GetNumberRequest) String() string {
 func (*GetNumberRequest) ProtoMessage() {}
 
 func (x *GetNumberRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portgate_v1_numbers_proto_msgTypes[1]
+	mi := &file_portgate_v1_numbers_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -232,7 +391,7 @@ func (x *GetNumberRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetNumberRequest.ProtoReflect.Descriptor instead.
 func (*GetNumberRequest) Descriptor() ([]byte, []int) {
-	return file_portgate_v1_numbers_proto_rawDescGZIP(), []int{1}
+	return file_portgate_v1_numbers_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *GetNumberRequest) GetName() string {
@@ -259,7 +418,7 @@ type ListNumbersRequest struct {
 
 func (x *ListNumbersRequest) Reset() {
 	*x = ListNumbersRequest{}
-	mi := &file_portgate_v1_numbers_proto_msgTypes[2]
+	mi := &file_portgate_v1_numbers_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -271,7 +430,7 @@ func (x *ListNumbersRequest) String() string {
 func (*ListNumbersRequest) ProtoMessage() {}
 
 func (x *ListNumbersRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portgate_v1_numbers_proto_msgTypes[2]
+	mi := &file_portgate_v1_numbers_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -284,7 +443,7 @@ func (x *ListNumbersRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListNumbersRequest.ProtoReflect.Descriptor instead.
 func (*ListNumbersRequest) Descriptor() ([]byte, []int) {
-	return file_portgate_v1_numbers_proto_rawDescGZIP(), []int{2}
+	return file_portgate_v1_numbers_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *ListNumbersRequest) GetParent() string {
@@ -330,7 +489,7 @@ type ListNumbersResponse struct {
 
 func (x *ListNumbersResponse) Reset() {
 	*x = ListNumbersResponse{}
-	mi := &file_portgate_v1_numbers_proto_msgTypes[3]
+	mi := &file_portgate_v1_numbers_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -342,7 +501,7 @@ func (x *ListNumbersResponse) String() string {
 func (*ListNumbersResponse) ProtoMessage() {}
 
 func (x *ListNumbersResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portgate_v1_numbers_proto_msgTypes[3]
+	mi := &file_portgate_v1_numbers_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -355,7 +514,7 @@ func (x *ListNumbersResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListNumbersResponse.ProtoReflect.Descriptor instead.
 func (*ListNumbersResponse) Descriptor() ([]byte, []int) {
-	return file_portgate_v1_numbers_proto_rawDescGZIP(), []int{3}
+	return file_portgate_v1_numbers_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *ListNumbersResponse) GetNumbers() []*Number {
@@ -392,7 +551,7 @@ type UpdateNumberRequest struct {
 
 func (x *UpdateNumberRequest) Reset() {
 	*x = UpdateNumberRequest{}
-	mi := &file_portgate_v1_numbers_proto_msgTypes[4]
+	mi := &file_portgate_v1_numbers_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -404,7 +563,7 @@ func (x *UpdateNumberRequest) String() string {
 func (*UpdateNumberRequest) ProtoMessage() {}
 
 func (x *UpdateNumberRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portgate_v1_numbers_proto_msgTypes[4]
+	mi := &file_portgate_v1_numbers_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -417,7 +576,7 @@ func (x *UpdateNumberRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateNumberRequest.ProtoReflect.Descriptor instead.
 func (*UpdateNumberRequest) Descriptor() ([]byte, []int) {
-	return file_portgate_v1_numbers_proto_rawDescGZIP(), []int{4}
+	return file_portgate_v1_numbers_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *UpdateNumberRequest) GetNumber() *Number {
@@ -448,7 +607,7 @@ type UpdateNumberResponse struct {
 
 func (x *UpdateNumberResponse) Reset() {
 	*x = UpdateNumberResponse{}
-	mi := &file_portgate_v1_numbers_proto_msgTypes[5]
+	mi := &file_portgate_v1_numbers_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -460,7 +619,7 @@ func (x *UpdateNumberResponse) String() string {
 func (*UpdateNumberResponse) ProtoMessage() {}
 
 func (x *UpdateNumberResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portgate_v1_numbers_proto_msgTypes[5]
+	mi := &file_portgate_v1_numbers_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -473,7 +632,7 @@ func (x *UpdateNumberResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateNumberResponse.ProtoReflect.Descriptor instead.
 func (*UpdateNumberResponse) Descriptor() ([]byte, []int) {
-	return file_portgate_v1_numbers_proto_rawDescGZIP(), []int{5}
+	return file_portgate_v1_numbers_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *UpdateNumberResponse) GetNumber() *Number {
@@ -505,7 +664,7 @@ type FieldFailure struct {
 
 func (x *FieldFailure) Reset() {
 	*x = FieldFailure{}
-	mi := &file_portgate_v1_numbers_proto_msgTypes[6]
+	mi := &file_portgate_v1_numbers_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -517,7 +676,7 @@ func (x *FieldFailure) String() string {
 func (*FieldFailure) ProtoMessage() {}
 
 func (x *FieldFailure) ProtoReflect() protoreflect.Message {
-	mi := &file_portgate_v1_numbers_proto_msgTypes[6]
+	mi := &file_portgate_v1_numbers_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -530,7 +689,7 @@ func (x *FieldFailure) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FieldFailure.ProtoReflect.Descriptor instead.
 func (*FieldFailure) Descriptor() ([]byte, []int) {
-	return file_portgate_v1_numbers_proto_rawDescGZIP(), []int{6}
+	return file_portgate_v1_numbers_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *FieldFailure) GetField() string {
@@ -558,7 +717,7 @@ var File_portgate_v1_numbers_proto protoreflect.FileDescriptor
 
 const file_portgate_v1_numbers_proto_rawDesc = "" +
 	"\n" +
-	"\x19portgate/v1/numbers.proto\x12\vportgate.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xd0\x05\n" +
+	"\x19portgate/v1/numbers.proto\x12\vportgate.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x96\a\n" +
 	"\x06Number\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12&\n" +
 	"\fphone_number\x18\x02 \x01(\tB\x03\xe0A\x03R\vphoneNumber\x12\x1f\n" +
@@ -577,8 +736,22 @@ const file_portgate_v1_numbers_proto_rawDesc = "" +
 	"\x14emergency_address_id\x18\r \x01(\tB\x03\xe0A\x03R\x12emergencyAddressId\x12\x12\n" +
 	"\x04tags\x18\x0e \x03(\tR\x04tags\x12@\n" +
 	"\vcreate_time\x18\x0f \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
-	"createTime:P\xeaAM\n" +
-	"\x13portgate.dev/Number\x12%providers/{provider}/numbers/{number}*\anumbers2\x06number\"C\n" +
+	"createTime\x12-\n" +
+	"\x10raw_phone_number\x18\x10 \x01(\tB\x03\xe0A\x03R\x0erawPhoneNumber\x125\n" +
+	"\x14phone_number_invalid\x18\x11 \x01(\bB\x03\xe0A\x03R\x12phoneNumberInvalid\x12^\n" +
+	"\x16messaging_provisioning\x18\x12 \x01(\v2\".portgate.v1.MessagingProvisioningB\x03\xe0A\x03R\x15messagingProvisioning:P\xeaAM\n" +
+	"\x13portgate.dev/Number\x12%providers/{provider}/numbers/{number}*\anumbers2\x06number\"\xf8\x01\n" +
+	"\x15MessagingProvisioning\x12>\n" +
+	"\x05state\x18\x01 \x01(\x0e2(.portgate.v1.MessagingProvisioning.StateR\x05state\x12\x17\n" +
+	"\atask_id\x18\x02 \x01(\tR\x06taskId\x12'\n" +
+	"\x0fprovider_status\x18\x03 \x01(\tR\x0eproviderStatus\x12\x16\n" +
+	"\x06reason\x18\x04 \x01(\tR\x06reason\"E\n" +
+	"\x05State\x12\x15\n" +
+	"\x11STATE_UNSPECIFIED\x10\x00\x12\v\n" +
+	"\aPENDING\x10\x01\x12\n" +
+	"\n" +
+	"\x06FAILED\x10\x02\x12\f\n" +
+	"\bCOMPLETE\x10\x03\"C\n" +
 	"\x10GetNumberRequest\x12/\n" +
 	"\x04name\x18\x01 \x01(\tB\x1b\xe0A\x02\xfaA\x15\n" +
 	"\x13portgate.dev/NumberR\x04name\"\x9d\x01\n" +
@@ -620,36 +793,41 @@ func file_portgate_v1_numbers_proto_rawDescGZIP() []byte {
 	return file_portgate_v1_numbers_proto_rawDescData
 }
 
-var file_portgate_v1_numbers_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
+var file_portgate_v1_numbers_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
+var file_portgate_v1_numbers_proto_msgTypes = make([]protoimpl.MessageInfo, 8)
 var file_portgate_v1_numbers_proto_goTypes = []any{
-	(*Number)(nil),                // 0: portgate.v1.Number
-	(*GetNumberRequest)(nil),      // 1: portgate.v1.GetNumberRequest
-	(*ListNumbersRequest)(nil),    // 2: portgate.v1.ListNumbersRequest
-	(*ListNumbersResponse)(nil),   // 3: portgate.v1.ListNumbersResponse
-	(*UpdateNumberRequest)(nil),   // 4: portgate.v1.UpdateNumberRequest
-	(*UpdateNumberResponse)(nil),  // 5: portgate.v1.UpdateNumberResponse
-	(*FieldFailure)(nil),          // 6: portgate.v1.FieldFailure
-	(*timestamppb.Timestamp)(nil), // 7: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil), // 8: google.protobuf.FieldMask
+	(MessagingProvisioning_State)(0), // 0: portgate.v1.MessagingProvisioning.State
+	(*Number)(nil),                   // 1: portgate.v1.Number
+	(*MessagingProvisioning)(nil),    // 2: portgate.v1.MessagingProvisioning
+	(*GetNumberRequest)(nil),         // 3: portgate.v1.GetNumberRequest
+	(*ListNumbersRequest)(nil),       // 4: portgate.v1.ListNumbersRequest
+	(*ListNumbersResponse)(nil),      // 5: portgate.v1.ListNumbersResponse
+	(*UpdateNumberRequest)(nil),      // 6: portgate.v1.UpdateNumberRequest
+	(*UpdateNumberResponse)(nil),     // 7: portgate.v1.UpdateNumberResponse
+	(*FieldFailure)(nil),             // 8: portgate.v1.FieldFailure
+	(*timestamppb.Timestamp)(nil),    // 9: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),    // 10: google.protobuf.FieldMask
 }
 var file_portgate_v1_numbers_proto_depIdxs = []int32{
-	7, // 0: portgate.v1.Number.create_time:type_name -> google.protobuf.Timestamp
-	0, // 1: portgate.v1.ListNumbersResponse.numbers:type_name -> portgate.v1.Number
-	0, // 2: portgate.v1.UpdateNumberRequest.number:type_name -> portgate.v1.Number
-	8, // 3: portgate.v1.UpdateNumberRequest.update_mask:type_name -> google.protobuf.FieldMask
-	0, // 4: portgate.v1.UpdateNumberResponse.number:type_name -> portgate.v1.Number
-	6, // 5: portgate.v1.UpdateNumberResponse.failures:type_name -> portgate.v1.FieldFailure
-	1, // 6: portgate.v1.Numbers.GetNumber:input_type -> portgate.v1.GetNumberRequest
-	2, // 7: portgate.v1.Numbers.ListNumbers:input_type -> portgate.v1.ListNumbersRequest
-	4, // 8: portgate.v1.Numbers.UpdateNumber:input_type -> portgate.v1.UpdateNumberRequest
-	0, // 9: portgate.v1.Numbers.GetNumber:output_type -> portgate.v1.Number
-	3, // 10: portgate.v1.Numbers.ListNumbers:output_type -> portgate.v1.ListNumbersResponse
-	5, // 11: portgate.v1.Numbers.UpdateNumber:output_type -> portgate.v1.UpdateNumberResponse
-	9, // [9:12] is the sub-list for method output_type
-	6, // [6:9] is the sub-list for method input_type
-	6, // [6:6] is the sub-list for extension type_name
-	6, // [6:6] is the sub-list for extension extendee
-	0, // [0:6] is the sub-list for field type_name
+	9,  // 0: portgate.v1.Number.create_time:type_name -> google.protobuf.Timestamp
+	2,  // 1: portgate.v1.Number.messaging_provisioning:type_name -> portgate.v1.MessagingProvisioning
+	0,  // 2: portgate.v1.MessagingProvisioning.state:type_name -> portgate.v1.MessagingProvisioning.State
+	1,  // 3: portgate.v1.ListNumbersResponse.numbers:type_name -> portgate.v1.Number
+	1,  // 4: portgate.v1.UpdateNumberRequest.number:type_name -> portgate.v1.Number
+	10, // 5: portgate.v1.UpdateNumberRequest.update_mask:type_name -> google.protobuf.FieldMask
+	1,  // 6: portgate.v1.UpdateNumberResponse.number:type_name -> portgate.v1.Number
+	8,  // 7: portgate.v1.UpdateNumberResponse.failures:type_name -> portgate.v1.FieldFailure
+	3,  // 8: portgate.v1.Numbers.GetNumber:input_type -> portgate.v1.GetNumberRequest
+	4,  // 9: portgate.v1.Numbers.ListNumbers:input_type -> portgate.v1.ListNumbersRequest
+	6,  // 10: portgate.v1.Numbers.UpdateNumber:input_type -> portgate.v1.UpdateNumberRequest
+	1,  // 11: portgate.v1.Numbers.GetNumber:output_type -> portgate.v1.Number
+	5,  // 12: portgate.v1.Numbers.ListNumbers:output_type -> portgate.v1.ListNumbersResponse
+	7,  // 13: portgate.v1.Numbers.UpdateNumber:output_type -> portgate.v1.UpdateNumberResponse
+	11, // [11:14] is the sub-list for method output_type
+	8,  // [8:11] is the sub-list for method input_type
+	8,  // [8:8] is the sub-list for extension type_name
+	8,  // [8:8] is the sub-list for extension extendee
+	0,  // [0:8] is the sub-list for field type_name
 }
 
 func init() { file_portgate_v1_numbers_proto_init() }
@@ -662,13 +840,14 @@ func file_portgate_v1_numbers_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_portgate_v1_numbers_proto_rawDesc), len(file_portgate_v1_numbers_proto_rawDesc)),
-			NumEnums:      0,
-			NumMessages:   7,
+			NumEnums:      1,
+			NumMessages:   8,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
 		GoTypes:           file_portgate_v1_numbers_proto_goTypes,
 		DependencyIndexes: file_portgate_v1_numbers_proto_depIdxs,
+		EnumInfos:         file_portgate_v1_numbers_proto_enumTypes,
 		MessageInfos:      file_portgate_v1_numbers_proto_msgTypes,
 	}.Build()
 	File_portgate_v1_numbers_proto = out.File

@@ -447,8 +447,15 @@ type PortOrder struct {
 	// GetPortOrder on providers that publish them (Telnyx), while the order
 	// can still take a requested FOC time; empty in list results.
 	AllowedFocWindows []*TimeWindow `protobuf:"bytes,27,rep,name=allowed_foc_windows,json=allowedFocWindows,proto3" json:"allowed_foc_windows,omitempty"`
-	unknownFields     protoimpl.UnknownFields
-	sizeCache         protoimpl.SizeCache
+	// Numbers the provider reported on this order that are not valid E.164
+	// numbers, in the provider's raw form (not in phone_numbers).
+	InvalidPhoneNumbers []string `protobuf:"bytes,28,rep,name=invalid_phone_numbers,json=invalidPhoneNumbers,proto3" json:"invalid_phone_numbers,omitempty"`
+	// Parts of the order portgate could not read back after the provider
+	// accepted the call (e.g. "related_orders"). The order exists; get it
+	// again later to fill them. Never retry the write for it.
+	MissingDetails []string `protobuf:"bytes,29,rep,name=missing_details,json=missingDetails,proto3" json:"missing_details,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *PortOrder) Reset() {
@@ -666,6 +673,20 @@ func (x *PortOrder) GetRequirements() []*PortOrderRequirement {
 func (x *PortOrder) GetAllowedFocWindows() []*TimeWindow {
 	if x != nil {
 		return x.AllowedFocWindows
+	}
+	return nil
+}
+
+func (x *PortOrder) GetInvalidPhoneNumbers() []string {
+	if x != nil {
+		return x.InvalidPhoneNumbers
+	}
+	return nil
+}
+
+func (x *PortOrder) GetMissingDetails() []string {
+	if x != nil {
+		return x.MissingDetails
 	}
 	return nil
 }
@@ -1669,7 +1690,7 @@ var File_portgate_v1_port_order_proto protoreflect.FileDescriptor
 
 const file_portgate_v1_port_order_proto_rawDesc = "" +
 	"\n" +
-	"\x1cportgate/v1/port_order.proto\x12\vportgate.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17google/rpc/status.proto\"\x8d\x0f\n" +
+	"\x1cportgate/v1/port_order.proto\x12\vportgate.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17google/rpc/status.proto\"\xf4\x0f\n" +
 	"\tPortOrder\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12\x1f\n" +
 	"\bprovider\x18\x02 \x01(\tB\x03\xe0A\x03R\bprovider\x12/\n" +
@@ -1701,7 +1722,9 @@ const file_portgate_v1_port_order_proto_rawDesc = "" +
 	"updateTime\x12.\n" +
 	"\x10requirements_met\x18\x19 \x01(\bB\x03\xe0A\x03R\x0frequirementsMet\x12J\n" +
 	"\frequirements\x18\x1a \x03(\v2!.portgate.v1.PortOrderRequirementB\x03\xe0A\x03R\frequirements\x12L\n" +
-	"\x13allowed_foc_windows\x18\x1b \x03(\v2\x17.portgate.v1.TimeWindowB\x03\xe0A\x03R\x11allowedFocWindows\"\x9d\x01\n" +
+	"\x13allowed_foc_windows\x18\x1b \x03(\v2\x17.portgate.v1.TimeWindowB\x03\xe0A\x03R\x11allowedFocWindows\x127\n" +
+	"\x15invalid_phone_numbers\x18\x1c \x03(\tB\x03\xe0A\x03R\x13invalidPhoneNumbers\x12,\n" +
+	"\x0fmissing_details\x18\x1d \x03(\tB\x03\xe0A\x03R\x0emissingDetails\"\x9d\x01\n" +
 	"\x05State\x12\x15\n" +
 	"\x11STATE_UNSPECIFIED\x10\x00\x12\t\n" +
 	"\x05DRAFT\x10\x01\x12\r\n" +

@@ -241,8 +241,12 @@ type Capabilities struct {
 	// Optional PortOrder output fields this provider fills (for example
 	// "requirements", "allowed_foc_windows"); a field not listed stays empty.
 	PortOrderDetails []string `protobuf:"bytes,6,rep,name=port_order_details,json=portOrderDetails,proto3" json:"port_order_details,omitempty"`
-	unknownFields    protoimpl.UnknownFields
-	sizeCache        protoimpl.SizeCache
+	// ISO 3166-1 alpha-2 regions whose numbers this provider ports (Flowroute:
+	// US, CA). Numbers from other regions are refused before any provider call
+	// and reported not portable; empty means no stated restriction.
+	PortingRegions []string `protobuf:"bytes,7,rep,name=porting_regions,json=portingRegions,proto3" json:"porting_regions,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *Capabilities) Reset() {
@@ -313,6 +317,13 @@ func (x *Capabilities) GetMaxDocumentBytes() int64 {
 func (x *Capabilities) GetPortOrderDetails() []string {
 	if x != nil {
 		return x.PortOrderDetails
+	}
+	return nil
+}
+
+func (x *Capabilities) GetPortingRegions() []string {
+	if x != nil {
+		return x.PortingRegions
 	}
 	return nil
 }
@@ -441,7 +452,7 @@ const file_portgate_v1_providers_proto_rawDesc = "" +
 	"\aSERVING\x10\x01\x12\f\n" +
 	"\bDEGRADED\x10\x02\x12\x10\n" +
 	"\fCIRCUIT_OPEN\x10\x03:E\xeaAB\n" +
-	"\x15portgate.dev/Provider\x12\x14providers/{provider}*\tproviders2\bprovider\"\xb9\x02\n" +
+	"\x15portgate.dev/Provider\x12\x14providers/{provider}*\tproviders2\bprovider\"\xe2\x02\n" +
 	"\fCapabilities\x12\x1e\n" +
 	"\n" +
 	"operations\x18\x01 \x03(\tR\n" +
@@ -450,7 +461,8 @@ const file_portgate_v1_providers_proto_rawDesc = "" +
 	"\x17updatable_number_fields\x18\x03 \x03(\tR\x15updatableNumberFields\x126\n" +
 	"\x17portability_batch_limit\x18\x04 \x01(\x05R\x15portabilityBatchLimit\x12,\n" +
 	"\x12max_document_bytes\x18\x05 \x01(\x03R\x10maxDocumentBytes\x12,\n" +
-	"\x12port_order_details\x18\x06 \x03(\tR\x10portOrderDetails\"\x16\n" +
+	"\x12port_order_details\x18\x06 \x03(\tR\x10portOrderDetails\x12'\n" +
+	"\x0fporting_regions\x18\a \x03(\tR\x0eportingRegions\"\x16\n" +
 	"\x14ListProvidersRequest\"\xb8\x01\n" +
 	"\x15ListProvidersResponse\x123\n" +
 	"\tproviders\x18\x01 \x03(\v2\x15.portgate.v1.ProviderR\tproviders\x12<\n" +

@@ -33,6 +33,8 @@ func statusCallbackBody(o *order, now time.Time, url string) []byte {
 
 func statusPhrase(s string) string {
 	switch s {
+	case StatusPending:
+		return "created"
 	case StatusProcessing:
 		return "moved to processing"
 	case StatusReview:

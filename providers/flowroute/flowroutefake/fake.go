@@ -39,6 +39,7 @@ type Options struct {
 	AccessKey, SecretKey string        // Basic auth credentials it accepts; defaults "sandbox" / "sandbox-secret"
 	StepInterval         time.Duration // > 0: submitted orders advance one state per interval on their own; 0: only Advance moves them
 	SeedNumbers          []string      // E.164 numbers on the account at start; nil = providers.SandboxNumbers
+	Routes               []string      // route ids on the account besides the default "0"; nil = SandboxRoutes
 	Logger               *slog.Logger  // nil = discard
 }
 
@@ -49,6 +50,11 @@ const (
 	// MaxUploadBytes is the largest document the fake's upload URL accepts.
 	MaxUploadBytes = 10 << 20
 )
+
+// SandboxRoutes are the voice route ids the fake's account has by default,
+// besides Flowroute's default sip-reg route "0". Route ids are strings and
+// must exist (presets and number route relationships).
+var SandboxRoutes = []string{"7001", "7002", "7003", "7004"}
 
 // Raw Flowroute port order statuses.
 const (
@@ -67,7 +73,7 @@ const (
 var knownStatuses = map[string]bool{
 	StatusPending: true, StatusProcessing: true, StatusSubmitted: true, StatusAccepted: true,
 	StatusRejected: true, StatusReview: true, StatusCompleted: true, StatusCancelled: true,
-	StatusAbandoned: true, StatusHardCancel: true, "canceled": true,
+	StatusAbandoned: true, StatusHardCancel: true,
 }
 
 // Fake is the in-process Flowroute server. It implements http.Handler.
@@ -79,6 +85,7 @@ type Fake struct {
 	orders     map[string]*order
 	orderSeq   []string
 	numbers    map[string]*number // key: 11 digits
+	routes     map[string]bool    // route ids on the account
 	numberSeq  []string
 	uploads    map[string]*file // token → file awaiting its bytes
 	downloads  map[string]*file // token → file
@@ -138,6 +145,8 @@ type number struct {
 	cnam, messaging         bool
 	primaryRoute, failRoute *string
 	messageTask             string
+	messageStatus           string // the task's status (processing, failed, successful)
+	portPending             string // id of the open port order that brought the number, "" once ported
 	created                 time.Time
 }
 
@@ -160,6 +169,14 @@ func New(opts Options) *Fake {
 	}
 	if f.log == nil {
 		f.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	f.routes = map[string]bool{"0": true}
+	routes := opts.Routes
+	if routes == nil {
+		routes = SandboxRoutes
+	}
+	for _, id := range routes {
+		f.routes[id] = true
 	}
 	seed := opts.SeedNumbers
 	if seed == nil {
@@ -245,10 +262,55 @@ func (f *Fake) Advance() {
 		case StatusAccepted:
 			f.setStatusLocked(o, StatusCompleted, now)
 			for _, n := range o.numbers {
+				if num := f.numbers[e164.ToNANP11(n)]; num != nil && num.portPending == o.id {
+					num.portPending = ""
+					num.primaryRoute, num.failRoute, num.cnam = o.presets["primary_route_id"], o.presets["failover_route_id"], o.enableCNAM
+					if num.primaryRoute == nil {
+						num.primaryRoute = strPtr("0")
+					}
+					continue
+				}
 				f.addNumberLocked(n, now, o.presets["primary_route_id"], o.presets["failover_route_id"], o.enableCNAM)
 			}
 		}
 	}
+	// Messaging provisioning tasks in progress finish.
+	for _, v := range f.numberSeq {
+		if n := f.numbers[v]; n.messageStatus == taskProcessing {
+			n.messageStatus = taskSuccessful
+			n.messaging = true
+		}
+	}
+}
+
+// addPendingNumbersLocked lists an open port order's numbers on the account
+// at once, as Flowroute does (SUP 272584): they show status PORT_PENDING and
+// do not work until the port completes.
+func (f *Fake) addPendingNumbersLocked(o *order, now time.Time) {
+	for _, n := range o.numbers {
+		v := e164.ToNANP11(n)
+		if _, ok := f.numbers[v]; ok {
+			continue
+		}
+		f.numbers[v] = &number{value: v, portPending: o.id, created: now}
+		f.numberSeq = append(f.numberSeq, v)
+	}
+}
+
+// dropPendingNumbersLocked removes numbers an ended (cancelled, abandoned)
+// or edited port order no longer brings.
+func (f *Fake) dropPendingNumbersLocked(o *order) {
+	keep := f.numberSeq[:0]
+	for _, v := range f.numberSeq {
+		n := f.numbers[v]
+		if n.portPending == o.id && (o.status != StatusPending && o.status != StatusProcessing && o.status != StatusSubmitted &&
+			o.status != StatusAccepted && o.status != StatusRejected && o.status != StatusReview || !contains(o.numbers, "+"+v)) {
+			delete(f.numbers, v)
+			continue
+		}
+		keep = append(keep, v)
+	}
+	f.numberSeq = keep
 }
 
 // SetOrderStatus forces a raw status on an order (test hook). A forced
@@ -283,6 +345,9 @@ func (f *Fake) setStatusLocked(o *order, status string, now time.Time) {
 	f.log.Info("flowroutefake: port order status", "id", o.id, "status", status)
 	if changed {
 		f.notifyLocked(o, now)
+	}
+	if status == StatusCancelled || status == StatusAbandoned || status == StatusHardCancel {
+		f.dropPendingNumbersLocked(o)
 	}
 }
 

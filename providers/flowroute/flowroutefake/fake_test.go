@@ -94,16 +94,15 @@ func TestPortOrderListWire(t *testing.T) {
 			t.Fatalf("create = %d %v", code, m)
 		}
 	}
+	// The documented list has no links: pages are read by offset.
 	code, m, _ = c.do("GET", "/v2/portorders?limit=2", "", true)
-	links := m["links"].(map[string]any)
 	orders := m["data"].(map[string]any)["attributes"].(map[string]any)["orders"].(map[string]any)["data"].([]any)
-	if code != 200 || len(orders) != 2 || links["self"] == nil || !strings.HasPrefix(links["next"].(string), c.srv.URL+"/v2/portorders?") {
-		t.Fatalf("page 1 = %d %v", code, m)
+	if _, has := m["links"]; code != 200 || len(orders) != 2 || has {
+		t.Fatalf("page 1 = %d %v; want 2 orders and no links", code, m)
 	}
-	next := strings.TrimPrefix(links["next"].(string), c.srv.URL)
-	_, m, _ = c.do("GET", next, "", true)
+	_, m, _ = c.do("GET", "/v2/portorders?limit=2&offset=2", "", true)
 	orders = m["data"].(map[string]any)["attributes"].(map[string]any)["orders"].(map[string]any)["data"].([]any)
-	if _, has := m["links"].(map[string]any)["next"]; has || len(orders) != 1 {
+	if _, has := m["links"]; has || len(orders) != 1 {
 		t.Errorf("last page = %v", m)
 	}
 	if code, _, _ := c.do("GET", "/v2/portorders?limit=201", "", true); code != 422 {
@@ -169,8 +168,20 @@ func TestOrderLifecycleWire(t *testing.T) {
 	if code, _, _ := c.do("PATCH", "/v2/portorders/"+id, `{"data":{"type":"portorder","attributes":{"city":"X"}}}`, true); code != 403 {
 		t.Errorf("details after submit = %d", code)
 	}
-	if code, _, _ := c.do("PATCH", "/v2/portorders/"+id, `{"data":{"type":"portorder","attributes":{"presets":{"primary_route_id":"5"},"alias":"b"}}}`, true); code != 200 {
+	if code, _, _ := c.do("PATCH", "/v2/portorders/"+id, `{"data":{"type":"portorder","attributes":{"presets":{"primary_route_id":"7001"},"alias":"b"}}}`, true); code != 200 {
 		t.Errorf("presets after submit = %d", code)
+	}
+	// Route ids are strings naming a route on the account.
+	for _, bad := range []string{`{"primary_route_id":7001}`, `{"primary_route_id":"5"}`} {
+		if code, _, _ := c.do("PATCH", "/v2/portorders/"+id, `{"data":{"type":"portorder","attributes":{"presets":`+bad+`}}}`, true); code != 422 {
+			t.Errorf("presets %s = %d, want 422", bad, code)
+		}
+	}
+	// Attributes Flowroute does not document as updatable are refused.
+	for _, attr := range []string{`"company":"X"`, `"pin":"1"`, `"desired_completion_date":"2031-01-01"`, `"status_url":"https://x.example/cb"`} {
+		if code, _, _ := c.do("PATCH", "/v2/portorders/"+id, `{"data":{"type":"portorder","attributes":{`+attr+`}}}`, true); code != 422 {
+			t.Errorf("PATCH {%s} = %d, want 422", attr, code)
+		}
 	}
 	if code, _, _ := c.do("PATCH", "/v2/portorders/"+id+"/status", `{"data":{"type":"portorder","attributes":{"status":"cancelled"}}}`, true); code != 403 {
 		t.Errorf("cancel processing = %d", code)
@@ -184,7 +195,7 @@ func TestOrderLifecycleWire(t *testing.T) {
 		}
 	}
 	code, m, _ = c.do("GET", "/v2/numbers/13125550301", "", true)
-	if code != 200 || m["data"].(map[string]any)["relationships"].(map[string]any)["primary_route"].(map[string]any)["data"].(map[string]any)["id"] != "5" {
+	if code != 200 || m["data"].(map[string]any)["relationships"].(map[string]any)["primary_route"].(map[string]any)["data"].(map[string]any)["id"] != "7001" {
 		t.Errorf("ported number = %d %v", code, m)
 	}
 }
@@ -247,26 +258,49 @@ func TestUploadsAndFiles(t *testing.T) {
 
 func TestNumbersWire(t *testing.T) {
 	c := newClient(t, flowroutefake.Options{SeedNumbers: []string{"+13125550100", "+12065559903", "+13125550101"}})
-	code, m, _ := c.do("GET", "/v2/numbers?starts_with=1312&limit=1", "", true)
+	// starts_with: country code 1 is prepended unless the value starts with "+".
+	code, m, _ := c.do("GET", "/v2/numbers?starts_with=312&limit=1", "", true)
 	if code != 200 || len(m["data"].([]any)) != 1 || m["links"].(map[string]any)["next"] == nil {
 		t.Errorf("list = %d %v", code, m)
+	}
+	for q, want := range map[string]int{"starts_with=%2B1312": 2, "starts_with=1312": 0, "starts_with=%2B44": 0, "starts_with=206": 1} {
+		if _, m, _ := c.do("GET", "/v2/numbers?"+q, "", true); len(m["data"].([]any)) != want {
+			t.Errorf("%s: %d numbers, want %d", q, len(m["data"].([]any)), want)
+		}
 	}
 	code, m, _ = c.do("PATCH", "/v2/numbers/12065559903", `{"type":"number","alias":"x","messaging_enabled":true}`, true)
 	a := m["data"].(map[string]any)["attributes"].(map[string]any)
 	if code != 207 || a["alias"] != "x" || a["messaging_enabled"] != false || m["errors"] == nil {
 		t.Errorf("207 = %d %v", code, m)
 	}
+	// Enabling messaging is asynchronous: false plus a provisioning task
+	// until provisioning finishes (Advance).
 	code, m, _ = c.do("PATCH", "/v2/numbers/13125550100", `{"type":"number","messaging_enabled":true}`, true)
-	if code != 200 || m["data"].(map[string]any)["attributes"].(map[string]any)["messaging_enabled"] != true {
-		t.Errorf("200 = %d %v", code, m)
+	if code != 200 || m["data"].(map[string]any)["attributes"].(map[string]any)["messaging_enabled"] != false ||
+		m["data"].(map[string]any)["relationships"].(map[string]any)["message_provision"] == nil {
+		t.Errorf("enable = %d %v; want messaging_enabled false and a message_provision task", code, m)
 	}
-	if code, m, _ := c.do("PATCH", "/v2/numbers/13125550100/relationships/primary_route", `{"data":{"type":"route","id":"12"}}`, true); code != 204 || m != nil {
+	c.f.Advance()
+	if _, m, _ = c.do("GET", "/v2/numbers/13125550100", "", true); m["data"].(map[string]any)["attributes"].(map[string]any)["messaging_enabled"] != true {
+		t.Errorf("after provisioning = %v", m)
+	}
+	if code, m, _ := c.do("PATCH", "/v2/numbers/13125550100/relationships/primary_route", `{"data":{"type":"route","id":"7002"}}`, true); code != 204 || m != nil {
 		t.Errorf("route = %d %v", code, m)
 	}
+	for _, bad := range []string{`"12"`, `7002`} {
+		if code, _, _ := c.do("PATCH", "/v2/numbers/13125550100/relationships/primary_route", `{"data":{"type":"route","id":`+bad+`}}`, true); code != 422 {
+			t.Errorf("route id %s = %d, want 422", bad, code)
+		}
+	}
 	_, m, _ = c.do("GET", "/v2/numbers/13125550100", "", true)
-	inc := m["included"].([]any)
-	if len(inc) != 1 || inc[0].(map[string]any)["id"] != "12" {
-		t.Errorf("included = %v", inc)
+	var routes []any
+	for _, x := range m["included"].([]any) {
+		if x.(map[string]any)["type"] == "route" {
+			routes = append(routes, x.(map[string]any)["id"])
+		}
+	}
+	if len(routes) != 1 || routes[0] != "7002" {
+		t.Errorf("included routes = %v", routes)
 	}
 }
 
@@ -346,7 +380,7 @@ func TestStatusCallbacks(t *testing.T) {
 		t.Fatalf("sign = %d", code)
 	}
 	c.f.Advance() // processing → submitted
-	for _, want := range []string{"processing", "submitted"} {
+	for _, want := range []string{"pending", "processing", "submitted"} {
 		h := <-hits
 		data := h.body["data"].(map[string]any)
 		a := data["attributes"].(map[string]any)
@@ -360,9 +394,38 @@ func TestStatusCallbacks(t *testing.T) {
 			t.Errorf("callback headers: %v", h.header)
 		}
 	}
-	// Creation is not a status change: exactly two callbacks so far.
+	// One callback on creation, then one per status change: three so far.
 	c.f.Close()
 	if len(hits) != 0 {
 		t.Errorf("%d unexpected callbacks", len(hits))
+	}
+}
+
+// TestStrictAsDocumented: the sandbox invents no defaults, accepts only the
+// documented cancel spelling, and lists a number on the account while its
+// port is pending (SUP 272584), dropping it when the order is cancelled.
+func TestStrictAsDocumented(t *testing.T) {
+	c := newClient(t, flowroutefake.Options{SeedNumbers: []string{}})
+	code, m, _ := c.do("POST", "/v2/portorders", createBody, true)
+	if code != 201 {
+		t.Fatalf("create = %d %v", code, m)
+	}
+	a := m["data"].(map[string]any)["attributes"].(map[string]any)
+	id := m["data"].(map[string]any)["id"].(string)
+	if a["usage_type"] != "" && a["usage_type"] != nil {
+		t.Errorf("usage_type = %v, want nothing (not sent at create)", a["usage_type"])
+	}
+	code, m, _ = c.do("GET", "/v2/numbers/13125550300", "", true)
+	if code != 200 || m["data"].(map[string]any)["attributes"].(map[string]any)["status"] != "PORT_PENDING" {
+		t.Errorf("number of a pending port = %d %v; want listed, PORT_PENDING", code, m)
+	}
+	if code, _, _ := c.do("PATCH", "/v2/portorders/"+id+"/status", `{"data":{"type":"portorder","attributes":{"status":"canceled"}}}`, true); code != 422 {
+		t.Errorf("cancel spelled canceled = %d, want 422 (the documented value is cancelled)", code)
+	}
+	if code, _, _ := c.do("PATCH", "/v2/portorders/"+id+"/status", `{"data":{"type":"portorder","attributes":{"status":"cancelled"}}}`, true); code != 200 {
+		t.Errorf("cancel = %d", code)
+	}
+	if code, _, _ := c.do("GET", "/v2/numbers/13125550300", "", true); code != 404 {
+		t.Errorf("number of a cancelled port = %d, want 404", code)
 	}
 }

@@ -77,12 +77,16 @@ func (f *Fake) renderNumberLocked(n *number, base string) map[string]any {
 	if n.messageTask != "" {
 		rels["message_provision"] = map[string]any{"data": map[string]any{"id": n.messageTask, "type": "message_provision"}}
 	}
+	status := "PURCHASED"
+	if n.portPending != "" {
+		status = statusPortPending
+	}
 	return map[string]any{
 		"id": n.value, "type": "number",
 		"attributes": map[string]any{
 			"value": n.value, "alias": nullable(n.alias), "cnam_lookups_enabled": n.cnam, "messaging_enabled": n.messaging,
 			"number_type": numType, "rate_center": rc[0], "state": rc[1], "iso_country": "US", "rate_type": rateType,
-			"monthly_cost": 1.25, "setup_cost": 1.0, "inbound_rate": 0.012, "tier": tier, "status": "PURCHASED",
+			"monthly_cost": 1.25, "setup_cost": 1.0, "inbound_rate": 0.012, "tier": tier, "status": status,
 		},
 		"links":         map[string]any{"self": base + "/v2/numbers/" + n.value},
 		"relationships": rels,
@@ -98,6 +102,9 @@ func (f *Fake) writeNumber(w http.ResponseWriter, r *http.Request, n *number, st
 		if id != nil {
 			included = append(included, routeObj(base, *id))
 		}
+	}
+	if n.messageTask != "" && n.messageStatus != "" {
+		included = append(included, messageTaskObj(base, n))
 	}
 	f.mu.Unlock()
 	body := map[string]any{"data": data, "included": included, "links": map[string]any{"self": base + "/v2/numbers/" + n.value}}
@@ -115,7 +122,14 @@ func (f *Fake) listNumbers(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	starts := strings.TrimPrefix(q.Get("starts_with"), "+")
+	// starts_with: "with country code 1 prepended unless it starts with +"
+	// (reference §3): "312" matches 1312…, "+44" matches 44…, "+1312" 1312….
+	starts := q.Get("starts_with")
+	if rest, ok := strings.CutPrefix(starts, "+"); ok {
+		starts = rest
+	} else if starts != "" {
+		starts = "1" + starts
+	}
 	var out []*number
 	for _, v := range f.numberSeq {
 		n := f.numbers[v]
@@ -216,15 +230,24 @@ func (f *Fake) patchNumber(w http.ResponseWriter, r *http.Request, n *number) {
 		n.cnam = *cnam
 	}
 	failed := false
-	var task string
 	if messaging != nil {
-		if *messaging && strings.HasSuffix(n.value, providers.SuffixMessagingFails) {
-			failed = true
+		switch {
+		case *messaging && n.messaging:
+			// already on: nothing to provision
+		case *messaging:
+			// Enabling is asynchronous (reference §3): messaging_enabled
+			// stays false and a provisioning task is attached until it
+			// finishes (on the next Advance) or fails at once (9903).
 			f.nextTaskID++
-			task = fmt.Sprintf("8afe0a20108c4219bc37cca8%08x", f.nextTaskID)
-			n.messageTask = task
-		} else {
-			n.messaging = *messaging
+			n.messageTask = fmt.Sprintf("8afe0a20108c4219bc37cca8%08x", f.nextTaskID)
+			n.messageStatus = taskProcessing
+			if strings.HasSuffix(n.value, providers.SuffixMessagingFails) {
+				failed = true
+				n.messageStatus = taskFailed
+			}
+		default:
+			n.messaging = false
+			n.messageTask, n.messageStatus = "", ""
 		}
 	}
 	f.mu.Unlock()
@@ -236,11 +259,6 @@ func (f *Fake) patchNumber(w http.ResponseWriter, r *http.Request, n *number) {
 	// the number as updated, the failed provisioning task in "included", and
 	// an "errors" member pointing at messaging_enabled.
 	f.writeNumber(w, r, n, http.StatusMultiStatus, map[string]any{
-		"included": []any{map[string]any{
-			"id": task, "type": "message_provisioning_status",
-			"attributes": map[string]any{"status": "failed", "tn": n.value},
-			"links":      map[string]any{"self": baseURL(r) + "/v2/message-provision/status/" + task},
-		}},
 		"errors": []any{map[string]any{
 			"id": f.traceID(), "status": 503, "title": "Message Provision API unavailable",
 			"detail": "The number was updated but messaging could not be enabled: the Message Provision API returned an error. Retry later.",
@@ -264,18 +282,19 @@ func (f *Fake) patchRoute(w http.ResponseWriter, r *http.Request, n *number, rel
 		}
 		var id string
 		if err := json.Unmarshal(body.Data.ID, &id); err != nil {
-			var num json.Number
-			if err := json.Unmarshal(body.Data.ID, &num); err != nil {
-				f.validation(w, r, map[string][]string{"id": {"Missing data for required field."}})
-				return
-			}
-			id = num.String()
+			f.validation(w, r, map[string][]string{"id": {"Not a valid string."}})
+			return
 		}
 		if body.Data.Type != "route" || id == "" {
 			f.validation(w, r, map[string][]string{"type": {"Must be route with an id."}})
 			return
 		}
 		f.mu.Lock()
+		if !f.routeExistsLocked(id) {
+			f.mu.Unlock()
+			f.validation(w, r, map[string][]string{"id": {fmt.Sprintf("Route %s does not exist on this account.", id)}})
+			return
+		}
 		if rel == "primary_route" {
 			n.primaryRoute = strPtr(id)
 		} else {
@@ -296,3 +315,27 @@ func (f *Fake) patchRoute(w http.ResponseWriter, r *http.Request, n *number, rel
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
+
+// Message provisioning task statuses (the bulk API's words: successful,
+// processing, failed).
+const (
+	taskProcessing = "processing"
+	taskFailed     = "failed"
+	taskSuccessful = "successful"
+)
+
+// statusPortPending is the number status the fake shows for a number whose
+// port is still open (inferred: Flowroute lists such numbers at once but
+// documents no status value for them).
+const statusPortPending = "PORT_PENDING"
+
+func messageTaskObj(base string, n *number) map[string]any {
+	return map[string]any{
+		"id": n.messageTask, "type": "message_provisioning_status",
+		"attributes": map[string]any{"status": n.messageStatus, "tn": n.value},
+		"links":      map[string]any{"self": base + "/v2/message-provision/status/" + n.messageTask},
+	}
+}
+
+// routeExistsLocked reports whether id names a route on the account.
+func (f *Fake) routeExistsLocked(id string) bool { return f.routes[id] }

@@ -17,13 +17,20 @@ import (
 
 // Attribute groups of PATCH /v2/portorders/{id}.
 var (
+	// detailAttrs and presetAttrs are what PATCH /v2/portorders/{id}
+	// documents as updatable (P:update-port-order-details,
+	// P:update-port-order-presets); anything else is refused there.
 	detailAttrs = map[string]bool{
 		"street": true, "street2": true, "city": true, "state": true, "zip": true, "country": true,
-		"billing_name": true, "billing_number": true, "company": true, "provider": true,
-		"provider_account": true, "pin": true, "last_4_ssn": true, "usage_type": true,
-		"desired_completion_date": true, "loa_details": true,
+		"billing_name": true, "provider": true, "usage_type": true, "loa_details": true,
 	}
-	presetAttrs = map[string]bool{"presets": true, "alias": true, "enable_cnam_lookups": true, "status_url": true}
+	presetAttrs = map[string]bool{"presets": true, "alias": true}
+	// createOnlyAttrs are accepted at create (they appear on the documented
+	// order; inferred writable there) but not documented as updatable.
+	createOnlyAttrs = map[string]bool{
+		"billing_number": true, "company": true, "provider_account": true, "pin": true, "last_4_ssn": true,
+		"desired_completion_date": true, "enable_cnam_lookups": true, "status_url": true,
+	}
 	// statuses in which details / presets may change.
 	detailStatuses = map[string]bool{StatusPending: true, StatusRejected: true}
 	presetStatuses = map[string]bool{StatusPending: true, StatusProcessing: true, StatusSubmitted: true,
@@ -186,12 +193,12 @@ func (f *Fake) createOrder(w http.ResponseWriter, r *http.Request) {
 	} else if len(nums) == 0 {
 		errs["numbers"] = []string{"At least one number is required."}
 	}
-	o := &order{status: StatusPending, presets: map[string]*string{}, usageType: "residential"}
+	o := &order{status: StatusPending, presets: map[string]*string{}}
 	for k, raw := range attrs {
 		if k == "numbers" {
 			continue
 		}
-		if !detailAttrs[k] && !presetAttrs[k] {
+		if !detailAttrs[k] && !presetAttrs[k] && !createOnlyAttrs[k] {
 			errs[k] = []string{"Unknown field."}
 			continue
 		}
@@ -199,6 +206,9 @@ func (f *Fake) createOrder(w http.ResponseWriter, r *http.Request) {
 			errs[k] = []string{msg}
 		}
 	}
+	f.mu.Lock()
+	f.checkRoutesLocked(o, errs)
+	f.mu.Unlock()
 	if len(errs) > 0 {
 		f.validation(w, r, errs)
 		return
@@ -242,6 +252,8 @@ func (f *Fake) createOrder(w http.ResponseWriter, r *http.Request) {
 				primary = c.id
 			}
 		}
+		f.addPendingNumbersLocked(&c, now)
+		f.notifyLocked(&c, now) // a callback on creation (status pending)
 	}
 	f.mu.Unlock()
 	f.getOrder(w, r, primary, http.StatusCreated)
@@ -292,11 +304,7 @@ func applyAttr(o *order, k string, raw json.RawMessage) string {
 			default:
 				var s string
 				if err := json.Unmarshal(pv, &s); err != nil {
-					var n json.Number
-					if err := json.Unmarshal(pv, &n); err != nil {
-						return fmt.Sprintf("Preset %q is not a valid id.", pk)
-					}
-					s = n.String()
+					return fmt.Sprintf("Preset %q is not a valid string id.", pk)
 				}
 				if s == "" {
 					o.presets[pk] = nil
@@ -475,11 +483,10 @@ func (f *Fake) listOrders(w http.ResponseWriter, r *http.Request) {
 		attrs["group_id"] = g
 		attrs["group_status"] = groupStatus(out)
 	}
-	links := map[string]any{"self": selfLink(r)}
-	if next != "" {
-		links["next"] = next
-	}
-	writeJSON(w, r, http.StatusOK, map[string]any{"data": map[string]any{"type": "portorder_list", "attributes": attrs}, "links": links})
+	// The documented list carries no links at all (P:searching-for-port-orders):
+	// a client pages by offset until a short page.
+	_ = next
+	writeJSON(w, r, http.StatusOK, map[string]any{"data": map[string]any{"type": "portorder_list", "attributes": attrs}})
 }
 
 func groupStatus(orders []*order) string {
@@ -562,6 +569,8 @@ func (f *Fake) patchOrder(w http.ResponseWriter, r *http.Request, id string) {
 			needPresets = true
 		case k == "numbers":
 			errs[k] = []string{"Numbers are changed through /relationships/numbers."}
+		case createOnlyAttrs[k]:
+			errs[k] = []string{"This field cannot be updated."}
 		default:
 			errs[k] = []string{"Unknown field."}
 		}
@@ -588,6 +597,7 @@ func (f *Fake) patchOrder(w http.ResponseWriter, r *http.Request, id string) {
 			errs[k] = []string{msg}
 		}
 	}
+	f.checkRoutesLocked(&c, errs)
 	if len(errs) > 0 {
 		f.mu.Unlock()
 		f.validation(w, r, errs)
@@ -626,7 +636,7 @@ func (f *Fake) patchStatus(w http.ResponseWriter, r *http.Request, id string) {
 }
 
 func (f *Fake) cancel(w http.ResponseWriter, r *http.Request, id, want string, fullOrder bool) {
-	if want != "cancelled" && want != "canceled" {
+	if want != "cancelled" { // the documented spelling only
 		f.validation(w, r, map[string][]string{"status": {"Must be cancelled."}})
 		return
 	}
@@ -699,6 +709,8 @@ func (f *Fake) modifyNumbers(w http.ResponseWriter, r *http.Request, id string) 
 	}
 	o.numbers = nums
 	o.modified = time.Now().UTC()
+	f.dropPendingNumbersLocked(o)
+	f.addPendingNumbersLocked(o, o.modified)
 	f.mu.Unlock()
 	f.getOrder(w, r, id, http.StatusOK)
 }
@@ -985,4 +997,13 @@ func (f *Fake) portability(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, r, http.StatusOK, map[string]any{"data": map[string]any{
 		"portable": portable, "nonportable": nonportable, "hypernetwork_enabled": hyper}})
+}
+
+// checkRoutesLocked refuses preset route ids the account does not have.
+func (f *Fake) checkRoutesLocked(o *order, errs map[string][]string) {
+	for _, k := range []string{"primary_route_id", "failover_route_id"} {
+		if id := o.presets[k]; id != nil && !f.routes[*id] {
+			errs["presets"] = append(errs["presets"], fmt.Sprintf("Route %s (%s) does not exist on this account.", *id, k))
+		}
+	}
 }

@@ -30,14 +30,18 @@ type document struct {
 
 func (d *document) render() map[string]any {
 	sum := sha256.Sum256(d.content)
-	return map[string]any{"id": d.id, "record_type": "document", "filename": d.filename,
+	m := map[string]any{"id": d.id, "record_type": "document", "filename": d.filename,
 		"content_type": d.contentType, "size": map[string]any{"amount": len(d.content), "unit": "bytes"},
-		"sha256": hex.EncodeToString(sum[:]), "status": "pending", "customer_reference": d.customerRef,
+		"sha256": hex.EncodeToString(sum[:]), "status": "pending",
 		"created_at": ts(d.createdAt), "updated_at": ts(d.createdAt)}
+	if ref, ok := d.customerRef.(string); ok { // customer_reference is a string, never null
+		m["customer_reference"] = ref
+	}
+	return m
 }
 
 func (f *Fake) uploadDocument(w http.ResponseWriter, r *http.Request, _ []string) {
-	d := &document{id: uuid.New(), createdAt: time.Now().UTC()}
+	d := &document{id: uuid.New(), createdAt: f.now()}
 	ct, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if ct == "multipart/form-data" && params["boundary"] != "" {
 		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
@@ -102,7 +106,7 @@ func (f *Fake) uploadDocument(w http.ResponseWriter, r *http.Request, _ []string
 	f.docs[d.id] = d
 	out := d.render()
 	f.mu.Unlock()
-	writeJSON(w, http.StatusCreated, map[string]any{"data": out})
+	writeJSON(w, http.StatusOK, map[string]any{"data": out}) // spec: POST /documents answers 200
 }
 
 func (f *Fake) getDocument(w http.ResponseWriter, _ *http.Request, args []string) {
@@ -166,7 +170,7 @@ func (f *Fake) createAdditionalDocs(w http.ResponseWriter, r *http.Request, args
 	}
 	var errs []apiError
 	var add []map[string]any
-	now := time.Now().UTC()
+	now := f.now()
 	for i, it := range items {
 		m, _ := it.(map[string]any)
 		docID, typ := str(m["document_id"]), str(m["document_type"])

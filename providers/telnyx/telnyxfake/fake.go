@@ -7,9 +7,8 @@
 // Sandbox scenarios (providers.Suffix*) are honoured: not portable, exception
 // after submit, split on create, fast portable, never on account.
 //
-// Fake-only extensions (not part of the Telnyx API, see
-// docs/mapping/telnyx.md): POST /v2/porting_orders/{id}/actions/modify_phone_numbers,
-// and the Go hooks Advance, SetOrderStatus, FailNext.
+// It offers no endpoint Telnyx does not document; the only fake-only
+// extensions are the Go hooks Advance, SetOrderStatus, FailNext.
 package telnyxfake
 
 import (
@@ -22,6 +21,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/portgate/portgate/internal/uuid"
@@ -89,6 +89,10 @@ type Fake struct {
 	events    []portingEvent // the events API's log, oldest first
 	closed    bool
 
+	// clock is how far the fake's time runs ahead of the wall clock (ns):
+	// Advance lets time pass up to a confirmed FOC date.
+	clock atomic.Int64
+
 	wg     sync.WaitGroup // webhook sends and the stepper
 	stop   chan struct{}
 	closeO sync.Once
@@ -148,7 +152,7 @@ func (f *Fake) stepper(every time.Duration) {
 		case <-f.stop:
 			return
 		case <-t.C:
-			f.Advance()
+			f.Tick()
 		}
 	}
 }
@@ -179,15 +183,29 @@ func (f *Fake) FailNext(status, count int, retryAfter time.Duration) {
 	}
 }
 
+// now is the fake's time: the wall clock plus whatever Advance let pass.
+func (f *Fake) now() time.Time { return time.Now().Add(time.Duration(f.clock.Load())).UTC() }
+
 // Advance moves every non-terminal confirmed order one step:
 // in-process→submitted→foc-date-confirmed→ported, cancel-pending→cancelled.
 // An order holding a providers.SuffixException number goes
 // submitted→exception (PASSCODE_PIN_INVALID) until it is PATCHed, which puts
 // it back to submitted. Drafts and exceptions do not move.
-func (f *Fake) Advance() {
+//
+// An order ports at its FOC date, not before: the timed stepper
+// (StepInterval) leaves a foc-date-confirmed order there until the FOC date
+// has come; Advance (the test and demo hook) lets the fake's time pass up to
+// that FOC date first, so the walk completes without waiting days.
+func (f *Fake) Advance() { f.advance(true) }
+
+// Tick is one step of the timed stepper: like Advance, but time does not
+// jump — a foc-date-confirmed order stays there until its FOC date.
+func (f *Fake) Tick() { f.advance(false) }
+
+func (f *Fake) advance(letTimePass bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	now := time.Now().UTC()
+	now := f.now()
 	for _, o := range f.sortedOrders(true) {
 		switch o.status {
 		case StatusInProcess:
@@ -206,6 +224,13 @@ func (f *Fake) Advance() {
 			as["foc_datetime_actual"] = foc.Format(time.RFC3339)
 			f.setStatus(o, StatusFOCDateConfirmed, nil, now)
 		case StatusFOCDateConfirmed:
+			if foc, ok := o.focActual(); ok && foc.After(now) {
+				if !letTimePass {
+					continue // it ports at its FOC date
+				}
+				f.clock.Add(int64(foc.Sub(now)))
+				now = f.now()
+			}
 			as := o.attrs["activation_settings"].(map[string]any)
 			as["activation_status"] = "Active"
 			f.setStatus(o, StatusPorted, nil, now)
@@ -218,6 +243,20 @@ func (f *Fake) Advance() {
 			f.setStatus(o, StatusCancelled, nil, now)
 		}
 	}
+}
+
+// SetFOCActual sets an order's confirmed FOC date (test hook: e.g. a FOC
+// less than 48 h ahead, which a requested date inside the allowed windows
+// cannot produce).
+func (f *Fake) SetFOCActual(id string, t time.Time) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	o, ok := f.orders[id]
+	if !ok {
+		return fmt.Errorf("telnyxfake: no porting order %q", id)
+	}
+	o.attrs["activation_settings"].(map[string]any)["foc_datetime_actual"] = t.UTC().Format(time.RFC3339)
+	return nil
 }
 
 // SetOrderStatus forces an order into status with details (test hook). It
@@ -239,7 +278,7 @@ func (f *Fake) SetOrderStatus(id, status string, details ...Detail) error {
 	if status != StatusDraft && o.supportKey == "" {
 		f.assignKeys(o)
 	}
-	f.setStatus(o, status, details, time.Now().UTC())
+	f.setStatus(o, status, details, f.now())
 	return nil
 }
 

@@ -150,7 +150,7 @@ func TestListPaginationFiltersSort(t *testing.T) {
 		_, _, m := c.do("POST", "/v2/porting_orders", map[string]any{"phone_numbers": []string{num}, "customer_reference": map[bool]string{true: "a", false: "b"}[i < 2]})
 		ids = append(ids, m["data"].([]any)[0].(map[string]any)["id"].(string))
 	}
-	_, _, m := c.do("GET", "/v2/porting_orders?page[number]=2&page[size]=2&sort[]=created_at", nil)
+	_, _, m := c.do("GET", "/v2/porting_orders?page[number]=2&page[size]=2&sort[value]=created_at", nil)
 	meta := m["meta"].(map[string]any)
 	if meta["page_number"] != float64(2) || meta["page_size"] != float64(2) || meta["total_pages"] != float64(3) || meta["total_results"] != float64(5) {
 		t.Fatalf("meta %v", meta)
@@ -171,15 +171,18 @@ func TestListPaginationFiltersSort(t *testing.T) {
 	if m["meta"].(map[string]any)["total_results"] != float64(2) {
 		t.Fatalf("ref filter: %v", m["meta"])
 	}
-	_, _, m = c.do("GET", "/v2/porting_orders?filter[phone_numbers.phone_number][contains]=5550113", nil)
+	_, _, m = c.do("GET", "/v2/porting_orders?filter[phone_numbers][phone_number][contains]=5550113", nil)
 	if d := m["data"].([]any); len(d) != 1 || d[0].(map[string]any)["id"] != ids[3] {
 		t.Fatalf("contains: %v", d)
 	}
-	_, _, m = c.do("GET", "/v2/porting_orders?filter[status]=submitted", nil)
-	if len(m["data"].([]any)) != 0 {
-		t.Fatalf("status filter: %v", m)
+	// Pre-2025 names (sort[], filter[status], dotted filters) are not in the
+	// current specification: refused, not quietly honoured.
+	for _, q := range []string{"filter[status]=submitted", "sort[]=created_at", "filter[phone_numbers.phone_number][contains]=5550113"} {
+		if status, _, _ := c.do("GET", "/v2/porting_orders?"+q, nil); status != 422 {
+			t.Fatalf("%s: %d, want 422", q, status)
+		}
 	}
-	status, _, _ := c.do("GET", "/v2/porting_orders?sort[]=bogus", nil)
+	status, _, _ := c.do("GET", "/v2/porting_orders?sort[value]=bogus", nil)
 	if status != 422 {
 		t.Fatalf("bad sort: %d", status)
 	}
@@ -200,7 +203,7 @@ func TestPatchConfirmProgressCancelDelete(t *testing.T) {
 		t.Fatalf("%d %v", status, m)
 	}
 	status, _, m = c.do("POST", "/v2/porting_orders/"+id+"/actions/confirm", nil)
-	if status != 422 || len(m["errors"].([]any)) != 10 {
+	if status != 422 || len(m["errors"].([]any)) != 11 { // … LOA and invoice
 		t.Fatalf("confirm incomplete: %d %v", status, m)
 	}
 	_, _, d := c.do("POST", "/v2/documents", map[string]any{"file": base64.StdEncoding.EncodeToString([]byte("%PDF")), "filename": "loa.pdf"})
@@ -211,7 +214,7 @@ func TestPatchConfirmProgressCancelDelete(t *testing.T) {
 	patch := map[string]any{
 		"end_user": map[string]any{"admin": map[string]any{"entity_name": "Acme", "auth_person_name": "Jane", "billing_phone_number": "+13125550100"},
 			"location": map[string]any{"street_address": "1 Main", "locality": "Chicago", "administrative_area": "IL", "postal_code": "60601", "country_code": "US"}},
-		"misc": map[string]any{"type": "full"}, "documents": map[string]any{"loa": doc["id"]}, "customer_reference": "keep-me",
+		"misc": map[string]any{"type": "full"}, "documents": map[string]any{"loa": doc["id"], "invoice": doc["id"]}, "customer_reference": "keep-me",
 	}
 	if status, _, m = c.do("PATCH", "/v2/porting_orders/"+id, patch); status != 200 {
 		t.Fatalf("%d %v", status, m)
@@ -258,7 +261,7 @@ func TestPatchConfirmProgressCancelDelete(t *testing.T) {
 	}
 	f.Advance()
 	status, _, m = c.do("POST", "/v2/porting_orders/"+id+"/actions/cancel", nil)
-	if e := firstError(m); status != 422 || e["source"] != nil {
+	if e := firstError(m); status != 422 || e["source"].(map[string]any)["pointer"] != "/" || e["meta"].(map[string]any)["retryable"] != false {
 		t.Fatalf("cancel cancelled: %d %v", status, m)
 	}
 	// Drafts: cancel refused, DELETE 204.
@@ -454,6 +457,12 @@ func TestStepIntervalAndWebhookSignature(t *testing.T) {
 				t.Fatal(s)
 			}
 			seen[s] = true
+			if s == "foc-date-confirmed" {
+				// The stepper waits for the FOC date (72 h out); bring it here.
+				if err := f.SetFOCActual(id, time.Now().Add(-time.Minute)); err != nil {
+					t.Fatal(err)
+				}
+			}
 		case <-ctx.Done():
 			t.Fatalf("the stepper did not port the order; saw %v (events may arrive out of order, but all arrive)", seen)
 		}
@@ -463,5 +472,168 @@ func TestStepIntervalAndWebhookSignature(t *testing.T) {
 	}
 	if err := f.SetOrderStatus(id, "bogus"); err == nil {
 		t.Fatal("unknown status accepted")
+	}
+}
+
+// Issue 12: an order ports at its FOC date; the timed stepper does not port
+// it earlier, Advance lets the fake's time pass to the FOC date.
+func TestOrdersPortAtTheirFOCDate(t *testing.T) {
+	c, f := newClient(t, telnyxfake.Options{})
+	_, _, m := c.do("POST", "/v2/porting_orders", map[string]any{"phone_numbers": []string{"+13125550100"}})
+	id := m["data"].([]any)[0].(map[string]any)["id"].(string)
+	if err := f.SetOrderStatus(id, "in-process"); err != nil {
+		t.Fatal(err)
+	}
+	status := func() string {
+		_, _, m := c.do("GET", "/v2/porting_orders/"+id, nil)
+		return m["data"].(map[string]any)["status"].(map[string]any)["value"].(string)
+	}
+	for range 5 {
+		f.Tick()
+	}
+	if s := status(); s != "foc-date-confirmed" {
+		t.Fatalf("after 5 ticks: %s, want foc-date-confirmed (held until the FOC date)", s)
+	}
+	f.Advance()
+	_, _, m = c.do("GET", "/v2/porting_orders/"+id, nil)
+	o := m["data"].(map[string]any)
+	if o["status"].(map[string]any)["value"] != "ported" {
+		t.Fatalf("Advance did not port at the FOC date: %v", o["status"])
+	}
+	if o["activation_settings"].(map[string]any)["activation_status"] != "Active" {
+		t.Fatalf("activation %v", o["activation_settings"])
+	}
+}
+
+// Issue 12: responses hold no null where Telnyx's published schema has
+// none (telnyx-node src/resources: PortingOrder, PortingPhoneNumber,
+// DocServiceDocument, the requirements response), and POST /documents
+// answers 200.
+func TestResponsesMatchSchemaNullability(t *testing.T) {
+	c, _ := newClient(t, telnyxfake.Options{})
+	_, _, m := c.do("POST", "/v2/porting_orders", map[string]any{"phone_numbers": []string{"+13125550100"}})
+	o := m["data"].([]any)[0].(map[string]any)
+	id := o["id"].(string)
+	nonNull := func(where string, obj map[string]any, keys ...string) {
+		t.Helper()
+		for _, k := range keys {
+			if v, present := obj[k]; present && v == nil {
+				t.Errorf("%s.%s is null; the schema does not allow null", where, k)
+			}
+		}
+	}
+	nonNull("porting_order", o, "id", "description", "old_service_provider_ocn", "phone_number_type", "porting_phone_numbers_count",
+		"record_type", "requirements_met", "created_at", "updated_at", "user_id", "status", "activation_settings", "documents",
+		"end_user", "messaging", "phone_number_configuration", "user_feedback")
+	for _, pn := range o["phone_numbers"].([]any) {
+		nonNull("phone_numbers[]", pn.(map[string]any), "activation_status", "phone_number", "phone_number_type",
+			"portability_status", "porting_order_id", "porting_order_status", "record_type", "requirements_status", "support_key")
+	}
+	_, _, m = c.do("GET", "/v2/porting_phone_numbers", nil)
+	for _, pn := range m["data"].([]any) {
+		nonNull("porting_phone_number", pn.(map[string]any), "activation_status", "support_key", "porting_order_id")
+	}
+	_, _, m = c.do("GET", "/v2/porting_orders/"+id+"/requirements", nil)
+	for _, r := range m["data"].([]any) {
+		nonNull("requirement", r.(map[string]any), "field_type", "field_value", "record_type", "requirement_status")
+	}
+	status, _, m := c.do("POST", "/v2/documents", map[string]any{"file": base64.StdEncoding.EncodeToString([]byte("%PDF")), "filename": "loa.pdf"})
+	if status != http.StatusOK {
+		t.Errorf("POST /documents: %d, want 200", status)
+	}
+	nonNull("document", m["data"].(map[string]any), "customer_reference", "content_type", "filename", "status")
+	// misc.type is not nullable: a misc object without a type is refused.
+	status, _, _ = c.do("PATCH", "/v2/porting_orders/"+id, map[string]any{"misc": map[string]any{"new_billing_phone_number": "+13125550101"}})
+	if status != 422 {
+		t.Errorf("misc without type: %d, want 422", status)
+	}
+}
+
+// Issue 12: the sandbox is as strict as Telnyx documents.
+func TestSandboxStrictness(t *testing.T) {
+	c, _ := newClient(t, telnyxfake.Options{})
+	create := func(nums ...string) (int, []any, map[string]any) {
+		status, _, m := c.do("POST", "/v2/porting_orders", map[string]any{"phone_numbers": nums})
+		data, _ := m["data"].([]any)
+		return status, data, m
+	}
+	// Split by number type, country and FastPort eligibility (not only the
+	// split suffix): local, toll-free, Canadian and fast-portable numbers
+	// make four orders.
+	status, data, m := create("+13125550140", "+18005550141", "+14165550142", "+13125559905")
+	if status != 201 || len(data) != 4 {
+		t.Fatalf("split: %d, %d orders, want 4: %v", status, len(data), m)
+	}
+	types := map[string]bool{}
+	for _, d := range data {
+		o := d.(map[string]any)
+		types[o["phone_number_type"].(string)] = true
+		if n := len(o["phone_numbers"].([]any)); n != 1 {
+			t.Errorf("order %v holds %d numbers, want 1", o["id"], n)
+		}
+	}
+	if !types["toll_free"] || !types["local"] {
+		t.Errorf("types %v", types)
+	}
+	id := data[0].(map[string]any)["id"].(string)
+
+	// The same number on a second active order is refused.
+	status, _, m = create("+13125550140")
+	if e := firstError(m); status != 422 || e["source"].(map[string]any)["pointer"] != "/phone_numbers/0" {
+		t.Fatalf("same number twice: %d %v", status, m)
+	}
+
+	// Ids are UUIDs.
+	if status, _, _ := c.do("GET", "/v2/porting_orders/not-a-uuid", nil); status != 400 {
+		t.Errorf("malformed id: %d, want 400", status)
+	}
+
+	// A requested FOC date must fall in an allowed window: never in the past.
+	for _, when := range []time.Time{time.Now().Add(-24 * time.Hour), time.Now().Add(24 * time.Hour), time.Now().AddDate(0, 2, 0)} {
+		status, _, m = c.do("PATCH", "/v2/porting_orders/"+id, map[string]any{"activation_settings": map[string]any{
+			"foc_datetime_requested": when.UTC().Format(time.RFC3339)}})
+		if e := firstError(m); status != 422 || e["source"].(map[string]any)["pointer"] != "/activation_settings/foc_datetime_requested" {
+			t.Errorf("FOC %s: %d %v", when, status, m)
+		}
+	}
+	win := telnyxfake.FOCWindows(time.Now())[1]
+	if status, _, m = c.do("PATCH", "/v2/porting_orders/"+id, map[string]any{"activation_settings": map[string]any{
+		"foc_datetime_requested": win[0].Add(time.Hour).Format(time.RFC3339)}}); status != 200 {
+		t.Errorf("FOC inside a window: %d %v", status, m)
+	}
+
+	// misc rules.
+	for _, tc := range []struct {
+		misc map[string]any
+		ptr  string
+	}{
+		{map[string]any{"type": "full", "remaining_numbers_action": "keep"}, "/misc/remaining_numbers_action"},
+		{map[string]any{"type": "partial", "remaining_numbers_action": "keep"}, "/misc/new_billing_phone_number"},
+		{map[string]any{"type": "full", "new_billing_phone_number": "+13125550199"}, "/misc/new_billing_phone_number"},
+	} {
+		status, _, m = c.do("PATCH", "/v2/porting_orders/"+id, map[string]any{"misc": tc.misc})
+		if e := firstError(m); status != 422 || e["source"].(map[string]any)["pointer"] != tc.ptr {
+			t.Errorf("misc %v: %d %v, want 422 at %s", tc.misc, status, m, tc.ptr)
+		}
+	}
+	if status, _, m = c.do("PATCH", "/v2/porting_orders/"+id, map[string]any{"misc": map[string]any{
+		"type": "partial", "remaining_numbers_action": "keep", "new_billing_phone_number": "+13125550199"}}); status != 200 {
+		t.Errorf("partial keep with a new billing number: %d %v", status, m)
+	}
+
+	// Confirm waits for the requirements: an LOA alone is not enough.
+	_, _, d := c.do("POST", "/v2/documents", map[string]any{"file": base64.StdEncoding.EncodeToString([]byte("%PDF")), "filename": "loa.pdf"})
+	doc := d["data"].(map[string]any)["id"]
+	c.do("PATCH", "/v2/porting_orders/"+id, map[string]any{
+		"end_user": map[string]any{"admin": map[string]any{"entity_name": "Acme", "auth_person_name": "Jane", "billing_phone_number": "+13125550140"},
+			"location": map[string]any{"street_address": "1 Main", "locality": "Chicago", "administrative_area": "IL", "postal_code": "60601", "country_code": "US"}},
+		"documents": map[string]any{"loa": doc}})
+	status, _, m = c.do("POST", "/v2/porting_orders/"+id+"/actions/confirm", nil)
+	if e := firstError(m); status != 422 || e["source"].(map[string]any)["pointer"] != "/documents/invoice" {
+		t.Fatalf("confirm without invoice: %d %v", status, m)
+	}
+	c.do("PATCH", "/v2/porting_orders/"+id, map[string]any{"documents": map[string]any{"invoice": doc}})
+	if status, _, m = c.do("POST", "/v2/porting_orders/"+id+"/actions/confirm", nil); status != 200 {
+		t.Fatalf("confirm with requirements met: %d %v", status, m)
 	}
 }

@@ -3,6 +3,7 @@ package telnyxfake
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/nyaruka/phonenumbers"
 	"io"
 	"math"
 	"net/http"
@@ -18,7 +19,7 @@ import (
 type apiError struct {
 	Code   string         `json:"code"`
 	Title  string         `json:"title"`
-	Detail string         `json:"detail,omitempty"`
+	Detail string         `json:"detail"`
 	Source map[string]any `json:"source,omitempty"`
 	Meta   map[string]any `json:"meta,omitempty"`
 }
@@ -46,7 +47,7 @@ func badRequest(detail, pointer string) apiError {
 	return errItem("10015", "Bad Request", detail, pointer)
 }
 
-// statusRefusal is a state-machine refusal: 422, no source pointer.
+// statusRefusal is a state-machine refusal: 422, request-level (pointer "/").
 func statusRefusal(detail string) apiError {
 	return errItem("10015", "Invalid porting order status", detail, "")
 }
@@ -59,7 +60,26 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
+// writeErrs answers with the documented porting error envelope: code,
+// title, detail and meta.retryable always present (true only for 408, 429
+// and 5xx), source.pointer "/" when the error is about the request as a
+// whole (developers.telnyx.com/docs/numbers/porting/api-errors).
 func writeErrs(w http.ResponseWriter, status int, errs ...apiError) {
+	retryable := status == http.StatusRequestTimeout || status == http.StatusTooManyRequests || status >= 500
+	for i := range errs {
+		e := &errs[i]
+		if e.Detail == "" {
+			e.Detail = e.Title
+		}
+		if e.Source == nil {
+			e.Source = map[string]any{"pointer": "/"}
+		}
+		meta := map[string]any{"retryable": retryable}
+		for k, v := range e.Meta {
+			meta[k] = v
+		}
+		e.Meta = meta
+	}
 	writeJSON(w, status, map[string]any{"errors": errs})
 }
 
@@ -135,7 +155,6 @@ func (f *Fake) routes() []route {
 		{"DELETE", []string{"porting_orders", "*"}, f.deleteOrder},
 		{"POST", []string{"porting_orders", "*", "actions", "confirm"}, f.confirmOrder},
 		{"POST", []string{"porting_orders", "*", "actions", "cancel"}, f.cancelOrder},
-		{"POST", []string{"porting_orders", "*", "actions", "modify_phone_numbers"}, f.modifyNumbers},
 		{"GET", []string{"porting_orders", "*", "comments"}, f.listComments},
 		{"POST", []string{"porting_orders", "*", "comments"}, f.createComment},
 		{"GET", []string{"porting_orders", "*", "additional_documents"}, f.listAdditionalDocs},
@@ -241,7 +260,10 @@ func pageMeta(num, size, total int) map[string]any {
 // writePage answers a list with page num of items, each rendered, and the
 // meta block Telnyx sends beside it.
 func writePage[T any](w http.ResponseWriter, num, size int, items []T, render func(T) any) {
-	lo := min((num-1)*size, len(items))
+	lo := len(items) // a page past the end (any num, however large) is empty
+	if num-1 < len(items)/size+1 {
+		lo = min((num-1)*size, len(items))
+	}
 	hi := min(lo+size, len(items))
 	data := make([]any, 0, hi-lo)
 	for _, it := range items[lo:hi] {
@@ -275,10 +297,29 @@ func phoneNumberType(e164 string) string {
 // countryOf is the ISO 3166-1 alpha-2 country of a +E.164 number; the fake
 // only holds NANP numbers and reports them as US, like country_iso_alpha2.
 func countryOf(e164 string) string {
-	if strings.HasPrefix(e164, "+1") {
-		return "US"
+	n, err := phonenumbers.Parse(e164, "")
+	if err != nil {
+		return ""
 	}
-	return ""
+	return phonenumbers.GetRegionCodeForNumber(n)
+}
+
+// isUUID reports whether s is a canonical UUID (8-4-4-4-12 hex).
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i, r := range s {
+		switch {
+		case i == 8 || i == 13 || i == 18 || i == 23:
+			if r != '-' {
+				return false
+			}
+		case (r < '0' || r > '9') && (r < 'a' || r > 'f') && (r < 'A' || r > 'F'):
+			return false
+		}
+	}
+	return true
 }
 
 func str(v any) string {

@@ -148,9 +148,12 @@ func (f *Fake) listNumbers(w http.ResponseWriter, r *http.Request, _ []string) {
 	bad := func(param, detail string) {
 		writeErrs(w, http.StatusBadRequest, paramItem("10015", "Bad Request", detail, param))
 	}
+	// Documented: "Requires at least three digits. Non-numerical characters
+	// will result in no values being returned." ("+" included).
 	pn := q.Get("filter[phone_number]")
 	pnDigits := digits(pn)
-	if pn != "" && (len(pnDigits) < 3 || pnDigits != strings.TrimPrefix(pn, "+")) {
+	nonNumeric := pn != "" && pnDigits != pn
+	if pn != "" && !nonNumeric && len(pnDigits) < 3 {
 		bad("filter[phone_number]", "filter[phone_number] needs at least three digits")
 		return
 	}
@@ -194,7 +197,7 @@ func (f *Fake) listNumbers(w http.ResponseWriter, r *http.Request, _ []string) {
 		if !visible(n) || connName {
 			continue
 		}
-		if pnDigits != "" && !strings.Contains(digits(n.e164), pnDigits) {
+		if nonNumeric || (pnDigits != "" && !strings.Contains(digits(n.e164), pnDigits)) {
 			continue
 		}
 		if tag != "" && !slices.Contains(n.tags, tag) {
@@ -326,7 +329,7 @@ func (f *Fake) patchNumber(w http.ResponseWriter, r *http.Request, args []string
 			n.billingGroupID = emptyToNil(v)
 		}
 	}
-	n.updatedAt = time.Now().UTC()
+	n.updatedAt = f.now()
 	writeJSON(w, http.StatusOK, map[string]any{"data": n.render()})
 }
 
@@ -377,7 +380,7 @@ func (f *Fake) patchNumberMessaging(w http.ResponseWriter, r *http.Request, args
 	}
 	if present && v != nil {
 		n.messagingProfileID = emptyToNil(v)
-		n.updatedAt = time.Now().UTC()
+		n.updatedAt = f.now()
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"data": n.renderMessaging()})
 }

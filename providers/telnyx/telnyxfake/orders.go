@@ -276,10 +276,18 @@ func (f *Fake) portingPhoneNumber(o *order, n string) map[string]any {
 		rs = "approved"
 	}
 	as, _ := o.attrs["activation_settings"].(map[string]any)
-	return map[string]any{"phone_number": n, "phone_number_type": phoneNumberType(n),
-		"porting_order_id": o.id, "porting_order_status": o.status, "support_key": nilIfEmpty(o.supportKey),
-		"portability_status": ps, "activation_status": as["activation_status"], "requirements_status": rs,
-		"record_type": "porting_phone_number"}
+	m := map[string]any{"phone_number": n, "phone_number_type": phoneNumberType(n),
+		"porting_order_id": o.id, "porting_order_status": o.status,
+		"portability_status": ps, "requirements_status": rs, "record_type": "porting_phone_number"}
+	// support_key and activation_status are not nullable in the schema:
+	// absent until Telnyx has them.
+	if o.supportKey != "" {
+		m["support_key"] = o.supportKey
+	}
+	if v, ok := as["activation_status"].(string); ok {
+		m["activation_status"] = v
+	}
+	return m
 }
 
 func (o *order) requirementsMet() bool {
@@ -310,11 +318,26 @@ func (f *Fake) sortedOrders(asc bool) []*order {
 }
 
 func (f *Fake) lookupOrder(w http.ResponseWriter, id string) (*order, bool) {
+	if !isUUID(id) {
+		// Porting order ids are UUIDs (spec: format uuid); 10006 "Invalid ID".
+		writeErrs(w, http.StatusBadRequest, errItem("10006", "Invalid ID", "porting order id must be a UUID", "/"))
+		return nil, false
+	}
 	o, ok := f.orders[id]
 	if !ok {
 		writeErrs(w, http.StatusNotFound, notFound("Porting order "+id))
 	}
 	return o, ok
+}
+
+// activeOrderOf is the order (not cancelled, not ported) holding n, if any.
+func (f *Fake) activeOrderOf(n string) *order {
+	for _, o := range f.sortedOrders(true) {
+		if o.status != StatusCancelled && o.status != StatusPorted && slices.Contains(o.numbers, n) {
+			return o
+		}
+	}
+	return nil
 }
 
 func (f *Fake) writeOrder(w http.ResponseWriter, status int, o *order, withNumbers bool) {
@@ -406,35 +429,49 @@ func (f *Fake) createOrders(w http.ResponseWriter, r *http.Request, _ []string) 
 		writeErrs(w, http.StatusUnprocessableEntity, errs...)
 		return
 	}
-	// Split: numbers of another losing carrier (SuffixSplit) form a second order.
-	groups := map[string][]string{}
-	var carriers []string
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	// A number can be on one active porting order only.
+	for i, n := range nums {
+		if other := f.activeOrderOf(n); other != nil {
+			errs = append(errs, errItem("10015", "Bad Request",
+				fmt.Sprintf("%s is already on porting order %s", n, other.id), fmt.Sprintf("/phone_numbers/%d", i)))
+		}
+	}
+	if len(errs) > 0 {
+		writeErrs(w, http.StatusUnprocessableEntity, errs...)
+		return
+	}
+	// Split as Telnyx does (D start): numbers are grouped by country, number
+	// type, losing carrier (the SPID stand-in; SuffixSplit numbers have
+	// another) and FastPort eligibility; each group is its own order.
+	type splitKey struct {
+		country, numberType, carrier string
+		fast                         bool
+	}
+	groups := map[splitKey][]string{}
+	var keys []splitKey
 	seen := map[string]bool{}
 	for _, n := range nums {
 		if seen[n] {
 			continue
 		}
 		seen[n] = true
-		c := carrierFor(n)
-		if _, ok := groups[c]; !ok {
-			carriers = append(carriers, c)
+		_, fp, _, _ := portability(n)
+		k := splitKey{countryOf(n), phoneNumberType(n), carrierFor(n), fp}
+		if _, ok := groups[k]; !ok {
+			keys = append(keys, k)
 		}
-		groups[c] = append(groups[c], n)
+		groups[k] = append(groups[k], n)
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	now := time.Now().UTC()
+	now := f.now()
 	group := uuid.New()
 	var created []*order
-	for _, c := range carriers {
+	for _, k := range keys {
 		f.seq++
-		fast := true
-		for _, n := range groups[c] {
-			_, fp, _, _ := portability(n)
-			fast = fast && fp
-		}
+		c, fast := k.carrier, k.fast
 		o := &order{id: uuid.New(), seq: f.seq, group: group, status: StatusDraft, createdAt: now, updatedAt: now,
-			numbers: groups[c], carrier: c, fastPortable: fast, attrs: skeleton(fast)}
+			numbers: groups[k], carrier: c, fastPortable: fast, attrs: skeleton(fast)}
 		o.attrs["customer_reference"] = body["customer_reference"]
 		o.attrs["customer_group_reference"] = body["customer_group_reference"]
 		f.orders[o.id] = o
@@ -453,7 +490,16 @@ func (f *Fake) createOrders(w http.ResponseWriter, r *http.Request, _ []string) 
 	writeJSON(w, http.StatusCreated, map[string]any{"data": data})
 }
 
-// Porting order sort keys (sort[] in spec25, sort[value] from the SDKs).
+// orderListParams are the query parameters GET /porting_orders documents
+// (current spec, deepObject style; telnyx-go PortingOrderListParams).
+var orderListParams = []string{"page[number]", "page[size]", "include_phone_numbers", "sort[value]",
+	"filter[customer_reference]", "filter[customer_group_reference]", "filter[parent_support_key]",
+	"filter[phone_numbers][phone_number][contains]", "filter[phone_numbers][country_code]",
+	"filter[phone_numbers][carrier_name]", "filter[misc][type]", "filter[end_user][admin][entity_name]",
+	"filter[end_user][admin][auth_person_name]", "filter[activation_settings][fast_port_eligible]",
+	"filter[activation_settings][foc_datetime_requested][gt]", "filter[activation_settings][foc_datetime_requested][lt]"}
+
+// Porting order sort keys (sort[value]).
 var orderSorts = []string{"created_at", "-created_at",
 	"activation_settings.foc_datetime_requested", "-activation_settings.foc_datetime_requested"}
 
@@ -463,29 +509,26 @@ func (f *Fake) listOrders(w http.ResponseWriter, r *http.Request, _ []string) {
 		return
 	}
 	q := r.URL.Query()
-	sortV := q.Get("sort[]")
-	if sortV == "" {
-		sortV = q.Get("sort[value]")
+	bad := func(param, detail string) {
+		writeErrs(w, http.StatusUnprocessableEntity, paramItem("10015", "Bad Request", detail, param))
 	}
+	// Only the current specification's parameters (deepObject: sort[value],
+	// filter[phone_numbers][phone_number][contains], …). The pre-2025 names
+	// (sort[], filter[status], filter[a.b]) are refused rather than quietly
+	// honoured, so a client sending them finds out here.
+	for k := range q {
+		if !slices.Contains(orderListParams, k) {
+			bad(k, "unknown query parameter "+k)
+			return
+		}
+	}
+	sortV := q.Get("sort[value]")
 	if sortV == "" {
 		sortV = "-created_at"
 	}
 	if !slices.Contains(orderSorts, sortV) {
-		writeErrs(w, http.StatusUnprocessableEntity, paramItem("10015", "Bad Request", "unsupported sort "+sortV, "sort[]"))
+		bad("sort[value]", "unsupported sort "+sortV)
 		return
-	}
-	bad := func(param, detail string) {
-		writeErrs(w, http.StatusUnprocessableEntity, paramItem("10015", "Bad Request", detail, param))
-	}
-	statuses := filterValues(q, "status", "in")
-	if s := q.Get("filter[status]"); s != "" {
-		statuses = append(statuses, s)
-	}
-	for _, s := range statuses {
-		if !slices.Contains(allStatuses, s) {
-			bad("filter[status]", "unknown status "+s)
-			return
-		}
 	}
 	ref := q.Get("filter[customer_reference]")
 	groupRef := q.Get("filter[customer_group_reference]")
@@ -529,9 +572,6 @@ func (f *Fake) listOrders(w http.ResponseWriter, r *http.Request, _ []string) {
 	defer f.mu.Unlock()
 	var match []*order
 	for _, o := range f.sortedOrders(sortV == "created_at") {
-		if len(statuses) > 0 && !slices.Contains(statuses, o.status) {
-			continue
-		}
 		if ref != "" && str(o.attrs["customer_reference"]) != ref {
 			continue
 		}
@@ -619,6 +659,10 @@ func (f *Fake) patchOrder(w http.ResponseWriter, r *http.Request, args []string)
 		return
 	}
 	errs := checkPatch(body, patchSchema, "")
+	if len(errs) == 0 {
+		errs = append(errs, checkFOCRequested(body, f.now())...)
+		errs = append(errs, checkMisc(o.attrs, body)...)
+	}
 	if docs, ok := body["documents"].(map[string]any); ok {
 		for _, k := range []string{"loa", "invoice"} {
 			if id := str(docs[k]); id != "" && f.docs[id] == nil {
@@ -631,7 +675,7 @@ func (f *Fake) patchOrder(w http.ResponseWriter, r *http.Request, args []string)
 		return
 	}
 	merge(o.attrs, body, skeleton(o.fastPortable))
-	now := time.Now().UTC()
+	now := f.now()
 	o.updatedAt = now
 	if o.status == StatusException {
 		// The fix is in: Telnyx resubmits the order (D notif: back to submitted).
@@ -655,8 +699,87 @@ func (f *Fake) deleteOrder(w http.ResponseWriter, _ *http.Request, args []string
 	}
 	delete(f.orders, o.id)
 	f.emitFlat("porting_order.deleted", map[string]any{"id": o.id,
-		"customer_reference": o.attrs["customer_reference"], "deleted_at": ts(time.Now())}, o)
+		"customer_reference": o.attrs["customer_reference"], "deleted_at": ts(f.now())}, o)
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// checkFOCRequested: a requested FOC date must fall inside one of the
+// order's allowed_foc_windows (so never in the past).
+func checkFOCRequested(body map[string]any, now time.Time) []apiError {
+	as, _ := body["activation_settings"].(map[string]any)
+	v := str(as["foc_datetime_requested"])
+	if v == "" {
+		return nil
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return nil // checkLeaf reported it
+	}
+	for _, win := range focWindowsAt(now) {
+		if !t.Before(win[0]) && !t.After(win[1]) {
+			return nil
+		}
+	}
+	const ptr = "/activation_settings/foc_datetime_requested"
+	return []apiError{badRequest("foc_datetime_requested must fall inside one of the allowed FOC windows (GET /porting_orders/{id}/allowed_foc_windows)", ptr)}
+}
+
+// checkMisc enforces the documented misc rules on the order as it would be
+// after the PATCH: with type full the other misc fields are omitted;
+// remaining_numbers_action belongs to partial ports; keep needs
+// new_billing_phone_number.
+func checkMisc(cur, body map[string]any) []apiError {
+	pm, touched := body["misc"]
+	if !touched {
+		return nil
+	}
+	eff := map[string]any{"type": nil, "remaining_numbers_action": nil, "new_billing_phone_number": nil}
+	if cm, ok := cur["misc"].(map[string]any); ok {
+		for k, v := range cm {
+			eff[k] = v
+		}
+	}
+	if pm == nil {
+		return nil
+	}
+	for k, v := range pm.(map[string]any) {
+		eff[k] = v
+	}
+	typ, action, nbpn := str(eff["type"]), str(eff["remaining_numbers_action"]), str(eff["new_billing_phone_number"])
+	var errs []apiError
+	if typ == "" { // misc.type is not nullable: a misc object needs it
+		errs = append(errs, badRequest("misc.type is required (full or partial)", "/misc/type"))
+	}
+	switch {
+	case typ == "full" && action != "":
+		errs = append(errs, badRequest("remaining_numbers_action applies to partial ports only", "/misc/remaining_numbers_action"))
+	case typ != "partial" && action != "":
+		errs = append(errs, badRequest("remaining_numbers_action needs misc.type partial", "/misc/remaining_numbers_action"))
+	}
+	if typ == "full" && nbpn != "" {
+		errs = append(errs, badRequest("new_billing_phone_number applies to partial ports only", "/misc/new_billing_phone_number"))
+	}
+	if action == "keep" && nbpn == "" {
+		errs = append(errs, badRequest("remaining_numbers_action keep requires new_billing_phone_number", "/misc/new_billing_phone_number"))
+	}
+	return errs
+}
+
+// FOCWindows are the allowed FOC windows as of now: 14:00–22:00 UTC on
+// the next five business days starting three days out (what
+// GET …/allowed_foc_windows answers; foc_datetime_requested must fall in one).
+func FOCWindows(now time.Time) [][2]time.Time { return focWindowsAt(now) }
+
+func focWindowsAt(now time.Time) [][2]time.Time {
+	day := now.UTC().Truncate(24*time.Hour).AddDate(0, 0, 3)
+	var out [][2]time.Time
+	for len(out) < 5 {
+		if wd := day.Weekday(); wd != time.Saturday && wd != time.Sunday {
+			out = append(out, [2]time.Time{day.Add(14 * time.Hour), day.Add(22 * time.Hour)})
+		}
+		day = day.AddDate(0, 0, 1)
+	}
+	return out
 }
 
 // ---- actions ----
@@ -665,6 +788,7 @@ var confirmRequired = []string{
 	"/end_user/admin/entity_name", "/end_user/admin/auth_person_name", "/end_user/admin/billing_phone_number",
 	"/end_user/location/street_address", "/end_user/location/locality", "/end_user/location/administrative_area",
 	"/end_user/location/postal_code", "/end_user/location/country_code", "/misc/type", "/documents/loa",
+	"/documents/invoice", // the order's requirements (LOA and invoice) must be met
 }
 
 func lookupPtr(m map[string]any, ptr string) any {
@@ -697,12 +821,16 @@ func (f *Fake) confirmOrder(w http.ResponseWriter, _ *http.Request, args []strin
 			errs = append(errs, errItem("10004", "Missing required parameter", ptr[1:]+" is required to confirm the order", ptr))
 		}
 	}
+	if str(lookupPtr(o.attrs, "/misc/type")) == "partial" && str(lookupPtr(o.attrs, "/misc/remaining_numbers_action")) == "" {
+		errs = append(errs, errItem("10004", "Missing required parameter",
+			"misc/remaining_numbers_action is required to confirm a partial port", "/misc/remaining_numbers_action"))
+	}
 	if len(errs) > 0 {
 		writeErrs(w, http.StatusUnprocessableEntity, errs...)
 		return
 	}
 	f.assignKeys(o)
-	f.setStatus(o, StatusInProcess, nil, time.Now().UTC())
+	f.setStatus(o, StatusInProcess, nil, f.now())
 	f.writeOrder(w, http.StatusOK, o, true)
 }
 
@@ -722,76 +850,12 @@ func (f *Fake) cancelOrder(w http.ResponseWriter, _ *http.Request, args []string
 			fmt.Sprintf("Porting order in status %s can not be cancelled.", o.status)))
 		return
 	}
-	if foc, ok := o.focActual(); ok && time.Until(foc) < CancelCutoff {
+	if foc, ok := o.focActual(); ok && foc.Sub(f.now()) < CancelCutoff {
 		writeErrs(w, http.StatusUnprocessableEntity, statusRefusal(
 			"Porting orders can not be cancelled within 48 hours of the FOC date."))
 		return
 	}
-	f.setStatus(o, StatusCancelPending, nil, time.Now().UTC())
-	f.writeOrder(w, http.StatusOK, o, true)
-}
-
-// modifyNumbers is a FAKE-ONLY EXTENSION: Telnyx v2 documents no way to add
-// or remove numbers of an existing order. Body {add:[e164], remove:[e164]};
-// draft only; 200 {data:PortingOrder, meta}.
-func (f *Fake) modifyNumbers(w http.ResponseWriter, r *http.Request, args []string) {
-	body, ok := decodeBody(w, r)
-	if !ok {
-		return
-	}
-	var errs []apiError
-	var add, remove []string
-	for _, k := range []string{"add", "remove"} {
-		if _, present := body[k]; !present {
-			continue
-		}
-		if arr, ok := body[k].([]any); ok && len(arr) == 0 {
-			continue
-		}
-		nums, e := numbersField(body, k)
-		errs = append(errs, e...)
-		if k == "add" {
-			add = nums
-			for i, n := range nums {
-				if p, _, reason, _ := portability(n); !p {
-					errs = append(errs, errItem("10015", "Bad Request", n+" is not portable: "+reason, fmt.Sprintf("/add/%d", i)))
-				}
-			}
-		} else {
-			remove = nums
-		}
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	o, ok := f.lookupOrder(w, args[0])
-	if !ok {
-		return
-	}
-	if o.status != StatusDraft {
-		writeErrs(w, http.StatusUnprocessableEntity, statusRefusal(
-			fmt.Sprintf("Phone numbers can only be changed on draft orders; this one is %s.", o.status)))
-		return
-	}
-	for i, n := range remove {
-		if !slices.Contains(o.numbers, n) {
-			errs = append(errs, errItem("10005", "Resource not found", n+" is not on this porting order", fmt.Sprintf("/remove/%d", i)))
-		}
-	}
-	next := slices.DeleteFunc(slices.Clone(o.numbers), func(n string) bool { return slices.Contains(remove, n) })
-	for _, n := range add {
-		if !slices.Contains(next, n) {
-			next = append(next, n)
-		}
-	}
-	if len(errs) == 0 && len(next) == 0 {
-		errs = append(errs, badRequest("a porting order needs at least one phone number", "/remove"))
-	}
-	if len(errs) > 0 {
-		writeErrs(w, http.StatusUnprocessableEntity, errs...)
-		return
-	}
-	o.numbers = next
-	o.updatedAt = time.Now().UTC()
+	f.setStatus(o, StatusCancelPending, nil, f.now())
 	f.writeOrder(w, http.StatusOK, o, true)
 }
 
@@ -827,7 +891,7 @@ func (f *Fake) createComment(w http.ResponseWriter, r *http.Request, args []stri
 	if !ok {
 		return
 	}
-	now := time.Now().UTC()
+	now := f.now()
 	c := map[string]any{"id": uuid.New(), "body": text, "porting_order_id": o.id, "user_type": "user",
 		"created_at": ts(now), "record_type": "porting_comment"}
 	o.comments = append(o.comments, c)
@@ -862,14 +926,10 @@ func (f *Fake) focWindows(w http.ResponseWriter, _ *http.Request, args []string)
 	if !ok {
 		return
 	}
-	day := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, 3)
 	data := []any{}
-	for len(data) < 5 {
-		if wd := day.Weekday(); wd != time.Saturday && wd != time.Sunday {
-			data = append(data, map[string]any{"started_at": ts(day.Add(14 * time.Hour)),
-				"ended_at": ts(day.Add(22 * time.Hour)), "record_type": "porting_order_allowed_foc_window"})
-		}
-		day = day.AddDate(0, 0, 1)
+	for _, win := range focWindowsAt(f.now()) {
+		data = append(data, map[string]any{"started_at": ts(win[0]), "ended_at": ts(win[1]),
+			"record_type": "porting_order_allowed_foc_window"})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"data": data, "meta": pageMeta(1, 20, len(data))})
 }
@@ -887,7 +947,7 @@ func (f *Fake) requirements(w http.ResponseWriter, _ *http.Request, args []strin
 		if str(docs[key]) != "" {
 			st = "approved"
 		}
-		return map[string]any{"field_type": "document", "field_value": docs[key], "requirement_status": st,
+		return map[string]any{"field_type": "document", "field_value": str(docs[key]), "requirement_status": st,
 			"requirement_type": map[string]any{"id": id, "name": name, "description": name + " for the port",
 				"example": name + ".pdf", "type": "document", "acceptance_criteria": map[string]any{}},
 			"record_type": "porting_requirement"}
