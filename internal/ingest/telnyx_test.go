@@ -9,11 +9,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	mrand "math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -332,8 +334,11 @@ func TestTelnyxBurstPostgres(t *testing.T) { testBurst(t, pgStore(t)) }
 func testBurst(t *testing.T, st store.Store) {
 	const distinct, deliveries, senders = 7000, 10000, 32
 	s := newSigner(t)
-	srv := httptest.NewServer(ingest.TelnyxHandler(ingest.TelnyxOptions{Store: st, PublicKey: s.pub}))
+	srv := httptest.NewServer(ingest.TelnyxHandler(ingest.TelnyxOptions{Store: st, PublicKey: s.pub,
+		Logger: slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))}))
 	defer srv.Close()
+	var redelivered atomic.Int64
+	defer func() { t.Logf("%d deliveries answered 503 and redelivered", redelivered.Load()) }()
 	rng := mrand.New(mrand.NewPCG(1, 2))
 	plan := make([]int, 0, deliveries)
 	for i := range distinct {
@@ -354,19 +359,31 @@ func testBurst(t *testing.T, st store.Store) {
 			defer wg.Done()
 			for i := range work {
 				body := statusChanged(fmt.Sprintf("burst-%05d", i), fmt.Sprintf("o%d", i%50), "submitted")
-				req := s.request(body, time.Now())
-				req.RequestURI = ""
-				u := srv.URL + ingest.TelnyxPath
-				req.URL, _ = req.URL.Parse(u)
-				req.Host = ""
-				resp, err := client.Do(req)
-				if err != nil {
-					errs <- err
-					return
+				// Like the provider: a non-2xx answer is delivered again.
+				var status int
+				for attempt := range 5 {
+					req := s.request(body, time.Now())
+					req.RequestURI = ""
+					req.URL, _ = req.URL.Parse(srv.URL + ingest.TelnyxPath)
+					req.Host = ""
+					resp, err := client.Do(req)
+					if err != nil {
+						errs <- err
+						return
+					}
+					_ = resp.Body.Close()
+					status = resp.StatusCode
+					if status == 200 {
+						break
+					}
+					if status != http.StatusServiceUnavailable {
+						break
+					}
+					redelivered.Add(1)
+					_ = attempt
 				}
-				_ = resp.Body.Close()
-				if resp.StatusCode != 200 {
-					errs <- fmt.Errorf("delivery of %d: %d", i, resp.StatusCode)
+				if status != 200 {
+					errs <- fmt.Errorf("delivery of %d: %d after retries", i, status)
 					return
 				}
 			}
