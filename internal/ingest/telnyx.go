@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"bytes"
-	"context"
 	"crypto/ed25519"
 	"encoding/base64"
 	"encoding/json"
@@ -270,14 +269,4 @@ func parseTime(s string) time.Time {
 		return time.UnixMicro(int64(n * 1e6)).UTC()
 	}
 	return time.Time{}
-}
-
-// appendAll stores evs in order; the first failure stops.
-func appendAll(ctx context.Context, st store.Store, evs []store.Event) error {
-	for _, e := range evs {
-		if _, _, err := st.AppendEvent(ctx, e); err != nil {
-			return err
-		}
-	}
-	return nil
 }
