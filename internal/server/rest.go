@@ -107,8 +107,8 @@ func (s *Server) restHandler(gw *runtime.ServeMux) http.Handler {
 			return
 		}
 		if extra != nil {
-			if h, pattern := extra.Handler(r); pattern != "" {
-				h.ServeHTTP(w, r)
+			if _, pattern := extra.Handler(r); pattern != "" {
+				extra.ServeHTTP(w, r) // sets the request's path values
 				return
 			}
 		}
