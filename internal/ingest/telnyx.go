@@ -101,6 +101,9 @@ func TelnyxHandler(o TelnyxOptions) http.Handler {
 			return
 		}
 		seq, isNew, err := o.Store.AppendEvent(r.Context(), ev)
+		if err == nil && ev.Type == events.TypeOrderSplit {
+			err = trackSplit(r, o.Store, ev, now)
+		}
 		if err != nil {
 			o.Logger.Warn("telnyx webhook: storing the event failed", "event_id", ev.EventID, "err", err)
 			writeError(w, http.StatusServiceUnavailable, codes.Unavailable, ReasonStoreUnavailable, "the event could not be stored; deliver it again")
@@ -269,4 +272,26 @@ func parseTime(s string) time.Time {
 		return time.UnixMicro(int64(n * 1e6)).UTC()
 	}
 	return time.Time{}
+}
+
+// trackSplit tracks the order a split created with its parent's callback
+// URL, so the caller keeps hearing about the numbers that moved.
+func trackSplit(r *http.Request, st store.Store, ev store.Event, now time.Time) error {
+	var p events.Payload
+	if json.Unmarshal(ev.Payload, &p) != nil {
+		return nil
+	}
+	var pl struct {
+		To struct {
+			ID string `json:"id"`
+		} `json:"to"`
+	}
+	if json.Unmarshal(p.Raw, &pl) != nil || pl.To.ID == "" {
+		return nil
+	}
+	cb := ""
+	if parent, err := st.GetTrackedOrder(r.Context(), ev.OrderName); err == nil {
+		cb = parent.CallbackURI
+	}
+	return st.TrackOrder(r.Context(), OrderName(telnyx.Name, pl.To.ID), telnyx.Name, cb, now)
 }

@@ -435,3 +435,23 @@ func testBurst(t *testing.T, st store.Store) {
 		t.Fatalf("%d distinct events stored, want %d", len(seen), distinct)
 	}
 }
+
+// The order a split creates is tracked with its parent's callback URL.
+func TestTelnyxSplitTracksChild(t *testing.T) {
+	st := sqliteStore(t)
+	s := newSigner(t)
+	ctx := context.Background()
+	if err := st.TrackOrder(ctx, "providers/telnyx/portOrders/parent", "telnyx", "https://caller.test/cb", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	body, _ := json.Marshal(map[string]any{"data": map[string]any{"id": "split-1", "event_type": "porting_order.split",
+		"occurred_at": "2026-01-11T16:08:31Z", "payload": map[string]any{"from": map[string]any{"id": "parent"}, "to": map[string]any{"id": "child"}}}})
+	h := ingest.TelnyxHandler(ingest.TelnyxOptions{Store: st, PublicKey: s.pub})
+	if w := serve(h, s.request(body, time.Now())); w.Code != 200 {
+		t.Fatalf("%d %s", w.Code, w.Body)
+	}
+	child, err := st.GetTrackedOrder(ctx, "providers/telnyx/portOrders/child")
+	if err != nil || child.CallbackURI != "https://caller.test/cb" {
+		t.Fatalf("child %+v %v", child, err)
+	}
+}
