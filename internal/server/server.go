@@ -140,6 +140,12 @@ type Config struct {
 	// Validate checks every request message before its handler (the
 	// "validate" middleware); nil accepts everything.
 	Validate Validator
+	// Routes are extra plain-HTTP routes on the HTTP listener, keyed by
+	// http.ServeMux pattern (e.g. "POST /webhooks/telnyx"). They run after
+	// the path hygiene checks and before the REST body cap and the gateway,
+	// outside API-key authentication: each handler authenticates its own
+	// callers and caps its own body.
+	Routes map[string]http.Handler
 }
 
 // Server is a gRPC server with an optional REST gateway and ops routes.
