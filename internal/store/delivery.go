@@ -33,15 +33,6 @@ func providerOf(orderName string) string {
 
 // SQLite.
 
-func (s *sqliteStore) SetOrderCallback(ctx context.Context, orderName, uri string) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO port_orders (order_name, provider, callback_uri, created_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT (order_name) DO UPDATE SET callback_uri = excluded.callback_uri`, orderName, providerOf(orderName), uri, micros(time.Now()))
-	if err != nil {
-		return fmt.Errorf("store: set order callback: %w", err)
-	}
-	return nil
-}
-
 func (s *sqliteStore) OrderCallback(ctx context.Context, orderName string) (string, error) {
 	var uri string
 	err := s.db.QueryRowContext(ctx, `SELECT callback_uri FROM port_orders WHERE order_name = ?`, orderName).Scan(&uri)
@@ -96,15 +87,6 @@ func (s *sqliteStore) DueDeliveries(ctx context.Context, now time.Time, limit in
 }
 
 // PostgreSQL.
-
-func (s *pgStore) SetOrderCallback(ctx context.Context, orderName, uri string) error {
-	_, err := s.pool.Exec(ctx, `INSERT INTO port_orders (order_name, provider, callback_uri, created_at) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (order_name) DO UPDATE SET callback_uri = excluded.callback_uri`, orderName, providerOf(orderName), uri, time.Now())
-	if err != nil {
-		return fmt.Errorf("store: set order callback: %w", err)
-	}
-	return nil
-}
 
 func (s *pgStore) OrderCallback(ctx context.Context, orderName string) (string, error) {
 	var uri string

@@ -80,10 +80,11 @@ type Store interface {
 	// owner no longer holds the lease.
 	AdvanceDeliveryCursor(ctx context.Context, owner string, seq int64) error
 
-	// SetOrderCallback records the caller's callback URL for an order
-	// (providers/{p}/portOrders/{id}) in port_orders.callback_uri (the
-	// events-in TrackOrder does the same); OrderCallback reads it,
-	// ErrNotFound when none was given.
+	// SetOrderCallback sets (uri != "") or clears (uri == "") the caller's
+	// callback URL of an order (providers/{p}/portOrders/{id}) in
+	// port_orders.callback_uri, inserting the row when missing (TrackOrder
+	// with the URL replaced, not kept); OrderCallback reads it, ErrNotFound
+	// when there is none.
 	SetOrderCallback(ctx context.Context, orderName, uri string) error
 	OrderCallback(ctx context.Context, orderName string) (string, error)
 

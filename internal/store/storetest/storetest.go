@@ -497,6 +497,13 @@ func testOrderCallback(t *testing.T, s store.Store) {
 			t.Fatalf("callback %q %v, want %q", got, err, u)
 		}
 	}
+	// "" clears it (TrackOrder would keep it).
+	if err := s.SetOrderCallback(ctx, "providers/telnyx/portOrders/x", ""); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.OrderCallback(ctx, "providers/telnyx/portOrders/x"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("after clearing: %q %v", got, err)
+	}
 }
 
 func jsonEqual(a, b []byte) bool {
