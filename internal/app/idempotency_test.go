@@ -193,7 +193,7 @@ func TestIdempotencyDifferentRequestRefused(t *testing.T) {
 	}
 }
 
-// TestIdempotencyConcurrentDuplicatesTwoReplicas: 200 concurrent creates
+// TestIdempotencyConcurrentDuplicatesTwoReplicas: 1,000 concurrent creates
 // with one request_id through two portgate instances sharing PostgreSQL
 // make exactly one provider order, and every caller gets it.
 func TestIdempotencyConcurrentDuplicatesTwoReplicas(t *testing.T) {
@@ -205,7 +205,7 @@ func TestIdempotencyConcurrentDuplicatesTwoReplicas(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	const n = 200
+	const n = 1000
 	names := make([]string, n)
 	errs := make([]error, n)
 	var wg sync.WaitGroup
