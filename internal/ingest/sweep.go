@@ -33,7 +33,7 @@ func SweepTelnyx(ctx context.Context, st store.Store, src TelnyxEventSource, loo
 	for i := len(evs) - 1; i >= 0; i-- {
 		e := evs[i]
 		ev := TelnyxEvent(TelnyxRecord{ID: e.ID, EventType: e.EventType, CreatedAt: e.CreatedAt, PortingOrderID: e.PortingOrderID, Payload: e.Payload}, now)
-		_, isNew, err := st.AppendEvent(ctx, ev)
+		_, isNew, err := appendTelnyx(ctx, st, ev)
 		if err != nil {
 			return n, err
 		}
