@@ -307,19 +307,12 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 		}
 		jobList = append(jobList, jobs.Job{Kind: "flowroute_poll", Every: cfg.FlowroutePollInterval, Run: pollFlowroute(st, p, logger)})
 	}
-	if b, ok := byName[telnyx.Name]; ok {
+	if _, ok := byName[telnyx.Name]; ok {
 		if ev.telnyxKey == nil {
 			logger.Warn("Telnyx webhooks refused (TELNYX_PUBLIC_KEY unset); the events API sweep still finds every event", "every", cfg.TelnyxSweepInterval.String())
 		}
-		if tp, ok := b.p.(*telnyx.Provider); ok {
-			lookback := cfg.TelnyxSweepLookback
-			jobList = append(jobList, jobs.Job{Kind: "telnyx_sweep", Every: cfg.TelnyxSweepInterval, Run: func(ctx context.Context) error {
-				n, err := ingest.SweepTelnyx(ctx, st, tp, lookback, time.Now())
-				if n > 0 {
-					logger.Info("telnyx sweep stored events no webhook brought", "new_events", n)
-				}
-				return err
-			}})
+		if j, ok := telnyxSweepJob(st, a.Providers[telnyx.Name], cfg.TelnyxSweepLookback, cfg.TelnyxSweepInterval, logger); ok {
+			jobList = append(jobList, j)
 		}
 	}
 	runner, err := startJobs(cfg, st, logger, jobList)

@@ -156,6 +156,29 @@ func pollFlowroute(st store.Store, p providers.Provider, logger *slog.Logger) fu
 	}
 }
 
+// telnyxSweepJob is the reconciliation sweep of a provider's events API,
+// when it has one (providers.PortingEventLister). p is the
+// resilience-wrapped provider: the sweep goes through its breaker, bulkhead
+// and retries like every other call, so an open breaker stops it calling.
+func telnyxSweepJob(st store.Store, p providers.Provider, lookback, every time.Duration, logger *slog.Logger) (jobs.Job, bool) {
+	if u, ok := p.(interface{ Unwrap() providers.Provider }); ok {
+		if _, ok := u.Unwrap().(providers.PortingEventLister); !ok {
+			return jobs.Job{}, false // the wrapper forwards an events API the adapter lacks
+		}
+	}
+	src, ok := p.(providers.PortingEventLister)
+	if !ok {
+		return jobs.Job{}, false
+	}
+	return jobs.Job{Kind: "telnyx_sweep", Every: every, Run: func(ctx context.Context) error {
+		n, err := ingest.SweepTelnyx(ctx, st, src, lookback, time.Now())
+		if n > 0 {
+			logger.Info("telnyx sweep stored events no webhook brought", "new_events", n)
+		}
+		return err
+	}}, true
+}
+
 // startJobs starts River with the periodic jobs.
 func startJobs(cfg config.Config, st store.Store, logger *slog.Logger, list []jobs.Job) (*jobs.Runner, error) {
 	o := jobs.Options{Pool: store.PgxPool(st), Jobs: list, Logger: logger}
