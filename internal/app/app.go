@@ -315,25 +315,44 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 			jobList = append(jobList, j)
 		}
 	}
-	runner, err := startJobs(cfg, st, logger, jobList)
-	if err != nil {
-		return nil, err
-	}
-	closers = append(closers, runner)
+	// Outbound delivery: the dispatcher enqueues River jobs (one per event
+	// and target), which River runs, retries and gives up on.
+	var dispatcher *events.Dispatcher
+	var delivery *jobs.Delivery
 	if cfg.EventsSecret != "" {
 		secret, err := events.ParseSecret(cfg.EventsSecret)
 		if err != nil {
 			return nil, fmt.Errorf("PORTGATE_EVENTS_SECRET: %w", err)
 		}
 		d := &events.Dispatcher{Store: st, Hub: hub, Render: service.EventJSON, Secret: secret, EventsURL: cfg.EventsURL, Logger: logger}
-		dctx, dstop := context.WithCancel(context.Background())
-		ddone := make(chan struct{})
-		go func() { defer close(ddone); d.Run(dctx) }()
-		closers = append(closers, closerFunc(func() { dstop(); <-ddone }))
+		dispatcher = d
+		delivery = &jobs.Delivery{Schedule: d.Schedule(), Timeout: events.DeliveryTimeout + 5*time.Second,
+			Deliver: func(ctx context.Context, a jobs.DeliveryArgs, n int, last bool) error {
+				return d.Attempt(ctx, events.Delivery{Seq: a.Seq, Target: a.Target}, n, last)
+			}}
 	} else if cfg.EventsURL != "" {
 		return nil, errors.New("PORTGATE_EVENTS_URL is set but PORTGATE_EVENTS_SECRET is not: outbound events are always signed")
 	} else {
 		logger.Info("outbound event delivery off (PORTGATE_EVENTS_SECRET unset)")
+	}
+	runner, err := startJobs(cfg, st, logger, jobList, delivery)
+	if err != nil {
+		return nil, err
+	}
+	closers = append(closers, runner)
+	if d := dispatcher; d != nil {
+		d.Enqueue = func(ctx context.Context, ds []events.Delivery) error {
+			args := make([]jobs.DeliveryArgs, len(ds))
+			for i, x := range ds {
+				args[i] = jobs.DeliveryArgs{Seq: x.Seq, Target: x.Target}
+			}
+			return runner.Enqueue(ctx, args)
+		}
+		dctx, dstop := context.WithCancel(context.Background())
+		ddone := make(chan struct{})
+		go func() { defer close(ddone); d.Run(dctx) }()
+		// Closers run in reverse: the enqueuer stops before River.
+		closers = append(closers, closerFunc(func() { dstop(); <-ddone }))
 	}
 	// Closers run in reverse: drop the idle keep-alive connections to the
 	// providers first, so the sandboxes' graceful shutdown has none to wait on.

@@ -179,9 +179,10 @@ func telnyxSweepJob(st store.Store, p providers.Provider, lookback, every time.D
 	}}, true
 }
 
-// startJobs starts River with the periodic jobs.
-func startJobs(cfg config.Config, st store.Store, logger *slog.Logger, list []jobs.Job) (*jobs.Runner, error) {
-	o := jobs.Options{Pool: store.PgxPool(st), Jobs: list, Logger: logger}
+// startJobs starts River with the periodic jobs and, when delivery is set,
+// the outbound delivery worker.
+func startJobs(cfg config.Config, st store.Store, logger *slog.Logger, list []jobs.Job, delivery *jobs.Delivery) (*jobs.Runner, error) {
+	o := jobs.Options{Pool: store.PgxPool(st), Jobs: list, Logger: logger, Delivery: delivery}
 	if o.Pool == nil && cfg.DataDir != "" {
 		o.SQLitePath = filepath.Join(cfg.DataDir, JobsFile)
 	}

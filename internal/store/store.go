@@ -66,10 +66,6 @@ type Store interface {
 	AddDeliveryAttempt(ctx context.Context, d DeliveryAttempt) (DeliveryAttempt, error)
 	// ListDeliveryAttempts returns every attempt for an event, oldest first.
 	ListDeliveryAttempts(ctx context.Context, eventSeq int64) ([]DeliveryAttempt, error)
-	// DueDeliveries returns up to limit attempts that failed with a next
-	// attempt due at or before now and that no later attempt for the same
-	// event and target followed, most overdue first.
-	DueDeliveries(ctx context.Context, now time.Time, limit int) ([]DeliveryAttempt, error)
 	// AcquireDeliveryLease makes owner the outbound dispatcher until
 	// `until` when the lease is free, expired (lease_until <= now) or
 	// already owner's, and returns the delivery cursor (the last sequence
