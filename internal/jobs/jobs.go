@@ -205,7 +205,9 @@ func start[TTx any](ctx context.Context, drv riverdriver.Driver[TTx], o Options,
 	if err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
-	if err := client.Start(ctx); err != nil {
+	// River stops the client when Start's context ends: ctx bounds the
+	// start-up only (callers pass a timeout), Close stops the client.
+	if err := client.Start(context.WithoutCancel(ctx)); err != nil {
 		return nil, fmt.Errorf("jobs: start: %w", err)
 	}
 	r := &Runner{stop: client.Stop, close: closeDB}
