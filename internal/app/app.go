@@ -326,10 +326,7 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 		}
 		d := &events.Dispatcher{Store: st, Hub: hub, Render: service.EventJSON, Secret: secret, EventsURL: cfg.EventsURL, Logger: logger}
 		dispatcher = d
-		delivery = &jobs.Delivery{Schedule: d.Schedule(), Timeout: events.DeliveryTimeout + 5*time.Second,
-			Deliver: func(ctx context.Context, a jobs.DeliveryArgs, n int, last bool) error {
-				return d.Attempt(ctx, events.Delivery{Seq: a.Seq, Target: a.Target}, n, last)
-			}}
+		delivery = &jobs.Delivery{Schedule: d.Schedule(), Timeout: events.DeliveryTimeout + 5*time.Second, Deliver: d.Attempt}
 	} else if cfg.EventsURL != "" {
 		return nil, errors.New("PORTGATE_EVENTS_URL is set but PORTGATE_EVENTS_SECRET is not: outbound events are always signed")
 	} else {
@@ -341,13 +338,7 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 	}
 	closers = append(closers, runner)
 	if d := dispatcher; d != nil {
-		d.Enqueue = func(ctx context.Context, ds []events.Delivery) error {
-			args := make([]jobs.DeliveryArgs, len(ds))
-			for i, x := range ds {
-				args[i] = jobs.DeliveryArgs{Seq: x.Seq, Target: x.Target}
-			}
-			return runner.Enqueue(ctx, args)
-		}
+		d.Enqueue = runner.Enqueue
 		dctx, dstop := context.WithCancel(context.Background())
 		ddone := make(chan struct{})
 		go func() { defer close(ddone); d.Run(dctx) }()

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	pb "github.com/portgate/portgate/gen/portgate/v1"
-	"github.com/portgate/portgate/internal/app"
 	"github.com/portgate/portgate/internal/config"
 	"github.com/portgate/portgate/internal/events"
 	"github.com/portgate/portgate/internal/store"
@@ -25,23 +24,11 @@ func TestOutboundDeliveryThroughApp(t *testing.T) {
 		w.WriteHeader(http.StatusNoContent)
 	}))
 	defer recv.Close()
-	a, err := app.Build(config.Config{Mode: config.ModeSandbox, GRPCAddr: "bufconn", HTTPAddr: "127.0.0.1:0",
-		ShutdownGrace: time.Second, DefaultRegion: "US", SandboxStepInterval: time.Hour, Providers: []string{"telnyx"},
-		EventsSecret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", EventsURL: recv.URL + "/all"}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, porting := startSandbox(t, func(c *config.Config) {
+		c.Providers = []string{"telnyx"}
+		c.EventsSecret, c.EventsURL = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", recv.URL+"/all"
+	})
 	ctx := context.Background()
-	if err := a.Server.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = a.Server.Shutdown(context.Background()) }()
-	conn, err := a.Server.Dial(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	porting := pb.NewPortingClient(conn)
 	req := createReq("")
 	req.Parent = "providers/telnyx"
 	req.PortOrder.StatusCallbackUrl = recv.URL + "/order"

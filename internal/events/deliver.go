@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/portgate/portgate/internal/jobs"
 	"github.com/portgate/portgate/internal/store"
 )
 
@@ -56,14 +57,6 @@ func (s Secret) Sign(id string, ts int64, body []byte) string {
 	return "v1," + base64.StdEncoding.EncodeToString(m.Sum(nil))
 }
 
-// Delivery is one (event, target) pair to POST; Enqueue makes it a
-// durable job (internal/jobs: a River job, unique by the pair, retried on
-// the schedule).
-type Delivery struct {
-	Seq    int64
-	Target string
-}
-
 // Dispatcher hands every new event to the job queue, one job per target
 // (the order's callback URL and an optional deployment-wide URL), and makes
 // each attempt those jobs run (Attempt): a POST signed the Standard
@@ -86,8 +79,9 @@ type Dispatcher struct {
 	Secret Secret
 	// EventsURL receives every event ("" = none).
 	EventsURL string
-	// Enqueue makes deliveries durable jobs (jobs.Runner.Enqueue).
-	Enqueue func(ctx context.Context, ds []Delivery) error
+	// Enqueue makes deliveries durable jobs (jobs.Runner.Enqueue: River
+	// jobs unique by (event, target), whose worker calls Attempt).
+	Enqueue func(ctx context.Context, ds []jobs.DeliveryArgs) error
 	Client  *http.Client
 	Logger  *slog.Logger
 	// RetrySchedule (nil = DefaultRetrySchedule) is the wait before each
@@ -172,10 +166,10 @@ func (d *Dispatcher) step(ctx context.Context) (more bool, err error) {
 	if err != nil || len(evs) == 0 {
 		return false, err
 	}
-	var ds []Delivery
+	var ds []jobs.DeliveryArgs
 	for _, e := range evs {
 		for _, target := range d.targets(ctx, e) {
-			ds = append(ds, Delivery{Seq: e.Seq, Target: target})
+			ds = append(ds, jobs.DeliveryArgs{Seq: e.Seq, Target: target})
 		}
 	}
 	if err := d.Enqueue(ctx, ds); err != nil {
@@ -216,7 +210,8 @@ func envelope(e store.Event, data []byte) []byte {
 // Attempt makes attempt n of one delivery and logs it; last reports that
 // no retry follows a failure (the log says gave_up). It returns an error
 // when the POST failed, so the job queue retries it.
-func (d *Dispatcher) Attempt(ctx context.Context, del Delivery, n int, last bool) error {
+// It is the jobs.Delivery worker's Deliver.
+func (d *Dispatcher) Attempt(ctx context.Context, del jobs.DeliveryArgs, n int, last bool) error {
 	e, err := d.Store.GetEvent(ctx, del.Seq)
 	if err != nil {
 		return fmt.Errorf("event delivery: reading event %d: %w", del.Seq, err)

@@ -132,21 +132,12 @@ func startDispatcher(t *testing.T, st store.Store, hub *events.Hub, eventsURL st
 		t.Fatal(err)
 	}
 	d := &events.Dispatcher{Store: st, Hub: hub, Render: render, Secret: secret, EventsURL: eventsURL, RetrySchedule: schedule, Poll: 20 * time.Millisecond}
-	r, err := jobs.Start(context.Background(), jobs.Options{Pool: store.PgxPool(st), FetchPoll: 100 * time.Millisecond, Delivery: &jobs.Delivery{
-		Schedule: d.Schedule(),
-		Deliver: func(ctx context.Context, a jobs.DeliveryArgs, n int, last bool) error {
-			return d.Attempt(ctx, events.Delivery{Seq: a.Seq, Target: a.Target}, n, last)
-		}}})
+	r, err := jobs.Start(context.Background(), jobs.Options{Pool: store.PgxPool(st), FetchPoll: 100 * time.Millisecond,
+		Delivery: &jobs.Delivery{Schedule: d.Schedule(), Deliver: d.Attempt}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	d.Enqueue = func(ctx context.Context, ds []events.Delivery) error {
-		args := make([]jobs.DeliveryArgs, len(ds))
-		for i, x := range ds {
-			args[i] = jobs.DeliveryArgs{Seq: x.Seq, Target: x.Target}
-		}
-		return r.Enqueue(ctx, args)
-	}
+	d.Enqueue = r.Enqueue
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); d.Run(ctx) }()
