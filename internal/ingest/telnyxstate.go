@@ -48,10 +48,15 @@ func appendTelnyx(ctx context.Context, st store.Store, ev store.Event) (int64, b
 	if err != nil {
 		return seq, isNew, err
 	}
+	next := snap
 	if p.NewState != "" {
-		snap.State = p.NewState
+		next.State = p.NewState
 	}
-	snap.ProviderStatus, snap.Exception = p.ProviderStatus, p.Exception
+	next.ProviderStatus, next.Exception = p.ProviderStatus, p.Exception
+	if have && next.State == snap.State && next.ProviderStatus == snap.ProviderStatus && sameException(next.Exception, snap.Exception) {
+		return seq, isNew, nil // nothing moved: spare the write
+	}
+	snap = next
 	snap.UpdateTime = ev.OccurredAt.UTC().Format(time.RFC3339Nano)
 	open := p.ProviderStatus != "deleted"
 	if s, ok := providers.ParseState(snap.State); ok && s.Terminal() {
@@ -59,4 +64,8 @@ func appendTelnyx(ctx context.Context, st store.Store, ev store.Event) (int64, b
 	}
 	b, _ := marshalSnapshot(snap)
 	return seq, isNew, st.PutSnapshot(ctx, ev.OrderName, telnyx.Name, b, open, ev.ReceivedAt)
+}
+
+func sameException(a, b *events.Exception) bool {
+	return a == b || (a != nil && b != nil && *a == *b)
 }
