@@ -18,7 +18,7 @@ import (
 // fail here, not in a client.
 func TestRESTContract(t *testing.T) {
 	want := map[string]string{
-		"portgate.v1.Porting.CheckPortability":        "POST /v1/portability:check body=*",
+		"portgate.v1.Porting.CheckPortability":        "POST /v1/{parent=providers/*}:checkPortability body=*",
 		"portgate.v1.Porting.CreatePortOrder":         "POST /v1/{parent=providers/*}/portOrders body=port_order",
 		"portgate.v1.Porting.GetPortOrder":            "GET /v1/{name=providers/*/portOrders/*}",
 		"portgate.v1.Porting.ListPortOrders":          "GET /v1/{parent=providers/*}/portOrders",
@@ -28,7 +28,10 @@ func TestRESTContract(t *testing.T) {
 		"portgate.v1.Porting.CancelPortOrder":         "POST /v1/{name=providers/*/portOrders/*}:cancel body=*",
 		"portgate.v1.Porting.ListPortOrderComments":   "GET /v1/{parent=providers/*/portOrders/*}/comments",
 		"portgate.v1.Porting.CreatePortOrderComment":  "POST /v1/{parent=providers/*/portOrders/*}/comments body=comment",
-		"portgate.v1.Porting.UploadPortOrderDocument": "POST /v1/{parent=providers/*/portOrders/*}/documents body=document",
+		"portgate.v1.Porting.CreatePortOrderDocument": "POST /v1/{parent=providers/*/portOrders/*}/documents body=document",
+		"portgate.v1.Porting.GetPortOrderComment":     "GET /v1/{name=providers/*/portOrders/*/comments/*}",
+		"portgate.v1.Porting.GetPortOrderDocument":    "GET /v1/{name=providers/*/portOrders/*/documents/*}",
+		"portgate.v1.Providers.GetProvider":           "GET /v1/{name=providers/*}",
 		"portgate.v1.Porting.ListPortOrderDocuments":  "GET /v1/{parent=providers/*/portOrders/*}/documents",
 		"portgate.v1.Porting.ListPortOrderEvents":     "GET /v1/{parent=providers/*/portOrders/*}/events",
 		"portgate.v1.Porting.WatchPortOrderEvents":    "GET /v1/{parent=providers/*/portOrders/*}/events:watch",
@@ -105,7 +108,7 @@ func TestOpenAPIDocument(t *testing.T) {
 	if doc.Swagger != "2.0" || doc.Info.Title != "portgate API" || doc.Info.Version != "v1" {
 		t.Errorf("header: swagger %q title %q version %q", doc.Swagger, doc.Info.Title, doc.Info.Version)
 	}
-	for _, p := range []string{"/v1/portability:check", "/v1/providers", "/v1/{parent}/portOrders", "/v1/{name}:submit", "/v1/{number.name}"} {
+	for _, p := range []string{"/v1/{parent}:checkPortability", "/v1/providers", "/v1/{name}", "/v1/{parent}/portOrders", "/v1/{name}:submit", "/v1/{number.name}"} {
 		if doc.Paths[p] == nil {
 			t.Errorf("path %s missing from the OpenAPI document", p)
 		}

@@ -19,7 +19,7 @@ const (
 	OpCancelPortOrder        Operation = "CancelPortOrder"
 	OpListComments           Operation = "ListPortOrderComments"
 	OpCreateComment          Operation = "CreatePortOrderComment"
-	OpUploadDocument         Operation = "UploadPortOrderDocument"
+	OpUploadDocument         Operation = "CreatePortOrderDocument"
 	OpListDocuments          Operation = "ListPortOrderDocuments"
 	OpGetNumber              Operation = "GetNumber"
 	OpListNumbers            Operation = "ListNumbers"

@@ -108,9 +108,9 @@ func authCases() []authCase {
 			}, codes.PermissionDenied, auth.ReasonScopeMissing},
 		{"wrong provider", "telnyx", "GET", "/v1/providers/flowroute/portOrders", nil, listOrders("providers/flowroute"), codes.PermissionDenied, auth.ReasonProviderNotAllowed},
 		{"limited key on providers/-", "telnyx", "GET", "/v1/providers/-/portOrders", nil, listOrders("providers/-"), codes.PermissionDenied, auth.ReasonProviderNotAllowed},
-		{"limited key, portability on every provider", "telnyx", "POST", "/v1/portability:check", map[string]any{"phoneNumbers": []string{"+13125550100"}},
+		{"limited key, portability on every provider", "telnyx", "POST", "/v1/providers/-:checkPortability", map[string]any{"phoneNumbers": []string{"+13125550100"}},
 			func(ctx context.Context, e *env) error {
-				_, err := e.porting.CheckPortability(ctx, &pb.CheckPortabilityRequest{PhoneNumbers: []string{"+13125550100"}})
+				_, err := e.porting.CheckPortability(ctx, &pb.CheckPortabilityRequest{Parent: "providers/-", PhoneNumbers: []string{"+13125550100"}})
 				return err
 			}, codes.PermissionDenied, auth.ReasonProviderNotAllowed},
 		{"limited key, update names another provider", "telnyx", "PATCH", "/v1/providers/flowroute/portOrders/1", map[string]any{"customerReference": "x"},

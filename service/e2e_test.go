@@ -174,7 +174,7 @@ func TestPortingLifecycleGRPC(t *testing.T) {
 			if prov == "telnyx" {
 				// Telnyx confirm needs its requirements met: an LOA and an invoice.
 				for _, typ := range []pb.PortOrderDocument_Type{pb.PortOrderDocument_LOA, pb.PortOrderDocument_INVOICE} {
-					if _, err := e.porting.UploadPortOrderDocument(ctx, &pb.UploadPortOrderDocumentRequest{Parent: o.GetName(),
+					if _, err := e.porting.CreatePortOrderDocument(ctx, &pb.CreatePortOrderDocumentRequest{Parent: o.GetName(),
 						Document: &pb.PortOrderDocument{Type: typ, Filename: "doc.pdf", ContentType: "application/pdf", Content: []byte("%PDF-1.4 doc")}}); err != nil {
 						t.Fatalf("upload %v: %v", typ, err)
 					}
@@ -398,7 +398,7 @@ func TestCheckPortabilityAndRouting(t *testing.T) {
 		nums = append(nums, freshNumber(""))
 	}
 	nums = append(nums, freshNumber("9901"), freshNumber("9905"))
-	resp, err := e.porting.CheckPortability(ctx, &pb.CheckPortabilityRequest{PhoneNumbers: nums})
+	resp, err := e.porting.CheckPortability(ctx, &pb.CheckPortabilityRequest{Parent: "providers/-", PhoneNumbers: nums})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -442,12 +442,12 @@ func TestCheckPortabilityAndRouting(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.GetProvider() != "flowroute" || o.GetRouting().GetProvider() != "providers/flowroute" || !strings.Contains(o.GetRouting().GetReason(), "preferred") {
+	if o.GetProvider() != "providers/flowroute" || o.GetRouting().GetProvider() != "providers/flowroute" || !strings.Contains(o.GetRouting().GetReason(), "preferred") {
 		t.Fatalf("routing with both healthy: %v %v", o.GetProvider(), o.GetRouting())
 	}
 	// Flowroute failing: its verdicts carry errors and providers/- goes to Telnyx, saying why.
 	e.app.Sandboxes["flowroute"].Chaos.Set(chaos.Faults{ErrorRate: 1})
-	resp, err = e.porting.CheckPortability(ctx, &pb.CheckPortabilityRequest{PhoneNumbers: []string{freshNumber("")}})
+	resp, err = e.porting.CheckPortability(ctx, &pb.CheckPortabilityRequest{Parent: "providers/-", PhoneNumbers: []string{freshNumber("")}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -463,7 +463,7 @@ func TestCheckPortabilityAndRouting(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.GetProvider() != "telnyx" || o.GetRouting().GetProvider() != "providers/telnyx" || o.GetRouting().GetReason() == "" {
+	if o.GetProvider() != "providers/telnyx" || o.GetRouting().GetProvider() != "providers/telnyx" || o.GetRouting().GetReason() == "" {
 		t.Fatalf("routing during the Flowroute outage: %v %v", o.GetProvider(), o.GetRouting())
 	}
 	e.app.Sandboxes["flowroute"].Chaos.Set(chaos.Faults{})
@@ -520,7 +520,7 @@ func TestMergedListPaging(t *testing.T) {
 			t.Errorf("missing %s", n)
 		}
 	}
-	if !providersSeen["flowroute"] || !providersSeen["telnyx"] {
+	if !providersSeen["providers/flowroute"] || !providersSeen["providers/telnyx"] {
 		t.Errorf("providers seen: %v", providersSeen)
 	}
 	// A token is bound to its filter.
@@ -544,7 +544,7 @@ func TestNumbersGRPC(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if n.GetName() != "providers/"+prov+"/numbers/+13125550100" || n.GetPhoneNumber() != "+13125550100" {
+			if n.GetName() != "providers/"+prov+"/numbers/13125550100" || n.GetPhoneNumber() != "+13125550100" {
 				t.Fatalf("got %v", n)
 			}
 			list, err := e.numbers.ListNumbers(ctx, &pb.ListNumbersRequest{Parent: "providers/" + prov, Filter: `phone_number = "+1312*"`})
@@ -564,8 +564,11 @@ func TestNumbersGRPC(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if upd.GetNumber().GetAlias() != "front desk" || len(upd.GetFailures()) != 0 {
+			if upd.GetAlias() != "front desk" || upd.GetMessagingProvisioning().GetState() == pb.MessagingProvisioning_FAILED {
 				t.Fatalf("update: %v", upd)
+			}
+			if upd.GetName() != "providers/"+prov+"/numbers/13125550101" || upd.GetProvider() != "providers/"+prov || upd.GetEtag() == "" {
+				t.Fatalf("update: name %q provider %q etag %q", upd.GetName(), upd.GetProvider(), upd.GetEtag())
 			}
 			got, err := e.numbers.GetNumber(ctx, &pb.GetNumberRequest{Name: "providers/" + prov + "/numbers/+13125550101"})
 			if err != nil || got.GetAlias() != "front desk" {
@@ -579,7 +582,8 @@ func TestNumbersGRPC(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(upd.GetFailures()) != 1 || upd.GetFailures()[0].GetField() != "messaging_enabled" || upd.GetNumber().GetAlias() != "sms" {
+		mp := upd.GetMessagingProvisioning()
+		if mp.GetState() != pb.MessagingProvisioning_FAILED || mp.GetReason() == "" || upd.GetAlias() != "sms" || upd.GetMessagingEnabled() {
 			t.Fatalf("207: %v", upd)
 		}
 	})
@@ -591,7 +595,7 @@ func TestNumbersGRPC(t *testing.T) {
 	for _, n := range all.GetNumbers() {
 		provs[n.GetProvider()]++
 	}
-	if provs["flowroute"] == 0 || provs["telnyx"] == 0 {
+	if provs["providers/flowroute"] == 0 || provs["providers/telnyx"] == 0 {
 		t.Errorf("merged numbers by provider: %v", provs)
 	}
 }
@@ -637,7 +641,7 @@ func TestProvidersAndCommentsDocuments(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		d, err := e.porting.UploadPortOrderDocument(ctx, &pb.UploadPortOrderDocumentRequest{Parent: o.GetName(),
+		d, err := e.porting.CreatePortOrderDocument(ctx, &pb.CreatePortOrderDocumentRequest{Parent: o.GetName(),
 			Document: &pb.PortOrderDocument{Type: pb.PortOrderDocument_INVOICE, Filename: "bill.pdf", ContentType: "application/pdf", Content: []byte("%PDF bill")}})
 		if err != nil {
 			t.Fatalf("%s upload: %v", prov, err)
@@ -650,7 +654,7 @@ func TestProvidersAndCommentsDocuments(t *testing.T) {
 			t.Fatalf("%s documents: %v %v", prov, ds, err)
 		}
 		big := make([]byte, 11<<20)
-		_, err = e.porting.UploadPortOrderDocument(ctx, &pb.UploadPortOrderDocumentRequest{Parent: o.GetName(),
+		_, err = e.porting.CreatePortOrderDocument(ctx, &pb.CreatePortOrderDocumentRequest{Parent: o.GetName(),
 			Document: &pb.PortOrderDocument{Type: pb.PortOrderDocument_OTHER, Filename: "big.bin", Content: big}})
 		if _, ei := errorInfo(t, err); ei.GetReason() != "DOCUMENT_TOO_LARGE" {
 			t.Fatalf("%s oversized: %v", prov, ei)
@@ -764,15 +768,15 @@ func TestRESTTour(t *testing.T) {
 	if code != 200 || body["phoneNumber"] != "+13125550100" {
 		t.Fatalf("number via REST: %d %v", code, body)
 	}
-	code, body = rest(t, "PATCH", e.base+"/v1/providers/flowroute/numbers/%2B12065559903?updateMask=messagingEnabled", map[string]any{"messagingEnabled": true})
-	if code != 200 || len(body["failures"].([]any)) != 1 {
+	code, body = rest(t, "PATCH", e.base+"/v1/providers/flowroute/numbers/12065559903?updateMask=messagingEnabled", map[string]any{"messagingEnabled": true})
+	if mp, _ := body["messagingProvisioning"].(map[string]any); code != 200 || mp["state"] != "FAILED" || body["name"] != "providers/flowroute/numbers/12065559903" {
 		t.Fatalf("207 via REST: %d %v", code, body)
 	}
 	code, body = rest(t, "GET", e.base+"/v1/providers", nil)
 	if code != 200 || len(body["providers"].([]any)) != 2 {
 		t.Fatalf("providers via REST: %d %v", code, body)
 	}
-	code, body = rest(t, "POST", e.base+"/v1/portability:check", map[string]any{"phoneNumbers": []string{"(312) 555-0177", "+13125559901"}})
+	code, body = rest(t, "POST", e.base+"/v1/providers/-:checkPortability", map[string]any{"phoneNumbers": []string{"(312) 555-0177", "+13125559901"}})
 	if code != 200 || len(body["results"].([]any)) != 4 {
 		t.Fatalf("portability via REST: %d %v", code, body)
 	}
@@ -997,7 +1001,7 @@ func TestExceptionPath(t *testing.T) {
 			}
 			if prov == "telnyx" {
 				for _, typ := range []pb.PortOrderDocument_Type{pb.PortOrderDocument_LOA, pb.PortOrderDocument_INVOICE} {
-					if _, err := e.porting.UploadPortOrderDocument(ctx, &pb.UploadPortOrderDocumentRequest{Parent: o.GetName(),
+					if _, err := e.porting.CreatePortOrderDocument(ctx, &pb.CreatePortOrderDocumentRequest{Parent: o.GetName(),
 						Document: &pb.PortOrderDocument{Type: typ, Filename: "doc.pdf", Content: []byte("%PDF")}}); err != nil {
 						t.Fatal(err)
 					}

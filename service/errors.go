@@ -33,6 +33,9 @@ const (
 	ReasonNotImplemented    = "METHOD_NOT_IMPLEMENTED"
 	ReasonPortOrderNotFound = "PORT_ORDER_NOT_FOUND"
 	ReasonNumberNotFound    = "NUMBER_NOT_FOUND"
+	ReasonETagMismatch      = "ETAG_MISMATCH"
+	ReasonCommentNotFound   = "COMMENT_NOT_FOUND"
+	ReasonDocumentNotFound  = "DOCUMENT_NOT_FOUND"
 	// ReasonInvalidResourceID: an id that cannot be the provider's
 	// (Flowroute: a number; Telnyx: a UUID), refused before any call.
 	ReasonInvalidResourceID = providers.ReasonInvalidResourceID
@@ -234,7 +237,7 @@ func redact(err error, secrets ...string) error {
 // error of the RPC (the gateway's own validation included, which may echo a
 // field the caller mistakenly filled with a secret) is scrubbed of them.
 func protoSecrets(u *pb.EndUser) []string {
-	return []string{u.GetPin(), u.GetAccountNumber(), u.GetTaxIdentifier(), u.GetBusinessIdentifier(), u.GetLast_4Ssn()}
+	return []string{u.GetPin(), u.GetAccountNumber(), u.GetTaxIdentifier(), u.GetBusinessIdentifier(), u.GetSsnLast4()}
 }
 
 // orderSecrets are the input-only values of a request order.

@@ -903,7 +903,7 @@ func (b *bench) portability() (*Portability, error) {
 	defer b.sandbox.Chaos.Set(chaos.Faults{})
 	p := &Portability{Numbers: n, Chunk: chunk, Concurrency: conc, LatencyMS: float64(b.o.latency) / 1e6}
 	p.IdealMS = math.Ceil(float64(n)/chunk) / conc * p.LatencyMS
-	req := &pb.CheckPortabilityRequest{PhoneNumbers: nums, Providers: []string{"flowroute"}}
+	req := &pb.CheckPortabilityRequest{Parent: "providers/flowroute", PhoneNumbers: nums}
 	var direct, cpu []float64
 	for i := 0; i < 3; i++ {
 		d, err := b.portabilityDirect(nums, chunk, conc)

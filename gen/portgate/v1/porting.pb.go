@@ -26,10 +26,10 @@ const (
 // Request for CheckPortability.
 type CheckPortabilityRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Numbers to check, any size; E.164, 11-digit NANP, national or formatted.
-	PhoneNumbers []string `protobuf:"bytes,1,rep,name=phone_numbers,json=phoneNumbers,proto3" json:"phone_numbers,omitempty"`
-	// Provider resource names or ids ("providers/telnyx" or "telnyx"); empty = all configured.
-	Providers     []string `protobuf:"bytes,2,rep,name=providers,proto3" json:"providers,omitempty"`
+	// providers/{provider}, or providers/- for every configured provider.
+	Parent string `protobuf:"bytes,3,opt,name=parent,proto3" json:"parent,omitempty"`
+	// Numbers to check, 1 to 10,000; E.164, 11-digit NANP, national or formatted.
+	PhoneNumbers  []string `protobuf:"bytes,1,rep,name=phone_numbers,json=phoneNumbers,proto3" json:"phone_numbers,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -64,16 +64,16 @@ func (*CheckPortabilityRequest) Descriptor() ([]byte, []int) {
 	return file_portgate_v1_porting_proto_rawDescGZIP(), []int{0}
 }
 
+func (x *CheckPortabilityRequest) GetParent() string {
+	if x != nil {
+		return x.Parent
+	}
+	return ""
+}
+
 func (x *CheckPortabilityRequest) GetPhoneNumbers() []string {
 	if x != nil {
 		return x.PhoneNumbers
-	}
-	return nil
-}
-
-func (x *CheckPortabilityRequest) GetProviders() []string {
-	if x != nil {
-		return x.Providers
 	}
 	return nil
 }
@@ -204,7 +204,7 @@ type CreatePortOrderRequest struct {
 	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
 	// The order to create.
 	PortOrder *PortOrder `protobuf:"bytes,2,opt,name=port_order,json=portOrder,proto3" json:"port_order,omitempty"`
-	// Idempotency key (UUID).
+	// Idempotency key (UUID4, AIP-155).
 	RequestId     string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -451,7 +451,7 @@ type UpdatePortOrderRequest struct {
 	PortOrder *PortOrder `protobuf:"bytes,1,opt,name=port_order,json=portOrder,proto3" json:"port_order,omitempty"`
 	// Fields to update; empty = every field that is set.
 	UpdateMask *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
-	// Idempotency key (UUID).
+	// Idempotency key (UUID4, AIP-155).
 	RequestId     string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -517,8 +517,11 @@ type ModifyPortOrderNumbersRequest struct {
 	Add []string `protobuf:"bytes,2,rep,name=add,proto3" json:"add,omitempty"`
 	// Numbers to remove.
 	Remove []string `protobuf:"bytes,3,rep,name=remove,proto3" json:"remove,omitempty"`
-	// Idempotency key (UUID).
-	RequestId     string `protobuf:"bytes,4,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// Idempotency key (UUID4, AIP-155).
+	RequestId string `protobuf:"bytes,4,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// The etag from a previous read; when set and the order has changed
+	// since, the call is refused with ABORTED (ETAG_MISMATCH).
+	Etag          string `protobuf:"bytes,5,opt,name=etag,proto3" json:"etag,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -581,6 +584,13 @@ func (x *ModifyPortOrderNumbersRequest) GetRequestId() string {
 	return ""
 }
 
+func (x *ModifyPortOrderNumbersRequest) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
 // Request for SubmitPortOrder.
 type SubmitPortOrderRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -590,8 +600,11 @@ type SubmitPortOrderRequest struct {
 	SignerName string `protobuf:"bytes,2,opt,name=signer_name,json=signerName,proto3" json:"signer_name,omitempty"`
 	// Their title, e.g. "CTO".
 	SignerTitle string `protobuf:"bytes,3,opt,name=signer_title,json=signerTitle,proto3" json:"signer_title,omitempty"`
-	// Idempotency key (UUID).
-	RequestId     string `protobuf:"bytes,4,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// Idempotency key (UUID4, AIP-155).
+	RequestId string `protobuf:"bytes,4,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// The etag from a previous read; when set and the order has changed
+	// since, the call is refused with ABORTED (ETAG_MISMATCH).
+	Etag          string `protobuf:"bytes,5,opt,name=etag,proto3" json:"etag,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -654,13 +667,23 @@ func (x *SubmitPortOrderRequest) GetRequestId() string {
 	return ""
 }
 
+func (x *SubmitPortOrderRequest) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
 // Request for CancelPortOrder.
 type CancelPortOrderRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// providers/{provider}/portOrders/{port_order}.
 	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
-	// Idempotency key (UUID).
-	RequestId     string `protobuf:"bytes,2,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// Idempotency key (UUID4, AIP-155).
+	RequestId string `protobuf:"bytes,2,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// The etag from a previous read; when set and the order has changed
+	// since, the call is refused with ABORTED (ETAG_MISMATCH).
+	Etag          string `protobuf:"bytes,3,opt,name=etag,proto3" json:"etag,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -705,6 +728,13 @@ func (x *CancelPortOrderRequest) GetName() string {
 func (x *CancelPortOrderRequest) GetRequestId() string {
 	if x != nil {
 		return x.RequestId
+	}
+	return ""
+}
+
+func (x *CancelPortOrderRequest) GetEtag() string {
+	if x != nil {
+		return x.Etag
 	}
 	return ""
 }
@@ -835,7 +865,7 @@ type CreatePortOrderCommentRequest struct {
 	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
 	// The comment; only body is read.
 	Comment *PortOrderComment `protobuf:"bytes,2,opt,name=comment,proto3" json:"comment,omitempty"`
-	// Idempotency key (UUID).
+	// Idempotency key (UUID4, AIP-155).
 	RequestId     string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -892,33 +922,29 @@ func (x *CreatePortOrderCommentRequest) GetRequestId() string {
 	return ""
 }
 
-// Request for UploadPortOrderDocument.
-type UploadPortOrderDocumentRequest struct {
+// Request for GetPortOrderComment.
+type GetPortOrderCommentRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// providers/{provider}/portOrders/{port_order}.
-	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
-	// type, filename, content_type and content.
-	Document *PortOrderDocument `protobuf:"bytes,2,opt,name=document,proto3" json:"document,omitempty"`
-	// Idempotency key (UUID).
-	RequestId     string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// providers/{provider}/portOrders/{port_order}/comments/{comment}.
+	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
-func (x *UploadPortOrderDocumentRequest) Reset() {
-	*x = UploadPortOrderDocumentRequest{}
+func (x *GetPortOrderCommentRequest) Reset() {
+	*x = GetPortOrderCommentRequest{}
 	mi := &file_portgate_v1_porting_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
 
-func (x *UploadPortOrderDocumentRequest) String() string {
+func (x *GetPortOrderCommentRequest) String() string {
 	return protoimpl.X.MessageStringOf(x)
 }
 
-func (*UploadPortOrderDocumentRequest) ProtoMessage() {}
+func (*GetPortOrderCommentRequest) ProtoMessage() {}
 
-func (x *UploadPortOrderDocumentRequest) ProtoReflect() protoreflect.Message {
+func (x *GetPortOrderCommentRequest) ProtoReflect() protoreflect.Message {
 	mi := &file_portgate_v1_porting_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
@@ -930,26 +956,122 @@ func (x *UploadPortOrderDocumentRequest) ProtoReflect() protoreflect.Message {
 	return mi.MessageOf(x)
 }
 
-// Deprecated: Use UploadPortOrderDocumentRequest.ProtoReflect.Descriptor instead.
-func (*UploadPortOrderDocumentRequest) Descriptor() ([]byte, []int) {
+// Deprecated: Use GetPortOrderCommentRequest.ProtoReflect.Descriptor instead.
+func (*GetPortOrderCommentRequest) Descriptor() ([]byte, []int) {
 	return file_portgate_v1_porting_proto_rawDescGZIP(), []int{14}
 }
 
-func (x *UploadPortOrderDocumentRequest) GetParent() string {
+func (x *GetPortOrderCommentRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+// Request for GetPortOrderDocument.
+type GetPortOrderDocumentRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// providers/{provider}/portOrders/{port_order}/documents/{document}.
+	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetPortOrderDocumentRequest) Reset() {
+	*x = GetPortOrderDocumentRequest{}
+	mi := &file_portgate_v1_porting_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetPortOrderDocumentRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetPortOrderDocumentRequest) ProtoMessage() {}
+
+func (x *GetPortOrderDocumentRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_portgate_v1_porting_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetPortOrderDocumentRequest.ProtoReflect.Descriptor instead.
+func (*GetPortOrderDocumentRequest) Descriptor() ([]byte, []int) {
+	return file_portgate_v1_porting_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *GetPortOrderDocumentRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+// Request for CreatePortOrderDocument.
+type CreatePortOrderDocumentRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// providers/{provider}/portOrders/{port_order}.
+	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
+	// type, filename, content_type and content.
+	Document *PortOrderDocument `protobuf:"bytes,2,opt,name=document,proto3" json:"document,omitempty"`
+	// Idempotency key (UUID4, AIP-155).
+	RequestId     string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreatePortOrderDocumentRequest) Reset() {
+	*x = CreatePortOrderDocumentRequest{}
+	mi := &file_portgate_v1_porting_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreatePortOrderDocumentRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreatePortOrderDocumentRequest) ProtoMessage() {}
+
+func (x *CreatePortOrderDocumentRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_portgate_v1_porting_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreatePortOrderDocumentRequest.ProtoReflect.Descriptor instead.
+func (*CreatePortOrderDocumentRequest) Descriptor() ([]byte, []int) {
+	return file_portgate_v1_porting_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *CreatePortOrderDocumentRequest) GetParent() string {
 	if x != nil {
 		return x.Parent
 	}
 	return ""
 }
 
-func (x *UploadPortOrderDocumentRequest) GetDocument() *PortOrderDocument {
+func (x *CreatePortOrderDocumentRequest) GetDocument() *PortOrderDocument {
 	if x != nil {
 		return x.Document
 	}
 	return nil
 }
 
-func (x *UploadPortOrderDocumentRequest) GetRequestId() string {
+func (x *CreatePortOrderDocumentRequest) GetRequestId() string {
 	if x != nil {
 		return x.RequestId
 	}
@@ -971,7 +1093,7 @@ type ListPortOrderDocumentsRequest struct {
 
 func (x *ListPortOrderDocumentsRequest) Reset() {
 	*x = ListPortOrderDocumentsRequest{}
-	mi := &file_portgate_v1_porting_proto_msgTypes[15]
+	mi := &file_portgate_v1_porting_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -983,7 +1105,7 @@ func (x *ListPortOrderDocumentsRequest) String() string {
 func (*ListPortOrderDocumentsRequest) ProtoMessage() {}
 
 func (x *ListPortOrderDocumentsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portgate_v1_porting_proto_msgTypes[15]
+	mi := &file_portgate_v1_porting_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -996,7 +1118,7 @@ func (x *ListPortOrderDocumentsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPortOrderDocumentsRequest.ProtoReflect.Descriptor instead.
 func (*ListPortOrderDocumentsRequest) Descriptor() ([]byte, []int) {
-	return file_portgate_v1_porting_proto_rawDescGZIP(), []int{15}
+	return file_portgate_v1_porting_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *ListPortOrderDocumentsRequest) GetParent() string {
@@ -1033,7 +1155,7 @@ type ListPortOrderDocumentsResponse struct {
 
 func (x *ListPortOrderDocumentsResponse) Reset() {
 	*x = ListPortOrderDocumentsResponse{}
-	mi := &file_portgate_v1_porting_proto_msgTypes[16]
+	mi := &file_portgate_v1_porting_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1045,7 +1167,7 @@ func (x *ListPortOrderDocumentsResponse) String() string {
 func (*ListPortOrderDocumentsResponse) ProtoMessage() {}
 
 func (x *ListPortOrderDocumentsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portgate_v1_porting_proto_msgTypes[16]
+	mi := &file_portgate_v1_porting_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1058,7 +1180,7 @@ func (x *ListPortOrderDocumentsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPortOrderDocumentsResponse.ProtoReflect.Descriptor instead.
 func (*ListPortOrderDocumentsResponse) Descriptor() ([]byte, []int) {
-	return file_portgate_v1_porting_proto_rawDescGZIP(), []int{16}
+	return file_portgate_v1_porting_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *ListPortOrderDocumentsResponse) GetDocuments() []*PortOrderDocument {
@@ -1090,7 +1212,7 @@ type ListPortOrderEventsRequest struct {
 
 func (x *ListPortOrderEventsRequest) Reset() {
 	*x = ListPortOrderEventsRequest{}
-	mi := &file_portgate_v1_porting_proto_msgTypes[17]
+	mi := &file_portgate_v1_porting_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1102,7 +1224,7 @@ func (x *ListPortOrderEventsRequest) String() string {
 func (*ListPortOrderEventsRequest) ProtoMessage() {}
 
 func (x *ListPortOrderEventsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portgate_v1_porting_proto_msgTypes[17]
+	mi := &file_portgate_v1_porting_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1115,7 +1237,7 @@ func (x *ListPortOrderEventsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPortOrderEventsRequest.ProtoReflect.Descriptor instead.
 func (*ListPortOrderEventsRequest) Descriptor() ([]byte, []int) {
-	return file_portgate_v1_porting_proto_rawDescGZIP(), []int{17}
+	return file_portgate_v1_porting_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *ListPortOrderEventsRequest) GetParent() string {
@@ -1152,7 +1274,7 @@ type ListPortOrderEventsResponse struct {
 
 func (x *ListPortOrderEventsResponse) Reset() {
 	*x = ListPortOrderEventsResponse{}
-	mi := &file_portgate_v1_porting_proto_msgTypes[18]
+	mi := &file_portgate_v1_porting_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1164,7 +1286,7 @@ func (x *ListPortOrderEventsResponse) String() string {
 func (*ListPortOrderEventsResponse) ProtoMessage() {}
 
 func (x *ListPortOrderEventsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portgate_v1_porting_proto_msgTypes[18]
+	mi := &file_portgate_v1_porting_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1177,7 +1299,7 @@ func (x *ListPortOrderEventsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPortOrderEventsResponse.ProtoReflect.Descriptor instead.
 func (*ListPortOrderEventsResponse) Descriptor() ([]byte, []int) {
-	return file_portgate_v1_porting_proto_rawDescGZIP(), []int{18}
+	return file_portgate_v1_porting_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *ListPortOrderEventsResponse) GetEvents() []*PortOrderEvent {
@@ -1205,7 +1327,7 @@ type WatchPortOrderEventsRequest struct {
 
 func (x *WatchPortOrderEventsRequest) Reset() {
 	*x = WatchPortOrderEventsRequest{}
-	mi := &file_portgate_v1_porting_proto_msgTypes[19]
+	mi := &file_portgate_v1_porting_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1217,7 +1339,7 @@ func (x *WatchPortOrderEventsRequest) String() string {
 func (*WatchPortOrderEventsRequest) ProtoMessage() {}
 
 func (x *WatchPortOrderEventsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portgate_v1_porting_proto_msgTypes[19]
+	mi := &file_portgate_v1_porting_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1230,7 +1352,7 @@ func (x *WatchPortOrderEventsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchPortOrderEventsRequest.ProtoReflect.Descriptor instead.
 func (*WatchPortOrderEventsRequest) Descriptor() ([]byte, []int) {
-	return file_portgate_v1_porting_proto_rawDescGZIP(), []int{19}
+	return file_portgate_v1_porting_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *WatchPortOrderEventsRequest) GetParent() string {
@@ -1251,7 +1373,7 @@ type WatchPortOrderEventsResponse struct {
 
 func (x *WatchPortOrderEventsResponse) Reset() {
 	*x = WatchPortOrderEventsResponse{}
-	mi := &file_portgate_v1_porting_proto_msgTypes[20]
+	mi := &file_portgate_v1_porting_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1263,7 +1385,7 @@ func (x *WatchPortOrderEventsResponse) String() string {
 func (*WatchPortOrderEventsResponse) ProtoMessage() {}
 
 func (x *WatchPortOrderEventsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portgate_v1_porting_proto_msgTypes[20]
+	mi := &file_portgate_v1_porting_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1276,7 +1398,7 @@ func (x *WatchPortOrderEventsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchPortOrderEventsResponse.ProtoReflect.Descriptor instead.
 func (*WatchPortOrderEventsResponse) Descriptor() ([]byte, []int) {
-	return file_portgate_v1_porting_proto_rawDescGZIP(), []int{20}
+	return file_portgate_v1_porting_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *WatchPortOrderEventsResponse) GetEvent() *PortOrderEvent {
@@ -1290,94 +1412,105 @@ var File_portgate_v1_porting_proto protoreflect.FileDescriptor
 
 const file_portgate_v1_porting_proto_rawDesc = "" +
 	"\n" +
-	"\x19portgate/v1/porting.proto\x12\vportgate.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1cportgate/v1/port_order.proto\"a\n" +
-	"\x17CheckPortabilityRequest\x12(\n" +
-	"\rphone_numbers\x18\x01 \x03(\tB\x03\xe0A\x02R\fphoneNumbers\x12\x1c\n" +
-	"\tproviders\x18\x02 \x03(\tR\tproviders\"\xa6\x01\n" +
-	"\x18CheckPortabilityResponse\x128\n" +
-	"\aresults\x18\x01 \x03(\v2\x1e.portgate.v1.PortabilityResultR\aresults\x12P\n" +
-	"\x0frecommendations\x18\x02 \x03(\v2&.portgate.v1.PortabilityRecommendationR\x0frecommendations\"\x89\x01\n" +
-	"\x19PortabilityRecommendation\x12!\n" +
-	"\fphone_number\x18\x01 \x01(\tR\vphoneNumber\x121\n" +
-	"\x14recommended_provider\x18\x02 \x01(\tR\x13recommendedProvider\x12\x16\n" +
-	"\x06reason\x18\x03 \x01(\tR\x06reason\"\xab\x01\n" +
+	"\x19portgate/v1/porting.proto\x12\vportgate.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1bgoogle/api/field_info.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1cportgate/v1/port_order.proto\"\x8b\x01\n" +
+	"\x17CheckPortabilityRequest\x125\n" +
+	"\x06parent\x18\x03 \x01(\tB\x1d\xe0A\x02\xfaA\x17\n" +
+	"\x15portgate.dev/ProviderR\x06parent\x12(\n" +
+	"\rphone_numbers\x18\x01 \x03(\tB\x03\xe0A\x02R\fphoneNumbersJ\x04\b\x02\x10\x03R\tproviders\"\xb0\x01\n" +
+	"\x18CheckPortabilityResponse\x12=\n" +
+	"\aresults\x18\x01 \x03(\v2\x1e.portgate.v1.PortabilityResultB\x03\xe0A\x03R\aresults\x12U\n" +
+	"\x0frecommendations\x18\x02 \x03(\v2&.portgate.v1.PortabilityRecommendationB\x03\xe0A\x03R\x0frecommendations\"\xb2\x01\n" +
+	"\x19PortabilityRecommendation\x12&\n" +
+	"\fphone_number\x18\x01 \x01(\tB\x03\xe0A\x03R\vphoneNumber\x12P\n" +
+	"\x14recommended_provider\x18\x02 \x01(\tB\x1d\xe0A\x03\xfaA\x17\n" +
+	"\x15portgate.dev/ProviderR\x13recommendedProvider\x12\x1b\n" +
+	"\x06reason\x18\x03 \x01(\tB\x03\xe0A\x03R\x06reason\"\xb8\x01\n" +
 	"\x16CreatePortOrderRequest\x126\n" +
 	"\x06parent\x18\x01 \x01(\tB\x1e\xe0A\x02\xfaA\x18\x12\x16portgate.dev/PortOrderR\x06parent\x12:\n" +
 	"\n" +
-	"port_order\x18\x02 \x01(\v2\x16.portgate.v1.PortOrderB\x03\xe0A\x02R\tportOrder\x12\x1d\n" +
+	"port_order\x18\x02 \x01(\v2\x16.portgate.v1.PortOrderB\x03\xe0A\x02R\tportOrder\x12*\n" +
 	"\n" +
-	"request_id\x18\x03 \x01(\tR\trequestId\"I\n" +
+	"request_id\x18\x03 \x01(\tB\v\xe0A\x01\xe2\x8c\xcf\xd7\b\x02\b\x01R\trequestId\"I\n" +
 	"\x13GetPortOrderRequest\x122\n" +
 	"\x04name\x18\x01 \x01(\tB\x1e\xe0A\x02\xfaA\x18\n" +
-	"\x16portgate.dev/PortOrderR\x04name\"\xa3\x01\n" +
+	"\x16portgate.dev/PortOrderR\x04name\"\xb2\x01\n" +
 	"\x15ListPortOrdersRequest\x126\n" +
-	"\x06parent\x18\x01 \x01(\tB\x1e\xe0A\x02\xfaA\x18\x12\x16portgate.dev/PortOrderR\x06parent\x12\x1b\n" +
-	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
+	"\x06parent\x18\x01 \x01(\tB\x1e\xe0A\x02\xfaA\x18\x12\x16portgate.dev/PortOrderR\x06parent\x12 \n" +
+	"\tpage_size\x18\x02 \x01(\x05B\x03\xe0A\x01R\bpageSize\x12\"\n" +
 	"\n" +
-	"page_token\x18\x03 \x01(\tR\tpageToken\x12\x16\n" +
-	"\x06filter\x18\x04 \x01(\tR\x06filter\"\x9b\x01\n" +
-	"\x16ListPortOrdersResponse\x127\n" +
-	"\vport_orders\x18\x01 \x03(\v2\x16.portgate.v1.PortOrderR\n" +
-	"portOrders\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12 \n" +
-	"\vunreachable\x18\x03 \x03(\tR\vunreachable\"\xb0\x01\n" +
+	"page_token\x18\x03 \x01(\tB\x03\xe0A\x01R\tpageToken\x12\x1b\n" +
+	"\x06filter\x18\x04 \x01(\tB\x03\xe0A\x01R\x06filter\"\xaa\x01\n" +
+	"\x16ListPortOrdersResponse\x12<\n" +
+	"\vport_orders\x18\x01 \x03(\v2\x16.portgate.v1.PortOrderB\x03\xe0A\x03R\n" +
+	"portOrders\x12+\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tB\x03\xe0A\x03R\rnextPageToken\x12%\n" +
+	"\vunreachable\x18\x03 \x03(\tB\x03\xe0A\x03R\vunreachable\"\xc2\x01\n" +
 	"\x16UpdatePortOrderRequest\x12:\n" +
 	"\n" +
-	"port_order\x18\x01 \x01(\v2\x16.portgate.v1.PortOrderB\x03\xe0A\x02R\tportOrder\x12;\n" +
-	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskR\n" +
-	"updateMask\x12\x1d\n" +
+	"port_order\x18\x01 \x01(\v2\x16.portgate.v1.PortOrderB\x03\xe0A\x02R\tportOrder\x12@\n" +
+	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskB\x03\xe0A\x01R\n" +
+	"updateMask\x12*\n" +
 	"\n" +
-	"request_id\x18\x03 \x01(\tR\trequestId\"\x9c\x01\n" +
+	"request_id\x18\x03 \x01(\tB\v\xe0A\x01\xe2\x8c\xcf\xd7\b\x02\b\x01R\trequestId\"\xcc\x01\n" +
 	"\x1dModifyPortOrderNumbersRequest\x122\n" +
 	"\x04name\x18\x01 \x01(\tB\x1e\xe0A\x02\xfaA\x18\n" +
-	"\x16portgate.dev/PortOrderR\x04name\x12\x10\n" +
-	"\x03add\x18\x02 \x03(\tR\x03add\x12\x16\n" +
-	"\x06remove\x18\x03 \x03(\tR\x06remove\x12\x1d\n" +
+	"\x16portgate.dev/PortOrderR\x04name\x12\x15\n" +
+	"\x03add\x18\x02 \x03(\tB\x03\xe0A\x01R\x03add\x12\x1b\n" +
+	"\x06remove\x18\x03 \x03(\tB\x03\xe0A\x01R\x06remove\x12*\n" +
 	"\n" +
-	"request_id\x18\x04 \x01(\tR\trequestId\"\xb9\x01\n" +
+	"request_id\x18\x04 \x01(\tB\v\xe0A\x01\xe2\x8c\xcf\xd7\b\x02\b\x01R\trequestId\x12\x17\n" +
+	"\x04etag\x18\x05 \x01(\tB\x03\xe0A\x01R\x04etag\"\xdf\x01\n" +
 	"\x16SubmitPortOrderRequest\x122\n" +
 	"\x04name\x18\x01 \x01(\tB\x1e\xe0A\x02\xfaA\x18\n" +
 	"\x16portgate.dev/PortOrderR\x04name\x12$\n" +
 	"\vsigner_name\x18\x02 \x01(\tB\x03\xe0A\x02R\n" +
 	"signerName\x12&\n" +
-	"\fsigner_title\x18\x03 \x01(\tB\x03\xe0A\x02R\vsignerTitle\x12\x1d\n" +
+	"\fsigner_title\x18\x03 \x01(\tB\x03\xe0A\x02R\vsignerTitle\x12*\n" +
 	"\n" +
-	"request_id\x18\x04 \x01(\tR\trequestId\"k\n" +
+	"request_id\x18\x04 \x01(\tB\v\xe0A\x01\xe2\x8c\xcf\xd7\b\x02\b\x01R\trequestId\x12\x17\n" +
+	"\x04etag\x18\x05 \x01(\tB\x03\xe0A\x01R\x04etag\"\x91\x01\n" +
 	"\x16CancelPortOrderRequest\x122\n" +
 	"\x04name\x18\x01 \x01(\tB\x1e\xe0A\x02\xfaA\x18\n" +
-	"\x16portgate.dev/PortOrderR\x04name\x12\x1d\n" +
+	"\x16portgate.dev/PortOrderR\x04name\x12*\n" +
 	"\n" +
-	"request_id\x18\x02 \x01(\tR\trequestId\"\x92\x01\n" +
+	"request_id\x18\x02 \x01(\tB\v\xe0A\x01\xe2\x8c\xcf\xd7\b\x02\b\x01R\trequestId\x12\x17\n" +
+	"\x04etag\x18\x03 \x01(\tB\x03\xe0A\x01R\x04etag\"\x9c\x01\n" +
 	"\x1cListPortOrderCommentsRequest\x126\n" +
 	"\x06parent\x18\x01 \x01(\tB\x1e\xe0A\x02\xfaA\x18\n" +
-	"\x16portgate.dev/PortOrderR\x06parent\x12\x1b\n" +
-	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
+	"\x16portgate.dev/PortOrderR\x06parent\x12 \n" +
+	"\tpage_size\x18\x02 \x01(\x05B\x03\xe0A\x01R\bpageSize\x12\"\n" +
 	"\n" +
-	"page_token\x18\x03 \x01(\tR\tpageToken\"\x82\x01\n" +
-	"\x1dListPortOrderCommentsResponse\x129\n" +
-	"\bcomments\x18\x01 \x03(\v2\x1d.portgate.v1.PortOrderCommentR\bcomments\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xb4\x01\n" +
+	"page_token\x18\x03 \x01(\tB\x03\xe0A\x01R\tpageToken\"\x8c\x01\n" +
+	"\x1dListPortOrderCommentsResponse\x12>\n" +
+	"\bcomments\x18\x01 \x03(\v2\x1d.portgate.v1.PortOrderCommentB\x03\xe0A\x03R\bcomments\x12+\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tB\x03\xe0A\x03R\rnextPageToken\"\xc1\x01\n" +
 	"\x1dCreatePortOrderCommentRequest\x126\n" +
 	"\x06parent\x18\x01 \x01(\tB\x1e\xe0A\x02\xfaA\x18\n" +
 	"\x16portgate.dev/PortOrderR\x06parent\x12<\n" +
-	"\acomment\x18\x02 \x01(\v2\x1d.portgate.v1.PortOrderCommentB\x03\xe0A\x02R\acomment\x12\x1d\n" +
+	"\acomment\x18\x02 \x01(\v2\x1d.portgate.v1.PortOrderCommentB\x03\xe0A\x02R\acomment\x12*\n" +
 	"\n" +
-	"request_id\x18\x03 \x01(\tR\trequestId\"\xb8\x01\n" +
-	"\x1eUploadPortOrderDocumentRequest\x126\n" +
+	"request_id\x18\x03 \x01(\tB\v\xe0A\x01\xe2\x8c\xcf\xd7\b\x02\b\x01R\trequestId\"W\n" +
+	"\x1aGetPortOrderCommentRequest\x129\n" +
+	"\x04name\x18\x01 \x01(\tB%\xe0A\x02\xfaA\x1f\n" +
+	"\x1dportgate.dev/PortOrderCommentR\x04name\"Y\n" +
+	"\x1bGetPortOrderDocumentRequest\x12:\n" +
+	"\x04name\x18\x01 \x01(\tB&\xe0A\x02\xfaA \n" +
+	"\x1eportgate.dev/PortOrderDocumentR\x04name\"\xc5\x01\n" +
+	"\x1eCreatePortOrderDocumentRequest\x126\n" +
 	"\x06parent\x18\x01 \x01(\tB\x1e\xe0A\x02\xfaA\x18\n" +
 	"\x16portgate.dev/PortOrderR\x06parent\x12?\n" +
-	"\bdocument\x18\x02 \x01(\v2\x1e.portgate.v1.PortOrderDocumentB\x03\xe0A\x02R\bdocument\x12\x1d\n" +
+	"\bdocument\x18\x02 \x01(\v2\x1e.portgate.v1.PortOrderDocumentB\x03\xe0A\x02R\bdocument\x12*\n" +
 	"\n" +
-	"request_id\x18\x03 \x01(\tR\trequestId\"\x93\x01\n" +
+	"request_id\x18\x03 \x01(\tB\v\xe0A\x01\xe2\x8c\xcf\xd7\b\x02\b\x01R\trequestId\"\x9d\x01\n" +
 	"\x1dListPortOrderDocumentsRequest\x126\n" +
 	"\x06parent\x18\x01 \x01(\tB\x1e\xe0A\x02\xfaA\x18\n" +
-	"\x16portgate.dev/PortOrderR\x06parent\x12\x1b\n" +
-	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
+	"\x16portgate.dev/PortOrderR\x06parent\x12 \n" +
+	"\tpage_size\x18\x02 \x01(\x05B\x03\xe0A\x01R\bpageSize\x12\"\n" +
 	"\n" +
-	"page_token\x18\x03 \x01(\tR\tpageToken\"\x86\x01\n" +
-	"\x1eListPortOrderDocumentsResponse\x12<\n" +
-	"\tdocuments\x18\x01 \x03(\v2\x1e.portgate.v1.PortOrderDocumentR\tdocuments\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x90\x01\n" +
+	"page_token\x18\x03 \x01(\tB\x03\xe0A\x01R\tpageToken\"\x90\x01\n" +
+	"\x1eListPortOrderDocumentsResponse\x12A\n" +
+	"\tdocuments\x18\x01 \x03(\v2\x1e.portgate.v1.PortOrderDocumentB\x03\xe0A\x03R\tdocuments\x12+\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tB\x03\xe0A\x03R\rnextPageToken\"\x90\x01\n" +
 	"\x1aListPortOrderEventsRequest\x126\n" +
 	"\x06parent\x18\x01 \x01(\tB\x1e\xe0A\x02\xfaA\x18\n" +
 	"\x16portgate.dev/PortOrderR\x06parent\x12\x1b\n" +
@@ -1391,9 +1524,9 @@ const file_portgate_v1_porting_proto_rawDesc = "" +
 	"\x06parent\x18\x01 \x01(\tB\x1e\xe0A\x02\xfaA\x18\n" +
 	"\x16portgate.dev/PortOrderR\x06parent\"Q\n" +
 	"\x1cWatchPortOrderEventsResponse\x121\n" +
-	"\x05event\x18\x01 \x01(\v2\x1b.portgate.v1.PortOrderEventR\x05event2\xca\x11\n" +
-	"\aPorting\x12\x81\x01\n" +
-	"\x10CheckPortability\x12$.portgate.v1.CheckPortabilityRequest\x1a%.portgate.v1.CheckPortabilityResponse\" \x82\xd3\xe4\x93\x02\x1a:\x01*\"\x15/v1/portability:check\x12\x9b\x01\n" +
+	"\x05event\x18\x01 \x01(\v2\x1b.portgate.v1.PortOrderEventR\x05event2\xa0\x14\n" +
+	"\aPorting\x12\x95\x01\n" +
+	"\x10CheckPortability\x12$.portgate.v1.CheckPortabilityRequest\x1a%.portgate.v1.CheckPortabilityResponse\"4\x82\xd3\xe4\x93\x02.:\x01*\")/v1/{parent=providers/*}:checkPortability\x12\x9b\x01\n" +
 	"\x0fCreatePortOrder\x12#.portgate.v1.CreatePortOrderRequest\x1a\x16.portgate.v1.PortOrder\"K\xdaA\x11parent,port_order\x82\xd3\xe4\x93\x021:\n" +
 	"port_order\"#/v1/{parent=providers/*}/portOrders\x12|\n" +
 	"\fGetPortOrder\x12 .portgate.v1.GetPortOrderRequest\x1a\x16.portgate.v1.PortOrder\"2\xdaA\x04name\x82\xd3\xe4\x93\x02%\x12#/v1/{name=providers/*/portOrders/*}\x12\x8f\x01\n" +
@@ -1404,8 +1537,10 @@ const file_portgate_v1_porting_proto_rawDesc = "" +
 	"\x0fSubmitPortOrder\x12#.portgate.v1.SubmitPortOrderRequest\x1a\x16.portgate.v1.PortOrder\"5\x82\xd3\xe4\x93\x02/:\x01*\"*/v1/{name=providers/*/portOrders/*}:submit\x12\x85\x01\n" +
 	"\x0fCancelPortOrder\x12#.portgate.v1.CancelPortOrderRequest\x1a\x16.portgate.v1.PortOrder\"5\x82\xd3\xe4\x93\x02/:\x01*\"*/v1/{name=providers/*/portOrders/*}:cancel\x12\xaf\x01\n" +
 	"\x15ListPortOrderComments\x12).portgate.v1.ListPortOrderCommentsRequest\x1a*.portgate.v1.ListPortOrderCommentsResponse\"?\xdaA\x06parent\x82\xd3\xe4\x93\x020\x12./v1/{parent=providers/*/portOrders/*}/comments\x12\xb5\x01\n" +
-	"\x16CreatePortOrderComment\x12*.portgate.v1.CreatePortOrderCommentRequest\x1a\x1d.portgate.v1.PortOrderComment\"P\xdaA\x0eparent,comment\x82\xd3\xe4\x93\x029:\acomment\"./v1/{parent=providers/*/portOrders/*}/comments\x12\xbb\x01\n" +
-	"\x17UploadPortOrderDocument\x12+.portgate.v1.UploadPortOrderDocumentRequest\x1a\x1e.portgate.v1.PortOrderDocument\"S\xdaA\x0fparent,document\x82\xd3\xe4\x93\x02;:\bdocument\"//v1/{parent=providers/*/portOrders/*}/documents\x12\xb3\x01\n" +
+	"\x16CreatePortOrderComment\x12*.portgate.v1.CreatePortOrderCommentRequest\x1a\x1d.portgate.v1.PortOrderComment\"P\xdaA\x0eparent,comment\x82\xd3\xe4\x93\x029:\acomment\"./v1/{parent=providers/*/portOrders/*}/comments\x12\x9c\x01\n" +
+	"\x13GetPortOrderComment\x12'.portgate.v1.GetPortOrderCommentRequest\x1a\x1d.portgate.v1.PortOrderComment\"=\xdaA\x04name\x82\xd3\xe4\x93\x020\x12./v1/{name=providers/*/portOrders/*/comments/*}\x12\xbb\x01\n" +
+	"\x17CreatePortOrderDocument\x12+.portgate.v1.CreatePortOrderDocumentRequest\x1a\x1e.portgate.v1.PortOrderDocument\"S\xdaA\x0fparent,document\x82\xd3\xe4\x93\x02;:\bdocument\"//v1/{parent=providers/*/portOrders/*}/documents\x12\xa0\x01\n" +
+	"\x14GetPortOrderDocument\x12(.portgate.v1.GetPortOrderDocumentRequest\x1a\x1e.portgate.v1.PortOrderDocument\">\xdaA\x04name\x82\xd3\xe4\x93\x021\x12//v1/{name=providers/*/portOrders/*/documents/*}\x12\xb3\x01\n" +
 	"\x16ListPortOrderDocuments\x12*.portgate.v1.ListPortOrderDocumentsRequest\x1a+.portgate.v1.ListPortOrderDocumentsResponse\"@\xdaA\x06parent\x82\xd3\xe4\x93\x021\x12//v1/{parent=providers/*/portOrders/*}/documents\x12\xa7\x01\n" +
 	"\x13ListPortOrderEvents\x12'.portgate.v1.ListPortOrderEventsRequest\x1a(.portgate.v1.ListPortOrderEventsResponse\"=\xdaA\x06parent\x82\xd3\xe4\x93\x02.\x12,/v1/{parent=providers/*/portOrders/*}/events\x12\xa9\x01\n" +
 	"\x14WatchPortOrderEvents\x12(.portgate.v1.WatchPortOrderEventsRequest\x1a).portgate.v1.WatchPortOrderEventsResponse\":\x82\xd3\xe4\x93\x024\x122/v1/{parent=providers/*/portOrders/*}/events:watch0\x01B9Z7github.com/portgate/portgate/gen/portgate/v1;portgatev1b\x06proto3"
@@ -1422,7 +1557,7 @@ func file_portgate_v1_porting_proto_rawDescGZIP() []byte {
 	return file_portgate_v1_porting_proto_rawDescData
 }
 
-var file_portgate_v1_porting_proto_msgTypes = make([]protoimpl.MessageInfo, 21)
+var file_portgate_v1_porting_proto_msgTypes = make([]protoimpl.MessageInfo, 23)
 var file_portgate_v1_porting_proto_goTypes = []any{
 	(*CheckPortabilityRequest)(nil),        // 0: portgate.v1.CheckPortabilityRequest
 	(*CheckPortabilityResponse)(nil),       // 1: portgate.v1.CheckPortabilityResponse
@@ -1438,33 +1573,35 @@ var file_portgate_v1_porting_proto_goTypes = []any{
 	(*ListPortOrderCommentsRequest)(nil),   // 11: portgate.v1.ListPortOrderCommentsRequest
 	(*ListPortOrderCommentsResponse)(nil),  // 12: portgate.v1.ListPortOrderCommentsResponse
 	(*CreatePortOrderCommentRequest)(nil),  // 13: portgate.v1.CreatePortOrderCommentRequest
-	(*UploadPortOrderDocumentRequest)(nil), // 14: portgate.v1.UploadPortOrderDocumentRequest
-	(*ListPortOrderDocumentsRequest)(nil),  // 15: portgate.v1.ListPortOrderDocumentsRequest
-	(*ListPortOrderDocumentsResponse)(nil), // 16: portgate.v1.ListPortOrderDocumentsResponse
-	(*ListPortOrderEventsRequest)(nil),     // 17: portgate.v1.ListPortOrderEventsRequest
-	(*ListPortOrderEventsResponse)(nil),    // 18: portgate.v1.ListPortOrderEventsResponse
-	(*WatchPortOrderEventsRequest)(nil),    // 19: portgate.v1.WatchPortOrderEventsRequest
-	(*WatchPortOrderEventsResponse)(nil),   // 20: portgate.v1.WatchPortOrderEventsResponse
-	(*PortabilityResult)(nil),              // 21: portgate.v1.PortabilityResult
-	(*PortOrder)(nil),                      // 22: portgate.v1.PortOrder
-	(*fieldmaskpb.FieldMask)(nil),          // 23: google.protobuf.FieldMask
-	(*PortOrderComment)(nil),               // 24: portgate.v1.PortOrderComment
-	(*PortOrderDocument)(nil),              // 25: portgate.v1.PortOrderDocument
-	(*PortOrderEvent)(nil),                 // 26: portgate.v1.PortOrderEvent
+	(*GetPortOrderCommentRequest)(nil),     // 14: portgate.v1.GetPortOrderCommentRequest
+	(*GetPortOrderDocumentRequest)(nil),    // 15: portgate.v1.GetPortOrderDocumentRequest
+	(*CreatePortOrderDocumentRequest)(nil), // 16: portgate.v1.CreatePortOrderDocumentRequest
+	(*ListPortOrderDocumentsRequest)(nil),  // 17: portgate.v1.ListPortOrderDocumentsRequest
+	(*ListPortOrderDocumentsResponse)(nil), // 18: portgate.v1.ListPortOrderDocumentsResponse
+	(*ListPortOrderEventsRequest)(nil),     // 19: portgate.v1.ListPortOrderEventsRequest
+	(*ListPortOrderEventsResponse)(nil),    // 20: portgate.v1.ListPortOrderEventsResponse
+	(*WatchPortOrderEventsRequest)(nil),    // 21: portgate.v1.WatchPortOrderEventsRequest
+	(*WatchPortOrderEventsResponse)(nil),   // 22: portgate.v1.WatchPortOrderEventsResponse
+	(*PortabilityResult)(nil),              // 23: portgate.v1.PortabilityResult
+	(*PortOrder)(nil),                      // 24: portgate.v1.PortOrder
+	(*fieldmaskpb.FieldMask)(nil),          // 25: google.protobuf.FieldMask
+	(*PortOrderComment)(nil),               // 26: portgate.v1.PortOrderComment
+	(*PortOrderDocument)(nil),              // 27: portgate.v1.PortOrderDocument
+	(*PortOrderEvent)(nil),                 // 28: portgate.v1.PortOrderEvent
 }
 var file_portgate_v1_porting_proto_depIdxs = []int32{
-	21, // 0: portgate.v1.CheckPortabilityResponse.results:type_name -> portgate.v1.PortabilityResult
+	23, // 0: portgate.v1.CheckPortabilityResponse.results:type_name -> portgate.v1.PortabilityResult
 	2,  // 1: portgate.v1.CheckPortabilityResponse.recommendations:type_name -> portgate.v1.PortabilityRecommendation
-	22, // 2: portgate.v1.CreatePortOrderRequest.port_order:type_name -> portgate.v1.PortOrder
-	22, // 3: portgate.v1.ListPortOrdersResponse.port_orders:type_name -> portgate.v1.PortOrder
-	22, // 4: portgate.v1.UpdatePortOrderRequest.port_order:type_name -> portgate.v1.PortOrder
-	23, // 5: portgate.v1.UpdatePortOrderRequest.update_mask:type_name -> google.protobuf.FieldMask
-	24, // 6: portgate.v1.ListPortOrderCommentsResponse.comments:type_name -> portgate.v1.PortOrderComment
-	24, // 7: portgate.v1.CreatePortOrderCommentRequest.comment:type_name -> portgate.v1.PortOrderComment
-	25, // 8: portgate.v1.UploadPortOrderDocumentRequest.document:type_name -> portgate.v1.PortOrderDocument
-	25, // 9: portgate.v1.ListPortOrderDocumentsResponse.documents:type_name -> portgate.v1.PortOrderDocument
-	26, // 10: portgate.v1.ListPortOrderEventsResponse.events:type_name -> portgate.v1.PortOrderEvent
-	26, // 11: portgate.v1.WatchPortOrderEventsResponse.event:type_name -> portgate.v1.PortOrderEvent
+	24, // 2: portgate.v1.CreatePortOrderRequest.port_order:type_name -> portgate.v1.PortOrder
+	24, // 3: portgate.v1.ListPortOrdersResponse.port_orders:type_name -> portgate.v1.PortOrder
+	24, // 4: portgate.v1.UpdatePortOrderRequest.port_order:type_name -> portgate.v1.PortOrder
+	25, // 5: portgate.v1.UpdatePortOrderRequest.update_mask:type_name -> google.protobuf.FieldMask
+	26, // 6: portgate.v1.ListPortOrderCommentsResponse.comments:type_name -> portgate.v1.PortOrderComment
+	26, // 7: portgate.v1.CreatePortOrderCommentRequest.comment:type_name -> portgate.v1.PortOrderComment
+	27, // 8: portgate.v1.CreatePortOrderDocumentRequest.document:type_name -> portgate.v1.PortOrderDocument
+	27, // 9: portgate.v1.ListPortOrderDocumentsResponse.documents:type_name -> portgate.v1.PortOrderDocument
+	28, // 10: portgate.v1.ListPortOrderEventsResponse.events:type_name -> portgate.v1.PortOrderEvent
+	28, // 11: portgate.v1.WatchPortOrderEventsResponse.event:type_name -> portgate.v1.PortOrderEvent
 	0,  // 12: portgate.v1.Porting.CheckPortability:input_type -> portgate.v1.CheckPortabilityRequest
 	3,  // 13: portgate.v1.Porting.CreatePortOrder:input_type -> portgate.v1.CreatePortOrderRequest
 	4,  // 14: portgate.v1.Porting.GetPortOrder:input_type -> portgate.v1.GetPortOrderRequest
@@ -1475,26 +1612,30 @@ var file_portgate_v1_porting_proto_depIdxs = []int32{
 	10, // 19: portgate.v1.Porting.CancelPortOrder:input_type -> portgate.v1.CancelPortOrderRequest
 	11, // 20: portgate.v1.Porting.ListPortOrderComments:input_type -> portgate.v1.ListPortOrderCommentsRequest
 	13, // 21: portgate.v1.Porting.CreatePortOrderComment:input_type -> portgate.v1.CreatePortOrderCommentRequest
-	14, // 22: portgate.v1.Porting.UploadPortOrderDocument:input_type -> portgate.v1.UploadPortOrderDocumentRequest
-	15, // 23: portgate.v1.Porting.ListPortOrderDocuments:input_type -> portgate.v1.ListPortOrderDocumentsRequest
-	17, // 24: portgate.v1.Porting.ListPortOrderEvents:input_type -> portgate.v1.ListPortOrderEventsRequest
-	19, // 25: portgate.v1.Porting.WatchPortOrderEvents:input_type -> portgate.v1.WatchPortOrderEventsRequest
-	1,  // 26: portgate.v1.Porting.CheckPortability:output_type -> portgate.v1.CheckPortabilityResponse
-	22, // 27: portgate.v1.Porting.CreatePortOrder:output_type -> portgate.v1.PortOrder
-	22, // 28: portgate.v1.Porting.GetPortOrder:output_type -> portgate.v1.PortOrder
-	6,  // 29: portgate.v1.Porting.ListPortOrders:output_type -> portgate.v1.ListPortOrdersResponse
-	22, // 30: portgate.v1.Porting.UpdatePortOrder:output_type -> portgate.v1.PortOrder
-	22, // 31: portgate.v1.Porting.ModifyPortOrderNumbers:output_type -> portgate.v1.PortOrder
-	22, // 32: portgate.v1.Porting.SubmitPortOrder:output_type -> portgate.v1.PortOrder
-	22, // 33: portgate.v1.Porting.CancelPortOrder:output_type -> portgate.v1.PortOrder
-	12, // 34: portgate.v1.Porting.ListPortOrderComments:output_type -> portgate.v1.ListPortOrderCommentsResponse
-	24, // 35: portgate.v1.Porting.CreatePortOrderComment:output_type -> portgate.v1.PortOrderComment
-	25, // 36: portgate.v1.Porting.UploadPortOrderDocument:output_type -> portgate.v1.PortOrderDocument
-	16, // 37: portgate.v1.Porting.ListPortOrderDocuments:output_type -> portgate.v1.ListPortOrderDocumentsResponse
-	18, // 38: portgate.v1.Porting.ListPortOrderEvents:output_type -> portgate.v1.ListPortOrderEventsResponse
-	20, // 39: portgate.v1.Porting.WatchPortOrderEvents:output_type -> portgate.v1.WatchPortOrderEventsResponse
-	26, // [26:40] is the sub-list for method output_type
-	12, // [12:26] is the sub-list for method input_type
+	14, // 22: portgate.v1.Porting.GetPortOrderComment:input_type -> portgate.v1.GetPortOrderCommentRequest
+	16, // 23: portgate.v1.Porting.CreatePortOrderDocument:input_type -> portgate.v1.CreatePortOrderDocumentRequest
+	15, // 24: portgate.v1.Porting.GetPortOrderDocument:input_type -> portgate.v1.GetPortOrderDocumentRequest
+	17, // 25: portgate.v1.Porting.ListPortOrderDocuments:input_type -> portgate.v1.ListPortOrderDocumentsRequest
+	19, // 26: portgate.v1.Porting.ListPortOrderEvents:input_type -> portgate.v1.ListPortOrderEventsRequest
+	21, // 27: portgate.v1.Porting.WatchPortOrderEvents:input_type -> portgate.v1.WatchPortOrderEventsRequest
+	1,  // 28: portgate.v1.Porting.CheckPortability:output_type -> portgate.v1.CheckPortabilityResponse
+	24, // 29: portgate.v1.Porting.CreatePortOrder:output_type -> portgate.v1.PortOrder
+	24, // 30: portgate.v1.Porting.GetPortOrder:output_type -> portgate.v1.PortOrder
+	6,  // 31: portgate.v1.Porting.ListPortOrders:output_type -> portgate.v1.ListPortOrdersResponse
+	24, // 32: portgate.v1.Porting.UpdatePortOrder:output_type -> portgate.v1.PortOrder
+	24, // 33: portgate.v1.Porting.ModifyPortOrderNumbers:output_type -> portgate.v1.PortOrder
+	24, // 34: portgate.v1.Porting.SubmitPortOrder:output_type -> portgate.v1.PortOrder
+	24, // 35: portgate.v1.Porting.CancelPortOrder:output_type -> portgate.v1.PortOrder
+	12, // 36: portgate.v1.Porting.ListPortOrderComments:output_type -> portgate.v1.ListPortOrderCommentsResponse
+	26, // 37: portgate.v1.Porting.CreatePortOrderComment:output_type -> portgate.v1.PortOrderComment
+	26, // 38: portgate.v1.Porting.GetPortOrderComment:output_type -> portgate.v1.PortOrderComment
+	27, // 39: portgate.v1.Porting.CreatePortOrderDocument:output_type -> portgate.v1.PortOrderDocument
+	27, // 40: portgate.v1.Porting.GetPortOrderDocument:output_type -> portgate.v1.PortOrderDocument
+	18, // 41: portgate.v1.Porting.ListPortOrderDocuments:output_type -> portgate.v1.ListPortOrderDocumentsResponse
+	20, // 42: portgate.v1.Porting.ListPortOrderEvents:output_type -> portgate.v1.ListPortOrderEventsResponse
+	22, // 43: portgate.v1.Porting.WatchPortOrderEvents:output_type -> portgate.v1.WatchPortOrderEventsResponse
+	28, // [28:44] is the sub-list for method output_type
+	12, // [12:28] is the sub-list for method input_type
 	12, // [12:12] is the sub-list for extension type_name
 	12, // [12:12] is the sub-list for extension extendee
 	0,  // [0:12] is the sub-list for field type_name
@@ -1512,7 +1653,7 @@ func file_portgate_v1_porting_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_portgate_v1_porting_proto_rawDesc), len(file_portgate_v1_porting_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   21,
+			NumMessages:   23,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
