@@ -150,7 +150,7 @@ func TestAuthMatrixGRPC(t *testing.T) {
 				return
 			}
 			st, ei := errorInfo(t, err)
-			if st.Code() != tc.code || ei.GetReason() != tc.reason || ei.GetDomain() != "portgate" {
+			if st.Code() != tc.code || ei.GetReason() != tc.reason || ei.GetDomain() != "portgate.dev" {
 				t.Errorf("got %v %s/%s (%s), want %v %s", st.Code(), ei.GetDomain(), ei.GetReason(), st.Message(), tc.code, tc.reason)
 			}
 		})
@@ -240,7 +240,7 @@ func TestAuthMatrixREST(t *testing.T) {
 					return
 				}
 				ei := detail(body, "type.googleapis.com/google.rpc.ErrorInfo")
-				if ei["reason"] != tc.reason || ei["domain"] != "portgate" {
+				if ei["reason"] != tc.reason || ei["domain"] != "portgate.dev" {
 					t.Errorf("ErrorInfo %v, want reason %s", ei, tc.reason)
 				}
 				if bytes.Contains(raw, []byte(secret)) && secret != "" {

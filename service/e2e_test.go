@@ -383,7 +383,7 @@ func TestSplitAndNotPortable(t *testing.T) {
 			}
 			_, err = e.porting.CreatePortOrder(ctx, &pb.CreatePortOrderRequest{Parent: "providers/" + prov, PortOrder: validOrder(freshNumber(""), freshNumber("9901"))})
 			st, ei := errorInfo(t, err)
-			if st.Code() != codes.InvalidArgument || ei.GetDomain() != prov+".com" || badRequest(st) == nil {
+			if st.Code() != codes.InvalidArgument || ei.GetDomain() != "portgate.dev" || ei.GetMetadata()["provider_status"] == "" || badRequest(st) == nil {
 				t.Fatalf("not portable: %v %v %v", st.Code(), ei, badRequest(st))
 			}
 		})
@@ -420,7 +420,7 @@ func TestCheckPortabilityAndRouting(t *testing.T) {
 	blocked := freshNumber("9901")
 	_, err = e.porting.CreatePortOrder(ctx, &pb.CreatePortOrderRequest{Parent: "providers/-", PortOrder: validOrder(freshNumber(""), blocked)})
 	st, ei := errorInfo(t, err)
-	if st.Code() != codes.FailedPrecondition || ei.GetReason() != "NO_PROVIDER_CAN_PORT" || ei.GetDomain() != "portgate" {
+	if st.Code() != codes.FailedPrecondition || ei.GetReason() != "NO_PROVIDER_CAN_PORT" || ei.GetDomain() != "portgate.dev" {
 		t.Fatalf("unportable create on providers/-: %v %v", st, ei)
 	}
 	var refused []string
@@ -916,12 +916,12 @@ func TestProviderOutageIsolation(t *testing.T) {
 				t.Fatalf("circuit open code %v", st.Code())
 			}
 			break
-		} else if st.Code() != codes.Unavailable || ei.GetReason() != "PROVIDER_UNAVAILABLE" || ei.GetDomain() != "flowroute.com" {
+		} else if st.Code() != codes.Unavailable || ei.GetReason() != "PROVIDER_UNAVAILABLE" || ei.GetDomain() != "portgate.dev" {
 			t.Fatalf("provider 503: %v %v", st.Code(), ei)
 		}
 	}
 	st, ei := errorInfo(t, last)
-	if ei.GetReason() != "PROVIDER_CIRCUIT_OPEN" || ei.GetDomain() != "portgate" || ei.GetMetadata()["provider"] != "flowroute" {
+	if ei.GetReason() != "PROVIDER_CIRCUIT_OPEN" || ei.GetDomain() != "portgate.dev" || ei.GetMetadata()["provider"] != "flowroute" {
 		t.Fatalf("breaker never opened: %v", ei)
 	}
 	var retry *errdetails.RetryInfo
@@ -1068,7 +1068,7 @@ func TestRequestIDIdempotency(t *testing.T) {
 func TestGatewayErrorsCarryErrorInfo(t *testing.T) {
 	e := start(t)
 	code, body := rest(t, "GET", e.base+"/v1/nothing/here", nil)
-	if ei := detail(body, "type.googleapis.com/google.rpc.ErrorInfo"); code != 404 || ei["reason"] != "ROUTE_NOT_FOUND" || ei["domain"] != "portgate" {
+	if ei := detail(body, "type.googleapis.com/google.rpc.ErrorInfo"); code != 404 || ei["reason"] != "ROUTE_NOT_FOUND" || ei["domain"] != "portgate.dev" {
 		t.Fatalf("unknown route: %d %v", code, body)
 	}
 	req, _ := http.NewRequest("POST", e.base+"/v1/providers/flowroute/portOrders", strings.NewReader(`{"phoneNumbers": 5}`))
@@ -1101,7 +1101,7 @@ func TestRESTTelnyxSplitAndErrors(t *testing.T) {
 	code, body := rest(t, "POST", e.base+"/v1/providers/telnyx/portOrders", map[string]any{"phoneNumbers": []string{freshNumber(""), freshNumber("9901")}})
 	ei := detail(body, "type.googleapis.com/google.rpc.ErrorInfo")
 	br := detail(body, "type.googleapis.com/google.rpc.BadRequest")
-	if code != 400 || ei["domain"] != "telnyx.com" || ei["reason"] != "PROVIDER_VALIDATION_FAILED" || br == nil {
+	if code != 400 || ei["domain"] != "portgate.dev" || ei["reason"] != "PROVIDER_VALIDATION_FAILED" || br == nil {
 		t.Fatalf("422: %d %v", code, body)
 	}
 	if md, _ := ei["metadata"].(map[string]any); md["provider_status"] != "422" {
@@ -1136,13 +1136,13 @@ func TestMalformedProviderAnswer(t *testing.T) {
 			}
 			st, ei := errorInfo(t, err)
 			if st.Code() != codes.Internal || ei.GetReason() != "PROVIDER_BAD_RESPONSE" ||
-				ei.GetDomain() != prov+".com" || ei.GetMetadata()["provider"] != prov {
+				ei.GetDomain() != "portgate.dev" || ei.GetMetadata()["provider_status"] == "" || ei.GetMetadata()["provider"] != prov {
 				t.Fatalf("gRPC: %v %v", st, ei)
 			}
 
 			code, body := rest(t, "GET", e.base+"/v1/"+o.GetName(), nil)
 			info := detail(body, "type.googleapis.com/google.rpc.ErrorInfo")
-			if code != http.StatusInternalServerError || info["reason"] != "PROVIDER_BAD_RESPONSE" || info["domain"] != prov+".com" {
+			if code != http.StatusInternalServerError || info["reason"] != "PROVIDER_BAD_RESPONSE" || info["domain"] != "portgate.dev" {
 				t.Fatalf("REST: %d %v", code, body)
 			}
 		})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/portgate/portgate/internal/reasons"
 	"strings"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
@@ -14,9 +15,9 @@ import (
 	"google.golang.org/protobuf/proto"
 )
 
-// Domain is the ErrorInfo domain of authentication errors: the gateway's own
-// (service.DomainGateway).
-const Domain = "portgate"
+// Domain is the ErrorInfo domain of authentication errors: portgate's one
+// domain (reasons.Domain).
+const Domain = reasons.Domain
 
 // ErrorInfo reasons (docs/errors.md).
 const (
