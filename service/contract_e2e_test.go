@@ -130,3 +130,58 @@ func TestV1ContractResources(t *testing.T) {
 }
 
 func codeOf(err error) codes.Code { return status.Code(err) }
+
+// TestContractValidation: the buf.validate rules declared in the contract are
+// enforced by the one validation interceptor, on gRPC and REST.
+func TestContractValidation(t *testing.T) {
+	e := start(t)
+	ctx := context.Background()
+	o, err := e.porting.CreatePortOrder(ctx, &pb.CreatePortOrderRequest{Parent: "providers/flowroute", PortOrder: validOrder(freshNumber(""))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name  string
+		call  func() error
+		field string
+	}{
+		{"blank signer", func() error {
+			_, err := e.porting.SubmitPortOrder(ctx, &pb.SubmitPortOrderRequest{Name: o.GetName(), SignerName: "  ", SignerTitle: "CTO"})
+			return err
+		}, "signer_name"},
+		{"request id not a UUID", func() error {
+			_, err := e.porting.CancelPortOrder(ctx, &pb.CancelPortOrderRequest{Name: o.GetName(), RequestId: "not-a-uuid"})
+			return err
+		}, "request_id"},
+		{"document without type", func() error {
+			_, err := e.porting.CreatePortOrderDocument(ctx, &pb.CreatePortOrderDocumentRequest{Parent: o.GetName(),
+				Document: &pb.PortOrderDocument{Filename: "a.pdf", Content: []byte("x")}})
+			return err
+		}, "document.type"},
+		{"document file name with a directory", func() error {
+			_, err := e.porting.CreatePortOrderDocument(ctx, &pb.CreatePortOrderDocumentRequest{Parent: o.GetName(),
+				Document: &pb.PortOrderDocument{Type: pb.PortOrderDocument_LOA, Filename: "../a.pdf", Content: []byte("x")}})
+			return err
+		}, "document.filename"},
+		{"update without number", func() error {
+			_, err := e.numbers.UpdateNumber(ctx, &pb.UpdateNumberRequest{})
+			return err
+		}, "number"},
+		{"portability without parent", func() error {
+			_, err := e.porting.CheckPortability(ctx, &pb.CheckPortabilityRequest{PhoneNumbers: []string{"+13125550100"}})
+			return err
+		}, "parent"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st, ei := errorInfo(t, tc.call())
+			br := badRequest(st)
+			if st.Code() != codes.InvalidArgument || ei.GetReason() != "INVALID_ARGUMENT" || br == nil || br.GetFieldViolations()[0].GetField() != tc.field {
+				t.Fatalf("got %v %v %v", st, ei, br)
+			}
+		})
+	}
+	code, body := rest(t, "POST", e.base+"/v1/"+o.GetName()+":submit", map[string]any{"signerName": " ", "signerTitle": "CTO"})
+	if ei := detail(body, "type.googleapis.com/google.rpc.ErrorInfo"); code != 400 || ei["reason"] != "INVALID_ARGUMENT" {
+		t.Fatalf("REST blank signer: %d %v", code, body)
+	}
+}

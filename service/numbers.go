@@ -108,9 +108,6 @@ func (s *NumbersServer) UpdateNumber(ctx context.Context, req *pb.UpdateNumberRe
 
 func (s *NumbersServer) updateNumber(ctx context.Context, req *pb.UpdateNumberRequest) (*pb.Number, error) {
 	num := req.GetNumber()
-	if num == nil {
-		return nil, invalidArgument(ReasonInvalidArgument, fieldViolation{"number", "required"})
-	}
 	prov, number, err := parseNumberName("number.name", num.GetName(), s.c.region)
 	if err != nil {
 		return nil, err

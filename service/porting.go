@@ -30,9 +30,6 @@ func validateRequestID(id string) error {
 
 // CheckPortability fans out to every requested provider in batches.
 func (s *PortingServer) CheckPortability(ctx context.Context, req *pb.CheckPortabilityRequest) (*pb.CheckPortabilityResponse, error) {
-	if len(req.GetPhoneNumbers()) == 0 {
-		return nil, invalidArgument(ReasonInvalidArgument, fieldViolation{"phone_numbers", "at least one number is required"})
-	}
 	inputs := map[string]string{}
 	var numbers []string
 	var vs []fieldViolation
@@ -95,9 +92,6 @@ func (s *PortingServer) createPortOrder(ctx context.Context, req *pb.CreatePortO
 		return nil, err
 	}
 	po := req.GetPortOrder()
-	if po == nil {
-		return nil, invalidArgument(ReasonInvalidArgument, fieldViolation{"port_order", "required"})
-	}
 	if len(po.GetPhoneNumbers()) == 0 {
 		return nil, invalidArgument(ReasonInvalidArgument, fieldViolation{"port_order.phone_numbers", "at least one number is required"})
 	}
@@ -213,9 +207,6 @@ func (s *PortingServer) UpdatePortOrder(ctx context.Context, req *pb.UpdatePortO
 
 func (s *PortingServer) updatePortOrder(ctx context.Context, req *pb.UpdatePortOrderRequest) (*pb.PortOrder, error) {
 	po := req.GetPortOrder()
-	if po == nil {
-		return nil, invalidArgument(ReasonInvalidArgument, fieldViolation{"port_order", "required"})
-	}
 	b, id, err := s.c.orderTarget("port_order.name", po.GetName())
 	if err != nil {
 		return nil, err
@@ -297,16 +288,6 @@ func (s *PortingServer) submitPortOrder(ctx context.Context, req *pb.SubmitPortO
 	}
 	if err := validateRequestID(req.GetRequestId()); err != nil {
 		return nil, err
-	}
-	var vs []fieldViolation
-	if strings.TrimSpace(req.GetSignerName()) == "" {
-		vs = append(vs, fieldViolation{"signer_name", "required: the person signing the letter of agency"})
-	}
-	if strings.TrimSpace(req.GetSignerTitle()) == "" {
-		vs = append(vs, fieldViolation{"signer_title", "required: the signer's title"})
-	}
-	if len(vs) > 0 {
-		return nil, invalidArgument(ReasonInvalidArgument, vs...)
 	}
 	if err := s.c.checkOrderETag(ctx, b, id, "etag", req.GetEtag(), req.GetName()); err != nil {
 		return nil, err
@@ -407,11 +388,8 @@ func (s *PortingServer) createPortOrderComment(ctx context.Context, req *pb.Crea
 	if err := validateRequestID(req.GetRequestId()); err != nil {
 		return nil, err
 	}
+	// Required and bounded by the contract (ValidateRequest, before this handler).
 	body := strings.TrimSpace(req.GetComment().GetBody())
-	if body == "" {
-		return nil, invalidArgument(ReasonInvalidArgument, fieldViolation{"comment.body", "required"})
-	}
-	// Its length is bounded by fieldLimits (CheckLimits, before this handler).
 	if err := s.c.requireCapability(b, providers.OpCreateComment); err != nil {
 		return nil, err
 	}
@@ -437,20 +415,8 @@ func (s *PortingServer) createPortOrderDocument(ctx context.Context, req *pb.Cre
 	if err := validateRequestID(req.GetRequestId()); err != nil {
 		return nil, err
 	}
+	// type, filename and content are required by the contract (ValidateRequest).
 	d := req.GetDocument()
-	var vs []fieldViolation
-	if d.GetType() == pb.PortOrderDocument_TYPE_UNSPECIFIED {
-		vs = append(vs, fieldViolation{"document.type", "required: LOA, INVOICE, CSR or OTHER"})
-	}
-	if strings.TrimSpace(d.GetFilename()) == "" || strings.ContainsAny(d.GetFilename(), "/\\") {
-		vs = append(vs, fieldViolation{"document.filename", "required, without directories"})
-	}
-	if len(d.GetContent()) == 0 {
-		vs = append(vs, fieldViolation{"document.content", "required: the file's bytes"})
-	}
-	if len(vs) > 0 {
-		return nil, invalidArgument(ReasonInvalidArgument, vs...)
-	}
 	caps := b.Provider.Capabilities()
 	if limit := caps.MaxDocumentBytes; limit > 0 && int64(len(d.GetContent())) > limit {
 		return nil, invalidArgument(ReasonDocumentTooLarge, fieldViolation{"document.content",

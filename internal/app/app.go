@@ -290,7 +290,7 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 		Registry: reg, ShutdownGrace: cfg.ShutdownGrace, Closers: closers, MaxRequestBytes: cfg.MaxRequestBytes,
 		TracerProvider: tp, Propagator: telemetry.Propagator(),
 		Auth: authn, DisableReflection: cfg.DisableReflection, TLS: tlsCfg,
-		Validate: service.CheckLimits,
+		Validate: service.ValidateRequest,
 		Services: []server.Service{
 			{Name: pb.Porting_ServiceDesc.ServiceName, Register: func(r grpc.ServiceRegistrar) { pb.RegisterPortingServer(r, svcs.Porting) }, Gateway: pb.RegisterPortingHandler},
 			{Name: pb.Numbers_ServiceDesc.ServiceName, Register: func(r grpc.ServiceRegistrar) { pb.RegisterNumbersServer(r, svcs.Numbers) }, Gateway: pb.RegisterNumbersHandler},

@@ -7,6 +7,7 @@
 package portgatev1
 
 import (
+	_ "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 	_ "google.golang.org/genproto/googleapis/api/annotations"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
@@ -621,7 +622,7 @@ var File_portgate_v1_numbers_proto protoreflect.FileDescriptor
 
 const file_portgate_v1_numbers_proto_rawDesc = "" +
 	"\n" +
-	"\x19portgate/v1/numbers.proto\x12\vportgate.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1bgoogle/api/field_info.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xcf\a\n" +
+	"\x19portgate/v1/numbers.proto\x12\vportgate.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1bgoogle/api/field_info.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xcf\a\n" +
 	"\x06Number\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12&\n" +
 	"\fphone_number\x18\x02 \x01(\tB\x03\xe0A\x03R\vphoneNumber\x129\n" +
@@ -656,12 +657,12 @@ const file_portgate_v1_numbers_proto_rawDesc = "" +
 	"\aPENDING\x10\x01\x12\n" +
 	"\n" +
 	"\x06FAILED\x10\x02\x12\f\n" +
-	"\bCOMPLETE\x10\x03\"C\n" +
-	"\x10GetNumberRequest\x12/\n" +
-	"\x04name\x18\x01 \x01(\tB\x1b\xe0A\x02\xfaA\x15\n" +
-	"\x13portgate.dev/NumberR\x04name\"\xac\x01\n" +
-	"\x12ListNumbersRequest\x123\n" +
-	"\x06parent\x18\x01 \x01(\tB\x1b\xe0A\x02\xfaA\x15\x12\x13portgate.dev/NumberR\x06parent\x12 \n" +
+	"\bCOMPLETE\x10\x03\"I\n" +
+	"\x10GetNumberRequest\x125\n" +
+	"\x04name\x18\x01 \x01(\tB!\xe0A\x02\xfaA\x15\n" +
+	"\x13portgate.dev/Number\xbaH\x03\xc8\x01\x01R\x04name\"\xb2\x01\n" +
+	"\x12ListNumbersRequest\x129\n" +
+	"\x06parent\x18\x01 \x01(\tB!\xe0A\x02\xfaA\x15\x12\x13portgate.dev/Number\xbaH\x03\xc8\x01\x01R\x06parent\x12 \n" +
 	"\tpage_size\x18\x02 \x01(\x05B\x03\xe0A\x01R\bpageSize\x12\"\n" +
 	"\n" +
 	"page_token\x18\x03 \x01(\tB\x03\xe0A\x01R\tpageToken\x12\x1b\n" +
@@ -669,13 +670,13 @@ const file_portgate_v1_numbers_proto_rawDesc = "" +
 	"\x13ListNumbersResponse\x122\n" +
 	"\anumbers\x18\x01 \x03(\v2\x13.portgate.v1.NumberB\x03\xe0A\x03R\anumbers\x12+\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tB\x03\xe0A\x03R\rnextPageToken\x12%\n" +
-	"\vunreachable\x18\x03 \x03(\tB\x03\xe0A\x03R\vunreachable\"\xf0\x01\n" +
-	"\x13UpdateNumberRequest\x120\n" +
-	"\x06number\x18\x01 \x01(\v2\x13.portgate.v1.NumberB\x03\xe0A\x02R\x06number\x12@\n" +
+	"\vunreachable\x18\x03 \x03(\tB\x03\xe0A\x03R\vunreachable\"\x81\x02\n" +
+	"\x13UpdateNumberRequest\x126\n" +
+	"\x06number\x18\x01 \x01(\v2\x13.portgate.v1.NumberB\t\xe0A\x02\xbaH\x03\xc8\x01\x01R\x06number\x12@\n" +
 	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskB\x03\xe0A\x01R\n" +
-	"updateMask\x12*\n" +
+	"updateMask\x125\n" +
 	"\n" +
-	"request_id\x18\x03 \x01(\tB\v\xe0A\x01\xe2\x8c\xcf\xd7\b\x02\b\x01R\trequestId\x129\n" +
+	"request_id\x18\x03 \x01(\tB\x16\xe0A\x01\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01\xe2\x8c\xcf\xd7\b\x02\b\x01R\trequestId\x129\n" +
 	"\x16messaging_callback_uri\x18\x04 \x01(\tB\x03\xe0A\x04R\x14messagingCallbackUri2\x97\x03\n" +
 	"\aNumbers\x12p\n" +
 	"\tGetNumber\x12\x1d.portgate.v1.GetNumberRequest\x1a\x13.portgate.v1.Number\"/\xdaA\x04name\x82\xd3\xe4\x93\x02\"\x12 /v1/{name=providers/*/numbers/*}\x12\x83\x01\n" +

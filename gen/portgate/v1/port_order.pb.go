@@ -7,6 +7,7 @@
 package portgatev1
 
 import (
+	_ "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 	_ "google.golang.org/genproto/googleapis/api/annotations"
 	status "google.golang.org/genproto/googleapis/rpc/status"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
@@ -1756,7 +1757,7 @@ var File_portgate_v1_port_order_proto protoreflect.FileDescriptor
 
 const file_portgate_v1_port_order_proto_rawDesc = "" +
 	"\n" +
-	"\x1cportgate/v1/port_order.proto\x12\vportgate.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17google/rpc/status.proto\"\xd4\x10\n" +
+	"\x1cportgate/v1/port_order.proto\x12\vportgate.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17google/rpc/status.proto\"\xd4\x10\n" +
 	"\tPortOrder\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x129\n" +
 	"\bprovider\x18\x02 \x01(\tB\x1d\xe0A\x03\xfaA\x17\n" +
@@ -1882,20 +1883,20 @@ const file_portgate_v1_port_order_proto_rawDesc = "" +
 	"\x0fRoutingDecision\x129\n" +
 	"\bprovider\x18\x01 \x01(\tB\x1d\xe0A\x03\xfaA\x17\n" +
 	"\x15portgate.dev/ProviderR\bprovider\x12\x1b\n" +
-	"\x06reason\x18\x02 \x01(\tB\x03\xe0A\x03R\x06reason\"\xaf\x02\n" +
+	"\x06reason\x18\x02 \x01(\tB\x03\xe0A\x03R\x06reason\"\xbb\x02\n" +
 	"\x10PortOrderComment\x12\x17\n" +
-	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12\x17\n" +
-	"\x04body\x18\x02 \x01(\tB\x03\xe0A\x02R\x04body\x12\x1b\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12#\n" +
+	"\x04body\x18\x02 \x01(\tB\x0f\xe0A\x02\xbaH\t\xc8\x01\x01r\x042\x02\\SR\x04body\x12\x1b\n" +
 	"\x06author\x18\x03 \x01(\tB\x03\xe0A\x03R\x06author\x12@\n" +
 	"\vcreate_time\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"createTime:\x89\x01\xeaA\x85\x01\n" +
-	"\x1dportgate.dev/PortOrderComment\x12?providers/{provider}/portOrders/{port_order}/comments/{comment}*\x11portOrderComments2\x10portOrderComment\"\xb2\x04\n" +
+	"\x1dportgate.dev/PortOrderComment\x12?providers/{provider}/portOrders/{port_order}/comments/{comment}*\x11portOrderComments2\x10portOrderComment\"\xe5\x04\n" +
 	"\x11PortOrderDocument\x12\x17\n" +
-	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12<\n" +
-	"\x04type\x18\x02 \x01(\x0e2#.portgate.v1.PortOrderDocument.TypeB\x03\xe0A\x02R\x04type\x12\x1f\n" +
-	"\bfilename\x18\x03 \x01(\tB\x03\xe0A\x02R\bfilename\x12&\n" +
-	"\fcontent_type\x18\x04 \x01(\tB\x03\xe0A\x01R\vcontentType\x12\x1d\n" +
-	"\acontent\x18\x05 \x01(\fB\x03\xe0A\x04R\acontent\x12\x1b\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12G\n" +
+	"\x04type\x18\x02 \x01(\x0e2#.portgate.v1.PortOrderDocument.TypeB\x0e\xe0A\x02\xbaH\b\xc8\x01\x01\x82\x01\x02\x10\x01R\x04type\x12A\n" +
+	"\bfilename\x18\x03 \x01(\tB%\xe0A\x02\xbaH\x1f\xc8\x01\x01r\x1a2\x18^[^/\\\\]*[^/\\\\\\s][^/\\\\]*$R\bfilename\x12&\n" +
+	"\fcontent_type\x18\x04 \x01(\tB\x03\xe0A\x01R\vcontentType\x12#\n" +
+	"\acontent\x18\x05 \x01(\fB\t\xe0A\x04\xbaH\x03\xc8\x01\x01R\acontent\x12\x1b\n" +
 	"\x06status\x18\x06 \x01(\tB\x03\xe0A\x03R\x06status\x12&\n" +
 	"\fdownload_uri\x18\a \x01(\tB\x03\xe0A\x03R\vdownloadUri\x12@\n" +
 	"\vcreate_time\x18\b \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +

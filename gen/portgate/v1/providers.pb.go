@@ -7,6 +7,7 @@
 package portgatev1
 
 import (
+	_ "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 	_ "google.golang.org/genproto/googleapis/api/annotations"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
@@ -508,7 +509,7 @@ var File_portgate_v1_providers_proto protoreflect.FileDescriptor
 
 const file_portgate_v1_providers_proto_rawDesc = "" +
 	"\n" +
-	"\x1bportgate/v1/providers.proto\x12\vportgate.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x93\x04\n" +
+	"\x1bportgate/v1/providers.proto\x12\vportgate.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x93\x04\n" +
 	"\bProvider\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12&\n" +
 	"\fdisplay_name\x18\x02 \x01(\tB\x03\xe0A\x03R\vdisplayName\x123\n" +
@@ -544,10 +545,10 @@ const file_portgate_v1_providers_proto_rawDesc = "" +
 	"\tproviders\x18\x01 \x03(\v2\x15.portgate.v1.ProviderB\x03\xe0A\x03R\tproviders\x12<\n" +
 	"\x17authentication_disabled\x18\x02 \x01(\bB\x03\xe0A\x03R\x16authenticationDisabled\x12,\n" +
 	"\x0fsecurity_notice\x18\x03 \x01(\tB\x03\xe0A\x03R\x0esecurityNotice\x12+\n" +
-	"\x0fnext_page_token\x18\x04 \x01(\tB\x03\xe0A\x03R\rnextPageToken\"G\n" +
-	"\x12GetProviderRequest\x121\n" +
-	"\x04name\x18\x01 \x01(\tB\x1d\xe0A\x02\xfaA\x17\n" +
-	"\x15portgate.dev/ProviderR\x04name2\xe8\x01\n" +
+	"\x0fnext_page_token\x18\x04 \x01(\tB\x03\xe0A\x03R\rnextPageToken\"M\n" +
+	"\x12GetProviderRequest\x127\n" +
+	"\x04name\x18\x01 \x01(\tB#\xe0A\x02\xfaA\x17\n" +
+	"\x15portgate.dev/Provider\xbaH\x03\xc8\x01\x01R\x04name2\xe8\x01\n" +
 	"\tProviders\x12m\n" +
 	"\rListProviders\x12!.portgate.v1.ListProvidersRequest\x1a\".portgate.v1.ListProvidersResponse\"\x15\x82\xd3\xe4\x93\x02\x0f\x12\r/v1/providers\x12l\n" +
 	"\vGetProvider\x12\x1f.portgate.v1.GetProviderRequest\x1a\x15.portgate.v1.Provider\"%\xdaA\x04name\x82\xd3\xe4\x93\x02\x18\x12\x16/v1/{name=providers/*}B9Z7github.com/portgate/portgate/gen/portgate/v1;portgatev1b\x06proto3"
