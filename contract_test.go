@@ -3,6 +3,7 @@ package portgate_test
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 
 	"google.golang.org/genproto/googleapis/api/annotations"
@@ -139,6 +140,9 @@ func TestFieldBehaviors(t *testing.T) {
 			if len(fb) == 0 {
 				t.Errorf("%s has no google.api.field_behavior", f.FullName())
 			}
+			if strings.HasSuffix(string(f.Name()), "_url") {
+				t.Errorf("%s: URIs end in _uri (AIP-140)", f.FullName())
+			}
 			if f.Name() == "request_id" {
 				fi, _ := proto.GetExtension(f.Options(), annotations.E_FieldInfo).(*annotations.FieldInfo)
 				if fi.GetFormat() != annotations.FieldInfo_UUID4 {
@@ -151,6 +155,25 @@ func TestFieldBehaviors(t *testing.T) {
 		pb.File_portgate_v1_providers_proto, pb.File_portgate_v1_port_order_proto} {
 		for i := 0; i < fd.Messages().Len(); i++ {
 			walk(fd.Messages().Get(i))
+		}
+	}
+}
+
+// TestStandardMethodShapes is api-linter's core-0131/0133/0134 rules checked
+// by hand: Get, Create and Update return the resource itself.
+func TestStandardMethodShapes(t *testing.T) {
+	for _, fd := range []protoreflect.FileDescriptor{pb.File_portgate_v1_porting_proto, pb.File_portgate_v1_numbers_proto, pb.File_portgate_v1_providers_proto} {
+		for i := 0; i < fd.Services().Len(); i++ {
+			ms := fd.Services().Get(i).Methods()
+			for j := 0; j < ms.Len(); j++ {
+				m := ms.Get(j)
+				name := string(m.Name())
+				for _, verb := range []string{"Get", "Create", "Update"} {
+					if resource, ok := strings.CutPrefix(name, verb); ok && string(m.Output().Name()) != resource {
+						t.Errorf("%s returns %s, want the resource %s", m.FullName(), m.Output().Name(), resource)
+					}
+				}
+			}
 		}
 	}
 }

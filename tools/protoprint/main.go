@@ -1,9 +1,9 @@
 // Command protoprint writes .proto sources for descriptors that are shipped
 // only compiled into Go modules (buf/validate/validate.proto from
 // protovalidate, google/api/field_info.proto from genproto), so buf can
-// compile the contract against them. Run from the repository root:
+// compile the contract against them. Run from tools/
 //
-//	go run -modfile=tools/go.mod ./tools/protoprint third_party
+//	cd tools && go run ./protoprint ../third_party
 package main
 
 import (
