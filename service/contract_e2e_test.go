@@ -185,3 +185,20 @@ func TestContractValidation(t *testing.T) {
 		t.Fatalf("REST blank signer: %d %v", code, body)
 	}
 }
+
+// TestRenamedFieldsUpdatable: the renamed fields keep working as update
+// mask paths (the providers' capability lists use the contract's names).
+func TestRenamedFieldsUpdatable(t *testing.T) {
+	e := start(t)
+	ctx := context.Background()
+	o, err := e.porting.CreatePortOrder(ctx, &pb.CreatePortOrderRequest{Parent: "providers/telnyx", PortOrder: validOrder(freshNumber(""))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := e.porting.UpdatePortOrder(ctx, &pb.UpdatePortOrderRequest{
+		PortOrder:  &pb.PortOrder{Name: o.GetName(), StatusCallbackUri: "https://example.com/hook"},
+		UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"status_callback_uri"}}})
+	if err != nil || u.GetStatusCallbackUri() != "https://example.com/hook" {
+		t.Fatalf("status_callback_uri: %v %v", u.GetStatusCallbackUri(), err)
+	}
+}

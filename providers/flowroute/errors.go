@@ -48,7 +48,7 @@ var fieldPaths = map[string]string{
 	"provider":                "port_order.losing_carrier",
 	"provider_account":        "port_order.end_user.account_number",
 	"pin":                     "port_order.end_user.pin",
-	"last_4_ssn":              "port_order.end_user.last_4_ssn",
+	"last_4_ssn":              "port_order.end_user.ssn_last4",
 	"desired_completion_date": "port_order.requested_foc_time",
 	"presets":                 "port_order.configuration",
 	"enable_cnam_lookups":     "port_order.configuration.cnam_lookups_enabled",
