@@ -921,7 +921,7 @@ func TestProviderOutageIsolation(t *testing.T) {
 		}
 	}
 	st, ei := errorInfo(t, last)
-	if ei.GetReason() != "PROVIDER_CIRCUIT_OPEN" || ei.GetDomain() != "portgate.dev" || ei.GetMetadata()["provider"] != "flowroute" {
+	if ei.GetReason() != "PROVIDER_CIRCUIT_OPEN" || ei.GetDomain() != "portgate.dev" || ei.GetMetadata()["provider"] != "providers/flowroute" {
 		t.Fatalf("breaker never opened: %v", ei)
 	}
 	var retry *errdetails.RetryInfo
@@ -1136,7 +1136,7 @@ func TestMalformedProviderAnswer(t *testing.T) {
 			}
 			st, ei := errorInfo(t, err)
 			if st.Code() != codes.Internal || ei.GetReason() != "PROVIDER_BAD_RESPONSE" ||
-				ei.GetDomain() != "portgate.dev" || ei.GetMetadata()["provider_status"] == "" || ei.GetMetadata()["provider"] != prov {
+				ei.GetDomain() != "portgate.dev" || ei.GetMetadata()["provider_status"] == "" || ei.GetMetadata()["provider"] != "providers/"+prov {
 				t.Fatalf("gRPC: %v %v", st, ei)
 			}
 

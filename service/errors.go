@@ -97,7 +97,7 @@ func toStatus(provider string, err error, notFoundReason, subject string) error 
 	// One domain (AIP-193: the service's); whether the provider itself
 	// answered shows in metadata.provider_status.
 	domain := DomainGateway
-	md := map[string]string{"provider": pe.Provider}
+	md := map[string]string{"provider": providerName(pe.Provider)}
 	if pe.HTTPStatus != 0 {
 		md["provider_status"] = strconv.Itoa(pe.HTTPStatus)
 	}

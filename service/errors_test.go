@@ -72,7 +72,7 @@ func TestErrorDomain(t *testing.T) {
 				}
 			}
 			if st.Code() != c.code || info.GetDomain() != c.domain || info.GetMetadata()["provider_status"] != c.status ||
-				info.GetMetadata()["provider"] != c.err.Provider {
+				info.GetMetadata()["provider"] != "providers/"+c.err.Provider {
 				t.Fatalf("got %v %v, want %v domain %s provider_status %q", st.Code(), info, c.code, c.domain, c.status)
 			}
 		})

@@ -183,7 +183,7 @@ func (c *core) orderTarget(field, name string) (*Backend, string, error) {
 	if shape := b.Provider.Capabilities().PortOrderID; !shape.Valid(id) {
 		return nil, "", gatewayError(codes.InvalidArgument, providers.ReasonInvalidResourceID,
 			fmt.Sprintf("%s: %q is not a %s port order id: it must be %s", field, truncate(id, 64), prov, shape.Description),
-			map[string]string{"provider": prov},
+			map[string]string{"provider": providerName(prov)},
 			&errdetails.BadRequest{FieldViolations: []*errdetails.BadRequest_FieldViolation{{Field: field,
 				Description: fmt.Sprintf("the port order id must be %s", shape.Description)}}})
 	}

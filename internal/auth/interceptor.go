@@ -171,14 +171,14 @@ func authorizeResource(rule Rule, key *Key, method string, req proto.Message) er
 		case p == allProviders:
 			return authError(codes.PermissionDenied, ReasonProviderNotAllowed,
 				fmt.Sprintf("API key %q is limited to %s; name one of them instead of every provider (providers/-)", key.ID, providerNames(key.Providers)),
-				map[string]string{"key_id": key.ID, "provider": allProviders})
+				map[string]string{"key_id": key.ID, "provider": "providers/" + allProviders})
 		case p == "":
 			// No provider named (empty or malformed): the service refuses the
 			// request before any provider call.
 		case !key.AllowsProvider(p):
 			return authError(codes.PermissionDenied, ReasonProviderNotAllowed,
 				fmt.Sprintf("API key %q may not address providers/%s (allowed: %s)", key.ID, p, providerNames(key.Providers)),
-				map[string]string{"key_id": key.ID, "provider": p})
+				map[string]string{"key_id": key.ID, "provider": "providers/" + p})
 		}
 	}
 	return nil
