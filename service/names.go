@@ -48,10 +48,10 @@ func parsePortOrderName(field, s string) (provider, id string, err error) {
 func parseNumberName(field, s, region string) (provider, number string, err error) {
 	parts := strings.SplitN(s, "/", 4)
 	if len(parts) == 4 && parts[1] == AllProviders {
-		return "", "", invalidArgument(ReasonInvalidArgument, fieldViolation{field, "providers/- names every provider; a number is addressed at one: use providers/{provider}/numbers/{E.164 number}"})
+		return "", "", invalidArgument(ReasonInvalidArgument, fieldViolation{field, "providers/- names every provider; a number is addressed at one: use providers/{provider}/numbers/{E.164 digits, e.g. 13125550100}"})
 	}
 	if len(parts) != 4 || parts[0] != "providers" || parts[2] != "numbers" || parts[1] == "" || parts[3] == "" {
-		return "", "", invalidArgument(ReasonInvalidArgument, fieldViolation{field, "must be providers/{provider}/numbers/{E.164 number}"})
+		return "", "", invalidArgument(ReasonInvalidArgument, fieldViolation{field, "must be providers/{provider}/numbers/{E.164 digits, e.g. 13125550100}"})
 	}
 	raw := parts[3]
 	if u, uerr := url.PathUnescape(raw); uerr == nil {
