@@ -66,7 +66,7 @@ func (s *ProvidersServer) GetProvider(ctx context.Context, req *pb.GetProviderRe
 
 func (c *core) providerToProto(name string) *pb.Provider {
 	b := c.backends[name]
-	caps := b.Provider.Capabilities()
+	caps := b.capabilities()
 	h, next := c.health(b)
 	p := &pb.Provider{
 		Name: providerName(name), DisplayName: b.DisplayName, Mode: b.Mode, Health: h, NextProbeTime: ts(next),

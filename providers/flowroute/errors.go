@@ -53,7 +53,7 @@ var fieldPaths = map[string]string{
 	"presets":                 "port_order.configuration",
 	"enable_cnam_lookups":     "port_order.configuration.cnam_lookups_enabled",
 	"alias":                   "port_order.customer_reference",
-	"status_url":              "port_order.status_callback_url",
+	"status_url":              "port_order.status_callback_uri",
 	"signature_name":          "signature.name",
 	"signature_title":         "signature.title",
 	"filename":                "document.filename",
