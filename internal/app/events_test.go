@@ -67,7 +67,7 @@ func startSandbox(t *testing.T, edit func(*config.Config)) (*app.App, pb.Porting
 
 // In sandbox mode, orders created through portgate report to portgate's own
 // webhook endpoints: the fakes deliver there with no set-up, the caller's
-// status_callback_url stays with portgate, and events land in the store.
+// status_callback_uri stays with portgate, and events land in the store.
 func TestSandboxEventsArriveWithoutSetup(t *testing.T) {
 	a, porting := startSandbox(t, nil)
 	ctx := context.Background()
@@ -77,19 +77,19 @@ func TestSandboxEventsArriveWithoutSetup(t *testing.T) {
 		t.Run(prov, func(t *testing.T) {
 			req := createReq("")
 			req.Parent = "providers/" + prov
-			req.PortOrder.StatusCallbackUrl = callerURL
+			req.PortOrder.StatusCallbackUri = callerURL
 			n := fmt.Sprintf("+1312555%04d", 5000+orderSeq.Add(1))
 			req.PortOrder.PhoneNumbers, req.PortOrder.EndUser.BillingTelephoneNumber = []string{n}, n
 			o, err := porting.CreatePortOrder(ctx, req)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if o.GetStatusCallbackUrl() != callerURL {
-				t.Errorf("created order shows status_callback_url %q, want the caller's %q", o.GetStatusCallbackUrl(), callerURL)
+			if o.GetStatusCallbackUri() != callerURL {
+				t.Errorf("created order shows status_callback_uri %q, want the caller's %q", o.GetStatusCallbackUri(), callerURL)
 			}
 			got, err := porting.GetPortOrder(ctx, &pb.GetPortOrderRequest{Name: o.GetName()})
-			if err != nil || got.GetStatusCallbackUrl() != callerURL {
-				t.Errorf("get shows status_callback_url %q (%v), want %q", got.GetStatusCallbackUrl(), err, callerURL)
+			if err != nil || got.GetStatusCallbackUri() != callerURL {
+				t.Errorf("get shows status_callback_uri %q (%v), want %q", got.GetStatusCallbackUri(), err, callerURL)
 			}
 			tr, err := a.Store.GetTrackedOrder(ctx, o.GetName())
 			if err != nil || tr.CallbackURI != callerURL || tr.Snapshot == nil {
