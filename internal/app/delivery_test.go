@@ -31,7 +31,7 @@ func TestOutboundDeliveryThroughApp(t *testing.T) {
 	ctx := context.Background()
 	req := createReq("")
 	req.Parent = "providers/telnyx"
-	req.PortOrder.StatusCallbackUrl = recv.URL + "/order"
+	req.PortOrder.StatusCallbackUri = recv.URL + "/order"
 	n := fmt.Sprintf("+1312555%04d", 5000+orderSeq.Add(1))
 	req.PortOrder.PhoneNumbers, req.PortOrder.EndUser.BillingTelephoneNumber = []string{n}, n
 	o, err := porting.CreatePortOrder(ctx, req)
