@@ -9,7 +9,7 @@ import (
 
 	pb "github.com/portgate/portgate/gen/portgate/v1"
 	"github.com/portgate/portgate/internal/latency"
-	"github.com/portgate/portgate/providers/chaos"
+	"github.com/portgate/portgate/sandbox/chaos"
 )
 
 // gatewayPace is the interval between calls to each provider. The load is

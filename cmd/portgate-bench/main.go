@@ -49,7 +49,7 @@ import (
 
 	pb "github.com/portgate/portgate/gen/portgate/v1"
 	"github.com/portgate/portgate/internal/app"
-	"github.com/portgate/portgate/providers/chaos"
+	"github.com/portgate/portgate/sandbox/chaos"
 )
 
 const pinnedEnv = "PORTGATE_BENCH_PINNED"

@@ -33,12 +33,12 @@ import (
 	"github.com/portgate/portgate/internal/store"
 	"github.com/portgate/portgate/internal/telemetry"
 	"github.com/portgate/portgate/providers"
-	"github.com/portgate/portgate/providers/chaos"
 	"github.com/portgate/portgate/providers/flowroute"
-	"github.com/portgate/portgate/providers/flowroute/flowroutefake"
 	"github.com/portgate/portgate/providers/resilience"
 	"github.com/portgate/portgate/providers/telnyx"
-	"github.com/portgate/portgate/providers/telnyx/telnyxfake"
+	"github.com/portgate/portgate/sandbox/chaos"
+	"github.com/portgate/portgate/sandbox/flowroutefake"
+	"github.com/portgate/portgate/sandbox/telnyxfake"
 	"github.com/portgate/portgate/service"
 )
 
@@ -51,6 +51,13 @@ type App struct {
 	Providers map[string]*resilience.Provider
 	// Store is the durable state (closed by Server.Shutdown).
 	Store store.Store
+}
+
+func init() {
+	config.ValidateSandboxSpec = func(spec string) error {
+		_, err := chaos.Parse(spec)
+		return err
+	}
 }
 
 const (
@@ -446,7 +453,7 @@ func MainSignals(cfg config.Config, logger *slog.Logger, sigs <-chan os.Signal, 
 type SandboxOptions struct {
 	Addr   string        // "" = 127.0.0.1:0
 	Step   time.Duration // order progression interval
-	Chaos  string        // fault spec (providers/chaos)
+	Chaos  string        // fault spec (sandbox/chaos)
 	Seed   int64         // chaos seed
 	Logger *slog.Logger
 	// WebhookURL (Telnyx only): where the fake POSTs its signed

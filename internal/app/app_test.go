@@ -15,8 +15,8 @@ import (
 	pb "github.com/portgate/portgate/gen/portgate/v1"
 	"github.com/portgate/portgate/internal/app"
 	"github.com/portgate/portgate/internal/config"
-	"github.com/portgate/portgate/providers/flowroute/flowroutefake"
-	"github.com/portgate/portgate/providers/telnyx/telnyxfake"
+	"github.com/portgate/portgate/sandbox/flowroutefake"
+	"github.com/portgate/portgate/sandbox/telnyxfake"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }

@@ -19,8 +19,8 @@ import (
 	"github.com/portgate/portgate/internal/app"
 	"github.com/portgate/portgate/internal/config"
 	"github.com/portgate/portgate/internal/store/storetest"
-	"github.com/portgate/portgate/providers/chaos"
-	"github.com/portgate/portgate/providers/flowroute/flowroutefake"
+	"github.com/portgate/portgate/sandbox/chaos"
+	"github.com/portgate/portgate/sandbox/flowroutefake"
 )
 
 // liveFlowroute is the Flowroute fake behind a real listener, standing in

@@ -18,7 +18,6 @@ import (
 	"github.com/nyaruka/phonenumbers"
 
 	"github.com/portgate/portgate/internal/auth"
-	"github.com/portgate/portgate/providers/chaos"
 	"github.com/portgate/portgate/providers/resilience"
 )
 
@@ -73,7 +72,7 @@ type Config struct {
 	// SandboxStepInterval is how fast sandbox port orders progress.
 	SandboxStepInterval time.Duration
 	// SandboxChaosFlowroute / SandboxChaosTelnyx are fault specs for the
-	// sandbox fakes (parsed by providers/chaos).
+	// sandbox fakes (parsed by sandbox/chaos).
 	SandboxChaosFlowroute, SandboxChaosTelnyx string
 	// ProviderPreference breaks ties for providers/- ("choose for me").
 	ProviderPreference []string
@@ -268,13 +267,13 @@ var settings = []Setting{
 	},
 	{
 		Env: "PORTGATE_SANDBOX_CHAOS_FLOWROUTE", Flag: "sandbox-chaos-flowroute",
-		Description: "sandbox mode: fault spec for the Flowroute fake (see providers/chaos)",
+		Description: "sandbox mode: fault spec for the Flowroute fake (see sandbox/chaos)",
 		set:         func(c *Config, v string) error { c.SandboxChaosFlowroute = v; return validChaos(v) },
 		get:         func(c Config) string { return c.SandboxChaosFlowroute },
 	},
 	{
 		Env: "PORTGATE_SANDBOX_CHAOS_TELNYX", Flag: "sandbox-chaos-telnyx",
-		Description: "sandbox mode: fault spec for the Telnyx fake (see providers/chaos)",
+		Description: "sandbox mode: fault spec for the Telnyx fake (see sandbox/chaos)",
 		set:         func(c *Config, v string) error { c.SandboxChaosTelnyx = v; return validChaos(v) },
 		get:         func(c Config) string { return c.SandboxChaosTelnyx },
 	},
@@ -805,10 +804,13 @@ func providerList(v string) ([]string, error) {
 	return out, nil
 }
 
-func validChaos(spec string) error {
-	_, err := chaos.Parse(spec)
-	return err
-}
+// ValidateSandboxSpec checks a sandbox fault spec (PORTGATE_SANDBOX_CHAOS_*).
+// The sandbox wiring (internal/app) sets it, so this package never imports
+// the sandbox tree; unset, any spec is accepted here and refused when the
+// sandbox starts.
+var ValidateSandboxSpec = func(string) error { return nil }
+
+func validChaos(spec string) error { return ValidateSandboxSpec(spec) }
 
 // databaseURL checks the shape of a PostgreSQL URL without echoing it (it
 // may hold a password).

@@ -11,9 +11,15 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
+
+	"github.com/portgate/portgate/sandbox/chaos"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) {
+	// The sandbox wiring (internal/app) installs this in production.
+	ValidateSandboxSpec = func(spec string) error { _, err := chaos.Parse(spec); return err }
+	goleak.VerifyTestMain(m)
+}
 
 func env(kv ...string) func(string) string {
 	m := map[string]string{}

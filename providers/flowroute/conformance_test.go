@@ -7,8 +7,8 @@ import (
 
 	"github.com/portgate/portgate/providers"
 	"github.com/portgate/portgate/providers/flowroute"
-	"github.com/portgate/portgate/providers/flowroute/flowroutefake"
 	"github.com/portgate/portgate/providers/providertest"
+	"github.com/portgate/portgate/sandbox/flowroutefake"
 )
 
 // conformanceHarness runs the adapter against flowroutefake over real HTTP.

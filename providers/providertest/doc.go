@@ -39,7 +39,7 @@
 // The fake must run with StepInterval 0 so that orders move only when the
 // suite calls Advance, and must honour the sandbox scenarios in
 // providers/scenarios.go (SuffixNotPortable, SuffixException, SuffixSplit, ...)
-// and seed providers.SandboxNumbers.
+// and seed scenarios.SandboxNumbers.
 //
 // # What the suite relies on
 //

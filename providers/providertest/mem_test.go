@@ -2,6 +2,7 @@ package providertest
 
 import (
 	"context"
+	"github.com/portgate/portgate/sandbox/scenarios"
 	"slices"
 	"strconv"
 	"strings"
@@ -29,7 +30,7 @@ const memName = "mem"
 func newMemProvider() *memProvider {
 	m := &memProvider{nextID: 1000, orders: map[string]*providers.PortOrder{}, comments: map[string][]providers.Comment{},
 		docs: map[string][]providers.Document{}, numbers: map[string]*providers.Number{}}
-	for _, n := range providers.SandboxNumbers {
+	for _, n := range scenarios.SandboxNumbers {
 		m.numbers[n] = &providers.Number{PhoneNumber: n, Status: "active"}
 	}
 	return m
@@ -61,9 +62,9 @@ func (m *memProvider) CheckPortability(_ context.Context, nums []string) ([]prov
 	for _, n := range nums {
 		r := providers.PortabilityResult{PhoneNumber: n, Portable: true}
 		switch {
-		case providers.HasSuffix(n, providers.SuffixNotPortable):
+		case scenarios.HasSuffix(n, scenarios.SuffixNotPortable):
 			r.Portable, r.Reason = false, "No coverage"
-		case providers.HasSuffix(n, providers.SuffixFastPortable):
+		case scenarios.HasSuffix(n, scenarios.SuffixFastPortable):
 			r.FastPortable = true
 		}
 		out = append(out, r)
@@ -99,11 +100,11 @@ func (m *memProvider) CreatePortOrder(_ context.Context, req providers.CreatePor
 	defer m.mu.Unlock()
 	var main, split []string
 	for i, n := range req.Order.PhoneNumbers {
-		if providers.HasSuffix(n, providers.SuffixNotPortable) {
+		if scenarios.HasSuffix(n, scenarios.SuffixNotPortable) {
 			return nil, &providers.Error{Code: providers.CodeInvalidArgument, Provider: memName, HTTPStatus: 422, Message: "not portable",
 				Violations: []providers.FieldViolation{{Field: "port_order.phone_numbers[" + strconv.Itoa(i) + "]", Description: "No coverage"}}}
 		}
-		if providers.HasSuffix(n, providers.SuffixSplit) {
+		if scenarios.HasSuffix(n, scenarios.SuffixSplit) {
 			split = append(split, n)
 		} else {
 			main = append(main, n)
@@ -243,7 +244,7 @@ func (m *memProvider) advance() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, o := range m.orders {
-		exc := slices.ContainsFunc(o.PhoneNumbers, func(n string) bool { return providers.HasSuffix(n, providers.SuffixException) })
+		exc := slices.ContainsFunc(o.PhoneNumbers, func(n string) bool { return scenarios.HasSuffix(n, scenarios.SuffixException) })
 		switch o.State {
 		case providers.StateSubmitted:
 			if exc {
@@ -302,7 +303,7 @@ func (m *memProvider) GetNumber(ctx context.Context, n string) (*providers.Numbe
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	num, ok := m.numbers[n]
-	if !ok || providers.HasSuffix(n, providers.SuffixNotOnAccount) {
+	if !ok || scenarios.HasSuffix(n, scenarios.SuffixNotOnAccount) {
 		return nil, notFound("number")
 	}
 	c := *num
@@ -313,7 +314,7 @@ func (m *memProvider) ListNumbers(_ context.Context, f providers.NumberFilter, q
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	var all []*providers.Number
-	for _, n := range providers.SandboxNumbers {
+	for _, n := range scenarios.SandboxNumbers {
 		if strings.HasPrefix(n, f.Prefix) {
 			c := *m.numbers[n]
 			all = append(all, &c)
@@ -340,7 +341,7 @@ func (m *memProvider) UpdateNumber(_ context.Context, u providers.NumberUpdate) 
 		case providers.FieldNumberCNAMLookupsEnabled:
 			n.CNAMLookupsEnabled = in.CNAMLookupsEnabled
 		case providers.FieldNumberMessagingEnabled:
-			if in.MessagingEnabled && providers.HasSuffix(n.PhoneNumber, providers.SuffixMessagingFails) {
+			if in.MessagingEnabled && scenarios.HasSuffix(n.PhoneNumber, scenarios.SuffixMessagingFails) {
 				res.Failures = append(res.Failures, providers.FieldFailure{Field: p, Reason: "MESSAGING_PROVISIONING_FAILED"})
 				continue
 			}

@@ -2,6 +2,7 @@ package providertest
 
 import (
 	"fmt"
+	"github.com/portgate/portgate/sandbox/scenarios"
 	"slices"
 	"strings"
 	"testing"
@@ -104,7 +105,7 @@ func testNumbers(t *testing.T, e *env) {
 	t.Run("GetSeeded", func(t *testing.T) {
 		f := e.open(t)
 		f.require(t, providers.OpGetNumber)
-		for _, s := range providers.SandboxNumbers {
+		for _, s := range scenarios.SandboxNumbers {
 			n, err := f.p.GetNumber(f.ctx, s)
 			if err != nil {
 				t.Errorf("GetNumber(%s) (seeded): %v", s, err)
@@ -119,7 +120,7 @@ func testNumbers(t *testing.T, e *env) {
 	t.Run("GetNotOnAccount", func(t *testing.T) {
 		f := e.open(t)
 		f.require(t, providers.OpGetNumber)
-		n := NewNumber(providers.SuffixNotOnAccount)
+		n := NewNumber(scenarios.SuffixNotOnAccount)
 		_, err := f.p.GetNumber(f.ctx, n)
 		f.wantCode(t, fmt.Sprintf("GetNumber(%s) (SuffixNotOnAccount)", n), err, providers.CodeNotFound, true)
 	})
@@ -128,7 +129,7 @@ func testNumbers(t *testing.T, e *env) {
 		f := e.open(t)
 		f.require(t, providers.OpListNumbers)
 		all := f.walkNumbers(t, providers.NumberFilter{}, 2)
-		for _, s := range providers.SandboxNumbers {
+		for _, s := range scenarios.SandboxNumbers {
 			if !slices.Contains(all, s) {
 				t.Errorf("ListNumbers walk (limit 2): seeded %s missing (gap); got %v", s, all)
 			}
@@ -145,7 +146,7 @@ func testNumbers(t *testing.T, e *env) {
 					t.Errorf("ListNumbers(Prefix %q): %s does not match", prefix, n)
 				}
 			}
-			for _, s := range providers.SandboxNumbers {
+			for _, s := range scenarios.SandboxNumbers {
 				if strings.HasPrefix(s, prefix) && !slices.Contains(got, s) {
 					t.Errorf("ListNumbers(Prefix %q): seeded %s missing; got %v", prefix, s, got)
 				}
@@ -220,12 +221,12 @@ func testNumbers(t *testing.T, e *env) {
 		if !slices.Contains(f.caps.UpdatableNumberFields, providers.FieldNumberMessagingEnabled) {
 			t.Skipf("%s cannot update %s", f.name, providers.FieldNumberMessagingEnabled)
 		}
-		for _, s := range providers.SandboxNumbers {
-			if providers.HasSuffix(s, providers.SuffixMessagingFails) {
+		for _, s := range scenarios.SandboxNumbers {
+			if scenarios.HasSuffix(s, scenarios.SuffixMessagingFails) {
 				return s
 			}
 		}
-		t.Fatal("no seeded SuffixMessagingFails number in providers.SandboxNumbers")
+		t.Fatal("no seeded SuffixMessagingFails number in scenarios.SandboxNumbers")
 		return ""
 	}
 	checkMessagingFailure := func(t *testing.T, what string, res *providers.NumberUpdateResult, err error) {

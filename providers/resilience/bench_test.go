@@ -15,8 +15,8 @@ import (
 
 	"github.com/portgate/portgate/internal/latency"
 	"github.com/portgate/portgate/providers"
-	"github.com/portgate/portgate/providers/chaos"
 	"github.com/portgate/portgate/providers/resilience"
+	"github.com/portgate/portgate/sandbox/chaos"
 )
 
 // httpProvider is a minimal adapter: GetNumber is GET {base}/numbers/{n}.

@@ -10,7 +10,7 @@ import (
 	"github.com/portgate/portgate/providers"
 	"github.com/portgate/portgate/providers/providertest"
 	"github.com/portgate/portgate/providers/telnyx"
-	"github.com/portgate/portgate/providers/telnyx/telnyxfake"
+	"github.com/portgate/portgate/sandbox/telnyxfake"
 )
 
 // conformanceHarness runs the adapter against telnyxfake over real HTTP.

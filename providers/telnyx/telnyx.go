@@ -3,7 +3,7 @@
 //
 // Wire facts come from /work/shared/reference/telnyx.md; the field-by-field
 // mapping is docs/mapping/telnyx.md. The sandbox counterpart is
-// providers/telnyx/telnyxfake.
+// sandbox/telnyxfake.
 package telnyx
 
 import (

@@ -16,7 +16,7 @@ import (
 
 	"github.com/portgate/portgate/providers"
 	"github.com/portgate/portgate/providers/telnyx"
-	"github.com/portgate/portgate/providers/telnyx/telnyxfake"
+	"github.com/portgate/portgate/sandbox/telnyxfake"
 )
 
 // countingDoer records "METHOD path" of every request.
