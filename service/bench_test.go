@@ -50,7 +50,7 @@ func BenchmarkGatewayOutage(b *testing.B) {
 
 	b.StopTimer()
 	fr.Set(chaos.Faults{ErrorRate: 1})
-	breaker := e.app.Providers["flowroute"]
+	breaker := e.app.Providers["flowroute"].Resilience()
 	for breaker.BreakerState() != gobreaker.StateOpen {
 		_, _ = e.numbers.GetNumber(ctx, &pb.GetNumberRequest{Name: "providers/flowroute/numbers/+12065550100"})
 	}

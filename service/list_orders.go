@@ -5,6 +5,7 @@ import (
 
 	pb "github.com/portgate/portgate/gen/portgate/v1"
 	"github.com/portgate/portgate/providers"
+	"github.com/portgate/portgate/providers/portable"
 )
 
 var stateValues = func() []string {
@@ -104,9 +105,9 @@ func orderLess(a, b *providers.PortOrder) bool {
 func (s *PortingServer) ListPortOrders(ctx context.Context, req *pb.ListPortOrdersRequest) (*pb.ListPortOrdersResponse, error) {
 	res, next, err := listTop(ctx, s.c, listSpec[*providers.PortOrder]{
 		kind: "portOrders", fields: portOrderFilterFields, record: portOrderRecord, less: orderLess,
-		fetch: func(e expr) func(context.Context, providers.Provider, providers.ListQuery) ([]*providers.PortOrder, bool, error) {
+		fetch: func(e expr) func(context.Context, *portable.Client, providers.ListQuery) ([]*providers.PortOrder, bool, error) {
 			push := pushdownOrders(e)
-			return func(ctx context.Context, p providers.Provider, q providers.ListQuery) ([]*providers.PortOrder, bool, error) {
+			return func(ctx context.Context, p *portable.Client, q providers.ListQuery) ([]*providers.PortOrder, bool, error) {
 				page, err := p.ListPortOrders(ctx, push, q)
 				if err != nil {
 					return nil, false, err
@@ -132,7 +133,7 @@ type listSpec[T any] struct {
 	record func(T) filterRecord
 	less   func(a, b T) bool
 	// fetch builds the provider call for a parsed filter (with its pushdown).
-	fetch func(e expr) func(ctx context.Context, p providers.Provider, q providers.ListQuery) ([]T, bool, error)
+	fetch func(e expr) func(ctx context.Context, p *portable.Client, q providers.ListQuery) ([]T, bool, error)
 }
 
 // listTop validates paging and filter, then pages one provider or all.
@@ -156,7 +157,7 @@ func listTop[T any](ctx context.Context, c *core, spec listSpec[T], parent strin
 	bind := binding{kind: spec.kind, parent: parent, filter: filter}
 	allowed := make([]string, len(backends))
 	for i, b := range backends {
-		allowed[i] = b.Provider.Name()
+		allowed[i] = b.Client.Name()
 	}
 	offsets, err := c.tokens.decode(token, bind, allowed)
 	if err != nil {
@@ -164,9 +165,9 @@ func listTop[T any](ctx context.Context, c *core, spec listSpec[T], parent strin
 	}
 	call := spec.fetch(e)
 	fetch := func(ctx context.Context, b *Backend, off, limit int) ([]T, bool, error) {
-		items, more, err := call(ctx, b.Provider, providers.ListQuery{Offset: off, Limit: limit})
+		items, more, err := call(ctx, b.Client, providers.ListQuery{Offset: off, Limit: limit})
 		if err != nil {
-			return nil, false, providerErr{b.Provider.Name(), err}
+			return nil, false, providerErr{b.Client.Name(), err}
 		}
 		return items, more, nil
 	}

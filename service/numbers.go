@@ -5,6 +5,7 @@ import (
 
 	pb "github.com/portgate/portgate/gen/portgate/v1"
 	"github.com/portgate/portgate/providers"
+	"github.com/portgate/portgate/providers/portable"
 )
 
 // NumbersServer implements portgate.v1.Numbers.
@@ -65,7 +66,7 @@ func (s *NumbersServer) GetNumber(ctx context.Context, req *pb.GetNumberRequest)
 	if err != nil {
 		return nil, err
 	}
-	n, err := b.Provider.GetNumber(ctx, number)
+	n, err := b.Client.GetNumber(ctx, number)
 	if err != nil {
 		return nil, toStatus(prov, err, ReasonNumberNotFound, numberName(prov, number))
 	}
@@ -76,9 +77,9 @@ func (s *NumbersServer) GetNumber(ctx context.Context, req *pb.GetNumberRequest)
 func (s *NumbersServer) ListNumbers(ctx context.Context, req *pb.ListNumbersRequest) (*pb.ListNumbersResponse, error) {
 	res, next, err := listTop(ctx, s.c, listSpec[*providers.Number]{
 		kind: "numbers", fields: numberFilterFields, record: numberRecord, less: numberLess,
-		fetch: func(e expr) func(context.Context, providers.Provider, providers.ListQuery) ([]*providers.Number, bool, error) {
+		fetch: func(e expr) func(context.Context, *portable.Client, providers.ListQuery) ([]*providers.Number, bool, error) {
 			push := pushdownNumbers(e)
-			return func(ctx context.Context, p providers.Provider, q providers.ListQuery) ([]*providers.Number, bool, error) {
+			return func(ctx context.Context, p *portable.Client, q providers.ListQuery) ([]*providers.Number, bool, error) {
 				page, err := p.ListNumbers(ctx, push, q)
 				if err != nil {
 					return nil, false, err
@@ -111,11 +112,11 @@ func (s *NumbersServer) UpdateNumber(ctx context.Context, req *pb.UpdateNumberRe
 	if err != nil {
 		return nil, err
 	}
-	mask, err := resolveMask(num, req.GetUpdateMask().GetPaths(), numberFieldPaths, b.Provider.Capabilities().UpdatableNumberFields, prov, "update_mask")
+	mask, err := resolveMask(num, req.GetUpdateMask().GetPaths(), numberFieldPaths, b.Client.Capabilities().UpdatableNumberFields, prov, "update_mask")
 	if err != nil {
 		return nil, err
 	}
-	res, err := b.Provider.UpdateNumber(ctx, providers.NumberUpdate{
+	res, err := b.Client.UpdateNumber(ctx, providers.NumberUpdate{
 		Number: numberFromProto(num, number), Mask: mask, MessagingCallbackURL: num.GetMessagingCallbackUrl(),
 	})
 	if err != nil {

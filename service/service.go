@@ -1,6 +1,6 @@
 // Package service implements the portgate.v1 gRPC services: request
 // validation, routing by resource name, neutral↔proto conversion and error
-// mapping. It knows providers.Provider, never HTTP.
+// mapping. It knows *portable.Client, never HTTP.
 package service
 
 import (
@@ -14,11 +14,14 @@ import (
 	"github.com/portgate/portgate/internal/e164"
 	"github.com/portgate/portgate/internal/store"
 	"github.com/portgate/portgate/providers"
+	"github.com/portgate/portgate/providers/portable"
 )
 
-// Backend is one configured provider as the service sees it.
+// Backend is one configured provider as the service sees it. Handlers call
+// the provider only through Client (validation, capability checks,
+// resilience, spans and error wrapping happen there, once).
 type Backend struct {
-	Provider    providers.Provider
+	Client      *portable.Client
 	DisplayName string
 	Mode        pb.Provider_Mode
 	// Health reports the provider's breaker state; nil = always SERVING.
@@ -96,10 +99,10 @@ func New(opts Options) (*Services, error) {
 	}
 	for i := range opts.Backends {
 		b := opts.Backends[i]
-		if b.Provider == nil {
+		if b.Client == nil {
 			return nil, fmt.Errorf("service: backend %d has no provider", i)
 		}
-		name := b.Provider.Name()
+		name := b.Client.Name()
 		if name == "" || name == AllProviders {
 			return nil, fmt.Errorf("service: invalid provider name %q", name)
 		}
@@ -188,8 +191,8 @@ func (c *core) optionalNumber(field string, s *string) error {
 }
 
 func (c *core) requireCapability(b *Backend, op providers.Operation) error {
-	if b.Provider.Capabilities().Supports(op) {
+	if b.Client.Supports(op) {
 		return nil
 	}
-	return toStatus(b.Provider.Name(), providers.CapabilityMissing(b.Provider.Name(), op), "", "")
+	return toStatus(b.Client.Name(), providers.CapabilityMissing(b.Client.Name(), op), "", "")
 }

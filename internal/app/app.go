@@ -34,6 +34,7 @@ import (
 	"github.com/portgate/portgate/internal/telemetry"
 	"github.com/portgate/portgate/providers"
 	"github.com/portgate/portgate/providers/flowroute"
+	"github.com/portgate/portgate/providers/portable"
 	"github.com/portgate/portgate/providers/resilience"
 	"github.com/portgate/portgate/providers/telnyx"
 	"github.com/portgate/portgate/sandbox/chaos"
@@ -47,8 +48,8 @@ type App struct {
 	Server *server.Server
 	// Sandboxes holds the in-process fakes by provider name (sandbox mode only).
 	Sandboxes map[string]*Sandbox
-	// Providers are the wrapped providers by name.
-	Providers map[string]*resilience.Provider
+	// Providers are the portable clients (driver + resilience policy) by name.
+	Providers map[string]*portable.Client
 	// Store is the durable state (closed by Server.Shutdown).
 	Store store.Store
 }
@@ -126,7 +127,7 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := resilience.NewMetrics(reg)
 
-	a := &App{Sandboxes: map[string]*Sandbox{}, Providers: map[string]*resilience.Provider{}}
+	a := &App{Sandboxes: map[string]*Sandbox{}, Providers: map[string]*portable.Client{}}
 	var closers []io.Closer
 	defer func() {
 		if err != nil {
@@ -267,9 +268,10 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 		if err != nil {
 			return fmt.Errorf("PORTGATE_RESILIENCE_%s: %w", strings.ToUpper(name), err)
 		}
-		wrapped := resilience.Wrap(b.p, pol, resilience.WithLogger(logger), resilience.WithMetrics(metrics))
-		a.Providers[name] = wrapped
-		backends = append(backends, service.Backend{Provider: wrapped, DisplayName: b.display, Mode: b.mode, Health: breakerHealth(wrapped)})
+		guard := resilience.Wrap(b.p, pol, resilience.WithLogger(logger), resilience.WithMetrics(metrics))
+		client := portable.New(b.p, portable.WithResilience(guard), portable.WithTracerProvider(tp))
+		a.Providers[name] = client
+		backends = append(backends, service.Backend{Client: client, DisplayName: b.display, Mode: b.mode, Health: breakerHealth(client)})
 		return nil
 	}
 	for _, n := range order {
@@ -345,7 +347,7 @@ func buildAuth(cfg config.Config, logger *slog.Logger) (*auth.Authenticator, str
 	return authn, "", nil
 }
 
-func breakerHealth(p *resilience.Provider) func() (pb.Provider_Health, time.Time) {
+func breakerHealth(p *portable.Client) func() (pb.Provider_Health, time.Time) {
 	return func() (pb.Provider_Health, time.Time) {
 		h := p.Health()
 		switch h.State {

@@ -59,7 +59,14 @@ type Provider struct {
 	groups         *groupCache
 }
 
-var _ providers.Provider = (*Provider)(nil)
+var (
+	_ providers.Provider                = (*Provider)(nil)
+	_ providers.PortOrderNumberModifier = (*Provider)(nil)
+	_ providers.Commenter               = (*Provider)(nil)
+	_ providers.DocumentStore           = (*Provider)(nil)
+	_ providers.NumberUpdater           = (*Provider)(nil)
+	_ providers.Aser                    = (*Provider)(nil)
+)
 
 // New validates cfg and builds the adapter.
 func New(cfg Config) (*Provider, error) {
@@ -259,3 +266,19 @@ func badResponse(status int, format string, args ...any) *providers.Error {
 // strings, e.g. "42361"; reference §2.3). Every method that addresses an
 // order checks it before any request.
 var OrderID = providers.NumericShape
+
+// As exposes the adapter's HTTP client: i must be a *providers.Doer.
+func (p *Provider) As(i any) bool {
+	d, ok := i.(*providers.Doer)
+	if !ok {
+		return false
+	}
+	*d = p.hc
+	return true
+}
+
+// ErrorAs sets i, a **providers.Error, from err.
+func (p *Provider) ErrorAs(err error, i any) bool {
+	pe, ok := i.(**providers.Error)
+	return ok && errors.As(err, pe)
+}

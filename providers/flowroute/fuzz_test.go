@@ -53,7 +53,7 @@ func FuzzResponses(f *testing.F) {
 }
 
 // exercise calls every method once; it only checks that failures are typed.
-func exercise(t *testing.T, p providers.Provider, id string) {
+func exercise(t *testing.T, p *flowroute.Provider, id string) {
 	ctx := context.Background()
 	check := func(what string, err error) {
 		var pe *providers.Error

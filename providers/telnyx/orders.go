@@ -454,14 +454,6 @@ func (p *Provider) UpdatePortOrder(ctx context.Context, upd providers.PortOrderU
 	return p.orderCall(ctx, http.MethodPatch, orderPath(upd.ID), patch, ec)
 }
 
-// ModifyPortOrderNumbers implements providers.Provider. Telnyx v2 documents
-// no way to add or remove numbers of an existing order (porting_phone_numbers
-// is read-only), so this is PROVIDER_CAPABILITY_MISSING without a call, in
-// sandbox and live alike: create a new order instead.
-func (p *Provider) ModifyPortOrderNumbers(context.Context, string, []string, []string) (*providers.PortOrder, error) {
-	return nil, providers.CapabilityMissing(Name, providers.OpModifyPortOrderNumbers)
-}
-
 // SubmitPortOrder implements providers.Provider: actions/confirm. The
 // signer's name is recorded as end_user.admin.auth_person_name when unset.
 func (p *Provider) SubmitPortOrder(ctx context.Context, id string, sig providers.Signature) (*providers.PortOrder, error) {

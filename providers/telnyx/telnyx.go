@@ -60,7 +60,13 @@ type Provider struct {
 	ids    sync.Map // E.164 → numeric phone number id
 }
 
-var _ providers.Provider = (*Provider)(nil)
+var (
+	_ providers.Provider      = (*Provider)(nil)
+	_ providers.Commenter     = (*Provider)(nil)
+	_ providers.DocumentStore = (*Provider)(nil)
+	_ providers.NumberUpdater = (*Provider)(nil)
+	_ providers.Aser          = (*Provider)(nil)
+)
 
 // New validates cfg and builds the adapter.
 func New(cfg Config) (*Provider, error) {
@@ -295,3 +301,19 @@ func (p *Provider) all(ctx context.Context, path string, q url.Values, ec errCtx
 // Every method that addresses an order checks it before any request, so a
 // caller's ".." never becomes GET /v2/porting_orders/...
 var OrderID = providers.UUIDShape
+
+// As exposes the adapter's HTTP client: i must be a *providers.Doer.
+func (p *Provider) As(i any) bool {
+	d, ok := i.(*providers.Doer)
+	if !ok {
+		return false
+	}
+	*d = p.client
+	return true
+}
+
+// ErrorAs sets i, a **providers.Error, from err.
+func (p *Provider) ErrorAs(err error, i any) bool {
+	pe, ok := i.(**providers.Error)
+	return ok && errors.As(err, pe)
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/portgate/portgate/providers/portable"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -136,7 +137,10 @@ func TestNewValidates(t *testing.T) {
 		caps.Supports(providers.OpModifyPortOrderNumbers) {
 		t.Fatalf("caps = %+v (Telnyx documents no ModifyPortOrderNumbers)", caps)
 	}
-	if _, err := p.ModifyPortOrderNumbers(context.Background(), "00000000-0000-4000-8000-0000000000a1", []string{"+13125550100"}, nil); providers.ErrorCode(err) != providers.CodeUnimplemented {
+	if _, ok := any(p).(providers.PortOrderNumberModifier); ok {
+		t.Fatal("the Telnyx adapter implements providers.PortOrderNumberModifier")
+	}
+	if _, err := portable.New(p).ModifyPortOrderNumbers(context.Background(), "00000000-0000-4000-8000-0000000000a1", []string{"+13125550100"}, nil); providers.ErrorCode(err) != providers.CodeUnimplemented {
 		t.Fatalf("live ModifyPortOrderNumbers: %v", err)
 	}
 }
@@ -470,7 +474,7 @@ func TestModifyNumbersIsACapabilityErrorInTheSandbox(t *testing.T) {
 	if e.p.Capabilities().Supports(providers.OpModifyPortOrderNumbers) {
 		t.Fatal("sandbox-backed adapter offers ModifyPortOrderNumbers")
 	}
-	pe := perr(t, errOnly(e.p.ModifyPortOrderNumbers(ctx(t), res.Order.ID, []string{"+13125550102"}, nil)), providers.CodeUnimplemented)
+	pe := perr(t, errOnly(portable.New(e.p).ModifyPortOrderNumbers(ctx(t), res.Order.ID, []string{"+13125550102"}, nil)), providers.CodeUnimplemented)
 	if pe.Reason != "PROVIDER_CAPABILITY_MISSING" {
 		t.Fatalf("%+v", pe)
 	}
@@ -501,7 +505,7 @@ func TestModifyNumbersWithoutExtension(t *testing.T) {
 	}))
 	defer srv.Close()
 	p, _ := telnyx.New(telnyx.Config{BaseURL: srv.URL + "/v2", APIKey: "k", HTTPClient: srv.Client()})
-	pe := perr(t, errOnly(p.ModifyPortOrderNumbers(ctx(t), "00000000-0000-4000-8000-0000000000a1", []string{"+13125550101"}, nil)), providers.CodeUnimplemented)
+	pe := perr(t, errOnly(portable.New(p).ModifyPortOrderNumbers(ctx(t), "00000000-0000-4000-8000-0000000000a1", []string{"+13125550101"}, nil)), providers.CodeUnimplemented)
 	if pe.Reason != "PROVIDER_CAPABILITY_MISSING" {
 		t.Fatalf("%+v", pe)
 	}
