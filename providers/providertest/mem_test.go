@@ -23,6 +23,7 @@ type memProvider struct {
 	comments map[string][]providers.Comment
 	docs     map[string][]providers.Document
 	numbers  map[string]*providers.Number
+	faults   []Fault
 }
 
 const memName = "mem"
@@ -313,6 +314,15 @@ func (m *memProvider) GetNumber(ctx context.Context, n string) (*providers.Numbe
 func (m *memProvider) ListNumbers(_ context.Context, f providers.NumberFilter, q providers.ListQuery) (*providers.NumberPage, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if len(m.faults) > 0 {
+		ft := m.faults[0]
+		m.faults = m.faults[1:]
+		code := providers.CodeUnavailable
+		if ft.HTTPStatus == 429 {
+			code = providers.CodeRateLimited
+		}
+		return nil, &providers.Error{Code: code, Provider: memName, HTTPStatus: ft.HTTPStatus, RetryAfter: ft.RetryAfter, Message: "injected"}
+	}
 	var all []*providers.Number
 	for _, n := range scenarios.SandboxNumbers {
 		if strings.HasPrefix(n, f.Prefix) {
@@ -364,6 +374,41 @@ func (m *memProvider) UpdateNumber(_ context.Context, u providers.NumberUpdate) 
 }
 
 type memHarness struct{ p *memProvider }
+
+func (h memHarness) SeedOrderState(_ context.Context, id string, st providers.State) error {
+	h.p.mu.Lock()
+	defer h.p.mu.Unlock()
+	o, ok := h.p.orders[id]
+	if !ok {
+		return notFound("order")
+	}
+	o.State = st
+	return nil
+}
+
+func (h memHarness) SeedNumber(_ context.Context, n string) error {
+	h.p.mu.Lock()
+	defer h.p.mu.Unlock()
+	h.p.numbers[n] = &providers.Number{PhoneNumber: n, Status: "active"}
+	return nil
+}
+
+func (h memHarness) DeleteOrder(_ context.Context, id string) error {
+	h.p.mu.Lock()
+	defer h.p.mu.Unlock()
+	delete(h.p.orders, id)
+	h.p.order = slices.DeleteFunc(h.p.order, func(s string) bool { return s == id })
+	return nil
+}
+
+func (h memHarness) InjectFault(_ context.Context, f Fault) error {
+	h.p.mu.Lock()
+	defer h.p.mu.Unlock()
+	for range max(f.Count, 1) {
+		h.p.faults = append(h.p.faults, f)
+	}
+	return nil
+}
 
 func (h memHarness) Provider() providers.Provider  { return h.p }
 func (h memHarness) Advance(context.Context) error { h.p.advance(); return nil }

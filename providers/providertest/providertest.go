@@ -52,7 +52,9 @@ const callTimeout = 20 * time.Second
 // RunConformanceTests runs the provider conformance suite: every case is a
 // subtest that talks to the provider only through the portable client
 // (providers/portable), the type the gateway uses.
-func RunConformanceTests(t *testing.T, newHarness HarnessMaker) {
+//
+// asTests check each adapter's escape hatches (Client.As, Client.ErrorAs).
+func RunConformanceTests(t *testing.T, newHarness HarnessMaker, asTests ...AsTest) {
 	t.Helper()
 	cases := []struct {
 		name string
@@ -76,16 +78,24 @@ func RunConformanceTests(t *testing.T, newHarness HarnessMaker) {
 		{"Errors", testErrors},
 		{"ProviderFidelity", testProviderFidelity},
 		{"FidelityT", testFidelityT},
+		{"PaginationConsistency", testPaginationConsistency},
+		{"SeededState", testSeededState},
+		{"SeededNumber", testSeededNumber},
+		{"InjectedFault", testInjectedFault},
+		{"As", testAs},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			c.fn(t, &env{mk: newHarness})
+			c.fn(t, &env{mk: newHarness, as: asTests})
 		})
 	}
 }
 
 // env lets a case make fresh harnesses for its subtests.
-type env struct{ mk HarnessMaker }
+type env struct {
+	mk HarnessMaker
+	as []AsTest
+}
 
 // fixture is one running harness with the portable client over its driver
 // and a deadline-bound context.

@@ -545,3 +545,16 @@ func nullable(p *string) any {
 }
 
 func ts(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000+00:00") }
+
+// SeedNumber puts an E.164 number on the account (test hook, like
+// Options.SeedNumbers after start).
+func (f *Fake) SeedNumber(n string) error {
+	e, err := e164.Parse(n, "")
+	if err != nil {
+		return fmt.Errorf("flowroutefake: %w", err)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.addNumberLocked(e, time.Now().UTC(), nil, nil, false)
+	return nil
+}

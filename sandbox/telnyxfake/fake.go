@@ -318,3 +318,11 @@ func digits(s string) string {
 		return -1
 	}, s)
 }
+
+// SeedNumber puts an E.164 number on the account (test hook, like
+// Options.SeedNumbers after start).
+func (f *Fake) SeedNumber(e164 string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.addNumber(e164, "number_order", f.now())
+}
