@@ -191,7 +191,7 @@ func runProxy(args []string) int {
 		return 2
 	}
 	// Stock ReverseProxy; the idle pool is sized like portgate's provider
-	// client (resilience.HTTPOptions: 32 per host) so that neither side
+	// client (httpx.Options: 32 per host) so that neither side
 	// churns connections.
 	rp := &httputil.ReverseProxy{
 		Rewrite:   func(r *httputil.ProxyRequest) { r.SetURL(u); r.Out.Host = u.Host },

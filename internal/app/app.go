@@ -34,6 +34,7 @@ import (
 	"github.com/portgate/portgate/internal/telemetry"
 	"github.com/portgate/portgate/providers"
 	"github.com/portgate/portgate/providers/flowroute"
+	"github.com/portgate/portgate/providers/httpx"
 	"github.com/portgate/portgate/providers/portable"
 	"github.com/portgate/portgate/providers/resilience"
 	"github.com/portgate/portgate/providers/telnyx"
@@ -173,7 +174,7 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 		logger.Info("exporting traces over OTLP/HTTP", "endpoint", cfg.OTLPEndpoint)
 	}
 
-	httpClient := resilience.NewHTTPClient(resilience.HTTPOptions{TracerProvider: tp})
+	httpClient := httpx.NewClient(httpx.Options{TracerProvider: tp})
 	policy := resilience.DefaultPolicy()
 	if cfg.ProviderTimeout > 0 {
 		policy.DefaultTimeout = cfg.ProviderTimeout

@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -19,6 +18,7 @@ import (
 	segjson "github.com/segmentio/encoding/json"
 
 	"github.com/portgate/portgate/providers"
+	"github.com/portgate/portgate/providers/httpx"
 )
 
 // Name is the provider's resource id.
@@ -36,8 +36,6 @@ const (
 	maxPageSize = 200
 	// defaultListLimit is used when ListQuery.Limit is not positive.
 	defaultListLimit = 50
-	// maxResponseBytes caps every response body read.
-	maxResponseBytes = 8 << 20
 )
 
 // Config configures the adapter.
@@ -86,7 +84,7 @@ func New(cfg Config) (*Provider, error) {
 	}
 	hc := cfg.HTTPClient
 	if hc == nil {
-		hc = defaultClient()
+		hc = httpx.DefaultClient()
 	}
 	ttl := cfg.GroupCacheTTL
 	if ttl == 0 {
@@ -94,18 +92,6 @@ func New(cfg Config) (*Provider, error) {
 	}
 	return &Provider{base: strings.TrimRight(base, "/"), access: cfg.AccessKey, secret: cfg.SecretKey, hc: hc,
 		groups: newGroupCache(ttl)}, nil
-}
-
-func defaultClient() *http.Client {
-	tr := &http.Transport{
-		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-		TLSHandshakeTimeout:   10 * time.Second,
-		ResponseHeaderTimeout: 30 * time.Second,
-		IdleConnTimeout:       90 * time.Second,
-		MaxIdleConnsPerHost:   10,
-	}
-	return &http.Client{Transport: tr, Timeout: 60 * time.Second}
 }
 
 // Name implements providers.Provider.
@@ -195,13 +181,9 @@ func (p *Provider) send(ctx context.Context, req *http.Request, res resource) (*
 		return nil, transportError(ctx, err)
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
+	b, err := httpx.ReadBody(ctx, Name, resp)
 	if err != nil {
-		return nil, transportError(ctx, err)
-	}
-	if len(b) > maxResponseBytes {
-		return nil, &providers.Error{Code: providers.CodeBadResponse, Provider: Name, HTTPStatus: resp.StatusCode,
-			Message: fmt.Sprintf("response body exceeds %d bytes", maxResponseBytes)}
+		return nil, err
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, p.redactor(req).Error(mapError(resp.StatusCode, resp.Header, b, res))
@@ -230,7 +212,7 @@ const maxRedactBody = 1 << 20
 
 // transportError maps a failed exchange: the caller's context wins, else Unavailable.
 func transportError(ctx context.Context, err error) error {
-	return providers.TransportError(ctx, Name, "request failed: "+redactURL(err), err)
+	return httpx.TransportError(ctx, Name, "request failed: "+redactURL(err), err)
 }
 
 // redactURL drops the URL (and so any query) from *url.Error messages.

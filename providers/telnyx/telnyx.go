@@ -13,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -21,6 +20,7 @@ import (
 	"time"
 
 	"github.com/portgate/portgate/providers"
+	"github.com/portgate/portgate/providers/httpx"
 )
 
 // Name is the provider's resource id.
@@ -36,9 +36,6 @@ const PortabilityBatchLimit = 100
 
 // MaxDocumentBytes is the largest document UploadDocument accepts (10 MiB).
 const MaxDocumentBytes = 10 << 20
-
-// maxResponseBytes caps every JSON response body read.
-const maxResponseBytes = 8 << 20
 
 // maxPageSize is Telnyx's page[size] maximum.
 const maxPageSize = 250
@@ -83,27 +80,12 @@ func New(cfg Config) (*Provider, error) {
 	}
 	p := &Provider{base: strings.TrimSuffix(base, "/"), apiKey: cfg.APIKey, client: cfg.HTTPClient, now: cfg.Now}
 	if p.client == nil {
-		p.client = defaultClient()
+		p.client = httpx.DefaultClient()
 	}
 	if p.now == nil {
 		p.now = time.Now
 	}
 	return p, nil
-}
-
-func defaultClient() *http.Client {
-	return &http.Client{
-		Timeout: 60 * time.Second,
-		Transport: &http.Transport{
-			Proxy:                 http.ProxyFromEnvironment,
-			DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-			TLSHandshakeTimeout:   10 * time.Second,
-			ResponseHeaderTimeout: 30 * time.Second,
-			IdleConnTimeout:       90 * time.Second,
-			MaxIdleConnsPerHost:   16,
-			ForceAttemptHTTP2:     true,
-		},
-	}
 }
 
 // Name implements providers.Provider.
@@ -188,13 +170,9 @@ func (p *Provider) call(ctx context.Context, method, path string, q url.Values, 
 		return transportError(ctx, err)
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
+	data, err := httpx.ReadBody(ctx, Name, resp)
 	if err != nil {
-		return transportError(ctx, err)
-	}
-	if len(data) > maxResponseBytes {
-		return &providers.Error{Code: providers.CodeBadResponse, Provider: Name, HTTPStatus: resp.StatusCode,
-			Message: "response body exceeds limit"}
+		return err
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		// Whatever the provider (or a proxy) echoed of the request — the
@@ -214,7 +192,7 @@ func (p *Provider) call(ctx context.Context, method, path string, q url.Values, 
 }
 
 func transportError(ctx context.Context, err error) error {
-	return providers.TransportError(ctx, Name, "telnyx unreachable", err)
+	return httpx.TransportError(ctx, Name, "telnyx unreachable", err)
 }
 
 // listEnvelope is a paginated list answer.
