@@ -15,6 +15,7 @@ import (
 
 	pb "github.com/portgate/portgate/gen/portgate/v1"
 	"github.com/portgate/portgate/providers"
+	"github.com/portgate/portgate/providers/registry"
 )
 
 // DomainGateway is the ErrorInfo domain of errors the gateway itself raises.
@@ -63,16 +64,9 @@ var errorTable = map[providers.Code]errorRule{
 	providers.CodeUnknown:            {codes.Internal, "PROVIDER_ERROR", false},
 }
 
-// providerDomains maps provider ids to the ErrorInfo domain used when the
-// provider itself refused a call.
-var providerDomains = map[string]string{"flowroute": "flowroute.com", "telnyx": "telnyx.com"}
-
-func providerDomain(name string) string {
-	if d, ok := providerDomains[name]; ok {
-		return d
-	}
-	return name
-}
+// providerDomain is the ErrorInfo domain used when the provider itself
+// refused a call: each adapter declares it when it registers.
+func providerDomain(name string) string { return registry.Domain(name) }
 
 // toStatus converts an adapter error into the gRPC status callers see. It is
 // the only place provider errors become gRPC errors. notFoundReason names the

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"os"
@@ -33,11 +34,11 @@ import (
 	"github.com/portgate/portgate/internal/store"
 	"github.com/portgate/portgate/internal/telemetry"
 	"github.com/portgate/portgate/providers"
-	"github.com/portgate/portgate/providers/flowroute"
 	"github.com/portgate/portgate/providers/httpx"
 	"github.com/portgate/portgate/providers/portable"
+	"github.com/portgate/portgate/providers/registry"
+	_ "github.com/portgate/portgate/providers/registry/builtin" // the shipped adapters
 	"github.com/portgate/portgate/providers/resilience"
-	"github.com/portgate/portgate/providers/telnyx"
 	"github.com/portgate/portgate/sandbox/chaos"
 	"github.com/portgate/portgate/sandbox/flowroutefake"
 	"github.com/portgate/portgate/sandbox/telnyxfake"
@@ -206,50 +207,45 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 	for _, env := range cfg.IgnoredCredentials() {
 		logger.Warn("credential set but not used", "setting", env, "mode", mode, "providers", strings.Join(cfg.EnabledProviders(), ","))
 	}
-	if cfg.ProviderEnabled(flowroute.Name) {
-		fcfg := flowroute.Config{BaseURL: cfg.FlowrouteBaseURL, AccessKey: cfg.FlowrouteAccessKey, SecretKey: cfg.FlowrouteSecretKey, HTTPClient: httpClient}
+	// One loop over the registered adapters: each reads the settings it
+	// declares (live), or is pointed at its in-process sandbox.
+	for _, name := range registry.Names() {
+		if !cfg.ProviderEnabled(name) {
+			continue
+		}
+		ad, _ := registry.Lookup(name)
+		settings := registry.Settings{}
+		for _, st := range ad.Settings {
+			settings[st.Key] = cfg.Value(st.Env)
+		}
 		pmode := pb.Provider_LIVE
 		if mode == config.ModeSandbox {
-			sb, err := StartFlowrouteSandbox(SandboxOptions{Step: cfg.SandboxStepInterval, Chaos: cfg.SandboxChaosFlowroute, Logger: logger})
+			start, ok := sandboxStarters[name]
+			if !ok {
+				return nil, fmt.Errorf("%s: no sandbox for this provider (PORTGATE_MODE=live)", name)
+			}
+			chaosEnv := "PORTGATE_SANDBOX_CHAOS_" + strings.ToUpper(name)
+			sb, sbSettings, err := start(SandboxOptions{Step: cfg.SandboxStepInterval, Chaos: cfg.Value(chaosEnv), Logger: logger})
 			if err != nil {
-				return nil, fmt.Errorf("PORTGATE_SANDBOX_CHAOS_FLOWROUTE: %w", err)
+				return nil, fmt.Errorf("%s: %w", chaosEnv, err)
 			}
 			closers = append(closers, sb)
-			a.Sandboxes[flowroute.Name] = sb
-			fcfg.BaseURL, fcfg.AccessKey, fcfg.SecretKey = sb.URL, FlowrouteSandboxAccessKey, FlowrouteSandboxSecretKey
+			a.Sandboxes[name] = sb
+			maps.Copy(settings, sbSettings)
 			pmode = pb.Provider_SANDBOX
-			logger.Info("Flowroute: in-process sandbox", "url", sb.URL)
+			logger.Info(ad.DisplayName+": in-process sandbox", "url", sb.URL)
 		}
-		p, err := flowroute.New(fcfg)
+		settings, _ = ad.Resolve(settings)
+		p, err := ad.New(settings, httpClient)
 		if err != nil {
-			return nil, fmt.Errorf("flowroute: %w", err)
+			return nil, fmt.Errorf("%s: %w", name, err)
 		}
-		byName[flowroute.Name] = built{p, "Flowroute", pmode}
-	}
-	if cfg.ProviderEnabled(telnyx.Name) {
-		tcfg := telnyx.Config{BaseURL: cfg.TelnyxBaseURL, APIKey: cfg.TelnyxAPIKey, HTTPClient: httpClient}
-		pmode := pb.Provider_LIVE
-		if mode == config.ModeSandbox {
-			sb, err := StartTelnyxSandbox(SandboxOptions{Step: cfg.SandboxStepInterval, Chaos: cfg.SandboxChaosTelnyx, Logger: logger})
-			if err != nil {
-				return nil, fmt.Errorf("PORTGATE_SANDBOX_CHAOS_TELNYX: %w", err)
-			}
-			closers = append(closers, sb)
-			a.Sandboxes[telnyx.Name] = sb
-			tcfg.BaseURL, tcfg.APIKey = sb.URL+"/v2", TelnyxSandboxAPIKey
-			pmode = pb.Provider_SANDBOX
-			logger.Info("Telnyx: in-process sandbox", "url", sb.URL)
-		}
-		p, err := telnyx.New(tcfg)
-		if err != nil {
-			return nil, fmt.Errorf("telnyx: %w", err)
-		}
-		byName[telnyx.Name] = built{p, "Telnyx", pmode}
+		byName[name] = built{p, ad.DisplayName, pmode}
 	}
 
 	order := cfg.ProviderPreference
 	if len(order) == 0 {
-		order = []string{flowroute.Name, telnyx.Name}
+		order = registry.Names()
 	}
 	var backends []service.Backend
 	seen := map[string]bool{}
@@ -257,7 +253,7 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 		b, ok := byName[name]
 		if !ok {
 			if cfg.ProviderEnabled(name) {
-				return fmt.Errorf("PORTGATE_PROVIDER_PREFERENCE: unknown provider %q (known: flowroute, telnyx)", name)
+				return fmt.Errorf("PORTGATE_PROVIDER_PREFERENCE: unknown provider %q (known: %s)", name, strings.Join(registry.Names(), ", "))
 			}
 			return nil // switched off
 		}
@@ -265,7 +261,7 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 			return nil
 		}
 		seen[name] = true
-		pol, err := resilience.ParsePolicy(map[string]string{flowroute.Name: cfg.ResilienceFlowroute, telnyx.Name: cfg.ResilienceTelnyx}[name], policy)
+		pol, err := resilience.ParsePolicy(cfg.Value("PORTGATE_RESILIENCE_"+strings.ToUpper(name)), policy)
 		if err != nil {
 			return fmt.Errorf("PORTGATE_RESILIENCE_%s: %w", strings.ToUpper(name), err)
 		}
@@ -280,7 +276,7 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 			return nil, err
 		}
 	}
-	for _, n := range []string{flowroute.Name, telnyx.Name} { // unlisted providers go last
+	for _, n := range registry.Names() { // unlisted providers go last
 		if err := add(n); err != nil {
 			return nil, err
 		}
@@ -509,6 +505,27 @@ func startSandbox(o SandboxOptions, h http.Handler, advance, closeFake func()) (
 	srv := &http.Server{Handler: inj.Wrap(h), ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(lis) }()
 	return &Sandbox{URL: "http://" + lis.Addr().String(), Chaos: inj, Advance: advance, srv: srv, close: closeFake}, nil
+}
+
+// sandboxStarters start each provider's in-process fake and return the
+// settings that point its adapter there (the fake's own credentials). This
+// is the sandbox wiring: the only production-side code that imports the
+// sandbox tree.
+var sandboxStarters = map[string]func(SandboxOptions) (*Sandbox, registry.Settings, error){
+	"flowroute": func(o SandboxOptions) (*Sandbox, registry.Settings, error) {
+		sb, err := StartFlowrouteSandbox(o)
+		if err != nil {
+			return nil, nil, err
+		}
+		return sb, registry.Settings{"base_url": sb.URL, "access_key": FlowrouteSandboxAccessKey, "secret_key": FlowrouteSandboxSecretKey}, nil
+	},
+	"telnyx": func(o SandboxOptions) (*Sandbox, registry.Settings, error) {
+		sb, err := StartTelnyxSandbox(o)
+		if err != nil {
+			return nil, nil, err
+		}
+		return sb, registry.Settings{"base_url": sb.URL + "/v2", "api_key": TelnyxSandboxAPIKey}, nil
+	},
 }
 
 // StartFlowrouteSandbox runs the Flowroute fake on a loopback port.

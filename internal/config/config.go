@@ -405,6 +405,18 @@ var settings = []Setting{
 // import service).
 const minPageTokenKeyLen = 32
 
+// Value is the effective value of the setting read from env ("" when no
+// setting reads env). Wiring uses it to hand each registered provider
+// adapter the settings it declares (providers/registry), by name.
+func (c Config) Value(env string) string {
+	for _, st := range settings {
+		if st.Env == env {
+			return st.get(c)
+		}
+	}
+	return ""
+}
+
 // Table returns every setting in documentation order.
 func Table() []Setting {
 	out := make([]Setting, len(settings))
