@@ -7,13 +7,17 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
@@ -23,6 +27,7 @@ import (
 
 	pb "github.com/portgate/portgate/gen/portgate/v1"
 	"github.com/portgate/portgate/internal/config"
+	"github.com/portgate/portgate/internal/uuid"
 )
 
 // Known secrets. Digit-only ones are matched as whole tokens (not inside a
@@ -148,7 +153,7 @@ func everyRPC(t *testing.T, e *env, prov string, tr *transcript) {
 	ctx := metadata.AppendToOutgoingContext(context.Background(), "authorization", "Bearer "+leakCallKey, "x-api-key", leakCallKey)
 	parent := "providers/" + prov
 	n1, n2 := freshNumber(""), freshNumber("")
-	o, err := e.porting.CreatePortOrder(ctx, &pb.CreatePortOrderRequest{Parent: parent, PortOrder: secretOrder(n1)})
+	o, err := e.porting.CreatePortOrder(ctx, &pb.CreatePortOrderRequest{Parent: parent, PortOrder: secretOrder(n1), RequestId: uuid.New()})
 	tr.grpc("CreatePortOrder", o, err)
 	name := o.GetName()
 	if name == "" {
@@ -156,13 +161,13 @@ func everyRPC(t *testing.T, e *env, prov string, tr *transcript) {
 	}
 	// Error paths carrying every secret.
 	bad := secretOrder("555-12")
-	r1, err := e.porting.CreatePortOrder(ctx, &pb.CreatePortOrderRequest{Parent: parent, PortOrder: bad})
+	r1, err := e.porting.CreatePortOrder(ctx, &pb.CreatePortOrderRequest{Parent: parent, PortOrder: bad, RequestId: uuid.New()})
 	tr.grpc("CreatePortOrder bad number", r1, err)
 	bad = secretOrder(n2)
 	bad.EndUser.BillingTelephoneNumber = leakPIN
-	r1, err = e.porting.CreatePortOrder(ctx, &pb.CreatePortOrderRequest{Parent: parent, PortOrder: bad})
+	r1, err = e.porting.CreatePortOrder(ctx, &pb.CreatePortOrderRequest{Parent: parent, PortOrder: bad, RequestId: uuid.New()})
 	tr.grpc("CreatePortOrder PIN as billing number", r1, err)
-	r1, err = e.porting.CreatePortOrder(ctx, &pb.CreatePortOrderRequest{Parent: "providers/-", PortOrder: secretOrder(freshNumber(""))})
+	r1, err = e.porting.CreatePortOrder(ctx, &pb.CreatePortOrderRequest{Parent: "providers/-", PortOrder: secretOrder(freshNumber("")), RequestId: uuid.New()})
 	tr.grpc("CreatePortOrder providers/-", r1, err)
 	r1, err = e.porting.GetPortOrder(ctx, &pb.GetPortOrderRequest{Name: name})
 	tr.grpc("GetPortOrder", r1, err)
@@ -172,14 +177,14 @@ func everyRPC(t *testing.T, e *env, prov string, tr *transcript) {
 	tr.grpc("ListPortOrders secret token", lo, err)
 	upd := secretOrder(n1)
 	upd.Name = name
-	r1, err = e.porting.UpdatePortOrder(ctx, &pb.UpdatePortOrderRequest{PortOrder: upd,
+	r1, err = e.porting.UpdatePortOrder(ctx, &pb.UpdatePortOrderRequest{PortOrder: upd, RequestId: uuid.New(),
 		UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"end_user.pin", "end_user.account_number"}}})
 	tr.grpc("UpdatePortOrder", r1, err)
-	r1, err = e.porting.UpdatePortOrder(ctx, &pb.UpdatePortOrderRequest{PortOrder: upd,
+	r1, err = e.porting.UpdatePortOrder(ctx, &pb.UpdatePortOrderRequest{PortOrder: upd, RequestId: uuid.New(),
 		UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"end_user.pin", leakAccount}}})
 	tr.grpc("UpdatePortOrder bad mask", r1, err)
 	upd.EndUser.BillingTelephoneNumber = leakSSN
-	r1, err = e.porting.UpdatePortOrder(ctx, &pb.UpdatePortOrderRequest{PortOrder: upd,
+	r1, err = e.porting.UpdatePortOrder(ctx, &pb.UpdatePortOrderRequest{PortOrder: upd, RequestId: uuid.New(),
 		UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"end_user.billing_telephone_number", "end_user.pin"}}})
 	tr.grpc("UpdatePortOrder SSN as number", r1, err)
 	r1, err = e.porting.ModifyPortOrderNumbers(ctx, &pb.ModifyPortOrderNumbersRequest{Name: name, Add: []string{n2, "555-12"}})
@@ -244,7 +249,8 @@ func assertNoLeaks(t *testing.T, what, text string) {
 // TestNoSecretsLeakSandbox: every RPC against the sandboxes, secrets in.
 func TestNoSecretsLeakSandbox(t *testing.T) {
 	logs := &syncBuffer{}
-	e := startLogged(t, config.Config{}, logs)
+	data := t.TempDir()
+	e := startLogged(t, config.Config{DataDir: data}, logs)
 	tr := &transcript{t: t}
 	for _, prov := range []string{"flowroute", "telnyx"} {
 		everyRPC(t, e, prov, tr)
@@ -255,6 +261,35 @@ func TestNoSecretsLeakSandbox(t *testing.T) {
 	assertNoLeaks(t, "responses", tr.b.String())
 	assertNoLeaks(t, "logs", logs.String())
 	assertHealthy(t, e)
+	assertStoreClean(t, e, data)
+}
+
+// assertStoreClean shuts the app down (so the SQLite file and its WAL are
+// complete) and looks for secrets in every byte of the data directory: the
+// stored request_id outcomes must be as clean as the responses.
+func assertStoreClean(t *testing.T, e *env, dir string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := e.app.Server.Shutdown(ctx); err != nil {
+		t.Fatalf("shutdown: %v", err)
+	}
+	var all strings.Builder
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		all.Write(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if all.Len() == 0 {
+		t.Fatal("the store wrote nothing: the scenario did not reach it")
+	}
+	assertNoLeaks(t, "store", all.String())
 }
 
 // echoProvider answers every request with the provider's documented error
@@ -292,10 +327,12 @@ func echoProvider(t *testing.T, telnyxShape bool) *httptest.Server {
 func TestNoSecretsLeakEchoingProviders(t *testing.T) {
 	fr, tx := echoProvider(t, false), echoProvider(t, true)
 	logs := &syncBuffer{}
+	data := t.TempDir()
 	e := startLogged(t, config.Config{
 		FlowrouteAccessKey: leakFRAccess, FlowrouteSecretKey: leakFRSecret, FlowrouteBaseURL: fr.URL,
 		TelnyxAPIKey: leakTelnyx, TelnyxBaseURL: tx.URL + "/v2",
 		AuthOff: true, // the caller's key still travels in metadata and headers
+		DataDir: data,
 	}, logs)
 	tr := &transcript{t: t}
 	for _, prov := range []string{"flowroute", "telnyx"} {
@@ -307,4 +344,5 @@ func TestNoSecretsLeakEchoingProviders(t *testing.T) {
 	assertNoLeaks(t, "responses", tr.b.String())
 	assertNoLeaks(t, "logs", logs.String())
 	assertHealthy(t, e)
+	assertStoreClean(t, e, data)
 }

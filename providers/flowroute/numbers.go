@@ -64,7 +64,17 @@ func (p *Provider) ListNumbers(ctx context.Context, filter providers.NumberFilte
 		base.Set("starts_with", startsWith(pre))
 	}
 	if filter.Contains != "" {
-		base.Set("contains", filter.Contains)
+		// Flowroute stores numbers as digits (12065551234): a "+" or other
+		// punctuation would match nothing.
+		digits := strings.Map(func(r rune) rune {
+			if r >= '0' && r <= '9' {
+				return r
+			}
+			return -1
+		}, filter.Contains)
+		if digits != "" {
+			base.Set("contains", digits)
+		}
 	}
 	numbers, more, err := pageThrough(ctx, p, "/v2/numbers", base, q.Offset, q.Limit, false, func(r *response) ([]*providers.Number, bool, error) {
 		var env struct {

@@ -74,11 +74,6 @@ func fidelityLargeOrder(t *testing.T, e *env) {
 func fidelityNumberFilter(t *testing.T, e *env) {
 	f := e.open(t)
 	f.require(t, providers.OpListNumbers)
-	if f.name == "flowroute" {
-		// Issue 12 item 4, Flowroute half (starts_with semantics): left to
-		// that fix; drop this skip with it.
-		t.Skip("flowroute: contains with '+' is fixed by the Flowroute fidelity work")
-	}
 	pg, err := f.p.ListNumbers(f.ctx, providers.NumberFilter{Contains: "+1312555"}, providers.ListQuery{Limit: 250})
 	if err != nil {
 		t.Fatalf("ListNumbers(contains +1312555): %v", err)
