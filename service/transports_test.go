@@ -315,7 +315,9 @@ var rpcCases = []rpcCase{
 			}
 		}},
 	{name: "ListNumbers", rpc: "portgate.v1.Numbers.ListNumbers", code: codes.OK,
-		req: func(*testing.T, *env) proto.Message { return &pb.ListNumbersRequest{Parent: "providers/-", PageSize: 2} },
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.ListNumbersRequest{Parent: "providers/-", PageSize: 2}
+		},
 		check: func(t *testing.T, r proto.Message) {
 			if resp := r.(*pb.ListNumbersResponse); len(resp.GetNumbers()) != 2 || resp.GetNextPageToken() == "" {
 				t.Errorf("%v", resp)
