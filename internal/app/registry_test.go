@@ -17,8 +17,8 @@ func TestRegistryMatchesConfig(t *testing.T) {
 		table[s.Env] = s
 	}
 	names := registry.Names()
-	if strings.Join(names, ",") != strings.Join(config.KnownProviders, ",") {
-		t.Fatalf("registered %v, config knows %v", names, config.KnownProviders)
+	if strings.Join(names, ",") != strings.Join(config.KnownProviders(), ",") {
+		t.Fatalf("registered %v, config knows %v", names, config.KnownProviders())
 	}
 	for _, n := range names {
 		ad, _ := registry.Lookup(n)

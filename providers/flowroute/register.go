@@ -9,7 +9,7 @@ func init() {
 	registry.Register(registry.Adapter{
 		Name: Name, DisplayName: "Flowroute", Domain: "flowroute.com",
 		Settings: []registry.Setting{
-			{Key: "access_key", Env: "FLOWROUTE_ACCESS_KEY", Description: "Flowroute API access key", Credential: true},
+			{Key: "access_key", Env: "FLOWROUTE_ACCESS_KEY", Description: "Flowroute API access key (live mode, required while Flowroute is enabled)", Credential: true},
 			{Key: "secret_key", Env: "FLOWROUTE_SECRET_KEY", Description: "Flowroute API secret key", Credential: true},
 			{Key: "base_url", Env: "FLOWROUTE_BASE_URL", Description: "Flowroute API base URL", Default: "https://api.flowroute.com"},
 		},
