@@ -38,7 +38,7 @@ func TestDefaults(t *testing.T) {
 	want := Config{
 		Mode: ModeSandbox, Providers: []string{"flowroute", "telnyx"},
 		GRPCAddr: ":9090", HTTPAddr: ":8080", LogLevel: "info", LogFormat: "text", DefaultRegion: "US",
-		ProviderSettings: map[string]string{"FLOWROUTE_BASE_URL": "https://api.flowroute.com", "TELNYX_BASE_URL": "https://api.telnyx.com/v2"},
+		ProviderSettings:    map[string]string{"FLOWROUTE_BASE_URL": "https://api.flowroute.com", "TELNYX_BASE_URL": "https://api.telnyx.com/v2"},
 		SandboxStepInterval: 10 * time.Second, ProviderPreference: []string{"flowroute", "telnyx"},
 		ProviderTimeout: 10 * time.Second, ShutdownGrace: 10 * time.Second, MaxRequestBytes: 16 << 20,
 		DataDir: "data", IdempotencyTTL: 24 * time.Hour,
