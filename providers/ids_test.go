@@ -76,3 +76,28 @@ type adapter interface {
 	providers.DocumentStore
 	providers.NumberUpdater
 }
+
+// TestAdaptersRefuseForeignCursors: a list cursor is the adapter's own; one
+// it did not issue is InvalidArgument before any provider call.
+func TestAdaptersRefuseForeignCursors(t *testing.T) {
+	var hits atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
+	defer srv.Close()
+	tx, _ := telnyx.New(telnyx.Config{BaseURL: srv.URL + "/v2", APIKey: "k"})
+	fr, _ := flowroute.New(flowroute.Config{BaseURL: srv.URL, AccessKey: "a", SecretKey: "s"})
+	for _, p := range []providers.Provider{tx, fr} {
+		for _, c := range []string{"x", "-1", "1.2", "0.2.1", "1.2.5", "01", "1.2.1 ", "99999999999"} {
+			_, oerr := p.ListPortOrders(context.Background(), providers.PortOrderFilter{}, providers.ListQuery{Cursor: c, Limit: 2})
+			_, nerr := p.ListNumbers(context.Background(), providers.NumberFilter{}, providers.ListQuery{Cursor: c, Limit: 2})
+			for _, err := range []error{oerr, nerr} {
+				if providers.ErrorCode(err) != providers.CodeInvalidArgument {
+					// "1.2.1"-style cursors are Telnyx's, decimal offsets Flowroute's.
+					t.Errorf("%s cursor %q: %v, want InvalidArgument", p.Name(), c, err)
+				}
+			}
+		}
+	}
+	if hits.Load() != 0 {
+		t.Fatalf("%d provider calls for foreign cursors", hits.Load())
+	}
+}

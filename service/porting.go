@@ -389,16 +389,16 @@ func pageChildren[T any](ctx context.Context, c *core, kind string, op providers
 	if err != nil {
 		return nil, "", toStatus(b.Client.Name(), err, ReasonPortOrderNotFound, parent)
 	}
-	start, end, next := window(len(items), offs["_"], size)
+	start, end, next := window(len(items), offs["_"].S, size)
 	return items[start:end], c.tokens.encode(bind, next), nil
 }
 
 // window slices an in-memory list for a page; next is nil on the last page.
-func window(n, off, size int) (start, end int, next map[string]int) {
+func window(n, off, size int) (start, end int, next map[string]cursorPos) {
 	start = min(off, n)
 	end = min(start+size, n)
 	if end < n {
-		next = map[string]int{"_": end}
+		next = map[string]cursorPos{"_": {S: end}}
 	}
 	return start, end, next
 }

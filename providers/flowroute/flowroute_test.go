@@ -477,7 +477,7 @@ func TestUpdatePortOrder(t *testing.T) {
 func TestListEmptyAccount(t *testing.T) {
 	e := newEnv(t)
 	page, err := e.p.ListPortOrders(e.ctx, providers.PortOrderFilter{}, providers.ListQuery{Limit: 10})
-	if err != nil || page == nil || len(page.Orders) != 0 || page.More {
+	if err != nil || page == nil || len(page.Orders) != 0 || (page.NextCursor != "") {
 		t.Fatalf("page = %+v, %v", page, err)
 	}
 }
@@ -493,7 +493,7 @@ func TestListPaginationAndFilters(t *testing.T) {
 	// Small windows: no gaps, no duplicates, oldest first.
 	var got []string
 	for off := 0; ; {
-		page, err := e.p.ListPortOrders(e.ctx, providers.PortOrderFilter{}, providers.ListQuery{Offset: off, Limit: 30})
+		page, err := e.p.ListPortOrders(e.ctx, providers.PortOrderFilter{}, providers.ListQuery{Cursor: providers.OffsetCursor(off), Limit: 30})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -501,7 +501,7 @@ func TestListPaginationAndFilters(t *testing.T) {
 			got = append(got, o.ID)
 		}
 		off += len(page.Orders)
-		if !page.More {
+		if page.NextCursor == "" {
 			break
 		}
 	}
@@ -511,15 +511,15 @@ func TestListPaginationAndFilters(t *testing.T) {
 	// Limit above Flowroute's 200 fetches several provider pages.
 	e.rec.reset()
 	page, err := e.p.ListPortOrders(e.ctx, providers.PortOrderFilter{}, providers.ListQuery{Limit: 203})
-	if err != nil || len(page.Orders) != 203 || !page.More || page.Orders[202].ID != ids[202] {
-		t.Fatalf("limit 203: %d more=%v err=%v", len(page.Orders), page.More, err)
+	if err != nil || len(page.Orders) != 203 || page.NextCursor == "" || page.Orders[202].ID != ids[202] {
+		t.Fatalf("limit 203: %d more=%v err=%v", len(page.Orders), (page.NextCursor != ""), err)
 	}
 	if n := len(e.rec.reqs); n != 2 {
 		t.Errorf("requests = %d, want 2", n)
 	}
 	page, err = e.p.ListPortOrders(e.ctx, providers.PortOrderFilter{}, providers.ListQuery{Limit: 250})
-	if err != nil || len(page.Orders) != 205 || page.More {
-		t.Fatalf("limit 250: %d more=%v err=%v", len(page.Orders), page.More, err)
+	if err != nil || len(page.Orders) != 205 || (page.NextCursor != "") {
+		t.Fatalf("limit 250: %d more=%v err=%v", len(page.Orders), (page.NextCursor != ""), err)
 	}
 	// Pushdown filters.
 	page, err = e.p.ListPortOrders(e.ctx, providers.PortOrderFilter{PhoneNumber: "+12065552007"}, providers.ListQuery{Limit: 10})
@@ -534,11 +534,11 @@ func TestListPaginationAndFilters(t *testing.T) {
 		t.Fatal(err)
 	}
 	page, err = e.p.ListPortOrders(e.ctx, providers.PortOrderFilter{States: []providers.State{providers.StateFOCConfirmed}}, providers.ListQuery{Limit: 10})
-	if err != nil || len(page.Orders) != 1 || page.Orders[0].ID != ids[3] || page.More {
+	if err != nil || len(page.Orders) != 1 || page.Orders[0].ID != ids[3] || (page.NextCursor != "") {
 		t.Fatalf("by state: %+v %v", page, err)
 	}
 	page, err = e.p.ListPortOrders(e.ctx, providers.PortOrderFilter{CustomerReference: "nobody"}, providers.ListQuery{Limit: 10})
-	if err != nil || len(page.Orders) != 0 || page.More {
+	if err != nil || len(page.Orders) != 0 || (page.NextCursor != "") {
 		t.Fatalf("no match: %+v %v", page, err)
 	}
 }
@@ -619,7 +619,7 @@ func TestNumbers(t *testing.T) {
 	// Walk the seeded numbers two at a time.
 	var got []string
 	for off := 0; ; {
-		page, err := e.p.ListNumbers(e.ctx, providers.NumberFilter{}, providers.ListQuery{Offset: off, Limit: 2})
+		page, err := e.p.ListNumbers(e.ctx, providers.NumberFilter{}, providers.ListQuery{Cursor: providers.OffsetCursor(off), Limit: 2})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -627,7 +627,7 @@ func TestNumbers(t *testing.T) {
 			got = append(got, n.PhoneNumber)
 		}
 		off += len(page.Numbers)
-		if !page.More {
+		if page.NextCursor == "" {
 			break
 		}
 	}
@@ -635,7 +635,7 @@ func TestNumbers(t *testing.T) {
 		t.Errorf("walk = %v", got)
 	}
 	page, err := e.p.ListNumbers(e.ctx, providers.NumberFilter{Prefix: "+1312"}, providers.ListQuery{Limit: 50})
-	if err != nil || len(page.Numbers) != 3 || page.More {
+	if err != nil || len(page.Numbers) != 3 || (page.NextCursor != "") {
 		t.Errorf("prefix: %+v %v", page, err)
 	}
 	page, err = e.p.ListNumbers(e.ctx, providers.NumberFilter{Contains: "5559903"}, providers.ListQuery{Limit: 50})

@@ -203,9 +203,12 @@ func (c *Client) UpdateNumber(ctx context.Context, upd providers.NumberUpdate) (
 	})
 }
 
+// maxCursorLen bounds a provider list cursor (they are short tokens).
+const maxCursorLen = 256
+
 func (c *Client) checkQuery(q providers.ListQuery) error {
-	if q.Offset < 0 {
-		return c.invalid("page_token", "negative offset %d", q.Offset)
+	if len(q.Cursor) > maxCursorLen {
+		return c.invalid("page_token", "cursor of %d bytes; at most %d", len(q.Cursor), maxCursorLen)
 	}
 	if q.Limit < 0 {
 		return c.invalid("page_size", "negative page size %d", q.Limit)

@@ -3,6 +3,7 @@ package portable_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/portgate/portgate/providers"
@@ -85,7 +86,7 @@ func TestValidatesBeforeCalling(t *testing.T) {
 		"empty id":  second(c.GetPortOrder(t.Context(), "")),
 		"batch":     second(c.CheckPortability(t.Context(), []string{"+13125550100", "+13125550101", "+13125550102"})),
 		"no number": second(c.CheckPortability(t.Context(), nil)),
-		"offset":    second(c.ListPortOrders(t.Context(), providers.PortOrderFilter{}, providers.ListQuery{Offset: -1})),
+		"cursor":    second(c.ListPortOrders(t.Context(), providers.PortOrderFilter{}, providers.ListQuery{Cursor: strings.Repeat("x", 300)})),
 		"mask":      second(c.UpdatePortOrder(t.Context(), providers.PortOrderUpdate{ID: "1", Mask: []string{"alias"}})),
 	} {
 		if providers.ErrorCode(err) != providers.CodeInvalidArgument {

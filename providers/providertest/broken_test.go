@@ -16,8 +16,8 @@ import (
 type brokenProvider struct{ *memProvider }
 
 func (b brokenProvider) ListPortOrders(ctx context.Context, f providers.PortOrderFilter, q providers.ListQuery) (*providers.PortOrderPage, error) {
-	if q.Offset > 0 {
-		q.Offset-- // overlap: the last order of the previous page again
+	if off, err := providers.ParseOffsetCursor(memName, q.Cursor); err == nil && off > 0 {
+		q.Cursor = providers.OffsetCursor(off - 1) // overlap: the last order of the previous page again
 	}
 	return b.memProvider.ListPortOrders(ctx, f, q)
 }

@@ -115,12 +115,12 @@ func testPaginationConsistency(t *testing.T, e *env) {
 	}
 	filter := providers.PortOrderFilter{CustomerReference: ref}
 	seen := map[string]int{}
-	offset := 0
+	cursor := ""
 	for page := 0; ; page++ {
 		if page == maxPages {
 			t.Fatalf("ListPortOrders: still More after %d pages", maxPages)
 		}
-		p, err := f.p.ListPortOrders(f.ctx, filter, providers.ListQuery{Offset: offset, Limit: 2})
+		p, err := f.p.ListPortOrders(f.ctx, filter, providers.ListQuery{Cursor: cursor, Limit: 2})
 		if err != nil {
 			t.Fatalf("ListPortOrders(page %d): %v", page, err)
 		}
@@ -137,8 +137,8 @@ func testPaginationConsistency(t *testing.T, e *env) {
 				}
 			}
 		}
-		offset += len(p.Orders)
-		if !p.More || len(p.Orders) == 0 {
+		cursor = p.NextCursor
+		if p.NextCursor == "" || len(p.Orders) == 0 {
 			break
 		}
 	}

@@ -141,9 +141,17 @@ func (m *memProvider) ListPortOrders(_ context.Context, f providers.PortOrderFil
 			all = append(all, strip(o))
 		}
 	}
-	lo := min(q.Offset, len(all))
+	lo, err := providers.ParseOffsetCursor(memName, q.Cursor)
+	if err != nil {
+		return nil, err
+	}
+	lo = min(lo, len(all))
 	hi := min(lo+q.Limit, len(all))
-	return &providers.PortOrderPage{Orders: all[lo:hi], More: hi < len(all)}, nil
+	page := &providers.PortOrderPage{Orders: all[lo:hi]}
+	if hi < len(all) {
+		page.NextCursor = providers.OffsetCursor(hi)
+	}
+	return page, nil
 }
 
 func (m *memProvider) UpdatePortOrder(_ context.Context, u providers.PortOrderUpdate) (*providers.PortOrder, error) {
@@ -330,9 +338,17 @@ func (m *memProvider) ListNumbers(_ context.Context, f providers.NumberFilter, q
 			all = append(all, &c)
 		}
 	}
-	lo := min(q.Offset, len(all))
+	lo, err := providers.ParseOffsetCursor(memName, q.Cursor)
+	if err != nil {
+		return nil, err
+	}
+	lo = min(lo, len(all))
 	hi := min(lo+q.Limit, len(all))
-	return &providers.NumberPage{Numbers: all[lo:hi], More: hi < len(all)}, nil
+	page := &providers.NumberPage{Numbers: all[lo:hi]}
+	if hi < len(all) {
+		page.NextCursor = providers.OffsetCursor(hi)
+	}
+	return page, nil
 }
 
 func (m *memProvider) UpdateNumber(_ context.Context, u providers.NumberUpdate) (*providers.NumberUpdateResult, error) {

@@ -68,36 +68,36 @@ func (f *fixture) walkNumbers(t *testing.T, filter providers.NumberFilter, limit
 	t.Helper()
 	var all []string
 	seen := map[string]bool{}
-	offset := 0
+	cursor := ""
 	for page := 0; ; page++ {
 		if page == maxPages {
 			t.Fatalf("ListNumbers: still More after %d pages", maxPages)
 		}
-		p, err := f.p.ListNumbers(f.ctx, filter, providers.ListQuery{Offset: offset, Limit: limit})
+		p, err := f.p.ListNumbers(f.ctx, filter, providers.ListQuery{Cursor: cursor, Limit: limit})
 		if err != nil {
-			t.Fatalf("ListNumbers(offset %d, limit %d, filter %+v): %v", offset, limit, filter, err)
+			t.Fatalf("ListNumbers(cursor %q, limit %d, filter %+v): %v", cursor, limit, filter, err)
 		}
 		if p == nil {
-			t.Fatalf("ListNumbers(offset %d): nil page, nil error", offset)
+			t.Fatalf("ListNumbers(cursor %q): nil page, nil error", cursor)
 		}
 		if len(p.Numbers) > limit {
-			t.Errorf("ListNumbers(offset %d, limit %d): %d numbers, more than the limit", offset, limit, len(p.Numbers))
+			t.Errorf("ListNumbers(cursor %q, limit %d): %d numbers, more than the limit", cursor, limit, len(p.Numbers))
 		}
 		for _, n := range p.Numbers {
 			if seen[n.PhoneNumber] {
-				t.Errorf("ListNumbers(offset %d, limit %d): %s listed twice", offset, limit, n.PhoneNumber)
+				t.Errorf("ListNumbers(cursor %q, limit %d): %s listed twice", cursor, limit, n.PhoneNumber)
 			}
 			seen[n.PhoneNumber] = true
 			all = append(all, n.PhoneNumber)
 		}
-		if !p.More {
+		if p.NextCursor == "" {
 			checkE164(t, "ListNumbers", all)
 			return all
 		}
 		if len(p.Numbers) == 0 {
-			t.Fatalf("ListNumbers(offset %d, limit %d): empty page with More = true", offset, limit)
+			t.Fatalf("ListNumbers(cursor %q, limit %d): empty page with More = true", cursor, limit)
 		}
-		offset += len(p.Numbers)
+		cursor = p.NextCursor
 	}
 }
 

@@ -834,36 +834,36 @@ func (f *fixture) walkOrders(t *testing.T, filter providers.PortOrderFilter, lim
 	t.Helper()
 	var all []*providers.PortOrder
 	seen := map[string]bool{}
-	offset := 0
+	cursor := ""
 	for page := 0; ; page++ {
 		if page == maxPages {
 			t.Fatalf("ListPortOrders: still More after %d pages", maxPages)
 		}
-		p, err := f.p.ListPortOrders(f.ctx, filter, providers.ListQuery{Offset: offset, Limit: limit})
+		p, err := f.p.ListPortOrders(f.ctx, filter, providers.ListQuery{Cursor: cursor, Limit: limit})
 		if err != nil {
-			t.Fatalf("ListPortOrders(offset %d, limit %d, filter %+v): %v", offset, limit, filter, err)
+			t.Fatalf("ListPortOrders(cursor %q, limit %d, filter %+v): %v", cursor, limit, filter, err)
 		}
 		if p == nil {
-			t.Fatalf("ListPortOrders(offset %d): nil page, nil error", offset)
+			t.Fatalf("ListPortOrders(cursor %q): nil page, nil error", cursor)
 		}
 		if len(p.Orders) > limit {
-			t.Errorf("ListPortOrders(offset %d, limit %d): %d orders, more than the limit", offset, limit, len(p.Orders))
+			t.Errorf("ListPortOrders(cursor %q, limit %d): %d orders, more than the limit", cursor, limit, len(p.Orders))
 		}
 		for _, o := range p.Orders {
 			if seen[o.ID] {
-				t.Errorf("ListPortOrders(offset %d, limit %d): order %s listed twice", offset, limit, o.ID)
+				t.Errorf("ListPortOrders(cursor %q, limit %d): order %s listed twice", cursor, limit, o.ID)
 			}
 			seen[o.ID] = true
 			checkSecrets(t, "ListPortOrders", o)
 			all = append(all, o)
 		}
-		if !p.More {
+		if p.NextCursor == "" {
 			return all
 		}
 		if len(p.Orders) == 0 {
-			t.Fatalf("ListPortOrders(offset %d, limit %d): empty page with More = true", offset, limit)
+			t.Fatalf("ListPortOrders(cursor %q, limit %d): empty page with More = true", cursor, limit)
 		}
-		offset += len(p.Orders)
+		cursor = p.NextCursor
 	}
 }
 

@@ -395,11 +395,11 @@ func (p *Provider) ListPortOrders(ctx context.Context, f providers.PortOrderFilt
 	if d := longestDigits(f.PhoneNumber); d != "" {
 		q.Set("filter[phone_numbers][phone_number][contains]", d)
 	}
-	raws, more, err := p.window(ctx, "/porting_orders", q, lq, orderCtx("list port orders"))
+	raws, next, err := p.window(ctx, "/porting_orders", q, lq, orderCtx("list port orders"))
 	if err != nil {
 		return nil, err
 	}
-	page := &providers.PortOrderPage{Orders: make([]*providers.PortOrder, 0, len(raws)), More: more}
+	page := &providers.PortOrderPage{Orders: make([]*providers.PortOrder, 0, len(raws)), NextCursor: next}
 	for _, raw := range raws {
 		po, count, err := decodeOrder(raw)
 		if err != nil {

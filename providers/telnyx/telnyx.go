@@ -206,15 +206,37 @@ type listEnvelope struct {
 	} `json:"meta"`
 }
 
-// window fetches the 1–2 pages of size Limit that cover [Offset, Offset+Limit)
-// of a list (the caller sets a stable oldest-first sort in q).
-func (p *Provider) window(ctx context.Context, path string, q url.Values, lq providers.ListQuery, ec errCtx) ([]json.RawMessage, bool, error) {
+// A Telnyx list cursor is "page.size.skip": Telnyx page number page of
+// size size, from its skip-th item. Callers treat it as opaque.
+func cursorOf(page, size, skip int) string { return fmt.Sprintf("%d.%d.%d", page, size, skip) }
+
+// parseCursor reads a cursor back as an offset into the list.
+func parseCursor(c string) (int, error) {
+	if c == "" {
+		return 0, nil
+	}
+	var page, size, skip int
+	if n, err := fmt.Sscanf(c, "%d.%d.%d", &page, &size, &skip); err != nil || n != 3 || cursorOf(page, size, skip) != c ||
+		page < 1 || page > 1_000_000 || size < 1 || size > maxPageSize || skip < 0 || skip >= size {
+		return 0, &providers.Error{Code: providers.CodeInvalidArgument, Provider: Name, Reason: "INVALID_PAGE_TOKEN",
+			Message: "list cursor is not one telnyx issued"}
+	}
+	return (page-1)*size + skip, nil
+}
+
+// window fetches the 1–2 pages of size Limit that cover the Limit items
+// from lq.Cursor (the caller sets a stable oldest-first sort in q), and the
+// cursor of the item after them ("" = none).
+func (p *Provider) window(ctx context.Context, path string, q url.Values, lq providers.ListQuery, ec errCtx) ([]json.RawMessage, string, error) {
 	limit := lq.Limit
 	if limit <= 0 {
 		limit = 50
 	}
 	limit = min(limit, maxPageSize)
-	offset := max(lq.Offset, 0)
+	offset, err := parseCursor(lq.Cursor)
+	if err != nil {
+		return nil, "", err
+	}
 	first := offset/limit + 1
 	skip := offset % limit
 	fetch := func(num int) (*listEnvelope, error) {
@@ -232,7 +254,7 @@ func (p *Provider) window(ctx context.Context, path string, q url.Values, lq pro
 	}
 	env, err := fetch(first)
 	if err != nil {
-		return nil, false, err
+		return nil, "", err
 	}
 	total := env.Meta.TotalResults
 	var items []json.RawMessage
@@ -242,14 +264,17 @@ func (p *Provider) window(ctx context.Context, path string, q url.Values, lq pro
 	if skip > 0 && len(items) < limit && first*limit < total {
 		next, err := fetch(first + 1)
 		if err != nil {
-			return nil, false, err
+			return nil, "", err
 		}
 		items = append(items, next.Data...)
 	}
 	if len(items) > limit {
 		items = items[:limit]
 	}
-	return items, offset+len(items) < total, nil
+	if end := offset + len(items); end < total {
+		return items, cursorOf(end/limit+1, limit, end%limit), nil
+	}
+	return items, "", nil
 }
 
 // all fetches every page of a (small) list, at most maxPages pages.

@@ -532,17 +532,17 @@ func TestListPortOrdersWindowAndFilters(t *testing.T) {
 		}
 		return out
 	}
-	// Offset 1, limit 2 straddles pages 1 and 2 of size 2.
-	pg, err := e.p.ListPortOrders(ctx(t), providers.PortOrderFilter{}, providers.ListQuery{Offset: 1, Limit: 2})
-	if err != nil || !slices.Equal(pageIDs(pg), ids[1:3]) || !pg.More {
+	// Cursor "1.2.1" (offset 1), limit 2 straddles pages 1 and 2 of size 2.
+	pg, err := e.p.ListPortOrders(ctx(t), providers.PortOrderFilter{}, providers.ListQuery{Cursor: "1.2.1", Limit: 2})
+	if err != nil || !slices.Equal(pageIDs(pg), ids[1:3]) || pg.NextCursor == "" {
 		t.Fatalf("%v %v %v", pageIDs(pg), pg, err)
 	}
-	pg, err = e.p.ListPortOrders(ctx(t), providers.PortOrderFilter{}, providers.ListQuery{Offset: 3, Limit: 10})
-	if err != nil || !slices.Equal(pageIDs(pg), ids[3:]) || pg.More {
+	pg, err = e.p.ListPortOrders(ctx(t), providers.PortOrderFilter{}, providers.ListQuery{Cursor: "1.10.3", Limit: 10})
+	if err != nil || !slices.Equal(pageIDs(pg), ids[3:]) || (pg.NextCursor != "") {
 		t.Fatalf("%v %v", pageIDs(pg), err)
 	}
-	pg, err = e.p.ListPortOrders(ctx(t), providers.PortOrderFilter{}, providers.ListQuery{Offset: 9, Limit: 10})
-	if err != nil || len(pg.Orders) != 0 || pg.More {
+	pg, err = e.p.ListPortOrders(ctx(t), providers.PortOrderFilter{}, providers.ListQuery{Cursor: "1.10.9", Limit: 10})
+	if err != nil || len(pg.Orders) != 0 || (pg.NextCursor != "") {
 		t.Fatalf("%v %v", pg, err)
 	}
 	pg, _ = e.p.ListPortOrders(ctx(t), providers.PortOrderFilter{CustomerReference: "odd"}, providers.ListQuery{Limit: 10})
@@ -666,12 +666,12 @@ func TestNumbers(t *testing.T) {
 	if pe.Reason != "NUMBER_NOT_FOUND" || pe.HTTPStatus != 200 || pe.ProviderCode != "" {
 		t.Fatalf("%+v", pe)
 	}
-	pg, err := e.p.ListNumbers(c, providers.NumberFilter{}, providers.ListQuery{Offset: 1, Limit: 2})
-	if err != nil || len(pg.Numbers) != 2 || pg.Numbers[0].PhoneNumber != "+13125550101" || pg.Numbers[1].PhoneNumber != "+12065559903" || !pg.More {
+	pg, err := e.p.ListNumbers(c, providers.NumberFilter{}, providers.ListQuery{Cursor: "1.2.1", Limit: 2})
+	if err != nil || len(pg.Numbers) != 2 || pg.Numbers[0].PhoneNumber != "+13125550101" || pg.Numbers[1].PhoneNumber != "+12065559903" || pg.NextCursor == "" {
 		t.Fatalf("%+v %v", pg, err)
 	}
 	pg, _ = e.p.ListNumbers(c, providers.NumberFilter{Prefix: "+1312"}, providers.ListQuery{Limit: 10})
-	if len(pg.Numbers) != 2 || pg.More {
+	if len(pg.Numbers) != 2 || (pg.NextCursor != "") {
 		t.Fatalf("prefix: %+v", pg.Numbers)
 	}
 	res, err := e.p.UpdateNumber(c, providers.NumberUpdate{Number: providers.Number{PhoneNumber: "+13125550101",
