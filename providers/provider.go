@@ -2,6 +2,7 @@ package providers
 
 import (
 	"context"
+	"errors"
 	"net/http"
 )
 
@@ -174,6 +175,23 @@ type NumberUpdater interface {
 type Aser interface {
 	As(i any) bool
 	ErrorAs(err error, i any) bool
+}
+
+// AsDoer is the As of an adapter that exposes only its HTTP client: i
+// must be a *Doer.
+func AsDoer(d Doer, i any) bool {
+	p, ok := i.(*Doer)
+	if ok {
+		*p = d
+	}
+	return ok
+}
+
+// ErrorAsProviderError is the ErrorAs of an adapter whose errors are all
+// *Error: i must be a **Error.
+func ErrorAsProviderError(err error, i any) bool {
+	pe, ok := i.(**Error)
+	return ok && errors.As(err, pe)
 }
 
 // Implements reports whether p implements the interface operation op needs.

@@ -2,15 +2,12 @@ package flowroute_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/http"
 	"net/http/httptest"
 	"testing"
 
 	"github.com/portgate/portgate/providers"
 	"github.com/portgate/portgate/providers/flowroute"
-	"github.com/portgate/portgate/providers/portable"
 	"github.com/portgate/portgate/providers/providertest"
 	"github.com/portgate/portgate/sandbox/flowroutefake"
 )
@@ -69,7 +66,7 @@ func (h *conformanceHarness) Close() {
 }
 
 func TestConformance(t *testing.T) {
-	providertest.RunConformanceTests(t, newConformanceHarness, verifyAs{})
+	providertest.RunConformanceTests(t, newConformanceHarness, providertest.DoerAsTest{Provider: "Flowroute"})
 }
 
 // statusOf is the Flowroute status the harness forces for a neutral state.
@@ -93,30 +90,4 @@ func (h *conformanceHarness) SeedOrderState(_ context.Context, id string, st pro
 
 func (h *conformanceHarness) SeedNumber(_ context.Context, n string) error {
 	return h.fake.SeedNumber(n)
-}
-
-// verifyAs checks the escape hatches the Flowroute adapter documents: As
-// exposes its HTTP client (*providers.Doer), ErrorAs the neutral error.
-type verifyAs struct{}
-
-func (verifyAs) Name() string { return "verify As for Flowroute" }
-
-func (verifyAs) ClientCheck(c *portable.Client) error {
-	var d providers.Doer
-	if !c.As(&d) || d == nil {
-		return errors.New("Client.As(*providers.Doer) = false")
-	}
-	var hc *http.Client
-	if c.As(&hc) {
-		return errors.New("Client.As(**http.Client) = true; only *providers.Doer is documented")
-	}
-	return nil
-}
-
-func (verifyAs) ErrorCheck(c *portable.Client, err error) error {
-	var pe *providers.Error
-	if !c.ErrorAs(err, &pe) || pe.Code != providers.CodeNotFound {
-		return fmt.Errorf("Client.ErrorAs(**providers.Error) on %v: %+v", err, pe)
-	}
-	return nil
 }

@@ -250,17 +250,7 @@ func badResponse(status int, format string, args ...any) *providers.Error {
 var OrderID = providers.NumericShape
 
 // As exposes the adapter's HTTP client: i must be a *providers.Doer.
-func (p *Provider) As(i any) bool {
-	d, ok := i.(*providers.Doer)
-	if !ok {
-		return false
-	}
-	*d = p.hc
-	return true
-}
+func (p *Provider) As(i any) bool { return providers.AsDoer(p.hc, i) }
 
 // ErrorAs sets i, a **providers.Error, from err.
-func (p *Provider) ErrorAs(err error, i any) bool {
-	pe, ok := i.(**providers.Error)
-	return ok && errors.As(err, pe)
-}
+func (p *Provider) ErrorAs(err error, i any) bool { return providers.ErrorAsProviderError(err, i) }

@@ -35,13 +35,13 @@
 //	func (h *harness) ValidOrder(nums []string) providers.PortOrder { /* fill required fields */ }
 //	func (h *harness) Close()                                { h.srv.Close(); h.fake.Close() }
 //
-//	func TestConformance(t *testing.T) { providertest.RunConformanceTests(t, newHarness, verifyAs{}) }
+//	func TestConformance(t *testing.T) { providertest.RunConformanceTests(t, newHarness, providertest.DoerAsTest{Provider: "Acme"}) }
 //
 // A harness seeds state and faults through methods rather than magic
 // numbers, so the suite can also run against a provider's own test
 // account: OrderStateSeeder, NumberSeeder, FaultInjector (Faults is a
 // ready-made middleware) and OrderDeleter are optional; a case whose
-// interface is missing is skipped. verifyAs (an AsTest) checks the
+// interface is missing is skipped. an AsTest (DoerAsTest for adapters that expose their HTTP client) checks the
 // concrete types Client.As and Client.ErrorAs expose for the adapter.
 // broken_test.go runs the suite against a deliberately broken driver in a
 // sub-process and asserts that it fails.

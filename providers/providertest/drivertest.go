@@ -60,7 +60,7 @@ type AsTest interface {
 	ErrorCheck(c *portable.Client, err error) error
 }
 
-// verifyAsNeutral runs for every provider: the neutral error type and a
+// testAs runs for every provider: the neutral error type and a
 // nil target.
 func testAs(t *testing.T, e *env) {
 	f := e.open(t)
@@ -271,4 +271,35 @@ func (h *Faults) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(f.HTTPStatus)
 	_, _ = w.Write([]byte(`{}`))
+}
+
+// DoerAsTest is the AsTest of an adapter whose escape hatches are its HTTP
+// client (Client.As with *providers.Doer) and the neutral error
+// (Client.ErrorAs with **providers.Error); any other type is refused.
+type DoerAsTest struct{ Provider string }
+
+func (a DoerAsTest) Name() string { return "verify As for " + a.Provider }
+
+func (DoerAsTest) ClientCheck(c *portable.Client) error {
+	var d providers.Doer
+	if !c.As(&d) || d == nil {
+		return errors.New("Client.As(*providers.Doer) = false")
+	}
+	var hc *http.Client
+	if c.As(&hc) {
+		return errors.New("Client.As(**http.Client) = true; only *providers.Doer is documented")
+	}
+	return nil
+}
+
+func (DoerAsTest) ErrorCheck(c *portable.Client, err error) error {
+	var pe *providers.Error
+	if !c.ErrorAs(err, &pe) || pe.Code != providers.CodeNotFound {
+		return fmt.Errorf("Client.ErrorAs(**providers.Error) on %v: %+v", err, pe)
+	}
+	var hc *http.Client
+	if c.ErrorAs(err, &hc) {
+		return errors.New("Client.ErrorAs(**http.Client) = true")
+	}
+	return nil
 }

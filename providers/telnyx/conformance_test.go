@@ -2,16 +2,13 @@ package telnyx_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/http"
 	"net/http/httptest"
 	"testing"
 
 	"go.uber.org/goleak"
 
 	"github.com/portgate/portgate/providers"
-	"github.com/portgate/portgate/providers/portable"
 	"github.com/portgate/portgate/providers/providertest"
 	"github.com/portgate/portgate/providers/telnyx"
 	"github.com/portgate/portgate/sandbox/telnyxfake"
@@ -75,7 +72,7 @@ func (h *conformanceHarness) Close() {
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func TestConformance(t *testing.T) {
-	providertest.RunConformanceTests(t, newConformanceHarness, verifyAs{})
+	providertest.RunConformanceTests(t, newConformanceHarness, providertest.DoerAsTest{Provider: "Telnyx"})
 }
 
 // SeedOrderState forces the fake's order into the Telnyx status of st.
@@ -95,31 +92,5 @@ func (h *conformanceHarness) SeedNumber(_ context.Context, n string) error {
 // InjectFault uses the fake's own documented error bodies (FailNext).
 func (h *conformanceHarness) InjectFault(_ context.Context, f providertest.Fault) error {
 	h.fake.FailNext(f.HTTPStatus, max(f.Count, 1), f.RetryAfter)
-	return nil
-}
-
-// verifyAs checks the escape hatches the Telnyx adapter documents: As
-// exposes its HTTP client (*providers.Doer), ErrorAs the neutral error.
-type verifyAs struct{}
-
-func (verifyAs) Name() string { return "verify As for Telnyx" }
-
-func (verifyAs) ClientCheck(c *portable.Client) error {
-	var d providers.Doer
-	if !c.As(&d) || d == nil {
-		return errors.New("Client.As(*providers.Doer) = false")
-	}
-	var hc *http.Client
-	if c.As(&hc) {
-		return errors.New("Client.As(**http.Client) = true; only *providers.Doer is documented")
-	}
-	return nil
-}
-
-func (verifyAs) ErrorCheck(c *portable.Client, err error) error {
-	var pe *providers.Error
-	if !c.ErrorAs(err, &pe) || pe.Code != providers.CodeNotFound {
-		return fmt.Errorf("Client.ErrorAs(**providers.Error) on %v: %+v", err, pe)
-	}
 	return nil
 }

@@ -306,17 +306,7 @@ func (p *Provider) all(ctx context.Context, path string, q url.Values, ec errCtx
 var OrderID = providers.UUIDShape
 
 // As exposes the adapter's HTTP client: i must be a *providers.Doer.
-func (p *Provider) As(i any) bool {
-	d, ok := i.(*providers.Doer)
-	if !ok {
-		return false
-	}
-	*d = p.client
-	return true
-}
+func (p *Provider) As(i any) bool { return providers.AsDoer(p.client, i) }
 
 // ErrorAs sets i, a **providers.Error, from err.
-func (p *Provider) ErrorAs(err error, i any) bool {
-	pe, ok := i.(**providers.Error)
-	return ok && errors.As(err, pe)
-}
+func (p *Provider) ErrorAs(err error, i any) bool { return providers.ErrorAsProviderError(err, i) }
