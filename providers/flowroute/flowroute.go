@@ -186,29 +186,10 @@ func (p *Provider) send(ctx context.Context, req *http.Request, res resource) (*
 		return nil, err
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, p.redactor(req).Error(mapError(resp.StatusCode, resp.Header, b, res))
+		return nil, httpx.RequestRedactor(req, p.access, p.secret, p.access+":"+p.secret).Error(mapError(resp.StatusCode, resp.Header, b, res))
 	}
 	return &response{status: resp.StatusCode, header: resp.Header, body: b}, nil
 }
-
-// redactor knows every secret req carried: the adapter's credentials (and
-// the Basic header built from them), secrets in the JSON body, and
-// credential-like query parameters (presigned upload URLs).
-func (p *Provider) redactor(req *http.Request) providers.Redactor {
-	secrets := []string{p.access, p.secret, req.Header.Get("Authorization"), p.access + ":" + p.secret}
-	if req.GetBody != nil {
-		if rc, err := req.GetBody(); err == nil {
-			body, _ := io.ReadAll(io.LimitReader(rc, maxRedactBody))
-			rc.Close()
-			secrets = append(secrets, providers.SecretsFromJSON(body)...)
-		}
-	}
-	return providers.NewRedactor(append(secrets, providers.SecretsFromQuery(req.URL.Query())...)...)
-}
-
-// maxRedactBody bounds how much of a request body is searched for secrets
-// (JSON bodies are small; uploads are not JSON).
-const maxRedactBody = 1 << 20
 
 // transportError maps a failed exchange: the caller's context wins, else Unavailable.
 func transportError(ctx context.Context, err error) error {

@@ -89,3 +89,24 @@ func retryAfterAt(h http.Header, now time.Time) time.Duration {
 	}
 	return 0
 }
+
+// maxRedactBody bounds how much of a request body is searched for secrets
+// (JSON bodies are small; uploads are not JSON).
+const maxRedactBody = 1 << 20
+
+// RequestRedactor knows every secret req carried: the adapter's
+// credentials, the Authorization header, secrets in a JSON body and
+// credential-like query parameters (presigned URLs). Adapters pass their
+// mapped provider errors through it, so whatever a provider or a proxy
+// echoed of the request never leaves the adapter.
+func RequestRedactor(req *http.Request, credentials ...string) providers.Redactor {
+	secrets := append([]string{req.Header.Get("Authorization")}, credentials...)
+	if req.GetBody != nil {
+		if rc, err := req.GetBody(); err == nil {
+			body, _ := io.ReadAll(io.LimitReader(rc, maxRedactBody))
+			rc.Close()
+			secrets = append(secrets, providers.SecretsFromJSON(body)...)
+		}
+	}
+	return providers.NewRedactor(append(secrets, providers.SecretsFromQuery(req.URL.Query())...)...)
+}

@@ -65,3 +65,20 @@ func TestTransportError(t *testing.T) {
 		t.Fatal(c)
 	}
 }
+
+func TestRequestRedactor(t *testing.T) {
+	req, _ := http.NewRequest(http.MethodPost, "https://p.example/x?signature=qsecret123", strings.NewReader(`{"pin_passcode":"8642","name":"ok"}`))
+	req.Header.Set("Authorization", "Bearer tok-abcdef")
+	red := RequestRedactor(req, "cred-12345")
+	err := red.Error(&providers.Error{Code: providers.CodeInvalidArgument, Provider: "p",
+		Message: "echo: Bearer tok-abcdef pin 8642 cred-12345 signature=qsecret123 name ok"})
+	msg := err.Error()
+	for _, s := range []string{"tok-abcdef", "8642", "cred-12345", "qsecret123"} {
+		if strings.Contains(msg, s) {
+			t.Errorf("%q survived: %s", s, msg)
+		}
+	}
+	if !strings.Contains(msg, "name ok") {
+		t.Errorf("over-redacted: %s", msg)
+	}
+}

@@ -143,7 +143,6 @@ func (p *Provider) call(ctx context.Context, method, path string, q url.Values, 
 	}
 	var rd io.Reader
 	contentType := ""
-	var bodySecrets []string
 	switch b := body.(type) {
 	case nil:
 	case rawBody:
@@ -154,7 +153,6 @@ func (p *Provider) call(ctx context.Context, method, path string, q url.Values, 
 			return &providers.Error{Code: providers.CodeUnknown, Provider: Name, Message: "encode request", Err: err}
 		}
 		rd, contentType = bytes.NewReader(buf), "application/json"
-		bodySecrets = providers.SecretsFromJSON(buf)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, target, rd)
 	if err != nil {
@@ -178,8 +176,7 @@ func (p *Provider) call(ctx context.Context, method, path string, q url.Values, 
 		// Whatever the provider (or a proxy) echoed of the request — the
 		// Authorization header, the body's PIN or account number — is
 		// scrubbed before the error leaves the adapter.
-		red := providers.NewRedactor(append(bodySecrets, p.apiKey, "Bearer "+p.apiKey)...)
-		return red.Error(mapError(resp.StatusCode, resp.Header, data, ec))
+		return httpx.RequestRedactor(req, p.apiKey).Error(mapError(resp.StatusCode, resp.Header, data, ec))
 	}
 	if out == nil || resp.StatusCode == http.StatusNoContent {
 		return nil
