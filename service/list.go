@@ -89,7 +89,7 @@ func listAcross[T any](ctx context.Context, backends []*Backend, offsets map[str
 	for _, b := range backends {
 		if offsets == nil {
 			active = append(active, b)
-		} else if _, ok := offsets[b.Client.Name()]; ok {
+		} else if _, ok := offsets[b.Provider.Name()]; ok {
 			active = append(active, b)
 		}
 	}
@@ -99,7 +99,7 @@ func listAcross[T any](ctx context.Context, backends []*Backend, offsets map[str
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			runs[i] = collect(ctx, b, offsets[b.Client.Name()], size, fetch, match)
+			runs[i] = collect(ctx, b, offsets[b.Provider.Name()], size, fetch, match)
 		}()
 	}
 	wg.Wait()
@@ -128,12 +128,12 @@ func listAcross[T any](ctx context.Context, backends []*Backend, offsets map[str
 		if best < 0 {
 			break
 		}
-		res.items = append(res.items, providerItem[T]{provider: runs[best].b.Client.Name(), v: runs[best].matched[taken[best]].v})
+		res.items = append(res.items, providerItem[T]{provider: runs[best].b.Provider.Name(), v: runs[best].matched[taken[best]].v})
 		taken[best]++
 	}
 	next := map[string]cursorPos{}
 	for i, r := range runs {
-		name := r.b.Client.Name()
+		name := r.b.Provider.Name()
 		switch {
 		case r.err != nil:
 			res.unreachable = append(res.unreachable, providerName(name))

@@ -157,7 +157,7 @@ func listTop[T any](ctx context.Context, c *core, spec listSpec[T], parent strin
 	bind := binding{kind: spec.kind, parent: parent, filter: filter}
 	allowed := make([]string, len(backends))
 	for i, b := range backends {
-		allowed[i] = b.Client.Name()
+		allowed[i] = b.Provider.Name()
 	}
 	offsets, err := c.tokens.decode(token, bind, allowed)
 	if err != nil {
@@ -165,9 +165,9 @@ func listTop[T any](ctx context.Context, c *core, spec listSpec[T], parent strin
 	}
 	call := spec.fetch(e)
 	fetch := func(ctx context.Context, b *Backend, cursor string, limit int) ([]T, string, error) {
-		items, next, err := call(ctx, b.Client, providers.ListQuery{Cursor: cursor, Limit: limit})
+		items, next, err := call(ctx, b.Provider, providers.ListQuery{Cursor: cursor, Limit: limit})
 		if err != nil {
-			return nil, "", providerErr{b.Client.Name(), err}
+			return nil, "", providerErr{b.Provider.Name(), err}
 		}
 		return items, next, nil
 	}

@@ -66,7 +66,7 @@ func (s *NumbersServer) GetNumber(ctx context.Context, req *pb.GetNumberRequest)
 	if err != nil {
 		return nil, err
 	}
-	n, err := b.Client.GetNumber(ctx, number)
+	n, err := b.Provider.GetNumber(ctx, number)
 	if err != nil {
 		return nil, toStatus(prov, err, ReasonNumberNotFound, numberName(prov, number))
 	}
@@ -112,11 +112,11 @@ func (s *NumbersServer) UpdateNumber(ctx context.Context, req *pb.UpdateNumberRe
 	if err != nil {
 		return nil, err
 	}
-	mask, err := resolveMask(num, req.GetUpdateMask().GetPaths(), numberFieldPaths, b.Client.Capabilities().UpdatableNumberFields, prov, "update_mask")
+	mask, err := resolveMask(num, req.GetUpdateMask().GetPaths(), numberFieldPaths, b.Provider.Capabilities().UpdatableNumberFields, prov, "update_mask")
 	if err != nil {
 		return nil, err
 	}
-	res, err := b.Client.UpdateNumber(ctx, providers.NumberUpdate{
+	res, err := b.Provider.UpdateNumber(ctx, providers.NumberUpdate{
 		Number: numberFromProto(num, number), Mask: mask, MessagingCallbackURL: num.GetMessagingCallbackUrl(),
 	})
 	if err != nil {

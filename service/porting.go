@@ -59,7 +59,7 @@ func (s *PortingServer) CheckPortability(ctx context.Context, req *pb.CheckPorta
 	resp := &pb.CheckPortabilityResponse{}
 	for _, n := range numbers {
 		for _, b := range backends {
-			r := verdicts[b.Client.Name()][n]
+			r := verdicts[b.Provider.Name()][n]
 			r.Input = inputs[n]
 			resp.Results = append(resp.Results, r)
 		}
@@ -143,11 +143,11 @@ func (s *PortingServer) createPortOrder(ctx context.Context, req *pb.CreatePortO
 	} else if b, err = s.c.backend("parent", prov); err != nil {
 		return nil, err
 	}
-	name := b.Client.Name()
+	name := b.Provider.Name()
 	if err := s.c.requireCapability(b, providers.OpCreatePortOrder); err != nil {
 		return nil, err
 	}
-	res, err := b.Client.CreatePortOrder(ctx, providers.CreatePortOrderRequest{Order: order, RequestID: req.GetRequestId(),
+	res, err := b.Provider.CreatePortOrder(ctx, providers.CreatePortOrderRequest{Order: order, RequestID: req.GetRequestId(),
 		OnAccepted: func(id string) { accepted(portOrderName(name, id)) }})
 	if err != nil {
 		return nil, redact(toStatus(name, err, ReasonPortOrderNotFound, ""), orderSecrets(order.EndUser)...)
@@ -190,11 +190,11 @@ func (s *PortingServer) GetPortOrder(ctx context.Context, req *pb.GetPortOrderRe
 	if err != nil {
 		return nil, err
 	}
-	o, err := b.Client.GetPortOrder(ctx, id)
+	o, err := b.Provider.GetPortOrder(ctx, id)
 	if err != nil {
-		return nil, toStatus(b.Client.Name(), err, ReasonPortOrderNotFound, req.GetName())
+		return nil, toStatus(b.Provider.Name(), err, ReasonPortOrderNotFound, req.GetName())
 	}
-	return portOrderToProto(b.Client.Name(), o), nil
+	return portOrderToProto(b.Provider.Name(), o), nil
 }
 
 func (c *core) orderTarget(field, name string) (*Backend, string, error) {
@@ -209,7 +209,7 @@ func (c *core) orderTarget(field, name string) (*Backend, string, error) {
 	// The provider's documented id shape, checked before any call: a
 	// malformed name is INVALID_ARGUMENT (AIP-193), not a NOT_FOUND the
 	// provider would have to be asked for.
-	if shape := b.Client.Capabilities().PortOrderID; !shape.Valid(id) {
+	if shape := b.Provider.Capabilities().PortOrderID; !shape.Valid(id) {
 		return nil, "", gatewayError(codes.InvalidArgument, providers.ReasonInvalidResourceID,
 			fmt.Sprintf("%s: %q is not a %s port order id: it must be %s", field, truncate(id, 64), prov, shape.Description),
 			map[string]string{"provider": prov},
@@ -246,7 +246,7 @@ func (s *PortingServer) updatePortOrder(ctx context.Context, req *pb.UpdatePortO
 	if err := validateRequestID(req.GetRequestId()); err != nil {
 		return nil, err
 	}
-	mask, err := orderMask(po, req.GetUpdateMask().GetPaths(), b.Client.Capabilities().UpdatableOrderFields, b.Client.Name())
+	mask, err := orderMask(po, req.GetUpdateMask().GetPaths(), b.Provider.Capabilities().UpdatableOrderFields, b.Provider.Name())
 	if err != nil {
 		return nil, err
 	}
@@ -254,11 +254,11 @@ func (s *PortingServer) updatePortOrder(ctx context.Context, req *pb.UpdatePortO
 	if err := s.c.normalizeOrderNumbers(&upd, "port_order."); err != nil {
 		return nil, err
 	}
-	o, err := b.Client.UpdatePortOrder(ctx, providers.PortOrderUpdate{ID: id, Order: upd, Mask: mask})
+	o, err := b.Provider.UpdatePortOrder(ctx, providers.PortOrderUpdate{ID: id, Order: upd, Mask: mask})
 	if err != nil {
-		return nil, redact(toStatus(b.Client.Name(), err, ReasonPortOrderNotFound, po.GetName()), orderSecrets(upd.EndUser)...)
+		return nil, redact(toStatus(b.Provider.Name(), err, ReasonPortOrderNotFound, po.GetName()), orderSecrets(upd.EndUser)...)
 	}
-	return portOrderToProto(b.Client.Name(), o), nil
+	return portOrderToProto(b.Provider.Name(), o), nil
 }
 
 // ModifyPortOrderNumbers adds and removes numbers.
@@ -295,11 +295,11 @@ func (s *PortingServer) modifyPortOrderNumbers(ctx context.Context, req *pb.Modi
 	if err := s.c.requireCapability(b, providers.OpModifyPortOrderNumbers); err != nil {
 		return nil, err
 	}
-	o, err := b.Client.ModifyPortOrderNumbers(ctx, id, add, remove)
+	o, err := b.Provider.ModifyPortOrderNumbers(ctx, id, add, remove)
 	if err != nil {
-		return nil, toStatus(b.Client.Name(), err, ReasonPortOrderNotFound, req.GetName())
+		return nil, toStatus(b.Provider.Name(), err, ReasonPortOrderNotFound, req.GetName())
 	}
-	return portOrderToProto(b.Client.Name(), o), nil
+	return portOrderToProto(b.Provider.Name(), o), nil
 }
 
 // SubmitPortOrder signs and submits.
@@ -325,11 +325,11 @@ func (s *PortingServer) submitPortOrder(ctx context.Context, req *pb.SubmitPortO
 	if len(vs) > 0 {
 		return nil, invalidArgument(ReasonInvalidArgument, vs...)
 	}
-	o, err := b.Client.SubmitPortOrder(ctx, id, providers.Signature{Name: req.GetSignerName(), Title: req.GetSignerTitle()})
+	o, err := b.Provider.SubmitPortOrder(ctx, id, providers.Signature{Name: req.GetSignerName(), Title: req.GetSignerTitle()})
 	if err != nil {
-		return nil, toStatus(b.Client.Name(), err, ReasonPortOrderNotFound, req.GetName())
+		return nil, toStatus(b.Provider.Name(), err, ReasonPortOrderNotFound, req.GetName())
 	}
-	return portOrderToProto(b.Client.Name(), o), nil
+	return portOrderToProto(b.Provider.Name(), o), nil
 }
 
 // CancelPortOrder cancels.
@@ -345,11 +345,11 @@ func (s *PortingServer) cancelPortOrder(ctx context.Context, req *pb.CancelPortO
 	if err := validateRequestID(req.GetRequestId()); err != nil {
 		return nil, err
 	}
-	o, err := b.Client.CancelPortOrder(ctx, id)
+	o, err := b.Provider.CancelPortOrder(ctx, id)
 	if err != nil {
-		return nil, toStatus(b.Client.Name(), err, ReasonPortOrderNotFound, req.GetName())
+		return nil, toStatus(b.Provider.Name(), err, ReasonPortOrderNotFound, req.GetName())
 	}
-	return portOrderToProto(b.Client.Name(), o), nil
+	return portOrderToProto(b.Provider.Name(), o), nil
 }
 
 // ListPortOrderComments pages the provider's comments.
@@ -385,9 +385,9 @@ func pageChildren[T any](ctx context.Context, c *core, kind string, op providers
 	if err := c.requireCapability(b, op); err != nil {
 		return nil, "", err
 	}
-	items, err := list(b.Client, ctx, id)
+	items, err := list(b.Provider, ctx, id)
 	if err != nil {
-		return nil, "", toStatus(b.Client.Name(), err, ReasonPortOrderNotFound, parent)
+		return nil, "", toStatus(b.Provider.Name(), err, ReasonPortOrderNotFound, parent)
 	}
 	start, end, next := window(len(items), offs["_"].S, size)
 	return items[start:end], c.tokens.encode(bind, next), nil
@@ -426,9 +426,9 @@ func (s *PortingServer) createPortOrderComment(ctx context.Context, req *pb.Crea
 	if err := s.c.requireCapability(b, providers.OpCreateComment); err != nil {
 		return nil, err
 	}
-	c, err := b.Client.CreateComment(ctx, id, body)
+	c, err := b.Provider.CreateComment(ctx, id, body)
 	if err != nil {
-		return nil, toStatus(b.Client.Name(), err, ReasonPortOrderNotFound, req.GetParent())
+		return nil, toStatus(b.Provider.Name(), err, ReasonPortOrderNotFound, req.GetParent())
 	}
 	return commentToProto(req.GetParent(), *c), nil
 }
@@ -462,10 +462,10 @@ func (s *PortingServer) uploadPortOrderDocument(ctx context.Context, req *pb.Upl
 	if len(vs) > 0 {
 		return nil, invalidArgument(ReasonInvalidArgument, vs...)
 	}
-	caps := b.Client.Capabilities()
+	caps := b.Provider.Capabilities()
 	if limit := caps.MaxDocumentBytes; limit > 0 && int64(len(d.GetContent())) > limit {
 		return nil, invalidArgument(ReasonDocumentTooLarge, fieldViolation{"document.content",
-			fmt.Sprintf("%d bytes is over %s's limit of %d bytes", len(d.GetContent()), b.Client.Name(), limit)})
+			fmt.Sprintf("%d bytes is over %s's limit of %d bytes", len(d.GetContent()), b.Provider.Name(), limit)})
 	}
 	if err := s.c.requireCapability(b, providers.OpUploadDocument); err != nil {
 		return nil, err
@@ -474,11 +474,11 @@ func (s *PortingServer) uploadPortOrderDocument(ctx context.Context, req *pb.Upl
 	if ct == "" {
 		ct = "application/octet-stream"
 	}
-	doc, err := b.Client.UploadDocument(ctx, id, providers.DocumentUpload{
+	doc, err := b.Provider.UploadDocument(ctx, id, providers.DocumentUpload{
 		Type: providers.DocumentType(d.GetType()), Filename: d.GetFilename(), ContentType: ct, Content: d.GetContent(),
 	})
 	if err != nil {
-		return nil, toStatus(b.Client.Name(), err, ReasonPortOrderNotFound, req.GetParent())
+		return nil, toStatus(b.Provider.Name(), err, ReasonPortOrderNotFound, req.GetParent())
 	}
 	return documentToProto(req.GetParent(), *doc), nil
 }

@@ -23,12 +23,12 @@ func (c *core) checkPortability(ctx context.Context, backends []*Backend, number
 	sem := make(chan struct{}, c.conc)
 	var wg sync.WaitGroup
 	for _, b := range backends {
-		name := b.Client.Name()
+		name := b.Provider.Name()
 		// Goroutines use dst, never out: the loop writes out while the
 		// previous backend's goroutines run.
 		dst := map[string]*pb.PortabilityResult{}
 		out[name] = dst
-		limit := b.Client.Capabilities().PortabilityBatchLimit
+		limit := b.Provider.Capabilities().PortabilityBatchLimit
 		if limit <= 0 {
 			limit = len(numbers)
 		}
@@ -46,10 +46,10 @@ func (c *core) checkPortability(ctx context.Context, backends []*Backend, number
 				}
 				var res []providers.PortabilityResult
 				var err error
-				if !b.Client.Capabilities().Supports(providers.OpCheckPortability) {
+				if !b.Provider.Capabilities().Supports(providers.OpCheckPortability) {
 					err = providers.CapabilityMissing(name, providers.OpCheckPortability)
 				} else {
-					res, err = b.Client.CheckPortability(ctx, chunk)
+					res, err = b.Provider.CheckPortability(ctx, chunk)
 				}
 				if err != nil {
 					c.fillErrors(&mu, dst, name, chunk, err)
@@ -100,7 +100,7 @@ func (c *core) recommend(backends []*Backend, verdicts map[string]map[string]*pb
 	var why []string
 	var refusals []*errdetails.PreconditionFailure_Violation
 	for i, b := range backends {
-		name := b.Client.Name()
+		name := b.Provider.Name()
 		ok, fast := true, true
 		for _, n := range numbers {
 			r := verdicts[name][n]
@@ -144,7 +144,7 @@ func (c *core) recommend(backends []*Backend, verdicts map[string]map[string]*pb
 	if best.position == 0 {
 		reasons = append(reasons, "preferred")
 	}
-	return providerName(best.b.Client.Name()), strings.Join(reasons, ", ") + " at " + best.b.Client.Name(), nil
+	return providerName(best.b.Provider.Name()), strings.Join(reasons, ", ") + " at " + best.b.Provider.Name(), nil
 }
 
 func better(fast bool, h pb.Provider_Health, bestFast bool, bestH pb.Provider_Health) bool {

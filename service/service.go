@@ -18,10 +18,10 @@ import (
 )
 
 // Backend is one configured provider as the service sees it. Handlers call
-// the provider only through Client (validation, capability checks,
-// resilience, spans and error wrapping happen there, once).
+// the provider only through its portable client (validation, capability
+// checks, resilience, spans and error wrapping happen there, once).
 type Backend struct {
-	Client      *portable.Client
+	Provider    *portable.Client
 	DisplayName string
 	Mode        pb.Provider_Mode
 	// Health reports the provider's breaker state; nil = always SERVING.
@@ -99,10 +99,10 @@ func New(opts Options) (*Services, error) {
 	}
 	for i := range opts.Backends {
 		b := opts.Backends[i]
-		if b.Client == nil {
+		if b.Provider == nil {
 			return nil, fmt.Errorf("service: backend %d has no provider", i)
 		}
-		name := b.Client.Name()
+		name := b.Provider.Name()
 		if name == "" || name == AllProviders {
 			return nil, fmt.Errorf("service: invalid provider name %q", name)
 		}
@@ -191,8 +191,8 @@ func (c *core) optionalNumber(field string, s *string) error {
 }
 
 func (c *core) requireCapability(b *Backend, op providers.Operation) error {
-	if b.Client.Supports(op) {
+	if b.Provider.Capabilities().Supports(op) {
 		return nil
 	}
-	return toStatus(b.Client.Name(), providers.CapabilityMissing(b.Client.Name(), op), "", "")
+	return toStatus(b.Provider.Name(), providers.CapabilityMissing(b.Provider.Name(), op), "", "")
 }

@@ -268,7 +268,7 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 		guard := resilience.Wrap(b.p, pol, resilience.WithLogger(logger), resilience.WithMetrics(metrics))
 		client := portable.New(b.p, portable.WithResilience(guard), portable.WithTracerProvider(tp))
 		a.Providers[name] = client
-		backends = append(backends, service.Backend{Client: client, DisplayName: b.display, Mode: b.mode, Health: breakerHealth(client)})
+		backends = append(backends, service.Backend{Provider: client, DisplayName: b.display, Mode: b.mode, Health: breakerHealth(client)})
 		return nil
 	}
 	for _, n := range order {
