@@ -31,6 +31,7 @@ func TestRESTContract(t *testing.T) {
 		"portgate.v1.Porting.UploadPortOrderDocument": "POST /v1/{parent=providers/*/portOrders/*}/documents body=document",
 		"portgate.v1.Porting.ListPortOrderDocuments":  "GET /v1/{parent=providers/*/portOrders/*}/documents",
 		"portgate.v1.Porting.ListPortOrderEvents":     "GET /v1/{parent=providers/*/portOrders/*}/events",
+		"portgate.v1.Porting.GetPortOrderEvent":       "GET /v1/{name=providers/*/portOrders/*/events/*}",
 		"portgate.v1.Porting.WatchPortOrderEvents":    "GET /v1/{parent=providers/*/portOrders/*}/events:watch",
 		"portgate.v1.Providers.ListProviders":         "GET /v1/providers",
 		"portgate.v1.Numbers.GetNumber":               "GET /v1/{name=providers/*/numbers/*}",

@@ -319,10 +319,14 @@ func TestValidationErrorsGRPC(t *testing.T) {
 			_, err := e.porting.CreatePortOrderComment(ctx, &pb.CreatePortOrderCommentRequest{Parent: "providers/flowroute/portOrders/1", Comment: &pb.PortOrderComment{Body: "hi"}})
 			return err
 		}, codes.Unimplemented, "PROVIDER_CAPABILITY_MISSING", ""},
-		{"events not yet", func() error {
-			_, err := e.porting.ListPortOrderEvents(ctx, &pb.ListPortOrderEventsRequest{Parent: "providers/flowroute/portOrders/1"})
+		{"event name without a sequence", func() error {
+			_, err := e.porting.GetPortOrderEvent(ctx, &pb.GetPortOrderEventRequest{Name: "providers/flowroute/portOrders/1/events/x"})
 			return err
-		}, codes.Unimplemented, "METHOD_NOT_IMPLEMENTED", ""},
+		}, codes.InvalidArgument, "INVALID_ARGUMENT", "name"},
+		{"event not found", func() error {
+			_, err := e.porting.GetPortOrderEvent(ctx, &pb.GetPortOrderEventRequest{Name: "providers/flowroute/portOrders/1/events/999999"})
+			return err
+		}, codes.NotFound, "EVENT_NOT_FOUND", ""},
 		{"number not on account", func() error {
 			_, err := e.numbers.GetNumber(ctx, &pb.GetNumberRequest{Name: "providers/telnyx/numbers/+13125559909"})
 			return err
@@ -822,12 +826,12 @@ func TestUpdateCancelAndEventsGRPC(t *testing.T) {
 			if c.GetState() != pb.PortOrder_CANCELLED {
 				t.Fatalf("cancel draft: %v (%s)", c.GetState(), c.GetProviderStatus())
 			}
-			stream, err := e.porting.WatchPortOrderEvents(ctx, &pb.WatchPortOrderEventsRequest{Parent: o.GetName()})
+			stream, err := e.porting.WatchPortOrderEvents(ctx, &pb.WatchPortOrderEventsRequest{Parent: o.GetName(), AfterSequence: -1})
 			if err != nil {
 				t.Fatal(err)
 			}
 			_, err = stream.Recv()
-			if st, ei := errorInfo(t, err); st.Code() != codes.Unimplemented || ei.GetReason() != "METHOD_NOT_IMPLEMENTED" {
+			if st, ei := errorInfo(t, err); st.Code() != codes.InvalidArgument || ei.GetReason() != "INVALID_ARGUMENT" {
 				t.Fatalf("watch: %v", err)
 			}
 		})

@@ -495,21 +495,3 @@ func (s *PortingServer) ListPortOrderDocuments(ctx context.Context, req *pb.List
 	}
 	return resp, nil
 }
-
-// ListPortOrderEvents is declared in the contract; the events work implements it.
-func (s *PortingServer) ListPortOrderEvents(_ context.Context, req *pb.ListPortOrderEventsRequest) (*pb.ListPortOrderEventsResponse, error) {
-	if _, _, err := s.c.orderTarget("parent", req.GetParent()); err != nil {
-		return nil, err
-	}
-	return nil, gatewayError(codes.Unimplemented, ReasonNotImplemented,
-		"ListPortOrderEvents is not implemented yet: poll GetPortOrder for state changes", nil)
-}
-
-// WatchPortOrderEvents is declared in the contract; the events work implements it.
-func (s *PortingServer) WatchPortOrderEvents(req *pb.WatchPortOrderEventsRequest, _ pb.Porting_WatchPortOrderEventsServer) error {
-	if _, _, err := s.c.orderTarget("parent", req.GetParent()); err != nil {
-		return err
-	}
-	return gatewayError(codes.Unimplemented, ReasonNotImplemented,
-		"WatchPortOrderEvents is not implemented yet: poll GetPortOrder for state changes", nil)
-}

@@ -12,6 +12,7 @@ import (
 
 	pb "github.com/portgate/portgate/gen/portgate/v1"
 	"github.com/portgate/portgate/internal/e164"
+	"github.com/portgate/portgate/internal/events"
 	"github.com/portgate/portgate/internal/store"
 	"github.com/portgate/portgate/providers"
 	"github.com/portgate/portgate/providers/portable"
@@ -44,6 +45,16 @@ type Options struct {
 	Store store.Store
 	// IdempotencyTTL is how long an outcome is kept (0 = DefaultIdempotencyTTL).
 	IdempotencyTTL time.Duration
+	// Events wakes Watch streams when events are appended; whoever passes
+	// it runs Hub.Run (nil = a private hub nothing notifies: streams then
+	// poll the store every WatchPoll).
+	Events *events.Hub
+	// WatchBuffer (0 = DefaultWatchBuffer), WatchStall (0 =
+	// DefaultWatchStall) and WatchPoll (0 = no per-stream polling with
+	// Events set, DefaultWatchPoll without) tune WatchPortOrderEvents.
+	WatchBuffer int
+	WatchStall  time.Duration
+	WatchPoll   time.Duration
 	// PageTokenKey signs page tokens (HMAC-SHA256; at least
 	// MinPageTokenKeyLen bytes). Empty = a random per-process key: tokens
 	// then do not survive a restart or work across replicas.
@@ -59,6 +70,8 @@ type core struct {
 	log      *slog.Logger
 	idem     *idempotency
 	notice   string
+	events   store.Store
+	watch    watchConfig
 	tokens   *pageTokens
 }
 
@@ -87,6 +100,21 @@ func New(opts Options) (*Services, error) {
 	c.idem = &idempotency{st: opts.Store, ttl: opts.IdempotencyTTL, log: c.log}
 	if c.idem.ttl <= 0 {
 		c.idem.ttl = DefaultIdempotencyTTL
+	}
+	c.events = opts.Store
+	c.watch = watchConfig{hub: opts.Events, buffer: opts.WatchBuffer, stall: opts.WatchStall, poll: opts.WatchPoll, heartbeat: WatchHeartbeat}
+	if c.watch.hub == nil {
+		// Nothing feeds a private hub: each stream polls the store itself.
+		c.watch.hub = events.NewHub()
+		if c.watch.poll <= 0 {
+			c.watch.poll = DefaultWatchPoll
+		}
+	}
+	if c.watch.buffer <= 0 {
+		c.watch.buffer = DefaultWatchBuffer
+	}
+	if c.watch.stall <= 0 {
+		c.watch.stall = DefaultWatchStall
 	}
 	tokens, random, err := newPageTokens(opts.PageTokenKey)
 	if err != nil {

@@ -301,9 +301,13 @@ var rpcCases = []rpcCase{
 		req: func(t *testing.T, e *env) proto.Message {
 			return &pb.ListPortOrderDocumentsRequest{Parent: createOrder(t, e, "telnyx").GetName()}
 		}},
-	{name: "ListPortOrderEvents", rpc: "portgate.v1.Porting.ListPortOrderEvents", code: codes.Unimplemented,
+	{name: "ListPortOrderEvents", rpc: "portgate.v1.Porting.ListPortOrderEvents", code: codes.OK,
 		req: func(t *testing.T, e *env) proto.Message {
 			return &pb.ListPortOrderEventsRequest{Parent: createOrder(t, e, "telnyx").GetName()}
+		}},
+	{name: "GetPortOrderEvent/unknown", rpc: "portgate.v1.Porting.GetPortOrderEvent", code: codes.NotFound,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.GetPortOrderEventRequest{Name: "providers/flowroute/portOrders/1/events/999999"}
 		}},
 	{name: "GetNumber", rpc: "portgate.v1.Numbers.GetNumber", code: codes.OK,
 		req: func(*testing.T, *env) proto.Message {

@@ -30,6 +30,7 @@ import (
 	pb "github.com/portgate/portgate/gen/portgate/v1"
 	"github.com/portgate/portgate/internal/auth"
 	"github.com/portgate/portgate/internal/config"
+	"github.com/portgate/portgate/internal/events"
 	"github.com/portgate/portgate/internal/server"
 	"github.com/portgate/portgate/internal/store"
 	"github.com/portgate/portgate/internal/telemetry"
@@ -54,6 +55,8 @@ type App struct {
 	Providers map[string]*portable.Client
 	// Store is the durable state (closed by Server.Shutdown).
 	Store store.Store
+	// Events wakes Watch streams when events are stored.
+	Events *events.Hub
 }
 
 func init() {
@@ -282,18 +285,44 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 		}
 	}
 
+	// The event hub follows the store (in-process appends, and on
+	// PostgreSQL every replica's appends through LISTEN/NOTIFY) and wakes
+	// Watch streams and the outbound dispatcher.
+	hub := events.NewHub()
+	a.Events = hub
+	hubCtx, hubStop := context.WithCancel(context.Background())
+	hubDone := make(chan struct{})
+	go func() { defer close(hubDone); hub.Run(hubCtx, st, 0) }()
+	closers = append(closers, closerFunc(func() { hubStop(); <-hubDone }))
+
 	svcs, err := service.New(service.Options{Backends: backends, DefaultRegion: cfg.DefaultRegion, Logger: logger, SecurityNotice: notice,
-		Store: st, IdempotencyTTL: cfg.IdempotencyTTL, PageTokenKey: []byte(cfg.PageTokenKey)})
+		Store: st, IdempotencyTTL: cfg.IdempotencyTTL, PageTokenKey: []byte(cfg.PageTokenKey), Events: hub,
+		WatchBuffer: cfg.WatchBuffer, WatchStall: cfg.WatchStall})
 	if err != nil {
 		return nil, err
 	}
 	closers = append(closers, startSweeper(svcs, sweepInterval, logger))
+	if cfg.EventsSecret != "" {
+		secret, err := events.ParseSecret(cfg.EventsSecret)
+		if err != nil {
+			return nil, fmt.Errorf("PORTGATE_EVENTS_SECRET: %w", err)
+		}
+		d := &events.Dispatcher{Store: st, Hub: hub, Render: service.EventJSON, Secret: secret, EventsURL: cfg.EventsURL, Logger: logger}
+		dctx, dstop := context.WithCancel(context.Background())
+		ddone := make(chan struct{})
+		go func() { defer close(ddone); d.Run(dctx) }()
+		closers = append(closers, closerFunc(func() { dstop(); <-ddone }))
+	} else if cfg.EventsURL != "" {
+		return nil, errors.New("PORTGATE_EVENTS_URL is set but PORTGATE_EVENTS_SECRET is not: outbound events are always signed")
+	} else {
+		logger.Info("outbound event delivery off (PORTGATE_EVENTS_SECRET unset)")
+	}
 	// Closers run in reverse: drop the idle keep-alive connections to the
 	// providers first, so the sandboxes' graceful shutdown has none to wait on.
 	closers = append(closers, closerFunc(httpClient.CloseIdleConnections))
 	srv, err := server.New(server.Config{
 		GRPCAddr: cfg.GRPCAddr, HTTPAddr: cfg.HTTPAddr, AdminAddr: cfg.AdminAddr, Pprof: cfg.Pprof, Logger: logger, OpenAPI: portgate.OpenAPI,
-		Registry: reg, ShutdownGrace: cfg.ShutdownGrace, Closers: closers, MaxRequestBytes: cfg.MaxRequestBytes,
+		Registry: reg, ShutdownGrace: cfg.ShutdownGrace, Closers: closers, OnShutdown: hub.Close, MaxRequestBytes: cfg.MaxRequestBytes,
 		TracerProvider: tp, Propagator: telemetry.Propagator(),
 		Auth: authn, DisableReflection: cfg.DisableReflection, TLS: tlsCfg,
 		Validate: service.CheckLimits,

@@ -38,6 +38,7 @@ var Rules = map[string]Rule{
 	"/portgate.v1.Porting/UploadPortOrderDocument": {Scope: ScopePortingWrite, Resource: "parent"},
 	"/portgate.v1.Porting/ListPortOrderDocuments":  {Scope: ScopePortingRead, Resource: "parent"},
 	"/portgate.v1.Porting/ListPortOrderEvents":     {Scope: ScopeEventsRead, Resource: "parent"},
+	"/portgate.v1.Porting/GetPortOrderEvent":       {Scope: ScopeEventsRead, Resource: "name"},
 	"/portgate.v1.Porting/WatchPortOrderEvents":    {Scope: ScopeEventsRead, Resource: "parent"},
 
 	"/portgate.v1.Numbers/GetNumber":    {Scope: ScopeNumbersRead, Resource: "name"},

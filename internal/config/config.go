@@ -4,6 +4,7 @@
 package config
 
 import (
+	"encoding/base64"
 	"errors"
 	"flag"
 	"fmt"
@@ -106,6 +107,16 @@ type Config struct {
 	// PageTokenKey signs list page tokens (HMAC-SHA256). Empty = a random
 	// per-process key (tokens do not survive restarts or cross replicas).
 	PageTokenKey string
+	// EventsURL receives every event (Standard Webhooks), besides each
+	// order's own callback URL.
+	EventsURL string
+	// EventsSecret signs outbound event deliveries ("whsec_" + base64).
+	EventsSecret string
+	// WatchBuffer is how many events a Watch stream holds for its consumer.
+	WatchBuffer int
+	// WatchStall is how long a Watch stream's buffer may stay full before
+	// the stream is ended (WATCH_TOO_SLOW).
+	WatchStall time.Duration
 }
 
 // Setting is one configuration knob.
@@ -350,6 +361,57 @@ var staticSettings = []Setting{
 		Description: "PEM CA bundle: set = mutual TLS, every client must present a certificate it signed",
 		set:         func(c *Config, v string) error { c.TLSClientCAFile = v; return nil },
 		get:         func(c Config) string { return c.TLSClientCAFile },
+	},
+	{
+		Env: "PORTGATE_EVENTS_URL", Flag: "events-url",
+		Description: "http(s) URL that receives every port order event as a signed Standard Webhooks POST (besides each order's status_callback_url); needs PORTGATE_EVENTS_SECRET",
+		set: func(c *Config, v string) error {
+			c.EventsURL = v
+			if v == "" {
+				return nil
+			}
+			u, err := url.Parse(v)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				return fmt.Errorf("must be an http:// or https:// URL")
+			}
+			return nil
+		},
+		get: func(c Config) string { return c.EventsURL },
+	},
+	{
+		Env: "PORTGATE_EVENTS_SECRET", Secret: true,
+		Description: "Standard Webhooks signing secret for outbound events: whsec_ + base64 of 24 to 64 random bytes (e.g. echo whsec_$(openssl rand -base64 32)); unset = events are not delivered outbound",
+		set: func(c *Config, v string) error {
+			c.EventsSecret = v
+			if v == "" {
+				return nil
+			}
+			b, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(v, "whsec_"))
+			if !strings.HasPrefix(v, "whsec_") || err != nil || len(b) < 24 || len(b) > 64 {
+				return fmt.Errorf("must be whsec_ followed by base64 of 24 to 64 bytes")
+			}
+			return nil
+		},
+		get: func(c Config) string { return c.EventsSecret },
+	},
+	{
+		Env: "PORTGATE_WATCH_BUFFER", Flag: "watch-buffer", Default: "256",
+		Description: "events a WatchPortOrderEvents stream holds for a consumer that has not taken them yet (1..10000)",
+		set: func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 10000 {
+				return fmt.Errorf("must be an integer from 1 to 10000")
+			}
+			c.WatchBuffer = n
+			return nil
+		},
+		get: func(c Config) string { return strconv.Itoa(c.WatchBuffer) },
+	},
+	{
+		Env: "PORTGATE_WATCH_STALL", Flag: "watch-stall", Default: "30s",
+		Description: "how long a Watch stream's buffer may stay full before the stream is ended with ABORTED / WATCH_TOO_SLOW (resume_after = last sequence sent)",
+		set:         func(c *Config, v string) (err error) { c.WatchStall, err = positiveDuration(v); return err },
+		get:         func(c Config) string { return c.WatchStall.String() },
 	},
 }
 

@@ -40,7 +40,7 @@ func TestDefaults(t *testing.T) {
 		GRPCAddr: ":9090", HTTPAddr: ":8080", LogLevel: "info", LogFormat: "text", DefaultRegion: "US",
 		ProviderSettings:    map[string]string{"FLOWROUTE_BASE_URL": "https://api.flowroute.com", "TELNYX_BASE_URL": "https://api.telnyx.com/v2"},
 		SandboxStepInterval: 10 * time.Second, ProviderPreference: []string{"flowroute", "telnyx"},
-		ProviderTimeout: 10 * time.Second, ShutdownGrace: 10 * time.Second, MaxRequestBytes: 16 << 20,
+		ProviderTimeout: 10 * time.Second, ShutdownGrace: 10 * time.Second, MaxRequestBytes: 16 << 20, WatchBuffer: 256, WatchStall: 30 * time.Second,
 		DataDir: "data", IdempotencyTTL: 24 * time.Hour,
 	}
 	if !equal(c, want) {
@@ -88,7 +88,7 @@ func TestEnvOnly(t *testing.T) {
 		ProviderPreference:  []string{"telnyx", "flowroute"}, ProviderTimeout: 3 * time.Second, ShutdownGrace: time.Minute,
 		AuthOff: true,
 		DataDir: "/var/lib/portgate", DatabaseURL: "postgres://pg:secret@db:5432/portgate?sslmode=require", IdempotencyTTL: 72 * time.Hour,
-		MaxRequestBytes: 1 << 20,
+		MaxRequestBytes: 1 << 20, WatchBuffer: 256, WatchStall: 30 * time.Second,
 	}
 	if !equal(c, want) {
 		t.Errorf("env:\n got %+v\nwant %+v", c, want)

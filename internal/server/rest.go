@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 	"unicode/utf8"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
@@ -114,8 +115,23 @@ func (s *Server) restHandler(gw *runtime.ServeMux) http.Handler {
 			restError(w, r, gw, code, codes.NotFound, ReasonRouteNotFound, msg, nil)
 			return
 		}
+		if isStreamingRoute(r) {
+			// The server's 60 s read/write timeouts bound ordinary calls; a
+			// Watch stream lives until the client leaves or the server shuts
+			// down (it ends itself then).
+			rc := http.NewResponseController(w)
+			if err := errors.Join(rc.SetWriteDeadline(time.Time{}), rc.SetReadDeadline(time.Time{})); err != nil {
+				s.logger.Warn("REST stream keeps the server's 60 s timeouts", "err", err)
+			}
+		}
 		gw.ServeHTTP(w, r)
 	})
+}
+
+// isStreamingRoute reports a server-streaming REST route (newline-delimited
+// JSON): the custom method :watch.
+func isStreamingRoute(r *http.Request) bool {
+	return r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, ":watch")
 }
 
 func (s *Server) maxRequestBytes() int64 { return maxRequestBytes(s.cfg) }

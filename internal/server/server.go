@@ -103,6 +103,10 @@ type Config struct {
 	ProviderHealth func() map[string]string
 	// Closers are closed in reverse order at the end of Shutdown.
 	Closers []io.Closer
+	// OnShutdown runs when Shutdown begins, before in-flight calls are
+	// waited for: it ends calls that never finish by themselves (Watch
+	// streams), so they need not run into the grace period. Optional.
+	OnShutdown func()
 	// TracerProvider and Propagator trace every call: REST requests (the
 	// caller's traceparent is honoured), the gateway's hop to the gRPC
 	// listener (the trace context crosses it) and gRPC calls. nil: the
@@ -477,13 +481,13 @@ func (s *Server) httpAddrLocked() string {
 // Dial returns a client connection to this server's gRPC listener (bufconn
 // included), with the gateway's own transport credentials (see dial). The
 // caller closes it. ctx is unused: connections are lazy.
-func (s *Server) Dial(_ context.Context) (*grpc.ClientConn, error) {
+func (s *Server) Dial(_ context.Context, extra ...grpc.DialOption) (*grpc.ClientConn, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !s.started {
 		return nil, errors.New("server: not started")
 	}
-	return s.dial()
+	return s.dial(extra...)
 }
 
 // dial requires s.mu and a bound gRPC listener. It is the REST gateway's
@@ -492,7 +496,7 @@ func (s *Server) Dial(_ context.Context) (*grpc.ClientConn, error) {
 // certificate). The hop carries no identity of its own: the gateway forwards
 // the REST caller's Authorization / x-api-key header and the auth
 // interceptor checks it like any other call.
-func (s *Server) dial() (*grpc.ClientConn, error) {
+func (s *Server) dial(extra ...grpc.DialOption) (*grpc.ClientConn, error) {
 	creds := insecure.NewCredentials()
 	if s.tls != nil {
 		creds = credentials.NewTLS(s.tls.hop)
@@ -502,6 +506,7 @@ func (s *Server) dial() (*grpc.ClientConn, error) {
 		grpc.WithStatsHandler(otelgrpc.NewClientHandler(s.cfg.otelgrpcOptions()...)),
 		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(maxMsgBytes), grpc.MaxCallSendMsgSize(int(s.maxRequestBytes()))),
 	}
+	opts = append(opts, extra...)
 	if s.bufLis != nil {
 		lis := s.bufLis
 		opts = append(opts, grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) {
@@ -555,6 +560,9 @@ func (s *Server) doShutdown(ctx context.Context) error {
 	s.mu.Unlock()
 	s.serving.Store(false)
 	s.health.Shutdown()
+	if s.cfg.OnShutdown != nil {
+		s.cfg.OnShutdown()
+	}
 
 	var errs []error
 	if started {

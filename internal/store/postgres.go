@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -15,6 +16,7 @@ import (
 
 type pgStore struct {
 	pool *pgxpool.Pool
+	feed feed
 }
 
 // OpenPostgres connects a pool to the PostgreSQL database at url (a
@@ -194,6 +196,10 @@ func (s *pgStore) AppendEvent(ctx context.Context, e Event) (int64, bool, error)
 		if tag.RowsAffected() == 0 {
 			return errDuplicate
 		}
+		// Delivered to every LISTENing process when the transaction commits.
+		if _, err := tx.Exec(ctx, `SELECT pg_notify($1, $2)`, EventsChannel, strconv.FormatInt(seq, 10)); err != nil {
+			return err
+		}
 		isNew = true
 		return nil
 	})
@@ -203,6 +209,9 @@ func (s *pgStore) AppendEvent(ctx context.Context, e Event) (int64, bool, error)
 	}
 	if err != nil {
 		return 0, false, fmt.Errorf("store: append event: %w", err)
+	}
+	if isNew {
+		s.feed.notify(seq)
 	}
 	return seq, isNew, nil
 }

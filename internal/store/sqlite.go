@@ -22,7 +22,8 @@ const (
 )
 
 type sqliteStore struct {
-	db *sql.DB
+	db   *sql.DB
+	feed feed
 }
 
 // OpenSQLite opens (creating if missing) the SQLite database at path and
@@ -199,6 +200,7 @@ func (s *sqliteStore) AppendEvent(ctx context.Context, e Event) (int64, bool, er
 	if err := tx.Commit(); err != nil {
 		return 0, false, fmt.Errorf("store: append event: %w", err)
 	}
+	s.feed.notify(seq)
 	return seq, true, nil
 }
 

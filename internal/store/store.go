@@ -54,6 +54,8 @@ type Store interface {
 	// ListEvents returns up to q.Limit events with sequence > q.AfterSeq,
 	// ascending, optionally for one order.
 	ListEvents(ctx context.Context, q EventQuery) ([]Event, error)
+	// LastEventSeq returns the highest sequence assigned (0 = no events).
+	LastEventSeq(ctx context.Context) (int64, error)
 	// GetEvent returns the event with sequence seq, or ErrNotFound.
 	GetEvent(ctx context.Context, seq int64) (Event, error)
 	// GetEventByID returns the event the provider named eventID, or ErrNotFound.
@@ -64,6 +66,26 @@ type Store interface {
 	AddDeliveryAttempt(ctx context.Context, d DeliveryAttempt) (DeliveryAttempt, error)
 	// ListDeliveryAttempts returns every attempt for an event, oldest first.
 	ListDeliveryAttempts(ctx context.Context, eventSeq int64) ([]DeliveryAttempt, error)
+	// DueDeliveries returns up to limit attempts that failed with a next
+	// attempt due at or before now and that no later attempt for the same
+	// event and target followed, most overdue first.
+	DueDeliveries(ctx context.Context, now time.Time, limit int) ([]DeliveryAttempt, error)
+	// AcquireDeliveryLease makes owner the outbound dispatcher until
+	// `until` when the lease is free, expired (lease_until <= now) or
+	// already owner's, and returns the delivery cursor (the last sequence
+	// whose first attempts were made). held is false when another
+	// dispatcher holds a live lease.
+	AcquireDeliveryLease(ctx context.Context, owner string, now, until time.Time) (cursor int64, held bool, err error)
+	// AdvanceDeliveryCursor raises the cursor to seq; ErrNotOwner when
+	// owner no longer holds the lease.
+	AdvanceDeliveryCursor(ctx context.Context, owner string, seq int64) error
+
+	// SetOrderCallback records the caller's callback URL for an order
+	// (providers/{p}/portOrders/{id}) in port_orders.callback_uri (the
+	// events-in TrackOrder does the same); OrderCallback reads it,
+	// ErrNotFound when none was given.
+	SetOrderCallback(ctx context.Context, orderName, uri string) error
+	OrderCallback(ctx context.Context, orderName string) (string, error)
 
 	// Dialect is "sqlite" or "postgres".
 	Dialect() string

@@ -11,6 +11,7 @@ import (
 	status "google.golang.org/genproto/googleapis/rpc/status"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
+	structpb "google.golang.org/protobuf/types/known/structpb"
 	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
 	reflect "reflect"
 	sync "sync"
@@ -381,6 +382,144 @@ func (x PortOrderDocument_Type) Number() protoreflect.EnumNumber {
 // Deprecated: Use PortOrderDocument_Type.Descriptor instead.
 func (PortOrderDocument_Type) EnumDescriptor() ([]byte, []int) {
 	return file_portgate_v1_port_order_proto_rawDescGZIP(), []int{9, 0}
+}
+
+// What kind of change the event reports.
+type PortOrderEvent_Type int32
+
+const (
+	// Not set.
+	PortOrderEvent_TYPE_UNSPECIFIED PortOrderEvent_Type = 0
+	// The order moved to another state (old_state -> new_state).
+	PortOrderEvent_STATE_CHANGED PortOrderEvent_Type = 1
+	// The firm order commitment date was set or moved (foc_time).
+	PortOrderEvent_FOC_DATE_CHANGED PortOrderEvent_Type = 2
+	// The provider or losing carrier raised an exception (exception).
+	PortOrderEvent_EXCEPTION_RAISED PortOrderEvent_Type = 3
+	// A comment was added (description holds its text).
+	PortOrderEvent_COMMENT_ADDED PortOrderEvent_Type = 4
+	// A document was added, changed or removed.
+	PortOrderEvent_DOCUMENT_CHANGED PortOrderEvent_Type = 5
+	// The order's requirements changed.
+	PortOrderEvent_REQUIREMENTS_CHANGED PortOrderEvent_Type = 6
+	// Numbers were added to or removed from the order.
+	PortOrderEvent_NUMBERS_CHANGED PortOrderEvent_Type = 7
+	// The provider split the order into several.
+	PortOrderEvent_ORDER_SPLIT PortOrderEvent_Type = 8
+	// Anything else the provider reported; see provider_payload.
+	PortOrderEvent_OTHER PortOrderEvent_Type = 9
+)
+
+// Enum value maps for PortOrderEvent_Type.
+var (
+	PortOrderEvent_Type_name = map[int32]string{
+		0: "TYPE_UNSPECIFIED",
+		1: "STATE_CHANGED",
+		2: "FOC_DATE_CHANGED",
+		3: "EXCEPTION_RAISED",
+		4: "COMMENT_ADDED",
+		5: "DOCUMENT_CHANGED",
+		6: "REQUIREMENTS_CHANGED",
+		7: "NUMBERS_CHANGED",
+		8: "ORDER_SPLIT",
+		9: "OTHER",
+	}
+	PortOrderEvent_Type_value = map[string]int32{
+		"TYPE_UNSPECIFIED":     0,
+		"STATE_CHANGED":        1,
+		"FOC_DATE_CHANGED":     2,
+		"EXCEPTION_RAISED":     3,
+		"COMMENT_ADDED":        4,
+		"DOCUMENT_CHANGED":     5,
+		"REQUIREMENTS_CHANGED": 6,
+		"NUMBERS_CHANGED":      7,
+		"ORDER_SPLIT":          8,
+		"OTHER":                9,
+	}
+)
+
+func (x PortOrderEvent_Type) Enum() *PortOrderEvent_Type {
+	p := new(PortOrderEvent_Type)
+	*p = x
+	return p
+}
+
+func (x PortOrderEvent_Type) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (PortOrderEvent_Type) Descriptor() protoreflect.EnumDescriptor {
+	return file_portgate_v1_port_order_proto_enumTypes[6].Descriptor()
+}
+
+func (PortOrderEvent_Type) Type() protoreflect.EnumType {
+	return &file_portgate_v1_port_order_proto_enumTypes[6]
+}
+
+func (x PortOrderEvent_Type) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use PortOrderEvent_Type.Descriptor instead.
+func (PortOrderEvent_Type) EnumDescriptor() ([]byte, []int) {
+	return file_portgate_v1_port_order_proto_rawDescGZIP(), []int{10, 0}
+}
+
+// Outcome of an attempt.
+type PortOrderEventDelivery_Status int32
+
+const (
+	// Not set.
+	PortOrderEventDelivery_STATUS_UNSPECIFIED PortOrderEventDelivery_Status = 0
+	// The target answered 2xx.
+	PortOrderEventDelivery_SUCCEEDED PortOrderEventDelivery_Status = 1
+	// The attempt failed; another is due at next_attempt_time.
+	PortOrderEventDelivery_FAILED PortOrderEventDelivery_Status = 2
+	// The attempt failed and no more will be made.
+	PortOrderEventDelivery_GAVE_UP PortOrderEventDelivery_Status = 3
+)
+
+// Enum value maps for PortOrderEventDelivery_Status.
+var (
+	PortOrderEventDelivery_Status_name = map[int32]string{
+		0: "STATUS_UNSPECIFIED",
+		1: "SUCCEEDED",
+		2: "FAILED",
+		3: "GAVE_UP",
+	}
+	PortOrderEventDelivery_Status_value = map[string]int32{
+		"STATUS_UNSPECIFIED": 0,
+		"SUCCEEDED":          1,
+		"FAILED":             2,
+		"GAVE_UP":            3,
+	}
+)
+
+func (x PortOrderEventDelivery_Status) Enum() *PortOrderEventDelivery_Status {
+	p := new(PortOrderEventDelivery_Status)
+	*p = x
+	return p
+}
+
+func (x PortOrderEventDelivery_Status) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (PortOrderEventDelivery_Status) Descriptor() protoreflect.EnumDescriptor {
+	return file_portgate_v1_port_order_proto_enumTypes[7].Descriptor()
+}
+
+func (PortOrderEventDelivery_Status) Type() protoreflect.EnumType {
+	return &file_portgate_v1_port_order_proto_enumTypes[7]
+}
+
+func (x PortOrderEventDelivery_Status) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use PortOrderEventDelivery_Status.Descriptor instead.
+func (PortOrderEventDelivery_Status) EnumDescriptor() ([]byte, []int) {
+	return file_portgate_v1_port_order_proto_rawDescGZIP(), []int{11, 0}
 }
 
 // A request to move phone numbers from a losing carrier to a provider.
@@ -1485,21 +1624,40 @@ func (x *PortOrderDocument) GetCreateTime() *timestamppb.Timestamp {
 	return nil
 }
 
-// Something that happened to a port order.
+// Something that happened to a port order, in one shape whichever provider
+// reported it. Resource name:
+// providers/{provider}/portOrders/{port_order}/events/{sequence}.
 type PortOrderEvent struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Resource name.
+	// Resource name; its last segment is the sequence.
 	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
-	// Event type, e.g. "STATE_CHANGED", "COMMENT_ADDED", "SPLIT".
-	Type string `protobuf:"bytes,2,opt,name=type,proto3" json:"type,omitempty"`
-	// State after the event.
-	State PortOrder_State `protobuf:"varint,3,opt,name=state,proto3,enum=portgate.v1.PortOrder_State" json:"state,omitempty"`
-	// Raw provider status after the event.
+	// What kind of change.
+	Type PortOrderEvent_Type `protobuf:"varint,2,opt,name=type,proto3,enum=portgate.v1.PortOrderEvent_Type" json:"type,omitempty"`
+	// State before the event, when the provider says.
+	OldState PortOrder_State `protobuf:"varint,3,opt,name=old_state,json=oldState,proto3,enum=portgate.v1.PortOrder_State" json:"old_state,omitempty"`
+	// Raw provider status after the event, e.g. "foc-date-confirmed".
 	ProviderStatus string `protobuf:"bytes,4,opt,name=provider_status,json=providerStatus,proto3" json:"provider_status,omitempty"`
-	// Human-readable description.
+	// Human-readable text: the comment, or the exception message.
 	Description string `protobuf:"bytes,5,opt,name=description,proto3" json:"description,omitempty"`
 	// When it happened at the provider.
-	OccurTime     *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=occur_time,json=occurTime,proto3" json:"occur_time,omitempty"`
+	OccurTime *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=occur_time,json=occurTime,proto3" json:"occur_time,omitempty"`
+	// State after the event.
+	NewState PortOrder_State `protobuf:"varint,7,opt,name=new_state,json=newState,proto3,enum=portgate.v1.PortOrder_State" json:"new_state,omitempty"`
+	// When portgate received it.
+	ReceiveTime *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=receive_time,json=receiveTime,proto3" json:"receive_time,omitempty"`
+	// Position in this deployment's event stream: increases by one per stored
+	// event, across every order and provider. WatchPortOrderEvents resumes
+	// after it.
+	Sequence int64 `protobuf:"varint,9,opt,name=sequence,proto3" json:"sequence,omitempty"`
+	// Set for EXCEPTION_RAISED.
+	Exception *PortOrderEvent_Exception `protobuf:"bytes,10,opt,name=exception,proto3" json:"exception,omitempty"`
+	// The firm order commitment date, for FOC_DATE_CHANGED.
+	FocTime *timestamppb.Timestamp `protobuf:"bytes,11,opt,name=foc_time,json=focTime,proto3" json:"foc_time,omitempty"`
+	// The provider's raw event with secrets (tokens, signatures, PINs,
+	// passwords) removed.
+	ProviderPayload *structpb.Struct `protobuf:"bytes,12,opt,name=provider_payload,json=providerPayload,proto3" json:"provider_payload,omitempty"`
+	// Outbound delivery log, oldest first; only GetPortOrderEvent fills it.
+	Deliveries    []*PortOrderEventDelivery `protobuf:"bytes,13,rep,name=deliveries,proto3" json:"deliveries,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1541,16 +1699,16 @@ func (x *PortOrderEvent) GetName() string {
 	return ""
 }
 
-func (x *PortOrderEvent) GetType() string {
+func (x *PortOrderEvent) GetType() PortOrderEvent_Type {
 	if x != nil {
 		return x.Type
 	}
-	return ""
+	return PortOrderEvent_TYPE_UNSPECIFIED
 }
 
-func (x *PortOrderEvent) GetState() PortOrder_State {
+func (x *PortOrderEvent) GetOldState() PortOrder_State {
 	if x != nil {
-		return x.State
+		return x.OldState
 	}
 	return PortOrder_STATE_UNSPECIFIED
 }
@@ -1572,6 +1730,155 @@ func (x *PortOrderEvent) GetDescription() string {
 func (x *PortOrderEvent) GetOccurTime() *timestamppb.Timestamp {
 	if x != nil {
 		return x.OccurTime
+	}
+	return nil
+}
+
+func (x *PortOrderEvent) GetNewState() PortOrder_State {
+	if x != nil {
+		return x.NewState
+	}
+	return PortOrder_STATE_UNSPECIFIED
+}
+
+func (x *PortOrderEvent) GetReceiveTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ReceiveTime
+	}
+	return nil
+}
+
+func (x *PortOrderEvent) GetSequence() int64 {
+	if x != nil {
+		return x.Sequence
+	}
+	return 0
+}
+
+func (x *PortOrderEvent) GetException() *PortOrderEvent_Exception {
+	if x != nil {
+		return x.Exception
+	}
+	return nil
+}
+
+func (x *PortOrderEvent) GetFocTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.FocTime
+	}
+	return nil
+}
+
+func (x *PortOrderEvent) GetProviderPayload() *structpb.Struct {
+	if x != nil {
+		return x.ProviderPayload
+	}
+	return nil
+}
+
+func (x *PortOrderEvent) GetDeliveries() []*PortOrderEventDelivery {
+	if x != nil {
+		return x.Deliveries
+	}
+	return nil
+}
+
+// One attempt to POST an event to a callback URL.
+type PortOrderEventDelivery struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The target, without query string or user info.
+	TargetUri string `protobuf:"bytes,1,opt,name=target_uri,json=targetUri,proto3" json:"target_uri,omitempty"`
+	// 1 for the first attempt.
+	Attempt int32 `protobuf:"varint,2,opt,name=attempt,proto3" json:"attempt,omitempty"`
+	// Outcome.
+	Status PortOrderEventDelivery_Status `protobuf:"varint,3,opt,name=status,proto3,enum=portgate.v1.PortOrderEventDelivery_Status" json:"status,omitempty"`
+	// HTTP status the target answered (0 = no answer).
+	HttpStatus int32 `protobuf:"varint,4,opt,name=http_status,json=httpStatus,proto3" json:"http_status,omitempty"`
+	// Why it failed.
+	Error string `protobuf:"bytes,5,opt,name=error,proto3" json:"error,omitempty"`
+	// When it was made.
+	AttemptTime *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=attempt_time,json=attemptTime,proto3" json:"attempt_time,omitempty"`
+	// When the next attempt is due, for FAILED.
+	NextAttemptTime *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=next_attempt_time,json=nextAttemptTime,proto3" json:"next_attempt_time,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *PortOrderEventDelivery) Reset() {
+	*x = PortOrderEventDelivery{}
+	mi := &file_portgate_v1_port_order_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PortOrderEventDelivery) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PortOrderEventDelivery) ProtoMessage() {}
+
+func (x *PortOrderEventDelivery) ProtoReflect() protoreflect.Message {
+	mi := &file_portgate_v1_port_order_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PortOrderEventDelivery.ProtoReflect.Descriptor instead.
+func (*PortOrderEventDelivery) Descriptor() ([]byte, []int) {
+	return file_portgate_v1_port_order_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *PortOrderEventDelivery) GetTargetUri() string {
+	if x != nil {
+		return x.TargetUri
+	}
+	return ""
+}
+
+func (x *PortOrderEventDelivery) GetAttempt() int32 {
+	if x != nil {
+		return x.Attempt
+	}
+	return 0
+}
+
+func (x *PortOrderEventDelivery) GetStatus() PortOrderEventDelivery_Status {
+	if x != nil {
+		return x.Status
+	}
+	return PortOrderEventDelivery_STATUS_UNSPECIFIED
+}
+
+func (x *PortOrderEventDelivery) GetHttpStatus() int32 {
+	if x != nil {
+		return x.HttpStatus
+	}
+	return 0
+}
+
+func (x *PortOrderEventDelivery) GetError() string {
+	if x != nil {
+		return x.Error
+	}
+	return ""
+}
+
+func (x *PortOrderEventDelivery) GetAttemptTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AttemptTime
+	}
+	return nil
+}
+
+func (x *PortOrderEventDelivery) GetNextAttemptTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.NextAttemptTime
 	}
 	return nil
 }
@@ -1602,7 +1909,7 @@ type PortabilityResult struct {
 
 func (x *PortabilityResult) Reset() {
 	*x = PortabilityResult{}
-	mi := &file_portgate_v1_port_order_proto_msgTypes[11]
+	mi := &file_portgate_v1_port_order_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1614,7 +1921,7 @@ func (x *PortabilityResult) String() string {
 func (*PortabilityResult) ProtoMessage() {}
 
 func (x *PortabilityResult) ProtoReflect() protoreflect.Message {
-	mi := &file_portgate_v1_port_order_proto_msgTypes[11]
+	mi := &file_portgate_v1_port_order_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1627,7 +1934,7 @@ func (x *PortabilityResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PortabilityResult.ProtoReflect.Descriptor instead.
 func (*PortabilityResult) Descriptor() ([]byte, []int) {
-	return file_portgate_v1_port_order_proto_rawDescGZIP(), []int{11}
+	return file_portgate_v1_port_order_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *PortabilityResult) GetInput() string {
@@ -1686,11 +1993,66 @@ func (x *PortabilityResult) GetError() *status.Status {
 	return nil
 }
 
+// An exception the provider or losing carrier raised.
+type PortOrderEvent_Exception struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The provider's code, e.g. "invalid_pin".
+	Code string `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
+	// The provider's message.
+	Message       string `protobuf:"bytes,2,opt,name=message,proto3" json:"message,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PortOrderEvent_Exception) Reset() {
+	*x = PortOrderEvent_Exception{}
+	mi := &file_portgate_v1_port_order_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PortOrderEvent_Exception) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PortOrderEvent_Exception) ProtoMessage() {}
+
+func (x *PortOrderEvent_Exception) ProtoReflect() protoreflect.Message {
+	mi := &file_portgate_v1_port_order_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PortOrderEvent_Exception.ProtoReflect.Descriptor instead.
+func (*PortOrderEvent_Exception) Descriptor() ([]byte, []int) {
+	return file_portgate_v1_port_order_proto_rawDescGZIP(), []int{10, 0}
+}
+
+func (x *PortOrderEvent_Exception) GetCode() string {
+	if x != nil {
+		return x.Code
+	}
+	return ""
+}
+
+func (x *PortOrderEvent_Exception) GetMessage() string {
+	if x != nil {
+		return x.Message
+	}
+	return ""
+}
+
 var File_portgate_v1_port_order_proto protoreflect.FileDescriptor
 
 const file_portgate_v1_port_order_proto_rawDesc = "" +
 	"\n" +
-	"\x1cportgate/v1/port_order.proto\x12\vportgate.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17google/rpc/status.proto\"\xf4\x0f\n" +
+	"\x1cportgate/v1/port_order.proto\x12\vportgate.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17google/rpc/status.proto\"\xf4\x0f\n" +
 	"\tPortOrder\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12\x1f\n" +
 	"\bprovider\x18\x02 \x01(\tB\x03\xe0A\x03R\bprovider\x12/\n" +
@@ -1834,16 +2196,56 @@ const file_portgate_v1_port_order_proto_rawDesc = "" +
 	"\aINVOICE\x10\x02\x12\a\n" +
 	"\x03CSR\x10\x03\x12\t\n" +
 	"\x05OTHER\x10\x04:\x8e\x01\xeaA\x8a\x01\n" +
-	"\x1eportgate.dev/PortOrderDocument\x12Aproviders/{provider}/portOrders/{port_order}/documents/{document}*\x12portOrderDocuments2\x11portOrderDocument\"\x90\x03\n" +
+	"\x1eportgate.dev/PortOrderDocument\x12Aproviders/{provider}/portOrders/{port_order}/documents/{document}*\x12portOrderDocuments2\x11portOrderDocument\"\x84\t\n" +
 	"\x0ePortOrderEvent\x12\x17\n" +
-	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12\x17\n" +
-	"\x04type\x18\x02 \x01(\tB\x03\xe0A\x03R\x04type\x127\n" +
-	"\x05state\x18\x03 \x01(\x0e2\x1c.portgate.v1.PortOrder.StateB\x03\xe0A\x03R\x05state\x12,\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x129\n" +
+	"\x04type\x18\x02 \x01(\x0e2 .portgate.v1.PortOrderEvent.TypeB\x03\xe0A\x03R\x04type\x12>\n" +
+	"\told_state\x18\x03 \x01(\x0e2\x1c.portgate.v1.PortOrder.StateB\x03\xe0A\x03R\boldState\x12,\n" +
 	"\x0fprovider_status\x18\x04 \x01(\tB\x03\xe0A\x03R\x0eproviderStatus\x12%\n" +
 	"\vdescription\x18\x05 \x01(\tB\x03\xe0A\x03R\vdescription\x12>\n" +
 	"\n" +
-	"occur_time\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\toccurTime:~\xeaA{\n" +
-	"\x1bportgate.dev/PortOrderEvent\x12;providers/{provider}/portOrders/{port_order}/events/{event}*\x0fportOrderEvents2\x0eportOrderEvent\"\x85\x02\n" +
+	"occur_time\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\toccurTime\x12>\n" +
+	"\tnew_state\x18\a \x01(\x0e2\x1c.portgate.v1.PortOrder.StateB\x03\xe0A\x03R\bnewState\x12B\n" +
+	"\freceive_time\x18\b \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\vreceiveTime\x12\x1f\n" +
+	"\bsequence\x18\t \x01(\x03B\x03\xe0A\x03R\bsequence\x12H\n" +
+	"\texception\x18\n" +
+	" \x01(\v2%.portgate.v1.PortOrderEvent.ExceptionB\x03\xe0A\x03R\texception\x12:\n" +
+	"\bfoc_time\x18\v \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\afocTime\x12G\n" +
+	"\x10provider_payload\x18\f \x01(\v2\x17.google.protobuf.StructB\x03\xe0A\x03R\x0fproviderPayload\x12H\n" +
+	"\n" +
+	"deliveries\x18\r \x03(\v2#.portgate.v1.PortOrderEventDeliveryB\x03\xe0A\x03R\n" +
+	"deliveries\x1a9\n" +
+	"\tException\x12\x12\n" +
+	"\x04code\x18\x01 \x01(\tR\x04code\x12\x18\n" +
+	"\amessage\x18\x02 \x01(\tR\amessage\"\xcf\x01\n" +
+	"\x04Type\x12\x14\n" +
+	"\x10TYPE_UNSPECIFIED\x10\x00\x12\x11\n" +
+	"\rSTATE_CHANGED\x10\x01\x12\x14\n" +
+	"\x10FOC_DATE_CHANGED\x10\x02\x12\x14\n" +
+	"\x10EXCEPTION_RAISED\x10\x03\x12\x11\n" +
+	"\rCOMMENT_ADDED\x10\x04\x12\x14\n" +
+	"\x10DOCUMENT_CHANGED\x10\x05\x12\x18\n" +
+	"\x14REQUIREMENTS_CHANGED\x10\x06\x12\x13\n" +
+	"\x0fNUMBERS_CHANGED\x10\a\x12\x0f\n" +
+	"\vORDER_SPLIT\x10\b\x12\t\n" +
+	"\x05OTHER\x10\t:~\xeaA{\n" +
+	"\x1bportgate.dev/PortOrderEvent\x12;providers/{provider}/portOrders/{port_order}/events/{event}*\x0fportOrderEvents2\x0eportOrderEvent\"\x9d\x03\n" +
+	"\x16PortOrderEventDelivery\x12\x1d\n" +
+	"\n" +
+	"target_uri\x18\x01 \x01(\tR\ttargetUri\x12\x18\n" +
+	"\aattempt\x18\x02 \x01(\x05R\aattempt\x12B\n" +
+	"\x06status\x18\x03 \x01(\x0e2*.portgate.v1.PortOrderEventDelivery.StatusR\x06status\x12\x1f\n" +
+	"\vhttp_status\x18\x04 \x01(\x05R\n" +
+	"httpStatus\x12\x14\n" +
+	"\x05error\x18\x05 \x01(\tR\x05error\x12=\n" +
+	"\fattempt_time\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\vattemptTime\x12F\n" +
+	"\x11next_attempt_time\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\x0fnextAttemptTime\"H\n" +
+	"\x06Status\x12\x16\n" +
+	"\x12STATUS_UNSPECIFIED\x10\x00\x12\r\n" +
+	"\tSUCCEEDED\x10\x01\x12\n" +
+	"\n" +
+	"\x06FAILED\x10\x02\x12\v\n" +
+	"\aGAVE_UP\x10\x03\"\x85\x02\n" +
 	"\x11PortabilityResult\x12\x14\n" +
 	"\x05input\x18\x01 \x01(\tR\x05input\x12!\n" +
 	"\fphone_number\x18\x02 \x01(\tR\vphoneNumber\x12\x1a\n" +
@@ -1866,8 +2268,8 @@ func file_portgate_v1_port_order_proto_rawDescGZIP() []byte {
 	return file_portgate_v1_port_order_proto_rawDescData
 }
 
-var file_portgate_v1_port_order_proto_enumTypes = make([]protoimpl.EnumInfo, 6)
-var file_portgate_v1_port_order_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
+var file_portgate_v1_port_order_proto_enumTypes = make([]protoimpl.EnumInfo, 8)
+var file_portgate_v1_port_order_proto_msgTypes = make([]protoimpl.MessageInfo, 14)
 var file_portgate_v1_port_order_proto_goTypes = []any{
 	(PortOrder_State)(0),                  // 0: portgate.v1.PortOrder.State
 	(PortOrder_PortType)(0),               // 1: portgate.v1.PortOrder.PortType
@@ -1875,51 +2277,66 @@ var file_portgate_v1_port_order_proto_goTypes = []any{
 	(PortOrderRequirement_Status)(0),      // 3: portgate.v1.PortOrderRequirement.Status
 	(EndUser_UsageType)(0),                // 4: portgate.v1.EndUser.UsageType
 	(PortOrderDocument_Type)(0),           // 5: portgate.v1.PortOrderDocument.Type
-	(*PortOrder)(nil),                     // 6: portgate.v1.PortOrder
-	(*PortOrderRequirement)(nil),          // 7: portgate.v1.PortOrderRequirement
-	(*TimeWindow)(nil),                    // 8: portgate.v1.TimeWindow
-	(*StateDetail)(nil),                   // 9: portgate.v1.StateDetail
-	(*EndUser)(nil),                       // 10: portgate.v1.EndUser
-	(*PostalAddress)(nil),                 // 11: portgate.v1.PostalAddress
-	(*NumberConfiguration)(nil),           // 12: portgate.v1.NumberConfiguration
-	(*RoutingDecision)(nil),               // 13: portgate.v1.RoutingDecision
-	(*PortOrderComment)(nil),              // 14: portgate.v1.PortOrderComment
-	(*PortOrderDocument)(nil),             // 15: portgate.v1.PortOrderDocument
-	(*PortOrderEvent)(nil),                // 16: portgate.v1.PortOrderEvent
-	(*PortabilityResult)(nil),             // 17: portgate.v1.PortabilityResult
-	(*timestamppb.Timestamp)(nil),         // 18: google.protobuf.Timestamp
-	(*status.Status)(nil),                 // 19: google.rpc.Status
+	(PortOrderEvent_Type)(0),              // 6: portgate.v1.PortOrderEvent.Type
+	(PortOrderEventDelivery_Status)(0),    // 7: portgate.v1.PortOrderEventDelivery.Status
+	(*PortOrder)(nil),                     // 8: portgate.v1.PortOrder
+	(*PortOrderRequirement)(nil),          // 9: portgate.v1.PortOrderRequirement
+	(*TimeWindow)(nil),                    // 10: portgate.v1.TimeWindow
+	(*StateDetail)(nil),                   // 11: portgate.v1.StateDetail
+	(*EndUser)(nil),                       // 12: portgate.v1.EndUser
+	(*PostalAddress)(nil),                 // 13: portgate.v1.PostalAddress
+	(*NumberConfiguration)(nil),           // 14: portgate.v1.NumberConfiguration
+	(*RoutingDecision)(nil),               // 15: portgate.v1.RoutingDecision
+	(*PortOrderComment)(nil),              // 16: portgate.v1.PortOrderComment
+	(*PortOrderDocument)(nil),             // 17: portgate.v1.PortOrderDocument
+	(*PortOrderEvent)(nil),                // 18: portgate.v1.PortOrderEvent
+	(*PortOrderEventDelivery)(nil),        // 19: portgate.v1.PortOrderEventDelivery
+	(*PortabilityResult)(nil),             // 20: portgate.v1.PortabilityResult
+	(*PortOrderEvent_Exception)(nil),      // 21: portgate.v1.PortOrderEvent.Exception
+	(*timestamppb.Timestamp)(nil),         // 22: google.protobuf.Timestamp
+	(*structpb.Struct)(nil),               // 23: google.protobuf.Struct
+	(*status.Status)(nil),                 // 24: google.rpc.Status
 }
 var file_portgate_v1_port_order_proto_depIdxs = []int32{
 	0,  // 0: portgate.v1.PortOrder.state:type_name -> portgate.v1.PortOrder.State
-	9,  // 1: portgate.v1.PortOrder.state_details:type_name -> portgate.v1.StateDetail
-	10, // 2: portgate.v1.PortOrder.end_user:type_name -> portgate.v1.EndUser
-	18, // 3: portgate.v1.PortOrder.requested_foc_time:type_name -> google.protobuf.Timestamp
-	18, // 4: portgate.v1.PortOrder.confirmed_foc_time:type_name -> google.protobuf.Timestamp
+	11, // 1: portgate.v1.PortOrder.state_details:type_name -> portgate.v1.StateDetail
+	12, // 2: portgate.v1.PortOrder.end_user:type_name -> portgate.v1.EndUser
+	22, // 3: portgate.v1.PortOrder.requested_foc_time:type_name -> google.protobuf.Timestamp
+	22, // 4: portgate.v1.PortOrder.confirmed_foc_time:type_name -> google.protobuf.Timestamp
 	1,  // 5: portgate.v1.PortOrder.port_type:type_name -> portgate.v1.PortOrder.PortType
 	2,  // 6: portgate.v1.PortOrder.remaining_numbers_action:type_name -> portgate.v1.PortOrder.RemainingNumbersAction
-	12, // 7: portgate.v1.PortOrder.configuration:type_name -> portgate.v1.NumberConfiguration
-	13, // 8: portgate.v1.PortOrder.routing:type_name -> portgate.v1.RoutingDecision
-	18, // 9: portgate.v1.PortOrder.create_time:type_name -> google.protobuf.Timestamp
-	18, // 10: portgate.v1.PortOrder.update_time:type_name -> google.protobuf.Timestamp
-	7,  // 11: portgate.v1.PortOrder.requirements:type_name -> portgate.v1.PortOrderRequirement
-	8,  // 12: portgate.v1.PortOrder.allowed_foc_windows:type_name -> portgate.v1.TimeWindow
+	14, // 7: portgate.v1.PortOrder.configuration:type_name -> portgate.v1.NumberConfiguration
+	15, // 8: portgate.v1.PortOrder.routing:type_name -> portgate.v1.RoutingDecision
+	22, // 9: portgate.v1.PortOrder.create_time:type_name -> google.protobuf.Timestamp
+	22, // 10: portgate.v1.PortOrder.update_time:type_name -> google.protobuf.Timestamp
+	9,  // 11: portgate.v1.PortOrder.requirements:type_name -> portgate.v1.PortOrderRequirement
+	10, // 12: portgate.v1.PortOrder.allowed_foc_windows:type_name -> portgate.v1.TimeWindow
 	3,  // 13: portgate.v1.PortOrderRequirement.status:type_name -> portgate.v1.PortOrderRequirement.Status
-	18, // 14: portgate.v1.TimeWindow.start_time:type_name -> google.protobuf.Timestamp
-	18, // 15: portgate.v1.TimeWindow.end_time:type_name -> google.protobuf.Timestamp
+	22, // 14: portgate.v1.TimeWindow.start_time:type_name -> google.protobuf.Timestamp
+	22, // 15: portgate.v1.TimeWindow.end_time:type_name -> google.protobuf.Timestamp
 	4,  // 16: portgate.v1.EndUser.usage_type:type_name -> portgate.v1.EndUser.UsageType
-	11, // 17: portgate.v1.EndUser.service_address:type_name -> portgate.v1.PostalAddress
-	18, // 18: portgate.v1.PortOrderComment.create_time:type_name -> google.protobuf.Timestamp
+	13, // 17: portgate.v1.EndUser.service_address:type_name -> portgate.v1.PostalAddress
+	22, // 18: portgate.v1.PortOrderComment.create_time:type_name -> google.protobuf.Timestamp
 	5,  // 19: portgate.v1.PortOrderDocument.type:type_name -> portgate.v1.PortOrderDocument.Type
-	18, // 20: portgate.v1.PortOrderDocument.create_time:type_name -> google.protobuf.Timestamp
-	0,  // 21: portgate.v1.PortOrderEvent.state:type_name -> portgate.v1.PortOrder.State
-	18, // 22: portgate.v1.PortOrderEvent.occur_time:type_name -> google.protobuf.Timestamp
-	19, // 23: portgate.v1.PortabilityResult.error:type_name -> google.rpc.Status
-	24, // [24:24] is the sub-list for method output_type
-	24, // [24:24] is the sub-list for method input_type
-	24, // [24:24] is the sub-list for extension type_name
-	24, // [24:24] is the sub-list for extension extendee
-	0,  // [0:24] is the sub-list for field type_name
+	22, // 20: portgate.v1.PortOrderDocument.create_time:type_name -> google.protobuf.Timestamp
+	6,  // 21: portgate.v1.PortOrderEvent.type:type_name -> portgate.v1.PortOrderEvent.Type
+	0,  // 22: portgate.v1.PortOrderEvent.old_state:type_name -> portgate.v1.PortOrder.State
+	22, // 23: portgate.v1.PortOrderEvent.occur_time:type_name -> google.protobuf.Timestamp
+	0,  // 24: portgate.v1.PortOrderEvent.new_state:type_name -> portgate.v1.PortOrder.State
+	22, // 25: portgate.v1.PortOrderEvent.receive_time:type_name -> google.protobuf.Timestamp
+	21, // 26: portgate.v1.PortOrderEvent.exception:type_name -> portgate.v1.PortOrderEvent.Exception
+	22, // 27: portgate.v1.PortOrderEvent.foc_time:type_name -> google.protobuf.Timestamp
+	23, // 28: portgate.v1.PortOrderEvent.provider_payload:type_name -> google.protobuf.Struct
+	19, // 29: portgate.v1.PortOrderEvent.deliveries:type_name -> portgate.v1.PortOrderEventDelivery
+	7,  // 30: portgate.v1.PortOrderEventDelivery.status:type_name -> portgate.v1.PortOrderEventDelivery.Status
+	22, // 31: portgate.v1.PortOrderEventDelivery.attempt_time:type_name -> google.protobuf.Timestamp
+	22, // 32: portgate.v1.PortOrderEventDelivery.next_attempt_time:type_name -> google.protobuf.Timestamp
+	24, // 33: portgate.v1.PortabilityResult.error:type_name -> google.rpc.Status
+	34, // [34:34] is the sub-list for method output_type
+	34, // [34:34] is the sub-list for method input_type
+	34, // [34:34] is the sub-list for extension type_name
+	34, // [34:34] is the sub-list for extension extendee
+	0,  // [0:34] is the sub-list for field type_name
 }
 
 func init() { file_portgate_v1_port_order_proto_init() }
@@ -1932,8 +2349,8 @@ func file_portgate_v1_port_order_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_portgate_v1_port_order_proto_rawDesc), len(file_portgate_v1_port_order_proto_rawDesc)),
-			NumEnums:      6,
-			NumMessages:   12,
+			NumEnums:      8,
+			NumMessages:   14,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -11,6 +11,7 @@ import (
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	fieldmaskpb "google.golang.org/protobuf/types/known/fieldmaskpb"
+	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
 	reflect "reflect"
 	sync "sync"
 	unsafe "unsafe"
@@ -1078,12 +1079,16 @@ func (x *ListPortOrderDocumentsResponse) GetNextPageToken() string {
 // Request for ListPortOrderEvents.
 type ListPortOrderEventsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// providers/{provider}/portOrders/{port_order}.
+	// providers/{provider}/portOrders/{port_order}; "-" for either segment
+	// means every provider / every order.
 	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
 	// Default 50, max 250.
 	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// From a previous response.
-	PageToken     string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	PageToken string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	// AIP-160 filter over type, new_state, old_state, occur_time,
+	// receive_time, e.g. `type = STATE_CHANGED AND occur_time >= "2026-01-01T00:00:00Z"`.
+	Filter        string `protobuf:"bytes,4,opt,name=filter,proto3" json:"filter,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1139,10 +1144,17 @@ func (x *ListPortOrderEventsRequest) GetPageToken() string {
 	return ""
 }
 
+func (x *ListPortOrderEventsRequest) GetFilter() string {
+	if x != nil {
+		return x.Filter
+	}
+	return ""
+}
+
 // Response for ListPortOrderEvents.
 type ListPortOrderEventsResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Oldest first.
+	// Oldest first (ascending sequence).
 	Events []*PortOrderEvent `protobuf:"bytes,1,rep,name=events,proto3" json:"events,omitempty"`
 	// Empty on the last page.
 	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
@@ -1194,18 +1206,71 @@ func (x *ListPortOrderEventsResponse) GetNextPageToken() string {
 	return ""
 }
 
+// Request for GetPortOrderEvent.
+type GetPortOrderEventRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// providers/{provider}/portOrders/{port_order}/events/{sequence}.
+	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetPortOrderEventRequest) Reset() {
+	*x = GetPortOrderEventRequest{}
+	mi := &file_portgate_v1_porting_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetPortOrderEventRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetPortOrderEventRequest) ProtoMessage() {}
+
+func (x *GetPortOrderEventRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_portgate_v1_porting_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetPortOrderEventRequest.ProtoReflect.Descriptor instead.
+func (*GetPortOrderEventRequest) Descriptor() ([]byte, []int) {
+	return file_portgate_v1_porting_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *GetPortOrderEventRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
 // Request for WatchPortOrderEvents.
 type WatchPortOrderEventsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// providers/{provider}/portOrders/{port_order}.
-	Parent        string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
+	// providers/{provider}/portOrders/{port_order}; "-" for either segment
+	// means every provider / every order.
+	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
+	// Replay stored events with a sequence greater than this (0 = from the
+	// first event), then follow live. Pass the last sequence received to
+	// resume.
+	AfterSequence int64 `protobuf:"varint,2,opt,name=after_sequence,json=afterSequence,proto3" json:"after_sequence,omitempty"`
+	// AIP-160 filter, as in ListPortOrderEvents.
+	Filter        string `protobuf:"bytes,3,opt,name=filter,proto3" json:"filter,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *WatchPortOrderEventsRequest) Reset() {
 	*x = WatchPortOrderEventsRequest{}
-	mi := &file_portgate_v1_porting_proto_msgTypes[19]
+	mi := &file_portgate_v1_porting_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1217,7 +1282,7 @@ func (x *WatchPortOrderEventsRequest) String() string {
 func (*WatchPortOrderEventsRequest) ProtoMessage() {}
 
 func (x *WatchPortOrderEventsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portgate_v1_porting_proto_msgTypes[19]
+	mi := &file_portgate_v1_porting_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1230,7 +1295,7 @@ func (x *WatchPortOrderEventsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchPortOrderEventsRequest.ProtoReflect.Descriptor instead.
 func (*WatchPortOrderEventsRequest) Descriptor() ([]byte, []int) {
-	return file_portgate_v1_porting_proto_rawDescGZIP(), []int{19}
+	return file_portgate_v1_porting_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *WatchPortOrderEventsRequest) GetParent() string {
@@ -1240,18 +1305,37 @@ func (x *WatchPortOrderEventsRequest) GetParent() string {
 	return ""
 }
 
-// One streamed event.
+func (x *WatchPortOrderEventsRequest) GetAfterSequence() int64 {
+	if x != nil {
+		return x.AfterSequence
+	}
+	return 0
+}
+
+func (x *WatchPortOrderEventsRequest) GetFilter() string {
+	if x != nil {
+		return x.Filter
+	}
+	return ""
+}
+
+// One streamed message: an event, or a heartbeat.
 type WatchPortOrderEventsResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The event.
-	Event         *PortOrderEvent `protobuf:"bytes,1,opt,name=event,proto3" json:"event,omitempty"`
+	// The event; unset on a heartbeat.
+	Event *PortOrderEvent `protobuf:"bytes,1,opt,name=event,proto3" json:"event,omitempty"`
+	// Set on a heartbeat (and event unset): sent once the replay has caught
+	// up with the store, and then after every 30 s without an event, so
+	// clients and proxies see the stream is alive. Skip it when counting
+	// events.
+	HeartbeatTime *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=heartbeat_time,json=heartbeatTime,proto3" json:"heartbeat_time,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *WatchPortOrderEventsResponse) Reset() {
 	*x = WatchPortOrderEventsResponse{}
-	mi := &file_portgate_v1_porting_proto_msgTypes[20]
+	mi := &file_portgate_v1_porting_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1263,7 +1347,7 @@ func (x *WatchPortOrderEventsResponse) String() string {
 func (*WatchPortOrderEventsResponse) ProtoMessage() {}
 
 func (x *WatchPortOrderEventsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portgate_v1_porting_proto_msgTypes[20]
+	mi := &file_portgate_v1_porting_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1276,7 +1360,7 @@ func (x *WatchPortOrderEventsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchPortOrderEventsResponse.ProtoReflect.Descriptor instead.
 func (*WatchPortOrderEventsResponse) Descriptor() ([]byte, []int) {
-	return file_portgate_v1_porting_proto_rawDescGZIP(), []int{20}
+	return file_portgate_v1_porting_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *WatchPortOrderEventsResponse) GetEvent() *PortOrderEvent {
@@ -1286,11 +1370,18 @@ func (x *WatchPortOrderEventsResponse) GetEvent() *PortOrderEvent {
 	return nil
 }
 
+func (x *WatchPortOrderEventsResponse) GetHeartbeatTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.HeartbeatTime
+	}
+	return nil
+}
+
 var File_portgate_v1_porting_proto protoreflect.FileDescriptor
 
 const file_portgate_v1_porting_proto_rawDesc = "" +
 	"\n" +
-	"\x19portgate/v1/porting.proto\x12\vportgate.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1cportgate/v1/port_order.proto\"a\n" +
+	"\x19portgate/v1/porting.proto\x12\vportgate.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1cportgate/v1/port_order.proto\"a\n" +
 	"\x17CheckPortabilityRequest\x12(\n" +
 	"\rphone_numbers\x18\x01 \x03(\tB\x03\xe0A\x02R\fphoneNumbers\x12\x1c\n" +
 	"\tproviders\x18\x02 \x03(\tR\tproviders\"\xa6\x01\n" +
@@ -1377,21 +1468,28 @@ const file_portgate_v1_porting_proto_rawDesc = "" +
 	"page_token\x18\x03 \x01(\tR\tpageToken\"\x86\x01\n" +
 	"\x1eListPortOrderDocumentsResponse\x12<\n" +
 	"\tdocuments\x18\x01 \x03(\v2\x1e.portgate.v1.PortOrderDocumentR\tdocuments\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x90\x01\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xa8\x01\n" +
 	"\x1aListPortOrderEventsRequest\x126\n" +
 	"\x06parent\x18\x01 \x01(\tB\x1e\xe0A\x02\xfaA\x18\n" +
 	"\x16portgate.dev/PortOrderR\x06parent\x12\x1b\n" +
 	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
-	"page_token\x18\x03 \x01(\tR\tpageToken\"z\n" +
+	"page_token\x18\x03 \x01(\tR\tpageToken\x12\x16\n" +
+	"\x06filter\x18\x04 \x01(\tR\x06filter\"z\n" +
 	"\x1bListPortOrderEventsResponse\x123\n" +
 	"\x06events\x18\x01 \x03(\v2\x1b.portgate.v1.PortOrderEventR\x06events\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"U\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"S\n" +
+	"\x18GetPortOrderEventRequest\x127\n" +
+	"\x04name\x18\x01 \x01(\tB#\xe0A\x02\xfaA\x1d\n" +
+	"\x1bportgate.dev/PortOrderEventR\x04name\"\x94\x01\n" +
 	"\x1bWatchPortOrderEventsRequest\x126\n" +
 	"\x06parent\x18\x01 \x01(\tB\x1e\xe0A\x02\xfaA\x18\n" +
-	"\x16portgate.dev/PortOrderR\x06parent\"Q\n" +
+	"\x16portgate.dev/PortOrderR\x06parent\x12%\n" +
+	"\x0eafter_sequence\x18\x02 \x01(\x03R\rafterSequence\x12\x16\n" +
+	"\x06filter\x18\x03 \x01(\tR\x06filter\"\x94\x01\n" +
 	"\x1cWatchPortOrderEventsResponse\x121\n" +
-	"\x05event\x18\x01 \x01(\v2\x1b.portgate.v1.PortOrderEventR\x05event2\xca\x11\n" +
+	"\x05event\x18\x01 \x01(\v2\x1b.portgate.v1.PortOrderEventR\x05event\x12A\n" +
+	"\x0eheartbeat_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\rheartbeatTime2\xe1\x12\n" +
 	"\aPorting\x12\x81\x01\n" +
 	"\x10CheckPortability\x12$.portgate.v1.CheckPortabilityRequest\x1a%.portgate.v1.CheckPortabilityResponse\" \x82\xd3\xe4\x93\x02\x1a:\x01*\"\x15/v1/portability:check\x12\x9b\x01\n" +
 	"\x0fCreatePortOrder\x12#.portgate.v1.CreatePortOrderRequest\x1a\x16.portgate.v1.PortOrder\"K\xdaA\x11parent,port_order\x82\xd3\xe4\x93\x021:\n" +
@@ -1407,7 +1505,8 @@ const file_portgate_v1_porting_proto_rawDesc = "" +
 	"\x16CreatePortOrderComment\x12*.portgate.v1.CreatePortOrderCommentRequest\x1a\x1d.portgate.v1.PortOrderComment\"P\xdaA\x0eparent,comment\x82\xd3\xe4\x93\x029:\acomment\"./v1/{parent=providers/*/portOrders/*}/comments\x12\xbb\x01\n" +
 	"\x17UploadPortOrderDocument\x12+.portgate.v1.UploadPortOrderDocumentRequest\x1a\x1e.portgate.v1.PortOrderDocument\"S\xdaA\x0fparent,document\x82\xd3\xe4\x93\x02;:\bdocument\"//v1/{parent=providers/*/portOrders/*}/documents\x12\xb3\x01\n" +
 	"\x16ListPortOrderDocuments\x12*.portgate.v1.ListPortOrderDocumentsRequest\x1a+.portgate.v1.ListPortOrderDocumentsResponse\"@\xdaA\x06parent\x82\xd3\xe4\x93\x021\x12//v1/{parent=providers/*/portOrders/*}/documents\x12\xa7\x01\n" +
-	"\x13ListPortOrderEvents\x12'.portgate.v1.ListPortOrderEventsRequest\x1a(.portgate.v1.ListPortOrderEventsResponse\"=\xdaA\x06parent\x82\xd3\xe4\x93\x02.\x12,/v1/{parent=providers/*/portOrders/*}/events\x12\xa9\x01\n" +
+	"\x13ListPortOrderEvents\x12'.portgate.v1.ListPortOrderEventsRequest\x1a(.portgate.v1.ListPortOrderEventsResponse\"=\xdaA\x06parent\x82\xd3\xe4\x93\x02.\x12,/v1/{parent=providers/*/portOrders/*}/events\x12\x94\x01\n" +
+	"\x11GetPortOrderEvent\x12%.portgate.v1.GetPortOrderEventRequest\x1a\x1b.portgate.v1.PortOrderEvent\";\xdaA\x04name\x82\xd3\xe4\x93\x02.\x12,/v1/{name=providers/*/portOrders/*/events/*}\x12\xa9\x01\n" +
 	"\x14WatchPortOrderEvents\x12(.portgate.v1.WatchPortOrderEventsRequest\x1a).portgate.v1.WatchPortOrderEventsResponse\":\x82\xd3\xe4\x93\x024\x122/v1/{parent=providers/*/portOrders/*}/events:watch0\x01B9Z7github.com/portgate/portgate/gen/portgate/v1;portgatev1b\x06proto3"
 
 var (
@@ -1422,7 +1521,7 @@ func file_portgate_v1_porting_proto_rawDescGZIP() []byte {
 	return file_portgate_v1_porting_proto_rawDescData
 }
 
-var file_portgate_v1_porting_proto_msgTypes = make([]protoimpl.MessageInfo, 21)
+var file_portgate_v1_porting_proto_msgTypes = make([]protoimpl.MessageInfo, 22)
 var file_portgate_v1_porting_proto_goTypes = []any{
 	(*CheckPortabilityRequest)(nil),        // 0: portgate.v1.CheckPortabilityRequest
 	(*CheckPortabilityResponse)(nil),       // 1: portgate.v1.CheckPortabilityResponse
@@ -1443,61 +1542,66 @@ var file_portgate_v1_porting_proto_goTypes = []any{
 	(*ListPortOrderDocumentsResponse)(nil), // 16: portgate.v1.ListPortOrderDocumentsResponse
 	(*ListPortOrderEventsRequest)(nil),     // 17: portgate.v1.ListPortOrderEventsRequest
 	(*ListPortOrderEventsResponse)(nil),    // 18: portgate.v1.ListPortOrderEventsResponse
-	(*WatchPortOrderEventsRequest)(nil),    // 19: portgate.v1.WatchPortOrderEventsRequest
-	(*WatchPortOrderEventsResponse)(nil),   // 20: portgate.v1.WatchPortOrderEventsResponse
-	(*PortabilityResult)(nil),              // 21: portgate.v1.PortabilityResult
-	(*PortOrder)(nil),                      // 22: portgate.v1.PortOrder
-	(*fieldmaskpb.FieldMask)(nil),          // 23: google.protobuf.FieldMask
-	(*PortOrderComment)(nil),               // 24: portgate.v1.PortOrderComment
-	(*PortOrderDocument)(nil),              // 25: portgate.v1.PortOrderDocument
-	(*PortOrderEvent)(nil),                 // 26: portgate.v1.PortOrderEvent
+	(*GetPortOrderEventRequest)(nil),       // 19: portgate.v1.GetPortOrderEventRequest
+	(*WatchPortOrderEventsRequest)(nil),    // 20: portgate.v1.WatchPortOrderEventsRequest
+	(*WatchPortOrderEventsResponse)(nil),   // 21: portgate.v1.WatchPortOrderEventsResponse
+	(*PortabilityResult)(nil),              // 22: portgate.v1.PortabilityResult
+	(*PortOrder)(nil),                      // 23: portgate.v1.PortOrder
+	(*fieldmaskpb.FieldMask)(nil),          // 24: google.protobuf.FieldMask
+	(*PortOrderComment)(nil),               // 25: portgate.v1.PortOrderComment
+	(*PortOrderDocument)(nil),              // 26: portgate.v1.PortOrderDocument
+	(*PortOrderEvent)(nil),                 // 27: portgate.v1.PortOrderEvent
+	(*timestamppb.Timestamp)(nil),          // 28: google.protobuf.Timestamp
 }
 var file_portgate_v1_porting_proto_depIdxs = []int32{
-	21, // 0: portgate.v1.CheckPortabilityResponse.results:type_name -> portgate.v1.PortabilityResult
+	22, // 0: portgate.v1.CheckPortabilityResponse.results:type_name -> portgate.v1.PortabilityResult
 	2,  // 1: portgate.v1.CheckPortabilityResponse.recommendations:type_name -> portgate.v1.PortabilityRecommendation
-	22, // 2: portgate.v1.CreatePortOrderRequest.port_order:type_name -> portgate.v1.PortOrder
-	22, // 3: portgate.v1.ListPortOrdersResponse.port_orders:type_name -> portgate.v1.PortOrder
-	22, // 4: portgate.v1.UpdatePortOrderRequest.port_order:type_name -> portgate.v1.PortOrder
-	23, // 5: portgate.v1.UpdatePortOrderRequest.update_mask:type_name -> google.protobuf.FieldMask
-	24, // 6: portgate.v1.ListPortOrderCommentsResponse.comments:type_name -> portgate.v1.PortOrderComment
-	24, // 7: portgate.v1.CreatePortOrderCommentRequest.comment:type_name -> portgate.v1.PortOrderComment
-	25, // 8: portgate.v1.UploadPortOrderDocumentRequest.document:type_name -> portgate.v1.PortOrderDocument
-	25, // 9: portgate.v1.ListPortOrderDocumentsResponse.documents:type_name -> portgate.v1.PortOrderDocument
-	26, // 10: portgate.v1.ListPortOrderEventsResponse.events:type_name -> portgate.v1.PortOrderEvent
-	26, // 11: portgate.v1.WatchPortOrderEventsResponse.event:type_name -> portgate.v1.PortOrderEvent
-	0,  // 12: portgate.v1.Porting.CheckPortability:input_type -> portgate.v1.CheckPortabilityRequest
-	3,  // 13: portgate.v1.Porting.CreatePortOrder:input_type -> portgate.v1.CreatePortOrderRequest
-	4,  // 14: portgate.v1.Porting.GetPortOrder:input_type -> portgate.v1.GetPortOrderRequest
-	5,  // 15: portgate.v1.Porting.ListPortOrders:input_type -> portgate.v1.ListPortOrdersRequest
-	7,  // 16: portgate.v1.Porting.UpdatePortOrder:input_type -> portgate.v1.UpdatePortOrderRequest
-	8,  // 17: portgate.v1.Porting.ModifyPortOrderNumbers:input_type -> portgate.v1.ModifyPortOrderNumbersRequest
-	9,  // 18: portgate.v1.Porting.SubmitPortOrder:input_type -> portgate.v1.SubmitPortOrderRequest
-	10, // 19: portgate.v1.Porting.CancelPortOrder:input_type -> portgate.v1.CancelPortOrderRequest
-	11, // 20: portgate.v1.Porting.ListPortOrderComments:input_type -> portgate.v1.ListPortOrderCommentsRequest
-	13, // 21: portgate.v1.Porting.CreatePortOrderComment:input_type -> portgate.v1.CreatePortOrderCommentRequest
-	14, // 22: portgate.v1.Porting.UploadPortOrderDocument:input_type -> portgate.v1.UploadPortOrderDocumentRequest
-	15, // 23: portgate.v1.Porting.ListPortOrderDocuments:input_type -> portgate.v1.ListPortOrderDocumentsRequest
-	17, // 24: portgate.v1.Porting.ListPortOrderEvents:input_type -> portgate.v1.ListPortOrderEventsRequest
-	19, // 25: portgate.v1.Porting.WatchPortOrderEvents:input_type -> portgate.v1.WatchPortOrderEventsRequest
-	1,  // 26: portgate.v1.Porting.CheckPortability:output_type -> portgate.v1.CheckPortabilityResponse
-	22, // 27: portgate.v1.Porting.CreatePortOrder:output_type -> portgate.v1.PortOrder
-	22, // 28: portgate.v1.Porting.GetPortOrder:output_type -> portgate.v1.PortOrder
-	6,  // 29: portgate.v1.Porting.ListPortOrders:output_type -> portgate.v1.ListPortOrdersResponse
-	22, // 30: portgate.v1.Porting.UpdatePortOrder:output_type -> portgate.v1.PortOrder
-	22, // 31: portgate.v1.Porting.ModifyPortOrderNumbers:output_type -> portgate.v1.PortOrder
-	22, // 32: portgate.v1.Porting.SubmitPortOrder:output_type -> portgate.v1.PortOrder
-	22, // 33: portgate.v1.Porting.CancelPortOrder:output_type -> portgate.v1.PortOrder
-	12, // 34: portgate.v1.Porting.ListPortOrderComments:output_type -> portgate.v1.ListPortOrderCommentsResponse
-	24, // 35: portgate.v1.Porting.CreatePortOrderComment:output_type -> portgate.v1.PortOrderComment
-	25, // 36: portgate.v1.Porting.UploadPortOrderDocument:output_type -> portgate.v1.PortOrderDocument
-	16, // 37: portgate.v1.Porting.ListPortOrderDocuments:output_type -> portgate.v1.ListPortOrderDocumentsResponse
-	18, // 38: portgate.v1.Porting.ListPortOrderEvents:output_type -> portgate.v1.ListPortOrderEventsResponse
-	20, // 39: portgate.v1.Porting.WatchPortOrderEvents:output_type -> portgate.v1.WatchPortOrderEventsResponse
-	26, // [26:40] is the sub-list for method output_type
-	12, // [12:26] is the sub-list for method input_type
-	12, // [12:12] is the sub-list for extension type_name
-	12, // [12:12] is the sub-list for extension extendee
-	0,  // [0:12] is the sub-list for field type_name
+	23, // 2: portgate.v1.CreatePortOrderRequest.port_order:type_name -> portgate.v1.PortOrder
+	23, // 3: portgate.v1.ListPortOrdersResponse.port_orders:type_name -> portgate.v1.PortOrder
+	23, // 4: portgate.v1.UpdatePortOrderRequest.port_order:type_name -> portgate.v1.PortOrder
+	24, // 5: portgate.v1.UpdatePortOrderRequest.update_mask:type_name -> google.protobuf.FieldMask
+	25, // 6: portgate.v1.ListPortOrderCommentsResponse.comments:type_name -> portgate.v1.PortOrderComment
+	25, // 7: portgate.v1.CreatePortOrderCommentRequest.comment:type_name -> portgate.v1.PortOrderComment
+	26, // 8: portgate.v1.UploadPortOrderDocumentRequest.document:type_name -> portgate.v1.PortOrderDocument
+	26, // 9: portgate.v1.ListPortOrderDocumentsResponse.documents:type_name -> portgate.v1.PortOrderDocument
+	27, // 10: portgate.v1.ListPortOrderEventsResponse.events:type_name -> portgate.v1.PortOrderEvent
+	27, // 11: portgate.v1.WatchPortOrderEventsResponse.event:type_name -> portgate.v1.PortOrderEvent
+	28, // 12: portgate.v1.WatchPortOrderEventsResponse.heartbeat_time:type_name -> google.protobuf.Timestamp
+	0,  // 13: portgate.v1.Porting.CheckPortability:input_type -> portgate.v1.CheckPortabilityRequest
+	3,  // 14: portgate.v1.Porting.CreatePortOrder:input_type -> portgate.v1.CreatePortOrderRequest
+	4,  // 15: portgate.v1.Porting.GetPortOrder:input_type -> portgate.v1.GetPortOrderRequest
+	5,  // 16: portgate.v1.Porting.ListPortOrders:input_type -> portgate.v1.ListPortOrdersRequest
+	7,  // 17: portgate.v1.Porting.UpdatePortOrder:input_type -> portgate.v1.UpdatePortOrderRequest
+	8,  // 18: portgate.v1.Porting.ModifyPortOrderNumbers:input_type -> portgate.v1.ModifyPortOrderNumbersRequest
+	9,  // 19: portgate.v1.Porting.SubmitPortOrder:input_type -> portgate.v1.SubmitPortOrderRequest
+	10, // 20: portgate.v1.Porting.CancelPortOrder:input_type -> portgate.v1.CancelPortOrderRequest
+	11, // 21: portgate.v1.Porting.ListPortOrderComments:input_type -> portgate.v1.ListPortOrderCommentsRequest
+	13, // 22: portgate.v1.Porting.CreatePortOrderComment:input_type -> portgate.v1.CreatePortOrderCommentRequest
+	14, // 23: portgate.v1.Porting.UploadPortOrderDocument:input_type -> portgate.v1.UploadPortOrderDocumentRequest
+	15, // 24: portgate.v1.Porting.ListPortOrderDocuments:input_type -> portgate.v1.ListPortOrderDocumentsRequest
+	17, // 25: portgate.v1.Porting.ListPortOrderEvents:input_type -> portgate.v1.ListPortOrderEventsRequest
+	19, // 26: portgate.v1.Porting.GetPortOrderEvent:input_type -> portgate.v1.GetPortOrderEventRequest
+	20, // 27: portgate.v1.Porting.WatchPortOrderEvents:input_type -> portgate.v1.WatchPortOrderEventsRequest
+	1,  // 28: portgate.v1.Porting.CheckPortability:output_type -> portgate.v1.CheckPortabilityResponse
+	23, // 29: portgate.v1.Porting.CreatePortOrder:output_type -> portgate.v1.PortOrder
+	23, // 30: portgate.v1.Porting.GetPortOrder:output_type -> portgate.v1.PortOrder
+	6,  // 31: portgate.v1.Porting.ListPortOrders:output_type -> portgate.v1.ListPortOrdersResponse
+	23, // 32: portgate.v1.Porting.UpdatePortOrder:output_type -> portgate.v1.PortOrder
+	23, // 33: portgate.v1.Porting.ModifyPortOrderNumbers:output_type -> portgate.v1.PortOrder
+	23, // 34: portgate.v1.Porting.SubmitPortOrder:output_type -> portgate.v1.PortOrder
+	23, // 35: portgate.v1.Porting.CancelPortOrder:output_type -> portgate.v1.PortOrder
+	12, // 36: portgate.v1.Porting.ListPortOrderComments:output_type -> portgate.v1.ListPortOrderCommentsResponse
+	25, // 37: portgate.v1.Porting.CreatePortOrderComment:output_type -> portgate.v1.PortOrderComment
+	26, // 38: portgate.v1.Porting.UploadPortOrderDocument:output_type -> portgate.v1.PortOrderDocument
+	16, // 39: portgate.v1.Porting.ListPortOrderDocuments:output_type -> portgate.v1.ListPortOrderDocumentsResponse
+	18, // 40: portgate.v1.Porting.ListPortOrderEvents:output_type -> portgate.v1.ListPortOrderEventsResponse
+	27, // 41: portgate.v1.Porting.GetPortOrderEvent:output_type -> portgate.v1.PortOrderEvent
+	21, // 42: portgate.v1.Porting.WatchPortOrderEvents:output_type -> portgate.v1.WatchPortOrderEventsResponse
+	28, // [28:43] is the sub-list for method output_type
+	13, // [13:28] is the sub-list for method input_type
+	13, // [13:13] is the sub-list for extension type_name
+	13, // [13:13] is the sub-list for extension extendee
+	0,  // [0:13] is the sub-list for field type_name
 }
 
 func init() { file_portgate_v1_porting_proto_init() }
@@ -1512,7 +1616,7 @@ func file_portgate_v1_porting_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_portgate_v1_porting_proto_rawDesc), len(file_portgate_v1_porting_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   21,
+			NumMessages:   22,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -32,6 +32,7 @@ const (
 	Porting_UploadPortOrderDocument_FullMethodName = "/portgate.v1.Porting/UploadPortOrderDocument"
 	Porting_ListPortOrderDocuments_FullMethodName  = "/portgate.v1.Porting/ListPortOrderDocuments"
 	Porting_ListPortOrderEvents_FullMethodName     = "/portgate.v1.Porting/ListPortOrderEvents"
+	Porting_GetPortOrderEvent_FullMethodName       = "/portgate.v1.Porting/GetPortOrderEvent"
 	Porting_WatchPortOrderEvents_FullMethodName    = "/portgate.v1.Porting/WatchPortOrderEvents"
 )
 
@@ -65,9 +66,16 @@ type PortingClient interface {
 	UploadPortOrderDocument(ctx context.Context, in *UploadPortOrderDocumentRequest, opts ...grpc.CallOption) (*PortOrderDocument, error)
 	// Lists a port order's documents.
 	ListPortOrderDocuments(ctx context.Context, in *ListPortOrderDocumentsRequest, opts ...grpc.CallOption) (*ListPortOrderDocumentsResponse, error)
-	// Lists a port order's events.
+	// Lists events oldest first (by sequence). Parent may be one order,
+	// providers/{provider}/portOrders/- (one provider's orders) or
+	// providers/-/portOrders/- (everything the caller may see).
 	ListPortOrderEvents(ctx context.Context, in *ListPortOrderEventsRequest, opts ...grpc.CallOption) (*ListPortOrderEventsResponse, error)
-	// Streams a port order's events as they happen.
+	// Gets one event, with its outbound delivery log.
+	GetPortOrderEvent(ctx context.Context, in *GetPortOrderEventRequest, opts ...grpc.CallOption) (*PortOrderEvent, error)
+	// Streams events: first every stored event after after_sequence, then new
+	// ones as they arrive. Reconnect with the last sequence received to resume
+	// with no gap and no duplicate. Over REST the stream is newline-delimited
+	// JSON.
 	WatchPortOrderEvents(ctx context.Context, in *WatchPortOrderEventsRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[WatchPortOrderEventsResponse], error)
 }
 
@@ -209,6 +217,16 @@ func (c *portingClient) ListPortOrderEvents(ctx context.Context, in *ListPortOrd
 	return out, nil
 }
 
+func (c *portingClient) GetPortOrderEvent(ctx context.Context, in *GetPortOrderEventRequest, opts ...grpc.CallOption) (*PortOrderEvent, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(PortOrderEvent)
+	err := c.cc.Invoke(ctx, Porting_GetPortOrderEvent_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *portingClient) WatchPortOrderEvents(ctx context.Context, in *WatchPortOrderEventsRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[WatchPortOrderEventsResponse], error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	stream, err := c.cc.NewStream(ctx, &Porting_ServiceDesc.Streams[0], Porting_WatchPortOrderEvents_FullMethodName, cOpts...)
@@ -258,9 +276,16 @@ type PortingServer interface {
 	UploadPortOrderDocument(context.Context, *UploadPortOrderDocumentRequest) (*PortOrderDocument, error)
 	// Lists a port order's documents.
 	ListPortOrderDocuments(context.Context, *ListPortOrderDocumentsRequest) (*ListPortOrderDocumentsResponse, error)
-	// Lists a port order's events.
+	// Lists events oldest first (by sequence). Parent may be one order,
+	// providers/{provider}/portOrders/- (one provider's orders) or
+	// providers/-/portOrders/- (everything the caller may see).
 	ListPortOrderEvents(context.Context, *ListPortOrderEventsRequest) (*ListPortOrderEventsResponse, error)
-	// Streams a port order's events as they happen.
+	// Gets one event, with its outbound delivery log.
+	GetPortOrderEvent(context.Context, *GetPortOrderEventRequest) (*PortOrderEvent, error)
+	// Streams events: first every stored event after after_sequence, then new
+	// ones as they arrive. Reconnect with the last sequence received to resume
+	// with no gap and no duplicate. Over REST the stream is newline-delimited
+	// JSON.
 	WatchPortOrderEvents(*WatchPortOrderEventsRequest, grpc.ServerStreamingServer[WatchPortOrderEventsResponse]) error
 	mustEmbedUnimplementedPortingServer()
 }
@@ -310,6 +335,9 @@ func (UnimplementedPortingServer) ListPortOrderDocuments(context.Context, *ListP
 }
 func (UnimplementedPortingServer) ListPortOrderEvents(context.Context, *ListPortOrderEventsRequest) (*ListPortOrderEventsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListPortOrderEvents not implemented")
+}
+func (UnimplementedPortingServer) GetPortOrderEvent(context.Context, *GetPortOrderEventRequest) (*PortOrderEvent, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetPortOrderEvent not implemented")
 }
 func (UnimplementedPortingServer) WatchPortOrderEvents(*WatchPortOrderEventsRequest, grpc.ServerStreamingServer[WatchPortOrderEventsResponse]) error {
 	return status.Error(codes.Unimplemented, "method WatchPortOrderEvents not implemented")
@@ -569,6 +597,24 @@ func _Porting_ListPortOrderEvents_Handler(srv interface{}, ctx context.Context, 
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Porting_GetPortOrderEvent_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetPortOrderEventRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PortingServer).GetPortOrderEvent(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Porting_GetPortOrderEvent_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PortingServer).GetPortOrderEvent(ctx, req.(*GetPortOrderEventRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _Porting_WatchPortOrderEvents_Handler(srv interface{}, stream grpc.ServerStream) error {
 	m := new(WatchPortOrderEventsRequest)
 	if err := stream.RecvMsg(m); err != nil {
@@ -638,6 +684,10 @@ var Porting_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ListPortOrderEvents",
 			Handler:    _Porting_ListPortOrderEvents_Handler,
+		},
+		{
+			MethodName: "GetPortOrderEvent",
+			Handler:    _Porting_GetPortOrderEvent_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

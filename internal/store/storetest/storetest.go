@@ -35,6 +35,10 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ListAndGetEvents", testListEvents},
 		{"ConcurrentAppendsContiguous", testConcurrentAppends},
 		{"DeliveryLog", testDeliveryLog},
+		{"DueDeliveries", testDueDeliveries},
+		{"DeliveryLeaseAndCursor", testDeliveryLease},
+		{"OrderCallback", testOrderCallback},
+		{"LastEventSeq", testLastEventSeq},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -403,6 +407,93 @@ func testDeliveryLog(t *testing.T, s store.Store) {
 	}
 	if none, err := s.ListDeliveryAttempts(ctx, 999); err != nil || len(none) != 0 {
 		t.Fatalf("attempts of an unknown event: %+v %v", none, err)
+	}
+}
+
+func testDueDeliveries(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	seq, _, err := s.AppendEvent(ctx, event("telnyx", "due1", "providers/telnyx/portOrders/a"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	add := func(target string, attempt int, status string, next time.Time) store.DeliveryAttempt {
+		d, err := s.AddDeliveryAttempt(ctx, store.DeliveryAttempt{EventSeq: seq, TargetURL: target, Attempt: attempt, Status: status, AttemptedAt: t0, NextAttemptAt: next})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	add("https://a.example/h", 1, store.DeliveryFailed, t0.Add(time.Minute)) // superseded by attempt 2
+	a2 := add("https://a.example/h", 2, store.DeliveryFailed, t0.Add(2*time.Minute))
+	b1 := add("https://b.example/h", 1, store.DeliveryFailed, t0.Add(time.Minute))
+	add("https://c.example/h", 1, store.DeliveryFailed, t0.Add(time.Hour)) // not due yet
+	add("https://d.example/h", 1, store.DeliverySucceeded, time.Time{})
+	due, err := s.DueDeliveries(ctx, t0.Add(5*time.Minute), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(due) != 2 || due[0].ID != b1.ID || due[1].ID != a2.ID {
+		t.Fatalf("due: %+v", due)
+	}
+	if due, _ := s.DueDeliveries(ctx, t0.Add(5*time.Minute), 1); len(due) != 1 {
+		t.Fatalf("limit: %+v", due)
+	}
+}
+
+func testDeliveryLease(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	cur, held, err := s.AcquireDeliveryLease(ctx, "a", t0, t0.Add(time.Minute))
+	if err != nil || !held || cur != 0 {
+		t.Fatalf("first lease: %d %v %v", cur, held, err)
+	}
+	if _, held, _ := s.AcquireDeliveryLease(ctx, "b", t0.Add(30*time.Second), t0.Add(2*time.Minute)); held {
+		t.Fatal("b took a live lease")
+	}
+	if err := s.AdvanceDeliveryCursor(ctx, "a", 7); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AdvanceDeliveryCursor(ctx, "a", 5); err != nil { // never backwards
+		t.Fatal(err)
+	}
+	if err := s.AdvanceDeliveryCursor(ctx, "b", 9); !errors.Is(err, store.ErrNotOwner) {
+		t.Fatalf("b advanced: %v", err)
+	}
+	cur, held, err = s.AcquireDeliveryLease(ctx, "b", t0.Add(time.Minute), t0.Add(2*time.Minute)) // a's lease ran out
+	if err != nil || !held || cur != 7 {
+		t.Fatalf("take-over: %d %v %v", cur, held, err)
+	}
+	if err := s.AdvanceDeliveryCursor(ctx, "a", 9); !errors.Is(err, store.ErrNotOwner) {
+		t.Fatalf("a advanced after losing the lease: %v", err)
+	}
+}
+
+func testLastEventSeq(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	if last, err := s.LastEventSeq(ctx); err != nil || last != 0 {
+		t.Fatalf("empty: %d %v", last, err)
+	}
+	for _, id := range []string{"l1", "l2", "l1"} {
+		if _, _, err := s.AppendEvent(ctx, event("telnyx", id, "providers/telnyx/portOrders/a")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if last, err := s.LastEventSeq(ctx); err != nil || last != 2 {
+		t.Fatalf("after two events and a duplicate: %d %v", last, err)
+	}
+}
+
+func testOrderCallback(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	if _, err := s.OrderCallback(ctx, "providers/telnyx/portOrders/x"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("missing: %v", err)
+	}
+	for _, u := range []string{"https://a.example/cb", "https://b.example/cb"} {
+		if err := s.SetOrderCallback(ctx, "providers/telnyx/portOrders/x", u); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.OrderCallback(ctx, "providers/telnyx/portOrders/x"); err != nil || got != u {
+			t.Fatalf("callback %q %v, want %q", got, err, u)
+		}
 	}
 }
 
