@@ -184,6 +184,9 @@ func CheckLimits(_ context.Context, req any) error {
 	if !ok {
 		return nil
 	}
+	if withinLimits(m.ProtoReflect()) {
+		return nil // the common case, without building a path per field
+	}
 	var vs []fieldViolation
 	reasons := map[string]bool{}
 	walkLimits(m.ProtoReflect(), "", func(path, desc string, lim FieldLimit) {
@@ -204,6 +207,56 @@ func CheckLimits(_ context.Context, req any) error {
 		}
 	}
 	return invalidArgument(reason, vs...)
+}
+
+// withinLimits reports whether walkLimits would find nothing to report; it
+// checks the same conditions without allocating.
+func withinLimits(m protoreflect.Message) bool {
+	fields := m.Descriptor().Fields()
+	for i := 0; i < fields.Len(); i++ {
+		fd := fields.Get(i)
+		if !m.Has(fd) {
+			continue
+		}
+		lim, ok := fieldLimits[fd.FullName()]
+		if !ok {
+			lim = fallbackLimit
+		}
+		v := m.Get(fd)
+		switch {
+		case fd.IsMap():
+			if v.Map().Len() > lim.MaxEntries {
+				return false
+			}
+		case fd.IsList():
+			l := v.List()
+			if l.Len() > lim.MaxEntries {
+				return false
+			}
+			for j := 0; j < l.Len(); j++ {
+				if !valueWithinLimits(fd, l.Get(j), lim) {
+					return false
+				}
+			}
+		default:
+			if !valueWithinLimits(fd, v, lim) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func valueWithinLimits(fd protoreflect.FieldDescriptor, v protoreflect.Value, lim FieldLimit) bool {
+	switch fd.Kind() {
+	case protoreflect.StringKind:
+		return len(v.String()) <= lim.MaxBytes
+	case protoreflect.BytesKind:
+		return len(v.Bytes()) <= lim.MaxBytes
+	case protoreflect.MessageKind, protoreflect.GroupKind:
+		return withinLimits(v.Message())
+	}
+	return true
 }
 
 func walkLimits(m protoreflect.Message, prefix string, bad func(path, desc string, lim FieldLimit)) {

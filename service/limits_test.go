@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/reflect/protoregistry"
 
 	pb "github.com/portgate/portgate/gen/portgate/v1"
 )
@@ -91,5 +92,65 @@ func TestREADMELimitsTable(t *testing.T) {
 	}
 	if !strings.Contains(string(readme), LimitsMarkdown()) {
 		t.Errorf("README.md lacks the current limits table; paste service.LimitsMarkdown():\n%s", LimitsMarkdown())
+	}
+}
+
+// withinLimits (the allocation-free check CheckLimits runs first) agrees
+// with walkLimits on every request message: at each string, bytes and
+// repeated field's limit and one past it, on the top-level message.
+func TestWithinLimitsAgreesWithWalk(t *testing.T) {
+	files := []protoreflect.FileDescriptor{pb.File_portgate_v1_porting_proto, pb.File_portgate_v1_numbers_proto, pb.File_portgate_v1_providers_proto}
+	checked := 0
+	for _, f := range files {
+		for i := 0; i < f.Services().Len(); i++ {
+			sd := f.Services().Get(i)
+			for j := 0; j < sd.Methods().Len(); j++ {
+				in := sd.Methods().Get(j).Input()
+				mt, err := protoregistry.GlobalTypes.FindMessageByName(in.FullName())
+				if err != nil {
+					t.Fatal(err)
+				}
+				for k := 0; k < in.Fields().Len(); k++ {
+					fd := in.Fields().Get(k)
+					lim, ok := fieldLimits[fd.FullName()]
+					if !ok {
+						lim = fallbackLimit
+					}
+					for _, over := range []int{0, 1} {
+						m := mt.New()
+						switch {
+						case fd.IsMap():
+							continue
+						case fd.IsList():
+							if fd.Kind() != protoreflect.StringKind {
+								continue
+							}
+							l := m.Mutable(fd).List()
+							for n := 0; n < lim.MaxEntries+over; n++ {
+								l.Append(protoreflect.ValueOfString("x"))
+							}
+						case fd.Kind() == protoreflect.StringKind:
+							m.Set(fd, protoreflect.ValueOfString(strings.Repeat("x", lim.MaxBytes+over)))
+						case fd.Kind() == protoreflect.BytesKind:
+							m.Set(fd, protoreflect.ValueOfBytes(make([]byte, lim.MaxBytes+over)))
+						default:
+							continue
+						}
+						walked := true
+						walkLimits(m, "", func(string, string, FieldLimit) { walked = false })
+						if got := withinLimits(m); got != walked {
+							t.Errorf("%s with %s at limit+%d: withinLimits %v, walkLimits %v", in.FullName(), fd.Name(), over, got, walked)
+						}
+						if over == 1 && walked {
+							t.Errorf("%s.%s at limit+1 passed", in.FullName(), fd.Name())
+						}
+						checked++
+					}
+				}
+			}
+		}
+	}
+	if checked < 20 {
+		t.Fatalf("checked only %d cases", checked)
 	}
 }

@@ -112,7 +112,7 @@ func (s *NumbersServer) UpdateNumber(ctx context.Context, req *pb.UpdateNumberRe
 	if err != nil {
 		return nil, err
 	}
-	mask, err := resolveMask(num, req.GetUpdateMask().GetPaths(), numberFieldPaths, b.Provider.Capabilities().UpdatableNumberFields, prov, "update_mask")
+	mask, err := resolveMask(num, req.GetUpdateMask().GetPaths(), numberFieldPaths, b.capabilities().UpdatableNumberFields, prov, "update_mask")
 	if err != nil {
 		return nil, err
 	}

@@ -209,7 +209,7 @@ func (c *core) orderTarget(field, name string) (*Backend, string, error) {
 	// The provider's documented id shape, checked before any call: a
 	// malformed name is INVALID_ARGUMENT (AIP-193), not a NOT_FOUND the
 	// provider would have to be asked for.
-	if shape := b.Provider.Capabilities().PortOrderID; !shape.Valid(id) {
+	if shape := b.capabilities().PortOrderID; !shape.Valid(id) {
 		return nil, "", gatewayError(codes.InvalidArgument, providers.ReasonInvalidResourceID,
 			fmt.Sprintf("%s: %q is not a %s port order id: it must be %s", field, truncate(id, 64), prov, shape.Description),
 			map[string]string{"provider": prov},
@@ -246,7 +246,7 @@ func (s *PortingServer) updatePortOrder(ctx context.Context, req *pb.UpdatePortO
 	if err := validateRequestID(req.GetRequestId()); err != nil {
 		return nil, err
 	}
-	mask, err := orderMask(po, req.GetUpdateMask().GetPaths(), b.Provider.Capabilities().UpdatableOrderFields, b.Provider.Name())
+	mask, err := orderMask(po, req.GetUpdateMask().GetPaths(), b.capabilities().UpdatableOrderFields, b.Provider.Name())
 	if err != nil {
 		return nil, err
 	}
@@ -462,7 +462,7 @@ func (s *PortingServer) uploadPortOrderDocument(ctx context.Context, req *pb.Upl
 	if len(vs) > 0 {
 		return nil, invalidArgument(ReasonInvalidArgument, vs...)
 	}
-	caps := b.Provider.Capabilities()
+	caps := b.capabilities()
 	if limit := caps.MaxDocumentBytes; limit > 0 && int64(len(d.GetContent())) > limit {
 		return nil, invalidArgument(ReasonDocumentTooLarge, fieldViolation{"document.content",
 			fmt.Sprintf("%d bytes is over %s's limit of %d bytes", len(d.GetContent()), b.Provider.Name(), limit)})

@@ -23,7 +23,7 @@ func (s *ProvidersServer) ListProviders(ctx context.Context, _ *pb.ListProviders
 			continue
 		}
 		b := s.c.backends[name]
-		caps := b.Provider.Capabilities()
+		caps := b.capabilities()
 		h, next := s.c.health(b)
 		p := &pb.Provider{
 			Name: providerName(name), DisplayName: b.DisplayName, Mode: b.Mode, Health: h, NextProbeTime: ts(next),

@@ -28,7 +28,7 @@ func (c *core) checkPortability(ctx context.Context, backends []*Backend, number
 		// previous backend's goroutines run.
 		dst := map[string]*pb.PortabilityResult{}
 		out[name] = dst
-		limit := b.Provider.Capabilities().PortabilityBatchLimit
+		limit := b.capabilities().PortabilityBatchLimit
 		if limit <= 0 {
 			limit = len(numbers)
 		}
@@ -46,7 +46,7 @@ func (c *core) checkPortability(ctx context.Context, backends []*Backend, number
 				}
 				var res []providers.PortabilityResult
 				var err error
-				if !b.Provider.Capabilities().Supports(providers.OpCheckPortability) {
+				if !b.capabilities().Supports(providers.OpCheckPortability) {
 					err = providers.CapabilityMissing(name, providers.OpCheckPortability)
 				} else {
 					res, err = b.Provider.CheckPortability(ctx, chunk)

@@ -27,7 +27,14 @@ type Backend struct {
 	Mode        pb.Provider_Mode
 	// Health reports the provider's breaker state; nil = always SERVING.
 	Health func() (pb.Provider_Health, time.Time)
+
+	// caps is Provider.Capabilities(), read once by New: capabilities are
+	// static, and the adapters return fresh copies on every call.
+	caps providers.Capabilities
 }
+
+// capabilities returns the provider's capabilities (read once by New).
+func (b *Backend) capabilities() providers.Capabilities { return b.caps }
 
 // Options configures the services.
 type Options struct {
@@ -137,6 +144,7 @@ func New(opts Options) (*Services, error) {
 		if _, dup := c.backends[name]; dup {
 			return nil, fmt.Errorf("service: provider %q configured twice", name)
 		}
+		b.caps = b.Provider.Capabilities()
 		c.backends[name] = &b
 		c.order = append(c.order, name)
 	}
@@ -219,7 +227,7 @@ func (c *core) optionalNumber(field string, s *string) error {
 }
 
 func (c *core) requireCapability(b *Backend, op providers.Operation) error {
-	if b.Provider.Capabilities().Supports(op) {
+	if b.capabilities().Supports(op) {
 		return nil
 	}
 	return toStatus(b.Provider.Name(), providers.CapabilityMissing(b.Provider.Name(), op), "", "")

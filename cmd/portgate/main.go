@@ -24,6 +24,7 @@ import (
 	"github.com/portgate/portgate/internal/app"
 	"github.com/portgate/portgate/internal/auth"
 	"github.com/portgate/portgate/internal/config"
+	"github.com/portgate/portgate/internal/telemetry"
 )
 
 func main() {
@@ -56,7 +57,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(s
 		fmt.Fprintf(stderr, "portgate: invalid configuration (nothing was started):\n%v\n(portgate -h lists every setting)\n", err)
 		return 2
 	}
-	logger := app.NewLogger(stderr, cfg)
+	// Log lines are written in batches (one access-log line per call);
+	// everything is flushed before run returns.
+	lw := telemetry.NewLogWriter(stderr, 0)
+	defer lw.Close()
+	logger := app.NewLogger(lw, cfg)
 	logger.Info("portgate starting", "mode", cfg.Mode, "config", cfg.Redacted())
 	return app.Main(cfg, logger)
 }

@@ -21,6 +21,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -31,15 +32,19 @@ import (
 	"github.com/portgate/portgate/internal/auth"
 	"github.com/portgate/portgate/internal/config"
 	"github.com/portgate/portgate/internal/events"
+	"github.com/portgate/portgate/internal/ingest"
+	"github.com/portgate/portgate/internal/jobs"
 	"github.com/portgate/portgate/internal/server"
 	"github.com/portgate/portgate/internal/store"
 	"github.com/portgate/portgate/internal/telemetry"
 	"github.com/portgate/portgate/providers"
+	"github.com/portgate/portgate/providers/flowroute"
 	"github.com/portgate/portgate/providers/httpx"
 	"github.com/portgate/portgate/providers/portable"
 	"github.com/portgate/portgate/providers/registry"
 	_ "github.com/portgate/portgate/providers/registry/builtin" // the shipped adapters
 	"github.com/portgate/portgate/providers/resilience"
+	"github.com/portgate/portgate/providers/telnyx"
 	"github.com/portgate/portgate/sandbox/chaos"
 	"github.com/portgate/portgate/sandbox/flowroutefake"
 	"github.com/portgate/portgate/sandbox/telnyxfake"
@@ -66,39 +71,7 @@ func init() {
 	}
 }
 
-const (
-	storeOpenTimeout = 30 * time.Second
-	// sweepInterval is how often expired idempotency records are deleted.
-	sweepInterval = 10 * time.Minute
-)
-
-// startSweeper deletes expired idempotency records every interval until
-// closed. TODO(issue 11): becomes a River periodic job (run by one replica)
-// when the job queue lands; until then each process sweeps, which is
-// harmless: it only deletes rows already past their TTL.
-func startSweeper(svcs *service.Services, every time.Duration, logger *slog.Logger) io.Closer {
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		t := time.NewTicker(every)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				n, err := svcs.SweepExpired(ctx)
-				if err != nil && ctx.Err() == nil {
-					logger.Warn("idempotency sweep failed", "err", err)
-				} else if n > 0 {
-					logger.Debug("idempotency sweep", "deleted", n)
-				}
-			}
-		}
-	}()
-	return closerFunc(func() { cancel(); <-done })
-}
+const storeOpenTimeout = 30 * time.Second
 
 // Options are Build's extras beyond the configuration.
 type Options struct {
@@ -196,6 +169,26 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 	// missing credentials; Build checks again for hand-built configs),
 	// sandbox mode runs each against its in-process fake.
 	mode := cfg.EffectiveMode()
+	ev := &eventsIn{cfg: cfg, st: st, logger: logger, sandbox: mode == config.ModeSandbox, tls: tlsCfg != nil,
+		httpAddr: func() string {
+			if a.Server == nil {
+				return ""
+			}
+			return a.Server.HTTPAddr()
+		}}
+	ev.token = cfg.FlowrouteCallbackToken
+	// Hand-built configurations (tests) may leave the intervals zero.
+	if cfg.FlowroutePollInterval <= 0 {
+		cfg.FlowroutePollInterval = defaultPollEvery
+	}
+	if cfg.TelnyxSweepInterval <= 0 {
+		cfg.TelnyxSweepInterval = defaultSweepEvery
+	}
+	if cfg.TelnyxPublicKey != "" {
+		if ev.telnyxKey, err = ingest.ParsePublicKey(cfg.TelnyxPublicKey); err != nil {
+			return nil, fmt.Errorf("TELNYX_PUBLIC_KEY: %w", err)
+		}
+	}
 	if mode == config.ModeLive {
 		var missing []string
 		for _, p := range cfg.EnabledProviders() {
@@ -235,6 +228,9 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 			closers = append(closers, sb)
 			a.Sandboxes[name] = sb
 			maps.Copy(settings, sbSettings)
+			if sb.PublicKey != nil && ev.telnyxKey == nil {
+				ev.telnyxKey = sb.PublicKey // the Telnyx sandbox signs its webhooks
+			}
 			pmode = pb.Provider_SANDBOX
 			logger.Info(ad.DisplayName+": in-process sandbox", "url", sb.URL)
 		}
@@ -268,8 +264,11 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 		if err != nil {
 			return fmt.Errorf("PORTGATE_RESILIENCE_%s: %w", strings.ToUpper(name), err)
 		}
-		guard := resilience.Wrap(b.p, pol, resilience.WithLogger(logger), resilience.WithMetrics(metrics))
-		client := portable.New(b.p, portable.WithResilience(guard), portable.WithTracerProvider(tp))
+		// The callback decorator (events-in) sits on the driver, under the
+		// portable client: the client still applies the policy once.
+		drv := ev.wrap(b.p)
+		guard := resilience.Wrap(drv, pol, resilience.WithLogger(logger), resilience.WithMetrics(metrics))
+		client := portable.New(drv, portable.WithResilience(guard), portable.WithTracerProvider(tp))
 		a.Providers[name] = client
 		backends = append(backends, service.Backend{Provider: client, DisplayName: b.display, Mode: b.mode, Health: breakerHealth(client)})
 		return nil
@@ -301,7 +300,44 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 	if err != nil {
 		return nil, err
 	}
-	closers = append(closers, startSweeper(svcs, sweepInterval, logger))
+	if ev.token == "" && mode == config.ModeSandbox {
+		ev.token = randomToken()
+	}
+	var flowrouteP providers.Provider
+	jobList := []jobs.Job{{Kind: "idempotency_expiry", Every: idempotencySweepEvery, Run: func(ctx context.Context) error {
+		n, err := svcs.SweepExpired(ctx)
+		if n > 0 {
+			logger.Debug("idempotency sweep", "deleted", n)
+		}
+		return err
+	}}}
+	if p, ok := a.Providers[flowroute.Name]; ok {
+		flowrouteP = p
+		if ev.token == "" {
+			logger.Warn("Flowroute status callbacks off (PORTGATE_FLOWROUTE_CALLBACK_TOKEN unset); the poller still re-reads open orders", "every", cfg.FlowroutePollInterval.String())
+		}
+		jobList = append(jobList, jobs.Job{Kind: "flowroute_poll", Every: cfg.FlowroutePollInterval, Run: pollFlowroute(st, p, logger)})
+	}
+	if b, ok := byName[telnyx.Name]; ok {
+		if ev.telnyxKey == nil {
+			logger.Warn("Telnyx webhooks refused (TELNYX_PUBLIC_KEY unset); the events API sweep still finds every event", "every", cfg.TelnyxSweepInterval.String())
+		}
+		if tp, ok := b.p.(*telnyx.Provider); ok {
+			lookback := cfg.TelnyxSweepLookback
+			jobList = append(jobList, jobs.Job{Kind: "telnyx_sweep", Every: cfg.TelnyxSweepInterval, Run: func(ctx context.Context) error {
+				n, err := ingest.SweepTelnyx(ctx, st, tp, lookback, time.Now())
+				if n > 0 {
+					logger.Info("telnyx sweep stored events no webhook brought", "new_events", n)
+				}
+				return err
+			}})
+		}
+	}
+	runner, err := startJobs(cfg, st, logger, jobList)
+	if err != nil {
+		return nil, err
+	}
+	closers = append(closers, runner)
 	if cfg.EventsSecret != "" {
 		secret, err := events.ParseSecret(cfg.EventsSecret)
 		if err != nil {
@@ -326,10 +362,17 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 		TracerProvider: tp, Propagator: telemetry.Propagator(),
 		Auth: authn, DisableReflection: cfg.DisableReflection, TLS: tlsCfg,
 		Validate: service.CheckLimits,
+		Routes:   ev.routes(flowrouteP, cfg.ProviderEnabled(telnyx.Name)),
 		Services: []server.Service{
-			{Name: pb.Porting_ServiceDesc.ServiceName, Register: func(r grpc.ServiceRegistrar) { pb.RegisterPortingServer(r, svcs.Porting) }, Gateway: pb.RegisterPortingHandler},
-			{Name: pb.Numbers_ServiceDesc.ServiceName, Register: func(r grpc.ServiceRegistrar) { pb.RegisterNumbersServer(r, svcs.Numbers) }, Gateway: pb.RegisterNumbersHandler},
-			{Name: pb.Providers_ServiceDesc.ServiceName, Register: func(r grpc.ServiceRegistrar) { pb.RegisterProvidersServer(r, svcs.Providers) }, Gateway: pb.RegisterProvidersHandler},
+			{Name: pb.Porting_ServiceDesc.ServiceName, Register: func(r grpc.ServiceRegistrar) { pb.RegisterPortingServer(r, svcs.Porting) }, Gateway: func(ctx context.Context, mux *runtime.ServeMux, cc grpc.ClientConnInterface) error {
+				return pb.RegisterPortingHandlerClient(ctx, mux, pb.NewPortingClient(cc))
+			}},
+			{Name: pb.Numbers_ServiceDesc.ServiceName, Register: func(r grpc.ServiceRegistrar) { pb.RegisterNumbersServer(r, svcs.Numbers) }, Gateway: func(ctx context.Context, mux *runtime.ServeMux, cc grpc.ClientConnInterface) error {
+				return pb.RegisterNumbersHandlerClient(ctx, mux, pb.NewNumbersClient(cc))
+			}},
+			{Name: pb.Providers_ServiceDesc.ServiceName, Register: func(r grpc.ServiceRegistrar) { pb.RegisterProvidersServer(r, svcs.Providers) }, Gateway: func(ctx context.Context, mux *runtime.ServeMux, cc grpc.ClientConnInterface) error {
+				return pb.RegisterProvidersHandlerClient(ctx, mux, pb.NewProvidersClient(cc))
+			}},
 		},
 		ProviderHealth: func() map[string]string {
 			out := map[string]string{}

@@ -194,16 +194,17 @@ func providerNames(ps []string) string {
 // presentedKey reads the caller's key from "authorization: Bearer <key>" or
 // "x-api-key: <key>". Two different keys are refused rather than guessed.
 func presentedKey(ctx context.Context) (string, error) {
-	md, _ := metadata.FromIncomingContext(ctx)
+	// ValueFromIncomingContext copies one key's values, not the whole
+	// metadata as FromIncomingContext does.
 	var keys []string
-	for _, v := range md.Get(HeaderAuthorization) {
+	for _, v := range metadata.ValueFromIncomingContext(ctx, HeaderAuthorization) {
 		scheme, tok, ok := strings.Cut(strings.TrimSpace(v), " ")
 		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(tok) == "" {
 			return "", authError(codes.Unauthenticated, ReasonKeyInvalid, "the Authorization header must be \"Bearer <API key>\"", nil)
 		}
 		keys = append(keys, strings.TrimSpace(tok))
 	}
-	for _, v := range md.Get(HeaderAPIKey) {
+	for _, v := range metadata.ValueFromIncomingContext(ctx, HeaderAPIKey) {
 		if v = strings.TrimSpace(v); v != "" {
 			keys = append(keys, v)
 		}

@@ -104,6 +104,23 @@ type Config struct {
 	IdempotencyTTL time.Duration
 	// MaxRequestBytes caps a REST request body and a received gRPC message.
 	MaxRequestBytes int64
+
+	// Events in (internal/ingest).
+	// PublicURL is where providers reach portgate's HTTP listener; orders
+	// created through portgate get PublicURL + the webhook path as their
+	// callback. "" in sandbox mode = the HTTP listener's own address.
+	PublicURL string
+	// TelnyxPublicKey (base64 Ed25519) verifies Telnyx webhooks.
+	TelnyxPublicKey string
+	// TelnyxWebhookTolerance bounds a webhook timestamp's distance from now.
+	TelnyxWebhookTolerance time.Duration
+	// FlowrouteCallbackToken is the secret last path segment of the
+	// Flowroute callback URL.
+	FlowrouteCallbackToken string
+	// FlowroutePollInterval: how often open Flowroute orders are re-read.
+	FlowroutePollInterval time.Duration
+	// TelnyxSweepInterval / TelnyxSweepLookback: the Telnyx events API sweep.
+	TelnyxSweepInterval, TelnyxSweepLookback time.Duration
 	// PageTokenKey signs list page tokens (HMAC-SHA256). Empty = a random
 	// per-process key (tokens do not survive restarts or cross replicas).
 	PageTokenKey string
@@ -292,6 +309,83 @@ var staticSettings = []Setting{
 		Description: "largest REST request body (larger: 413 REQUEST_TOO_LARGE) and gRPC request message; bytes, or with a KiB/MiB suffix; keep room for a 10 MiB document (13.4 MiB in base64)",
 		set:         func(c *Config, v string) (err error) { c.MaxRequestBytes, err = byteSize(v); return err },
 		get:         func(c Config) string { return strconv.FormatInt(c.MaxRequestBytes, 10) },
+	},
+	{
+		Env: "PORTGATE_PUBLIC_URL", Flag: "public-url",
+		Description: "base URL at which the providers reach this gateway's HTTP listener (https://portgate.example.com); orders created through portgate get it + /webhooks/flowroute/{token} as Flowroute status_url and + /webhooks/telnyx as Telnyx webhook_url; unset: the HTTP listener's address in sandbox mode, no provider callbacks in live mode (pollers and sweeps still find every change)",
+		set: func(c *Config, v string) (err error) {
+			if v == "" {
+				c.PublicURL = ""
+				return nil
+			}
+			c.PublicURL, err = baseURL(v)
+			return err
+		},
+		get: func(c Config) string { return c.PublicURL },
+	},
+	{
+		Env:         "TELNYX_PUBLIC_KEY",
+		Description: "Telnyx webhook public key, base64 as the Telnyx portal shows it; POST /webhooks/telnyx verifies every webhook with it in every mode; unset: the sandbox fake's key in sandbox mode, and in live mode every Telnyx webhook is refused (503 WEBHOOK_NOT_CONFIGURED)",
+		set: func(c *Config, v string) error {
+			c.TelnyxPublicKey = strings.TrimSpace(v)
+			if c.TelnyxPublicKey == "" {
+				return nil
+			}
+			k, err := base64.StdEncoding.DecodeString(c.TelnyxPublicKey)
+			if err != nil || len(k) != 32 {
+				return errors.New("want the base64 of a 32-byte Ed25519 public key")
+			}
+			return nil
+		},
+		get: func(c Config) string { return c.TelnyxPublicKey },
+	},
+	{
+		Env: "PORTGATE_TELNYX_WEBHOOK_TOLERANCE", Flag: "telnyx-webhook-tolerance", Default: "5m",
+		Description: "how far a Telnyx webhook's telnyx-timestamp may be from now, either way (older or newer: 401 WEBHOOK_TIMESTAMP_OUT_OF_RANGE)",
+		set:         func(c *Config, v string) (err error) { c.TelnyxWebhookTolerance, err = positiveDuration(v); return err },
+		get:         func(c Config) string { return c.TelnyxWebhookTolerance.String() },
+	},
+	{
+		Env: "PORTGATE_FLOWROUTE_CALLBACK_TOKEN", Secret: true,
+		Description: "secret last path segment of the Flowroute status callback URL (/webhooks/flowroute/{token}), at least 24 characters of [A-Za-z0-9_-], the same on every replica; any other token is 404; unset: a random token per process in sandbox mode, and in live mode the callback route is off and orders get no status_url (the poller still finds every change)",
+		set: func(c *Config, v string) error {
+			c.FlowrouteCallbackToken = v
+			if v == "" {
+				return nil
+			}
+			if len(v) < 24 || len(v) > 128 || strings.Trim(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") != "" {
+				return errors.New("want 24 to 128 characters of A-Z a-z 0-9 _ -")
+			}
+			return nil
+		},
+		get: func(c Config) string { return c.FlowrouteCallbackToken },
+	},
+	{
+		Env: "PORTGATE_FLOWROUTE_POLL_INTERVAL", Flag: "flowroute-poll-interval", Default: "5m",
+		Description: "how often every open Flowroute order portgate knows is re-read (callbacks get lost); at least 10s",
+		set: func(c *Config, v string) (err error) {
+			c.FlowroutePollInterval, err = minDuration(v, 10*time.Second)
+			return err
+		},
+		get: func(c Config) string { return c.FlowroutePollInterval.String() },
+	},
+	{
+		Env: "PORTGATE_TELNYX_SWEEP_INTERVAL", Flag: "telnyx-sweep-interval", Default: "15m",
+		Description: "how often Telnyx's porting events API (GET /v2/porting/events) is swept for events no webhook brought; at least 10s",
+		set: func(c *Config, v string) (err error) {
+			c.TelnyxSweepInterval, err = minDuration(v, 10*time.Second)
+			return err
+		},
+		get: func(c Config) string { return c.TelnyxSweepInterval.String() },
+	},
+	{
+		Env: "PORTGATE_TELNYX_SWEEP_LOOKBACK", Flag: "telnyx-sweep-lookback", Default: "24h",
+		Description: "how far back each Telnyx sweep reads (at most 10,000 events per sweep); at least the sweep interval",
+		set: func(c *Config, v string) (err error) {
+			c.TelnyxSweepLookback, err = minDuration(v, time.Minute)
+			return err
+		},
+		get: func(c Config) string { return c.TelnyxSweepLookback.String() },
 	},
 	{
 		Env: "PORTGATE_SHUTDOWN_GRACE", Flag: "shutdown-grace", Default: "10s",
@@ -584,6 +678,9 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	}
 	if c.TLSClientCAFile != "" && c.TLSCertFile == "" {
 		errs = append(errs, errors.New("config: PORTGATE_TLS_CLIENT_CA_FILE (mutual TLS) needs PORTGATE_TLS_CERT_FILE and PORTGATE_TLS_KEY_FILE"))
+	}
+	if c.TelnyxSweepLookback < c.TelnyxSweepInterval {
+		errs = append(errs, fmt.Errorf("config: PORTGATE_TELNYX_SWEEP_LOOKBACK (%s) is shorter than PORTGATE_TELNYX_SWEEP_INTERVAL (%s): sweeps would miss events", c.TelnyxSweepLookback, c.TelnyxSweepInterval))
 	}
 	errs = append(errs, CheckAuth(c))
 	if err := errors.Join(errs...); err != nil {
@@ -885,6 +982,14 @@ func oneOf(v string, allowed ...string) error {
 		}
 	}
 	return fmt.Errorf("invalid value %q: want one of %s", v, strings.Join(allowed, ", "))
+}
+
+func minDuration(v string, least time.Duration) (time.Duration, error) {
+	d, err := positiveDuration(v)
+	if err == nil && d < least {
+		err = fmt.Errorf("duration %q is under %s", v, least)
+	}
+	return d, err
 }
 
 func positiveDuration(v string) (time.Duration, error) {

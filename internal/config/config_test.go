@@ -42,6 +42,8 @@ func TestDefaults(t *testing.T) {
 		SandboxStepInterval: 10 * time.Second, ProviderPreference: []string{"flowroute", "telnyx"},
 		ProviderTimeout: 10 * time.Second, ShutdownGrace: 10 * time.Second, MaxRequestBytes: 16 << 20, WatchBuffer: 256, WatchStall: 30 * time.Second,
 		DataDir: "data", IdempotencyTTL: 24 * time.Hour,
+		TelnyxWebhookTolerance: 5 * time.Minute, FlowroutePollInterval: 5 * time.Minute,
+		TelnyxSweepInterval: 15 * time.Minute, TelnyxSweepLookback: 24 * time.Hour,
 	}
 	if !equal(c, want) {
 		t.Errorf("defaults:\n got %+v\nwant %+v", c, want)
@@ -75,6 +77,13 @@ func TestEnvOnly(t *testing.T) {
 		"PORTGATE_DATABASE_URL", "postgres://pg:secret@db:5432/portgate?sslmode=require",
 		"PORTGATE_IDEMPOTENCY_TTL", "72h",
 		"PORTGATE_MAX_REQUEST_BYTES", "1048576",
+		"PORTGATE_PUBLIC_URL", "https://portgate.example.com/",
+		"TELNYX_PUBLIC_KEY", "6Pvnrvm0zLPsi0Y6qYRjNoLiJUwKt6W6G0RPb9B1JNI=",
+		"PORTGATE_TELNYX_WEBHOOK_TOLERANCE", "1m",
+		"PORTGATE_FLOWROUTE_CALLBACK_TOKEN", "abcdefghijklmnopqrstuvwxyz_-0123",
+		"PORTGATE_FLOWROUTE_POLL_INTERVAL", "30s",
+		"PORTGATE_TELNYX_SWEEP_INTERVAL", "1m",
+		"PORTGATE_TELNYX_SWEEP_LOOKBACK", "2h",
 	))
 	if err != nil {
 		t.Fatal(err)
@@ -89,6 +98,9 @@ func TestEnvOnly(t *testing.T) {
 		AuthOff: true,
 		DataDir: "/var/lib/portgate", DatabaseURL: "postgres://pg:secret@db:5432/portgate?sslmode=require", IdempotencyTTL: 72 * time.Hour,
 		MaxRequestBytes: 1 << 20, WatchBuffer: 256, WatchStall: 30 * time.Second,
+		PublicURL: "https://portgate.example.com", TelnyxPublicKey: "6Pvnrvm0zLPsi0Y6qYRjNoLiJUwKt6W6G0RPb9B1JNI=",
+		TelnyxWebhookTolerance: time.Minute, FlowrouteCallbackToken: "abcdefghijklmnopqrstuvwxyz_-0123",
+		FlowroutePollInterval: 30 * time.Second, TelnyxSweepInterval: time.Minute, TelnyxSweepLookback: 2 * time.Hour,
 	}
 	if !equal(c, want) {
 		t.Errorf("env:\n got %+v\nwant %+v", c, want)

@@ -204,3 +204,72 @@ func ToNANP11(e164 string) string { return strings.TrimPrefix(e164, "+") }
 // E.164) to E.164. Provider data is trusted less than it looks: an invalid
 // number is an error, not a pass-through.
 func FromProvider(s string) (string, error) { return Parse(s, "US") }
+
+// Region returns the ISO region (e.g. "US", "CA", "PR") the phone-number
+// library assigns to the E.164 number e — phonenumbers.Parse(e, "") then
+// GetRegionCodeForNumber — or "" when the library cannot parse it. A "+1"
+// number of ten digits starting 2-9 skips the text parse (it yields exactly
+// that country code and national number, as in fastNANP), and answers are
+// remembered in a bounded memo (the function is pure), so a portability
+// check of many numbers does not run the region patterns for each one again.
+func Region(e string) string {
+	if r, ok := regionMemos.get(e); ok {
+		return r
+	}
+	var n *phonenumbers.PhoneNumber
+	if nat, ok := nanpNational(e); ok {
+		cc := int32(1)
+		n = &phonenumbers.PhoneNumber{CountryCode: &cc, NationalNumber: &nat}
+	} else {
+		var err error
+		if n, err = phonenumbers.Parse(e, ""); err != nil {
+			return ""
+		}
+	}
+	r := phonenumbers.GetRegionCodeForNumber(n)
+	regionMemos.put(strings.Clone(e), r)
+	return r
+}
+
+// nanpNational returns the national number of "+1NXXXXXXXXX" (N = 2-9).
+func nanpNational(e string) (uint64, bool) {
+	if len(e) != 12 || e[0] != '+' || e[1] != '1' || e[2] < '2' || e[2] > '9' {
+		return 0, false
+	}
+	var nat uint64
+	for i := 2; i < len(e); i++ {
+		c := e[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		nat = nat*10 + uint64(c-'0')
+	}
+	return nat, true
+}
+
+// regionMemo is memo with an answer per number (at most 2×memoGen).
+type regionMemo struct {
+	mu        sync.RWMutex
+	cur, prev map[string]string
+}
+
+var regionMemos = &regionMemo{cur: map[string]string{}}
+
+func (m *regionMemo) get(s string) (string, bool) {
+	m.mu.RLock()
+	r, ok := m.cur[s]
+	if !ok {
+		r, ok = m.prev[s]
+	}
+	m.mu.RUnlock()
+	return r, ok
+}
+
+func (m *regionMemo) put(s, r string) {
+	m.mu.Lock()
+	if len(m.cur) >= memoGen {
+		m.prev, m.cur = m.cur, make(map[string]string, memoGen/4)
+	}
+	m.cur[s] = r
+	m.mu.Unlock()
+}

@@ -107,7 +107,32 @@ func (ts *testService) desc() *grpc.ServiceDesc {
 // gateway registers GET /v1/test/{method}?value=... the way generated
 // grpc-gateway handlers do: annotate, invoke over conn with header/trailer
 // capture, then forward the response or the error.
-func (ts *testService) gateway(_ context.Context, mux *runtime.ServeMux, conn *grpc.ClientConn) error {
+func (ts *testService) gateway(_ context.Context, mux *runtime.ServeMux, conn grpc.ClientConnInterface) error {
+	// GET /v1/test-stream?value=...: the first message of the server stream.
+	if err := mux.HandlePath(http.MethodGet, "/v1/test-stream", func(w http.ResponseWriter, r *http.Request, _ map[string]string) {
+		_, outbound := runtime.MarshalerForRequest(mux, r)
+		full := "/" + testServiceName + "/Stream"
+		ctx, err := runtime.AnnotateContext(r.Context(), mux, r, full, runtime.WithHTTPPathPattern("/v1/test-stream"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outbound, w, r, err)
+			return
+		}
+		out := new(wrapperspb.StringValue)
+		stream, err := conn.NewStream(ctx, &grpc.StreamDesc{ServerStreams: true}, full)
+		if err == nil {
+			if err = stream.SendMsg(wrapperspb.String(r.URL.Query().Get("value"))); err == nil {
+				_ = stream.CloseSend()
+				err = stream.RecvMsg(out)
+			}
+		}
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outbound, w, r, err)
+			return
+		}
+		runtime.ForwardResponseMessage(ctx, mux, outbound, w, r, out)
+	}); err != nil {
+		return err
+	}
 	return mux.HandlePath(http.MethodGet, "/v1/test/{method}", func(w http.ResponseWriter, r *http.Request, params map[string]string) {
 		ctx, cancel := context.WithCancel(r.Context())
 		defer cancel()

@@ -57,8 +57,9 @@ type Middleware struct {
 //     stack are logged here.
 //  5. auth:      API key, scope and provider checks (internal/auth), so
 //     refused calls are still logged and counted with their request id.
-//     REST reaches it too: the gateway dials this server and forwards the
-//     caller's Authorization / x-api-key header. authn nil = no
+//     REST reaches it too: the gateway runs unary calls in-process behind
+//     this same chain (streams over a loopback gRPC connection) and passes
+//     the caller's Authorization / x-api-key header as incoming metadata. authn nil = no
 //     authentication (sandbox without keys, or PORTGATE_AUTH=off): a
 //     pass-through.
 //  6. validate:  innermost, validate on every request message (unary and
@@ -87,7 +88,7 @@ func DefaultMiddleware(logger *slog.Logger, metrics *grpcprom.ServerMetrics, pan
 		{Name: MiddlewareRequestID, Unary: requestIDUnary, Stream: requestIDStream},
 		{
 			Name:   MiddlewareLogging,
-			Unary:  logging.UnaryServerInterceptor(slogAdapter(logger), logOpts...),
+			Unary:  accessLogUnary(logger),
 			Stream: logging.StreamServerInterceptor(slogAdapter(logger), logOpts...),
 		},
 		{Name: MiddlewareMetrics, Unary: metrics.UnaryServerInterceptor(), Stream: metrics.StreamServerInterceptor()},
@@ -178,11 +179,9 @@ func RequestIDFromContext(ctx context.Context) string {
 // requestID returns the caller's x-request-id when it is acceptable, otherwise a
 // fresh random id.
 func requestID(ctx context.Context) string {
-	if md, ok := metadata.FromIncomingContext(ctx); ok {
-		for _, v := range md.Get(RequestIDHeader) {
-			if validRequestID(v) {
-				return v
-			}
+	for _, v := range metadata.ValueFromIncomingContext(ctx, RequestIDHeader) {
+		if validRequestID(v) {
+			return v
 		}
 	}
 	return uuid.New()

@@ -44,13 +44,15 @@ const ReasonRequestTooLarge = "REQUEST_TOO_LARGE"
 //  1. hygiene: the path has no empty, "." or ".." segment (answered 400,
 //     never redirected) and path and query are valid UTF-8 (400);
 //  2. the ops routes /healthz, /metrics, /openapi.json (GET or HEAD, else 405);
-//  3. the body cap: a Content-Length over the limit is refused at once (413),
+//  3. the extra routes of Config.Routes (webhooks), which check their own
+//     callers and bodies;
+//  4. the body cap: a Content-Length over the limit is refused at once (413),
 //     a chunked body is cut off at the limit and refused the same way;
-//  4. custom verbs: a ':' may only start a custom method at the end of the
+//  5. custom verbs: a ':' may only start a custom method at the end of the
 //     path (400 otherwise: ids never contain ':'), and that method must be
 //     one the contract declares for this HTTP method (404 otherwise), so
 //     GET .../portOrders/abc:submit is never a Get of order "abc:submit";
-//  5. grpc-gateway, whose JSON decoder takes exactly one JSON value
+//  6. grpc-gateway, whose JSON decoder takes exactly one JSON value
 //     (strictJSON), whose query parser refuses unknown parameters
 //     (strictQuery) and whose errors all carry ErrorInfo (gatewayErrorHandler).
 //
@@ -78,6 +80,13 @@ func (s *Server) restHandler(gw *runtime.ServeMux) http.Handler {
 		s.opsRoutes(opsMux)
 		ops["/metrics"] = opsMux.ServeHTTP
 	}
+	var extra *http.ServeMux
+	if len(s.cfg.Routes) > 0 {
+		extra = http.NewServeMux()
+		for pattern, h := range s.cfg.Routes {
+			extra.Handle(pattern, h)
+		}
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// pprof first: its index is a path with a trailing slash.
 		if opsMux != nil && s.cfg.Pprof && strings.HasPrefix(r.URL.Path, "/debug/pprof/") {
@@ -97,6 +106,12 @@ func (s *Server) restHandler(gw *runtime.ServeMux) http.Handler {
 			}
 			h(w, r)
 			return
+		}
+		if extra != nil {
+			if _, pattern := extra.Handler(r); pattern != "" {
+				extra.ServeHTTP(w, r) // sets the request's path values
+				return
+			}
 		}
 		if r.ContentLength > limit {
 			tooLarge(w, r, gw, limit)

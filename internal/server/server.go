@@ -29,6 +29,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc"
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
+	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
 	"golang.org/x/sync/errgroup"
@@ -56,6 +57,8 @@ const (
 	// maxMsgBytes bounds sent gRPC messages (Config.MaxRequestBytes bounds
 	// received ones).
 	maxMsgBytes = 16 << 20
+	// streamWorkers is grpc.NumStreamWorkers.
+	streamWorkers = 64
 )
 
 // Health states reported at /healthz.
@@ -71,9 +74,16 @@ type Service struct {
 	Name string
 	// Register registers the gRPC implementation.
 	Register func(grpc.ServiceRegistrar)
-	// Gateway registers the REST routes, e.g. portgatev1.RegisterPortingHandler.
+	// Gateway registers the REST routes on mux with conn, e.g.
+	//
+	//	func(ctx context.Context, mux *runtime.ServeMux, conn grpc.ClientConnInterface) error {
+	//		return portgatev1.RegisterPortingHandlerClient(ctx, mux, portgatev1.NewPortingClient(conn))
+	//	}
+	//
+	// conn runs unary calls in-process behind the whole interceptor chain
+	// (see inproc.go) and streaming calls over a loopback gRPC connection.
 	// Optional.
-	Gateway func(ctx context.Context, mux *runtime.ServeMux, conn *grpc.ClientConn) error
+	Gateway func(ctx context.Context, mux *runtime.ServeMux, conn grpc.ClientConnInterface) error
 }
 
 // Config configures a Server.
@@ -108,9 +118,10 @@ type Config struct {
 	// streams), so they need not run into the grace period. Optional.
 	OnShutdown func()
 	// TracerProvider and Propagator trace every call: REST requests (the
-	// caller's traceparent is honoured), the gateway's hop to the gRPC
-	// listener (the trace context crosses it) and gRPC calls. nil: the
-	// OpenTelemetry globals (no-op unless set).
+	// caller's traceparent is honoured), the RPC a REST request runs
+	// in-process (a server span like otelgrpc's), the gateway's stream hop to
+	// the gRPC listener (the trace context crosses it) and gRPC calls. nil:
+	// the OpenTelemetry globals (no-op unless set).
 	TracerProvider trace.TracerProvider
 	Propagator     propagation.TextMapPropagator
 	// Auth authenticates and authorizes every RPC (gRPC and REST); nil = no
@@ -119,7 +130,8 @@ type Config struct {
 	// DisableReflection turns gRPC server reflection off.
 	DisableReflection bool
 	// TLS, when set, serves both listeners over TLS with its Certificates
-	// (at least one; the first is the one the gateway's loopback hop pins).
+	// (at least one; the first is the one the gateway's loopback hop for
+	// streaming RPCs pins).
 	// ClientAuth tls.RequireAndVerifyClientCert with ClientCAs = mutual TLS.
 	// See LoadTLS.
 	TLS *tls.Config
@@ -129,6 +141,12 @@ type Config struct {
 	// Validate checks every request message before its handler (the
 	// "validate" middleware); nil accepts everything.
 	Validate Validator
+	// Routes are extra plain-HTTP routes on the HTTP listener, keyed by
+	// http.ServeMux pattern (e.g. "POST /webhooks/telnyx"). They run after
+	// the path hygiene checks and before the REST body cap and the gateway,
+	// outside API-key authentication: each handler authenticates its own
+	// callers and caps its own body.
+	Routes map[string]http.Handler
 }
 
 // Server is a gRPC server with an optional REST gateway and ops routes.
@@ -141,6 +159,10 @@ type Server struct {
 	grpcSrv *grpc.Server
 	chain   []Middleware
 	tls     *serverTLS // nil = plaintext
+	// methods are the services' unary methods, for the gateway's in-process
+	// calls; inflight counts those calls.
+	methods  map[string]inprocMethod
+	inflight *inflight
 
 	mu       sync.Mutex
 	started  bool
@@ -231,6 +253,10 @@ func New(cfg Config) (*Server, error) {
 		grpc.StatsHandler(otelgrpc.NewServerHandler(cfg.otelgrpcOptions()...)),
 		grpc.MaxRecvMsgSize(int(maxRequestBytes(cfg))),
 		grpc.MaxSendMsgSize(maxMsgBytes),
+		// RPCs run on reused goroutines whose stacks have already grown
+		// through the handler chain, instead of a fresh goroutine each
+		// (measured in docs/performance.md); beyond these, gRPC starts one.
+		grpc.NumStreamWorkers(streamWorkers),
 	)
 	if st != nil {
 		opts = append(opts, grpc.Creds(credentials.NewTLS(st.grpc)))
@@ -242,8 +268,9 @@ func New(cfg Config) (*Server, error) {
 	if !cfg.DisableReflection {
 		reflection.Register(grpcSrv)
 	}
+	methods := map[string]inprocMethod{}
 	for _, svc := range cfg.Services {
-		svc.Register(grpcSrv)
+		svc.Register(&recordingRegistrar{ServiceRegistrar: grpcSrv, methods: methods})
 	}
 	metrics.InitializeMetrics(grpcSrv)
 	for svc, info := range grpcSrv.GetServiceInfo() {
@@ -262,6 +289,9 @@ func New(cfg Config) (*Server, error) {
 		chain:   chain,
 		tls:     st,
 		done:    make(chan struct{}),
+
+		methods:  methods,
+		inflight: newInflight(),
 
 		drainCtx: drainCtx,
 		drain:    drain,
@@ -342,8 +372,9 @@ func (s *Server) Start(ctx context.Context) (err error) {
 		s.health.SetServingStatus(svc.Name, healthpb.HealthCheckResponse_SERVING)
 	}
 
-	// HTTP: the gateway dials our own gRPC listener so REST gets every
-	// interceptor.
+	// HTTP: the gateway calls unary methods in-process behind every
+	// interceptor, and dials our own gRPC listener for streams (lazily: no
+	// connection until the first stream).
 	var handler http.Handler
 	if s.httpLis != nil {
 		if s.gwConn, err = s.dial(); err != nil {
@@ -352,11 +383,23 @@ func (s *Server) Start(ctx context.Context) (err error) {
 		gwCtx, cancel := context.WithCancel(context.Background())
 		s.cancel = cancel
 		gw := NewGatewayMux()
+		unary := make([]grpc.UnaryServerInterceptor, len(s.chain))
+		for i, m := range s.chain {
+			unary[i] = m.Unary
+		}
+		gwConn := s.gwConn
+		conn := &inprocConn{
+			methods:  s.methods,
+			unary:    chainUnary(unary),
+			inflight: s.inflight,
+			stream:   func() (grpc.ClientConnInterface, error) { return gwConn, nil },
+			tracer:   s.tracerProvider().Tracer("github.com/portgate/portgate/internal/server"),
+		}
 		for _, svc := range s.cfg.Services {
 			if svc.Gateway == nil {
 				continue
 			}
-			if err = svc.Gateway(gwCtx, gw, s.gwConn); err != nil {
+			if err = svc.Gateway(gwCtx, gw, conn); err != nil {
 				return fmt.Errorf("server: gateway for %s: %w", svc.Name, err)
 			}
 		}
@@ -491,7 +534,7 @@ func (s *Server) Dial(_ context.Context, extra ...grpc.DialOption) (*grpc.Client
 }
 
 // dial requires s.mu and a bound gRPC listener. It is the REST gateway's
-// loopback hop: plaintext only when the listener is; with TLS it pins this
+// loopback hop for streaming RPCs (unary ones run in-process, inproc.go): plaintext only when the listener is; with TLS it pins this
 // server's own certificate (and with mTLS presents the in-memory hop
 // certificate). The hop carries no identity of its own: the gateway forwards
 // the REST caller's Authorization / x-api-key header and the auth
@@ -570,8 +613,13 @@ func (s *Server) doShutdown(ctx context.Context) error {
 		graceCtx, cancel := context.WithTimeout(ctx, s.cfg.ShutdownGrace)
 		defer cancel()
 
+		// Stopped: gRPC calls (GracefulStop) and the gateway's in-process
+		// calls have all finished; neither admits new ones.
+		grpcStopped := make(chan struct{})
 		stopped := make(chan struct{})
-		go func() { s.grpcSrv.GracefulStop(); close(stopped) }()
+		inprocIdle := s.inflight.close()
+		go func() { s.grpcSrv.GracefulStop(); close(grpcStopped) }()
+		go func() { <-grpcStopped; <-inprocIdle; close(stopped) }()
 		httpCtx := graceCtx
 		select {
 		case <-stopped:
@@ -587,7 +635,7 @@ func (s *Server) doShutdown(ctx context.Context) error {
 			case <-stopped:
 			case <-cut.C:
 				s.grpcSrv.Stop()
-				<-stopped
+				<-grpcStopped
 			}
 			cut.Stop()
 			// REST callers of cut-off calls still get their 503.
@@ -689,6 +737,13 @@ func (c Config) otelgrpcOptions() []otelgrpc.Option {
 		opts = append(opts, otelgrpc.WithPropagators(c.Propagator))
 	}
 	return opts
+}
+
+func (s *Server) tracerProvider() trace.TracerProvider {
+	if s.cfg.TracerProvider != nil {
+		return s.cfg.TracerProvider
+	}
+	return otel.GetTracerProvider()
 }
 
 // tracedHTTP gives every REST request a server span, continuing the

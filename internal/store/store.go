@@ -87,6 +87,20 @@ type Store interface {
 	SetOrderCallback(ctx context.Context, orderName, uri string) error
 	OrderCallback(ctx context.Context, orderName string) (string, error)
 
+	// TrackOrder records that portgate follows an order (created through
+	// portgate, or first seen by a callback or sweep): it inserts the row
+	// (open, no snapshot) or, when callbackURI is not "", sets its
+	// callback_uri. It never touches the snapshot.
+	TrackOrder(ctx context.Context, orderName, provider, callbackURI string, now time.Time) error
+	// PutSnapshot stores the last seen state of an order (inserting the row
+	// when missing) and whether it is still open; callback_uri is kept.
+	PutSnapshot(ctx context.Context, orderName, provider string, snapshot []byte, open bool, seenAt time.Time) error
+	// GetTrackedOrder returns the order's row, or ErrNotFound.
+	GetTrackedOrder(ctx context.Context, orderName string) (TrackedOrder, error)
+	// ListOpenOrders returns up to limit (1..MaxListLimit) open orders of
+	// provider with order_name > after, ascending by order_name.
+	ListOpenOrders(ctx context.Context, provider, after string, limit int) ([]TrackedOrder, error)
+
 	// Dialect is "sqlite" or "postgres".
 	Dialect() string
 	Close() error
@@ -148,6 +162,17 @@ type Event struct {
 	Payload    []byte // JSON
 	OccurredAt time.Time
 	ReceivedAt time.Time
+}
+
+// TrackedOrder is one row of the port_orders table.
+type TrackedOrder struct {
+	OrderName   string // providers/{p}/portOrders/{id}
+	Provider    string
+	CallbackURI string // the caller's status_callback_url; "" = none
+	Snapshot    []byte // the last seen state; nil = never read
+	Open        bool
+	CreatedAt   time.Time
+	SeenAt      time.Time // zero = never read
 }
 
 // EventQuery selects events for ListEvents.

@@ -96,7 +96,7 @@ func BenchmarkDecoders(b *testing.B) {
 	for _, d := range []struct {
 		name string
 		fn   func([]byte, any) error
-	}{{"encoding_json", json.Unmarshal}, {"segmentio", segjson.Unmarshal}} {
+	}{{"encoding_json", json.Unmarshal}, {"segmentio", segjson.Unmarshal}, {"segmentio_nocopy", unmarshalNoCopy}} {
 		unmarshal = d.fn
 		b.Run("order/"+d.name, func(b *testing.B) {
 			b.ReportAllocs()

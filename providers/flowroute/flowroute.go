@@ -207,7 +207,21 @@ func redactURL(err error) string {
 
 // unmarshal decodes provider bodies (a variable so BenchmarkDecode* can
 // compare decoders; docs/performance.md).
-var unmarshal = segjson.Unmarshal
+var unmarshal = unmarshalNoCopy
+
+// unmarshalNoCopy is segjson.Unmarshal whose strings and raw messages point
+// into body instead of being copied (one allocation per field less): the
+// body is read for this one response and never reused, so it lives as long
+// as the values decoded from it. Long-lived copies (caches) clone what they
+// keep (groupCache.put). On any error it answers exactly what segjson.Unmarshal
+// answers.
+func unmarshalNoCopy(body []byte, v any) error {
+	rest, err := segjson.Parse(body, v, segjson.DontCopyString|segjson.DontCopyRawMessage)
+	if err != nil || len(rest) != 0 {
+		return segjson.Unmarshal(body, v)
+	}
+	return nil
+}
 
 // decode unmarshals a successful body; failure is CodeBadResponse.
 func decode(r *response, v any) error {

@@ -3,6 +3,7 @@ package flowroute
 import (
 	"context"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -102,11 +103,21 @@ func (c *groupCache) put(orders ...*providers.PortOrder) {
 		if !ok {
 			continue
 		}
+		// Cloned: decoded strings point into the response body
+		// (unmarshalNoCopy), which a cache entry must not keep alive.
 		v.numbers = slices.Clone(v.numbers)
+		for i, n := range v.numbers {
+			v.numbers[i] = strings.Clone(n)
+		}
+		v.group, v.status = strings.Clone(v.group), strings.Clone(v.status)
 		if len(c.cur) >= groupCacheGen {
 			c.prev, c.cur = c.cur, make(map[string]groupEntry, groupCacheGen/4)
 		}
-		c.cur[o.ID] = groupEntry{version: v, related: append([]string(nil), o.RelatedOrders...), at: now}
+		related := make([]string, len(o.RelatedOrders))
+		for i, r := range o.RelatedOrders {
+			related[i] = strings.Clone(r)
+		}
+		c.cur[strings.Clone(o.ID)] = groupEntry{version: v, related: related, at: now}
 	}
 }
 

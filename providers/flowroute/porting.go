@@ -11,8 +11,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/nyaruka/phonenumbers"
-
+	"github.com/portgate/portgate/internal/e164"
 	"github.com/portgate/portgate/providers"
 )
 
@@ -106,11 +105,10 @@ var PortingRegions = []string{"US", "CA"}
 // portingRegion returns the ISO region of an E.164 number and whether
 // Flowroute ports numbers from it.
 func portingRegion(e string) (string, bool) {
-	n, err := phonenumbers.Parse(e, "")
-	if err != nil {
+	region := e164.Region(e)
+	if region == "" {
 		return "", false
 	}
-	region := phonenumbers.GetRegionCodeForNumber(n)
 	return region, slices.Contains(PortingRegions, region)
 }
 

@@ -201,6 +201,9 @@ func isSuccessful(err error) bool {
 }
 
 func isExcluded(err error) bool {
+	if err == nil {
+		return false // without errors.As, whose target escapes (one allocation per call)
+	}
 	var ae *attemptError
 	return errors.As(err, &ae) && ae.outcome == outcomeExcluded
 }

@@ -86,6 +86,7 @@ type Fake struct {
 	byE164    map[string]*number
 	nextNumID uint64
 	failures  []failure
+	events    []portingEvent // the events API's log, oldest first
 	closed    bool
 
 	// clock is how far the fake's time runs ahead of the wall clock (ns):

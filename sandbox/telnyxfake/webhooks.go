@@ -60,26 +60,37 @@ func (f *Fake) emitStatusChanged(o *order) {
 		"status": map[string]any{"value": o.status, "details": details}}, o)
 }
 
-// emit sends the standard {data,meta} envelope. Caller holds f.mu; the body
-// is serialized here so later state changes cannot race with the send.
+// emit records the event (events API) and sends the standard {data,meta}
+// envelope. Caller holds f.mu; the body is serialized here so later state
+// changes cannot race with the send.
 func (f *Fake) emit(eventType string, payload map[string]any, o *order) {
-	id, at := uuid.New(), ts(time.Now())
-	for _, to := range f.destinations(o) {
-		body, _ := json.Marshal(map[string]any{
-			"data": map[string]any{"event_type": eventType, "id": id, "occurred_at": at,
-				"record_type": "event", "payload": payload},
-			"meta": map[string]any{"attempt": 1, "delivered_to": to}})
-		f.send(to, body)
-	}
+	id, at := uuid.New(), time.Now().UTC()
+	f.recordEvent(id, eventType, payload, at)
+	f.deliverEvent(id, eventType, payload, at, o, false)
 }
 
-// emitFlat sends the flat envelope the docs show for deleted/messaging_changed.
+// emitFlat is emit with the flat envelope the docs show for
+// deleted/messaging_changed.
 func (f *Fake) emitFlat(eventType string, payload map[string]any, o *order) {
-	id, at := uuid.New(), ts(time.Now())
+	id, at := uuid.New(), time.Now().UTC()
+	f.recordEvent(id, eventType, payload, at)
+	f.deliverEvent(id, eventType, payload, at, o, true)
+}
+
+// deliverEvent sends one event to every destination. Caller holds f.mu.
+func (f *Fake) deliverEvent(id, eventType string, payload map[string]any, at time.Time, o *order, flat bool) {
 	for _, to := range f.destinations(o) {
-		body, _ := json.Marshal(map[string]any{"id": id, "event_type": eventType, "occurred_at": at,
-			"urls": []string{to}, "organization_id": "4f5a1c2e-0000-4000-8000-0000000000aa", "format": "v2",
-			"payload": payload})
+		var body []byte
+		if flat {
+			body, _ = json.Marshal(map[string]any{"id": id, "event_type": eventType, "occurred_at": ts(at),
+				"urls": []string{to}, "organization_id": "4f5a1c2e-0000-4000-8000-0000000000aa", "format": "v2",
+				"payload": payload})
+		} else {
+			body, _ = json.Marshal(map[string]any{
+				"data": map[string]any{"event_type": eventType, "id": id, "occurred_at": ts(at),
+					"record_type": "event", "payload": payload},
+				"meta": map[string]any{"attempt": 1, "delivered_to": to}})
+		}
 		f.send(to, body)
 	}
 }

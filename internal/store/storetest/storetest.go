@@ -39,6 +39,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"DeliveryLeaseAndCursor", testDeliveryLease},
 		{"OrderCallback", testOrderCallback},
 		{"LastEventSeq", testLastEventSeq},
+		{"TrackedOrders", testTrackedOrders},
+		{"ListOpenOrdersPages", testListOpenOrders},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -503,4 +505,81 @@ func jsonEqual(a, b []byte) bool {
 		return false
 	}
 	return reflect.DeepEqual(x, y)
+}
+
+func testTrackedOrders(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	name := "providers/flowroute/portOrders/1"
+	if _, err := s.GetTrackedOrder(ctx, name); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("unknown order: %v, want ErrNotFound", err)
+	}
+	if err := s.TrackOrder(ctx, name, "flowroute", "https://caller.example/cb", t0); err != nil {
+		t.Fatal(err)
+	}
+	o, err := s.GetTrackedOrder(ctx, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.OrderName != name || o.Provider != "flowroute" || o.CallbackURI != "https://caller.example/cb" || !o.Open ||
+		o.Snapshot != nil || !o.CreatedAt.Equal(t0) || !o.SeenAt.IsZero() {
+		t.Fatalf("tracked %+v", o)
+	}
+	// A snapshot keeps the callback; tracking again without one keeps it too.
+	if err := s.PutSnapshot(ctx, name, "flowroute", []byte(`{"status":"pending"}`), true, t0.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.TrackOrder(ctx, name, "flowroute", "", t0.Add(2*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	o, _ = s.GetTrackedOrder(ctx, name)
+	if string(o.Snapshot) != `{"status":"pending"}` || o.CallbackURI != "https://caller.example/cb" || !o.SeenAt.Equal(t0.Add(time.Minute)) || !o.CreatedAt.Equal(t0) {
+		t.Fatalf("after snapshot %+v", o)
+	}
+	// A new callback replaces the old; a closing snapshot closes the order.
+	_ = s.TrackOrder(ctx, name, "flowroute", "https://caller.example/new", t0)
+	if err := s.PutSnapshot(ctx, name, "flowroute", []byte(`{"status":"completed"}`), false, t0.Add(3*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	o, _ = s.GetTrackedOrder(ctx, name)
+	if o.Open || o.CallbackURI != "https://caller.example/new" || string(o.Snapshot) != `{"status":"completed"}` {
+		t.Fatalf("closed %+v", o)
+	}
+	// A snapshot of an order never tracked inserts it.
+	other := "providers/telnyx/portOrders/x"
+	if err := s.PutSnapshot(ctx, other, "telnyx", []byte(`{}`), true, t0); err != nil {
+		t.Fatal(err)
+	}
+	if o, err := s.GetTrackedOrder(ctx, other); err != nil || o.CallbackURI != "" || !o.Open {
+		t.Fatalf("inserted by snapshot: %+v %v", o, err)
+	}
+}
+
+func testListOpenOrders(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	for i := range 7 {
+		_ = s.TrackOrder(ctx, fmt.Sprintf("providers/flowroute/portOrders/%02d", i), "flowroute", "", t0)
+	}
+	_ = s.TrackOrder(ctx, "providers/telnyx/portOrders/t", "telnyx", "", t0)
+	_ = s.PutSnapshot(ctx, "providers/flowroute/portOrders/03", "flowroute", []byte(`{}`), false, t0)
+	var got []string
+	after := ""
+	for {
+		page, err := s.ListOpenOrders(ctx, "flowroute", after, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page) == 0 {
+			break
+		}
+		for _, o := range page {
+			got = append(got, o.OrderName[len(o.OrderName)-2:])
+		}
+		after = page[len(page)-1].OrderName
+	}
+	if fmt.Sprint(got) != "[00 01 02 04 05 06]" {
+		t.Fatalf("open flowroute orders %v", got)
+	}
+	if _, err := s.ListOpenOrders(ctx, "flowroute", "", 0); err == nil {
+		t.Fatal("limit 0 accepted")
+	}
 }

@@ -1,0 +1,177 @@
+package app
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/portgate/portgate/internal/config"
+	"github.com/portgate/portgate/internal/ingest"
+	"github.com/portgate/portgate/internal/jobs"
+	"github.com/portgate/portgate/internal/store"
+	"github.com/portgate/portgate/providers"
+	"github.com/portgate/portgate/providers/flowroute"
+	"github.com/portgate/portgate/providers/telnyx"
+)
+
+// JobsFile is River's SQLite database inside PORTGATE_DATA_DIR.
+const JobsFile = "jobs.db"
+
+// eventsIn is the events-in wiring: webhook routes, callback URLs and the
+// periodic jobs.
+type eventsIn struct {
+	cfg       config.Config
+	st        store.Store
+	logger    *slog.Logger
+	sandbox   bool
+	httpAddr  func() string // the HTTP listener's address once started
+	tls       bool
+	token     string // Flowroute callback token; "" = callbacks off
+	telnyxKey ed25519.PublicKey
+}
+
+// publicURL is PORTGATE_PUBLIC_URL, or in sandbox mode the HTTP listener's
+// own loopback address; "" = none.
+func (e *eventsIn) publicURL() string {
+	if e.cfg.PublicURL != "" {
+		return e.cfg.PublicURL
+	}
+	if !e.sandbox || e.httpAddr == nil {
+		return ""
+	}
+	addr := e.httpAddr()
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || port == "" || port == "0" {
+		return ""
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "127.0.0.1"
+	}
+	scheme := "http"
+	if e.tls {
+		scheme = "https"
+	}
+	return scheme + "://" + net.JoinHostPort(host, port)
+}
+
+func (e *eventsIn) flowrouteHook() string {
+	u := e.publicURL()
+	if u == "" || e.token == "" {
+		return ""
+	}
+	return u + ingest.FlowroutePrefix + e.token
+}
+
+func (e *eventsIn) telnyxHook() string {
+	u := e.publicURL()
+	if u == "" {
+		return ""
+	}
+	return u + ingest.TelnyxPath
+}
+
+func randomToken() string {
+	b := make([]byte, 24)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// wrap gives the provider portgate's own callback URL.
+func (e *eventsIn) wrap(p providers.Provider) providers.Provider {
+	var hook func() string
+	switch p.Name() {
+	case flowroute.Name:
+		hook = e.flowrouteHook
+	case telnyx.Name:
+		hook = e.telnyxHook
+	default:
+		return p
+	}
+	return &ingest.CallbackProvider{Provider: p, Store: e.st, HookURL: hook}
+}
+
+// routes are the webhook endpoints of the enabled providers.
+func (e *eventsIn) routes(flowrouteP providers.Provider, telnyxOn bool) map[string]http.Handler {
+	r := map[string]http.Handler{}
+	if telnyxOn {
+		r["POST "+ingest.TelnyxPath] = ingest.TelnyxHandler(ingest.TelnyxOptions{Store: e.st, PublicKey: e.telnyxKey,
+			Tolerance: e.cfg.TelnyxWebhookTolerance, Logger: e.logger})
+	}
+	if flowrouteP != nil {
+		r[ingest.FlowroutePattern] = ingest.FlowrouteHandler(ingest.FlowrouteOptions{
+			Rereader: &ingest.Rereader{Store: e.st, Provider: flowrouteP}, Token: e.token, Logger: e.logger})
+	}
+	return r
+}
+
+// pollPageSize is how many open orders the poller reads from the store at once.
+const pollPageSize = 200
+
+// pollFlowroute re-reads every open Flowroute order portgate tracks. One
+// order's failure does not stop the others; the run fails (River retries
+// it) only when every re-read failed.
+func pollFlowroute(st store.Store, p providers.Provider, logger *slog.Logger) func(context.Context) error {
+	rr := &ingest.Rereader{Store: st, Provider: p}
+	return func(ctx context.Context) error {
+		after, tried, failed, added := "", 0, 0, 0
+		var last error
+		for {
+			page, err := st.ListOpenOrders(ctx, flowroute.Name, after, pollPageSize)
+			if err != nil {
+				return err
+			}
+			for _, o := range page {
+				id := strings.TrimPrefix(o.OrderName, "providers/flowroute/portOrders/")
+				tried++
+				n, err := rr.Reread(ctx, id)
+				if err != nil && !errors.Is(err, ingest.ErrOrderGone) {
+					failed++
+					last = err
+					if ctx.Err() != nil {
+						return ctx.Err()
+					}
+					continue
+				}
+				added += n
+			}
+			if len(page) < pollPageSize {
+				break
+			}
+			after = page[len(page)-1].OrderName
+		}
+		logger.Debug("flowroute poll", "orders", tried, "failed", failed, "new_events", added)
+		if tried > 0 && failed == tried {
+			return fmt.Errorf("flowroute poll: all %d re-reads failed, last: %w", tried, last)
+		}
+		return nil
+	}
+}
+
+// startJobs starts River with the periodic jobs.
+func startJobs(cfg config.Config, st store.Store, logger *slog.Logger, list []jobs.Job) (*jobs.Runner, error) {
+	o := jobs.Options{Pool: store.PgxPool(st), Jobs: list, Logger: logger}
+	if o.Pool == nil && cfg.DataDir != "" {
+		o.SQLitePath = filepath.Join(cfg.DataDir, JobsFile)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), storeOpenTimeout)
+	defer cancel()
+	return jobs.Start(ctx, o)
+}
+
+// Defaults for hand-built configurations (config.Load sets its own).
+const (
+	defaultPollEvery  = 5 * time.Minute
+	defaultSweepEvery = 15 * time.Minute
+)
+
+// idempotencySweepEvery is how often expired idempotency records are deleted.
+const idempotencySweepEvery = 10 * time.Minute
