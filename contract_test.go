@@ -3,6 +3,7 @@ package portgate_test
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 
 	"google.golang.org/genproto/googleapis/api/annotations"
@@ -18,7 +19,7 @@ import (
 // fail here, not in a client.
 func TestRESTContract(t *testing.T) {
 	want := map[string]string{
-		"portgate.v1.Porting.CheckPortability":        "POST /v1/portability:check body=*",
+		"portgate.v1.Porting.CheckPortability":        "POST /v1/{parent=providers/*}:checkPortability body=*",
 		"portgate.v1.Porting.CreatePortOrder":         "POST /v1/{parent=providers/*}/portOrders body=port_order",
 		"portgate.v1.Porting.GetPortOrder":            "GET /v1/{name=providers/*/portOrders/*}",
 		"portgate.v1.Porting.ListPortOrders":          "GET /v1/{parent=providers/*}/portOrders",
@@ -28,7 +29,10 @@ func TestRESTContract(t *testing.T) {
 		"portgate.v1.Porting.CancelPortOrder":         "POST /v1/{name=providers/*/portOrders/*}:cancel body=*",
 		"portgate.v1.Porting.ListPortOrderComments":   "GET /v1/{parent=providers/*/portOrders/*}/comments",
 		"portgate.v1.Porting.CreatePortOrderComment":  "POST /v1/{parent=providers/*/portOrders/*}/comments body=comment",
-		"portgate.v1.Porting.UploadPortOrderDocument": "POST /v1/{parent=providers/*/portOrders/*}/documents body=document",
+		"portgate.v1.Porting.CreatePortOrderDocument": "POST /v1/{parent=providers/*/portOrders/*}/documents body=document",
+		"portgate.v1.Porting.GetPortOrderComment":     "GET /v1/{name=providers/*/portOrders/*/comments/*}",
+		"portgate.v1.Porting.GetPortOrderDocument":    "GET /v1/{name=providers/*/portOrders/*/documents/*}",
+		"portgate.v1.Providers.GetProvider":           "GET /v1/{name=providers/*}",
 		"portgate.v1.Porting.ListPortOrderDocuments":  "GET /v1/{parent=providers/*/portOrders/*}/documents",
 		"portgate.v1.Porting.ListPortOrderEvents":     "GET /v1/{parent=providers/*/portOrders/*}/events",
 		"portgate.v1.Porting.GetPortOrderEvent":       "GET /v1/{name=providers/*/portOrders/*/events/*}",
@@ -106,9 +110,62 @@ func TestOpenAPIDocument(t *testing.T) {
 	if doc.Swagger != "2.0" || doc.Info.Title != "portgate API" || doc.Info.Version != "v1" {
 		t.Errorf("header: swagger %q title %q version %q", doc.Swagger, doc.Info.Title, doc.Info.Version)
 	}
-	for _, p := range []string{"/v1/portability:check", "/v1/providers", "/v1/{parent}/portOrders", "/v1/{name}:submit", "/v1/{number.name}"} {
+	for _, p := range []string{"/v1/{parent}:checkPortability", "/v1/providers", "/v1/{name}", "/v1/{parent}/portOrders", "/v1/{name}:submit", "/v1/{number.name}"} {
 		if doc.Paths[p] == nil {
 			t.Errorf("path %s missing from the OpenAPI document", p)
+		}
+	}
+}
+
+// TestFieldBehaviors is api-linter's core-0203 rules checked by hand (AIP-203,
+// AIP-155): every field of the contract declares its behaviour, and every
+// request_id is annotated as a UUID4.
+func TestFieldBehaviors(t *testing.T) {
+	var walk func(md protoreflect.MessageDescriptor)
+	walk = func(md protoreflect.MessageDescriptor) {
+		for i := 0; i < md.Messages().Len(); i++ {
+			walk(md.Messages().Get(i))
+		}
+		for i := 0; i < md.Fields().Len(); i++ {
+			f := md.Fields().Get(i)
+			fb, _ := proto.GetExtension(f.Options(), annotations.E_FieldBehavior).([]annotations.FieldBehavior)
+			if len(fb) == 0 {
+				t.Errorf("%s has no google.api.field_behavior", f.FullName())
+			}
+			if strings.HasSuffix(string(f.Name()), "_url") {
+				t.Errorf("%s: URIs end in _uri (AIP-140)", f.FullName())
+			}
+			if f.Name() == "request_id" {
+				fi, _ := proto.GetExtension(f.Options(), annotations.E_FieldInfo).(*annotations.FieldInfo)
+				if fi.GetFormat() != annotations.FieldInfo_UUID4 {
+					t.Errorf("%s is not annotated (google.api.field_info).format = UUID4", f.FullName())
+				}
+			}
+		}
+	}
+	for _, fd := range []protoreflect.FileDescriptor{pb.File_portgate_v1_porting_proto, pb.File_portgate_v1_numbers_proto,
+		pb.File_portgate_v1_providers_proto, pb.File_portgate_v1_port_order_proto} {
+		for i := 0; i < fd.Messages().Len(); i++ {
+			walk(fd.Messages().Get(i))
+		}
+	}
+}
+
+// TestStandardMethodShapes is api-linter's core-0131/0133/0134 rules checked
+// by hand: Get, Create and Update return the resource itself.
+func TestStandardMethodShapes(t *testing.T) {
+	for _, fd := range []protoreflect.FileDescriptor{pb.File_portgate_v1_porting_proto, pb.File_portgate_v1_numbers_proto, pb.File_portgate_v1_providers_proto} {
+		for i := 0; i < fd.Services().Len(); i++ {
+			ms := fd.Services().Get(i).Methods()
+			for j := 0; j < ms.Len(); j++ {
+				m := ms.Get(j)
+				name := string(m.Name())
+				for _, verb := range []string{"Get", "Create", "Update"} {
+					if resource, ok := strings.CutPrefix(name, verb); ok && string(m.Output().Name()) != resource {
+						t.Errorf("%s returns %s, want the resource %s", m.FullName(), m.Output().Name(), resource)
+					}
+				}
+			}
 		}
 	}
 }

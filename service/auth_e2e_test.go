@@ -108,9 +108,9 @@ func authCases() []authCase {
 			}, codes.PermissionDenied, auth.ReasonScopeMissing},
 		{"wrong provider", "telnyx", "GET", "/v1/providers/flowroute/portOrders", nil, listOrders("providers/flowroute"), codes.PermissionDenied, auth.ReasonProviderNotAllowed},
 		{"limited key on providers/-", "telnyx", "GET", "/v1/providers/-/portOrders", nil, listOrders("providers/-"), codes.PermissionDenied, auth.ReasonProviderNotAllowed},
-		{"limited key, portability on every provider", "telnyx", "POST", "/v1/portability:check", map[string]any{"phoneNumbers": []string{"+13125550100"}},
+		{"limited key, portability on every provider", "telnyx", "POST", "/v1/providers/-:checkPortability", map[string]any{"phoneNumbers": []string{"+13125550100"}},
 			func(ctx context.Context, e *env) error {
-				_, err := e.porting.CheckPortability(ctx, &pb.CheckPortabilityRequest{PhoneNumbers: []string{"+13125550100"}})
+				_, err := e.porting.CheckPortability(ctx, &pb.CheckPortabilityRequest{Parent: "providers/-", PhoneNumbers: []string{"+13125550100"}})
 				return err
 			}, codes.PermissionDenied, auth.ReasonProviderNotAllowed},
 		{"limited key, update names another provider", "telnyx", "PATCH", "/v1/providers/flowroute/portOrders/1", map[string]any{"customerReference": "x"},
@@ -150,7 +150,7 @@ func TestAuthMatrixGRPC(t *testing.T) {
 				return
 			}
 			st, ei := errorInfo(t, err)
-			if st.Code() != tc.code || ei.GetReason() != tc.reason || ei.GetDomain() != "portgate" {
+			if st.Code() != tc.code || ei.GetReason() != tc.reason || ei.GetDomain() != "portgate.dev" {
 				t.Errorf("got %v %s/%s (%s), want %v %s", st.Code(), ei.GetDomain(), ei.GetReason(), st.Message(), tc.code, tc.reason)
 			}
 		})
@@ -240,7 +240,7 @@ func TestAuthMatrixREST(t *testing.T) {
 					return
 				}
 				ei := detail(body, "type.googleapis.com/google.rpc.ErrorInfo")
-				if ei["reason"] != tc.reason || ei["domain"] != "portgate" {
+				if ei["reason"] != tc.reason || ei["domain"] != "portgate.dev" {
 					t.Errorf("ErrorInfo %v, want reason %s", ei, tc.reason)
 				}
 				if bytes.Contains(raw, []byte(secret)) && secret != "" {

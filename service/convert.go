@@ -2,6 +2,7 @@ package service
 
 import (
 	"sort"
+	"strings"
 	"time"
 
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -49,7 +50,7 @@ func portOrderToProto(provider string, o *providers.PortOrder) *pb.PortOrder {
 	}
 	out := &pb.PortOrder{
 		Name:                      portOrderName(provider, o.ID),
-		Provider:                  provider,
+		Provider:                  providerName(provider),
 		ProviderOrderId:           o.ID,
 		State:                     stateToProto(o.State),
 		ProviderStatus:            o.ProviderStatus,
@@ -64,7 +65,7 @@ func portOrderToProto(provider string, o *providers.PortOrder) *pb.PortOrder {
 		Configuration:             configToProto(o.Configuration),
 		CustomerReference:         o.CustomerReference,
 		Description:               o.Description,
-		StatusCallbackUrl:         o.StatusCallbackURL,
+		StatusCallbackUri:         o.StatusCallbackURL,
 		GroupId:                   o.GroupID,
 		SupportKey:                o.SupportKey,
 		CreateTime:                ts(o.CreateTime),
@@ -75,7 +76,7 @@ func portOrderToProto(provider string, o *providers.PortOrder) *pb.PortOrder {
 	}
 	for _, r := range o.Requirements {
 		out.Requirements = append(out.Requirements, &pb.PortOrderRequirement{
-			RequirementTypeId: r.TypeID, DisplayName: r.Name, Description: r.Description, ValueType: r.ValueType,
+			RequirementTypeId: r.TypeID, DisplayName: r.Name, Description: r.Description, ValueType: valueTypeToProto(r.ValueType),
 			Status: pb.PortOrderRequirement_Status(r.Status), ProviderStatus: r.ProviderStatus})
 	}
 	for _, w := range o.AllowedFOCWindows {
@@ -87,7 +88,20 @@ func portOrderToProto(provider string, o *providers.PortOrder) *pb.PortOrder {
 	for _, r := range o.RelatedOrders {
 		out.RelatedOrders = append(out.RelatedOrders, portOrderName(provider, r))
 	}
+	out.Etag = portOrderETag(out)
 	return out
+}
+
+// valueTypeToProto reads the provider's requirement value type ("document",
+// "textual", "DOCUMENT", …) leniently.
+func valueTypeToProto(s string) pb.PortOrderRequirement_ValueType {
+	switch strings.ToUpper(strings.TrimSpace(s)) {
+	case "DOCUMENT", "FILE":
+		return pb.PortOrderRequirement_DOCUMENT
+	case "TEXT", "TEXTUAL", "STRING":
+		return pb.PortOrderRequirement_TEXT
+	}
+	return pb.PortOrderRequirement_VALUE_TYPE_UNSPECIFIED
 }
 
 // endUserToProto never copies secrets: only the has_* flags leave the gateway.
@@ -128,14 +142,14 @@ func portOrderFromProto(o *pb.PortOrder) providers.PortOrder {
 		RemainingNumbersAction:    providers.RemainingNumbersAction(o.GetRemainingNumbersAction()),
 		NewBillingTelephoneNumber: o.GetNewBillingTelephoneNumber(),
 		CustomerReference:         o.GetCustomerReference(),
-		StatusCallbackURL:         o.GetStatusCallbackUrl(),
+		StatusCallbackURL:         o.GetStatusCallbackUri(),
 	}
 	if u := o.GetEndUser(); u != nil {
 		out.EndUser = providers.EndUser{
 			EntityName: u.GetEntityName(), AuthorizedPerson: u.GetAuthorizedPerson(),
 			BillingTelephoneNumber: u.GetBillingTelephoneNumber(), UsageType: providers.UsageType(u.GetUsageType()),
 			AccountNumber: u.GetAccountNumber(), PIN: u.GetPin(), TaxIdentifier: u.GetTaxIdentifier(),
-			BusinessIdentifier: u.GetBusinessIdentifier(), Last4SSN: u.GetLast_4Ssn(),
+			BusinessIdentifier: u.GetBusinessIdentifier(), Last4SSN: u.GetSsnLast4(),
 		}
 		if a := u.GetServiceAddress(); a != nil {
 			out.EndUser.ServiceAddress = providers.Address{
@@ -169,8 +183,8 @@ func numberToProto(provider string, n *providers.Number) *pb.Number {
 	if n == nil {
 		return nil
 	}
-	return &pb.Number{
-		Name: numberName(provider, n.PhoneNumber), PhoneNumber: n.PhoneNumber, Provider: provider,
+	out := &pb.Number{
+		Name: numberName(provider, n.PhoneNumber), PhoneNumber: n.PhoneNumber, Provider: providerName(provider),
 		ProviderStatus: n.Status, NumberType: n.NumberType, Alias: n.Alias,
 		CnamLookupsEnabled: n.CNAMLookupsEnabled, MessagingEnabled: n.MessagingEnabled,
 		MessagingProfileId: n.MessagingProfileID, ConnectionId: n.ConnectionID, FailoverRouteId: n.FailoverRouteID,
@@ -178,6 +192,8 @@ func numberToProto(provider string, n *providers.Number) *pb.Number {
 		RawPhoneNumber: n.RawPhoneNumber, PhoneNumberInvalid: n.PhoneNumberInvalid,
 		MessagingProvisioning: messagingProvisioningToProto(n.MessagingProvisioning),
 	}
+	out.Etag = numberETag(out)
+	return out
 }
 
 func messagingProvisioningToProto(m providers.MessagingProvisioning) *pb.MessagingProvisioning {

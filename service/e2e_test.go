@@ -174,7 +174,7 @@ func TestPortingLifecycleGRPC(t *testing.T) {
 			if prov == "telnyx" {
 				// Telnyx confirm needs its requirements met: an LOA and an invoice.
 				for _, typ := range []pb.PortOrderDocument_Type{pb.PortOrderDocument_LOA, pb.PortOrderDocument_INVOICE} {
-					if _, err := e.porting.UploadPortOrderDocument(ctx, &pb.UploadPortOrderDocumentRequest{Parent: o.GetName(),
+					if _, err := e.porting.CreatePortOrderDocument(ctx, &pb.CreatePortOrderDocumentRequest{Parent: o.GetName(),
 						Document: &pb.PortOrderDocument{Type: typ, Filename: "doc.pdf", ContentType: "application/pdf", Content: []byte("%PDF-1.4 doc")}}); err != nil {
 						t.Fatalf("upload %v: %v", typ, err)
 					}
@@ -387,7 +387,7 @@ func TestSplitAndNotPortable(t *testing.T) {
 			}
 			_, err = e.porting.CreatePortOrder(ctx, &pb.CreatePortOrderRequest{Parent: "providers/" + prov, PortOrder: validOrder(freshNumber(""), freshNumber("9901"))})
 			st, ei := errorInfo(t, err)
-			if st.Code() != codes.InvalidArgument || ei.GetDomain() != prov+".com" || badRequest(st) == nil {
+			if st.Code() != codes.InvalidArgument || ei.GetDomain() != "portgate.dev" || ei.GetMetadata()["provider_status"] == "" || badRequest(st) == nil {
 				t.Fatalf("not portable: %v %v %v", st.Code(), ei, badRequest(st))
 			}
 		})
@@ -402,7 +402,7 @@ func TestCheckPortabilityAndRouting(t *testing.T) {
 		nums = append(nums, freshNumber(""))
 	}
 	nums = append(nums, freshNumber("9901"), freshNumber("9905"))
-	resp, err := e.porting.CheckPortability(ctx, &pb.CheckPortabilityRequest{PhoneNumbers: nums})
+	resp, err := e.porting.CheckPortability(ctx, &pb.CheckPortabilityRequest{Parent: "providers/-", PhoneNumbers: nums})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -424,7 +424,7 @@ func TestCheckPortabilityAndRouting(t *testing.T) {
 	blocked := freshNumber("9901")
 	_, err = e.porting.CreatePortOrder(ctx, &pb.CreatePortOrderRequest{Parent: "providers/-", PortOrder: validOrder(freshNumber(""), blocked)})
 	st, ei := errorInfo(t, err)
-	if st.Code() != codes.FailedPrecondition || ei.GetReason() != "NO_PROVIDER_CAN_PORT" || ei.GetDomain() != "portgate" {
+	if st.Code() != codes.FailedPrecondition || ei.GetReason() != "NO_PROVIDER_CAN_PORT" || ei.GetDomain() != "portgate.dev" {
 		t.Fatalf("unportable create on providers/-: %v %v", st, ei)
 	}
 	var refused []string
@@ -446,12 +446,12 @@ func TestCheckPortabilityAndRouting(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.GetProvider() != "flowroute" || o.GetRouting().GetProvider() != "providers/flowroute" || !strings.Contains(o.GetRouting().GetReason(), "preferred") {
+	if o.GetProvider() != "providers/flowroute" || o.GetRouting().GetProvider() != "providers/flowroute" || !strings.Contains(o.GetRouting().GetReason(), "preferred") {
 		t.Fatalf("routing with both healthy: %v %v", o.GetProvider(), o.GetRouting())
 	}
 	// Flowroute failing: its verdicts carry errors and providers/- goes to Telnyx, saying why.
 	e.app.Sandboxes["flowroute"].Chaos.Set(chaos.Faults{ErrorRate: 1})
-	resp, err = e.porting.CheckPortability(ctx, &pb.CheckPortabilityRequest{PhoneNumbers: []string{freshNumber("")}})
+	resp, err = e.porting.CheckPortability(ctx, &pb.CheckPortabilityRequest{Parent: "providers/-", PhoneNumbers: []string{freshNumber("")}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -467,7 +467,7 @@ func TestCheckPortabilityAndRouting(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.GetProvider() != "telnyx" || o.GetRouting().GetProvider() != "providers/telnyx" || o.GetRouting().GetReason() == "" {
+	if o.GetProvider() != "providers/telnyx" || o.GetRouting().GetProvider() != "providers/telnyx" || o.GetRouting().GetReason() == "" {
 		t.Fatalf("routing during the Flowroute outage: %v %v", o.GetProvider(), o.GetRouting())
 	}
 	e.app.Sandboxes["flowroute"].Chaos.Set(chaos.Faults{})
@@ -524,7 +524,7 @@ func TestMergedListPaging(t *testing.T) {
 			t.Errorf("missing %s", n)
 		}
 	}
-	if !providersSeen["flowroute"] || !providersSeen["telnyx"] {
+	if !providersSeen["providers/flowroute"] || !providersSeen["providers/telnyx"] {
 		t.Errorf("providers seen: %v", providersSeen)
 	}
 	// A token is bound to its filter.
@@ -548,7 +548,7 @@ func TestNumbersGRPC(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if n.GetName() != "providers/"+prov+"/numbers/+13125550100" || n.GetPhoneNumber() != "+13125550100" {
+			if n.GetName() != "providers/"+prov+"/numbers/13125550100" || n.GetPhoneNumber() != "+13125550100" {
 				t.Fatalf("got %v", n)
 			}
 			list, err := e.numbers.ListNumbers(ctx, &pb.ListNumbersRequest{Parent: "providers/" + prov, Filter: `phone_number = "+1312*"`})
@@ -568,8 +568,11 @@ func TestNumbersGRPC(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if upd.GetNumber().GetAlias() != "front desk" || len(upd.GetFailures()) != 0 {
+			if upd.GetAlias() != "front desk" || upd.GetMessagingProvisioning().GetState() == pb.MessagingProvisioning_FAILED {
 				t.Fatalf("update: %v", upd)
+			}
+			if upd.GetName() != "providers/"+prov+"/numbers/13125550101" || upd.GetProvider() != "providers/"+prov || upd.GetEtag() == "" {
+				t.Fatalf("update: name %q provider %q etag %q", upd.GetName(), upd.GetProvider(), upd.GetEtag())
 			}
 			got, err := e.numbers.GetNumber(ctx, &pb.GetNumberRequest{Name: "providers/" + prov + "/numbers/+13125550101"})
 			if err != nil || got.GetAlias() != "front desk" {
@@ -583,7 +586,8 @@ func TestNumbersGRPC(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(upd.GetFailures()) != 1 || upd.GetFailures()[0].GetField() != "messaging_enabled" || upd.GetNumber().GetAlias() != "sms" {
+		mp := upd.GetMessagingProvisioning()
+		if mp.GetState() != pb.MessagingProvisioning_FAILED || mp.GetReason() == "" || upd.GetAlias() != "sms" || upd.GetMessagingEnabled() {
 			t.Fatalf("207: %v", upd)
 		}
 	})
@@ -595,7 +599,7 @@ func TestNumbersGRPC(t *testing.T) {
 	for _, n := range all.GetNumbers() {
 		provs[n.GetProvider()]++
 	}
-	if provs["flowroute"] == 0 || provs["telnyx"] == 0 {
+	if provs["providers/flowroute"] == 0 || provs["providers/telnyx"] == 0 {
 		t.Errorf("merged numbers by provider: %v", provs)
 	}
 }
@@ -641,7 +645,7 @@ func TestProvidersAndCommentsDocuments(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		d, err := e.porting.UploadPortOrderDocument(ctx, &pb.UploadPortOrderDocumentRequest{Parent: o.GetName(),
+		d, err := e.porting.CreatePortOrderDocument(ctx, &pb.CreatePortOrderDocumentRequest{Parent: o.GetName(),
 			Document: &pb.PortOrderDocument{Type: pb.PortOrderDocument_INVOICE, Filename: "bill.pdf", ContentType: "application/pdf", Content: []byte("%PDF bill")}})
 		if err != nil {
 			t.Fatalf("%s upload: %v", prov, err)
@@ -654,7 +658,7 @@ func TestProvidersAndCommentsDocuments(t *testing.T) {
 			t.Fatalf("%s documents: %v %v", prov, ds, err)
 		}
 		big := make([]byte, 11<<20)
-		_, err = e.porting.UploadPortOrderDocument(ctx, &pb.UploadPortOrderDocumentRequest{Parent: o.GetName(),
+		_, err = e.porting.CreatePortOrderDocument(ctx, &pb.CreatePortOrderDocumentRequest{Parent: o.GetName(),
 			Document: &pb.PortOrderDocument{Type: pb.PortOrderDocument_OTHER, Filename: "big.bin", Content: big}})
 		if _, ei := errorInfo(t, err); ei.GetReason() != "DOCUMENT_TOO_LARGE" {
 			t.Fatalf("%s oversized: %v", prov, ei)
@@ -768,15 +772,15 @@ func TestRESTTour(t *testing.T) {
 	if code != 200 || body["phoneNumber"] != "+13125550100" {
 		t.Fatalf("number via REST: %d %v", code, body)
 	}
-	code, body = rest(t, "PATCH", e.base+"/v1/providers/flowroute/numbers/%2B12065559903?updateMask=messagingEnabled", map[string]any{"messagingEnabled": true})
-	if code != 200 || len(body["failures"].([]any)) != 1 {
+	code, body = rest(t, "PATCH", e.base+"/v1/providers/flowroute/numbers/12065559903?updateMask=messagingEnabled", map[string]any{"messagingEnabled": true})
+	if mp, _ := body["messagingProvisioning"].(map[string]any); code != 200 || mp["state"] != "FAILED" || body["name"] != "providers/flowroute/numbers/12065559903" {
 		t.Fatalf("207 via REST: %d %v", code, body)
 	}
 	code, body = rest(t, "GET", e.base+"/v1/providers", nil)
 	if code != 200 || len(body["providers"].([]any)) != 2 {
 		t.Fatalf("providers via REST: %d %v", code, body)
 	}
-	code, body = rest(t, "POST", e.base+"/v1/portability:check", map[string]any{"phoneNumbers": []string{"(312) 555-0177", "+13125559901"}})
+	code, body = rest(t, "POST", e.base+"/v1/providers/-:checkPortability", map[string]any{"phoneNumbers": []string{"(312) 555-0177", "+13125559901"}})
 	if code != 200 || len(body["results"].([]any)) != 4 {
 		t.Fatalf("portability via REST: %d %v", code, body)
 	}
@@ -854,12 +858,12 @@ func TestProviderOutageIsolation(t *testing.T) {
 				t.Fatalf("circuit open code %v", st.Code())
 			}
 			break
-		} else if st.Code() != codes.Unavailable || ei.GetReason() != "PROVIDER_UNAVAILABLE" || ei.GetDomain() != "flowroute.com" {
+		} else if st.Code() != codes.Unavailable || ei.GetReason() != "PROVIDER_UNAVAILABLE" || ei.GetDomain() != "portgate.dev" {
 			t.Fatalf("provider 503: %v %v", st.Code(), ei)
 		}
 	}
 	st, ei := errorInfo(t, last)
-	if ei.GetReason() != "PROVIDER_CIRCUIT_OPEN" || ei.GetDomain() != "portgate" || ei.GetMetadata()["provider"] != "flowroute" {
+	if ei.GetReason() != "PROVIDER_CIRCUIT_OPEN" || ei.GetDomain() != "portgate.dev" || ei.GetMetadata()["provider"] != "providers/flowroute" {
 		t.Fatalf("breaker never opened: %v", ei)
 	}
 	var retry *errdetails.RetryInfo
@@ -939,7 +943,7 @@ func TestExceptionPath(t *testing.T) {
 			}
 			if prov == "telnyx" {
 				for _, typ := range []pb.PortOrderDocument_Type{pb.PortOrderDocument_LOA, pb.PortOrderDocument_INVOICE} {
-					if _, err := e.porting.UploadPortOrderDocument(ctx, &pb.UploadPortOrderDocumentRequest{Parent: o.GetName(),
+					if _, err := e.porting.CreatePortOrderDocument(ctx, &pb.CreatePortOrderDocumentRequest{Parent: o.GetName(),
 						Document: &pb.PortOrderDocument{Type: typ, Filename: "doc.pdf", Content: []byte("%PDF")}}); err != nil {
 						t.Fatal(err)
 					}
@@ -1006,7 +1010,7 @@ func TestRequestIDIdempotency(t *testing.T) {
 func TestGatewayErrorsCarryErrorInfo(t *testing.T) {
 	e := start(t)
 	code, body := rest(t, "GET", e.base+"/v1/nothing/here", nil)
-	if ei := detail(body, "type.googleapis.com/google.rpc.ErrorInfo"); code != 404 || ei["reason"] != "ROUTE_NOT_FOUND" || ei["domain"] != "portgate" {
+	if ei := detail(body, "type.googleapis.com/google.rpc.ErrorInfo"); code != 404 || ei["reason"] != "ROUTE_NOT_FOUND" || ei["domain"] != "portgate.dev" {
 		t.Fatalf("unknown route: %d %v", code, body)
 	}
 	req, _ := http.NewRequest("POST", e.base+"/v1/providers/flowroute/portOrders", strings.NewReader(`{"phoneNumbers": 5}`))
@@ -1039,7 +1043,7 @@ func TestRESTTelnyxSplitAndErrors(t *testing.T) {
 	code, body := rest(t, "POST", e.base+"/v1/providers/telnyx/portOrders", map[string]any{"phoneNumbers": []string{freshNumber(""), freshNumber("9901")}})
 	ei := detail(body, "type.googleapis.com/google.rpc.ErrorInfo")
 	br := detail(body, "type.googleapis.com/google.rpc.BadRequest")
-	if code != 400 || ei["domain"] != "telnyx.com" || ei["reason"] != "PROVIDER_VALIDATION_FAILED" || br == nil {
+	if code != 400 || ei["domain"] != "portgate.dev" || ei["reason"] != "PROVIDER_VALIDATION_FAILED" || br == nil {
 		t.Fatalf("422: %d %v", code, body)
 	}
 	if md, _ := ei["metadata"].(map[string]any); md["provider_status"] != "422" {
@@ -1074,13 +1078,13 @@ func TestMalformedProviderAnswer(t *testing.T) {
 			}
 			st, ei := errorInfo(t, err)
 			if st.Code() != codes.Internal || ei.GetReason() != "PROVIDER_BAD_RESPONSE" ||
-				ei.GetDomain() != prov+".com" || ei.GetMetadata()["provider"] != prov {
+				ei.GetDomain() != "portgate.dev" || ei.GetMetadata()["provider_status"] == "" || ei.GetMetadata()["provider"] != "providers/"+prov {
 				t.Fatalf("gRPC: %v %v", st, ei)
 			}
 
 			code, body := rest(t, "GET", e.base+"/v1/"+o.GetName(), nil)
 			info := detail(body, "type.googleapis.com/google.rpc.ErrorInfo")
-			if code != http.StatusInternalServerError || info["reason"] != "PROVIDER_BAD_RESPONSE" || info["domain"] != prov+".com" {
+			if code != http.StatusInternalServerError || info["reason"] != "PROVIDER_BAD_RESPONSE" || info["domain"] != "portgate.dev" {
 				t.Fatalf("REST: %d %v", code, body)
 			}
 		})

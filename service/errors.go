@@ -3,6 +3,7 @@ package service
 import (
 	"errors"
 	"fmt"
+	"github.com/portgate/portgate/internal/reasons"
 	"strconv"
 	"strings"
 	"time"
@@ -15,11 +16,12 @@ import (
 
 	pb "github.com/portgate/portgate/gen/portgate/v1"
 	"github.com/portgate/portgate/providers"
-	"github.com/portgate/portgate/providers/registry"
 )
 
-// DomainGateway is the ErrorInfo domain of errors the gateway itself raises.
-const DomainGateway = "portgate"
+// DomainGateway is the ErrorInfo domain of every error: portgate's one
+// domain, whether the gateway or a provider refused the call (the provider
+// is in metadata: provider, provider_status, provider_code).
+const DomainGateway = reasons.Domain
 
 // Gateway-raised reasons (docs/errors.md lists every reason).
 const (
@@ -34,6 +36,9 @@ const (
 	ReasonNotImplemented    = "METHOD_NOT_IMPLEMENTED"
 	ReasonPortOrderNotFound = "PORT_ORDER_NOT_FOUND"
 	ReasonNumberNotFound    = "NUMBER_NOT_FOUND"
+	ReasonETagMismatch      = "ETAG_MISMATCH"
+	ReasonCommentNotFound   = "COMMENT_NOT_FOUND"
+	ReasonDocumentNotFound  = "DOCUMENT_NOT_FOUND"
 	// ReasonInvalidResourceID: an id that cannot be the provider's
 	// (Flowroute: a number; Telnyx: a UUID), refused before any call.
 	ReasonInvalidResourceID = providers.ReasonInvalidResourceID
@@ -64,10 +69,6 @@ var errorTable = map[providers.Code]errorRule{
 	providers.CodeUnknown:            {codes.Internal, "PROVIDER_ERROR", false},
 }
 
-// providerDomain is the ErrorInfo domain used when the provider itself
-// refused a call: each adapter declares it when it registers.
-func providerDomain(name string) string { return registry.Domain(name) }
-
 // toStatus converts an adapter error into the gRPC status callers see. It is
 // the only place provider errors become gRPC errors. notFoundReason names the
 // resource kind the call addressed (PORT_ORDER_NOT_FOUND, NUMBER_NOT_FOUND);
@@ -93,15 +94,10 @@ func toStatus(provider string, err error, notFoundReason, subject string) error 
 	} else if pe.Code == providers.CodeNotFound && notFoundReason != "" {
 		reason = notFoundReason
 	}
-	// The provider's domain when the provider said no; ours when the gateway
-	// refused (breaker, bulkhead, capability, local state checks).
-	// A malformed answer is the provider's, whether or not the adapter
-	// still knew the HTTP status when it found the fault.
+	// One domain (AIP-193: the service's); whether the provider itself
+	// answered shows in metadata.provider_status.
 	domain := DomainGateway
-	if pe.HTTPStatus != 0 || pe.Code == providers.CodeBadResponse {
-		domain = providerDomain(pe.Provider)
-	}
-	md := map[string]string{"provider": pe.Provider}
+	md := map[string]string{"provider": providerName(pe.Provider)}
 	if pe.HTTPStatus != 0 {
 		md["provider_status"] = strconv.Itoa(pe.HTTPStatus)
 	}
@@ -228,7 +224,7 @@ func redact(err error, secrets ...string) error {
 // error of the RPC (the gateway's own validation included, which may echo a
 // field the caller mistakenly filled with a secret) is scrubbed of them.
 func protoSecrets(u *pb.EndUser) []string {
-	return []string{u.GetPin(), u.GetAccountNumber(), u.GetTaxIdentifier(), u.GetBusinessIdentifier(), u.GetLast_4Ssn()}
+	return []string{u.GetPin(), u.GetAccountNumber(), u.GetTaxIdentifier(), u.GetBusinessIdentifier(), u.GetSsnLast4()}
 }
 
 // orderSecrets are the input-only values of a request order.

@@ -55,12 +55,12 @@ func TestErrorDomain(t *testing.T) {
 		domain string
 		status string // provider_status metadata, "" = absent
 	}{
-		{"provider 422", &providers.Error{Code: providers.CodeInvalidArgument, Provider: "flowroute", HTTPStatus: 422}, codes.InvalidArgument, "flowroute.com", "422"},
-		{"malformed, status known", &providers.Error{Code: providers.CodeBadResponse, Provider: "telnyx", HTTPStatus: 200}, codes.Internal, "telnyx.com", "200"},
-		{"malformed, found after decoding", &providers.Error{Code: providers.CodeBadResponse, Provider: "telnyx"}, codes.Internal, "telnyx.com", ""},
-		{"not on the account (lookup answered 200)", &providers.Error{Code: providers.CodeNotFound, Provider: "telnyx", HTTPStatus: 200, Reason: "NUMBER_NOT_FOUND"}, codes.NotFound, "telnyx.com", "200"},
-		{"circuit open", &providers.Error{Code: providers.CodeCircuitOpen, Provider: "flowroute"}, codes.Unavailable, "portgate", ""},
-		{"local state check", &providers.Error{Code: providers.CodeFailedPrecondition, Provider: "telnyx", CurrentState: providers.StateCompleted}, codes.FailedPrecondition, "portgate", ""},
+		{"provider 422", &providers.Error{Code: providers.CodeInvalidArgument, Provider: "flowroute", HTTPStatus: 422}, codes.InvalidArgument, "portgate.dev", "422"},
+		{"malformed, status known", &providers.Error{Code: providers.CodeBadResponse, Provider: "telnyx", HTTPStatus: 200}, codes.Internal, "portgate.dev", "200"},
+		{"malformed, found after decoding", &providers.Error{Code: providers.CodeBadResponse, Provider: "telnyx"}, codes.Internal, "portgate.dev", ""},
+		{"not on the account (lookup answered 200)", &providers.Error{Code: providers.CodeNotFound, Provider: "telnyx", HTTPStatus: 200, Reason: "NUMBER_NOT_FOUND"}, codes.NotFound, "portgate.dev", "200"},
+		{"circuit open", &providers.Error{Code: providers.CodeCircuitOpen, Provider: "flowroute"}, codes.Unavailable, "portgate.dev", ""},
+		{"local state check", &providers.Error{Code: providers.CodeFailedPrecondition, Provider: "telnyx", CurrentState: providers.StateCompleted}, codes.FailedPrecondition, "portgate.dev", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -72,7 +72,7 @@ func TestErrorDomain(t *testing.T) {
 				}
 			}
 			if st.Code() != c.code || info.GetDomain() != c.domain || info.GetMetadata()["provider_status"] != c.status ||
-				info.GetMetadata()["provider"] != c.err.Provider {
+				info.GetMetadata()["provider"] != "providers/"+c.err.Provider {
 				t.Fatalf("got %v %v, want %v domain %s provider_status %q", st.Code(), info, c.code, c.domain, c.status)
 			}
 		})

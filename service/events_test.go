@@ -347,7 +347,9 @@ func TestWatchSlowConsumer(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer slowConn.Close()
-	ctx, cancel := context.WithCancel(context.Background())
+	// Bounded: a stream that is never ended fails the test instead of
+	// hanging it.
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	slow, err := pb.NewPortingClient(slowConn).WatchPortOrderEvents(ctx, &pb.WatchPortOrderEventsRequest{Parent: "providers/-/portOrders/-"})
 	if err != nil {

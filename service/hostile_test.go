@@ -271,17 +271,17 @@ func TestHostileFieldLimits(t *testing.T) {
 		}
 	}
 
-	// Lists: 1,001 numbers in a portability check, one oversized entry.
-	many := make([]string, 1001)
+	// Lists: 10,001 numbers in a portability check, one oversized entry.
+	many := make([]string, 10001)
 	for i := range many {
 		many[i] = "+13125550100"
 	}
-	_, err = e.porting.CheckPortability(ctx, &pb.CheckPortabilityRequest{PhoneNumbers: many})
+	_, err = e.porting.CheckPortability(ctx, &pb.CheckPortabilityRequest{Parent: "providers/-", PhoneNumbers: many})
 	if st, ei := errorInfo(t, err); st.Code() != codes.InvalidArgument || ei.GetReason() != "LIMIT_EXCEEDED" ||
 		badRequest(st).GetFieldViolations()[0].GetField() != "phone_numbers" {
-		t.Fatalf("1001 numbers: %v", err)
+		t.Fatalf("10001 numbers: %v", err)
 	}
-	_, err = e.porting.CheckPortability(ctx, &pb.CheckPortabilityRequest{PhoneNumbers: []string{"+13125550100", strings.Repeat("1", 100)}})
+	_, err = e.porting.CheckPortability(ctx, &pb.CheckPortabilityRequest{Parent: "providers/-", PhoneNumbers: []string{"+13125550100", strings.Repeat("1", 100)}})
 	if st, _ := errorInfo(t, err); st.Code() != codes.InvalidArgument || badRequest(st).GetFieldViolations()[0].GetField() != "phone_numbers[1]" {
 		t.Fatalf("100-byte number: %v", err)
 	}
@@ -291,7 +291,7 @@ func TestHostileFieldLimits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = e.porting.UploadPortOrderDocument(ctx, &pb.UploadPortOrderDocumentRequest{Parent: created.GetName(),
+	_, err = e.porting.CreatePortOrderDocument(ctx, &pb.CreatePortOrderDocumentRequest{Parent: created.GetName(),
 		Document: &pb.PortOrderDocument{Type: pb.PortOrderDocument_LOA, Filename: "loa.pdf", Content: make([]byte, 10<<20+1)}})
 	if st, ei := errorInfo(t, err); st.Code() != codes.InvalidArgument || ei.GetReason() != "DOCUMENT_TOO_LARGE" {
 		t.Fatalf("10 MiB + 1 document: %v", err)

@@ -44,21 +44,25 @@ const (
 	limPageToken = 2048 // opaque page tokens
 	limNumber    = 64   // one phone number in any accepted form
 	limNumbers   = 1000 // phone numbers in one request
-	limText      = 256  // names of people, companies, carriers; short labels
-	limLongText  = 4000 // free text (comments, provider descriptions)
-	limID        = 128  // provider-side ids (connections, profiles, routes)
-	limURL       = 2048 // callback URLs
-	limTags      = 32   // tags on a number or an order's configuration
-	limOutputs   = 1000 // entries of an output-only list echoed back
-	limMaskPaths = 64   // update_mask paths
+	// MaxPortabilityNumbers is the most numbers one CheckPortability takes;
+	// the gateway chunks them to each provider's batch limit.
+	MaxPortabilityNumbers = 10000
+	limText               = 256  // names of people, companies, carriers; short labels
+	limLongText           = 4000 // free text (comments, provider descriptions)
+	limID                 = 128  // provider-side ids (connections, profiles, routes)
+	limURL                = 2048 // callback URLs
+	limTags               = 32   // tags on a number or an order's configuration
+	limOutputs            = 1000 // entries of an output-only list echoed back
+	limMaskPaths          = 64   // update_mask paths
+	limETag               = 64   // etags are W/"<16 base64url characters>"
 	// MaxDocumentBytes is the largest document content any provider accepts.
 	MaxDocumentBytes = 10 << 20
 )
 
 var fieldLimits = map[protoreflect.FullName]FieldLimit{
 	// Porting requests.
-	"portgate.v1.CheckPortabilityRequest.phone_numbers":     {MaxBytes: limNumber, MaxEntries: limNumbers},
-	"portgate.v1.CheckPortabilityRequest.providers":         {MaxBytes: limText, MaxEntries: 16},
+	"portgate.v1.CheckPortabilityRequest.phone_numbers":     {MaxBytes: limNumber, MaxEntries: MaxPortabilityNumbers},
+	"portgate.v1.CheckPortabilityRequest.parent":            {MaxBytes: limName},
 	"portgate.v1.CreatePortOrderRequest.parent":             {MaxBytes: limName},
 	"portgate.v1.CreatePortOrderRequest.request_id":         {MaxBytes: limRequestID},
 	"portgate.v1.GetPortOrderRequest.name":                  {MaxBytes: limName},
@@ -80,8 +84,8 @@ var fieldLimits = map[protoreflect.FullName]FieldLimit{
 	"portgate.v1.ListPortOrderCommentsRequest.page_token":   {MaxBytes: limPageToken},
 	"portgate.v1.CreatePortOrderCommentRequest.parent":      {MaxBytes: limName},
 	"portgate.v1.CreatePortOrderCommentRequest.request_id":  {MaxBytes: limRequestID},
-	"portgate.v1.UploadPortOrderDocumentRequest.parent":     {MaxBytes: limName},
-	"portgate.v1.UploadPortOrderDocumentRequest.request_id": {MaxBytes: limRequestID},
+	"portgate.v1.CreatePortOrderDocumentRequest.parent":     {MaxBytes: limName},
+	"portgate.v1.CreatePortOrderDocumentRequest.request_id": {MaxBytes: limRequestID},
 	"portgate.v1.ListPortOrderDocumentsRequest.parent":      {MaxBytes: limName},
 	"portgate.v1.ListPortOrderDocumentsRequest.page_token":  {MaxBytes: limPageToken},
 	"portgate.v1.ListPortOrderEventsRequest.parent":         {MaxBytes: limName},
@@ -96,7 +100,8 @@ var fieldLimits = map[protoreflect.FullName]FieldLimit{
 	"portgate.v1.PortOrder.losing_carrier":                  {MaxBytes: limText},
 	"portgate.v1.PortOrder.new_billing_telephone_number":    {MaxBytes: limNumber},
 	"portgate.v1.PortOrder.customer_reference":              {MaxBytes: limText},
-	"portgate.v1.PortOrder.status_callback_url":             {MaxBytes: limURL},
+	"portgate.v1.PortOrder.status_callback_uri":             {MaxBytes: limURL},
+	"portgate.v1.PortOrder.etag":                            {MaxBytes: limETag},
 	"portgate.v1.PortOrder.provider":                        {MaxBytes: limText},                         // output only
 	"portgate.v1.PortOrder.provider_order_id":               {MaxBytes: limID},                           // output only
 	"portgate.v1.PortOrder.provider_status":                 {MaxBytes: limText},                         // output only
@@ -114,7 +119,6 @@ var fieldLimits = map[protoreflect.FullName]FieldLimit{
 	"portgate.v1.PortOrderRequirement.requirement_type_id":  {MaxBytes: limID},
 	"portgate.v1.PortOrderRequirement.display_name":         {MaxBytes: limText},
 	"portgate.v1.PortOrderRequirement.description":          {MaxBytes: limLongText},
-	"portgate.v1.PortOrderRequirement.value_type":           {MaxBytes: limText},
 	"portgate.v1.PortOrderRequirement.provider_status":      {MaxBytes: limText},
 	"portgate.v1.RoutingDecision.provider":                  {MaxBytes: limText},
 	"portgate.v1.RoutingDecision.reason":                    {MaxBytes: limLongText},
@@ -125,7 +129,7 @@ var fieldLimits = map[protoreflect.FullName]FieldLimit{
 	"portgate.v1.EndUser.pin":                               {MaxBytes: 32},
 	"portgate.v1.EndUser.tax_identifier":                    {MaxBytes: 64},
 	"portgate.v1.EndUser.business_identifier":               {MaxBytes: 64},
-	"portgate.v1.EndUser.last_4_ssn":                        {MaxBytes: 4},
+	"portgate.v1.EndUser.ssn_last4":                         {MaxBytes: 4},
 	"portgate.v1.PostalAddress.street_address":              {MaxBytes: limText},
 	"portgate.v1.PostalAddress.extended_address":            {MaxBytes: limText},
 	"portgate.v1.PostalAddress.locality":                    {MaxBytes: 128},
@@ -150,26 +154,35 @@ var fieldLimits = map[protoreflect.FullName]FieldLimit{
 	"portgate.v1.PortOrderDocument.download_uri":            {MaxBytes: limURL},  // output only
 
 	// Numbers requests.
-	"portgate.v1.GetNumberRequest.name":                 {MaxBytes: limName},
-	"portgate.v1.ListNumbersRequest.parent":             {MaxBytes: limName},
-	"portgate.v1.ListNumbersRequest.page_token":         {MaxBytes: limPageToken},
-	"portgate.v1.ListNumbersRequest.filter":             {MaxBytes: MaxFilterBytes},
-	"portgate.v1.Number.name":                           {MaxBytes: limName},
-	"portgate.v1.Number.alias":                          {MaxBytes: 64}, // Flowroute's documented maximum
-	"portgate.v1.Number.messaging_profile_id":           {MaxBytes: limID},
-	"portgate.v1.Number.messaging_callback_url":         {MaxBytes: limURL},
-	"portgate.v1.Number.connection_id":                  {MaxBytes: limID},
-	"portgate.v1.Number.failover_route_id":              {MaxBytes: limID},
-	"portgate.v1.Number.tags":                           {MaxBytes: limText, MaxEntries: limTags},
-	"portgate.v1.Number.phone_number":                   {MaxBytes: limNumber},   // output only
-	"portgate.v1.Number.provider":                       {MaxBytes: limText},     // output only
-	"portgate.v1.Number.provider_status":                {MaxBytes: limText},     // output only
-	"portgate.v1.Number.number_type":                    {MaxBytes: limText},     // output only
-	"portgate.v1.Number.emergency_address_id":           {MaxBytes: limID},       // output only
-	"portgate.v1.Number.raw_phone_number":               {MaxBytes: limText},     // output only
-	"portgate.v1.MessagingProvisioning.task_id":         {MaxBytes: limID},       // output only
-	"portgate.v1.MessagingProvisioning.reason":          {MaxBytes: limLongText}, // output only
-	"portgate.v1.MessagingProvisioning.provider_status": {MaxBytes: limText},     // output only
+	"portgate.v1.GetNumberRequest.name":                      {MaxBytes: limName},
+	"portgate.v1.ListNumbersRequest.parent":                  {MaxBytes: limName},
+	"portgate.v1.ListNumbersRequest.page_token":              {MaxBytes: limPageToken},
+	"portgate.v1.ListNumbersRequest.filter":                  {MaxBytes: MaxFilterBytes},
+	"portgate.v1.Number.name":                                {MaxBytes: limName},
+	"portgate.v1.Number.alias":                               {MaxBytes: 64}, // Flowroute's documented maximum
+	"portgate.v1.Number.messaging_profile_id":                {MaxBytes: limID},
+	"portgate.v1.Number.etag":                                {MaxBytes: limETag},
+	"portgate.v1.UpdateNumberRequest.request_id":             {MaxBytes: limRequestID},
+	"portgate.v1.UpdateNumberRequest.messaging_callback_uri": {MaxBytes: limURL},
+	"portgate.v1.GetProviderRequest.name":                    {MaxBytes: limName},
+	"portgate.v1.ListProvidersRequest.page_token":            {MaxBytes: limPageToken},
+	"portgate.v1.GetPortOrderCommentRequest.name":            {MaxBytes: limName},
+	"portgate.v1.GetPortOrderDocumentRequest.name":           {MaxBytes: limName},
+	"portgate.v1.ModifyPortOrderNumbersRequest.etag":         {MaxBytes: limETag},
+	"portgate.v1.SubmitPortOrderRequest.etag":                {MaxBytes: limETag},
+	"portgate.v1.CancelPortOrderRequest.etag":                {MaxBytes: limETag},
+	"portgate.v1.Number.connection_id":                       {MaxBytes: limID},
+	"portgate.v1.Number.failover_route_id":                   {MaxBytes: limID},
+	"portgate.v1.Number.tags":                                {MaxBytes: limText, MaxEntries: limTags},
+	"portgate.v1.Number.phone_number":                        {MaxBytes: limNumber},   // output only
+	"portgate.v1.Number.provider":                            {MaxBytes: limText},     // output only
+	"portgate.v1.Number.provider_status":                     {MaxBytes: limText},     // output only
+	"portgate.v1.Number.number_type":                         {MaxBytes: limText},     // output only
+	"portgate.v1.Number.emergency_address_id":                {MaxBytes: limID},       // output only
+	"portgate.v1.Number.raw_phone_number":                    {MaxBytes: limText},     // output only
+	"portgate.v1.MessagingProvisioning.task_id":              {MaxBytes: limID},       // output only
+	"portgate.v1.MessagingProvisioning.reason":               {MaxBytes: limLongText}, // output only
+	"portgate.v1.MessagingProvisioning.provider_status":      {MaxBytes: limText},     // output only
 }
 
 // fallbackLimit applies to a field missing from fieldLimits (a test makes

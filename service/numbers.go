@@ -98,12 +98,17 @@ func (s *NumbersServer) ListNumbers(ctx context.Context, req *pb.ListNumbersRequ
 	return resp, nil
 }
 
-// UpdateNumber applies update_mask; partial failures come back in failures.
-func (s *NumbersServer) UpdateNumber(ctx context.Context, req *pb.UpdateNumberRequest) (*pb.UpdateNumberResponse, error) {
+// UpdateNumber applies update_mask and returns the number (AIP-134). A part
+// the provider accepted but did not apply (Flowroute's 207 on messaging) is
+// reported as Number.messaging_provisioning FAILED with the reason.
+func (s *NumbersServer) UpdateNumber(ctx context.Context, req *pb.UpdateNumberRequest) (*pb.Number, error) {
+	return do(ctx, s.c, "UpdateNumber", req, func(ctx context.Context, _ func(string)) (*pb.Number, error) {
+		return s.updateNumber(ctx, req)
+	}, nil)
+}
+
+func (s *NumbersServer) updateNumber(ctx context.Context, req *pb.UpdateNumberRequest) (*pb.Number, error) {
 	num := req.GetNumber()
-	if num == nil {
-		return nil, invalidArgument(ReasonInvalidArgument, fieldViolation{"number", "required"})
-	}
 	prov, number, err := parseNumberName("number.name", num.GetName(), s.c.region)
 	if err != nil {
 		return nil, err
@@ -116,15 +121,38 @@ func (s *NumbersServer) UpdateNumber(ctx context.Context, req *pb.UpdateNumberRe
 	if err != nil {
 		return nil, err
 	}
+	if want := num.GetEtag(); want != "" {
+		cur, err := b.Provider.GetNumber(ctx, number)
+		if err != nil {
+			return nil, toStatus(prov, err, ReasonNumberNotFound, numberName(prov, number))
+		}
+		if err := checkETag("number.etag", want, numberToProto(prov, cur).GetEtag(), numberName(prov, number)); err != nil {
+			return nil, err
+		}
+	}
 	res, err := b.Provider.UpdateNumber(ctx, providers.NumberUpdate{
-		Number: numberFromProto(num, number), Mask: mask, MessagingCallbackURL: num.GetMessagingCallbackUrl(),
+		Number: numberFromProto(num, number), Mask: mask, MessagingCallbackURL: req.GetMessagingCallbackUri(),
 	})
 	if err != nil {
 		return nil, toStatus(prov, err, ReasonNumberNotFound, numberName(prov, number))
 	}
-	resp := &pb.UpdateNumberResponse{Number: numberToProto(prov, res.Number)}
-	for _, f := range res.Failures {
-		resp.Failures = append(resp.Failures, &pb.FieldFailure{Field: f.Field, Reason: f.Reason, Message: f.Message})
+	n := res.Number
+	if n == nil {
+		n = &providers.Number{PhoneNumber: number}
 	}
-	return resp, nil
+	for _, f := range res.Failures {
+		// The provider applied the rest of the update; the part it did not
+		// apply (both adapters: the messaging half) is state on the number,
+		// never an error: the write was accepted.
+		mp := n.MessagingProvisioning
+		mp.State = providers.MessagingProvisioningFailed
+		if mp.Reason == "" {
+			mp.Reason = f.Message
+		}
+		if mp.Reason == "" {
+			mp.Reason = f.Reason
+		}
+		n.MessagingProvisioning = mp
+	}
+	return numberToProto(prov, n), nil
 }

@@ -31,9 +31,6 @@ func validateRequestID(id string) error {
 
 // CheckPortability fans out to every requested provider in batches.
 func (s *PortingServer) CheckPortability(ctx context.Context, req *pb.CheckPortabilityRequest) (*pb.CheckPortabilityResponse, error) {
-	if len(req.GetPhoneNumbers()) == 0 {
-		return nil, invalidArgument(ReasonInvalidArgument, fieldViolation{"phone_numbers", "at least one number is required"})
-	}
 	inputs := map[string]string{}
 	var numbers []string
 	var vs []fieldViolation
@@ -51,7 +48,11 @@ func (s *PortingServer) CheckPortability(ctx context.Context, req *pb.CheckPorta
 	if len(vs) > 0 {
 		return nil, invalidArgument(ReasonInvalidPhone, vs...)
 	}
-	backends, err := s.c.resolveProviders(req.GetProviders())
+	prov, err := parseParent("parent", req.GetParent())
+	if err != nil {
+		return nil, err
+	}
+	backends, err := s.c.targets("parent", prov)
 	if err != nil {
 		return nil, err
 	}
@@ -67,32 +68,6 @@ func (s *PortingServer) CheckPortability(ctx context.Context, req *pb.CheckPorta
 		resp.Recommendations = append(resp.Recommendations, &pb.PortabilityRecommendation{PhoneNumber: n, RecommendedProvider: prov, Reason: reason})
 	}
 	return resp, nil
-}
-
-// resolveProviders accepts "providers/x" or "x"; empty = every provider.
-func (c *core) resolveProviders(names []string) ([]*Backend, error) {
-	if len(names) == 0 {
-		return c.targets("providers", AllProviders)
-	}
-	var out []*Backend
-	seen := map[string]bool{}
-	for i, n := range names {
-		id := strings.TrimPrefix(n, "providers/")
-		if id == AllProviders {
-			return c.targets("providers", AllProviders)
-		}
-		b, ok := c.backends[id]
-		if !ok {
-			return nil, gatewayError(codes.InvalidArgument, ReasonUnknownProvider,
-				fmt.Sprintf("providers[%d]: provider %q is not configured (configured: %v)", i, n, c.order),
-				map[string]string{"provider": id})
-		}
-		if !seen[id] {
-			seen[id] = true
-			out = append(out, b)
-		}
-	}
-	return out, nil
 }
 
 // CreatePortOrder validates, routes (providers/- picks a provider) and creates.
@@ -118,9 +93,6 @@ func (s *PortingServer) createPortOrder(ctx context.Context, req *pb.CreatePortO
 		return nil, err
 	}
 	po := req.GetPortOrder()
-	if po == nil {
-		return nil, invalidArgument(ReasonInvalidArgument, fieldViolation{"port_order", "required"})
-	}
 	if len(po.GetPhoneNumbers()) == 0 {
 		return nil, invalidArgument(ReasonInvalidArgument, fieldViolation{"port_order.phone_numbers", "at least one number is required"})
 	}
@@ -212,7 +184,7 @@ func (c *core) orderTarget(field, name string) (*Backend, string, error) {
 	if shape := b.capabilities().PortOrderID; !shape.Valid(id) {
 		return nil, "", gatewayError(codes.InvalidArgument, providers.ReasonInvalidResourceID,
 			fmt.Sprintf("%s: %q is not a %s port order id: it must be %s", field, truncate(id, 64), prov, shape.Description),
-			map[string]string{"provider": prov},
+			map[string]string{"provider": providerName(prov)},
 			&errdetails.BadRequest{FieldViolations: []*errdetails.BadRequest_FieldViolation{{Field: field,
 				Description: fmt.Sprintf("the port order id must be %s", shape.Description)}}})
 	}
@@ -236,9 +208,6 @@ func (s *PortingServer) UpdatePortOrder(ctx context.Context, req *pb.UpdatePortO
 
 func (s *PortingServer) updatePortOrder(ctx context.Context, req *pb.UpdatePortOrderRequest) (*pb.PortOrder, error) {
 	po := req.GetPortOrder()
-	if po == nil {
-		return nil, invalidArgument(ReasonInvalidArgument, fieldViolation{"port_order", "required"})
-	}
 	b, id, err := s.c.orderTarget("port_order.name", po.GetName())
 	if err != nil {
 		return nil, err
@@ -252,6 +221,9 @@ func (s *PortingServer) updatePortOrder(ctx context.Context, req *pb.UpdatePortO
 	}
 	upd := portOrderFromProto(po)
 	if err := s.c.normalizeOrderNumbers(&upd, "port_order."); err != nil {
+		return nil, err
+	}
+	if err := s.c.checkOrderETag(ctx, b, id, "port_order.etag", po.GetEtag(), po.GetName()); err != nil {
 		return nil, err
 	}
 	o, err := b.Provider.UpdatePortOrder(ctx, providers.PortOrderUpdate{ID: id, Order: upd, Mask: mask})
@@ -295,6 +267,9 @@ func (s *PortingServer) modifyPortOrderNumbers(ctx context.Context, req *pb.Modi
 	if err := s.c.requireCapability(b, providers.OpModifyPortOrderNumbers); err != nil {
 		return nil, err
 	}
+	if err := s.c.checkOrderETag(ctx, b, id, "etag", req.GetEtag(), req.GetName()); err != nil {
+		return nil, err
+	}
 	o, err := b.Provider.ModifyPortOrderNumbers(ctx, id, add, remove)
 	if err != nil {
 		return nil, toStatus(b.Provider.Name(), err, ReasonPortOrderNotFound, req.GetName())
@@ -315,15 +290,8 @@ func (s *PortingServer) submitPortOrder(ctx context.Context, req *pb.SubmitPortO
 	if err := validateRequestID(req.GetRequestId()); err != nil {
 		return nil, err
 	}
-	var vs []fieldViolation
-	if strings.TrimSpace(req.GetSignerName()) == "" {
-		vs = append(vs, fieldViolation{"signer_name", "required: the person signing the letter of agency"})
-	}
-	if strings.TrimSpace(req.GetSignerTitle()) == "" {
-		vs = append(vs, fieldViolation{"signer_title", "required: the signer's title"})
-	}
-	if len(vs) > 0 {
-		return nil, invalidArgument(ReasonInvalidArgument, vs...)
+	if err := s.c.checkOrderETag(ctx, b, id, "etag", req.GetEtag(), req.GetName()); err != nil {
+		return nil, err
 	}
 	o, err := b.Provider.SubmitPortOrder(ctx, id, providers.Signature{Name: req.GetSignerName(), Title: req.GetSignerTitle()})
 	if err != nil {
@@ -343,6 +311,9 @@ func (s *PortingServer) cancelPortOrder(ctx context.Context, req *pb.CancelPortO
 		return nil, err
 	}
 	if err := validateRequestID(req.GetRequestId()); err != nil {
+		return nil, err
+	}
+	if err := s.c.checkOrderETag(ctx, b, id, "etag", req.GetEtag(), req.GetName()); err != nil {
 		return nil, err
 	}
 	o, err := b.Provider.CancelPortOrder(ctx, id)
@@ -418,11 +389,8 @@ func (s *PortingServer) createPortOrderComment(ctx context.Context, req *pb.Crea
 	if err := validateRequestID(req.GetRequestId()); err != nil {
 		return nil, err
 	}
+	// Required and bounded by the contract (ValidateRequest, before this handler).
 	body := strings.TrimSpace(req.GetComment().GetBody())
-	if body == "" {
-		return nil, invalidArgument(ReasonInvalidArgument, fieldViolation{"comment.body", "required"})
-	}
-	// Its length is bounded by fieldLimits (CheckLimits, before this handler).
 	if err := s.c.requireCapability(b, providers.OpCreateComment); err != nil {
 		return nil, err
 	}
@@ -433,14 +401,14 @@ func (s *PortingServer) createPortOrderComment(ctx context.Context, req *pb.Crea
 	return commentToProto(req.GetParent(), *c), nil
 }
 
-// UploadPortOrderDocument uploads a document.
-func (s *PortingServer) UploadPortOrderDocument(ctx context.Context, req *pb.UploadPortOrderDocumentRequest) (*pb.PortOrderDocument, error) {
-	return do(ctx, s.c, "UploadPortOrderDocument", req, func(ctx context.Context, _ func(string)) (*pb.PortOrderDocument, error) {
-		return s.uploadPortOrderDocument(ctx, req)
+// CreatePortOrderDocument attaches a document.
+func (s *PortingServer) CreatePortOrderDocument(ctx context.Context, req *pb.CreatePortOrderDocumentRequest) (*pb.PortOrderDocument, error) {
+	return do(ctx, s.c, "CreatePortOrderDocument", req, func(ctx context.Context, _ func(string)) (*pb.PortOrderDocument, error) {
+		return s.createPortOrderDocument(ctx, req)
 	}, nil)
 }
 
-func (s *PortingServer) uploadPortOrderDocument(ctx context.Context, req *pb.UploadPortOrderDocumentRequest) (*pb.PortOrderDocument, error) {
+func (s *PortingServer) createPortOrderDocument(ctx context.Context, req *pb.CreatePortOrderDocumentRequest) (*pb.PortOrderDocument, error) {
 	b, id, err := s.c.orderTarget("parent", req.GetParent())
 	if err != nil {
 		return nil, err
@@ -448,20 +416,8 @@ func (s *PortingServer) uploadPortOrderDocument(ctx context.Context, req *pb.Upl
 	if err := validateRequestID(req.GetRequestId()); err != nil {
 		return nil, err
 	}
+	// type, filename and content are required by the contract (ValidateRequest).
 	d := req.GetDocument()
-	var vs []fieldViolation
-	if d.GetType() == pb.PortOrderDocument_TYPE_UNSPECIFIED {
-		vs = append(vs, fieldViolation{"document.type", "required: LOA, INVOICE, CSR or OTHER"})
-	}
-	if strings.TrimSpace(d.GetFilename()) == "" || strings.ContainsAny(d.GetFilename(), "/\\") {
-		vs = append(vs, fieldViolation{"document.filename", "required, without directories"})
-	}
-	if len(d.GetContent()) == 0 {
-		vs = append(vs, fieldViolation{"document.content", "required: the file's bytes"})
-	}
-	if len(vs) > 0 {
-		return nil, invalidArgument(ReasonInvalidArgument, vs...)
-	}
 	caps := b.capabilities()
 	if limit := caps.MaxDocumentBytes; limit > 0 && int64(len(d.GetContent())) > limit {
 		return nil, invalidArgument(ReasonDocumentTooLarge, fieldViolation{"document.content",
@@ -494,4 +450,71 @@ func (s *PortingServer) ListPortOrderDocuments(ctx context.Context, req *pb.List
 		resp.Documents = append(resp.Documents, documentToProto(req.GetParent(), d))
 	}
 	return resp, nil
+}
+
+// GetPortOrderComment reads one comment. Providers return an order's
+// comments whole, so this finds it in the order's list.
+func (s *PortingServer) GetPortOrderComment(ctx context.Context, req *pb.GetPortOrderCommentRequest) (*pb.PortOrderComment, error) {
+	order, cid, err := parseChildName("name", req.GetName(), "comments")
+	if err != nil {
+		return nil, err
+	}
+	b, id, err := s.c.orderTarget("name", order)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.c.requireCapability(b, providers.OpListComments); err != nil {
+		return nil, err
+	}
+	cs, err := b.Provider.ListComments(ctx, id)
+	if err != nil {
+		return nil, toStatus(b.Provider.Name(), err, ReasonPortOrderNotFound, order)
+	}
+	for _, c := range cs {
+		if c.ID == cid {
+			return commentToProto(order, c), nil
+		}
+	}
+	return nil, gatewayError(codes.NotFound, ReasonCommentNotFound, fmt.Sprintf("%s: no such comment", req.GetName()),
+		map[string]string{"provider": providerName(b.Provider.Name())})
+}
+
+// GetPortOrderDocument reads one document's metadata (with the provider's
+// download link when it offers one), found in the order's document list.
+func (s *PortingServer) GetPortOrderDocument(ctx context.Context, req *pb.GetPortOrderDocumentRequest) (*pb.PortOrderDocument, error) {
+	order, did, err := parseChildName("name", req.GetName(), "documents")
+	if err != nil {
+		return nil, err
+	}
+	b, id, err := s.c.orderTarget("name", order)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.c.requireCapability(b, providers.OpListDocuments); err != nil {
+		return nil, err
+	}
+	ds, err := b.Provider.ListDocuments(ctx, id)
+	if err != nil {
+		return nil, toStatus(b.Provider.Name(), err, ReasonPortOrderNotFound, order)
+	}
+	for _, d := range ds {
+		if d.ID == did {
+			return documentToProto(order, d), nil
+		}
+	}
+	return nil, gatewayError(codes.NotFound, ReasonDocumentNotFound, fmt.Sprintf("%s: no such document", req.GetName()),
+		map[string]string{"provider": providerName(b.Provider.Name())})
+}
+
+// checkOrderETag reads the order and refuses the call when want is set and
+// stale (AIP-154), before the provider write.
+func (c *core) checkOrderETag(ctx context.Context, b *Backend, id, field, want, name string) error {
+	if want == "" {
+		return nil
+	}
+	o, err := b.Provider.GetPortOrder(ctx, id)
+	if err != nil {
+		return toStatus(b.Provider.Name(), err, ReasonPortOrderNotFound, name)
+	}
+	return checkETag(field, want, portOrderToProto(b.Provider.Name(), o).GetEtag(), name)
 }

@@ -32,7 +32,7 @@ func FuzzRESTBody(f *testing.F) {
 	routes := []struct{ method, path string }{
 		{"POST", "/v1/providers/flowroute/portOrders"},
 		{"POST", "/v1/providers/telnyx/portOrders"},
-		{"POST", "/v1/portability:check"},
+		{"POST", "/v1/providers/-:checkPortability"},
 		{"PATCH", "/v1/" + orders["telnyx"] + "?updateMask=customerReference"},
 		{"PATCH", "/v1/" + orders["flowroute"]},
 		{"POST", "/v1/" + orders["flowroute"] + ":modifyNumbers"},

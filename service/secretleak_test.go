@@ -95,7 +95,7 @@ func secretOrder(numbers ...string) *pb.PortOrder {
 	o := validOrder(numbers...)
 	o.EndUser.Pin = leakPIN
 	o.EndUser.AccountNumber = leakAccount
-	o.EndUser.Last_4Ssn = leakSSN
+	o.EndUser.SsnLast4 = leakSSN
 	o.EndUser.TaxIdentifier = leakTaxID
 	o.EndUser.BusinessIdentifier = leakBizID
 	return o
@@ -193,18 +193,18 @@ func everyRPC(t *testing.T, e *env, prov string, tr *transcript) {
 	tr.grpc("ListPortOrderComments", cs, err)
 	c, err := e.porting.CreatePortOrderComment(ctx, &pb.CreatePortOrderCommentRequest{Parent: name, Comment: &pb.PortOrderComment{Body: "hello"}})
 	tr.grpc("CreatePortOrderComment", c, err)
-	d, err := e.porting.UploadPortOrderDocument(ctx, &pb.UploadPortOrderDocumentRequest{Parent: name,
+	d, err := e.porting.CreatePortOrderDocument(ctx, &pb.CreatePortOrderDocumentRequest{Parent: name,
 		Document: &pb.PortOrderDocument{Type: pb.PortOrderDocument_INVOICE, Filename: "bill.pdf", ContentType: "application/pdf", Content: []byte("%PDF bill")}})
-	tr.grpc("UploadPortOrderDocument", d, err)
+	tr.grpc("CreatePortOrderDocument", d, err)
 	ds, err := e.porting.ListPortOrderDocuments(ctx, &pb.ListPortOrderDocumentsRequest{Parent: name})
 	tr.grpc("ListPortOrderDocuments", ds, err)
 	r1, err = e.porting.SubmitPortOrder(ctx, &pb.SubmitPortOrderRequest{Name: name, SignerName: "Jane Roe", SignerTitle: "CEO"})
 	tr.grpc("SubmitPortOrder", r1, err)
 	r1, err = e.porting.CancelPortOrder(ctx, &pb.CancelPortOrderRequest{Name: name})
 	tr.grpc("CancelPortOrder", r1, err)
-	cp, err := e.porting.CheckPortability(ctx, &pb.CheckPortabilityRequest{PhoneNumbers: []string{n1, "555-12"}})
+	cp, err := e.porting.CheckPortability(ctx, &pb.CheckPortabilityRequest{Parent: "providers/-", PhoneNumbers: []string{n1, "555-12"}})
 	tr.grpc("CheckPortability", cp, err)
-	cp, err = e.porting.CheckPortability(ctx, &pb.CheckPortabilityRequest{PhoneNumbers: []string{n1}, Providers: []string{parent}})
+	cp, err = e.porting.CheckPortability(ctx, &pb.CheckPortabilityRequest{Parent: parent, PhoneNumbers: []string{n1}})
 	tr.grpc("CheckPortability one", cp, err)
 	num, err := e.numbers.GetNumber(ctx, &pb.GetNumberRequest{Name: parent + "/numbers/+13125550100"})
 	tr.grpc("GetNumber", num, err)
@@ -230,7 +230,7 @@ func everyRPC(t *testing.T, e *env, prov string, tr *transcript) {
 	tr.rest("PATCH", e.base+"/v1/"+name+"?updateMask=endUser.pin,"+leakAccount, ro)
 	tr.rest("GET", e.base+"/v1/"+name, nil)
 	tr.rest("GET", e.base+"/v1/"+parent+"/portOrders?pageToken="+leakAccount, nil)
-	tr.rest("POST", e.base+"/v1/portability:check", map[string]any{"phoneNumbers": []string{"555-12", n1}})
+	tr.rest("POST", e.base+"/v1/providers/-:checkPortability", map[string]any{"phoneNumbers": []string{"555-12", n1}})
 	tr.rest("GET", e.base+"/v1/"+parent+"/numbers/555", nil)
 }
 

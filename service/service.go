@@ -161,7 +161,7 @@ func (c *core) backend(field, name string) (*Backend, error) {
 	}
 	return nil, gatewayError(codes.NotFound, ReasonUnknownProvider,
 		fmt.Sprintf("%s: provider %q is not configured (configured: %v)", field, name, c.order),
-		map[string]string{"provider": name})
+		map[string]string{"provider": providerName(name)})
 }
 
 // targets resolves "-" to every provider, otherwise the one named.

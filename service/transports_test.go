@@ -179,7 +179,7 @@ var rpcCases = []rpcCase{
 		}},
 	{name: "CheckPortability", rpc: "portgate.v1.Porting.CheckPortability", code: codes.OK,
 		req: func(*testing.T, *env) proto.Message {
-			return &pb.CheckPortabilityRequest{PhoneNumbers: []string{freshNumber("")}, Providers: []string{"providers/telnyx"}}
+			return &pb.CheckPortabilityRequest{Parent: "providers/telnyx", PhoneNumbers: []string{freshNumber("")}}
 		},
 		check: func(t *testing.T, r proto.Message) {
 			if n := len(r.(*pb.CheckPortabilityResponse).GetResults()); n != 1 {
@@ -187,7 +187,7 @@ var rpcCases = []rpcCase{
 			}
 		}},
 	{name: "CheckPortability/empty", rpc: "portgate.v1.Porting.CheckPortability", code: codes.InvalidArgument,
-		req: func(*testing.T, *env) proto.Message { return &pb.CheckPortabilityRequest{} }},
+		req: func(*testing.T, *env) proto.Message { return &pb.CheckPortabilityRequest{Parent: "providers/-"} }},
 	{name: "CreatePortOrder", rpc: "portgate.v1.Porting.CreatePortOrder", code: codes.OK,
 		req: func(*testing.T, *env) proto.Message {
 			return &pb.CreatePortOrderRequest{Parent: "providers/telnyx", PortOrder: validOrder(freshNumber(""))}
@@ -282,9 +282,9 @@ var rpcCases = []rpcCase{
 		req: func(t *testing.T, e *env) proto.Message {
 			return &pb.ListPortOrderCommentsRequest{Parent: createOrder(t, e, "telnyx").GetName()}
 		}},
-	{name: "UploadPortOrderDocument", rpc: "portgate.v1.Porting.UploadPortOrderDocument", code: codes.OK,
+	{name: "CreatePortOrderDocument", rpc: "portgate.v1.Porting.CreatePortOrderDocument", code: codes.OK,
 		req: func(t *testing.T, e *env) proto.Message {
-			return &pb.UploadPortOrderDocumentRequest{Parent: createOrder(t, e, "telnyx").GetName(),
+			return &pb.CreatePortOrderDocumentRequest{Parent: createOrder(t, e, "telnyx").GetName(),
 				Document: &pb.PortOrderDocument{Type: pb.PortOrderDocument_CSR, Filename: "csr.pdf", Content: []byte("%PDF-1.4")}}
 		},
 		check: func(t *testing.T, r proto.Message) {
@@ -292,9 +292,9 @@ var rpcCases = []rpcCase{
 				t.Errorf("%v", r)
 			}
 		}},
-	{name: "UploadPortOrderDocument/no content", rpc: "portgate.v1.Porting.UploadPortOrderDocument", code: codes.InvalidArgument,
+	{name: "CreatePortOrderDocument/no content", rpc: "portgate.v1.Porting.CreatePortOrderDocument", code: codes.InvalidArgument,
 		req: func(t *testing.T, e *env) proto.Message {
-			return &pb.UploadPortOrderDocumentRequest{Parent: createOrder(t, e, "telnyx").GetName(),
+			return &pb.CreatePortOrderDocumentRequest{Parent: createOrder(t, e, "telnyx").GetName(),
 				Document: &pb.PortOrderDocument{Type: pb.PortOrderDocument_CSR, Filename: "csr.pdf"}}
 		}},
 	{name: "ListPortOrderDocuments", rpc: "portgate.v1.Porting.ListPortOrderDocuments", code: codes.OK,
@@ -308,6 +308,18 @@ var rpcCases = []rpcCase{
 	{name: "GetPortOrderEvent/unknown", rpc: "portgate.v1.Porting.GetPortOrderEvent", code: codes.NotFound,
 		req: func(*testing.T, *env) proto.Message {
 			return &pb.GetPortOrderEventRequest{Name: "providers/flowroute/portOrders/1/events/999999"}
+		}},
+	{name: "GetProvider", rpc: "portgate.v1.Providers.GetProvider", code: codes.OK,
+		req: func(*testing.T, *env) proto.Message { return &pb.GetProviderRequest{Name: "providers/telnyx"} }},
+	{name: "GetProvider/unknown", rpc: "portgate.v1.Providers.GetProvider", code: codes.NotFound,
+		req: func(*testing.T, *env) proto.Message { return &pb.GetProviderRequest{Name: "providers/nope"} }},
+	{name: "GetPortOrderComment/unknown", rpc: "portgate.v1.Porting.GetPortOrderComment", code: codes.NotFound,
+		req: func(t *testing.T, e *env) proto.Message {
+			return &pb.GetPortOrderCommentRequest{Name: createOrder(t, e, "telnyx").GetName() + "/comments/00000000-0000-4000-8000-000000000000"}
+		}},
+	{name: "GetPortOrderDocument/unknown", rpc: "portgate.v1.Porting.GetPortOrderDocument", code: codes.NotFound,
+		req: func(t *testing.T, e *env) proto.Message {
+			return &pb.GetPortOrderDocumentRequest{Name: createOrder(t, e, "telnyx").GetName() + "/documents/00000000-0000-4000-8000-000000000000"}
 		}},
 	{name: "GetNumber", rpc: "portgate.v1.Numbers.GetNumber", code: codes.OK,
 		req: func(*testing.T, *env) proto.Message {

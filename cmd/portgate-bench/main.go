@@ -945,7 +945,7 @@ func (b *bench) portability() (*Portability, error) {
 	p.IdealMS = math.Ceil(float64(n)/chunk) / conc * p.LatencyMS
 	var reqs []*pb.CheckPortabilityRequest
 	for start := 0; start < n; start += perRequest {
-		reqs = append(reqs, &pb.CheckPortabilityRequest{PhoneNumbers: nums[start:min(start+perRequest, n)], Providers: []string{"flowroute"}})
+		reqs = append(reqs, &pb.CheckPortabilityRequest{Parent: "providers/flowroute", PhoneNumbers: nums[start:min(start+perRequest, n)]})
 		p.FloorMS += math.Ceil(math.Ceil(float64(min(perRequest, n-start))/chunk)/conc) * p.LatencyMS
 	}
 	p.PerRequest, p.Requests = perRequest, len(reqs)

@@ -41,7 +41,7 @@ func waitEvent(t *testing.T, st store.Store, order, typ string) store.Event {
 
 // In sandbox mode, orders created through portgate report to portgate's own
 // webhook endpoints: the fakes deliver there with no set-up, the caller's
-// status_callback_url stays with portgate, and events land in the store.
+// status_callback_uri stays with portgate, and events land in the store.
 func TestSandboxEventsArriveWithoutSetup(t *testing.T) {
 	a, err := app.Build(config.Config{Mode: config.ModeSandbox, GRPCAddr: "bufconn", HTTPAddr: "127.0.0.1:0",
 		ShutdownGrace: time.Second, DefaultRegion: "US", SandboxStepInterval: time.Hour}, nil)
@@ -65,19 +65,19 @@ func TestSandboxEventsArriveWithoutSetup(t *testing.T) {
 		t.Run(prov, func(t *testing.T) {
 			req := createReq("")
 			req.Parent = "providers/" + prov
-			req.PortOrder.StatusCallbackUrl = callerURL
+			req.PortOrder.StatusCallbackUri = callerURL
 			n := fmt.Sprintf("+1312555%04d", 5000+orderSeq.Add(1))
 			req.PortOrder.PhoneNumbers, req.PortOrder.EndUser.BillingTelephoneNumber = []string{n}, n
 			o, err := porting.CreatePortOrder(ctx, req)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if o.GetStatusCallbackUrl() != callerURL {
-				t.Errorf("created order shows status_callback_url %q, want the caller's %q", o.GetStatusCallbackUrl(), callerURL)
+			if o.GetStatusCallbackUri() != callerURL {
+				t.Errorf("created order shows status_callback_uri %q, want the caller's %q", o.GetStatusCallbackUri(), callerURL)
 			}
 			got, err := porting.GetPortOrder(ctx, &pb.GetPortOrderRequest{Name: o.GetName()})
-			if err != nil || got.GetStatusCallbackUrl() != callerURL {
-				t.Errorf("get shows status_callback_url %q (%v), want %q", got.GetStatusCallbackUrl(), err, callerURL)
+			if err != nil || got.GetStatusCallbackUri() != callerURL {
+				t.Errorf("get shows status_callback_uri %q (%v), want %q", got.GetStatusCallbackUri(), err, callerURL)
 			}
 			tr, err := a.Store.GetTrackedOrder(ctx, o.GetName())
 			if err != nil || tr.CallbackURI != callerURL || tr.Snapshot == nil {

@@ -88,7 +88,7 @@ func TestSoakUnderChaos(t *testing.T) {
 					case 1:
 						_, _ = porting.ListPortOrders(cctx, &pb.ListPortOrdersRequest{Parent: "providers/" + prov, PageSize: 10})
 					case 2:
-						_, _ = porting.CheckPortability(cctx, &pb.CheckPortabilityRequest{PhoneNumbers: []string{num}})
+						_, _ = porting.CheckPortability(cctx, &pb.CheckPortabilityRequest{Parent: "providers/-", PhoneNumbers: []string{num}})
 					case 3:
 						req, _ := http.NewRequestWithContext(cctx, http.MethodGet, base+"/v1/providers/"+prov+"/numbers/"+num, nil)
 						if resp, err := client.Do(req); err == nil {

@@ -122,8 +122,8 @@ func TestPresentedKey(t *testing.T) {
 		{"unknown method fails closed", get, "/portgate.v1.Porting/Nope", []string{"x-api-key", key}, codes.PermissionDenied, auth.ReasonMethodNotAllowed},
 		{"health is public", nil, "/grpc.health.v1.Health/Check", nil, codes.OK, ""},
 		{"malformed name reaches the service", &pb.GetPortOrderRequest{Name: "orders/1"}, getM, []string{"x-api-key", key}, codes.OK, ""},
-		{"bare provider id in portability", &pb.CheckPortabilityRequest{Providers: []string{"flowroute"}}, "/portgate.v1.Porting/CheckPortability", []string{"x-api-key", key}, codes.PermissionDenied, auth.ReasonProviderNotAllowed},
-		{"own provider in portability", &pb.CheckPortabilityRequest{Providers: []string{"providers/telnyx", "telnyx"}}, "/portgate.v1.Porting/CheckPortability", []string{"x-api-key", key}, codes.OK, ""},
+		{"other provider in portability", &pb.CheckPortabilityRequest{Parent: "providers/flowroute"}, "/portgate.v1.Porting/CheckPortability", []string{"x-api-key", key}, codes.PermissionDenied, auth.ReasonProviderNotAllowed},
+		{"own provider in portability", &pb.CheckPortabilityRequest{Parent: "providers/telnyx"}, "/portgate.v1.Porting/CheckPortability", []string{"x-api-key", key}, codes.OK, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			caller, err := call(tc.req, tc.method, tc.md...)

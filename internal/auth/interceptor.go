@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/portgate/portgate/internal/reasons"
 	"strings"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
@@ -14,9 +15,9 @@ import (
 	"google.golang.org/protobuf/proto"
 )
 
-// Domain is the ErrorInfo domain of authentication errors: the gateway's own
-// (service.DomainGateway).
-const Domain = "portgate"
+// Domain is the ErrorInfo domain of authentication errors: portgate's one
+// domain (reasons.Domain).
+const Domain = reasons.Domain
 
 // ErrorInfo reasons (docs/errors.md).
 const (
@@ -170,14 +171,14 @@ func authorizeResource(rule Rule, key *Key, method string, req proto.Message) er
 		case p == allProviders:
 			return authError(codes.PermissionDenied, ReasonProviderNotAllowed,
 				fmt.Sprintf("API key %q is limited to %s; name one of them instead of every provider (providers/-)", key.ID, providerNames(key.Providers)),
-				map[string]string{"key_id": key.ID, "provider": allProviders})
+				map[string]string{"key_id": key.ID, "provider": "providers/" + allProviders})
 		case p == "":
 			// No provider named (empty or malformed): the service refuses the
 			// request before any provider call.
 		case !key.AllowsProvider(p):
 			return authError(codes.PermissionDenied, ReasonProviderNotAllowed,
 				fmt.Sprintf("API key %q may not address providers/%s (allowed: %s)", key.ID, p, providerNames(key.Providers)),
-				map[string]string{"key_id": key.ID, "provider": p})
+				map[string]string{"key_id": key.ID, "provider": "providers/" + p})
 		}
 	}
 	return nil

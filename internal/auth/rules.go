@@ -15,8 +15,8 @@ type Rule struct {
 	// Scope the key must hold; "" = any valid key (ListProviders).
 	Scope Scope
 	// Resource is the request field naming the provider(s) addressed, as a
-	// dotted path ("parent", "port_order.name"); a repeated field lists several
-	// ("providers" of CheckPortability, where empty means every provider).
+	// dotted path ("parent", "port_order.name"); a repeated string field
+	// lists several (empty means every provider).
 	// "" = the RPC addresses no provider.
 	Resource string
 }
@@ -25,7 +25,7 @@ type Rule struct {
 // Rule. A method missing here is refused (PERMISSION_DENIED): the table fails
 // closed. A test checks every registered method has an entry.
 var Rules = map[string]Rule{
-	"/portgate.v1.Porting/CheckPortability":        {Scope: ScopePortingRead, Resource: "providers"},
+	"/portgate.v1.Porting/CheckPortability":        {Scope: ScopePortingRead, Resource: "parent"},
 	"/portgate.v1.Porting/CreatePortOrder":         {Scope: ScopePortingWrite, Resource: "parent"},
 	"/portgate.v1.Porting/GetPortOrder":            {Scope: ScopePortingRead, Resource: "name"},
 	"/portgate.v1.Porting/ListPortOrders":          {Scope: ScopePortingRead, Resource: "parent"},
@@ -35,7 +35,9 @@ var Rules = map[string]Rule{
 	"/portgate.v1.Porting/CancelPortOrder":         {Scope: ScopePortingWrite, Resource: "name"},
 	"/portgate.v1.Porting/ListPortOrderComments":   {Scope: ScopePortingRead, Resource: "parent"},
 	"/portgate.v1.Porting/CreatePortOrderComment":  {Scope: ScopePortingWrite, Resource: "parent"},
-	"/portgate.v1.Porting/UploadPortOrderDocument": {Scope: ScopePortingWrite, Resource: "parent"},
+	"/portgate.v1.Porting/GetPortOrderComment":     {Scope: ScopePortingRead, Resource: "name"},
+	"/portgate.v1.Porting/CreatePortOrderDocument": {Scope: ScopePortingWrite, Resource: "parent"},
+	"/portgate.v1.Porting/GetPortOrderDocument":    {Scope: ScopePortingRead, Resource: "name"},
 	"/portgate.v1.Porting/ListPortOrderDocuments":  {Scope: ScopePortingRead, Resource: "parent"},
 	"/portgate.v1.Porting/ListPortOrderEvents":     {Scope: ScopeEventsRead, Resource: "parent"},
 	"/portgate.v1.Porting/GetPortOrderEvent":       {Scope: ScopeEventsRead, Resource: "name"},
@@ -46,6 +48,7 @@ var Rules = map[string]Rule{
 	"/portgate.v1.Numbers/UpdateNumber": {Scope: ScopeNumbersWrite, Resource: "number.name"},
 
 	"/portgate.v1.Providers/ListProviders": {},
+	"/portgate.v1.Providers/GetProvider":   {Resource: "name"},
 
 	"/grpc.health.v1.Health/Check": {Public: true},
 	"/grpc.health.v1.Health/Watch": {Public: true},

@@ -458,7 +458,7 @@ var staticSettings = []Setting{
 	},
 	{
 		Env: "PORTGATE_EVENTS_URL", Flag: "events-url",
-		Description: "http(s) URL that receives every port order event as a signed Standard Webhooks POST (besides each order's status_callback_url); needs PORTGATE_EVENTS_SECRET",
+		Description: "http(s) URL that receives every port order event as a signed Standard Webhooks POST (besides each order's status_callback_uri); needs PORTGATE_EVENTS_SECRET",
 		set: func(c *Config, v string) error {
 			c.EventsURL = v
 			if v == "" {

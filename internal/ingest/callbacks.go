@@ -11,7 +11,7 @@ import (
 // CallbackProvider wraps a provider so that orders created (or updated)
 // through portgate report to portgate, not to the caller: the provider gets
 // HookURL() as the order's status_url / webhook_url, and the caller's
-// status_callback_url is kept in the store (port_orders.callback_uri), where
+// status_callback_uri is kept in the store (port_orders.callback_uri), where
 // outbound delivery reads it. Orders it returns show the caller's URL again.
 type CallbackProvider struct {
 	providers.Provider
@@ -64,7 +64,7 @@ func (c *CallbackProvider) CreatePortOrder(ctx context.Context, req providers.Cr
 	return res, nil
 }
 
-// UpdatePortOrder keeps a new status_callback_url for portgate's delivery
+// UpdatePortOrder keeps a new status_callback_uri for portgate's delivery
 // and sends the provider portgate's own URL instead.
 func (c *CallbackProvider) UpdatePortOrder(ctx context.Context, upd providers.PortOrderUpdate) (*providers.PortOrder, error) {
 	for _, f := range upd.Mask {

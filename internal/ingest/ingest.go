@@ -17,6 +17,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/portgate/portgate/internal/reasons"
 	"io"
 	"net/http"
 	"strings"
@@ -72,7 +73,7 @@ var errTooLarge = errors.New("body too large")
 // portgate), the shape every portgate REST error has.
 func writeError(w http.ResponseWriter, httpStatus int, code codes.Code, reason, msg string) {
 	st := status.New(code, msg)
-	if d, err := st.WithDetails(&errdetails.ErrorInfo{Reason: reason, Domain: "portgate"}); err == nil {
+	if d, err := st.WithDetails(&errdetails.ErrorInfo{Reason: reason, Domain: reasons.Domain}); err == nil {
 		st = d
 	}
 	b, _ := protojson.Marshal(st.Proto())

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"github.com/portgate/portgate/internal/reasons"
 	"time"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
@@ -49,7 +50,7 @@ func (d *drainer) stream(srv any, ss grpc.ServerStream, _ *grpc.StreamServerInfo
 
 func shuttingDown() error {
 	st, err := status.New(codes.Unavailable, "the server is shutting down and cut this call off; retry it").WithDetails(
-		&errdetails.ErrorInfo{Reason: ReasonShuttingDown, Domain: "portgate"},
+		&errdetails.ErrorInfo{Reason: ReasonShuttingDown, Domain: reasons.Domain},
 		&errdetails.RetryInfo{RetryDelay: durationpb.New(shutdownRetryDelay)},
 	)
 	if err != nil {

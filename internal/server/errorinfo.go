@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"github.com/portgate/portgate/internal/reasons"
 	"net/http"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
@@ -43,7 +44,7 @@ func withErrorInfo(err error) error {
 	case codes.Internal:
 		reason = ReasonInternal
 	}
-	withInfo, derr := st.WithDetails(&errdetails.ErrorInfo{Reason: reason, Domain: "portgate"})
+	withInfo, derr := st.WithDetails(&errdetails.ErrorInfo{Reason: reason, Domain: reasons.Domain})
 	if derr != nil {
 		return err
 	}

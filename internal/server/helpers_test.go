@@ -43,7 +43,7 @@ func (ts *testService) unary(ctx context.Context, method string, in *wrapperspb.
 		panic("boom")
 	case "Fail":
 		st, err := status.New(codes.InvalidArgument, "phone number is not valid").WithDetails(
-			&errdetails.ErrorInfo{Domain: "portgate", Reason: "INVALID_PHONE_NUMBER", Metadata: map[string]string{"provider": "telnyx"}},
+			&errdetails.ErrorInfo{Domain: "portgate.dev", Reason: "INVALID_PHONE_NUMBER", Metadata: map[string]string{"provider": "telnyx"}},
 			&errdetails.BadRequest{FieldViolations: []*errdetails.BadRequest_FieldViolation{
 				{Field: "port_order.phone_numbers[3]", Description: "not a valid number"},
 			}},

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/portgate/portgate/internal/reasons"
 	"io"
 	"net/http"
 	"net/url"
@@ -289,7 +290,7 @@ func tooLarge(w http.ResponseWriter, r *http.Request, gw *runtime.ServeMux, limi
 // restError writes a google.rpc.Status with ErrorInfo in the gateway's
 // format (runtime.DefaultHTTPErrorHandler), with the given HTTP status.
 func restError(w http.ResponseWriter, r *http.Request, gw *runtime.ServeMux, httpStatus int, code codes.Code, reason, msg string, md map[string]string) {
-	st, err := status.New(code, msg).WithDetails(&errdetails.ErrorInfo{Reason: reason, Domain: "portgate", Metadata: md})
+	st, err := status.New(code, msg).WithDetails(&errdetails.ErrorInfo{Reason: reason, Domain: reasons.Domain, Metadata: md})
 	if err != nil {
 		st = status.New(code, msg)
 	}

@@ -380,7 +380,7 @@ func TestGatewayGoesThroughInterceptorsAndKeepsDetails(t *testing.T) {
 		t.Fatalf("error body = %s", body)
 	}
 	info, bad := st.Details[0], st.Details[1]
-	if info["@type"] != "type.googleapis.com/google.rpc.ErrorInfo" || info["reason"] != "INVALID_PHONE_NUMBER" || info["domain"] != "portgate" {
+	if info["@type"] != "type.googleapis.com/google.rpc.ErrorInfo" || info["reason"] != "INVALID_PHONE_NUMBER" || info["domain"] != "portgate.dev" {
 		t.Errorf("ErrorInfo detail = %v", info)
 	}
 	// lowerCamelCase JSON names.

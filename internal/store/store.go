@@ -168,7 +168,7 @@ type Event struct {
 type TrackedOrder struct {
 	OrderName   string // providers/{p}/portOrders/{id}
 	Provider    string
-	CallbackURI string // the caller's status_callback_url; "" = none
+	CallbackURI string // the caller's status_callback_uri; "" = none
 	Snapshot    []byte // the last seen state; nil = never read
 	Open        bool
 	CreatedAt   time.Time

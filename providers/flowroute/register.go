@@ -7,7 +7,7 @@ import (
 
 func init() {
 	registry.Register(registry.Adapter{
-		Name: Name, DisplayName: "Flowroute", Domain: "flowroute.com",
+		Name: Name, DisplayName: "Flowroute",
 		Settings: []registry.Setting{
 			{Key: "access_key", Env: "FLOWROUTE_ACCESS_KEY", Description: "Flowroute API access key (live mode, required while Flowroute is enabled)", Credential: true},
 			{Key: "secret_key", Env: "FLOWROUTE_SECRET_KEY", Description: "Flowroute API secret key", Credential: true},

@@ -228,6 +228,6 @@ func (c *Client) checkMask(field string, mask, allowed []string) error {
 	if len(vs) == 0 {
 		return nil
 	}
-	return &providers.Error{Code: providers.CodeInvalidArgument, Provider: c.name, Reason: "FIELD_NOT_UPDATABLE",
+	return &providers.Error{Code: providers.CodeInvalidArgument, Provider: c.name, Reason: "INVALID_UPDATE_MASK",
 		Message: vs[0].Description, Violations: vs}
 }

@@ -1,9 +1,9 @@
 // Package registry is where provider adapters register by name with their
 // own settings (after go-cloud's URLMux): the environment variables they
-// read, their ErrorInfo domain, their constructor. Wiring (internal/app)
-// loops over the registry instead of naming adapters; the service asks it
-// for error domains. Importing providers/registry/builtin registers the
-// adapters portgate ships.
+// read and their constructor. Wiring (internal/app) and configuration
+// (internal/config) loop over the registry instead of naming adapters.
+// Importing providers/registry/builtin registers the adapters portgate
+// ships.
 package registry
 
 import (
@@ -31,10 +31,7 @@ type Settings map[string]string
 type Adapter struct {
 	Name        string // resource id: "flowroute"
 	DisplayName string // "Flowroute"
-	// Domain is the google.rpc.ErrorInfo domain of errors the provider
-	// itself returned ("flowroute.com").
-	Domain   string
-	Settings []Setting
+	Settings    []Setting
 	// New builds the adapter from its settings (defaults applied) and the
 	// gateway's HTTP client.
 	New func(s Settings, hc providers.Doer) (providers.Provider, error)
@@ -77,15 +74,6 @@ func Names() []string {
 	}
 	slices.Sort(out)
 	return out
-}
-
-// Domain is the ErrorInfo domain of provider name's own errors (the name
-// itself for an unknown provider).
-func Domain(name string) string {
-	if a, ok := Lookup(name); ok && a.Domain != "" {
-		return a.Domain
-	}
-	return name
 }
 
 // Resolve fills defaults into s and reports credential settings that are

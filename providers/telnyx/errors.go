@@ -208,7 +208,7 @@ var orderPointerFields = map[string]string{
 	"/phone_number_configuration/tags":                 "configuration.tags",
 	"/messaging/enable_messaging":                      "configuration.messaging_enabled",
 	"/customer_reference":                              "customer_reference",
-	"/webhook_url":                                     "status_callback_url",
+	"/webhook_url":                                     "status_callback_uri",
 	"/documents/loa":                                   "documents.loa",
 	"/documents/invoice":                               "documents.invoice",
 	"/phone_numbers":                                   "phone_numbers",

@@ -153,7 +153,7 @@ func (p *Provider) rollback(ctx context.Context, orders []*providers.PortOrder, 
 // patchFields names the neutral fields an order PATCH body sets.
 func patchFields(patch map[string]any) []string {
 	names := map[string]string{"end_user": "end_user", "misc": "port_type", "activation_settings": "requested_foc_time",
-		"phone_number_configuration": "configuration", "messaging": "configuration", "webhook_url": "status_callback_url",
+		"phone_number_configuration": "configuration", "messaging": "configuration", "webhook_url": "status_callback_uri",
 		"customer_reference": "customer_reference", "documents": "documents"}
 	var out []string
 	for k := range patch {

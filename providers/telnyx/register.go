@@ -7,7 +7,7 @@ import (
 
 func init() {
 	registry.Register(registry.Adapter{
-		Name: Name, DisplayName: "Telnyx", Domain: "telnyx.com",
+		Name: Name, DisplayName: "Telnyx",
 		Settings: []registry.Setting{
 			{Key: "api_key", Env: "TELNYX_API_KEY", Description: "Telnyx API v2 key (live mode, required while Telnyx is enabled)", Credential: true},
 			{Key: "base_url", Env: "TELNYX_BASE_URL", Description: "Telnyx API base URL", Default: "https://api.telnyx.com/v2"},

@@ -444,7 +444,7 @@ func TestUpdateMaskAndClear(t *testing.T) {
 	got, err := e.p.UpdatePortOrder(ctx(t), providers.PortOrderUpdate{ID: id,
 		Order: providers.PortOrder{EndUser: providers.EndUser{EntityName: "New Name"}, PortType: providers.PortTypePartial,
 			RemainingNumbersAction: providers.RemainingKeep, NewBillingTelephoneNumber: "+13125550101"},
-		Mask: []string{"end_user.entity_name", "customer_reference", "port_type", "remaining_numbers_action", "new_billing_telephone_number", "status_callback_url"}})
+		Mask: []string{"end_user.entity_name", "customer_reference", "port_type", "remaining_numbers_action", "new_billing_telephone_number", "status_callback_uri"}})
 	if err != nil {
 		t.Fatal(err)
 	}

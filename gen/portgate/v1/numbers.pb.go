@@ -7,6 +7,7 @@
 package portgatev1
 
 import (
+	_ "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 	_ "google.golang.org/genproto/googleapis/api/annotations"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
@@ -84,11 +85,12 @@ func (MessagingProvisioning_State) EnumDescriptor() ([]byte, []int) {
 // A phone number on a provider account.
 type Number struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Resource name, e.g. providers/telnyx/numbers/+13125550100.
+	// Resource name: the E.164 digits without "+", e.g.
+	// providers/telnyx/numbers/13125550100.
 	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
-	// E.164.
+	// E.164, e.g. "+13125550100".
 	PhoneNumber string `protobuf:"bytes,2,opt,name=phone_number,json=phoneNumber,proto3" json:"phone_number,omitempty"`
-	// Provider id.
+	// The provider's resource name, e.g. "providers/telnyx".
 	Provider string `protobuf:"bytes,3,opt,name=provider,proto3" json:"provider,omitempty"`
 	// Raw provider status, e.g. "active", "PURCHASED", "port-pending".
 	ProviderStatus string `protobuf:"bytes,4,opt,name=provider_status,json=providerStatus,proto3" json:"provider_status,omitempty"`
@@ -102,8 +104,6 @@ type Number struct {
 	MessagingEnabled bool `protobuf:"varint,8,opt,name=messaging_enabled,json=messagingEnabled,proto3" json:"messaging_enabled,omitempty"`
 	// Messaging profile (Telnyx).
 	MessagingProfileId string `protobuf:"bytes,9,opt,name=messaging_profile_id,json=messagingProfileId,proto3" json:"messaging_profile_id,omitempty"`
-	// Callback for the messaging provisioning result (Flowroute); input only.
-	MessagingCallbackUrl string `protobuf:"bytes,10,opt,name=messaging_callback_url,json=messagingCallbackUrl,proto3" json:"messaging_callback_url,omitempty"`
 	// Voice destination: Telnyx connection, Flowroute primary route.
 	ConnectionId string `protobuf:"bytes,11,opt,name=connection_id,json=connectionId,proto3" json:"connection_id,omitempty"`
 	// Flowroute failover route.
@@ -120,10 +120,16 @@ type Number struct {
 	// then holds the provider's raw form and the number cannot be addressed by name.
 	PhoneNumberInvalid bool `protobuf:"varint,17,opt,name=phone_number_invalid,json=phoneNumberInvalid,proto3" json:"phone_number_invalid,omitempty"`
 	// The provider's asynchronous messaging enablement, when one was reported
-	// (Flowroute: messaging_enabled stays false while this is PENDING).
+	// (Flowroute: messaging_enabled stays false while this is PENDING; an
+	// update whose messaging part the provider refused answers FAILED with
+	// the reason).
 	MessagingProvisioning *MessagingProvisioning `protobuf:"bytes,18,opt,name=messaging_provisioning,json=messagingProvisioning,proto3" json:"messaging_provisioning,omitempty"`
-	unknownFields         protoimpl.UnknownFields
-	sizeCache             protoimpl.SizeCache
+	// AIP-154 checksum of the number's current content. Send it back on
+	// UpdateNumber to have the update refused (ABORTED, ETAG_MISMATCH) when
+	// the number changed since it was read.
+	Etag          string `protobuf:"bytes,19,opt,name=etag,proto3" json:"etag,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Number) Reset() {
@@ -219,13 +225,6 @@ func (x *Number) GetMessagingProfileId() string {
 	return ""
 }
 
-func (x *Number) GetMessagingCallbackUrl() string {
-	if x != nil {
-		return x.MessagingCallbackUrl
-	}
-	return ""
-}
-
 func (x *Number) GetConnectionId() string {
 	if x != nil {
 		return x.ConnectionId
@@ -280,6 +279,13 @@ func (x *Number) GetMessagingProvisioning() *MessagingProvisioning {
 		return x.MessagingProvisioning
 	}
 	return nil
+}
+
+func (x *Number) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
 }
 
 // An asynchronous messaging enablement on a number.
@@ -544,9 +550,14 @@ type UpdateNumberRequest struct {
 	// The number with name set and the new values.
 	Number *Number `protobuf:"bytes,1,opt,name=number,proto3" json:"number,omitempty"`
 	// Fields to update; empty = every field that is set.
-	UpdateMask    *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	UpdateMask *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
+	// Idempotency key (UUID4, AIP-155).
+	RequestId string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// Where the provider reports the messaging provisioning result (Flowroute,
+	// when messaging_enabled is set); sent to the provider, never stored.
+	MessagingCallbackUri string `protobuf:"bytes,4,opt,name=messaging_callback_uri,json=messagingCallbackUri,proto3" json:"messaging_callback_uri,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
 }
 
 func (x *UpdateNumberRequest) Reset() {
@@ -593,122 +604,16 @@ func (x *UpdateNumberRequest) GetUpdateMask() *fieldmaskpb.FieldMask {
 	return nil
 }
 
-// Response for UpdateNumber.
-type UpdateNumberResponse struct {
-	state protoimpl.MessageState `protogen:"open.v1"`
-	// The number after the update.
-	Number *Number `protobuf:"bytes,1,opt,name=number,proto3" json:"number,omitempty"`
-	// Parts of the update that did not take effect (e.g. Flowroute's 207
-	// Multi-Status when messaging provisioning fails).
-	Failures      []*FieldFailure `protobuf:"bytes,2,rep,name=failures,proto3" json:"failures,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
-}
-
-func (x *UpdateNumberResponse) Reset() {
-	*x = UpdateNumberResponse{}
-	mi := &file_portgate_v1_numbers_proto_msgTypes[6]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *UpdateNumberResponse) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*UpdateNumberResponse) ProtoMessage() {}
-
-func (x *UpdateNumberResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portgate_v1_numbers_proto_msgTypes[6]
+func (x *UpdateNumberRequest) GetRequestId() string {
 	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use UpdateNumberResponse.ProtoReflect.Descriptor instead.
-func (*UpdateNumberResponse) Descriptor() ([]byte, []int) {
-	return file_portgate_v1_numbers_proto_rawDescGZIP(), []int{6}
-}
-
-func (x *UpdateNumberResponse) GetNumber() *Number {
-	if x != nil {
-		return x.Number
-	}
-	return nil
-}
-
-func (x *UpdateNumberResponse) GetFailures() []*FieldFailure {
-	if x != nil {
-		return x.Failures
-	}
-	return nil
-}
-
-// A part of a write that did not take effect.
-type FieldFailure struct {
-	state protoimpl.MessageState `protogen:"open.v1"`
-	// Field path, e.g. "messaging_enabled".
-	Field string `protobuf:"bytes,1,opt,name=field,proto3" json:"field,omitempty"`
-	// UPPER_SNAKE_CASE reason, e.g. MESSAGING_PROVISIONING_FAILED.
-	Reason string `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
-	// Human-readable explanation.
-	Message       string `protobuf:"bytes,3,opt,name=message,proto3" json:"message,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
-}
-
-func (x *FieldFailure) Reset() {
-	*x = FieldFailure{}
-	mi := &file_portgate_v1_numbers_proto_msgTypes[7]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *FieldFailure) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*FieldFailure) ProtoMessage() {}
-
-func (x *FieldFailure) ProtoReflect() protoreflect.Message {
-	mi := &file_portgate_v1_numbers_proto_msgTypes[7]
-	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use FieldFailure.ProtoReflect.Descriptor instead.
-func (*FieldFailure) Descriptor() ([]byte, []int) {
-	return file_portgate_v1_numbers_proto_rawDescGZIP(), []int{7}
-}
-
-func (x *FieldFailure) GetField() string {
-	if x != nil {
-		return x.Field
+		return x.RequestId
 	}
 	return ""
 }
 
-func (x *FieldFailure) GetReason() string {
+func (x *UpdateNumberRequest) GetMessagingCallbackUri() string {
 	if x != nil {
-		return x.Reason
-	}
-	return ""
-}
-
-func (x *FieldFailure) GetMessage() string {
-	if x != nil {
-		return x.Message
+		return x.MessagingCallbackUri
 	}
 	return ""
 }
@@ -717,69 +622,66 @@ var File_portgate_v1_numbers_proto protoreflect.FileDescriptor
 
 const file_portgate_v1_numbers_proto_rawDesc = "" +
 	"\n" +
-	"\x19portgate/v1/numbers.proto\x12\vportgate.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x96\a\n" +
+	"\x19portgate/v1/numbers.proto\x12\vportgate.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1bgoogle/api/field_info.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xcf\a\n" +
 	"\x06Number\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12&\n" +
-	"\fphone_number\x18\x02 \x01(\tB\x03\xe0A\x03R\vphoneNumber\x12\x1f\n" +
-	"\bprovider\x18\x03 \x01(\tB\x03\xe0A\x03R\bprovider\x12,\n" +
+	"\fphone_number\x18\x02 \x01(\tB\x03\xe0A\x03R\vphoneNumber\x129\n" +
+	"\bprovider\x18\x03 \x01(\tB\x1d\xe0A\x03\xfaA\x17\n" +
+	"\x15portgate.dev/ProviderR\bprovider\x12,\n" +
 	"\x0fprovider_status\x18\x04 \x01(\tB\x03\xe0A\x03R\x0eproviderStatus\x12$\n" +
 	"\vnumber_type\x18\x05 \x01(\tB\x03\xe0A\x03R\n" +
-	"numberType\x12\x14\n" +
-	"\x05alias\x18\x06 \x01(\tR\x05alias\x120\n" +
-	"\x14cnam_lookups_enabled\x18\a \x01(\bR\x12cnamLookupsEnabled\x12+\n" +
-	"\x11messaging_enabled\x18\b \x01(\bR\x10messagingEnabled\x120\n" +
-	"\x14messaging_profile_id\x18\t \x01(\tR\x12messagingProfileId\x129\n" +
-	"\x16messaging_callback_url\x18\n" +
-	" \x01(\tB\x03\xe0A\x04R\x14messagingCallbackUrl\x12#\n" +
-	"\rconnection_id\x18\v \x01(\tR\fconnectionId\x12*\n" +
-	"\x11failover_route_id\x18\f \x01(\tR\x0ffailoverRouteId\x125\n" +
-	"\x14emergency_address_id\x18\r \x01(\tB\x03\xe0A\x03R\x12emergencyAddressId\x12\x12\n" +
-	"\x04tags\x18\x0e \x03(\tR\x04tags\x12@\n" +
+	"numberType\x12\x19\n" +
+	"\x05alias\x18\x06 \x01(\tB\x03\xe0A\x01R\x05alias\x125\n" +
+	"\x14cnam_lookups_enabled\x18\a \x01(\bB\x03\xe0A\x01R\x12cnamLookupsEnabled\x120\n" +
+	"\x11messaging_enabled\x18\b \x01(\bB\x03\xe0A\x01R\x10messagingEnabled\x125\n" +
+	"\x14messaging_profile_id\x18\t \x01(\tB\x03\xe0A\x01R\x12messagingProfileId\x12(\n" +
+	"\rconnection_id\x18\v \x01(\tB\x03\xe0A\x01R\fconnectionId\x12/\n" +
+	"\x11failover_route_id\x18\f \x01(\tB\x03\xe0A\x01R\x0ffailoverRouteId\x125\n" +
+	"\x14emergency_address_id\x18\r \x01(\tB\x03\xe0A\x03R\x12emergencyAddressId\x12\x17\n" +
+	"\x04tags\x18\x0e \x03(\tB\x03\xe0A\x01R\x04tags\x12@\n" +
 	"\vcreate_time\x18\x0f \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"createTime\x12-\n" +
 	"\x10raw_phone_number\x18\x10 \x01(\tB\x03\xe0A\x03R\x0erawPhoneNumber\x125\n" +
 	"\x14phone_number_invalid\x18\x11 \x01(\bB\x03\xe0A\x03R\x12phoneNumberInvalid\x12^\n" +
-	"\x16messaging_provisioning\x18\x12 \x01(\v2\".portgate.v1.MessagingProvisioningB\x03\xe0A\x03R\x15messagingProvisioning:P\xeaAM\n" +
-	"\x13portgate.dev/Number\x12%providers/{provider}/numbers/{number}*\anumbers2\x06number\"\xf8\x01\n" +
-	"\x15MessagingProvisioning\x12>\n" +
-	"\x05state\x18\x01 \x01(\x0e2(.portgate.v1.MessagingProvisioning.StateR\x05state\x12\x17\n" +
-	"\atask_id\x18\x02 \x01(\tR\x06taskId\x12'\n" +
-	"\x0fprovider_status\x18\x03 \x01(\tR\x0eproviderStatus\x12\x16\n" +
-	"\x06reason\x18\x04 \x01(\tR\x06reason\"E\n" +
+	"\x16messaging_provisioning\x18\x12 \x01(\v2\".portgate.v1.MessagingProvisioningB\x03\xe0A\x03R\x15messagingProvisioning\x12\x17\n" +
+	"\x04etag\x18\x13 \x01(\tB\x03\xe0A\x01R\x04etag:P\xeaAM\n" +
+	"\x13portgate.dev/Number\x12%providers/{provider}/numbers/{number}*\anumbers2\x06numberJ\x04\b\n" +
+	"\x10\vR\x16messaging_callback_url\"\x8c\x02\n" +
+	"\x15MessagingProvisioning\x12C\n" +
+	"\x05state\x18\x01 \x01(\x0e2(.portgate.v1.MessagingProvisioning.StateB\x03\xe0A\x03R\x05state\x12\x1c\n" +
+	"\atask_id\x18\x02 \x01(\tB\x03\xe0A\x03R\x06taskId\x12,\n" +
+	"\x0fprovider_status\x18\x03 \x01(\tB\x03\xe0A\x03R\x0eproviderStatus\x12\x1b\n" +
+	"\x06reason\x18\x04 \x01(\tB\x03\xe0A\x03R\x06reason\"E\n" +
 	"\x05State\x12\x15\n" +
 	"\x11STATE_UNSPECIFIED\x10\x00\x12\v\n" +
 	"\aPENDING\x10\x01\x12\n" +
 	"\n" +
 	"\x06FAILED\x10\x02\x12\f\n" +
-	"\bCOMPLETE\x10\x03\"C\n" +
-	"\x10GetNumberRequest\x12/\n" +
-	"\x04name\x18\x01 \x01(\tB\x1b\xe0A\x02\xfaA\x15\n" +
-	"\x13portgate.dev/NumberR\x04name\"\x9d\x01\n" +
-	"\x12ListNumbersRequest\x123\n" +
-	"\x06parent\x18\x01 \x01(\tB\x1b\xe0A\x02\xfaA\x15\x12\x13portgate.dev/NumberR\x06parent\x12\x1b\n" +
-	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
+	"\bCOMPLETE\x10\x03\"I\n" +
+	"\x10GetNumberRequest\x125\n" +
+	"\x04name\x18\x01 \x01(\tB!\xe0A\x02\xfaA\x15\n" +
+	"\x13portgate.dev/Number\xbaH\x03\xc8\x01\x01R\x04name\"\xb2\x01\n" +
+	"\x12ListNumbersRequest\x129\n" +
+	"\x06parent\x18\x01 \x01(\tB!\xe0A\x02\xfaA\x15\x12\x13portgate.dev/Number\xbaH\x03\xc8\x01\x01R\x06parent\x12 \n" +
+	"\tpage_size\x18\x02 \x01(\x05B\x03\xe0A\x01R\bpageSize\x12\"\n" +
 	"\n" +
-	"page_token\x18\x03 \x01(\tR\tpageToken\x12\x16\n" +
-	"\x06filter\x18\x04 \x01(\tR\x06filter\"\x8e\x01\n" +
-	"\x13ListNumbersResponse\x12-\n" +
-	"\anumbers\x18\x01 \x03(\v2\x13.portgate.v1.NumberR\anumbers\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12 \n" +
-	"\vunreachable\x18\x03 \x03(\tR\vunreachable\"\x84\x01\n" +
-	"\x13UpdateNumberRequest\x120\n" +
-	"\x06number\x18\x01 \x01(\v2\x13.portgate.v1.NumberB\x03\xe0A\x02R\x06number\x12;\n" +
-	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskR\n" +
-	"updateMask\"z\n" +
-	"\x14UpdateNumberResponse\x12+\n" +
-	"\x06number\x18\x01 \x01(\v2\x13.portgate.v1.NumberR\x06number\x125\n" +
-	"\bfailures\x18\x02 \x03(\v2\x19.portgate.v1.FieldFailureR\bfailures\"V\n" +
-	"\fFieldFailure\x12\x14\n" +
-	"\x05field\x18\x01 \x01(\tR\x05field\x12\x16\n" +
-	"\x06reason\x18\x02 \x01(\tR\x06reason\x12\x18\n" +
-	"\amessage\x18\x03 \x01(\tR\amessage2\xa5\x03\n" +
+	"page_token\x18\x03 \x01(\tB\x03\xe0A\x01R\tpageToken\x12\x1b\n" +
+	"\x06filter\x18\x04 \x01(\tB\x03\xe0A\x01R\x06filter\"\x9d\x01\n" +
+	"\x13ListNumbersResponse\x122\n" +
+	"\anumbers\x18\x01 \x03(\v2\x13.portgate.v1.NumberB\x03\xe0A\x03R\anumbers\x12+\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tB\x03\xe0A\x03R\rnextPageToken\x12%\n" +
+	"\vunreachable\x18\x03 \x03(\tB\x03\xe0A\x03R\vunreachable\"\x81\x02\n" +
+	"\x13UpdateNumberRequest\x126\n" +
+	"\x06number\x18\x01 \x01(\v2\x13.portgate.v1.NumberB\t\xe0A\x02\xbaH\x03\xc8\x01\x01R\x06number\x12@\n" +
+	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskB\x03\xe0A\x01R\n" +
+	"updateMask\x125\n" +
+	"\n" +
+	"request_id\x18\x03 \x01(\tB\x16\xe0A\x01\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01\xe2\x8c\xcf\xd7\b\x02\b\x01R\trequestId\x129\n" +
+	"\x16messaging_callback_uri\x18\x04 \x01(\tB\x03\xe0A\x04R\x14messagingCallbackUri2\x97\x03\n" +
 	"\aNumbers\x12p\n" +
 	"\tGetNumber\x12\x1d.portgate.v1.GetNumberRequest\x1a\x13.portgate.v1.Number\"/\xdaA\x04name\x82\xd3\xe4\x93\x02\"\x12 /v1/{name=providers/*/numbers/*}\x12\x83\x01\n" +
-	"\vListNumbers\x12\x1f.portgate.v1.ListNumbersRequest\x1a .portgate.v1.ListNumbersResponse\"1\xdaA\x06parent\x82\xd3\xe4\x93\x02\"\x12 /v1/{parent=providers/*}/numbers\x12\xa1\x01\n" +
-	"\fUpdateNumber\x12 .portgate.v1.UpdateNumberRequest\x1a!.portgate.v1.UpdateNumberResponse\"L\xdaA\x12number,update_mask\x82\xd3\xe4\x93\x021:\x06number2'/v1/{number.name=providers/*/numbers/*}B9Z7github.com/portgate/portgate/gen/portgate/v1;portgatev1b\x06proto3"
+	"\vListNumbers\x12\x1f.portgate.v1.ListNumbersRequest\x1a .portgate.v1.ListNumbersResponse\"1\xdaA\x06parent\x82\xd3\xe4\x93\x02\"\x12 /v1/{parent=providers/*}/numbers\x12\x93\x01\n" +
+	"\fUpdateNumber\x12 .portgate.v1.UpdateNumberRequest\x1a\x13.portgate.v1.Number\"L\xdaA\x12number,update_mask\x82\xd3\xe4\x93\x021:\x06number2'/v1/{number.name=providers/*/numbers/*}B9Z7github.com/portgate/portgate/gen/portgate/v1;portgatev1b\x06proto3"
 
 var (
 	file_portgate_v1_numbers_proto_rawDescOnce sync.Once
@@ -794,7 +696,7 @@ func file_portgate_v1_numbers_proto_rawDescGZIP() []byte {
 }
 
 var file_portgate_v1_numbers_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_portgate_v1_numbers_proto_msgTypes = make([]protoimpl.MessageInfo, 8)
+var file_portgate_v1_numbers_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
 var file_portgate_v1_numbers_proto_goTypes = []any{
 	(MessagingProvisioning_State)(0), // 0: portgate.v1.MessagingProvisioning.State
 	(*Number)(nil),                   // 1: portgate.v1.Number
@@ -803,31 +705,27 @@ var file_portgate_v1_numbers_proto_goTypes = []any{
 	(*ListNumbersRequest)(nil),       // 4: portgate.v1.ListNumbersRequest
 	(*ListNumbersResponse)(nil),      // 5: portgate.v1.ListNumbersResponse
 	(*UpdateNumberRequest)(nil),      // 6: portgate.v1.UpdateNumberRequest
-	(*UpdateNumberResponse)(nil),     // 7: portgate.v1.UpdateNumberResponse
-	(*FieldFailure)(nil),             // 8: portgate.v1.FieldFailure
-	(*timestamppb.Timestamp)(nil),    // 9: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),    // 10: google.protobuf.FieldMask
+	(*timestamppb.Timestamp)(nil),    // 7: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),    // 8: google.protobuf.FieldMask
 }
 var file_portgate_v1_numbers_proto_depIdxs = []int32{
-	9,  // 0: portgate.v1.Number.create_time:type_name -> google.protobuf.Timestamp
-	2,  // 1: portgate.v1.Number.messaging_provisioning:type_name -> portgate.v1.MessagingProvisioning
-	0,  // 2: portgate.v1.MessagingProvisioning.state:type_name -> portgate.v1.MessagingProvisioning.State
-	1,  // 3: portgate.v1.ListNumbersResponse.numbers:type_name -> portgate.v1.Number
-	1,  // 4: portgate.v1.UpdateNumberRequest.number:type_name -> portgate.v1.Number
-	10, // 5: portgate.v1.UpdateNumberRequest.update_mask:type_name -> google.protobuf.FieldMask
-	1,  // 6: portgate.v1.UpdateNumberResponse.number:type_name -> portgate.v1.Number
-	8,  // 7: portgate.v1.UpdateNumberResponse.failures:type_name -> portgate.v1.FieldFailure
-	3,  // 8: portgate.v1.Numbers.GetNumber:input_type -> portgate.v1.GetNumberRequest
-	4,  // 9: portgate.v1.Numbers.ListNumbers:input_type -> portgate.v1.ListNumbersRequest
-	6,  // 10: portgate.v1.Numbers.UpdateNumber:input_type -> portgate.v1.UpdateNumberRequest
-	1,  // 11: portgate.v1.Numbers.GetNumber:output_type -> portgate.v1.Number
-	5,  // 12: portgate.v1.Numbers.ListNumbers:output_type -> portgate.v1.ListNumbersResponse
-	7,  // 13: portgate.v1.Numbers.UpdateNumber:output_type -> portgate.v1.UpdateNumberResponse
-	11, // [11:14] is the sub-list for method output_type
-	8,  // [8:11] is the sub-list for method input_type
-	8,  // [8:8] is the sub-list for extension type_name
-	8,  // [8:8] is the sub-list for extension extendee
-	0,  // [0:8] is the sub-list for field type_name
+	7, // 0: portgate.v1.Number.create_time:type_name -> google.protobuf.Timestamp
+	2, // 1: portgate.v1.Number.messaging_provisioning:type_name -> portgate.v1.MessagingProvisioning
+	0, // 2: portgate.v1.MessagingProvisioning.state:type_name -> portgate.v1.MessagingProvisioning.State
+	1, // 3: portgate.v1.ListNumbersResponse.numbers:type_name -> portgate.v1.Number
+	1, // 4: portgate.v1.UpdateNumberRequest.number:type_name -> portgate.v1.Number
+	8, // 5: portgate.v1.UpdateNumberRequest.update_mask:type_name -> google.protobuf.FieldMask
+	3, // 6: portgate.v1.Numbers.GetNumber:input_type -> portgate.v1.GetNumberRequest
+	4, // 7: portgate.v1.Numbers.ListNumbers:input_type -> portgate.v1.ListNumbersRequest
+	6, // 8: portgate.v1.Numbers.UpdateNumber:input_type -> portgate.v1.UpdateNumberRequest
+	1, // 9: portgate.v1.Numbers.GetNumber:output_type -> portgate.v1.Number
+	5, // 10: portgate.v1.Numbers.ListNumbers:output_type -> portgate.v1.ListNumbersResponse
+	1, // 11: portgate.v1.Numbers.UpdateNumber:output_type -> portgate.v1.Number
+	9, // [9:12] is the sub-list for method output_type
+	6, // [6:9] is the sub-list for method input_type
+	6, // [6:6] is the sub-list for extension type_name
+	6, // [6:6] is the sub-list for extension extendee
+	0, // [0:6] is the sub-list for field type_name
 }
 
 func init() { file_portgate_v1_numbers_proto_init() }
@@ -841,7 +739,7 @@ func file_portgate_v1_numbers_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_portgate_v1_numbers_proto_rawDesc), len(file_portgate_v1_numbers_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   8,
+			NumMessages:   6,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -30,14 +30,16 @@ const (
 //
 // Phone numbers on provider accounts.
 type NumbersClient interface {
-	// Gets a number. The last name segment is the number (E.164, %2B in URLs;
-	// 11-digit and national forms are accepted and normalized).
+	// Gets a number. The last name segment is the number's E.164 digits
+	// without "+" (providers/telnyx/numbers/13125550100); "+13125550100",
+	// "%2B13125550100" and national forms are accepted and normalized.
 	GetNumber(ctx context.Context, in *GetNumberRequest, opts ...grpc.CallOption) (*Number, error)
 	// Lists numbers. Parent providers/- lists every provider.
 	ListNumbers(ctx context.Context, in *ListNumbersRequest, opts ...grpc.CallOption) (*ListNumbersResponse, error)
-	// Updates a number. Parts the provider accepted but could not apply are
-	// reported in failures; the call still succeeds.
-	UpdateNumber(ctx context.Context, in *UpdateNumberRequest, opts ...grpc.CallOption) (*UpdateNumberResponse, error)
+	// Updates a number and returns it (AIP-134). A part the provider accepted
+	// but applies asynchronously or could not apply (Flowroute's messaging
+	// provisioning, a 207) is resource state: see Number.messaging_provisioning.
+	UpdateNumber(ctx context.Context, in *UpdateNumberRequest, opts ...grpc.CallOption) (*Number, error)
 }
 
 type numbersClient struct {
@@ -68,9 +70,9 @@ func (c *numbersClient) ListNumbers(ctx context.Context, in *ListNumbersRequest,
 	return out, nil
 }
 
-func (c *numbersClient) UpdateNumber(ctx context.Context, in *UpdateNumberRequest, opts ...grpc.CallOption) (*UpdateNumberResponse, error) {
+func (c *numbersClient) UpdateNumber(ctx context.Context, in *UpdateNumberRequest, opts ...grpc.CallOption) (*Number, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	out := new(UpdateNumberResponse)
+	out := new(Number)
 	err := c.cc.Invoke(ctx, Numbers_UpdateNumber_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
@@ -84,14 +86,16 @@ func (c *numbersClient) UpdateNumber(ctx context.Context, in *UpdateNumberReques
 //
 // Phone numbers on provider accounts.
 type NumbersServer interface {
-	// Gets a number. The last name segment is the number (E.164, %2B in URLs;
-	// 11-digit and national forms are accepted and normalized).
+	// Gets a number. The last name segment is the number's E.164 digits
+	// without "+" (providers/telnyx/numbers/13125550100); "+13125550100",
+	// "%2B13125550100" and national forms are accepted and normalized.
 	GetNumber(context.Context, *GetNumberRequest) (*Number, error)
 	// Lists numbers. Parent providers/- lists every provider.
 	ListNumbers(context.Context, *ListNumbersRequest) (*ListNumbersResponse, error)
-	// Updates a number. Parts the provider accepted but could not apply are
-	// reported in failures; the call still succeeds.
-	UpdateNumber(context.Context, *UpdateNumberRequest) (*UpdateNumberResponse, error)
+	// Updates a number and returns it (AIP-134). A part the provider accepted
+	// but applies asynchronously or could not apply (Flowroute's messaging
+	// provisioning, a 207) is resource state: see Number.messaging_provisioning.
+	UpdateNumber(context.Context, *UpdateNumberRequest) (*Number, error)
 	mustEmbedUnimplementedNumbersServer()
 }
 
@@ -108,7 +112,7 @@ func (UnimplementedNumbersServer) GetNumber(context.Context, *GetNumberRequest) 
 func (UnimplementedNumbersServer) ListNumbers(context.Context, *ListNumbersRequest) (*ListNumbersResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListNumbers not implemented")
 }
-func (UnimplementedNumbersServer) UpdateNumber(context.Context, *UpdateNumberRequest) (*UpdateNumberResponse, error) {
+func (UnimplementedNumbersServer) UpdateNumber(context.Context, *UpdateNumberRequest) (*Number, error) {
 	return nil, status.Error(codes.Unimplemented, "method UpdateNumber not implemented")
 }
 func (UnimplementedNumbersServer) mustEmbedUnimplementedNumbersServer() {}

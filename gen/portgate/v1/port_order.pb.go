@@ -7,6 +7,7 @@
 package portgatev1
 
 import (
+	_ "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 	_ "google.golang.org/genproto/googleapis/api/annotations"
 	status "google.golang.org/genproto/googleapis/rpc/status"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
@@ -270,6 +271,59 @@ func (PortOrderRequirement_Status) EnumDescriptor() ([]byte, []int) {
 	return file_portgate_v1_port_order_proto_rawDescGZIP(), []int{1, 0}
 }
 
+// What kind of value satisfies a requirement.
+type PortOrderRequirement_ValueType int32
+
+const (
+	// Not reported.
+	PortOrderRequirement_VALUE_TYPE_UNSPECIFIED PortOrderRequirement_ValueType = 0
+	// A document: CreatePortOrderDocument.
+	PortOrderRequirement_DOCUMENT PortOrderRequirement_ValueType = 1
+	// A text value.
+	PortOrderRequirement_TEXT PortOrderRequirement_ValueType = 2
+)
+
+// Enum value maps for PortOrderRequirement_ValueType.
+var (
+	PortOrderRequirement_ValueType_name = map[int32]string{
+		0: "VALUE_TYPE_UNSPECIFIED",
+		1: "DOCUMENT",
+		2: "TEXT",
+	}
+	PortOrderRequirement_ValueType_value = map[string]int32{
+		"VALUE_TYPE_UNSPECIFIED": 0,
+		"DOCUMENT":               1,
+		"TEXT":                   2,
+	}
+)
+
+func (x PortOrderRequirement_ValueType) Enum() *PortOrderRequirement_ValueType {
+	p := new(PortOrderRequirement_ValueType)
+	*p = x
+	return p
+}
+
+func (x PortOrderRequirement_ValueType) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (PortOrderRequirement_ValueType) Descriptor() protoreflect.EnumDescriptor {
+	return file_portgate_v1_port_order_proto_enumTypes[4].Descriptor()
+}
+
+func (PortOrderRequirement_ValueType) Type() protoreflect.EnumType {
+	return &file_portgate_v1_port_order_proto_enumTypes[4]
+}
+
+func (x PortOrderRequirement_ValueType) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use PortOrderRequirement_ValueType.Descriptor instead.
+func (PortOrderRequirement_ValueType) EnumDescriptor() ([]byte, []int) {
+	return file_portgate_v1_port_order_proto_rawDescGZIP(), []int{1, 1}
+}
+
 // How the account is used.
 type EndUser_UsageType int32
 
@@ -307,11 +361,11 @@ func (x EndUser_UsageType) String() string {
 }
 
 func (EndUser_UsageType) Descriptor() protoreflect.EnumDescriptor {
-	return file_portgate_v1_port_order_proto_enumTypes[4].Descriptor()
+	return file_portgate_v1_port_order_proto_enumTypes[5].Descriptor()
 }
 
 func (EndUser_UsageType) Type() protoreflect.EnumType {
-	return &file_portgate_v1_port_order_proto_enumTypes[4]
+	return &file_portgate_v1_port_order_proto_enumTypes[5]
 }
 
 func (x EndUser_UsageType) Number() protoreflect.EnumNumber {
@@ -368,11 +422,11 @@ func (x PortOrderDocument_Type) String() string {
 }
 
 func (PortOrderDocument_Type) Descriptor() protoreflect.EnumDescriptor {
-	return file_portgate_v1_port_order_proto_enumTypes[5].Descriptor()
+	return file_portgate_v1_port_order_proto_enumTypes[6].Descriptor()
 }
 
 func (PortOrderDocument_Type) Type() protoreflect.EnumType {
-	return &file_portgate_v1_port_order_proto_enumTypes[5]
+	return &file_portgate_v1_port_order_proto_enumTypes[6]
 }
 
 func (x PortOrderDocument_Type) Number() protoreflect.EnumNumber {
@@ -449,11 +503,11 @@ func (x PortOrderEvent_Type) String() string {
 }
 
 func (PortOrderEvent_Type) Descriptor() protoreflect.EnumDescriptor {
-	return file_portgate_v1_port_order_proto_enumTypes[6].Descriptor()
+	return file_portgate_v1_port_order_proto_enumTypes[7].Descriptor()
 }
 
 func (PortOrderEvent_Type) Type() protoreflect.EnumType {
-	return &file_portgate_v1_port_order_proto_enumTypes[6]
+	return &file_portgate_v1_port_order_proto_enumTypes[7]
 }
 
 func (x PortOrderEvent_Type) Number() protoreflect.EnumNumber {
@@ -506,11 +560,11 @@ func (x PortOrderEventDelivery_Status) String() string {
 }
 
 func (PortOrderEventDelivery_Status) Descriptor() protoreflect.EnumDescriptor {
-	return file_portgate_v1_port_order_proto_enumTypes[7].Descriptor()
+	return file_portgate_v1_port_order_proto_enumTypes[8].Descriptor()
 }
 
 func (PortOrderEventDelivery_Status) Type() protoreflect.EnumType {
-	return &file_portgate_v1_port_order_proto_enumTypes[7]
+	return &file_portgate_v1_port_order_proto_enumTypes[8]
 }
 
 func (x PortOrderEventDelivery_Status) Number() protoreflect.EnumNumber {
@@ -528,7 +582,7 @@ type PortOrder struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Resource name, e.g. providers/flowroute/portOrders/42361.
 	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
-	// Provider id, e.g. "flowroute".
+	// The provider's resource name, e.g. "providers/flowroute".
 	Provider string `protobuf:"bytes,2,opt,name=provider,proto3" json:"provider,omitempty"`
 	// The provider's own order id (the last segment of name).
 	ProviderOrderId string `protobuf:"bytes,3,opt,name=provider_order_id,json=providerOrderId,proto3" json:"provider_order_id,omitempty"`
@@ -561,8 +615,8 @@ type PortOrder struct {
 	CustomerReference string `protobuf:"bytes,16,opt,name=customer_reference,json=customerReference,proto3" json:"customer_reference,omitempty"`
 	// Provider's description of the order.
 	Description string `protobuf:"bytes,17,opt,name=description,proto3" json:"description,omitempty"`
-	// URL the provider calls on status changes (Flowroute status_url, Telnyx webhook_url).
-	StatusCallbackUrl string `protobuf:"bytes,18,opt,name=status_callback_url,json=statusCallbackUrl,proto3" json:"status_callback_url,omitempty"`
+	// URI the provider calls on status changes (Flowroute status_url, Telnyx webhook_url).
+	StatusCallbackUri string `protobuf:"bytes,18,opt,name=status_callback_uri,json=statusCallbackUri,proto3" json:"status_callback_uri,omitempty"`
 	// Provider group of orders created together (Flowroute group_id, Telnyx parent_support_key).
 	GroupId string `protobuf:"bytes,19,opt,name=group_id,json=groupId,proto3" json:"group_id,omitempty"`
 	// Provider support reference (Telnyx support_key).
@@ -593,8 +647,14 @@ type PortOrder struct {
 	// accepted the call (e.g. "related_orders"). The order exists; get it
 	// again later to fill them. Never retry the write for it.
 	MissingDetails []string `protobuf:"bytes,29,rep,name=missing_details,json=missingDetails,proto3" json:"missing_details,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// AIP-154 checksum of the order's current content (weak: list and get
+	// answers carry the same etag). Send it back on UpdatePortOrder, or as
+	// etag on ModifyPortOrderNumbers, SubmitPortOrder and CancelPortOrder, to
+	// have the change refused (ABORTED, ETAG_MISMATCH) when the order changed
+	// since it was read.
+	Etag          string `protobuf:"bytes,30,opt,name=etag,proto3" json:"etag,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *PortOrder) Reset() {
@@ -746,9 +806,9 @@ func (x *PortOrder) GetDescription() string {
 	return ""
 }
 
-func (x *PortOrder) GetStatusCallbackUrl() string {
+func (x *PortOrder) GetStatusCallbackUri() string {
 	if x != nil {
-		return x.StatusCallbackUrl
+		return x.StatusCallbackUri
 	}
 	return ""
 }
@@ -830,6 +890,13 @@ func (x *PortOrder) GetMissingDetails() []string {
 	return nil
 }
 
+func (x *PortOrder) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
 // One thing a provider requires before or while it works a port order.
 type PortOrderRequirement struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -839,8 +906,8 @@ type PortOrderRequirement struct {
 	DisplayName string `protobuf:"bytes,2,opt,name=display_name,json=displayName,proto3" json:"display_name,omitempty"`
 	// What is asked for.
 	Description string `protobuf:"bytes,3,opt,name=description,proto3" json:"description,omitempty"`
-	// DOCUMENT or TEXT: upload a document (UploadPortOrderDocument) or supply a value.
-	ValueType string `protobuf:"bytes,4,opt,name=value_type,json=valueType,proto3" json:"value_type,omitempty"`
+	// What kind of value satisfies it.
+	ValueType PortOrderRequirement_ValueType `protobuf:"varint,4,opt,name=value_type,json=valueType,proto3,enum=portgate.v1.PortOrderRequirement_ValueType" json:"value_type,omitempty"`
 	// Normalized status.
 	Status PortOrderRequirement_Status `protobuf:"varint,5,opt,name=status,proto3,enum=portgate.v1.PortOrderRequirement_Status" json:"status,omitempty"`
 	// The provider's status as sent (e.g. "pending", "approved").
@@ -900,11 +967,11 @@ func (x *PortOrderRequirement) GetDescription() string {
 	return ""
 }
 
-func (x *PortOrderRequirement) GetValueType() string {
+func (x *PortOrderRequirement) GetValueType() PortOrderRequirement_ValueType {
 	if x != nil {
 		return x.ValueType
 	}
-	return ""
+	return PortOrderRequirement_VALUE_TYPE_UNSPECIFIED
 }
 
 func (x *PortOrderRequirement) GetStatus() PortOrderRequirement_Status {
@@ -1055,7 +1122,7 @@ type EndUser struct {
 	// Business identifier (Telnyx).
 	BusinessIdentifier string `protobuf:"bytes,9,opt,name=business_identifier,json=businessIdentifier,proto3" json:"business_identifier,omitempty"`
 	// Last four digits of the subscriber's SSN (Flowroute).
-	Last_4Ssn string `protobuf:"bytes,10,opt,name=last_4_ssn,json=last4Ssn,proto3" json:"last_4_ssn,omitempty"`
+	SsnLast4 string `protobuf:"bytes,10,opt,name=ssn_last4,json=ssnLast4,proto3" json:"ssn_last4,omitempty"`
 	// Whether an account number is on file.
 	HasAccountNumber bool `protobuf:"varint,11,opt,name=has_account_number,json=hasAccountNumber,proto3" json:"has_account_number,omitempty"`
 	// Whether a PIN is on file.
@@ -1157,9 +1224,9 @@ func (x *EndUser) GetBusinessIdentifier() string {
 	return ""
 }
 
-func (x *EndUser) GetLast_4Ssn() string {
+func (x *EndUser) GetSsnLast4() string {
 	if x != nil {
-		return x.Last_4Ssn
+		return x.SsnLast4
 	}
 	return ""
 }
@@ -1390,7 +1457,7 @@ func (x *NumberConfiguration) GetTags() []string {
 // Why a providers/- request went to a provider.
 type RoutingDecision struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Chosen provider, e.g. "providers/telnyx".
+	// Chosen provider's resource name, e.g. "providers/telnyx".
 	Provider string `protobuf:"bytes,1,opt,name=provider,proto3" json:"provider,omitempty"`
 	// Explanation, e.g. "portable at telnyx only".
 	Reason        string `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
@@ -2052,27 +2119,28 @@ var File_portgate_v1_port_order_proto protoreflect.FileDescriptor
 
 const file_portgate_v1_port_order_proto_rawDesc = "" +
 	"\n" +
-	"\x1cportgate/v1/port_order.proto\x12\vportgate.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17google/rpc/status.proto\"\xf4\x0f\n" +
+	"\x1cportgate/v1/port_order.proto\x12\vportgate.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17google/rpc/status.proto\"\xd4\x10\n" +
 	"\tPortOrder\x12\x17\n" +
-	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12\x1f\n" +
-	"\bprovider\x18\x02 \x01(\tB\x03\xe0A\x03R\bprovider\x12/\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x129\n" +
+	"\bprovider\x18\x02 \x01(\tB\x1d\xe0A\x03\xfaA\x17\n" +
+	"\x15portgate.dev/ProviderR\bprovider\x12/\n" +
 	"\x11provider_order_id\x18\x03 \x01(\tB\x03\xe0A\x03R\x0fproviderOrderId\x127\n" +
 	"\x05state\x18\x04 \x01(\x0e2\x1c.portgate.v1.PortOrder.StateB\x03\xe0A\x03R\x05state\x12,\n" +
 	"\x0fprovider_status\x18\x05 \x01(\tB\x03\xe0A\x03R\x0eproviderStatus\x12B\n" +
 	"\rstate_details\x18\x06 \x03(\v2\x18.portgate.v1.StateDetailB\x03\xe0A\x03R\fstateDetails\x12(\n" +
-	"\rphone_numbers\x18\a \x03(\tB\x03\xe0A\x02R\fphoneNumbers\x12/\n" +
-	"\bend_user\x18\b \x01(\v2\x14.portgate.v1.EndUserR\aendUser\x12%\n" +
-	"\x0elosing_carrier\x18\t \x01(\tR\rlosingCarrier\x12H\n" +
+	"\rphone_numbers\x18\a \x03(\tB\x03\xe0A\x02R\fphoneNumbers\x124\n" +
+	"\bend_user\x18\b \x01(\v2\x14.portgate.v1.EndUserB\x03\xe0A\x01R\aendUser\x12*\n" +
+	"\x0elosing_carrier\x18\t \x01(\tB\x03\xe0A\x01R\rlosingCarrier\x12M\n" +
 	"\x12requested_foc_time\x18\n" +
-	" \x01(\v2\x1a.google.protobuf.TimestampR\x10requestedFocTime\x12M\n" +
-	"\x12confirmed_foc_time\x18\v \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\x10confirmedFocTime\x12<\n" +
-	"\tport_type\x18\f \x01(\x0e2\x1f.portgate.v1.PortOrder.PortTypeR\bportType\x12g\n" +
-	"\x18remaining_numbers_action\x18\r \x01(\x0e2-.portgate.v1.PortOrder.RemainingNumbersActionR\x16remainingNumbersAction\x12?\n" +
-	"\x1cnew_billing_telephone_number\x18\x0e \x01(\tR\x19newBillingTelephoneNumber\x12F\n" +
-	"\rconfiguration\x18\x0f \x01(\v2 .portgate.v1.NumberConfigurationR\rconfiguration\x12-\n" +
-	"\x12customer_reference\x18\x10 \x01(\tR\x11customerReference\x12%\n" +
-	"\vdescription\x18\x11 \x01(\tB\x03\xe0A\x03R\vdescription\x12.\n" +
-	"\x13status_callback_url\x18\x12 \x01(\tR\x11statusCallbackUrl\x12\x1e\n" +
+	" \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x01R\x10requestedFocTime\x12M\n" +
+	"\x12confirmed_foc_time\x18\v \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\x10confirmedFocTime\x12A\n" +
+	"\tport_type\x18\f \x01(\x0e2\x1f.portgate.v1.PortOrder.PortTypeB\x03\xe0A\x01R\bportType\x12l\n" +
+	"\x18remaining_numbers_action\x18\r \x01(\x0e2-.portgate.v1.PortOrder.RemainingNumbersActionB\x03\xe0A\x01R\x16remainingNumbersAction\x12D\n" +
+	"\x1cnew_billing_telephone_number\x18\x0e \x01(\tB\x03\xe0A\x01R\x19newBillingTelephoneNumber\x12K\n" +
+	"\rconfiguration\x18\x0f \x01(\v2 .portgate.v1.NumberConfigurationB\x03\xe0A\x01R\rconfiguration\x122\n" +
+	"\x12customer_reference\x18\x10 \x01(\tB\x03\xe0A\x01R\x11customerReference\x12%\n" +
+	"\vdescription\x18\x11 \x01(\tB\x03\xe0A\x03R\vdescription\x123\n" +
+	"\x13status_callback_uri\x18\x12 \x01(\tB\x03\xe0A\x01R\x11statusCallbackUri\x12\x1e\n" +
 	"\bgroup_id\x18\x13 \x01(\tB\x03\xe0A\x03R\agroupId\x12$\n" +
 	"\vsupport_key\x18\x14 \x01(\tB\x03\xe0A\x03R\n" +
 	"supportKey\x12*\n" +
@@ -2086,7 +2154,8 @@ const file_portgate_v1_port_order_proto_rawDesc = "" +
 	"\frequirements\x18\x1a \x03(\v2!.portgate.v1.PortOrderRequirementB\x03\xe0A\x03R\frequirements\x12L\n" +
 	"\x13allowed_foc_windows\x18\x1b \x03(\v2\x17.portgate.v1.TimeWindowB\x03\xe0A\x03R\x11allowedFocWindows\x127\n" +
 	"\x15invalid_phone_numbers\x18\x1c \x03(\tB\x03\xe0A\x03R\x13invalidPhoneNumbers\x12,\n" +
-	"\x0fmissing_details\x18\x1d \x03(\tB\x03\xe0A\x03R\x0emissingDetails\"\x9d\x01\n" +
+	"\x0fmissing_details\x18\x1d \x03(\tB\x03\xe0A\x03R\x0emissingDetails\x12\x17\n" +
+	"\x04etag\x18\x1e \x01(\tB\x03\xe0A\x01R\x04etag\"\x9d\x01\n" +
 	"\x05State\x12\x15\n" +
 	"\x11STATE_UNSPECIFIED\x10\x00\x12\t\n" +
 	"\x05DRAFT\x10\x01\x12\r\n" +
@@ -2107,85 +2176,89 @@ const file_portgate_v1_port_order_proto_rawDesc = "" +
 	"\n" +
 	"DISCONNECT\x10\x02:`\xeaA]\n" +
 	"\x16portgate.dev/PortOrder\x12,providers/{provider}/portOrders/{port_order}*\n" +
-	"portOrders2\tportOrder\"\xed\x02\n" +
-	"\x14PortOrderRequirement\x12.\n" +
-	"\x13requirement_type_id\x18\x01 \x01(\tR\x11requirementTypeId\x12!\n" +
-	"\fdisplay_name\x18\x02 \x01(\tR\vdisplayName\x12 \n" +
-	"\vdescription\x18\x03 \x01(\tR\vdescription\x12\x1d\n" +
+	"portOrders2\tportOrder\"\xf9\x03\n" +
+	"\x14PortOrderRequirement\x123\n" +
+	"\x13requirement_type_id\x18\x01 \x01(\tB\x03\xe0A\x03R\x11requirementTypeId\x12&\n" +
+	"\fdisplay_name\x18\x02 \x01(\tB\x03\xe0A\x03R\vdisplayName\x12%\n" +
+	"\vdescription\x18\x03 \x01(\tB\x03\xe0A\x03R\vdescription\x12O\n" +
 	"\n" +
-	"value_type\x18\x04 \x01(\tR\tvalueType\x12@\n" +
-	"\x06status\x18\x05 \x01(\x0e2(.portgate.v1.PortOrderRequirement.StatusR\x06status\x12'\n" +
-	"\x0fprovider_status\x18\x06 \x01(\tR\x0eproviderStatus\"V\n" +
+	"value_type\x18\x04 \x01(\x0e2+.portgate.v1.PortOrderRequirement.ValueTypeB\x03\xe0A\x03R\tvalueType\x12E\n" +
+	"\x06status\x18\x05 \x01(\x0e2(.portgate.v1.PortOrderRequirement.StatusB\x03\xe0A\x03R\x06status\x12,\n" +
+	"\x0fprovider_status\x18\x06 \x01(\tB\x03\xe0A\x03R\x0eproviderStatus\"V\n" +
 	"\x06Status\x12\x16\n" +
 	"\x12STATUS_UNSPECIFIED\x10\x00\x12\v\n" +
 	"\aMISSING\x10\x01\x12\x10\n" +
 	"\fUNDER_REVIEW\x10\x02\x12\a\n" +
 	"\x03MET\x10\x03\x12\f\n" +
-	"\bREJECTED\x10\x04\"~\n" +
+	"\bREJECTED\x10\x04\"?\n" +
+	"\tValueType\x12\x1a\n" +
+	"\x16VALUE_TYPE_UNSPECIFIED\x10\x00\x12\f\n" +
+	"\bDOCUMENT\x10\x01\x12\b\n" +
+	"\x04TEXT\x10\x02\"\x88\x01\n" +
 	"\n" +
-	"TimeWindow\x129\n" +
+	"TimeWindow\x12>\n" +
 	"\n" +
-	"start_time\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\tstartTime\x125\n" +
-	"\bend_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\aendTime\"C\n" +
-	"\vStateDetail\x12\x12\n" +
-	"\x04code\x18\x01 \x01(\tR\x04code\x12 \n" +
-	"\vdescription\x18\x02 \x01(\tR\vdescription\"\xf6\x04\n" +
-	"\aEndUser\x12\x1f\n" +
-	"\ventity_name\x18\x01 \x01(\tR\n" +
-	"entityName\x12+\n" +
-	"\x11authorized_person\x18\x02 \x01(\tR\x10authorizedPerson\x128\n" +
-	"\x18billing_telephone_number\x18\x03 \x01(\tR\x16billingTelephoneNumber\x12=\n" +
+	"start_time\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\tstartTime\x12:\n" +
+	"\bend_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\aendTime\"M\n" +
+	"\vStateDetail\x12\x17\n" +
+	"\x04code\x18\x01 \x01(\tB\x03\xe0A\x03R\x04code\x12%\n" +
+	"\vdescription\x18\x02 \x01(\tB\x03\xe0A\x03R\vdescription\"\x8e\x05\n" +
+	"\aEndUser\x12$\n" +
+	"\ventity_name\x18\x01 \x01(\tB\x03\xe0A\x01R\n" +
+	"entityName\x120\n" +
+	"\x11authorized_person\x18\x02 \x01(\tB\x03\xe0A\x01R\x10authorizedPerson\x12=\n" +
+	"\x18billing_telephone_number\x18\x03 \x01(\tB\x03\xe0A\x01R\x16billingTelephoneNumber\x12B\n" +
 	"\n" +
-	"usage_type\x18\x04 \x01(\x0e2\x1e.portgate.v1.EndUser.UsageTypeR\tusageType\x12C\n" +
-	"\x0fservice_address\x18\x05 \x01(\v2\x1a.portgate.v1.PostalAddressR\x0eserviceAddress\x12*\n" +
+	"usage_type\x18\x04 \x01(\x0e2\x1e.portgate.v1.EndUser.UsageTypeB\x03\xe0A\x01R\tusageType\x12H\n" +
+	"\x0fservice_address\x18\x05 \x01(\v2\x1a.portgate.v1.PostalAddressB\x03\xe0A\x01R\x0eserviceAddress\x12*\n" +
 	"\x0eaccount_number\x18\x06 \x01(\tB\x03\xe0A\x04R\raccountNumber\x12\x15\n" +
 	"\x03pin\x18\a \x01(\tB\x03\xe0A\x04R\x03pin\x12*\n" +
 	"\x0etax_identifier\x18\b \x01(\tB\x03\xe0A\x04R\rtaxIdentifier\x124\n" +
-	"\x13business_identifier\x18\t \x01(\tB\x03\xe0A\x04R\x12businessIdentifier\x12!\n" +
-	"\n" +
-	"last_4_ssn\x18\n" +
-	" \x01(\tB\x03\xe0A\x04R\blast4Ssn\x121\n" +
+	"\x13business_identifier\x18\t \x01(\tB\x03\xe0A\x04R\x12businessIdentifier\x12 \n" +
+	"\tssn_last4\x18\n" +
+	" \x01(\tB\x03\xe0A\x04R\bssnLast4\x121\n" +
 	"\x12has_account_number\x18\v \x01(\bB\x03\xe0A\x03R\x10hasAccountNumber\x12\x1c\n" +
 	"\ahas_pin\x18\f \x01(\bB\x03\xe0A\x03R\x06hasPin\"F\n" +
 	"\tUsageType\x12\x1a\n" +
 	"\x16USAGE_TYPE_UNSPECIFIED\x10\x00\x12\f\n" +
 	"\bBUSINESS\x10\x01\x12\x0f\n" +
-	"\vRESIDENTIAL\x10\x02\"\xf0\x01\n" +
-	"\rPostalAddress\x12%\n" +
-	"\x0estreet_address\x18\x01 \x01(\tR\rstreetAddress\x12)\n" +
-	"\x10extended_address\x18\x02 \x01(\tR\x0fextendedAddress\x12\x1a\n" +
-	"\blocality\x18\x03 \x01(\tR\blocality\x12/\n" +
-	"\x13administrative_area\x18\x04 \x01(\tR\x12administrativeArea\x12\x1f\n" +
-	"\vpostal_code\x18\x05 \x01(\tR\n" +
-	"postalCode\x12\x1f\n" +
-	"\vregion_code\x18\x06 \x01(\tR\n" +
-	"regionCode\"\x80\x03\n" +
-	"\x13NumberConfiguration\x12#\n" +
-	"\rconnection_id\x18\x01 \x01(\tR\fconnectionId\x12*\n" +
-	"\x11failover_route_id\x18\x02 \x01(\tR\x0ffailoverRouteId\x120\n" +
-	"\x14messaging_profile_id\x18\x03 \x01(\tR\x12messagingProfileId\x12+\n" +
-	"\x11messaging_enabled\x18\x04 \x01(\bR\x10messagingEnabled\x120\n" +
-	"\x14cnam_lookups_enabled\x18\x05 \x01(\bR\x12cnamLookupsEnabled\x12\x17\n" +
-	"\acnam_id\x18\x06 \x01(\tR\x06cnamId\x120\n" +
-	"\x14emergency_address_id\x18\a \x01(\tR\x12emergencyAddressId\x12(\n" +
-	"\x10billing_group_id\x18\b \x01(\tR\x0ebillingGroupId\x12\x12\n" +
-	"\x04tags\x18\t \x03(\tR\x04tags\"E\n" +
-	"\x0fRoutingDecision\x12\x1a\n" +
-	"\bprovider\x18\x01 \x01(\tR\bprovider\x12\x16\n" +
-	"\x06reason\x18\x02 \x01(\tR\x06reason\"\xaf\x02\n" +
+	"\vRESIDENTIAL\x10\x02\"\x8e\x02\n" +
+	"\rPostalAddress\x12*\n" +
+	"\x0estreet_address\x18\x01 \x01(\tB\x03\xe0A\x01R\rstreetAddress\x12.\n" +
+	"\x10extended_address\x18\x02 \x01(\tB\x03\xe0A\x01R\x0fextendedAddress\x12\x1f\n" +
+	"\blocality\x18\x03 \x01(\tB\x03\xe0A\x01R\blocality\x124\n" +
+	"\x13administrative_area\x18\x04 \x01(\tB\x03\xe0A\x01R\x12administrativeArea\x12$\n" +
+	"\vpostal_code\x18\x05 \x01(\tB\x03\xe0A\x01R\n" +
+	"postalCode\x12$\n" +
+	"\vregion_code\x18\x06 \x01(\tB\x03\xe0A\x01R\n" +
+	"regionCode\"\xad\x03\n" +
+	"\x13NumberConfiguration\x12(\n" +
+	"\rconnection_id\x18\x01 \x01(\tB\x03\xe0A\x01R\fconnectionId\x12/\n" +
+	"\x11failover_route_id\x18\x02 \x01(\tB\x03\xe0A\x01R\x0ffailoverRouteId\x125\n" +
+	"\x14messaging_profile_id\x18\x03 \x01(\tB\x03\xe0A\x01R\x12messagingProfileId\x120\n" +
+	"\x11messaging_enabled\x18\x04 \x01(\bB\x03\xe0A\x01R\x10messagingEnabled\x125\n" +
+	"\x14cnam_lookups_enabled\x18\x05 \x01(\bB\x03\xe0A\x01R\x12cnamLookupsEnabled\x12\x1c\n" +
+	"\acnam_id\x18\x06 \x01(\tB\x03\xe0A\x01R\x06cnamId\x125\n" +
+	"\x14emergency_address_id\x18\a \x01(\tB\x03\xe0A\x01R\x12emergencyAddressId\x12-\n" +
+	"\x10billing_group_id\x18\b \x01(\tB\x03\xe0A\x01R\x0ebillingGroupId\x12\x17\n" +
+	"\x04tags\x18\t \x03(\tB\x03\xe0A\x01R\x04tags\"i\n" +
+	"\x0fRoutingDecision\x129\n" +
+	"\bprovider\x18\x01 \x01(\tB\x1d\xe0A\x03\xfaA\x17\n" +
+	"\x15portgate.dev/ProviderR\bprovider\x12\x1b\n" +
+	"\x06reason\x18\x02 \x01(\tB\x03\xe0A\x03R\x06reason\"\xbb\x02\n" +
 	"\x10PortOrderComment\x12\x17\n" +
-	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12\x17\n" +
-	"\x04body\x18\x02 \x01(\tB\x03\xe0A\x02R\x04body\x12\x1b\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12#\n" +
+	"\x04body\x18\x02 \x01(\tB\x0f\xe0A\x02\xbaH\t\xc8\x01\x01r\x042\x02\\SR\x04body\x12\x1b\n" +
 	"\x06author\x18\x03 \x01(\tB\x03\xe0A\x03R\x06author\x12@\n" +
 	"\vcreate_time\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"createTime:\x89\x01\xeaA\x85\x01\n" +
-	"\x1dportgate.dev/PortOrderComment\x12?providers/{provider}/portOrders/{port_order}/comments/{comment}*\x11portOrderComments2\x10portOrderComment\"\xad\x04\n" +
+	"\x1dportgate.dev/PortOrderComment\x12?providers/{provider}/portOrders/{port_order}/comments/{comment}*\x11portOrderComments2\x10portOrderComment\"\xe5\x04\n" +
 	"\x11PortOrderDocument\x12\x17\n" +
-	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12<\n" +
-	"\x04type\x18\x02 \x01(\x0e2#.portgate.v1.PortOrderDocument.TypeB\x03\xe0A\x02R\x04type\x12\x1f\n" +
-	"\bfilename\x18\x03 \x01(\tB\x03\xe0A\x02R\bfilename\x12!\n" +
-	"\fcontent_type\x18\x04 \x01(\tR\vcontentType\x12\x1d\n" +
-	"\acontent\x18\x05 \x01(\fB\x03\xe0A\x04R\acontent\x12\x1b\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12G\n" +
+	"\x04type\x18\x02 \x01(\x0e2#.portgate.v1.PortOrderDocument.TypeB\x0e\xe0A\x02\xbaH\b\xc8\x01\x01\x82\x01\x02\x10\x01R\x04type\x12A\n" +
+	"\bfilename\x18\x03 \x01(\tB%\xe0A\x02\xbaH\x1f\xc8\x01\x01r\x1a2\x18^[^/\\\\]*[^/\\\\\\s][^/\\\\]*$R\bfilename\x12&\n" +
+	"\fcontent_type\x18\x04 \x01(\tB\x03\xe0A\x01R\vcontentType\x12#\n" +
+	"\acontent\x18\x05 \x01(\fB\t\xe0A\x04\xbaH\x03\xc8\x01\x01R\acontent\x12\x1b\n" +
 	"\x06status\x18\x06 \x01(\tB\x03\xe0A\x03R\x06status\x12&\n" +
 	"\fdownload_uri\x18\a \x01(\tB\x03\xe0A\x03R\vdownloadUri\x12@\n" +
 	"\vcreate_time\x18\b \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
@@ -2196,7 +2269,7 @@ const file_portgate_v1_port_order_proto_rawDesc = "" +
 	"\aINVOICE\x10\x02\x12\a\n" +
 	"\x03CSR\x10\x03\x12\t\n" +
 	"\x05OTHER\x10\x04:\x8e\x01\xeaA\x8a\x01\n" +
-	"\x1eportgate.dev/PortOrderDocument\x12Aproviders/{provider}/portOrders/{port_order}/documents/{document}*\x12portOrderDocuments2\x11portOrderDocument\"\x84\t\n" +
+	"\x1eportgate.dev/PortOrderDocument\x12Aproviders/{provider}/portOrders/{port_order}/documents/{document}*\x12portOrderDocuments2\x11portOrderDocument\"\x8e\t\n" +
 	"\x0ePortOrderEvent\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x129\n" +
 	"\x04type\x18\x02 \x01(\x0e2 .portgate.v1.PortOrderEvent.TypeB\x03\xe0A\x03R\x04type\x12>\n" +
@@ -2214,10 +2287,10 @@ const file_portgate_v1_port_order_proto_rawDesc = "" +
 	"\x10provider_payload\x18\f \x01(\v2\x17.google.protobuf.StructB\x03\xe0A\x03R\x0fproviderPayload\x12H\n" +
 	"\n" +
 	"deliveries\x18\r \x03(\v2#.portgate.v1.PortOrderEventDeliveryB\x03\xe0A\x03R\n" +
-	"deliveries\x1a9\n" +
-	"\tException\x12\x12\n" +
-	"\x04code\x18\x01 \x01(\tR\x04code\x12\x18\n" +
-	"\amessage\x18\x02 \x01(\tR\amessage\"\xcf\x01\n" +
+	"deliveries\x1aC\n" +
+	"\tException\x12\x17\n" +
+	"\x04code\x18\x01 \x01(\tB\x03\xe0A\x03R\x04code\x12\x1d\n" +
+	"\amessage\x18\x02 \x01(\tB\x03\xe0A\x03R\amessage\"\xcf\x01\n" +
 	"\x04Type\x12\x14\n" +
 	"\x10TYPE_UNSPECIFIED\x10\x00\x12\x11\n" +
 	"\rSTATE_CHANGED\x10\x01\x12\x14\n" +
@@ -2229,32 +2302,33 @@ const file_portgate_v1_port_order_proto_rawDesc = "" +
 	"\x0fNUMBERS_CHANGED\x10\a\x12\x0f\n" +
 	"\vORDER_SPLIT\x10\b\x12\t\n" +
 	"\x05OTHER\x10\t:~\xeaA{\n" +
-	"\x1bportgate.dev/PortOrderEvent\x12;providers/{provider}/portOrders/{port_order}/events/{event}*\x0fportOrderEvents2\x0eportOrderEvent\"\x9d\x03\n" +
-	"\x16PortOrderEventDelivery\x12\x1d\n" +
+	"\x1bportgate.dev/PortOrderEvent\x12;providers/{provider}/portOrders/{port_order}/events/{event}*\x0fportOrderEvents2\x0eportOrderEvent\"\xc0\x03\n" +
+	"\x16PortOrderEventDelivery\x12\"\n" +
 	"\n" +
-	"target_uri\x18\x01 \x01(\tR\ttargetUri\x12\x18\n" +
-	"\aattempt\x18\x02 \x01(\x05R\aattempt\x12B\n" +
-	"\x06status\x18\x03 \x01(\x0e2*.portgate.v1.PortOrderEventDelivery.StatusR\x06status\x12\x1f\n" +
-	"\vhttp_status\x18\x04 \x01(\x05R\n" +
-	"httpStatus\x12\x14\n" +
-	"\x05error\x18\x05 \x01(\tR\x05error\x12=\n" +
-	"\fattempt_time\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\vattemptTime\x12F\n" +
-	"\x11next_attempt_time\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\x0fnextAttemptTime\"H\n" +
+	"target_uri\x18\x01 \x01(\tB\x03\xe0A\x03R\ttargetUri\x12\x1d\n" +
+	"\aattempt\x18\x02 \x01(\x05B\x03\xe0A\x03R\aattempt\x12G\n" +
+	"\x06status\x18\x03 \x01(\x0e2*.portgate.v1.PortOrderEventDelivery.StatusB\x03\xe0A\x03R\x06status\x12$\n" +
+	"\vhttp_status\x18\x04 \x01(\x05B\x03\xe0A\x03R\n" +
+	"httpStatus\x12\x19\n" +
+	"\x05error\x18\x05 \x01(\tB\x03\xe0A\x03R\x05error\x12B\n" +
+	"\fattempt_time\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\vattemptTime\x12K\n" +
+	"\x11next_attempt_time\x18\a \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\x0fnextAttemptTime\"H\n" +
 	"\x06Status\x12\x16\n" +
 	"\x12STATUS_UNSPECIFIED\x10\x00\x12\r\n" +
 	"\tSUCCEEDED\x10\x01\x12\n" +
 	"\n" +
 	"\x06FAILED\x10\x02\x12\v\n" +
-	"\aGAVE_UP\x10\x03\"\x85\x02\n" +
-	"\x11PortabilityResult\x12\x14\n" +
-	"\x05input\x18\x01 \x01(\tR\x05input\x12!\n" +
-	"\fphone_number\x18\x02 \x01(\tR\vphoneNumber\x12\x1a\n" +
-	"\bprovider\x18\x03 \x01(\tR\bprovider\x12\x1a\n" +
-	"\bportable\x18\x04 \x01(\bR\bportable\x12#\n" +
-	"\rfast_portable\x18\x05 \x01(\bR\ffastPortable\x12\x16\n" +
-	"\x06reason\x18\x06 \x01(\tR\x06reason\x12\x18\n" +
-	"\acarrier\x18\a \x01(\tR\acarrier\x12(\n" +
-	"\x05error\x18\b \x01(\v2\x12.google.rpc.StatusR\x05errorB9Z7github.com/portgate/portgate/gen/portgate/v1;portgatev1b\x06proto3"
+	"\aGAVE_UP\x10\x03\"\xc7\x02\n" +
+	"\x11PortabilityResult\x12\x19\n" +
+	"\x05input\x18\x01 \x01(\tB\x03\xe0A\x03R\x05input\x12&\n" +
+	"\fphone_number\x18\x02 \x01(\tB\x03\xe0A\x03R\vphoneNumber\x129\n" +
+	"\bprovider\x18\x03 \x01(\tB\x1d\xe0A\x03\xfaA\x17\n" +
+	"\x15portgate.dev/ProviderR\bprovider\x12\x1f\n" +
+	"\bportable\x18\x04 \x01(\bB\x03\xe0A\x03R\bportable\x12(\n" +
+	"\rfast_portable\x18\x05 \x01(\bB\x03\xe0A\x03R\ffastPortable\x12\x1b\n" +
+	"\x06reason\x18\x06 \x01(\tB\x03\xe0A\x03R\x06reason\x12\x1d\n" +
+	"\acarrier\x18\a \x01(\tB\x03\xe0A\x03R\acarrier\x12-\n" +
+	"\x05error\x18\b \x01(\v2\x12.google.rpc.StatusB\x03\xe0A\x03R\x05errorB9Z7github.com/portgate/portgate/gen/portgate/v1;portgatev1b\x06proto3"
 
 var (
 	file_portgate_v1_port_order_proto_rawDescOnce sync.Once
@@ -2268,75 +2342,77 @@ func file_portgate_v1_port_order_proto_rawDescGZIP() []byte {
 	return file_portgate_v1_port_order_proto_rawDescData
 }
 
-var file_portgate_v1_port_order_proto_enumTypes = make([]protoimpl.EnumInfo, 8)
+var file_portgate_v1_port_order_proto_enumTypes = make([]protoimpl.EnumInfo, 9)
 var file_portgate_v1_port_order_proto_msgTypes = make([]protoimpl.MessageInfo, 14)
 var file_portgate_v1_port_order_proto_goTypes = []any{
 	(PortOrder_State)(0),                  // 0: portgate.v1.PortOrder.State
 	(PortOrder_PortType)(0),               // 1: portgate.v1.PortOrder.PortType
 	(PortOrder_RemainingNumbersAction)(0), // 2: portgate.v1.PortOrder.RemainingNumbersAction
 	(PortOrderRequirement_Status)(0),      // 3: portgate.v1.PortOrderRequirement.Status
-	(EndUser_UsageType)(0),                // 4: portgate.v1.EndUser.UsageType
-	(PortOrderDocument_Type)(0),           // 5: portgate.v1.PortOrderDocument.Type
-	(PortOrderEvent_Type)(0),              // 6: portgate.v1.PortOrderEvent.Type
-	(PortOrderEventDelivery_Status)(0),    // 7: portgate.v1.PortOrderEventDelivery.Status
-	(*PortOrder)(nil),                     // 8: portgate.v1.PortOrder
-	(*PortOrderRequirement)(nil),          // 9: portgate.v1.PortOrderRequirement
-	(*TimeWindow)(nil),                    // 10: portgate.v1.TimeWindow
-	(*StateDetail)(nil),                   // 11: portgate.v1.StateDetail
-	(*EndUser)(nil),                       // 12: portgate.v1.EndUser
-	(*PostalAddress)(nil),                 // 13: portgate.v1.PostalAddress
-	(*NumberConfiguration)(nil),           // 14: portgate.v1.NumberConfiguration
-	(*RoutingDecision)(nil),               // 15: portgate.v1.RoutingDecision
-	(*PortOrderComment)(nil),              // 16: portgate.v1.PortOrderComment
-	(*PortOrderDocument)(nil),             // 17: portgate.v1.PortOrderDocument
-	(*PortOrderEvent)(nil),                // 18: portgate.v1.PortOrderEvent
-	(*PortOrderEventDelivery)(nil),        // 19: portgate.v1.PortOrderEventDelivery
-	(*PortabilityResult)(nil),             // 20: portgate.v1.PortabilityResult
-	(*PortOrderEvent_Exception)(nil),      // 21: portgate.v1.PortOrderEvent.Exception
-	(*timestamppb.Timestamp)(nil),         // 22: google.protobuf.Timestamp
-	(*structpb.Struct)(nil),               // 23: google.protobuf.Struct
-	(*status.Status)(nil),                 // 24: google.rpc.Status
+	(PortOrderRequirement_ValueType)(0),   // 4: portgate.v1.PortOrderRequirement.ValueType
+	(EndUser_UsageType)(0),                // 5: portgate.v1.EndUser.UsageType
+	(PortOrderDocument_Type)(0),           // 6: portgate.v1.PortOrderDocument.Type
+	(PortOrderEvent_Type)(0),              // 7: portgate.v1.PortOrderEvent.Type
+	(PortOrderEventDelivery_Status)(0),    // 8: portgate.v1.PortOrderEventDelivery.Status
+	(*PortOrder)(nil),                     // 9: portgate.v1.PortOrder
+	(*PortOrderRequirement)(nil),          // 10: portgate.v1.PortOrderRequirement
+	(*TimeWindow)(nil),                    // 11: portgate.v1.TimeWindow
+	(*StateDetail)(nil),                   // 12: portgate.v1.StateDetail
+	(*EndUser)(nil),                       // 13: portgate.v1.EndUser
+	(*PostalAddress)(nil),                 // 14: portgate.v1.PostalAddress
+	(*NumberConfiguration)(nil),           // 15: portgate.v1.NumberConfiguration
+	(*RoutingDecision)(nil),               // 16: portgate.v1.RoutingDecision
+	(*PortOrderComment)(nil),              // 17: portgate.v1.PortOrderComment
+	(*PortOrderDocument)(nil),             // 18: portgate.v1.PortOrderDocument
+	(*PortOrderEvent)(nil),                // 19: portgate.v1.PortOrderEvent
+	(*PortOrderEventDelivery)(nil),        // 20: portgate.v1.PortOrderEventDelivery
+	(*PortabilityResult)(nil),             // 21: portgate.v1.PortabilityResult
+	(*PortOrderEvent_Exception)(nil),      // 22: portgate.v1.PortOrderEvent.Exception
+	(*timestamppb.Timestamp)(nil),         // 23: google.protobuf.Timestamp
+	(*structpb.Struct)(nil),               // 24: google.protobuf.Struct
+	(*status.Status)(nil),                 // 25: google.rpc.Status
 }
 var file_portgate_v1_port_order_proto_depIdxs = []int32{
 	0,  // 0: portgate.v1.PortOrder.state:type_name -> portgate.v1.PortOrder.State
-	11, // 1: portgate.v1.PortOrder.state_details:type_name -> portgate.v1.StateDetail
-	12, // 2: portgate.v1.PortOrder.end_user:type_name -> portgate.v1.EndUser
-	22, // 3: portgate.v1.PortOrder.requested_foc_time:type_name -> google.protobuf.Timestamp
-	22, // 4: portgate.v1.PortOrder.confirmed_foc_time:type_name -> google.protobuf.Timestamp
+	12, // 1: portgate.v1.PortOrder.state_details:type_name -> portgate.v1.StateDetail
+	13, // 2: portgate.v1.PortOrder.end_user:type_name -> portgate.v1.EndUser
+	23, // 3: portgate.v1.PortOrder.requested_foc_time:type_name -> google.protobuf.Timestamp
+	23, // 4: portgate.v1.PortOrder.confirmed_foc_time:type_name -> google.protobuf.Timestamp
 	1,  // 5: portgate.v1.PortOrder.port_type:type_name -> portgate.v1.PortOrder.PortType
 	2,  // 6: portgate.v1.PortOrder.remaining_numbers_action:type_name -> portgate.v1.PortOrder.RemainingNumbersAction
-	14, // 7: portgate.v1.PortOrder.configuration:type_name -> portgate.v1.NumberConfiguration
-	15, // 8: portgate.v1.PortOrder.routing:type_name -> portgate.v1.RoutingDecision
-	22, // 9: portgate.v1.PortOrder.create_time:type_name -> google.protobuf.Timestamp
-	22, // 10: portgate.v1.PortOrder.update_time:type_name -> google.protobuf.Timestamp
-	9,  // 11: portgate.v1.PortOrder.requirements:type_name -> portgate.v1.PortOrderRequirement
-	10, // 12: portgate.v1.PortOrder.allowed_foc_windows:type_name -> portgate.v1.TimeWindow
-	3,  // 13: portgate.v1.PortOrderRequirement.status:type_name -> portgate.v1.PortOrderRequirement.Status
-	22, // 14: portgate.v1.TimeWindow.start_time:type_name -> google.protobuf.Timestamp
-	22, // 15: portgate.v1.TimeWindow.end_time:type_name -> google.protobuf.Timestamp
-	4,  // 16: portgate.v1.EndUser.usage_type:type_name -> portgate.v1.EndUser.UsageType
-	13, // 17: portgate.v1.EndUser.service_address:type_name -> portgate.v1.PostalAddress
-	22, // 18: portgate.v1.PortOrderComment.create_time:type_name -> google.protobuf.Timestamp
-	5,  // 19: portgate.v1.PortOrderDocument.type:type_name -> portgate.v1.PortOrderDocument.Type
-	22, // 20: portgate.v1.PortOrderDocument.create_time:type_name -> google.protobuf.Timestamp
-	6,  // 21: portgate.v1.PortOrderEvent.type:type_name -> portgate.v1.PortOrderEvent.Type
-	0,  // 22: portgate.v1.PortOrderEvent.old_state:type_name -> portgate.v1.PortOrder.State
-	22, // 23: portgate.v1.PortOrderEvent.occur_time:type_name -> google.protobuf.Timestamp
-	0,  // 24: portgate.v1.PortOrderEvent.new_state:type_name -> portgate.v1.PortOrder.State
-	22, // 25: portgate.v1.PortOrderEvent.receive_time:type_name -> google.protobuf.Timestamp
-	21, // 26: portgate.v1.PortOrderEvent.exception:type_name -> portgate.v1.PortOrderEvent.Exception
-	22, // 27: portgate.v1.PortOrderEvent.foc_time:type_name -> google.protobuf.Timestamp
-	23, // 28: portgate.v1.PortOrderEvent.provider_payload:type_name -> google.protobuf.Struct
-	19, // 29: portgate.v1.PortOrderEvent.deliveries:type_name -> portgate.v1.PortOrderEventDelivery
-	7,  // 30: portgate.v1.PortOrderEventDelivery.status:type_name -> portgate.v1.PortOrderEventDelivery.Status
-	22, // 31: portgate.v1.PortOrderEventDelivery.attempt_time:type_name -> google.protobuf.Timestamp
-	22, // 32: portgate.v1.PortOrderEventDelivery.next_attempt_time:type_name -> google.protobuf.Timestamp
-	24, // 33: portgate.v1.PortabilityResult.error:type_name -> google.rpc.Status
-	34, // [34:34] is the sub-list for method output_type
-	34, // [34:34] is the sub-list for method input_type
-	34, // [34:34] is the sub-list for extension type_name
-	34, // [34:34] is the sub-list for extension extendee
-	0,  // [0:34] is the sub-list for field type_name
+	15, // 7: portgate.v1.PortOrder.configuration:type_name -> portgate.v1.NumberConfiguration
+	16, // 8: portgate.v1.PortOrder.routing:type_name -> portgate.v1.RoutingDecision
+	23, // 9: portgate.v1.PortOrder.create_time:type_name -> google.protobuf.Timestamp
+	23, // 10: portgate.v1.PortOrder.update_time:type_name -> google.protobuf.Timestamp
+	10, // 11: portgate.v1.PortOrder.requirements:type_name -> portgate.v1.PortOrderRequirement
+	11, // 12: portgate.v1.PortOrder.allowed_foc_windows:type_name -> portgate.v1.TimeWindow
+	4,  // 13: portgate.v1.PortOrderRequirement.value_type:type_name -> portgate.v1.PortOrderRequirement.ValueType
+	3,  // 14: portgate.v1.PortOrderRequirement.status:type_name -> portgate.v1.PortOrderRequirement.Status
+	23, // 15: portgate.v1.TimeWindow.start_time:type_name -> google.protobuf.Timestamp
+	23, // 16: portgate.v1.TimeWindow.end_time:type_name -> google.protobuf.Timestamp
+	5,  // 17: portgate.v1.EndUser.usage_type:type_name -> portgate.v1.EndUser.UsageType
+	14, // 18: portgate.v1.EndUser.service_address:type_name -> portgate.v1.PostalAddress
+	23, // 19: portgate.v1.PortOrderComment.create_time:type_name -> google.protobuf.Timestamp
+	6,  // 20: portgate.v1.PortOrderDocument.type:type_name -> portgate.v1.PortOrderDocument.Type
+	23, // 21: portgate.v1.PortOrderDocument.create_time:type_name -> google.protobuf.Timestamp
+	7,  // 22: portgate.v1.PortOrderEvent.type:type_name -> portgate.v1.PortOrderEvent.Type
+	0,  // 23: portgate.v1.PortOrderEvent.old_state:type_name -> portgate.v1.PortOrder.State
+	23, // 24: portgate.v1.PortOrderEvent.occur_time:type_name -> google.protobuf.Timestamp
+	0,  // 25: portgate.v1.PortOrderEvent.new_state:type_name -> portgate.v1.PortOrder.State
+	23, // 26: portgate.v1.PortOrderEvent.receive_time:type_name -> google.protobuf.Timestamp
+	22, // 27: portgate.v1.PortOrderEvent.exception:type_name -> portgate.v1.PortOrderEvent.Exception
+	23, // 28: portgate.v1.PortOrderEvent.foc_time:type_name -> google.protobuf.Timestamp
+	24, // 29: portgate.v1.PortOrderEvent.provider_payload:type_name -> google.protobuf.Struct
+	20, // 30: portgate.v1.PortOrderEvent.deliveries:type_name -> portgate.v1.PortOrderEventDelivery
+	8,  // 31: portgate.v1.PortOrderEventDelivery.status:type_name -> portgate.v1.PortOrderEventDelivery.Status
+	23, // 32: portgate.v1.PortOrderEventDelivery.attempt_time:type_name -> google.protobuf.Timestamp
+	23, // 33: portgate.v1.PortOrderEventDelivery.next_attempt_time:type_name -> google.protobuf.Timestamp
+	25, // 34: portgate.v1.PortabilityResult.error:type_name -> google.rpc.Status
+	35, // [35:35] is the sub-list for method output_type
+	35, // [35:35] is the sub-list for method input_type
+	35, // [35:35] is the sub-list for extension type_name
+	35, // [35:35] is the sub-list for extension extendee
+	0,  // [0:35] is the sub-list for field type_name
 }
 
 func init() { file_portgate_v1_port_order_proto_init() }
@@ -2349,7 +2425,7 @@ func file_portgate_v1_port_order_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_portgate_v1_port_order_proto_rawDesc), len(file_portgate_v1_port_order_proto_rawDesc)),
-			NumEnums:      8,
+			NumEnums:      9,
 			NumMessages:   14,
 			NumExtensions: 0,
 			NumServices:   0,

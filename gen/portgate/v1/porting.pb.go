@@ -7,6 +7,7 @@
 package portgatev1
 
 import (
+	_ "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 	_ "google.golang.org/genproto/googleapis/api/annotations"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
@@ -27,10 +28,10 @@ const (
 // Request for CheckPortability.
 type CheckPortabilityRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Numbers to check, any size; E.164, 11-digit NANP, national or formatted.
-	PhoneNumbers []string `protobuf:"bytes,1,rep,name=phone_numbers,json=phoneNumbers,proto3" json:"phone_numbers,omitempty"`
-	// Provider resource names or ids ("providers/telnyx" or "telnyx"); empty = all configured.
-	Providers     []string `protobuf:"bytes,2,rep,name=providers,proto3" json:"providers,omitempty"`
+	// providers/{provider}, or providers/- for every configured provider.
+	Parent string `protobuf:"bytes,3,opt,name=parent,proto3" json:"parent,omitempty"`
+	// Numbers to check, 1 to 10,000; E.164, 11-digit NANP, national or formatted.
+	PhoneNumbers  []string `protobuf:"bytes,1,rep,name=phone_numbers,json=phoneNumbers,proto3" json:"phone_numbers,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -65,16 +66,16 @@ func (*CheckPortabilityRequest) Descriptor() ([]byte, []int) {
 	return file_portgate_v1_porting_proto_rawDescGZIP(), []int{0}
 }
 
+func (x *CheckPortabilityRequest) GetParent() string {
+	if x != nil {
+		return x.Parent
+	}
+	return ""
+}
+
 func (x *CheckPortabilityRequest) GetPhoneNumbers() []string {
 	if x != nil {
 		return x.PhoneNumbers
-	}
-	return nil
-}
-
-func (x *CheckPortabilityRequest) GetProviders() []string {
-	if x != nil {
-		return x.Providers
 	}
 	return nil
 }
@@ -205,7 +206,7 @@ type CreatePortOrderRequest struct {
 	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
 	// The order to create.
 	PortOrder *PortOrder `protobuf:"bytes,2,opt,name=port_order,json=portOrder,proto3" json:"port_order,omitempty"`
-	// Idempotency key (UUID).
+	// Idempotency key (UUID4, AIP-155).
 	RequestId     string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -452,7 +453,7 @@ type UpdatePortOrderRequest struct {
 	PortOrder *PortOrder `protobuf:"bytes,1,opt,name=port_order,json=portOrder,proto3" json:"port_order,omitempty"`
 	// Fields to update; empty = every field that is set.
 	UpdateMask *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
-	// Idempotency key (UUID).
+	// Idempotency key (UUID4, AIP-155).
 	RequestId     string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -518,8 +519,11 @@ type ModifyPortOrderNumbersRequest struct {
 	Add []string `protobuf:"bytes,2,rep,name=add,proto3" json:"add,omitempty"`
 	// Numbers to remove.
 	Remove []string `protobuf:"bytes,3,rep,name=remove,proto3" json:"remove,omitempty"`
-	// Idempotency key (UUID).
-	RequestId     string `protobuf:"bytes,4,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// Idempotency key (UUID4, AIP-155).
+	RequestId string `protobuf:"bytes,4,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// The etag from a previous read; when set and the order has changed
+	// since, the call is refused with ABORTED (ETAG_MISMATCH).
+	Etag          string `protobuf:"bytes,5,opt,name=etag,proto3" json:"etag,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -582,6 +586,13 @@ func (x *ModifyPortOrderNumbersRequest) GetRequestId() string {
 	return ""
 }
 
+func (x *ModifyPortOrderNumbersRequest) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
 // Request for SubmitPortOrder.
 type SubmitPortOrderRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -591,8 +602,11 @@ type SubmitPortOrderRequest struct {
 	SignerName string `protobuf:"bytes,2,opt,name=signer_name,json=signerName,proto3" json:"signer_name,omitempty"`
 	// Their title, e.g. "CTO".
 	SignerTitle string `protobuf:"bytes,3,opt,name=signer_title,json=signerTitle,proto3" json:"signer_title,omitempty"`
-	// Idempotency key (UUID).
-	RequestId     string `protobuf:"bytes,4,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// Idempotency key (UUID4, AIP-155).
+	RequestId string `protobuf:"bytes,4,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// The etag from a previous read; when set and the order has changed
+	// since, the call is refused with ABORTED (ETAG_MISMATCH).
+	Etag          string `protobuf:"bytes,5,opt,name=etag,proto3" json:"etag,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -655,13 +669,23 @@ func (x *SubmitPortOrderRequest) GetRequestId() string {
 	return ""
 }
 
+func (x *SubmitPortOrderRequest) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
 // Request for CancelPortOrder.
 type CancelPortOrderRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// providers/{provider}/portOrders/{port_order}.
 	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
-	// Idempotency key (UUID).
-	RequestId     string `protobuf:"bytes,2,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// Idempotency key (UUID4, AIP-155).
+	RequestId string `protobuf:"bytes,2,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// The etag from a previous read; when set and the order has changed
+	// since, the call is refused with ABORTED (ETAG_MISMATCH).
+	Etag          string `protobuf:"bytes,3,opt,name=etag,proto3" json:"etag,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -706,6 +730,13 @@ func (x *CancelPortOrderRequest) GetName() string {
 func (x *CancelPortOrderRequest) GetRequestId() string {
 	if x != nil {
 		return x.RequestId
+	}
+	return ""
+}
+
+func (x *CancelPortOrderRequest) GetEtag() string {
+	if x != nil {
+		return x.Etag
 	}
 	return ""
 }
@@ -836,7 +867,7 @@ type CreatePortOrderCommentRequest struct {
 	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
 	// The comment; only body is read.
 	Comment *PortOrderComment `protobuf:"bytes,2,opt,name=comment,proto3" json:"comment,omitempty"`
-	// Idempotency key (UUID).
+	// Idempotency key (UUID4, AIP-155).
 	RequestId     string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -893,33 +924,29 @@ func (x *CreatePortOrderCommentRequest) GetRequestId() string {
 	return ""
 }
 
-// Request for UploadPortOrderDocument.
-type UploadPortOrderDocumentRequest struct {
+// Request for GetPortOrderComment.
+type GetPortOrderCommentRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// providers/{provider}/portOrders/{port_order}.
-	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
-	// type, filename, content_type and content.
-	Document *PortOrderDocument `protobuf:"bytes,2,opt,name=document,proto3" json:"document,omitempty"`
-	// Idempotency key (UUID).
-	RequestId     string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// providers/{provider}/portOrders/{port_order}/comments/{comment}.
+	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
-func (x *UploadPortOrderDocumentRequest) Reset() {
-	*x = UploadPortOrderDocumentRequest{}
+func (x *GetPortOrderCommentRequest) Reset() {
+	*x = GetPortOrderCommentRequest{}
 	mi := &file_portgate_v1_porting_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
 
-func (x *UploadPortOrderDocumentRequest) String() string {
+func (x *GetPortOrderCommentRequest) String() string {
 	return protoimpl.X.MessageStringOf(x)
 }
 
-func (*UploadPortOrderDocumentRequest) ProtoMessage() {}
+func (*GetPortOrderCommentRequest) ProtoMessage() {}
 
-func (x *UploadPortOrderDocumentRequest) ProtoReflect() protoreflect.Message {
+func (x *GetPortOrderCommentRequest) ProtoReflect() protoreflect.Message {
 	mi := &file_portgate_v1_porting_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
@@ -931,26 +958,122 @@ func (x *UploadPortOrderDocumentRequest) ProtoReflect() protoreflect.Message {
 	return mi.MessageOf(x)
 }
 
-// Deprecated: Use UploadPortOrderDocumentRequest.ProtoReflect.Descriptor instead.
-func (*UploadPortOrderDocumentRequest) Descriptor() ([]byte, []int) {
+// Deprecated: Use GetPortOrderCommentRequest.ProtoReflect.Descriptor instead.
+func (*GetPortOrderCommentRequest) Descriptor() ([]byte, []int) {
 	return file_portgate_v1_porting_proto_rawDescGZIP(), []int{14}
 }
 
-func (x *UploadPortOrderDocumentRequest) GetParent() string {
+func (x *GetPortOrderCommentRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+// Request for GetPortOrderDocument.
+type GetPortOrderDocumentRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// providers/{provider}/portOrders/{port_order}/documents/{document}.
+	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetPortOrderDocumentRequest) Reset() {
+	*x = GetPortOrderDocumentRequest{}
+	mi := &file_portgate_v1_porting_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetPortOrderDocumentRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetPortOrderDocumentRequest) ProtoMessage() {}
+
+func (x *GetPortOrderDocumentRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_portgate_v1_porting_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetPortOrderDocumentRequest.ProtoReflect.Descriptor instead.
+func (*GetPortOrderDocumentRequest) Descriptor() ([]byte, []int) {
+	return file_portgate_v1_porting_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *GetPortOrderDocumentRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+// Request for CreatePortOrderDocument.
+type CreatePortOrderDocumentRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// providers/{provider}/portOrders/{port_order}.
+	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
+	// type, filename, content_type and content.
+	Document *PortOrderDocument `protobuf:"bytes,2,opt,name=document,proto3" json:"document,omitempty"`
+	// Idempotency key (UUID4, AIP-155).
+	RequestId     string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreatePortOrderDocumentRequest) Reset() {
+	*x = CreatePortOrderDocumentRequest{}
+	mi := &file_portgate_v1_porting_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreatePortOrderDocumentRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreatePortOrderDocumentRequest) ProtoMessage() {}
+
+func (x *CreatePortOrderDocumentRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_portgate_v1_porting_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreatePortOrderDocumentRequest.ProtoReflect.Descriptor instead.
+func (*CreatePortOrderDocumentRequest) Descriptor() ([]byte, []int) {
+	return file_portgate_v1_porting_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *CreatePortOrderDocumentRequest) GetParent() string {
 	if x != nil {
 		return x.Parent
 	}
 	return ""
 }
 
-func (x *UploadPortOrderDocumentRequest) GetDocument() *PortOrderDocument {
+func (x *CreatePortOrderDocumentRequest) GetDocument() *PortOrderDocument {
 	if x != nil {
 		return x.Document
 	}
 	return nil
 }
 
-func (x *UploadPortOrderDocumentRequest) GetRequestId() string {
+func (x *CreatePortOrderDocumentRequest) GetRequestId() string {
 	if x != nil {
 		return x.RequestId
 	}
@@ -972,7 +1095,7 @@ type ListPortOrderDocumentsRequest struct {
 
 func (x *ListPortOrderDocumentsRequest) Reset() {
 	*x = ListPortOrderDocumentsRequest{}
-	mi := &file_portgate_v1_porting_proto_msgTypes[15]
+	mi := &file_portgate_v1_porting_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -984,7 +1107,7 @@ func (x *ListPortOrderDocumentsRequest) String() string {
 func (*ListPortOrderDocumentsRequest) ProtoMessage() {}
 
 func (x *ListPortOrderDocumentsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portgate_v1_porting_proto_msgTypes[15]
+	mi := &file_portgate_v1_porting_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -997,7 +1120,7 @@ func (x *ListPortOrderDocumentsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPortOrderDocumentsRequest.ProtoReflect.Descriptor instead.
 func (*ListPortOrderDocumentsRequest) Descriptor() ([]byte, []int) {
-	return file_portgate_v1_porting_proto_rawDescGZIP(), []int{15}
+	return file_portgate_v1_porting_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *ListPortOrderDocumentsRequest) GetParent() string {
@@ -1034,7 +1157,7 @@ type ListPortOrderDocumentsResponse struct {
 
 func (x *ListPortOrderDocumentsResponse) Reset() {
 	*x = ListPortOrderDocumentsResponse{}
-	mi := &file_portgate_v1_porting_proto_msgTypes[16]
+	mi := &file_portgate_v1_porting_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1046,7 +1169,7 @@ func (x *ListPortOrderDocumentsResponse) String() string {
 func (*ListPortOrderDocumentsResponse) ProtoMessage() {}
 
 func (x *ListPortOrderDocumentsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portgate_v1_porting_proto_msgTypes[16]
+	mi := &file_portgate_v1_porting_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1059,7 +1182,7 @@ func (x *ListPortOrderDocumentsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPortOrderDocumentsResponse.ProtoReflect.Descriptor instead.
 func (*ListPortOrderDocumentsResponse) Descriptor() ([]byte, []int) {
-	return file_portgate_v1_porting_proto_rawDescGZIP(), []int{16}
+	return file_portgate_v1_porting_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *ListPortOrderDocumentsResponse) GetDocuments() []*PortOrderDocument {
@@ -1095,7 +1218,7 @@ type ListPortOrderEventsRequest struct {
 
 func (x *ListPortOrderEventsRequest) Reset() {
 	*x = ListPortOrderEventsRequest{}
-	mi := &file_portgate_v1_porting_proto_msgTypes[17]
+	mi := &file_portgate_v1_porting_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1107,7 +1230,7 @@ func (x *ListPortOrderEventsRequest) String() string {
 func (*ListPortOrderEventsRequest) ProtoMessage() {}
 
 func (x *ListPortOrderEventsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portgate_v1_porting_proto_msgTypes[17]
+	mi := &file_portgate_v1_porting_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1120,7 +1243,7 @@ func (x *ListPortOrderEventsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPortOrderEventsRequest.ProtoReflect.Descriptor instead.
 func (*ListPortOrderEventsRequest) Descriptor() ([]byte, []int) {
-	return file_portgate_v1_porting_proto_rawDescGZIP(), []int{17}
+	return file_portgate_v1_porting_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *ListPortOrderEventsRequest) GetParent() string {
@@ -1164,7 +1287,7 @@ type ListPortOrderEventsResponse struct {
 
 func (x *ListPortOrderEventsResponse) Reset() {
 	*x = ListPortOrderEventsResponse{}
-	mi := &file_portgate_v1_porting_proto_msgTypes[18]
+	mi := &file_portgate_v1_porting_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1176,7 +1299,7 @@ func (x *ListPortOrderEventsResponse) String() string {
 func (*ListPortOrderEventsResponse) ProtoMessage() {}
 
 func (x *ListPortOrderEventsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portgate_v1_porting_proto_msgTypes[18]
+	mi := &file_portgate_v1_porting_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1189,7 +1312,7 @@ func (x *ListPortOrderEventsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPortOrderEventsResponse.ProtoReflect.Descriptor instead.
 func (*ListPortOrderEventsResponse) Descriptor() ([]byte, []int) {
-	return file_portgate_v1_porting_proto_rawDescGZIP(), []int{18}
+	return file_portgate_v1_porting_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *ListPortOrderEventsResponse) GetEvents() []*PortOrderEvent {
@@ -1217,7 +1340,7 @@ type GetPortOrderEventRequest struct {
 
 func (x *GetPortOrderEventRequest) Reset() {
 	*x = GetPortOrderEventRequest{}
-	mi := &file_portgate_v1_porting_proto_msgTypes[19]
+	mi := &file_portgate_v1_porting_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1229,7 +1352,7 @@ func (x *GetPortOrderEventRequest) String() string {
 func (*GetPortOrderEventRequest) ProtoMessage() {}
 
 func (x *GetPortOrderEventRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portgate_v1_porting_proto_msgTypes[19]
+	mi := &file_portgate_v1_porting_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1242,7 +1365,7 @@ func (x *GetPortOrderEventRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetPortOrderEventRequest.ProtoReflect.Descriptor instead.
 func (*GetPortOrderEventRequest) Descriptor() ([]byte, []int) {
-	return file_portgate_v1_porting_proto_rawDescGZIP(), []int{19}
+	return file_portgate_v1_porting_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *GetPortOrderEventRequest) GetName() string {
@@ -1270,7 +1393,7 @@ type WatchPortOrderEventsRequest struct {
 
 func (x *WatchPortOrderEventsRequest) Reset() {
 	*x = WatchPortOrderEventsRequest{}
-	mi := &file_portgate_v1_porting_proto_msgTypes[20]
+	mi := &file_portgate_v1_porting_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1282,7 +1405,7 @@ func (x *WatchPortOrderEventsRequest) String() string {
 func (*WatchPortOrderEventsRequest) ProtoMessage() {}
 
 func (x *WatchPortOrderEventsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_portgate_v1_porting_proto_msgTypes[20]
+	mi := &file_portgate_v1_porting_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1295,7 +1418,7 @@ func (x *WatchPortOrderEventsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchPortOrderEventsRequest.ProtoReflect.Descriptor instead.
 func (*WatchPortOrderEventsRequest) Descriptor() ([]byte, []int) {
-	return file_portgate_v1_porting_proto_rawDescGZIP(), []int{20}
+	return file_portgate_v1_porting_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *WatchPortOrderEventsRequest) GetParent() string {
@@ -1335,7 +1458,7 @@ type WatchPortOrderEventsResponse struct {
 
 func (x *WatchPortOrderEventsResponse) Reset() {
 	*x = WatchPortOrderEventsResponse{}
-	mi := &file_portgate_v1_porting_proto_msgTypes[21]
+	mi := &file_portgate_v1_porting_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1347,7 +1470,7 @@ func (x *WatchPortOrderEventsResponse) String() string {
 func (*WatchPortOrderEventsResponse) ProtoMessage() {}
 
 func (x *WatchPortOrderEventsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_portgate_v1_porting_proto_msgTypes[21]
+	mi := &file_portgate_v1_porting_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1360,7 +1483,7 @@ func (x *WatchPortOrderEventsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchPortOrderEventsResponse.ProtoReflect.Descriptor instead.
 func (*WatchPortOrderEventsResponse) Descriptor() ([]byte, []int) {
-	return file_portgate_v1_porting_proto_rawDescGZIP(), []int{21}
+	return file_portgate_v1_porting_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *WatchPortOrderEventsResponse) GetEvent() *PortOrderEvent {
@@ -1381,117 +1504,128 @@ var File_portgate_v1_porting_proto protoreflect.FileDescriptor
 
 const file_portgate_v1_porting_proto_rawDesc = "" +
 	"\n" +
-	"\x19portgate/v1/porting.proto\x12\vportgate.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1cportgate/v1/port_order.proto\"a\n" +
-	"\x17CheckPortabilityRequest\x12(\n" +
-	"\rphone_numbers\x18\x01 \x03(\tB\x03\xe0A\x02R\fphoneNumbers\x12\x1c\n" +
-	"\tproviders\x18\x02 \x03(\tR\tproviders\"\xa6\x01\n" +
-	"\x18CheckPortabilityResponse\x128\n" +
-	"\aresults\x18\x01 \x03(\v2\x1e.portgate.v1.PortabilityResultR\aresults\x12P\n" +
-	"\x0frecommendations\x18\x02 \x03(\v2&.portgate.v1.PortabilityRecommendationR\x0frecommendations\"\x89\x01\n" +
-	"\x19PortabilityRecommendation\x12!\n" +
-	"\fphone_number\x18\x01 \x01(\tR\vphoneNumber\x121\n" +
-	"\x14recommended_provider\x18\x02 \x01(\tR\x13recommendedProvider\x12\x16\n" +
-	"\x06reason\x18\x03 \x01(\tR\x06reason\"\xab\x01\n" +
-	"\x16CreatePortOrderRequest\x126\n" +
-	"\x06parent\x18\x01 \x01(\tB\x1e\xe0A\x02\xfaA\x18\x12\x16portgate.dev/PortOrderR\x06parent\x12:\n" +
+	"\x19portgate/v1/porting.proto\x12\vportgate.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1bgoogle/api/field_info.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1cportgate/v1/port_order.proto\"\x97\x01\n" +
+	"\x17CheckPortabilityRequest\x12;\n" +
+	"\x06parent\x18\x03 \x01(\tB#\xe0A\x02\xfaA\x17\n" +
+	"\x15portgate.dev/Provider\xbaH\x03\xc8\x01\x01R\x06parent\x12.\n" +
+	"\rphone_numbers\x18\x01 \x03(\tB\t\xe0A\x02\xbaH\x03\xc8\x01\x01R\fphoneNumbersJ\x04\b\x02\x10\x03R\tproviders\"\xb0\x01\n" +
+	"\x18CheckPortabilityResponse\x12=\n" +
+	"\aresults\x18\x01 \x03(\v2\x1e.portgate.v1.PortabilityResultB\x03\xe0A\x03R\aresults\x12U\n" +
+	"\x0frecommendations\x18\x02 \x03(\v2&.portgate.v1.PortabilityRecommendationB\x03\xe0A\x03R\x0frecommendations\"\xb2\x01\n" +
+	"\x19PortabilityRecommendation\x12&\n" +
+	"\fphone_number\x18\x01 \x01(\tB\x03\xe0A\x03R\vphoneNumber\x12P\n" +
+	"\x14recommended_provider\x18\x02 \x01(\tB\x1d\xe0A\x03\xfaA\x17\n" +
+	"\x15portgate.dev/ProviderR\x13recommendedProvider\x12\x1b\n" +
+	"\x06reason\x18\x03 \x01(\tB\x03\xe0A\x03R\x06reason\"\xcf\x01\n" +
+	"\x16CreatePortOrderRequest\x12<\n" +
+	"\x06parent\x18\x01 \x01(\tB$\xe0A\x02\xfaA\x18\x12\x16portgate.dev/PortOrder\xbaH\x03\xc8\x01\x01R\x06parent\x12@\n" +
 	"\n" +
-	"port_order\x18\x02 \x01(\v2\x16.portgate.v1.PortOrderB\x03\xe0A\x02R\tportOrder\x12\x1d\n" +
+	"port_order\x18\x02 \x01(\v2\x16.portgate.v1.PortOrderB\t\xe0A\x02\xbaH\x03\xc8\x01\x01R\tportOrder\x125\n" +
 	"\n" +
-	"request_id\x18\x03 \x01(\tR\trequestId\"I\n" +
-	"\x13GetPortOrderRequest\x122\n" +
-	"\x04name\x18\x01 \x01(\tB\x1e\xe0A\x02\xfaA\x18\n" +
-	"\x16portgate.dev/PortOrderR\x04name\"\xa3\x01\n" +
-	"\x15ListPortOrdersRequest\x126\n" +
-	"\x06parent\x18\x01 \x01(\tB\x1e\xe0A\x02\xfaA\x18\x12\x16portgate.dev/PortOrderR\x06parent\x12\x1b\n" +
-	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
+	"request_id\x18\x03 \x01(\tB\x16\xe0A\x01\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01\xe2\x8c\xcf\xd7\b\x02\b\x01R\trequestId\"O\n" +
+	"\x13GetPortOrderRequest\x128\n" +
+	"\x04name\x18\x01 \x01(\tB$\xe0A\x02\xfaA\x18\n" +
+	"\x16portgate.dev/PortOrder\xbaH\x03\xc8\x01\x01R\x04name\"\xb8\x01\n" +
+	"\x15ListPortOrdersRequest\x12<\n" +
+	"\x06parent\x18\x01 \x01(\tB$\xe0A\x02\xfaA\x18\x12\x16portgate.dev/PortOrder\xbaH\x03\xc8\x01\x01R\x06parent\x12 \n" +
+	"\tpage_size\x18\x02 \x01(\x05B\x03\xe0A\x01R\bpageSize\x12\"\n" +
 	"\n" +
-	"page_token\x18\x03 \x01(\tR\tpageToken\x12\x16\n" +
-	"\x06filter\x18\x04 \x01(\tR\x06filter\"\x9b\x01\n" +
-	"\x16ListPortOrdersResponse\x127\n" +
-	"\vport_orders\x18\x01 \x03(\v2\x16.portgate.v1.PortOrderR\n" +
-	"portOrders\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12 \n" +
-	"\vunreachable\x18\x03 \x03(\tR\vunreachable\"\xb0\x01\n" +
-	"\x16UpdatePortOrderRequest\x12:\n" +
+	"page_token\x18\x03 \x01(\tB\x03\xe0A\x01R\tpageToken\x12\x1b\n" +
+	"\x06filter\x18\x04 \x01(\tB\x03\xe0A\x01R\x06filter\"\xaa\x01\n" +
+	"\x16ListPortOrdersResponse\x12<\n" +
+	"\vport_orders\x18\x01 \x03(\v2\x16.portgate.v1.PortOrderB\x03\xe0A\x03R\n" +
+	"portOrders\x12+\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tB\x03\xe0A\x03R\rnextPageToken\x12%\n" +
+	"\vunreachable\x18\x03 \x03(\tB\x03\xe0A\x03R\vunreachable\"\xd3\x01\n" +
+	"\x16UpdatePortOrderRequest\x12@\n" +
 	"\n" +
-	"port_order\x18\x01 \x01(\v2\x16.portgate.v1.PortOrderB\x03\xe0A\x02R\tportOrder\x12;\n" +
-	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskR\n" +
-	"updateMask\x12\x1d\n" +
+	"port_order\x18\x01 \x01(\v2\x16.portgate.v1.PortOrderB\t\xe0A\x02\xbaH\x03\xc8\x01\x01R\tportOrder\x12@\n" +
+	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskB\x03\xe0A\x01R\n" +
+	"updateMask\x125\n" +
 	"\n" +
-	"request_id\x18\x03 \x01(\tR\trequestId\"\x9c\x01\n" +
-	"\x1dModifyPortOrderNumbersRequest\x122\n" +
-	"\x04name\x18\x01 \x01(\tB\x1e\xe0A\x02\xfaA\x18\n" +
-	"\x16portgate.dev/PortOrderR\x04name\x12\x10\n" +
-	"\x03add\x18\x02 \x03(\tR\x03add\x12\x16\n" +
-	"\x06remove\x18\x03 \x03(\tR\x06remove\x12\x1d\n" +
+	"request_id\x18\x03 \x01(\tB\x16\xe0A\x01\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01\xe2\x8c\xcf\xd7\b\x02\b\x01R\trequestId\"\xdd\x01\n" +
+	"\x1dModifyPortOrderNumbersRequest\x128\n" +
+	"\x04name\x18\x01 \x01(\tB$\xe0A\x02\xfaA\x18\n" +
+	"\x16portgate.dev/PortOrder\xbaH\x03\xc8\x01\x01R\x04name\x12\x15\n" +
+	"\x03add\x18\x02 \x03(\tB\x03\xe0A\x01R\x03add\x12\x1b\n" +
+	"\x06remove\x18\x03 \x03(\tB\x03\xe0A\x01R\x06remove\x125\n" +
 	"\n" +
-	"request_id\x18\x04 \x01(\tR\trequestId\"\xb9\x01\n" +
-	"\x16SubmitPortOrderRequest\x122\n" +
-	"\x04name\x18\x01 \x01(\tB\x1e\xe0A\x02\xfaA\x18\n" +
-	"\x16portgate.dev/PortOrderR\x04name\x12$\n" +
-	"\vsigner_name\x18\x02 \x01(\tB\x03\xe0A\x02R\n" +
-	"signerName\x12&\n" +
-	"\fsigner_title\x18\x03 \x01(\tB\x03\xe0A\x02R\vsignerTitle\x12\x1d\n" +
+	"request_id\x18\x04 \x01(\tB\x16\xe0A\x01\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01\xe2\x8c\xcf\xd7\b\x02\b\x01R\trequestId\x12\x17\n" +
+	"\x04etag\x18\x05 \x01(\tB\x03\xe0A\x01R\x04etag\"\x88\x02\n" +
+	"\x16SubmitPortOrderRequest\x128\n" +
+	"\x04name\x18\x01 \x01(\tB$\xe0A\x02\xfaA\x18\n" +
+	"\x16portgate.dev/PortOrder\xbaH\x03\xc8\x01\x01R\x04name\x120\n" +
+	"\vsigner_name\x18\x02 \x01(\tB\x0f\xe0A\x02\xbaH\t\xc8\x01\x01r\x042\x02\\SR\n" +
+	"signerName\x122\n" +
+	"\fsigner_title\x18\x03 \x01(\tB\x0f\xe0A\x02\xbaH\t\xc8\x01\x01r\x042\x02\\SR\vsignerTitle\x125\n" +
 	"\n" +
-	"request_id\x18\x04 \x01(\tR\trequestId\"k\n" +
-	"\x16CancelPortOrderRequest\x122\n" +
-	"\x04name\x18\x01 \x01(\tB\x1e\xe0A\x02\xfaA\x18\n" +
-	"\x16portgate.dev/PortOrderR\x04name\x12\x1d\n" +
+	"request_id\x18\x04 \x01(\tB\x16\xe0A\x01\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01\xe2\x8c\xcf\xd7\b\x02\b\x01R\trequestId\x12\x17\n" +
+	"\x04etag\x18\x05 \x01(\tB\x03\xe0A\x01R\x04etag\"\xa2\x01\n" +
+	"\x16CancelPortOrderRequest\x128\n" +
+	"\x04name\x18\x01 \x01(\tB$\xe0A\x02\xfaA\x18\n" +
+	"\x16portgate.dev/PortOrder\xbaH\x03\xc8\x01\x01R\x04name\x125\n" +
 	"\n" +
-	"request_id\x18\x02 \x01(\tR\trequestId\"\x92\x01\n" +
-	"\x1cListPortOrderCommentsRequest\x126\n" +
-	"\x06parent\x18\x01 \x01(\tB\x1e\xe0A\x02\xfaA\x18\n" +
-	"\x16portgate.dev/PortOrderR\x06parent\x12\x1b\n" +
-	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
+	"request_id\x18\x02 \x01(\tB\x16\xe0A\x01\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01\xe2\x8c\xcf\xd7\b\x02\b\x01R\trequestId\x12\x17\n" +
+	"\x04etag\x18\x03 \x01(\tB\x03\xe0A\x01R\x04etag\"\xa2\x01\n" +
+	"\x1cListPortOrderCommentsRequest\x12<\n" +
+	"\x06parent\x18\x01 \x01(\tB$\xe0A\x02\xfaA\x18\n" +
+	"\x16portgate.dev/PortOrder\xbaH\x03\xc8\x01\x01R\x06parent\x12 \n" +
+	"\tpage_size\x18\x02 \x01(\x05B\x03\xe0A\x01R\bpageSize\x12\"\n" +
 	"\n" +
-	"page_token\x18\x03 \x01(\tR\tpageToken\"\x82\x01\n" +
-	"\x1dListPortOrderCommentsResponse\x129\n" +
-	"\bcomments\x18\x01 \x03(\v2\x1d.portgate.v1.PortOrderCommentR\bcomments\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xb4\x01\n" +
-	"\x1dCreatePortOrderCommentRequest\x126\n" +
-	"\x06parent\x18\x01 \x01(\tB\x1e\xe0A\x02\xfaA\x18\n" +
-	"\x16portgate.dev/PortOrderR\x06parent\x12<\n" +
-	"\acomment\x18\x02 \x01(\v2\x1d.portgate.v1.PortOrderCommentB\x03\xe0A\x02R\acomment\x12\x1d\n" +
+	"page_token\x18\x03 \x01(\tB\x03\xe0A\x01R\tpageToken\"\x8c\x01\n" +
+	"\x1dListPortOrderCommentsResponse\x12>\n" +
+	"\bcomments\x18\x01 \x03(\v2\x1d.portgate.v1.PortOrderCommentB\x03\xe0A\x03R\bcomments\x12+\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tB\x03\xe0A\x03R\rnextPageToken\"\xd8\x01\n" +
+	"\x1dCreatePortOrderCommentRequest\x12<\n" +
+	"\x06parent\x18\x01 \x01(\tB$\xe0A\x02\xfaA\x18\n" +
+	"\x16portgate.dev/PortOrder\xbaH\x03\xc8\x01\x01R\x06parent\x12B\n" +
+	"\acomment\x18\x02 \x01(\v2\x1d.portgate.v1.PortOrderCommentB\t\xe0A\x02\xbaH\x03\xc8\x01\x01R\acomment\x125\n" +
 	"\n" +
-	"request_id\x18\x03 \x01(\tR\trequestId\"\xb8\x01\n" +
-	"\x1eUploadPortOrderDocumentRequest\x126\n" +
-	"\x06parent\x18\x01 \x01(\tB\x1e\xe0A\x02\xfaA\x18\n" +
-	"\x16portgate.dev/PortOrderR\x06parent\x12?\n" +
-	"\bdocument\x18\x02 \x01(\v2\x1e.portgate.v1.PortOrderDocumentB\x03\xe0A\x02R\bdocument\x12\x1d\n" +
+	"request_id\x18\x03 \x01(\tB\x16\xe0A\x01\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01\xe2\x8c\xcf\xd7\b\x02\b\x01R\trequestId\"]\n" +
+	"\x1aGetPortOrderCommentRequest\x12?\n" +
+	"\x04name\x18\x01 \x01(\tB+\xe0A\x02\xfaA\x1f\n" +
+	"\x1dportgate.dev/PortOrderComment\xbaH\x03\xc8\x01\x01R\x04name\"_\n" +
+	"\x1bGetPortOrderDocumentRequest\x12@\n" +
+	"\x04name\x18\x01 \x01(\tB,\xe0A\x02\xfaA \n" +
+	"\x1eportgate.dev/PortOrderDocument\xbaH\x03\xc8\x01\x01R\x04name\"\xdc\x01\n" +
+	"\x1eCreatePortOrderDocumentRequest\x12<\n" +
+	"\x06parent\x18\x01 \x01(\tB$\xe0A\x02\xfaA\x18\n" +
+	"\x16portgate.dev/PortOrder\xbaH\x03\xc8\x01\x01R\x06parent\x12E\n" +
+	"\bdocument\x18\x02 \x01(\v2\x1e.portgate.v1.PortOrderDocumentB\t\xe0A\x02\xbaH\x03\xc8\x01\x01R\bdocument\x125\n" +
 	"\n" +
-	"request_id\x18\x03 \x01(\tR\trequestId\"\x93\x01\n" +
-	"\x1dListPortOrderDocumentsRequest\x126\n" +
-	"\x06parent\x18\x01 \x01(\tB\x1e\xe0A\x02\xfaA\x18\n" +
-	"\x16portgate.dev/PortOrderR\x06parent\x12\x1b\n" +
-	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
+	"request_id\x18\x03 \x01(\tB\x16\xe0A\x01\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01\xe2\x8c\xcf\xd7\b\x02\b\x01R\trequestId\"\xa3\x01\n" +
+	"\x1dListPortOrderDocumentsRequest\x12<\n" +
+	"\x06parent\x18\x01 \x01(\tB$\xe0A\x02\xfaA\x18\n" +
+	"\x16portgate.dev/PortOrder\xbaH\x03\xc8\x01\x01R\x06parent\x12 \n" +
+	"\tpage_size\x18\x02 \x01(\x05B\x03\xe0A\x01R\bpageSize\x12\"\n" +
 	"\n" +
-	"page_token\x18\x03 \x01(\tR\tpageToken\"\x86\x01\n" +
-	"\x1eListPortOrderDocumentsResponse\x12<\n" +
-	"\tdocuments\x18\x01 \x03(\v2\x1e.portgate.v1.PortOrderDocumentR\tdocuments\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xa8\x01\n" +
+	"page_token\x18\x03 \x01(\tB\x03\xe0A\x01R\tpageToken\"\x90\x01\n" +
+	"\x1eListPortOrderDocumentsResponse\x12A\n" +
+	"\tdocuments\x18\x01 \x03(\v2\x1e.portgate.v1.PortOrderDocumentB\x03\xe0A\x03R\tdocuments\x12+\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tB\x03\xe0A\x03R\rnextPageToken\"\xb7\x01\n" +
 	"\x1aListPortOrderEventsRequest\x126\n" +
 	"\x06parent\x18\x01 \x01(\tB\x1e\xe0A\x02\xfaA\x18\n" +
-	"\x16portgate.dev/PortOrderR\x06parent\x12\x1b\n" +
-	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
+	"\x16portgate.dev/PortOrderR\x06parent\x12 \n" +
+	"\tpage_size\x18\x02 \x01(\x05B\x03\xe0A\x01R\bpageSize\x12\"\n" +
 	"\n" +
-	"page_token\x18\x03 \x01(\tR\tpageToken\x12\x16\n" +
-	"\x06filter\x18\x04 \x01(\tR\x06filter\"z\n" +
-	"\x1bListPortOrderEventsResponse\x123\n" +
-	"\x06events\x18\x01 \x03(\v2\x1b.portgate.v1.PortOrderEventR\x06events\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"S\n" +
+	"page_token\x18\x03 \x01(\tB\x03\xe0A\x01R\tpageToken\x12\x1b\n" +
+	"\x06filter\x18\x04 \x01(\tB\x03\xe0A\x01R\x06filter\"\x84\x01\n" +
+	"\x1bListPortOrderEventsResponse\x128\n" +
+	"\x06events\x18\x01 \x03(\v2\x1b.portgate.v1.PortOrderEventB\x03\xe0A\x03R\x06events\x12+\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tB\x03\xe0A\x03R\rnextPageToken\"S\n" +
 	"\x18GetPortOrderEventRequest\x127\n" +
 	"\x04name\x18\x01 \x01(\tB#\xe0A\x02\xfaA\x1d\n" +
-	"\x1bportgate.dev/PortOrderEventR\x04name\"\x94\x01\n" +
+	"\x1bportgate.dev/PortOrderEventR\x04name\"\x9e\x01\n" +
 	"\x1bWatchPortOrderEventsRequest\x126\n" +
 	"\x06parent\x18\x01 \x01(\tB\x1e\xe0A\x02\xfaA\x18\n" +
-	"\x16portgate.dev/PortOrderR\x06parent\x12%\n" +
-	"\x0eafter_sequence\x18\x02 \x01(\x03R\rafterSequence\x12\x16\n" +
-	"\x06filter\x18\x03 \x01(\tR\x06filter\"\x94\x01\n" +
-	"\x1cWatchPortOrderEventsResponse\x121\n" +
-	"\x05event\x18\x01 \x01(\v2\x1b.portgate.v1.PortOrderEventR\x05event\x12A\n" +
-	"\x0eheartbeat_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\rheartbeatTime2\xe1\x12\n" +
-	"\aPorting\x12\x81\x01\n" +
-	"\x10CheckPortability\x12$.portgate.v1.CheckPortabilityRequest\x1a%.portgate.v1.CheckPortabilityResponse\" \x82\xd3\xe4\x93\x02\x1a:\x01*\"\x15/v1/portability:check\x12\x9b\x01\n" +
+	"\x16portgate.dev/PortOrderR\x06parent\x12*\n" +
+	"\x0eafter_sequence\x18\x02 \x01(\x03B\x03\xe0A\x01R\rafterSequence\x12\x1b\n" +
+	"\x06filter\x18\x03 \x01(\tB\x03\xe0A\x01R\x06filter\"\x9e\x01\n" +
+	"\x1cWatchPortOrderEventsResponse\x126\n" +
+	"\x05event\x18\x01 \x01(\v2\x1b.portgate.v1.PortOrderEventB\x03\xe0A\x03R\x05event\x12F\n" +
+	"\x0eheartbeat_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\rheartbeatTime2\xb7\x15\n" +
+	"\aPorting\x12\x95\x01\n" +
+	"\x10CheckPortability\x12$.portgate.v1.CheckPortabilityRequest\x1a%.portgate.v1.CheckPortabilityResponse\"4\x82\xd3\xe4\x93\x02.:\x01*\")/v1/{parent=providers/*}:checkPortability\x12\x9b\x01\n" +
 	"\x0fCreatePortOrder\x12#.portgate.v1.CreatePortOrderRequest\x1a\x16.portgate.v1.PortOrder\"K\xdaA\x11parent,port_order\x82\xd3\xe4\x93\x021:\n" +
 	"port_order\"#/v1/{parent=providers/*}/portOrders\x12|\n" +
 	"\fGetPortOrder\x12 .portgate.v1.GetPortOrderRequest\x1a\x16.portgate.v1.PortOrder\"2\xdaA\x04name\x82\xd3\xe4\x93\x02%\x12#/v1/{name=providers/*/portOrders/*}\x12\x8f\x01\n" +
@@ -1502,8 +1636,10 @@ const file_portgate_v1_porting_proto_rawDesc = "" +
 	"\x0fSubmitPortOrder\x12#.portgate.v1.SubmitPortOrderRequest\x1a\x16.portgate.v1.PortOrder\"5\x82\xd3\xe4\x93\x02/:\x01*\"*/v1/{name=providers/*/portOrders/*}:submit\x12\x85\x01\n" +
 	"\x0fCancelPortOrder\x12#.portgate.v1.CancelPortOrderRequest\x1a\x16.portgate.v1.PortOrder\"5\x82\xd3\xe4\x93\x02/:\x01*\"*/v1/{name=providers/*/portOrders/*}:cancel\x12\xaf\x01\n" +
 	"\x15ListPortOrderComments\x12).portgate.v1.ListPortOrderCommentsRequest\x1a*.portgate.v1.ListPortOrderCommentsResponse\"?\xdaA\x06parent\x82\xd3\xe4\x93\x020\x12./v1/{parent=providers/*/portOrders/*}/comments\x12\xb5\x01\n" +
-	"\x16CreatePortOrderComment\x12*.portgate.v1.CreatePortOrderCommentRequest\x1a\x1d.portgate.v1.PortOrderComment\"P\xdaA\x0eparent,comment\x82\xd3\xe4\x93\x029:\acomment\"./v1/{parent=providers/*/portOrders/*}/comments\x12\xbb\x01\n" +
-	"\x17UploadPortOrderDocument\x12+.portgate.v1.UploadPortOrderDocumentRequest\x1a\x1e.portgate.v1.PortOrderDocument\"S\xdaA\x0fparent,document\x82\xd3\xe4\x93\x02;:\bdocument\"//v1/{parent=providers/*/portOrders/*}/documents\x12\xb3\x01\n" +
+	"\x16CreatePortOrderComment\x12*.portgate.v1.CreatePortOrderCommentRequest\x1a\x1d.portgate.v1.PortOrderComment\"P\xdaA\x0eparent,comment\x82\xd3\xe4\x93\x029:\acomment\"./v1/{parent=providers/*/portOrders/*}/comments\x12\x9c\x01\n" +
+	"\x13GetPortOrderComment\x12'.portgate.v1.GetPortOrderCommentRequest\x1a\x1d.portgate.v1.PortOrderComment\"=\xdaA\x04name\x82\xd3\xe4\x93\x020\x12./v1/{name=providers/*/portOrders/*/comments/*}\x12\xbb\x01\n" +
+	"\x17CreatePortOrderDocument\x12+.portgate.v1.CreatePortOrderDocumentRequest\x1a\x1e.portgate.v1.PortOrderDocument\"S\xdaA\x0fparent,document\x82\xd3\xe4\x93\x02;:\bdocument\"//v1/{parent=providers/*/portOrders/*}/documents\x12\xa0\x01\n" +
+	"\x14GetPortOrderDocument\x12(.portgate.v1.GetPortOrderDocumentRequest\x1a\x1e.portgate.v1.PortOrderDocument\">\xdaA\x04name\x82\xd3\xe4\x93\x021\x12//v1/{name=providers/*/portOrders/*/documents/*}\x12\xb3\x01\n" +
 	"\x16ListPortOrderDocuments\x12*.portgate.v1.ListPortOrderDocumentsRequest\x1a+.portgate.v1.ListPortOrderDocumentsResponse\"@\xdaA\x06parent\x82\xd3\xe4\x93\x021\x12//v1/{parent=providers/*/portOrders/*}/documents\x12\xa7\x01\n" +
 	"\x13ListPortOrderEvents\x12'.portgate.v1.ListPortOrderEventsRequest\x1a(.portgate.v1.ListPortOrderEventsResponse\"=\xdaA\x06parent\x82\xd3\xe4\x93\x02.\x12,/v1/{parent=providers/*/portOrders/*}/events\x12\x94\x01\n" +
 	"\x11GetPortOrderEvent\x12%.portgate.v1.GetPortOrderEventRequest\x1a\x1b.portgate.v1.PortOrderEvent\";\xdaA\x04name\x82\xd3\xe4\x93\x02.\x12,/v1/{name=providers/*/portOrders/*/events/*}\x12\xa9\x01\n" +
@@ -1521,7 +1657,7 @@ func file_portgate_v1_porting_proto_rawDescGZIP() []byte {
 	return file_portgate_v1_porting_proto_rawDescData
 }
 
-var file_portgate_v1_porting_proto_msgTypes = make([]protoimpl.MessageInfo, 22)
+var file_portgate_v1_porting_proto_msgTypes = make([]protoimpl.MessageInfo, 24)
 var file_portgate_v1_porting_proto_goTypes = []any{
 	(*CheckPortabilityRequest)(nil),        // 0: portgate.v1.CheckPortabilityRequest
 	(*CheckPortabilityResponse)(nil),       // 1: portgate.v1.CheckPortabilityResponse
@@ -1537,36 +1673,38 @@ var file_portgate_v1_porting_proto_goTypes = []any{
 	(*ListPortOrderCommentsRequest)(nil),   // 11: portgate.v1.ListPortOrderCommentsRequest
 	(*ListPortOrderCommentsResponse)(nil),  // 12: portgate.v1.ListPortOrderCommentsResponse
 	(*CreatePortOrderCommentRequest)(nil),  // 13: portgate.v1.CreatePortOrderCommentRequest
-	(*UploadPortOrderDocumentRequest)(nil), // 14: portgate.v1.UploadPortOrderDocumentRequest
-	(*ListPortOrderDocumentsRequest)(nil),  // 15: portgate.v1.ListPortOrderDocumentsRequest
-	(*ListPortOrderDocumentsResponse)(nil), // 16: portgate.v1.ListPortOrderDocumentsResponse
-	(*ListPortOrderEventsRequest)(nil),     // 17: portgate.v1.ListPortOrderEventsRequest
-	(*ListPortOrderEventsResponse)(nil),    // 18: portgate.v1.ListPortOrderEventsResponse
-	(*GetPortOrderEventRequest)(nil),       // 19: portgate.v1.GetPortOrderEventRequest
-	(*WatchPortOrderEventsRequest)(nil),    // 20: portgate.v1.WatchPortOrderEventsRequest
-	(*WatchPortOrderEventsResponse)(nil),   // 21: portgate.v1.WatchPortOrderEventsResponse
-	(*PortabilityResult)(nil),              // 22: portgate.v1.PortabilityResult
-	(*PortOrder)(nil),                      // 23: portgate.v1.PortOrder
-	(*fieldmaskpb.FieldMask)(nil),          // 24: google.protobuf.FieldMask
-	(*PortOrderComment)(nil),               // 25: portgate.v1.PortOrderComment
-	(*PortOrderDocument)(nil),              // 26: portgate.v1.PortOrderDocument
-	(*PortOrderEvent)(nil),                 // 27: portgate.v1.PortOrderEvent
-	(*timestamppb.Timestamp)(nil),          // 28: google.protobuf.Timestamp
+	(*GetPortOrderCommentRequest)(nil),     // 14: portgate.v1.GetPortOrderCommentRequest
+	(*GetPortOrderDocumentRequest)(nil),    // 15: portgate.v1.GetPortOrderDocumentRequest
+	(*CreatePortOrderDocumentRequest)(nil), // 16: portgate.v1.CreatePortOrderDocumentRequest
+	(*ListPortOrderDocumentsRequest)(nil),  // 17: portgate.v1.ListPortOrderDocumentsRequest
+	(*ListPortOrderDocumentsResponse)(nil), // 18: portgate.v1.ListPortOrderDocumentsResponse
+	(*ListPortOrderEventsRequest)(nil),     // 19: portgate.v1.ListPortOrderEventsRequest
+	(*ListPortOrderEventsResponse)(nil),    // 20: portgate.v1.ListPortOrderEventsResponse
+	(*GetPortOrderEventRequest)(nil),       // 21: portgate.v1.GetPortOrderEventRequest
+	(*WatchPortOrderEventsRequest)(nil),    // 22: portgate.v1.WatchPortOrderEventsRequest
+	(*WatchPortOrderEventsResponse)(nil),   // 23: portgate.v1.WatchPortOrderEventsResponse
+	(*PortabilityResult)(nil),              // 24: portgate.v1.PortabilityResult
+	(*PortOrder)(nil),                      // 25: portgate.v1.PortOrder
+	(*fieldmaskpb.FieldMask)(nil),          // 26: google.protobuf.FieldMask
+	(*PortOrderComment)(nil),               // 27: portgate.v1.PortOrderComment
+	(*PortOrderDocument)(nil),              // 28: portgate.v1.PortOrderDocument
+	(*PortOrderEvent)(nil),                 // 29: portgate.v1.PortOrderEvent
+	(*timestamppb.Timestamp)(nil),          // 30: google.protobuf.Timestamp
 }
 var file_portgate_v1_porting_proto_depIdxs = []int32{
-	22, // 0: portgate.v1.CheckPortabilityResponse.results:type_name -> portgate.v1.PortabilityResult
+	24, // 0: portgate.v1.CheckPortabilityResponse.results:type_name -> portgate.v1.PortabilityResult
 	2,  // 1: portgate.v1.CheckPortabilityResponse.recommendations:type_name -> portgate.v1.PortabilityRecommendation
-	23, // 2: portgate.v1.CreatePortOrderRequest.port_order:type_name -> portgate.v1.PortOrder
-	23, // 3: portgate.v1.ListPortOrdersResponse.port_orders:type_name -> portgate.v1.PortOrder
-	23, // 4: portgate.v1.UpdatePortOrderRequest.port_order:type_name -> portgate.v1.PortOrder
-	24, // 5: portgate.v1.UpdatePortOrderRequest.update_mask:type_name -> google.protobuf.FieldMask
-	25, // 6: portgate.v1.ListPortOrderCommentsResponse.comments:type_name -> portgate.v1.PortOrderComment
-	25, // 7: portgate.v1.CreatePortOrderCommentRequest.comment:type_name -> portgate.v1.PortOrderComment
-	26, // 8: portgate.v1.UploadPortOrderDocumentRequest.document:type_name -> portgate.v1.PortOrderDocument
-	26, // 9: portgate.v1.ListPortOrderDocumentsResponse.documents:type_name -> portgate.v1.PortOrderDocument
-	27, // 10: portgate.v1.ListPortOrderEventsResponse.events:type_name -> portgate.v1.PortOrderEvent
-	27, // 11: portgate.v1.WatchPortOrderEventsResponse.event:type_name -> portgate.v1.PortOrderEvent
-	28, // 12: portgate.v1.WatchPortOrderEventsResponse.heartbeat_time:type_name -> google.protobuf.Timestamp
+	25, // 2: portgate.v1.CreatePortOrderRequest.port_order:type_name -> portgate.v1.PortOrder
+	25, // 3: portgate.v1.ListPortOrdersResponse.port_orders:type_name -> portgate.v1.PortOrder
+	25, // 4: portgate.v1.UpdatePortOrderRequest.port_order:type_name -> portgate.v1.PortOrder
+	26, // 5: portgate.v1.UpdatePortOrderRequest.update_mask:type_name -> google.protobuf.FieldMask
+	27, // 6: portgate.v1.ListPortOrderCommentsResponse.comments:type_name -> portgate.v1.PortOrderComment
+	27, // 7: portgate.v1.CreatePortOrderCommentRequest.comment:type_name -> portgate.v1.PortOrderComment
+	28, // 8: portgate.v1.CreatePortOrderDocumentRequest.document:type_name -> portgate.v1.PortOrderDocument
+	28, // 9: portgate.v1.ListPortOrderDocumentsResponse.documents:type_name -> portgate.v1.PortOrderDocument
+	29, // 10: portgate.v1.ListPortOrderEventsResponse.events:type_name -> portgate.v1.PortOrderEvent
+	29, // 11: portgate.v1.WatchPortOrderEventsResponse.event:type_name -> portgate.v1.PortOrderEvent
+	30, // 12: portgate.v1.WatchPortOrderEventsResponse.heartbeat_time:type_name -> google.protobuf.Timestamp
 	0,  // 13: portgate.v1.Porting.CheckPortability:input_type -> portgate.v1.CheckPortabilityRequest
 	3,  // 14: portgate.v1.Porting.CreatePortOrder:input_type -> portgate.v1.CreatePortOrderRequest
 	4,  // 15: portgate.v1.Porting.GetPortOrder:input_type -> portgate.v1.GetPortOrderRequest
@@ -1577,28 +1715,32 @@ var file_portgate_v1_porting_proto_depIdxs = []int32{
 	10, // 20: portgate.v1.Porting.CancelPortOrder:input_type -> portgate.v1.CancelPortOrderRequest
 	11, // 21: portgate.v1.Porting.ListPortOrderComments:input_type -> portgate.v1.ListPortOrderCommentsRequest
 	13, // 22: portgate.v1.Porting.CreatePortOrderComment:input_type -> portgate.v1.CreatePortOrderCommentRequest
-	14, // 23: portgate.v1.Porting.UploadPortOrderDocument:input_type -> portgate.v1.UploadPortOrderDocumentRequest
-	15, // 24: portgate.v1.Porting.ListPortOrderDocuments:input_type -> portgate.v1.ListPortOrderDocumentsRequest
-	17, // 25: portgate.v1.Porting.ListPortOrderEvents:input_type -> portgate.v1.ListPortOrderEventsRequest
-	19, // 26: portgate.v1.Porting.GetPortOrderEvent:input_type -> portgate.v1.GetPortOrderEventRequest
-	20, // 27: portgate.v1.Porting.WatchPortOrderEvents:input_type -> portgate.v1.WatchPortOrderEventsRequest
-	1,  // 28: portgate.v1.Porting.CheckPortability:output_type -> portgate.v1.CheckPortabilityResponse
-	23, // 29: portgate.v1.Porting.CreatePortOrder:output_type -> portgate.v1.PortOrder
-	23, // 30: portgate.v1.Porting.GetPortOrder:output_type -> portgate.v1.PortOrder
-	6,  // 31: portgate.v1.Porting.ListPortOrders:output_type -> portgate.v1.ListPortOrdersResponse
-	23, // 32: portgate.v1.Porting.UpdatePortOrder:output_type -> portgate.v1.PortOrder
-	23, // 33: portgate.v1.Porting.ModifyPortOrderNumbers:output_type -> portgate.v1.PortOrder
-	23, // 34: portgate.v1.Porting.SubmitPortOrder:output_type -> portgate.v1.PortOrder
-	23, // 35: portgate.v1.Porting.CancelPortOrder:output_type -> portgate.v1.PortOrder
-	12, // 36: portgate.v1.Porting.ListPortOrderComments:output_type -> portgate.v1.ListPortOrderCommentsResponse
-	25, // 37: portgate.v1.Porting.CreatePortOrderComment:output_type -> portgate.v1.PortOrderComment
-	26, // 38: portgate.v1.Porting.UploadPortOrderDocument:output_type -> portgate.v1.PortOrderDocument
-	16, // 39: portgate.v1.Porting.ListPortOrderDocuments:output_type -> portgate.v1.ListPortOrderDocumentsResponse
-	18, // 40: portgate.v1.Porting.ListPortOrderEvents:output_type -> portgate.v1.ListPortOrderEventsResponse
-	27, // 41: portgate.v1.Porting.GetPortOrderEvent:output_type -> portgate.v1.PortOrderEvent
-	21, // 42: portgate.v1.Porting.WatchPortOrderEvents:output_type -> portgate.v1.WatchPortOrderEventsResponse
-	28, // [28:43] is the sub-list for method output_type
-	13, // [13:28] is the sub-list for method input_type
+	14, // 23: portgate.v1.Porting.GetPortOrderComment:input_type -> portgate.v1.GetPortOrderCommentRequest
+	16, // 24: portgate.v1.Porting.CreatePortOrderDocument:input_type -> portgate.v1.CreatePortOrderDocumentRequest
+	15, // 25: portgate.v1.Porting.GetPortOrderDocument:input_type -> portgate.v1.GetPortOrderDocumentRequest
+	17, // 26: portgate.v1.Porting.ListPortOrderDocuments:input_type -> portgate.v1.ListPortOrderDocumentsRequest
+	19, // 27: portgate.v1.Porting.ListPortOrderEvents:input_type -> portgate.v1.ListPortOrderEventsRequest
+	21, // 28: portgate.v1.Porting.GetPortOrderEvent:input_type -> portgate.v1.GetPortOrderEventRequest
+	22, // 29: portgate.v1.Porting.WatchPortOrderEvents:input_type -> portgate.v1.WatchPortOrderEventsRequest
+	1,  // 30: portgate.v1.Porting.CheckPortability:output_type -> portgate.v1.CheckPortabilityResponse
+	25, // 31: portgate.v1.Porting.CreatePortOrder:output_type -> portgate.v1.PortOrder
+	25, // 32: portgate.v1.Porting.GetPortOrder:output_type -> portgate.v1.PortOrder
+	6,  // 33: portgate.v1.Porting.ListPortOrders:output_type -> portgate.v1.ListPortOrdersResponse
+	25, // 34: portgate.v1.Porting.UpdatePortOrder:output_type -> portgate.v1.PortOrder
+	25, // 35: portgate.v1.Porting.ModifyPortOrderNumbers:output_type -> portgate.v1.PortOrder
+	25, // 36: portgate.v1.Porting.SubmitPortOrder:output_type -> portgate.v1.PortOrder
+	25, // 37: portgate.v1.Porting.CancelPortOrder:output_type -> portgate.v1.PortOrder
+	12, // 38: portgate.v1.Porting.ListPortOrderComments:output_type -> portgate.v1.ListPortOrderCommentsResponse
+	27, // 39: portgate.v1.Porting.CreatePortOrderComment:output_type -> portgate.v1.PortOrderComment
+	27, // 40: portgate.v1.Porting.GetPortOrderComment:output_type -> portgate.v1.PortOrderComment
+	28, // 41: portgate.v1.Porting.CreatePortOrderDocument:output_type -> portgate.v1.PortOrderDocument
+	28, // 42: portgate.v1.Porting.GetPortOrderDocument:output_type -> portgate.v1.PortOrderDocument
+	18, // 43: portgate.v1.Porting.ListPortOrderDocuments:output_type -> portgate.v1.ListPortOrderDocumentsResponse
+	20, // 44: portgate.v1.Porting.ListPortOrderEvents:output_type -> portgate.v1.ListPortOrderEventsResponse
+	29, // 45: portgate.v1.Porting.GetPortOrderEvent:output_type -> portgate.v1.PortOrderEvent
+	23, // 46: portgate.v1.Porting.WatchPortOrderEvents:output_type -> portgate.v1.WatchPortOrderEventsResponse
+	30, // [30:47] is the sub-list for method output_type
+	13, // [13:30] is the sub-list for method input_type
 	13, // [13:13] is the sub-list for extension type_name
 	13, // [13:13] is the sub-list for extension extendee
 	0,  // [0:13] is the sub-list for field type_name
@@ -1616,7 +1758,7 @@ func file_portgate_v1_porting_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_portgate_v1_porting_proto_rawDesc), len(file_portgate_v1_porting_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   22,
+			NumMessages:   24,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -29,7 +29,9 @@ const (
 	Porting_CancelPortOrder_FullMethodName         = "/portgate.v1.Porting/CancelPortOrder"
 	Porting_ListPortOrderComments_FullMethodName   = "/portgate.v1.Porting/ListPortOrderComments"
 	Porting_CreatePortOrderComment_FullMethodName  = "/portgate.v1.Porting/CreatePortOrderComment"
-	Porting_UploadPortOrderDocument_FullMethodName = "/portgate.v1.Porting/UploadPortOrderDocument"
+	Porting_GetPortOrderComment_FullMethodName     = "/portgate.v1.Porting/GetPortOrderComment"
+	Porting_CreatePortOrderDocument_FullMethodName = "/portgate.v1.Porting/CreatePortOrderDocument"
+	Porting_GetPortOrderDocument_FullMethodName    = "/portgate.v1.Porting/GetPortOrderDocument"
 	Porting_ListPortOrderDocuments_FullMethodName  = "/portgate.v1.Porting/ListPortOrderDocuments"
 	Porting_ListPortOrderEvents_FullMethodName     = "/portgate.v1.Porting/ListPortOrderEvents"
 	Porting_GetPortOrderEvent_FullMethodName       = "/portgate.v1.Porting/GetPortOrderEvent"
@@ -42,7 +44,9 @@ const (
 //
 // Number porting across providers.
 type PortingClient interface {
-	// Checks whether numbers can be ported, per provider. Providers empty = every configured provider.
+	// Checks whether numbers can be ported at a provider, or at every
+	// configured provider with parent providers/-. Up to 10,000 numbers; the
+	// gateway chunks them to each provider's batch limit and fans out.
 	CheckPortability(ctx context.Context, in *CheckPortabilityRequest, opts ...grpc.CallOption) (*CheckPortabilityResponse, error)
 	// Creates a port order. Parent providers/- lets the gateway choose the provider.
 	CreatePortOrder(ctx context.Context, in *CreatePortOrderRequest, opts ...grpc.CallOption) (*PortOrder, error)
@@ -62,8 +66,13 @@ type PortingClient interface {
 	ListPortOrderComments(ctx context.Context, in *ListPortOrderCommentsRequest, opts ...grpc.CallOption) (*ListPortOrderCommentsResponse, error)
 	// Adds a comment to a port order.
 	CreatePortOrderComment(ctx context.Context, in *CreatePortOrderCommentRequest, opts ...grpc.CallOption) (*PortOrderComment, error)
-	// Uploads a supporting document (LOA, invoice, CSR, other).
-	UploadPortOrderDocument(ctx context.Context, in *UploadPortOrderDocumentRequest, opts ...grpc.CallOption) (*PortOrderDocument, error)
+	// Gets a comment on a port order.
+	GetPortOrderComment(ctx context.Context, in *GetPortOrderCommentRequest, opts ...grpc.CallOption) (*PortOrderComment, error)
+	// Attaches a supporting document (LOA, invoice, CSR, other).
+	CreatePortOrderDocument(ctx context.Context, in *CreatePortOrderDocumentRequest, opts ...grpc.CallOption) (*PortOrderDocument, error)
+	// Gets a document's metadata and, where the provider offers one, a
+	// short-lived download_uri that works without portgate's credentials.
+	GetPortOrderDocument(ctx context.Context, in *GetPortOrderDocumentRequest, opts ...grpc.CallOption) (*PortOrderDocument, error)
 	// Lists a port order's documents.
 	ListPortOrderDocuments(ctx context.Context, in *ListPortOrderDocumentsRequest, opts ...grpc.CallOption) (*ListPortOrderDocumentsResponse, error)
 	// Lists events oldest first (by sequence). Parent may be one order,
@@ -187,10 +196,30 @@ func (c *portingClient) CreatePortOrderComment(ctx context.Context, in *CreatePo
 	return out, nil
 }
 
-func (c *portingClient) UploadPortOrderDocument(ctx context.Context, in *UploadPortOrderDocumentRequest, opts ...grpc.CallOption) (*PortOrderDocument, error) {
+func (c *portingClient) GetPortOrderComment(ctx context.Context, in *GetPortOrderCommentRequest, opts ...grpc.CallOption) (*PortOrderComment, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(PortOrderComment)
+	err := c.cc.Invoke(ctx, Porting_GetPortOrderComment_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *portingClient) CreatePortOrderDocument(ctx context.Context, in *CreatePortOrderDocumentRequest, opts ...grpc.CallOption) (*PortOrderDocument, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(PortOrderDocument)
-	err := c.cc.Invoke(ctx, Porting_UploadPortOrderDocument_FullMethodName, in, out, cOpts...)
+	err := c.cc.Invoke(ctx, Porting_CreatePortOrderDocument_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *portingClient) GetPortOrderDocument(ctx context.Context, in *GetPortOrderDocumentRequest, opts ...grpc.CallOption) (*PortOrderDocument, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(PortOrderDocument)
+	err := c.cc.Invoke(ctx, Porting_GetPortOrderDocument_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -252,7 +281,9 @@ type Porting_WatchPortOrderEventsClient = grpc.ServerStreamingClient[WatchPortOr
 //
 // Number porting across providers.
 type PortingServer interface {
-	// Checks whether numbers can be ported, per provider. Providers empty = every configured provider.
+	// Checks whether numbers can be ported at a provider, or at every
+	// configured provider with parent providers/-. Up to 10,000 numbers; the
+	// gateway chunks them to each provider's batch limit and fans out.
 	CheckPortability(context.Context, *CheckPortabilityRequest) (*CheckPortabilityResponse, error)
 	// Creates a port order. Parent providers/- lets the gateway choose the provider.
 	CreatePortOrder(context.Context, *CreatePortOrderRequest) (*PortOrder, error)
@@ -272,8 +303,13 @@ type PortingServer interface {
 	ListPortOrderComments(context.Context, *ListPortOrderCommentsRequest) (*ListPortOrderCommentsResponse, error)
 	// Adds a comment to a port order.
 	CreatePortOrderComment(context.Context, *CreatePortOrderCommentRequest) (*PortOrderComment, error)
-	// Uploads a supporting document (LOA, invoice, CSR, other).
-	UploadPortOrderDocument(context.Context, *UploadPortOrderDocumentRequest) (*PortOrderDocument, error)
+	// Gets a comment on a port order.
+	GetPortOrderComment(context.Context, *GetPortOrderCommentRequest) (*PortOrderComment, error)
+	// Attaches a supporting document (LOA, invoice, CSR, other).
+	CreatePortOrderDocument(context.Context, *CreatePortOrderDocumentRequest) (*PortOrderDocument, error)
+	// Gets a document's metadata and, where the provider offers one, a
+	// short-lived download_uri that works without portgate's credentials.
+	GetPortOrderDocument(context.Context, *GetPortOrderDocumentRequest) (*PortOrderDocument, error)
 	// Lists a port order's documents.
 	ListPortOrderDocuments(context.Context, *ListPortOrderDocumentsRequest) (*ListPortOrderDocumentsResponse, error)
 	// Lists events oldest first (by sequence). Parent may be one order,
@@ -327,8 +363,14 @@ func (UnimplementedPortingServer) ListPortOrderComments(context.Context, *ListPo
 func (UnimplementedPortingServer) CreatePortOrderComment(context.Context, *CreatePortOrderCommentRequest) (*PortOrderComment, error) {
 	return nil, status.Error(codes.Unimplemented, "method CreatePortOrderComment not implemented")
 }
-func (UnimplementedPortingServer) UploadPortOrderDocument(context.Context, *UploadPortOrderDocumentRequest) (*PortOrderDocument, error) {
-	return nil, status.Error(codes.Unimplemented, "method UploadPortOrderDocument not implemented")
+func (UnimplementedPortingServer) GetPortOrderComment(context.Context, *GetPortOrderCommentRequest) (*PortOrderComment, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetPortOrderComment not implemented")
+}
+func (UnimplementedPortingServer) CreatePortOrderDocument(context.Context, *CreatePortOrderDocumentRequest) (*PortOrderDocument, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreatePortOrderDocument not implemented")
+}
+func (UnimplementedPortingServer) GetPortOrderDocument(context.Context, *GetPortOrderDocumentRequest) (*PortOrderDocument, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetPortOrderDocument not implemented")
 }
 func (UnimplementedPortingServer) ListPortOrderDocuments(context.Context, *ListPortOrderDocumentsRequest) (*ListPortOrderDocumentsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListPortOrderDocuments not implemented")
@@ -543,20 +585,56 @@ func _Porting_CreatePortOrderComment_Handler(srv interface{}, ctx context.Contex
 	return interceptor(ctx, in, info, handler)
 }
 
-func _Porting_UploadPortOrderDocument_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(UploadPortOrderDocumentRequest)
+func _Porting_GetPortOrderComment_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetPortOrderCommentRequest)
 	if err := dec(in); err != nil {
 		return nil, err
 	}
 	if interceptor == nil {
-		return srv.(PortingServer).UploadPortOrderDocument(ctx, in)
+		return srv.(PortingServer).GetPortOrderComment(ctx, in)
 	}
 	info := &grpc.UnaryServerInfo{
 		Server:     srv,
-		FullMethod: Porting_UploadPortOrderDocument_FullMethodName,
+		FullMethod: Porting_GetPortOrderComment_FullMethodName,
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(PortingServer).UploadPortOrderDocument(ctx, req.(*UploadPortOrderDocumentRequest))
+		return srv.(PortingServer).GetPortOrderComment(ctx, req.(*GetPortOrderCommentRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Porting_CreatePortOrderDocument_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreatePortOrderDocumentRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PortingServer).CreatePortOrderDocument(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Porting_CreatePortOrderDocument_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PortingServer).CreatePortOrderDocument(ctx, req.(*CreatePortOrderDocumentRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Porting_GetPortOrderDocument_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetPortOrderDocumentRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PortingServer).GetPortOrderDocument(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Porting_GetPortOrderDocument_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PortingServer).GetPortOrderDocument(ctx, req.(*GetPortOrderDocumentRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -674,8 +752,16 @@ var Porting_ServiceDesc = grpc.ServiceDesc{
 			Handler:    _Porting_CreatePortOrderComment_Handler,
 		},
 		{
-			MethodName: "UploadPortOrderDocument",
-			Handler:    _Porting_UploadPortOrderDocument_Handler,
+			MethodName: "GetPortOrderComment",
+			Handler:    _Porting_GetPortOrderComment_Handler,
+		},
+		{
+			MethodName: "CreatePortOrderDocument",
+			Handler:    _Porting_CreatePortOrderDocument_Handler,
+		},
+		{
+			MethodName: "GetPortOrderDocument",
+			Handler:    _Porting_GetPortOrderDocument_Handler,
 		},
 		{
 			MethodName: "ListPortOrderDocuments",

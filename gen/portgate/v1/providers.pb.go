@@ -7,6 +7,7 @@
 package portgatev1
 
 import (
+	_ "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 	_ "google.golang.org/genproto/googleapis/api/annotations"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
@@ -236,7 +237,7 @@ type Capabilities struct {
 	UpdatableNumberFields []string `protobuf:"bytes,3,rep,name=updatable_number_fields,json=updatableNumberFields,proto3" json:"updatable_number_fields,omitempty"`
 	// Numbers per provider portability call (the gateway chunks larger inputs).
 	PortabilityBatchLimit int32 `protobuf:"varint,4,opt,name=portability_batch_limit,json=portabilityBatchLimit,proto3" json:"portability_batch_limit,omitempty"`
-	// Largest document UploadPortOrderDocument accepts.
+	// Largest document CreatePortOrderDocument accepts.
 	MaxDocumentBytes int64 `protobuf:"varint,5,opt,name=max_document_bytes,json=maxDocumentBytes,proto3" json:"max_document_bytes,omitempty"`
 	// Optional PortOrder output fields this provider fills (for example
 	// "requirements", "allowed_foc_windows"); a field not listed stays empty.
@@ -330,7 +331,11 @@ func (x *Capabilities) GetPortingRegions() []string {
 
 // Request for ListProviders.
 type ListProvidersRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Default 50, max 250.
+	PageSize int32 `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// From a previous response.
+	PageToken     string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -365,6 +370,20 @@ func (*ListProvidersRequest) Descriptor() ([]byte, []int) {
 	return file_portgate_v1_providers_proto_rawDescGZIP(), []int{2}
 }
 
+func (x *ListProvidersRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListProvidersRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
 // Response for ListProviders.
 type ListProvidersResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -376,8 +395,10 @@ type ListProvidersResponse struct {
 	AuthenticationDisabled bool `protobuf:"varint,2,opt,name=authentication_disabled,json=authenticationDisabled,proto3" json:"authentication_disabled,omitempty"`
 	// A warning for people when authentication_disabled is set; empty otherwise.
 	SecurityNotice string `protobuf:"bytes,3,opt,name=security_notice,json=securityNotice,proto3" json:"security_notice,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// Empty on the last page.
+	NextPageToken string `protobuf:"bytes,4,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *ListProvidersResponse) Reset() {
@@ -431,11 +452,64 @@ func (x *ListProvidersResponse) GetSecurityNotice() string {
 	return ""
 }
 
+func (x *ListProvidersResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
+// Request for GetProvider.
+type GetProviderRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// providers/{provider}.
+	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetProviderRequest) Reset() {
+	*x = GetProviderRequest{}
+	mi := &file_portgate_v1_providers_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetProviderRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetProviderRequest) ProtoMessage() {}
+
+func (x *GetProviderRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_portgate_v1_providers_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetProviderRequest.ProtoReflect.Descriptor instead.
+func (*GetProviderRequest) Descriptor() ([]byte, []int) {
+	return file_portgate_v1_providers_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *GetProviderRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
 var File_portgate_v1_providers_proto protoreflect.FileDescriptor
 
 const file_portgate_v1_providers_proto_rawDesc = "" +
 	"\n" +
-	"\x1bportgate/v1/providers.proto\x12\vportgate.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x93\x04\n" +
+	"\x1bportgate/v1/providers.proto\x12\vportgate.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x93\x04\n" +
 	"\bProvider\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12&\n" +
 	"\fdisplay_name\x18\x02 \x01(\tB\x03\xe0A\x03R\vdisplayName\x123\n" +
@@ -452,24 +526,32 @@ const file_portgate_v1_providers_proto_rawDesc = "" +
 	"\aSERVING\x10\x01\x12\f\n" +
 	"\bDEGRADED\x10\x02\x12\x10\n" +
 	"\fCIRCUIT_OPEN\x10\x03:E\xeaAB\n" +
-	"\x15portgate.dev/Provider\x12\x14providers/{provider}*\tproviders2\bprovider\"\xe2\x02\n" +
-	"\fCapabilities\x12\x1e\n" +
+	"\x15portgate.dev/Provider\x12\x14providers/{provider}*\tproviders2\bprovider\"\x85\x03\n" +
+	"\fCapabilities\x12#\n" +
 	"\n" +
-	"operations\x18\x01 \x03(\tR\n" +
-	"operations\x12=\n" +
-	"\x1bupdatable_port_order_fields\x18\x02 \x03(\tR\x18updatablePortOrderFields\x126\n" +
-	"\x17updatable_number_fields\x18\x03 \x03(\tR\x15updatableNumberFields\x126\n" +
-	"\x17portability_batch_limit\x18\x04 \x01(\x05R\x15portabilityBatchLimit\x12,\n" +
-	"\x12max_document_bytes\x18\x05 \x01(\x03R\x10maxDocumentBytes\x12,\n" +
-	"\x12port_order_details\x18\x06 \x03(\tR\x10portOrderDetails\x12'\n" +
-	"\x0fporting_regions\x18\a \x03(\tR\x0eportingRegions\"\x16\n" +
-	"\x14ListProvidersRequest\"\xb8\x01\n" +
-	"\x15ListProvidersResponse\x123\n" +
-	"\tproviders\x18\x01 \x03(\v2\x15.portgate.v1.ProviderR\tproviders\x12<\n" +
+	"operations\x18\x01 \x03(\tB\x03\xe0A\x03R\n" +
+	"operations\x12B\n" +
+	"\x1bupdatable_port_order_fields\x18\x02 \x03(\tB\x03\xe0A\x03R\x18updatablePortOrderFields\x12;\n" +
+	"\x17updatable_number_fields\x18\x03 \x03(\tB\x03\xe0A\x03R\x15updatableNumberFields\x12;\n" +
+	"\x17portability_batch_limit\x18\x04 \x01(\x05B\x03\xe0A\x03R\x15portabilityBatchLimit\x121\n" +
+	"\x12max_document_bytes\x18\x05 \x01(\x03B\x03\xe0A\x03R\x10maxDocumentBytes\x121\n" +
+	"\x12port_order_details\x18\x06 \x03(\tB\x03\xe0A\x03R\x10portOrderDetails\x12,\n" +
+	"\x0fporting_regions\x18\a \x03(\tB\x03\xe0A\x03R\x0eportingRegions\"\\\n" +
+	"\x14ListProvidersRequest\x12 \n" +
+	"\tpage_size\x18\x01 \x01(\x05B\x03\xe0A\x01R\bpageSize\x12\"\n" +
+	"\n" +
+	"page_token\x18\x02 \x01(\tB\x03\xe0A\x01R\tpageToken\"\xea\x01\n" +
+	"\x15ListProvidersResponse\x128\n" +
+	"\tproviders\x18\x01 \x03(\v2\x15.portgate.v1.ProviderB\x03\xe0A\x03R\tproviders\x12<\n" +
 	"\x17authentication_disabled\x18\x02 \x01(\bB\x03\xe0A\x03R\x16authenticationDisabled\x12,\n" +
-	"\x0fsecurity_notice\x18\x03 \x01(\tB\x03\xe0A\x03R\x0esecurityNotice2z\n" +
+	"\x0fsecurity_notice\x18\x03 \x01(\tB\x03\xe0A\x03R\x0esecurityNotice\x12+\n" +
+	"\x0fnext_page_token\x18\x04 \x01(\tB\x03\xe0A\x03R\rnextPageToken\"M\n" +
+	"\x12GetProviderRequest\x127\n" +
+	"\x04name\x18\x01 \x01(\tB#\xe0A\x02\xfaA\x17\n" +
+	"\x15portgate.dev/Provider\xbaH\x03\xc8\x01\x01R\x04name2\xe8\x01\n" +
 	"\tProviders\x12m\n" +
-	"\rListProviders\x12!.portgate.v1.ListProvidersRequest\x1a\".portgate.v1.ListProvidersResponse\"\x15\x82\xd3\xe4\x93\x02\x0f\x12\r/v1/providersB9Z7github.com/portgate/portgate/gen/portgate/v1;portgatev1b\x06proto3"
+	"\rListProviders\x12!.portgate.v1.ListProvidersRequest\x1a\".portgate.v1.ListProvidersResponse\"\x15\x82\xd3\xe4\x93\x02\x0f\x12\r/v1/providers\x12l\n" +
+	"\vGetProvider\x12\x1f.portgate.v1.GetProviderRequest\x1a\x15.portgate.v1.Provider\"%\xdaA\x04name\x82\xd3\xe4\x93\x02\x18\x12\x16/v1/{name=providers/*}B9Z7github.com/portgate/portgate/gen/portgate/v1;portgatev1b\x06proto3"
 
 var (
 	file_portgate_v1_providers_proto_rawDescOnce sync.Once
@@ -484,7 +566,7 @@ func file_portgate_v1_providers_proto_rawDescGZIP() []byte {
 }
 
 var file_portgate_v1_providers_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_portgate_v1_providers_proto_msgTypes = make([]protoimpl.MessageInfo, 4)
+var file_portgate_v1_providers_proto_msgTypes = make([]protoimpl.MessageInfo, 5)
 var file_portgate_v1_providers_proto_goTypes = []any{
 	(Provider_Mode)(0),            // 0: portgate.v1.Provider.Mode
 	(Provider_Health)(0),          // 1: portgate.v1.Provider.Health
@@ -492,18 +574,21 @@ var file_portgate_v1_providers_proto_goTypes = []any{
 	(*Capabilities)(nil),          // 3: portgate.v1.Capabilities
 	(*ListProvidersRequest)(nil),  // 4: portgate.v1.ListProvidersRequest
 	(*ListProvidersResponse)(nil), // 5: portgate.v1.ListProvidersResponse
-	(*timestamppb.Timestamp)(nil), // 6: google.protobuf.Timestamp
+	(*GetProviderRequest)(nil),    // 6: portgate.v1.GetProviderRequest
+	(*timestamppb.Timestamp)(nil), // 7: google.protobuf.Timestamp
 }
 var file_portgate_v1_providers_proto_depIdxs = []int32{
 	0, // 0: portgate.v1.Provider.mode:type_name -> portgate.v1.Provider.Mode
 	1, // 1: portgate.v1.Provider.health:type_name -> portgate.v1.Provider.Health
-	6, // 2: portgate.v1.Provider.next_probe_time:type_name -> google.protobuf.Timestamp
+	7, // 2: portgate.v1.Provider.next_probe_time:type_name -> google.protobuf.Timestamp
 	3, // 3: portgate.v1.Provider.capabilities:type_name -> portgate.v1.Capabilities
 	2, // 4: portgate.v1.ListProvidersResponse.providers:type_name -> portgate.v1.Provider
 	4, // 5: portgate.v1.Providers.ListProviders:input_type -> portgate.v1.ListProvidersRequest
-	5, // 6: portgate.v1.Providers.ListProviders:output_type -> portgate.v1.ListProvidersResponse
-	6, // [6:7] is the sub-list for method output_type
-	5, // [5:6] is the sub-list for method input_type
+	6, // 6: portgate.v1.Providers.GetProvider:input_type -> portgate.v1.GetProviderRequest
+	5, // 7: portgate.v1.Providers.ListProviders:output_type -> portgate.v1.ListProvidersResponse
+	2, // 8: portgate.v1.Providers.GetProvider:output_type -> portgate.v1.Provider
+	7, // [7:9] is the sub-list for method output_type
+	5, // [5:7] is the sub-list for method input_type
 	5, // [5:5] is the sub-list for extension type_name
 	5, // [5:5] is the sub-list for extension extendee
 	0, // [0:5] is the sub-list for field type_name
@@ -520,7 +605,7 @@ func file_portgate_v1_providers_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_portgate_v1_providers_proto_rawDesc), len(file_portgate_v1_providers_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   4,
+			NumMessages:   5,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -20,6 +20,7 @@ const _ = grpc.SupportPackageIsVersion9
 
 const (
 	Providers_ListProviders_FullMethodName = "/portgate.v1.Providers/ListProviders"
+	Providers_GetProvider_FullMethodName   = "/portgate.v1.Providers/GetProvider"
 )
 
 // ProvidersClient is the client API for Providers service.
@@ -30,6 +31,8 @@ const (
 type ProvidersClient interface {
 	// Lists every configured provider with its mode, health and capabilities.
 	ListProviders(ctx context.Context, in *ListProvidersRequest, opts ...grpc.CallOption) (*ListProvidersResponse, error)
+	// Gets one configured provider.
+	GetProvider(ctx context.Context, in *GetProviderRequest, opts ...grpc.CallOption) (*Provider, error)
 }
 
 type providersClient struct {
@@ -50,6 +53,16 @@ func (c *providersClient) ListProviders(ctx context.Context, in *ListProvidersRe
 	return out, nil
 }
 
+func (c *providersClient) GetProvider(ctx context.Context, in *GetProviderRequest, opts ...grpc.CallOption) (*Provider, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Provider)
+	err := c.cc.Invoke(ctx, Providers_GetProvider_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // ProvidersServer is the server API for Providers service.
 // All implementations must embed UnimplementedProvidersServer
 // for forward compatibility.
@@ -58,6 +71,8 @@ func (c *providersClient) ListProviders(ctx context.Context, in *ListProvidersRe
 type ProvidersServer interface {
 	// Lists every configured provider with its mode, health and capabilities.
 	ListProviders(context.Context, *ListProvidersRequest) (*ListProvidersResponse, error)
+	// Gets one configured provider.
+	GetProvider(context.Context, *GetProviderRequest) (*Provider, error)
 	mustEmbedUnimplementedProvidersServer()
 }
 
@@ -70,6 +85,9 @@ type UnimplementedProvidersServer struct{}
 
 func (UnimplementedProvidersServer) ListProviders(context.Context, *ListProvidersRequest) (*ListProvidersResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListProviders not implemented")
+}
+func (UnimplementedProvidersServer) GetProvider(context.Context, *GetProviderRequest) (*Provider, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetProvider not implemented")
 }
 func (UnimplementedProvidersServer) mustEmbedUnimplementedProvidersServer() {}
 func (UnimplementedProvidersServer) testEmbeddedByValue()                   {}
@@ -110,6 +128,24 @@ func _Providers_ListProviders_Handler(srv interface{}, ctx context.Context, dec 
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Providers_GetProvider_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetProviderRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ProvidersServer).GetProvider(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Providers_GetProvider_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ProvidersServer).GetProvider(ctx, req.(*GetProviderRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Providers_ServiceDesc is the grpc.ServiceDesc for Providers service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -120,6 +156,10 @@ var Providers_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ListProviders",
 			Handler:    _Providers_ListProviders_Handler,
+		},
+		{
+			MethodName: "GetProvider",
+			Handler:    _Providers_GetProvider_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

@@ -1,0 +1,55 @@
+package service
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/protobuf/proto"
+
+	pb "github.com/portgate/portgate/gen/portgate/v1"
+)
+
+// AIP-154 etags. They are weak ("W/…"): computed from the resource as the
+// gateway reports it, so list and get answers carry the same etag; parts only
+// some reads fill (requirements, FOC windows, routing, related orders,
+// missing details) are left out.
+
+func etagOf(m proto.Message) string {
+	b, err := proto.MarshalOptions{Deterministic: true}.Marshal(m)
+	if err != nil {
+		return ""
+	}
+	sum := sha256.Sum256(b)
+	return `W/"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`
+}
+
+// portOrderETag hashes o without the fields that vary by read path; o is
+// restored before it returns.
+func portOrderETag(o *pb.PortOrder) string {
+	etag, routing, reqs, windows, related, missing, met := o.Etag, o.Routing, o.Requirements, o.AllowedFocWindows, o.RelatedOrders, o.MissingDetails, o.RequirementsMet
+	o.Etag, o.Routing, o.Requirements, o.AllowedFocWindows, o.RelatedOrders, o.MissingDetails, o.RequirementsMet = "", nil, nil, nil, nil, nil, false
+	tag := etagOf(o)
+	o.Etag, o.Routing, o.Requirements, o.AllowedFocWindows, o.RelatedOrders, o.MissingDetails, o.RequirementsMet = etag, routing, reqs, windows, related, missing, met
+	return tag
+}
+
+func numberETag(n *pb.Number) string {
+	etag := n.Etag
+	n.Etag = ""
+	tag := etagOf(n)
+	n.Etag = etag
+	return tag
+}
+
+// checkETag refuses a mutation whose etag no longer matches the resource
+// (ABORTED, ETAG_MISMATCH), before any provider write. An empty etag is no
+// precondition.
+func checkETag(field, want, current, name string) error {
+	if want == "" || want == current {
+		return nil
+	}
+	return gatewayError(codes.Aborted, ReasonETagMismatch,
+		field+": the resource changed since it was read (etag "+want+", now "+current+"): read it again and retry",
+		map[string]string{"resource": name})
+}
