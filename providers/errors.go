@@ -84,20 +84,6 @@ func (e *Error) Unwrap() error { return e.Err }
 // bodies; adapters report it as CodeBadResponse (retrying fetches the same body).
 var ErrResponseTooLarge = errors.New("provider response body too large")
 
-// TransportError classifies a failed HTTP exchange for an adapter: the
-// caller's context ending → Canceled/DeadlineExceeded, an oversized body →
-// BadResponse, anything else (refused, reset, timeout) → Unavailable. msg must
-// not contain the URL or credentials.
-func TransportError(ctx context.Context, provider, msg string, err error) *Error {
-	switch {
-	case ctx.Err() != nil:
-		return &Error{Code: ErrorCode(ctx.Err()), Provider: provider, Message: ctx.Err().Error(), Err: ctx.Err()}
-	case errors.Is(err, ErrResponseTooLarge):
-		return &Error{Code: CodeBadResponse, Provider: provider, Message: "response body too large", Err: err}
-	}
-	return &Error{Code: CodeUnavailable, Provider: provider, Message: msg, Err: err}
-}
-
 // ErrorCode extracts the Code of err; context errors map to Canceled/DeadlineExceeded.
 func ErrorCode(err error) Code {
 	if err == nil {

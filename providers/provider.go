@@ -2,6 +2,7 @@ package providers
 
 import (
 	"context"
+	"errors"
 	"net/http"
 )
 
@@ -99,12 +100,22 @@ func (c Capabilities) Supports(op Operation) bool {
 	return false
 }
 
-// Provider is one carrier adapter. Every method's error is an *Error (see
-// errors.go) or a context error. Numbers in and out are E.164; the caller
-// (the service layer) has validated and normalized them already.
+// Provider is the core driver interface every carrier adapter implements:
+// port orders, numbers and portability. It is small on purpose; everything
+// else is an optional interface below, found by type assertion. Callers never
+// use a Provider directly: they go through the portable client
+// (providers/portable), which validates arguments, checks capabilities,
+// applies the resilience policy, records spans and metrics, and wraps errors
+// once for every provider.
+//
+// Every method's error is an *Error (see errors.go) or a context error.
+// Numbers in and out are E.164; the portable client and the service layer
+// have validated and normalized them already.
 type Provider interface {
 	// Name is the provider's resource id: "flowroute", "telnyx".
 	Name() string
+	// Capabilities declares limits and the operations offered. An optional
+	// operation counts only when its interface is implemented too.
 	Capabilities() Capabilities
 
 	// CheckPortability checks at most Capabilities().PortabilityBatchLimit numbers.
@@ -114,29 +125,92 @@ type Provider interface {
 	// the order holding the first requested number is primary and the rest
 	// are returned in Related (and listed in each other's RelatedOrders).
 	CreatePortOrder(ctx context.Context, req CreatePortOrderRequest) (*CreatePortOrderResult, error)
-	// GetPortOrder returns CodeNotFound for an unknown id.
+	// GetPortOrder must return an error with CodeNotFound for an unknown id.
 	GetPortOrder(ctx context.Context, id string) (*PortOrder, error)
 	// ListPortOrders returns a window of orders oldest first; an account with
 	// no orders is an empty page, not an error.
 	ListPortOrders(ctx context.Context, filter PortOrderFilter, q ListQuery) (*PortOrderPage, error)
-	// UpdatePortOrder returns CodeFailedPrecondition when the state forbids it.
+	// UpdatePortOrder must return CodeFailedPrecondition when the state forbids it.
 	UpdatePortOrder(ctx context.Context, upd PortOrderUpdate) (*PortOrder, error)
-	// ModifyPortOrderNumbers adds and removes numbers; CodeFailedPrecondition after submit.
-	ModifyPortOrderNumbers(ctx context.Context, id string, add, remove []string) (*PortOrder, error)
 	// SubmitPortOrder signs and submits a draft.
 	SubmitPortOrder(ctx context.Context, id string, sig Signature) (*PortOrder, error)
 	// CancelPortOrder cancels, or returns CodeFailedPrecondition.
 	CancelPortOrder(ctx context.Context, id string) (*PortOrder, error)
 
-	ListComments(ctx context.Context, orderID string) ([]Comment, error)
-	CreateComment(ctx context.Context, orderID, body string) (*Comment, error)
-	UploadDocument(ctx context.Context, orderID string, doc DocumentUpload) (*Document, error)
-	ListDocuments(ctx context.Context, orderID string) ([]Document, error)
-
-	// GetNumber returns CodeNotFound when the number is not on the account.
+	// GetNumber must return CodeNotFound when the number is not on the account.
 	GetNumber(ctx context.Context, e164 string) (*Number, error)
 	ListNumbers(ctx context.Context, filter NumberFilter, q ListQuery) (*NumberPage, error)
+}
+
+// PortOrderNumberModifier is implemented by providers that can change the
+// numbers of an existing order (OpModifyPortOrderNumbers).
+type PortOrderNumberModifier interface {
+	// ModifyPortOrderNumbers adds and removes numbers; CodeFailedPrecondition after submit.
+	ModifyPortOrderNumbers(ctx context.Context, id string, add, remove []string) (*PortOrder, error)
+}
+
+// Commenter is implemented by providers with port order comments
+// (OpListComments, OpCreateComment).
+type Commenter interface {
+	ListComments(ctx context.Context, orderID string) ([]Comment, error)
+	CreateComment(ctx context.Context, orderID, body string) (*Comment, error)
+}
+
+// DocumentStore is implemented by providers that keep port order documents
+// (OpUploadDocument, OpListDocuments).
+type DocumentStore interface {
+	UploadDocument(ctx context.Context, orderID string, doc DocumentUpload) (*Document, error)
+	ListDocuments(ctx context.Context, orderID string) ([]Document, error)
+}
+
+// NumberUpdater is implemented by providers that change number settings (OpUpdateNumber).
+type NumberUpdater interface {
 	UpdateNumber(ctx context.Context, upd NumberUpdate) (*NumberUpdateResult, error)
+}
+
+// Aser is implemented by providers that expose provider-specific types
+// (go-cloud's As / ErrorAs escape hatches). As sets i (a pointer to a type
+// the adapter documents) and reports whether it could; ErrorAs does the
+// same for an error the provider returned.
+type Aser interface {
+	As(i any) bool
+	ErrorAs(err error, i any) bool
+}
+
+// AsDoer is the As of an adapter that exposes only its HTTP client: i
+// must be a *Doer.
+func AsDoer(d Doer, i any) bool {
+	p, ok := i.(*Doer)
+	if ok {
+		*p = d
+	}
+	return ok
+}
+
+// ErrorAsProviderError is the ErrorAs of an adapter whose errors are all
+// *Error: i must be a **Error.
+func ErrorAsProviderError(err error, i any) bool {
+	pe, ok := i.(**Error)
+	return ok && errors.As(err, pe)
+}
+
+// Implements reports whether p implements the interface operation op needs.
+// Core operations are always implemented.
+func Implements(p Provider, op Operation) bool {
+	var ok bool
+	switch op {
+	case OpModifyPortOrderNumbers:
+		_, ok = p.(PortOrderNumberModifier)
+	case OpListComments, OpCreateComment:
+		_, ok = p.(Commenter)
+	case OpUploadDocument, OpListDocuments:
+		_, ok = p.(DocumentStore)
+	case OpUpdateNumber:
+		_, ok = p.(NumberUpdater)
+	default:
+		ok = true
+	}
+	return ok
 }
 
 // Doer sends HTTP requests. Adapters take one so the resilience layer (and

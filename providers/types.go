@@ -274,14 +274,18 @@ type PortOrderFilter struct {
 // ListQuery addresses a window of a provider's list in a stable order
 // (oldest first, so appends never shift earlier items).
 type ListQuery struct {
-	Offset int
+	// Cursor is the NextCursor of the previous page ("" = the start). It is
+	// opaque to callers: Flowroute's is an offset, Telnyx's a page number,
+	// page size and position in that page. A page fetched again from the
+	// same cursor starts with the same item, whatever Limit is.
+	Cursor string
 	Limit  int
 }
 
 // PortOrderPage is one window of port orders.
 type PortOrderPage struct {
-	Orders []*PortOrder
-	More   bool // items exist beyond Offset+len(Orders)
+	Orders     []*PortOrder
+	NextCursor string // "" = no more items
 }
 
 // PortabilityResult is one provider's verdict on one number.
@@ -380,8 +384,8 @@ type NumberFilter struct {
 
 // NumberPage is one window of numbers.
 type NumberPage struct {
-	Numbers []*Number
-	More    bool
+	Numbers    []*Number
+	NextCursor string // "" = no more items
 }
 
 // NumberUpdate applies Mask (see UpdatableNumberFields) from Number, plus

@@ -9,7 +9,7 @@ import (
 
 	pb "github.com/portgate/portgate/gen/portgate/v1"
 	"github.com/portgate/portgate/internal/latency"
-	"github.com/portgate/portgate/providers/chaos"
+	"github.com/portgate/portgate/sandbox/chaos"
 )
 
 // gatewayPace is the interval between calls to each provider. The load is
@@ -50,7 +50,7 @@ func BenchmarkGatewayOutage(b *testing.B) {
 
 	b.StopTimer()
 	fr.Set(chaos.Faults{ErrorRate: 1})
-	breaker := e.app.Providers["flowroute"]
+	breaker := e.app.Providers["flowroute"].Resilience()
 	for breaker.BreakerState() != gobreaker.StateOpen {
 		_, _ = e.numbers.GetNumber(ctx, &pb.GetNumberRequest{Name: "providers/flowroute/numbers/+12065550100"})
 	}

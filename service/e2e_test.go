@@ -23,7 +23,7 @@ import (
 	pb "github.com/portgate/portgate/gen/portgate/v1"
 	"github.com/portgate/portgate/internal/app"
 	"github.com/portgate/portgate/internal/config"
-	"github.com/portgate/portgate/providers/chaos"
+	"github.com/portgate/portgate/sandbox/chaos"
 )
 
 // env is a whole portgate (real server, real gateway, both sandboxes) with
@@ -839,68 +839,6 @@ func TestUpdateCancelAndEventsGRPC(t *testing.T) {
 				t.Fatalf("watch: %v", err)
 			}
 		})
-	}
-}
-
-// TestRESTRemainingRPCs covers the REST routes the tour does not.
-func TestRESTRemainingRPCs(t *testing.T) {
-	e := start(t)
-	code, o := rest(t, "POST", e.base+"/v1/providers/telnyx/portOrders", map[string]any{"phoneNumbers": []string{freshNumber("")}, "customerReference": "rest-1"})
-	if code != 200 {
-		t.Fatalf("create: %d %v", code, o)
-	}
-	name := o["name"].(string)
-	code, o = rest(t, "PATCH", e.base+"/v1/"+name+"?updateMask=customerReference", map[string]any{"customerReference": "rest-2", "losingCarrier": "ignored"})
-	if code != 200 || o["customerReference"] != "rest-2" || o["losingCarrier"] == "ignored" {
-		t.Fatalf("patch: %d %v", code, o)
-	}
-	code, o = rest(t, "POST", e.base+"/v1/"+name+"/comments", map[string]any{"body": "hello"})
-	if code != 200 || o["body"] != "hello" || !strings.HasPrefix(o["name"].(string), name+"/comments/") {
-		t.Fatalf("comment: %d %v", code, o)
-	}
-	code, o = rest(t, "GET", e.base+"/v1/"+name+"/comments", nil)
-	if code != 200 || len(o["comments"].([]any)) != 1 {
-		t.Fatalf("comments: %d %v", code, o)
-	}
-	code, o = rest(t, "POST", e.base+"/v1/"+name+"/documents", map[string]any{"type": "CSR", "filename": "csr.pdf", "content": "JVBERi0xLjQ="})
-	if code != 200 || o["type"] != "CSR" {
-		t.Fatalf("upload: %d %v", code, o)
-	}
-	code, o = rest(t, "GET", e.base+"/v1/"+name+"/documents", nil)
-	if code != 200 || len(o["documents"].([]any)) != 1 {
-		t.Fatalf("documents: %d %v", code, o)
-	}
-	code, o = rest(t, "POST", e.base+"/v1/"+name+"/documents", map[string]any{"type": "CSR", "filename": "csr.pdf"})
-	if code != 400 || detail(o, "type.googleapis.com/google.rpc.BadRequest") == nil {
-		t.Fatalf("upload without content: %d %v", code, o)
-	}
-	code, o = rest(t, "GET", e.base+"/v1/"+name+"/events", nil)
-	if code != 200 {
-		t.Fatalf("events: %d %v", code, o)
-	}
-	code, o = rest(t, "POST", e.base+"/v1/"+name+":cancel", map[string]any{})
-	if code != 200 || o["state"] != "CANCELLED" {
-		t.Fatalf("cancel: %d %v", code, o)
-	}
-	code, o = rest(t, "POST", e.base+"/v1/providers/flowroute/portOrders/1/comments", map[string]any{"body": "x"})
-	if ei := detail(o, "type.googleapis.com/google.rpc.ErrorInfo"); code != 501 || ei["reason"] != "PROVIDER_CAPABILITY_MISSING" {
-		t.Fatalf("flowroute comment: %d %v", code, o)
-	}
-	code, o = rest(t, "GET", e.base+"/v1/providers/-/numbers?pageSize=2", nil)
-	if code != 200 || len(o["numbers"].([]any)) != 2 || o["nextPageToken"] == "" {
-		t.Fatalf("numbers page: %d %v", code, o)
-	}
-	code, o = rest(t, "GET", e.base+"/v1/providers/-/numbers?pageSize=2&pageToken="+o["nextPageToken"].(string), nil)
-	if code != 200 || len(o["numbers"].([]any)) != 2 {
-		t.Fatalf("numbers page 2: %d %v", code, o)
-	}
-	code, o = rest(t, "GET", e.base+"/v1/providers/-/portOrders?filter=state%3DBOGUS", nil)
-	if ei := detail(o, "type.googleapis.com/google.rpc.ErrorInfo"); code != 400 || ei["reason"] != "INVALID_FILTER" {
-		t.Fatalf("bad filter: %d %v", code, o)
-	}
-	code, o = rest(t, "GET", e.base+"/v1/providers/nope/numbers", nil)
-	if ei := detail(o, "type.googleapis.com/google.rpc.ErrorInfo"); code != 404 || ei["reason"] != "UNKNOWN_PROVIDER" {
-		t.Fatalf("unknown provider: %d %v", code, o)
 	}
 }
 

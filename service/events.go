@@ -252,7 +252,7 @@ func (s *PortingServer) ListPortOrderEvents(ctx context.Context, req *pb.ListPor
 	if err != nil {
 		return nil, err
 	}
-	after := int64(offsets["seq_hi"])*seqSplit + int64(offsets["seq_lo"])
+	after := int64(offsets["seq_hi"].S)*seqSplit + int64(offsets["seq_lo"].S)
 	resp := &pb.ListPortOrderEventsResponse{Events: []*pb.PortOrderEvent{}}
 	scanned := 0
 	for {
@@ -271,7 +271,7 @@ func (s *PortingServer) ListPortOrderEvents(ctx context.Context, req *pb.ListPor
 			if len(resp.Events) == size || scanned >= eventScanRows {
 				// The sequence travels in two offsets (each page-token
 				// offset is capped well below an int64).
-				resp.NextPageToken = s.c.tokens.encode(bind, map[string]int{"seq_hi": int(after / seqSplit), "seq_lo": int(after % seqSplit)})
+				resp.NextPageToken = s.c.tokens.encode(bind, map[string]cursorPos{"seq_hi": {S: int(after / seqSplit)}, "seq_lo": {S: int(after % seqSplit)}})
 				return resp, nil
 			}
 		}

@@ -10,42 +10,56 @@ import (
 // next_page_token (AIP-158 allows that).
 const maxFetchesPerPage = 8
 
-// fetchFunc reads a raw window of one provider's oldest-first list.
-type fetchFunc[T any] func(ctx context.Context, b *Backend, offset, limit int) (items []T, more bool, err error)
+// fetchFunc reads a raw page of one provider's oldest-first list from an
+// opaque provider cursor ("" = the start); next is the cursor after it ("" =
+// the end).
+type fetchFunc[T any] func(ctx context.Context, b *Backend, cursor string, limit int) (items []T, next string, err error)
 
 type cursorItem[T any] struct {
 	v     T
-	after int // raw offset just past this item
+	after *cursorPos // the position just past this item; nil = end of list
 }
 
 type providerRun[T any] struct {
-	b         *Backend
-	start     int
-	matched   []cursorItem[T]
-	end       int // raw offset scanned to
-	exhausted bool
-	err       error
+	b       *Backend
+	start   cursorPos
+	matched []cursorItem[T]
+	end     *cursorPos // position scanned to; nil = the list is exhausted
+	err     error
 }
 
-// collect reads up to size matching items from one provider starting at off.
-func collect[T any](ctx context.Context, b *Backend, off, size int, fetch fetchFunc[T], match func(T) bool) providerRun[T] {
-	run := providerRun[T]{b: b, start: off, end: off}
+// collect reads up to size matching items from one provider starting at
+// pos: the page at pos.C, less its first pos.S items (already returned).
+func collect[T any](ctx context.Context, b *Backend, pos cursorPos, size int, fetch fetchFunc[T], match func(T) bool) providerRun[T] {
+	run := providerRun[T]{b: b, start: pos}
+	end := pos
+	run.end = &end
 	for i := 0; i < maxFetchesPerPage && len(run.matched) < size; i++ {
-		items, more, err := fetch(ctx, b, run.end, size-len(run.matched))
+		items, next, err := fetch(ctx, b, pos.C, size-len(run.matched)+pos.S)
 		if err != nil {
 			run.err = err
 			return run
 		}
-		for _, it := range items {
-			run.end++
+		skip := min(pos.S, len(items))
+		for j, it := range items[skip:] {
+			var after *cursorPos
+			switch idx := skip + j + 1; {
+			case idx < len(items):
+				after = &cursorPos{C: pos.C, S: idx}
+			case next != "":
+				after = &cursorPos{C: next}
+			}
 			if match(it) {
-				run.matched = append(run.matched, cursorItem[T]{v: it, after: run.end})
+				run.matched = append(run.matched, cursorItem[T]{v: it, after: after})
 			}
 		}
-		if !more || len(items) == 0 {
-			run.exhausted = true
+		if next == "" || len(items) == skip {
+			run.end = nil
 			return run
 		}
+		pos = cursorPos{C: next}
+		end := pos
+		run.end = &end
 	}
 	return run
 }
@@ -53,7 +67,7 @@ func collect[T any](ctx context.Context, b *Backend, off, size int, fetch fetchF
 // listResult is one merged page.
 type listResult[T any] struct {
 	items       []providerItem[T]
-	next        map[string]int // nil = last page
+	next        map[string]cursorPos // nil = last page
 	unreachable []string
 }
 
@@ -63,12 +77,13 @@ type providerItem[T any] struct {
 }
 
 // listAcross pages through one or more providers. offsets is the decoded page
-// token (nil = first page: every provider from 0). Per provider it takes a
+// token: one provider cursor position per provider (nil = first page: every
+// provider from its start). Per provider it takes a
 // prefix of that provider's list (k-way merge by less), so walking pages has
 // no gaps or duplicates even if providers order differently than less.
 // With one backend, its error is returned; with several, a failing provider
 // is reported in unreachable and retried from the same cursor next page.
-func listAcross[T any](ctx context.Context, backends []*Backend, offsets map[string]int, size int,
+func listAcross[T any](ctx context.Context, backends []*Backend, offsets map[string]cursorPos, size int,
 	fetch fetchFunc[T], match func(T) bool, less func(a, b T) bool) (*listResult[T], error) {
 	var active []*Backend
 	for _, b := range backends {
@@ -116,7 +131,7 @@ func listAcross[T any](ctx context.Context, backends []*Backend, offsets map[str
 		res.items = append(res.items, providerItem[T]{provider: runs[best].b.Provider.Name(), v: runs[best].matched[taken[best]].v})
 		taken[best]++
 	}
-	next := map[string]int{}
+	next := map[string]cursorPos{}
 	for i, r := range runs {
 		name := r.b.Provider.Name()
 		switch {
@@ -125,13 +140,13 @@ func listAcross[T any](ctx context.Context, backends []*Backend, offsets map[str
 			next[name] = r.start
 		case taken[i] == len(r.matched):
 			// Everything matching up to r.end was returned.
-			if !r.exhausted {
-				next[name] = r.end
+			if r.end != nil {
+				next[name] = *r.end
 			}
 		case taken[i] == 0:
 			next[name] = r.start
 		default:
-			next[name] = r.matched[taken[i]-1].after
+			next[name] = *r.matched[taken[i]-1].after
 		}
 	}
 	if len(next) > 0 {

@@ -5,6 +5,7 @@ import (
 
 	pb "github.com/portgate/portgate/gen/portgate/v1"
 	"github.com/portgate/portgate/providers"
+	"github.com/portgate/portgate/providers/portable"
 )
 
 var stateValues = func() []string {
@@ -104,14 +105,14 @@ func orderLess(a, b *providers.PortOrder) bool {
 func (s *PortingServer) ListPortOrders(ctx context.Context, req *pb.ListPortOrdersRequest) (*pb.ListPortOrdersResponse, error) {
 	res, next, err := listTop(ctx, s.c, listSpec[*providers.PortOrder]{
 		kind: "portOrders", fields: portOrderFilterFields, record: portOrderRecord, less: orderLess,
-		fetch: func(e expr) func(context.Context, providers.Provider, providers.ListQuery) ([]*providers.PortOrder, bool, error) {
+		fetch: func(e expr) func(context.Context, *portable.Client, providers.ListQuery) ([]*providers.PortOrder, string, error) {
 			push := pushdownOrders(e)
-			return func(ctx context.Context, p providers.Provider, q providers.ListQuery) ([]*providers.PortOrder, bool, error) {
+			return func(ctx context.Context, p *portable.Client, q providers.ListQuery) ([]*providers.PortOrder, string, error) {
 				page, err := p.ListPortOrders(ctx, push, q)
 				if err != nil {
-					return nil, false, err
+					return nil, "", err
 				}
-				return page.Orders, page.More, nil
+				return page.Orders, page.NextCursor, nil
 			}
 		},
 	}, req.GetParent(), req.GetPageSize(), req.GetPageToken(), req.GetFilter())
@@ -132,7 +133,7 @@ type listSpec[T any] struct {
 	record func(T) filterRecord
 	less   func(a, b T) bool
 	// fetch builds the provider call for a parsed filter (with its pushdown).
-	fetch func(e expr) func(ctx context.Context, p providers.Provider, q providers.ListQuery) ([]T, bool, error)
+	fetch func(e expr) func(ctx context.Context, p *portable.Client, q providers.ListQuery) (items []T, next string, err error)
 }
 
 // listTop validates paging and filter, then pages one provider or all.
@@ -163,12 +164,12 @@ func listTop[T any](ctx context.Context, c *core, spec listSpec[T], parent strin
 		return nil, "", err
 	}
 	call := spec.fetch(e)
-	fetch := func(ctx context.Context, b *Backend, off, limit int) ([]T, bool, error) {
-		items, more, err := call(ctx, b.Provider, providers.ListQuery{Offset: off, Limit: limit})
+	fetch := func(ctx context.Context, b *Backend, cursor string, limit int) ([]T, string, error) {
+		items, next, err := call(ctx, b.Provider, providers.ListQuery{Cursor: cursor, Limit: limit})
 		if err != nil {
-			return nil, false, providerErr{b.Provider.Name(), err}
+			return nil, "", providerErr{b.Provider.Name(), err}
 		}
-		return items, more, nil
+		return items, next, nil
 	}
 	match := func(v T) bool { return e.eval(spec.record(v)) }
 	res, err := listAcross(ctx, backends, offsets, size, fetch, match, spec.less)

@@ -5,6 +5,7 @@ import (
 
 	pb "github.com/portgate/portgate/gen/portgate/v1"
 	"github.com/portgate/portgate/providers"
+	"github.com/portgate/portgate/providers/portable"
 )
 
 // NumbersServer implements portgate.v1.Numbers.
@@ -76,14 +77,14 @@ func (s *NumbersServer) GetNumber(ctx context.Context, req *pb.GetNumberRequest)
 func (s *NumbersServer) ListNumbers(ctx context.Context, req *pb.ListNumbersRequest) (*pb.ListNumbersResponse, error) {
 	res, next, err := listTop(ctx, s.c, listSpec[*providers.Number]{
 		kind: "numbers", fields: numberFilterFields, record: numberRecord, less: numberLess,
-		fetch: func(e expr) func(context.Context, providers.Provider, providers.ListQuery) ([]*providers.Number, bool, error) {
+		fetch: func(e expr) func(context.Context, *portable.Client, providers.ListQuery) ([]*providers.Number, string, error) {
 			push := pushdownNumbers(e)
-			return func(ctx context.Context, p providers.Provider, q providers.ListQuery) ([]*providers.Number, bool, error) {
+			return func(ctx context.Context, p *portable.Client, q providers.ListQuery) ([]*providers.Number, string, error) {
 				page, err := p.ListNumbers(ctx, push, q)
 				if err != nil {
-					return nil, false, err
+					return nil, "", err
 				}
-				return page.Numbers, page.More, nil
+				return page.Numbers, page.NextCursor, nil
 			}
 		},
 	}, req.GetParent(), req.GetPageSize(), req.GetPageToken(), req.GetFilter())

@@ -10,13 +10,15 @@ import (
 )
 
 const (
-	pageTokenVersion = 2
+	pageTokenVersion = 3
 	defaultPageSize  = 50
 	maxPageSize      = 250
 	// maxTokenOffset bounds every offset a page token may carry, even a
 	// correctly signed one (defence in depth: a leaked key must not let a
 	// caller send absurd page numbers to a provider).
 	maxTokenOffset = 10_000_000
+	// maxTokenCursor bounds one provider cursor inside a token.
+	maxTokenCursor = 256
 	// maxPageTokenLen bounds what decodePageToken reads (genuine tokens are
 	// well under 200 bytes).
 	maxPageTokenLen = 1024
@@ -29,12 +31,20 @@ const (
 // by its HMAC-SHA256 under the deployment's page-token key, so a caller can
 // neither forge nor alter one. The MAC covers the payload and the binding
 // (list kind, parent, filter, order_by), so a token only works for the list
-// it was issued for; page_size may change between pages (AIP-158). Offsets
-// holds one cursor per provider (a raw offset into that provider's
-// oldest-first list); a provider absent from Offsets is exhausted.
+// it was issued for; page_size may change between pages (AIP-158). Pos
+// holds one position per provider: the provider's own opaque list cursor
+// and how many items of that page were already returned; a provider absent
+// from Pos is exhausted. Child lists (comments, documents), which the
+// gateway pages itself, use key "_" with S as the offset.
 type pageToken struct {
-	V       int            `json:"v"`
-	Offsets map[string]int `json:"o"`
+	V   int                  `json:"v"`
+	Pos map[string]cursorPos `json:"p"`
+}
+
+// cursorPos is a position in one provider's list.
+type cursorPos struct {
+	C string `json:"c,omitempty"` // the provider's cursor of a page ("" = first)
+	S int    `json:"s,omitempty"` // items of that page already returned
 }
 
 // pageTokens signs and checks page tokens with one key.
@@ -68,11 +78,11 @@ func (p *pageTokens) mac(b binding, payload []byte) []byte {
 	return h.Sum(nil)
 }
 
-func (p *pageTokens) encode(b binding, offsets map[string]int) string {
-	if len(offsets) == 0 {
+func (p *pageTokens) encode(b binding, pos map[string]cursorPos) string {
+	if len(pos) == 0 {
 		return ""
 	}
-	payload, _ := json.Marshal(pageToken{V: pageTokenVersion, Offsets: offsets})
+	payload, _ := json.Marshal(pageToken{V: pageTokenVersion, Pos: pos})
 	return base64.RawURLEncoding.EncodeToString(append(payload, p.mac(b, payload)...))
 }
 
@@ -80,7 +90,7 @@ func (p *pageTokens) encode(b binding, offsets map[string]int) string {
 // cursor keys the list can have (provider ids, or "_" for child lists); a
 // token naming anything else, or an offset out of range, is refused even
 // when its MAC is right.
-func (p *pageTokens) decode(tok string, b binding, allowed []string) (map[string]int, error) {
+func (p *pageTokens) decode(tok string, b binding, allowed []string) (map[string]cursorPos, error) {
 	if tok == "" {
 		return nil, nil
 	}
@@ -100,18 +110,18 @@ func (p *pageTokens) decode(tok string, b binding, allowed []string) (map[string
 		return nil, notOurs
 	}
 	var pt pageToken
-	if err := json.Unmarshal(payload, &pt); err != nil || pt.V != pageTokenVersion || len(pt.Offsets) == 0 {
+	if err := json.Unmarshal(payload, &pt); err != nil || pt.V != pageTokenVersion || len(pt.Pos) == 0 {
 		return nil, bad("corrupt page token")
 	}
-	for k, off := range pt.Offsets {
+	for k, pos := range pt.Pos {
 		if !contains(allowed, k) {
 			return nil, bad("page token names a provider this list does not have")
 		}
-		if off < 0 || off > maxTokenOffset {
+		if pos.S < 0 || pos.S > maxTokenOffset || len(pos.C) > maxTokenCursor {
 			return nil, bad("page token offset out of range")
 		}
 	}
-	return pt.Offsets, nil
+	return pt.Pos, nil
 }
 
 // pageSize applies AIP-158 defaults: 0 → 50, >250 → 250, negative → error.

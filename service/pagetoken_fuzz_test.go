@@ -14,8 +14,8 @@ func FuzzPageToken(f *testing.F) {
 	}
 	b := binding{kind: "portOrders", parent: "providers/-", filter: `state = DRAFT`}
 	allowed := []string{"flowroute", "telnyx"}
-	f.Add(pt.encode(b, map[string]int{"flowroute": 5, "telnyx": 0}), 5)
-	f.Add(pt.encode(b, map[string]int{"telnyx": maxTokenOffset}), 1)
+	f.Add(pt.encode(b, map[string]cursorPos{"flowroute": {C: "5"}, "telnyx": {C: "2.50.3", S: 1}}), 5)
+	f.Add(pt.encode(b, map[string]cursorPos{"telnyx": {S: maxTokenOffset}}), 1)
 	f.Add("eyJ2IjoxLCJiIjoiIiwibyI6eyJ0ZWxueXgiOjQ2MTE2ODYwMTg0MjczODc5MDR9fQ", 1<<40)
 	f.Add("", 0)
 	f.Add("!!!", -1)
@@ -23,7 +23,7 @@ func FuzzPageToken(f *testing.F) {
 		offs, err := pt.decode(tok, b, allowed)
 		if err == nil {
 			for k, v := range offs {
-				if !contains(allowed, k) || v < 0 || v > maxTokenOffset {
+				if !contains(allowed, k) || v.S < 0 || v.S > maxTokenOffset || len(v.C) > maxTokenCursor {
 					t.Fatalf("accepted %q: %v", tok, offs)
 				}
 			}
@@ -31,9 +31,9 @@ func FuzzPageToken(f *testing.F) {
 		if off < 0 || off > maxTokenOffset {
 			return
 		}
-		want := map[string]int{"telnyx": off}
+		want := map[string]cursorPos{"telnyx": {C: "1.50.7", S: off}}
 		got, err := pt.decode(pt.encode(b, want), b, allowed)
-		if err != nil || len(got) != 1 || got["telnyx"] != off {
+		if err != nil || len(got) != 1 || got["telnyx"] != want["telnyx"] {
 			t.Fatalf("round trip of %v: %v %v", want, got, err)
 		}
 		if _, err := pt.decode(pt.encode(b, want), binding{kind: "numbers", parent: "providers/-"}, allowed); err == nil {

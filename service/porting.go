@@ -11,6 +11,7 @@ import (
 
 	pb "github.com/portgate/portgate/gen/portgate/v1"
 	"github.com/portgate/portgate/providers"
+	"github.com/portgate/portgate/providers/portable"
 )
 
 // PortingServer implements portgate.v1.Porting.
@@ -324,7 +325,7 @@ func (s *PortingServer) cancelPortOrder(ctx context.Context, req *pb.CancelPortO
 
 // ListPortOrderComments pages the provider's comments.
 func (s *PortingServer) ListPortOrderComments(ctx context.Context, req *pb.ListPortOrderCommentsRequest) (*pb.ListPortOrderCommentsResponse, error) {
-	cs, next, err := pageChildren(ctx, s.c, "comments", providers.OpListComments, req.GetParent(), req.GetPageSize(), req.GetPageToken(), providers.Provider.ListComments)
+	cs, next, err := pageChildren(ctx, s.c, "comments", providers.OpListComments, req.GetParent(), req.GetPageSize(), req.GetPageToken(), (*portable.Client).ListComments)
 	if err != nil {
 		return nil, err
 	}
@@ -338,7 +339,7 @@ func (s *PortingServer) ListPortOrderComments(ctx context.Context, req *pb.ListP
 // pageChildren lists children of a port order (comments, documents) that
 // providers return whole, and pages them in the gateway.
 func pageChildren[T any](ctx context.Context, c *core, kind string, op providers.Operation, parent string, pageSz int32, token string,
-	list func(providers.Provider, context.Context, string) ([]T, error)) ([]T, string, error) {
+	list func(*portable.Client, context.Context, string) ([]T, error)) ([]T, string, error) {
 	b, id, err := c.orderTarget("parent", parent)
 	if err != nil {
 		return nil, "", err
@@ -359,16 +360,16 @@ func pageChildren[T any](ctx context.Context, c *core, kind string, op providers
 	if err != nil {
 		return nil, "", toStatus(b.Provider.Name(), err, ReasonPortOrderNotFound, parent)
 	}
-	start, end, next := window(len(items), offs["_"], size)
+	start, end, next := window(len(items), offs["_"].S, size)
 	return items[start:end], c.tokens.encode(bind, next), nil
 }
 
 // window slices an in-memory list for a page; next is nil on the last page.
-func window(n, off, size int) (start, end int, next map[string]int) {
+func window(n, off, size int) (start, end int, next map[string]cursorPos) {
 	start = min(off, n)
 	end = min(start+size, n)
 	if end < n {
-		next = map[string]int{"_": end}
+		next = map[string]cursorPos{"_": {S: end}}
 	}
 	return start, end, next
 }
@@ -440,7 +441,7 @@ func (s *PortingServer) createPortOrderDocument(ctx context.Context, req *pb.Cre
 
 // ListPortOrderDocuments pages the order's documents.
 func (s *PortingServer) ListPortOrderDocuments(ctx context.Context, req *pb.ListPortOrderDocumentsRequest) (*pb.ListPortOrderDocumentsResponse, error) {
-	ds, next, err := pageChildren(ctx, s.c, "documents", providers.OpListDocuments, req.GetParent(), req.GetPageSize(), req.GetPageToken(), providers.Provider.ListDocuments)
+	ds, next, err := pageChildren(ctx, s.c, "documents", providers.OpListDocuments, req.GetParent(), req.GetPageSize(), req.GetPageToken(), (*portable.Client).ListDocuments)
 	if err != nil {
 		return nil, err
 	}

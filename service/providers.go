@@ -35,7 +35,7 @@ func (s *ProvidersServer) ListProviders(ctx context.Context, req *pb.ListProvide
 			visible = append(visible, name)
 		}
 	}
-	start, end, next := window(len(visible), offs["_"], size)
+	start, end, next := window(len(visible), offs["_"].S, size)
 	resp := &pb.ListProvidersResponse{AuthenticationDisabled: s.c.notice != "", SecurityNotice: s.c.notice,
 		NextPageToken: s.c.tokens.encode(bind, next)}
 	for _, name := range visible[start:end] {

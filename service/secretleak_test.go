@@ -329,8 +329,8 @@ func TestNoSecretsLeakEchoingProviders(t *testing.T) {
 	logs := &syncBuffer{}
 	data := t.TempDir()
 	e := startLogged(t, config.Config{
-		FlowrouteAccessKey: leakFRAccess, FlowrouteSecretKey: leakFRSecret, FlowrouteBaseURL: fr.URL,
-		TelnyxAPIKey: leakTelnyx, TelnyxBaseURL: tx.URL + "/v2",
+		ProviderSettings: map[string]string{"FLOWROUTE_ACCESS_KEY": leakFRAccess, "FLOWROUTE_SECRET_KEY": leakFRSecret, "FLOWROUTE_BASE_URL": fr.URL,
+			"TELNYX_API_KEY": leakTelnyx, "TELNYX_BASE_URL": tx.URL + "/v2"},
 		AuthOff: true, // the caller's key still travels in metadata and headers
 		DataDir: data,
 	}, logs)

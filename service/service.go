@@ -1,6 +1,6 @@
 // Package service implements the portgate.v1 gRPC services: request
 // validation, routing by resource name, neutral↔proto conversion and error
-// mapping. It knows providers.Provider, never HTTP.
+// mapping. It knows *portable.Client, never HTTP.
 package service
 
 import (
@@ -15,11 +15,14 @@ import (
 	"github.com/portgate/portgate/internal/events"
 	"github.com/portgate/portgate/internal/store"
 	"github.com/portgate/portgate/providers"
+	"github.com/portgate/portgate/providers/portable"
 )
 
-// Backend is one configured provider as the service sees it.
+// Backend is one configured provider as the service sees it. Handlers call
+// the provider only through its portable client (validation, capability
+// checks, resilience, spans and error wrapping happen there, once).
 type Backend struct {
-	Provider    providers.Provider
+	Provider    *portable.Client
 	DisplayName string
 	Mode        pb.Provider_Mode
 	// Health reports the provider's breaker state; nil = always SERVING.

@@ -50,7 +50,7 @@ import (
 	pb "github.com/portgate/portgate/gen/portgate/v1"
 	"github.com/portgate/portgate/internal/app"
 	"github.com/portgate/portgate/internal/auth"
-	"github.com/portgate/portgate/providers/chaos"
+	"github.com/portgate/portgate/sandbox/chaos"
 )
 
 const pinnedEnv = "PORTGATE_BENCH_PINNED"
@@ -192,7 +192,7 @@ func runProxy(args []string) int {
 		return 2
 	}
 	// Stock ReverseProxy; the idle pool is sized like portgate's provider
-	// client (resilience.HTTPOptions: 32 per host) so that neither side
+	// client (httpx.Options: 32 per host) so that neither side
 	// churns connections.
 	rp := &httputil.ReverseProxy{
 		Rewrite:   func(r *httputil.ProxyRequest) { r.SetURL(u); r.Out.Host = u.Host },

@@ -72,7 +72,7 @@ func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	flowAddr := fs.String("flowroute-addr", "127.0.0.1:0", "listen address of the Flowroute fake")
 	telnyxAddr := fs.String("telnyx-addr", "127.0.0.1:0", "listen address of the Telnyx fake")
 	step := fs.Duration("step", 10*time.Second, "how often submitted orders advance one state (0 = never)")
-	flowChaos := fs.String("flowroute-chaos", "", "fault spec for the Flowroute fake (see providers/chaos)")
+	flowChaos := fs.String("flowroute-chaos", "", "fault spec for the Flowroute fake (see sandbox/chaos)")
 	telnyxChaos := fs.String("telnyx-chaos", "", "fault spec for the Telnyx fake")
 	telnyxHook := fs.String("telnyx-webhook-url", "", "where the Telnyx fake POSTs its signed porting_order.* webhooks (besides each order's webhook_url)")
 	if err := fs.Parse(args); err != nil {

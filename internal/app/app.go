@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"os"
@@ -37,12 +38,16 @@ import (
 	"github.com/portgate/portgate/internal/store"
 	"github.com/portgate/portgate/internal/telemetry"
 	"github.com/portgate/portgate/providers"
-	"github.com/portgate/portgate/providers/chaos"
 	"github.com/portgate/portgate/providers/flowroute"
-	"github.com/portgate/portgate/providers/flowroute/flowroutefake"
+	"github.com/portgate/portgate/providers/httpx"
+	"github.com/portgate/portgate/providers/portable"
+	"github.com/portgate/portgate/providers/registry"
+	_ "github.com/portgate/portgate/providers/registry/builtin" // the shipped adapters
 	"github.com/portgate/portgate/providers/resilience"
 	"github.com/portgate/portgate/providers/telnyx"
-	"github.com/portgate/portgate/providers/telnyx/telnyxfake"
+	"github.com/portgate/portgate/sandbox/chaos"
+	"github.com/portgate/portgate/sandbox/flowroutefake"
+	"github.com/portgate/portgate/sandbox/telnyxfake"
 	"github.com/portgate/portgate/service"
 )
 
@@ -51,12 +56,19 @@ type App struct {
 	Server *server.Server
 	// Sandboxes holds the in-process fakes by provider name (sandbox mode only).
 	Sandboxes map[string]*Sandbox
-	// Providers are the wrapped providers by name.
-	Providers map[string]*resilience.Provider
+	// Providers are the portable clients (driver + resilience policy) by name.
+	Providers map[string]*portable.Client
 	// Store is the durable state (closed by Server.Shutdown).
 	Store store.Store
 	// Events wakes Watch streams when events are stored.
 	Events *events.Hub
+}
+
+func init() {
+	config.ValidateSandboxSpec = func(spec string) error {
+		_, err := chaos.Parse(spec)
+		return err
+	}
 }
 
 const storeOpenTimeout = 30 * time.Second
@@ -93,7 +105,7 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := resilience.NewMetrics(reg)
 
-	a := &App{Sandboxes: map[string]*Sandbox{}, Providers: map[string]*resilience.Provider{}}
+	a := &App{Sandboxes: map[string]*Sandbox{}, Providers: map[string]*portable.Client{}}
 	var closers []io.Closer
 	defer func() {
 		if err != nil {
@@ -139,7 +151,7 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 		logger.Info("exporting traces over OTLP/HTTP", "endpoint", cfg.OTLPEndpoint)
 	}
 
-	httpClient := resilience.NewHTTPClient(resilience.HTTPOptions{TracerProvider: tp})
+	httpClient := httpx.NewClient(httpx.Options{TracerProvider: tp})
 	policy := resilience.DefaultPolicy()
 	if cfg.ProviderTimeout > 0 {
 		policy.DefaultTimeout = cfg.ProviderTimeout
@@ -191,53 +203,48 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 	for _, env := range cfg.IgnoredCredentials() {
 		logger.Warn("credential set but not used", "setting", env, "mode", mode, "providers", strings.Join(cfg.EnabledProviders(), ","))
 	}
-	if cfg.ProviderEnabled(flowroute.Name) {
-		fcfg := flowroute.Config{BaseURL: cfg.FlowrouteBaseURL, AccessKey: cfg.FlowrouteAccessKey, SecretKey: cfg.FlowrouteSecretKey, HTTPClient: httpClient}
+	// One loop over the registered adapters: each reads the settings it
+	// declares (live), or is pointed at its in-process sandbox.
+	for _, name := range registry.Names() {
+		if !cfg.ProviderEnabled(name) {
+			continue
+		}
+		ad, _ := registry.Lookup(name)
+		settings := registry.Settings{}
+		for _, st := range ad.Settings {
+			settings[st.Key] = cfg.Value(st.Env)
+		}
 		pmode := pb.Provider_LIVE
 		if mode == config.ModeSandbox {
-			sb, err := StartFlowrouteSandbox(SandboxOptions{Step: cfg.SandboxStepInterval, Chaos: cfg.SandboxChaosFlowroute, Logger: logger})
+			start, ok := sandboxStarters[name]
+			if !ok {
+				return nil, fmt.Errorf("%s: no sandbox for this provider (PORTGATE_MODE=live)", name)
+			}
+			chaosEnv := "PORTGATE_SANDBOX_CHAOS_" + strings.ToUpper(name)
+			sb, sbSettings, err := start(SandboxOptions{Step: cfg.SandboxStepInterval, Chaos: cfg.Value(chaosEnv), Logger: logger})
 			if err != nil {
-				return nil, fmt.Errorf("PORTGATE_SANDBOX_CHAOS_FLOWROUTE: %w", err)
+				return nil, fmt.Errorf("%s: %w", chaosEnv, err)
 			}
 			closers = append(closers, sb)
-			a.Sandboxes[flowroute.Name] = sb
-			fcfg.BaseURL, fcfg.AccessKey, fcfg.SecretKey = sb.URL, FlowrouteSandboxAccessKey, FlowrouteSandboxSecretKey
-			pmode = pb.Provider_SANDBOX
-			logger.Info("Flowroute: in-process sandbox", "url", sb.URL)
-		}
-		p, err := flowroute.New(fcfg)
-		if err != nil {
-			return nil, fmt.Errorf("flowroute: %w", err)
-		}
-		byName[flowroute.Name] = built{p, "Flowroute", pmode}
-	}
-	if cfg.ProviderEnabled(telnyx.Name) {
-		tcfg := telnyx.Config{BaseURL: cfg.TelnyxBaseURL, APIKey: cfg.TelnyxAPIKey, HTTPClient: httpClient}
-		pmode := pb.Provider_LIVE
-		if mode == config.ModeSandbox {
-			sb, err := StartTelnyxSandbox(SandboxOptions{Step: cfg.SandboxStepInterval, Chaos: cfg.SandboxChaosTelnyx, Logger: logger})
-			if err != nil {
-				return nil, fmt.Errorf("PORTGATE_SANDBOX_CHAOS_TELNYX: %w", err)
-			}
-			closers = append(closers, sb)
-			a.Sandboxes[telnyx.Name] = sb
-			tcfg.BaseURL, tcfg.APIKey = sb.URL+"/v2", TelnyxSandboxAPIKey
-			if ev.telnyxKey == nil {
-				ev.telnyxKey = sb.PublicKey
+			a.Sandboxes[name] = sb
+			maps.Copy(settings, sbSettings)
+			if sb.PublicKey != nil && ev.telnyxKey == nil {
+				ev.telnyxKey = sb.PublicKey // the Telnyx sandbox signs its webhooks
 			}
 			pmode = pb.Provider_SANDBOX
-			logger.Info("Telnyx: in-process sandbox", "url", sb.URL)
+			logger.Info(ad.DisplayName+": in-process sandbox", "url", sb.URL)
 		}
-		p, err := telnyx.New(tcfg)
+		settings, _ = ad.Resolve(settings)
+		p, err := ad.New(settings, httpClient)
 		if err != nil {
-			return nil, fmt.Errorf("telnyx: %w", err)
+			return nil, fmt.Errorf("%s: %w", name, err)
 		}
-		byName[telnyx.Name] = built{p, "Telnyx", pmode}
+		byName[name] = built{p, ad.DisplayName, pmode}
 	}
 
 	order := cfg.ProviderPreference
 	if len(order) == 0 {
-		order = []string{flowroute.Name, telnyx.Name}
+		order = registry.Names()
 	}
 	var backends []service.Backend
 	seen := map[string]bool{}
@@ -245,7 +252,7 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 		b, ok := byName[name]
 		if !ok {
 			if cfg.ProviderEnabled(name) {
-				return fmt.Errorf("PORTGATE_PROVIDER_PREFERENCE: unknown provider %q (known: flowroute, telnyx)", name)
+				return fmt.Errorf("PORTGATE_PROVIDER_PREFERENCE: unknown provider %q (known: %s)", name, strings.Join(registry.Names(), ", "))
 			}
 			return nil // switched off
 		}
@@ -253,13 +260,17 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 			return nil
 		}
 		seen[name] = true
-		pol, err := resilience.ParsePolicy(map[string]string{flowroute.Name: cfg.ResilienceFlowroute, telnyx.Name: cfg.ResilienceTelnyx}[name], policy)
+		pol, err := resilience.ParsePolicy(cfg.Value("PORTGATE_RESILIENCE_"+strings.ToUpper(name)), policy)
 		if err != nil {
 			return fmt.Errorf("PORTGATE_RESILIENCE_%s: %w", strings.ToUpper(name), err)
 		}
-		wrapped := resilience.Wrap(b.p, pol, resilience.WithLogger(logger), resilience.WithMetrics(metrics))
-		a.Providers[name] = wrapped
-		backends = append(backends, service.Backend{Provider: ev.wrap(wrapped), DisplayName: b.display, Mode: b.mode, Health: breakerHealth(wrapped)})
+		// The callback decorator (events-in) sits on the driver, under the
+		// portable client: the client still applies the policy once.
+		drv := ev.wrap(b.p)
+		guard := resilience.Wrap(drv, pol, resilience.WithLogger(logger), resilience.WithMetrics(metrics))
+		client := portable.New(drv, portable.WithResilience(guard), portable.WithTracerProvider(tp))
+		a.Providers[name] = client
+		backends = append(backends, service.Backend{Provider: client, DisplayName: b.display, Mode: b.mode, Health: breakerHealth(client)})
 		return nil
 	}
 	for _, n := range order {
@@ -267,7 +278,7 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 			return nil, err
 		}
 	}
-	for _, n := range []string{flowroute.Name, telnyx.Name} { // unlisted providers go last
+	for _, n := range registry.Names() { // unlisted providers go last
 		if err := add(n); err != nil {
 			return nil, err
 		}
@@ -408,7 +419,7 @@ func buildAuth(cfg config.Config, logger *slog.Logger) (*auth.Authenticator, str
 	return authn, "", nil
 }
 
-func breakerHealth(p *resilience.Provider) func() (pb.Provider_Health, time.Time) {
+func breakerHealth(p *portable.Client) func() (pb.Provider_Health, time.Time) {
 	return func() (pb.Provider_Health, time.Time) {
 		h := p.Health()
 		switch h.State {
@@ -516,7 +527,7 @@ func MainSignals(cfg config.Config, logger *slog.Logger, sigs <-chan os.Signal, 
 type SandboxOptions struct {
 	Addr   string        // "" = 127.0.0.1:0
 	Step   time.Duration // order progression interval
-	Chaos  string        // fault spec (providers/chaos)
+	Chaos  string        // fault spec (sandbox/chaos)
 	Seed   int64         // chaos seed
 	Logger *slog.Logger
 	// WebhookURL (Telnyx only): where the fake POSTs its signed
@@ -569,6 +580,27 @@ func startSandbox(o SandboxOptions, h http.Handler, advance, closeFake func()) (
 	srv := &http.Server{Handler: inj.Wrap(h), ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(lis) }()
 	return &Sandbox{URL: "http://" + lis.Addr().String(), Chaos: inj, Advance: advance, srv: srv, close: closeFake}, nil
+}
+
+// sandboxStarters start each provider's in-process fake and return the
+// settings that point its adapter there (the fake's own credentials). This
+// is the sandbox wiring: the only production-side code that imports the
+// sandbox tree.
+var sandboxStarters = map[string]func(SandboxOptions) (*Sandbox, registry.Settings, error){
+	"flowroute": func(o SandboxOptions) (*Sandbox, registry.Settings, error) {
+		sb, err := StartFlowrouteSandbox(o)
+		if err != nil {
+			return nil, nil, err
+		}
+		return sb, registry.Settings{"base_url": sb.URL, "access_key": FlowrouteSandboxAccessKey, "secret_key": FlowrouteSandboxSecretKey}, nil
+	},
+	"telnyx": func(o SandboxOptions) (*Sandbox, registry.Settings, error) {
+		sb, err := StartTelnyxSandbox(o)
+		if err != nil {
+			return nil, nil, err
+		}
+		return sb, registry.Settings{"base_url": sb.URL + "/v2", "api_key": TelnyxSandboxAPIKey}, nil
+	},
 }
 
 // StartFlowrouteSandbox runs the Flowroute fake on a loopback port.

@@ -15,8 +15,8 @@ import (
 	pb "github.com/portgate/portgate/gen/portgate/v1"
 	"github.com/portgate/portgate/internal/app"
 	"github.com/portgate/portgate/internal/config"
-	"github.com/portgate/portgate/providers/flowroute/flowroutefake"
-	"github.com/portgate/portgate/providers/telnyx/telnyxfake"
+	"github.com/portgate/portgate/sandbox/flowroutefake"
+	"github.com/portgate/portgate/sandbox/telnyxfake"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -36,8 +36,8 @@ func TestLiveModeUsesConfiguredProviders(t *testing.T) {
 
 	cfg := config.Config{
 		GRPCAddr: "bufconn", ShutdownGrace: time.Second,
-		FlowrouteAccessKey: "live-key", FlowrouteSecretKey: "wrong-secret", FlowrouteBaseURL: fs.URL,
-		TelnyxAPIKey: "live-token", TelnyxBaseURL: ts.URL + "/v2",
+		ProviderSettings: map[string]string{"FLOWROUTE_ACCESS_KEY": "live-key", "FLOWROUTE_SECRET_KEY": "wrong-secret", "FLOWROUTE_BASE_URL": fs.URL,
+			"TELNYX_API_KEY": "live-token", "TELNYX_BASE_URL": ts.URL + "/v2"},
 		ProviderPreference: []string{"telnyx", "flowroute"},
 		AuthOff:            true, // live mode needs keys or this; auth has its own tests
 	}
@@ -85,7 +85,7 @@ func TestLiveModeUsesConfiguredProviders(t *testing.T) {
 }
 
 func TestBuildRejectsBadResilienceSpec(t *testing.T) {
-	_, err := app.Build(config.Config{GRPCAddr: "bufconn", ResilienceTelnyx: "failures=zero"}, nil)
+	_, err := app.Build(config.Config{GRPCAddr: "bufconn", Resilience: map[string]string{"telnyx": "failures=zero"}}, nil)
 	if err == nil {
 		t.Fatal("bad PORTGATE_RESILIENCE_TELNYX accepted")
 	}
@@ -104,7 +104,7 @@ func containsReason(err error, reason string) bool {
 // Live mode never falls back to a sandbox: a missing credential of an
 // enabled provider stops Build, naming the setting.
 func TestLiveModeMissingCredentialRefuses(t *testing.T) {
-	_, err := app.Build(config.Config{GRPCAddr: "bufconn", Mode: config.ModeLive, TelnyxAPIKey: "k", AuthOff: true}, nil)
+	_, err := app.Build(config.Config{GRPCAddr: "bufconn", Mode: config.ModeLive, AuthOff: true, ProviderSettings: map[string]string{"TELNYX_API_KEY": "k"}}, nil)
 	if err == nil || !strings.Contains(err.Error(), "FLOWROUTE_ACCESS_KEY") || !strings.Contains(err.Error(), "FLOWROUTE_SECRET_KEY") {
 		t.Fatalf("Build = %v, want an error naming the Flowroute credentials", err)
 	}
@@ -119,7 +119,7 @@ func TestProviderSwitchedOff(t *testing.T) {
 	var logs strings.Builder
 	a, err := app.Build(config.Config{
 		GRPCAddr: "bufconn", ShutdownGrace: time.Second, Mode: config.ModeLive, Providers: []string{"telnyx"},
-		TelnyxAPIKey: "live-token", TelnyxBaseURL: ts.URL + "/v2", FlowrouteSecretKey: "stray", AuthOff: true,
+		AuthOff: true, ProviderSettings: map[string]string{"TELNYX_API_KEY": "live-token", "TELNYX_BASE_URL": ts.URL + "/v2", "FLOWROUTE_SECRET_KEY": "stray"},
 	}, slog.New(slog.NewTextHandler(&logs, nil)))
 	if err != nil {
 		t.Fatal(err)
@@ -149,7 +149,7 @@ func TestProviderSwitchedOff(t *testing.T) {
 // Sandbox mode says so loudly and uses the fakes even with credentials set.
 func TestSandboxModeIgnoresCredentialsLoudly(t *testing.T) {
 	var logs strings.Builder
-	a, err := app.Build(config.Config{GRPCAddr: "bufconn", ShutdownGrace: time.Second, Mode: config.ModeSandbox, TelnyxAPIKey: "real-key"},
+	a, err := app.Build(config.Config{GRPCAddr: "bufconn", ShutdownGrace: time.Second, Mode: config.ModeSandbox, ProviderSettings: map[string]string{"TELNYX_API_KEY": "real-key"}},
 		slog.New(slog.NewTextHandler(&logs, nil)))
 	if err != nil {
 		t.Fatal(err)

@@ -66,7 +66,7 @@ func TestEveryRegisteredMethodHasARule(t *testing.T) {
 // Live mode without a key configured does not start (app.Build refuses
 // configurations made in code, not only config.Load).
 func TestLiveModeWithoutKeysRefusesToBuild(t *testing.T) {
-	_, err := app.Build(config.Config{GRPCAddr: "bufconn", TelnyxAPIKey: "KEYlive", TelnyxBaseURL: "http://127.0.0.1:1/v2"}, nil)
+	_, err := app.Build(config.Config{GRPCAddr: "bufconn", ProviderSettings: map[string]string{"TELNYX_API_KEY": "KEYlive", "TELNYX_BASE_URL": "http://127.0.0.1:1/v2"}}, nil)
 	if err == nil || !strings.Contains(err.Error(), "PORTGATE_AUTH=off") {
 		t.Fatalf("Build = %v, want a refusal naming PORTGATE_AUTH=off", err)
 	}

@@ -97,7 +97,7 @@ func TestSandboxEventsArriveWithoutSetup(t *testing.T) {
 			}
 			// The provider holds portgate's URL, never the caller's.
 			id := o.GetName()[len("providers/"+prov+"/portOrders/"):]
-			raw, err := a.Providers[prov].Unwrap().GetPortOrder(ctx, id)
+			raw, err := a.Providers[prov].Resilience().Unwrap().(*ingest.CallbackProvider).Provider.GetPortOrder(ctx, id)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -20,8 +20,8 @@ import (
 	"github.com/portgate/portgate/internal/app"
 	"github.com/portgate/portgate/internal/config"
 	"github.com/portgate/portgate/internal/store/storetest"
-	"github.com/portgate/portgate/providers/chaos"
-	"github.com/portgate/portgate/providers/flowroute/flowroutefake"
+	"github.com/portgate/portgate/sandbox/chaos"
+	"github.com/portgate/portgate/sandbox/flowroutefake"
 )
 
 // liveFlowroute is the Flowroute fake behind a real listener, standing in
@@ -92,7 +92,7 @@ func startAppWith(t *testing.T, lf *liveFlowroute, dataDir, dbURL string, edit f
 	t.Helper()
 	cfg := config.Config{
 		GRPCAddr: "bufconn", ShutdownGrace: time.Second,
-		FlowrouteAccessKey: liveKey, FlowrouteSecretKey: liveSecret, FlowrouteBaseURL: lf.URL, Providers: []string{"flowroute"}, AuthOff: true,
+		Providers: []string{"flowroute"}, AuthOff: true, ProviderSettings: map[string]string{"FLOWROUTE_ACCESS_KEY": liveKey, "FLOWROUTE_SECRET_KEY": liveSecret, "FLOWROUTE_BASE_URL": lf.URL},
 		DataDir: dataDir, DatabaseURL: dbURL, IdempotencyTTL: time.Hour,
 	}
 	if edit != nil {

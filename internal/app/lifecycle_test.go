@@ -24,7 +24,7 @@ func lifecycle(t *testing.T, grace time.Duration, signals int) (int, error) {
 	t.Helper()
 	cfg := config.Config{
 		Mode: config.ModeSandbox, GRPCAddr: "127.0.0.1:0", ShutdownGrace: grace, ProviderTimeout: time.Minute,
-		SandboxChaosFlowroute: "hang=true", DefaultRegion: "US",
+		SandboxChaos: map[string]string{"flowroute": "hang=true"}, DefaultRegion: "US",
 	}
 	sigs := make(chan os.Signal, 2)
 	readyCh := make(chan *app.App, 1)

@@ -11,7 +11,7 @@ import (
 	"github.com/portgate/portgate/internal/store"
 	"github.com/portgate/portgate/providers"
 	"github.com/portgate/portgate/providers/flowroute"
-	"github.com/portgate/portgate/providers/flowroute/flowroutefake"
+	"github.com/portgate/portgate/sandbox/flowroutefake"
 )
 
 // The poller finds a change no callback reported: the order was created

@@ -46,9 +46,9 @@ func TestSoakUnderChaos(t *testing.T) {
 	a, err := app.Build(config.Config{
 		Mode: config.ModeSandbox, GRPCAddr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0", ShutdownGrace: 5 * time.Second,
 		DefaultRegion: "US", ProviderTimeout: 2 * time.Second, SandboxStepInterval: time.Hour,
-		SandboxChaosFlowroute: faults, SandboxChaosTelnyx: faults,
+		SandboxChaos: map[string]string{"flowroute": faults, "telnyx": faults},
 		// Short open timeout, so the breakers keep cycling through half-open.
-		ResilienceFlowroute: "open_timeout=200ms", ResilienceTelnyx: "open_timeout=200ms",
+		Resilience: map[string]string{"flowroute": "open_timeout=200ms", "telnyx": "open_timeout=200ms"},
 	}, nil)
 	if err != nil {
 		t.Fatal(err)

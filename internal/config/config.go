@@ -19,7 +19,7 @@ import (
 	"github.com/nyaruka/phonenumbers"
 
 	"github.com/portgate/portgate/internal/auth"
-	"github.com/portgate/portgate/providers/chaos"
+	"github.com/portgate/portgate/providers/registry"
 	"github.com/portgate/portgate/providers/resilience"
 )
 
@@ -33,15 +33,10 @@ const (
 	ModeLive = "live"
 )
 
-// Provider names known to the configuration (PORTGATE_PROVIDERS,
-// PORTGATE_PROVIDER_PREFERENCE).
-const (
-	ProviderFlowroute = "flowroute"
-	ProviderTelnyx    = "telnyx"
-)
-
-// KnownProviders lists every provider portgate can run.
-var KnownProviders = []string{ProviderFlowroute, ProviderTelnyx}
+// KnownProviders lists every provider portgate can run: the adapters
+// registered in providers/registry (PORTGATE_PROVIDERS,
+// PORTGATE_PROVIDER_PREFERENCE accept these names).
+func KnownProviders() []string { return registry.Names() }
 
 // ErrUsage marks command-line errors (unknown flag, stray argument): the
 // caller prints the usage and exits 2.
@@ -68,22 +63,26 @@ type Config struct {
 	LogFormat     string // text, json
 	DefaultRegion string // ISO 3166 region for numbers without a country code
 
-	FlowrouteAccessKey, FlowrouteSecretKey, FlowrouteBaseURL string
-	TelnyxAPIKey, TelnyxBaseURL                              string
+	// ProviderSettings holds each provider adapter's own settings
+	// (credentials, base URL) by environment variable, e.g.
+	// FLOWROUTE_ACCESS_KEY: the adapter declares them when it registers
+	// (providers/registry); this package names no provider.
+	ProviderSettings map[string]string
 
 	// SandboxStepInterval is how fast sandbox port orders progress.
 	SandboxStepInterval time.Duration
-	// SandboxChaosFlowroute / SandboxChaosTelnyx are fault specs for the
-	// sandbox fakes (parsed by providers/chaos).
-	SandboxChaosFlowroute, SandboxChaosTelnyx string
+	// SandboxChaos are fault specs for the sandbox fakes
+	// (PORTGATE_SANDBOX_CHAOS_<PROVIDER>), by provider name.
+	SandboxChaos map[string]string
 	// ProviderPreference breaks ties for providers/- ("choose for me").
 	ProviderPreference []string
 	// ProviderTimeout is the default per-call deadline to a provider.
 	ProviderTimeout time.Duration
-	// ResilienceFlowroute / ResilienceTelnyx override the per-provider
-	// resilience policy (see resilience.ParsePolicy), e.g. "failures=3,open_timeout=10s".
-	ResilienceFlowroute, ResilienceTelnyx string
-	ShutdownGrace                         time.Duration
+	// Resilience overrides each provider's resilience policy
+	// (PORTGATE_RESILIENCE_<PROVIDER>; see resilience.ParsePolicy), e.g.
+	// "failures=3,open_timeout=10s", by provider name.
+	Resilience    map[string]string
+	ShutdownGrace time.Duration
 
 	// APIKeys is PORTGATE_API_KEYS as given (key lines: hashes, never keys);
 	// APIKeysFile the path of a key-line file. Keys holds both, parsed.
@@ -151,7 +150,7 @@ type Setting struct {
 	get func(Config) string
 }
 
-var settings = []Setting{
+var staticSettings = []Setting{
 	{
 		Env: "PORTGATE_MODE", Flag: "mode",
 		Description: "sandbox (in-process provider fakes) or live (real provider APIs); unset = live when any provider credential is set, else sandbox",
@@ -165,7 +164,7 @@ var settings = []Setting{
 		get: func(c Config) string { return c.Mode },
 	},
 	{
-		Env: "PORTGATE_PROVIDERS", Flag: "providers", Default: "flowroute,telnyx",
+		Env: "PORTGATE_PROVIDERS", Flag: "providers", Default: markerAllProviders,
 		Description: "comma-separated providers to run; leave one out to switch it off (live mode then needs no credentials for it)",
 		set: func(c *Config, v string) (err error) {
 			c.Providers, err = providerList(v)
@@ -249,33 +248,7 @@ var settings = []Setting{
 		},
 		get: func(c Config) string { return c.DefaultRegion },
 	},
-	{
-		Env: "FLOWROUTE_ACCESS_KEY", Description: "Flowroute API access key (live mode, required while Flowroute is enabled)", Secret: true,
-		set: func(c *Config, v string) error { c.FlowrouteAccessKey = v; return nil },
-		get: func(c Config) string { return c.FlowrouteAccessKey },
-	},
-	{
-		Env: "FLOWROUTE_SECRET_KEY", Description: "Flowroute API secret key", Secret: true,
-		set: func(c *Config, v string) error { c.FlowrouteSecretKey = v; return nil },
-		get: func(c Config) string { return c.FlowrouteSecretKey },
-	},
-	{
-		Env: "FLOWROUTE_BASE_URL", Flag: "flowroute-base-url", Default: "https://api.flowroute.com",
-		Description: "Flowroute API base URL",
-		set:         func(c *Config, v string) (err error) { c.FlowrouteBaseURL, err = baseURL(v); return err },
-		get:         func(c Config) string { return c.FlowrouteBaseURL },
-	},
-	{
-		Env: "TELNYX_API_KEY", Description: "Telnyx API v2 key (live mode, required while Telnyx is enabled)", Secret: true,
-		set: func(c *Config, v string) error { c.TelnyxAPIKey = v; return nil },
-		get: func(c Config) string { return c.TelnyxAPIKey },
-	},
-	{
-		Env: "TELNYX_BASE_URL", Flag: "telnyx-base-url", Default: "https://api.telnyx.com/v2",
-		Description: "Telnyx API base URL",
-		set:         func(c *Config, v string) (err error) { c.TelnyxBaseURL, err = baseURL(v); return err },
-		get:         func(c Config) string { return c.TelnyxBaseURL },
-	},
+	{Env: markerProviderSettings},
 	{
 		Env: "PORTGATE_PAGE_TOKEN_KEY", Secret: true,
 		Description: "key (at least 32 bytes) that signs list page tokens; the same on every replica. Unset = a random key per process: tokens stop working after a restart or on another replica",
@@ -294,20 +267,9 @@ var settings = []Setting{
 		set:         func(c *Config, v string) (err error) { c.SandboxStepInterval, err = positiveDuration(v); return err },
 		get:         func(c Config) string { return c.SandboxStepInterval.String() },
 	},
+	{Env: markerSandboxChaos},
 	{
-		Env: "PORTGATE_SANDBOX_CHAOS_FLOWROUTE", Flag: "sandbox-chaos-flowroute",
-		Description: "sandbox mode: fault spec for the Flowroute fake (see providers/chaos)",
-		set:         func(c *Config, v string) error { c.SandboxChaosFlowroute = v; return validChaos(v) },
-		get:         func(c Config) string { return c.SandboxChaosFlowroute },
-	},
-	{
-		Env: "PORTGATE_SANDBOX_CHAOS_TELNYX", Flag: "sandbox-chaos-telnyx",
-		Description: "sandbox mode: fault spec for the Telnyx fake (see providers/chaos)",
-		set:         func(c *Config, v string) error { c.SandboxChaosTelnyx = v; return validChaos(v) },
-		get:         func(c Config) string { return c.SandboxChaosTelnyx },
-	},
-	{
-		Env: "PORTGATE_PROVIDER_PREFERENCE", Flag: "provider-preference", Default: "flowroute,telnyx",
+		Env: "PORTGATE_PROVIDER_PREFERENCE", Flag: "provider-preference", Default: markerAllProviders,
 		Description: "comma-separated provider order used to break ties for providers/-",
 		set:         func(c *Config, v string) (err error) { c.ProviderPreference, err = providerList(v); return err },
 		get:         func(c Config) string { return strings.Join(c.ProviderPreference, ",") },
@@ -318,18 +280,7 @@ var settings = []Setting{
 		set:         func(c *Config, v string) (err error) { c.ProviderTimeout, err = positiveDuration(v); return err },
 		get:         func(c Config) string { return c.ProviderTimeout.String() },
 	},
-	{
-		Env: "PORTGATE_RESILIENCE_FLOWROUTE", Flag: "resilience-flowroute",
-		Description: "Flowroute breaker/retry/bulkhead overrides, e.g. failures=3,open_timeout=10s,half_open=1,max_concurrent=16 (docs/resilience.md)",
-		set:         func(c *Config, v string) error { c.ResilienceFlowroute = v; return validPolicy(v) },
-		get:         func(c Config) string { return c.ResilienceFlowroute },
-	},
-	{
-		Env: "PORTGATE_RESILIENCE_TELNYX", Flag: "resilience-telnyx",
-		Description: "Telnyx breaker/retry/bulkhead overrides, same keys",
-		set:         func(c *Config, v string) error { c.ResilienceTelnyx = v; return validPolicy(v) },
-		get:         func(c Config) string { return c.ResilienceTelnyx },
-	},
+	{Env: markerResilience},
 	{
 		Env: "PORTGATE_DATA_DIR", Flag: "data-dir", Default: "data",
 		Description: "directory of the embedded SQLite store (portgate.db), created if missing, relative to the working directory; used when PORTGATE_DATABASE_URL is unset; --data-dir= keeps state in memory only",
@@ -562,10 +513,117 @@ var settings = []Setting{
 // import service).
 const minPageTokenKeyLen = 32
 
+// Placeholders in staticSettings where each registered provider's settings
+// are generated (allSettings), in registry order.
+const (
+	markerProviderSettings = "<provider settings>"
+	markerSandboxChaos     = "<provider sandbox chaos>"
+	markerResilience       = "<provider resilience>"
+	markerAllProviders     = "<all providers>"
+)
+
+func chaosEnv(p string) string      { return "PORTGATE_SANDBOX_CHAOS_" + strings.ToUpper(p) }
+func resilienceEnv(p string) string { return "PORTGATE_RESILIENCE_" + strings.ToUpper(p) }
+
+// credentials lists the environment variables of a's credential settings.
+func credentials(a registry.Adapter) []string {
+	var out []string
+	for _, st := range a.Settings {
+		if st.Credential {
+			out = append(out, st.Env)
+		}
+	}
+	return out
+}
+
+// putSetting stores a non-empty value (an unset setting leaves no key).
+func putSetting(m *map[string]string, k, v string) {
+	if v == "" {
+		return
+	}
+	if *m == nil {
+		*m = map[string]string{}
+	}
+	(*m)[k] = v
+}
+
+// allSettings is staticSettings with each registered provider's settings,
+// chaos spec and resilience policy generated at the placeholders.
+func allSettings() []Setting {
+	names := KnownProviders()
+	var out []Setting
+	for _, s := range staticSettings {
+		switch s.Env {
+		case markerProviderSettings:
+			for _, p := range names {
+				ad, _ := registry.Lookup(p)
+				for _, st := range ad.Settings {
+					env := st.Env
+					set := Setting{Env: env, Description: st.Description, Default: st.Default, Secret: st.Credential,
+						get: func(c Config) string { return c.ProviderSettings[env] }}
+					set.set = func(c *Config, v string) error {
+						putSetting(&c.ProviderSettings, env, v)
+						return nil
+					}
+					if !st.Credential {
+						// Non-secret settings are base URLs and get a flag.
+						set.Flag = strings.ToLower(strings.ReplaceAll(env, "_", "-"))
+						set.set = func(c *Config, v string) error {
+							u, err := baseURL(v)
+							putSetting(&c.ProviderSettings, env, u)
+							return err
+						}
+					}
+					out = append(out, set)
+				}
+			}
+		case markerSandboxChaos:
+			for _, p := range names {
+				ad, _ := registry.Lookup(p)
+				out = append(out, Setting{Env: chaosEnv(p), Flag: "sandbox-chaos-" + p,
+					Description: "sandbox mode: fault spec for the " + ad.DisplayName + " fake (see sandbox/chaos)",
+					set: func(c *Config, v string) error {
+						putSetting(&c.SandboxChaos, p, v)
+						return validChaos(v)
+					},
+					get: func(c Config) string { return c.SandboxChaos[p] }})
+			}
+		case markerResilience:
+			for _, p := range names {
+				ad, _ := registry.Lookup(p)
+				out = append(out, Setting{Env: resilienceEnv(p), Flag: "resilience-" + p,
+					Description: ad.DisplayName + " breaker/retry/bulkhead overrides, e.g. failures=3,open_timeout=10s,half_open=1,max_concurrent=16 (docs/resilience.md)",
+					set: func(c *Config, v string) error {
+						putSetting(&c.Resilience, p, v)
+						return validPolicy(v)
+					},
+					get: func(c Config) string { return c.Resilience[p] }})
+			}
+		default:
+			if s.Default == markerAllProviders {
+				s.Default = strings.Join(names, ",")
+			}
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Value is the effective value of the setting read from env ("" when no
+// setting reads env). Wiring uses it to hand each registered provider
+// adapter the settings it declares (providers/registry), by name.
+func (c Config) Value(env string) string {
+	for _, st := range allSettings() {
+		if st.Env == env {
+			return st.get(c)
+		}
+	}
+	return ""
+}
+
 // Table returns every setting in documentation order.
 func Table() []Setting {
-	out := make([]Setting, len(settings))
-	copy(out, settings)
+	out := allSettings()
 	return out
 }
 
@@ -579,7 +637,7 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	fs := flag.NewFlagSet("portgate", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	flagVals := map[string]*flagValue{}
-	for _, s := range settings {
+	for _, s := range allSettings() {
 		if s.Flag != "" {
 			v := &flagValue{s: s.Default, isBool: s.isBool()}
 			flagVals[s.Flag] = v
@@ -601,7 +659,7 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	var c Config
 	var errs []error
 	from := map[string]string{} // Env → where its value came from
-	for _, s := range settings {
+	for _, s := range allSettings() {
 		val, src := s.Default, s.Env+" default"
 		if v := getenv(s.Env); v != "" {
 			val, src = v, s.Env
@@ -636,12 +694,20 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 // specs against the mode.
 func (c *Config) resolveMode(from map[string]string) []error {
 	var errs []error
-	if (c.FlowrouteAccessKey == "") != (c.FlowrouteSecretKey == "") {
-		set, unset := "FLOWROUTE_ACCESS_KEY", "FLOWROUTE_SECRET_KEY"
-		if c.FlowrouteAccessKey == "" {
-			set, unset = unset, set
+	for _, p := range KnownProviders() {
+		ad, _ := registry.Lookup(p)
+		creds := credentials(ad)
+		missing := c.MissingCredentials(p)
+		if len(creds) > 1 && len(missing) > 0 && len(missing) < len(creds) {
+			var set []string
+			for _, env := range creds {
+				if !contains(missing, env) {
+					set = append(set, env)
+				}
+			}
+			errs = append(errs, fmt.Errorf("config: %s is set but %s is not: %s needs both",
+				strings.Join(set, " and "), strings.Join(missing, " and "), ad.DisplayName))
 		}
-		errs = append(errs, fmt.Errorf("config: %s is set but %s is not: Flowroute needs both", set, unset))
 	}
 	modeFrom := from["PORTGATE_MODE"]
 	if c.Mode == "" {
@@ -664,12 +730,9 @@ func (c *Config) resolveMode(from map[string]string) []error {
 					modeFrom, strings.Join(missing, " and "), verb, p, from["PORTGATE_PROVIDERS"], p, providersHint(c.EnabledProviders(), p)))
 			}
 		}
-		for _, ch := range []struct{ env, spec string }{
-			{"PORTGATE_SANDBOX_CHAOS_FLOWROUTE", c.SandboxChaosFlowroute},
-			{"PORTGATE_SANDBOX_CHAOS_TELNYX", c.SandboxChaosTelnyx},
-		} {
-			if ch.spec != "" {
-				errs = append(errs, fmt.Errorf("config: %s: chaos applies only to the sandbox fakes, but this is %s", from[ch.env], modeFrom))
+		for _, p := range KnownProviders() {
+			if c.SandboxChaos[p] != "" {
+				errs = append(errs, fmt.Errorf("config: %s: chaos applies only to the sandbox fakes, but this is %s", from[chaosEnv(p)], modeFrom))
 			}
 		}
 	}
@@ -693,8 +756,13 @@ func providersHint(enabled []string, p string) string {
 // DefaultMode is the mode an unset PORTGATE_MODE means: live when any
 // provider credential is set, sandbox when none is.
 func DefaultMode(c Config) string {
-	if c.FlowrouteAccessKey != "" || c.FlowrouteSecretKey != "" || c.TelnyxAPIKey != "" {
-		return ModeLive
+	for _, p := range KnownProviders() {
+		ad, _ := registry.Lookup(p)
+		for _, env := range credentials(ad) {
+			if c.ProviderSettings[env] != "" {
+				return ModeLive
+			}
+		}
 	}
 	return ModeSandbox
 }
@@ -711,7 +779,7 @@ func (c Config) EffectiveMode() string {
 // EnabledProviders is Providers, or every known provider when unset.
 func (c Config) EnabledProviders() []string {
 	if len(c.Providers) == 0 {
-		return append([]string(nil), KnownProviders...)
+		return KnownProviders()
 	}
 	return c.Providers
 }
@@ -729,18 +797,11 @@ func (c Config) ProviderEnabled(name string) bool {
 // MissingCredentials names the credential variables of provider that are
 // not set.
 func (c Config) MissingCredentials(provider string) []string {
+	ad, _ := registry.Lookup(provider)
 	var out []string
-	switch provider {
-	case ProviderFlowroute:
-		if c.FlowrouteAccessKey == "" {
-			out = append(out, "FLOWROUTE_ACCESS_KEY")
-		}
-		if c.FlowrouteSecretKey == "" {
-			out = append(out, "FLOWROUTE_SECRET_KEY")
-		}
-	case ProviderTelnyx:
-		if c.TelnyxAPIKey == "" {
-			out = append(out, "TELNYX_API_KEY")
+	for _, env := range credentials(ad) {
+		if c.ProviderSettings[env] == "" {
+			out = append(out, env)
 		}
 	}
 	return out
@@ -751,11 +812,12 @@ func (c Config) MissingCredentials(provider string) []string {
 // logs a warning for each.
 func (c Config) IgnoredCredentials() []string {
 	var out []string
-	for _, p := range KnownProviders {
+	for _, p := range KnownProviders() {
 		if c.EffectiveMode() == ModeLive && c.ProviderEnabled(p) {
 			continue
 		}
-		all := map[string][]string{ProviderFlowroute: {"FLOWROUTE_ACCESS_KEY", "FLOWROUTE_SECRET_KEY"}, ProviderTelnyx: {"TELNYX_API_KEY"}}[p]
+		ad, _ := registry.Lookup(p)
+		all := credentials(ad)
 		missing := c.MissingCredentials(p)
 		for _, env := range all {
 			if !contains(missing, env) {
@@ -813,8 +875,8 @@ func (c Config) AuthOpen() bool { return c.AuthOff || len(c.Keys) == 0 }
 // Redacted returns every setting by environment variable name, with secrets
 // shown only as "set" or "unset", for the startup log line.
 func (c Config) Redacted() map[string]string {
-	out := make(map[string]string, len(settings))
-	for _, s := range settings {
+	out := map[string]string{}
+	for _, s := range allSettings() {
 		v := s.get(c)
 		if s.Secret {
 			if v == "" {
@@ -850,7 +912,7 @@ func (c Config) Logger(w io.Writer) *slog.Logger {
 func MarkdownTable() string {
 	var b strings.Builder
 	b.WriteString("| Environment | Flag | Default | Description |\n|---|---|---|---|\n")
-	for _, s := range settings {
+	for _, s := range allSettings() {
 		flagCol, def := "", s.Default
 		if s.Flag != "" {
 			flagCol = "`--" + s.Flag + "`"
@@ -877,7 +939,7 @@ Every setting is an environment variable; its flag, when it has one, overrides i
 Secrets are environment-only and never logged.
 
 Settings:`)
-	for _, s := range settings {
+	for _, s := range allSettings() {
 		name := "(environment only)"
 		if s.Flag != "" {
 			name = "--" + s.Flag
@@ -960,8 +1022,8 @@ func providerList(v string) ([]string, error) {
 	seen := map[string]bool{}
 	for _, p := range strings.Split(v, ",") {
 		p = strings.ToLower(strings.TrimSpace(p))
-		if !contains(KnownProviders, p) {
-			return nil, fmt.Errorf("unknown provider %q in %q (known: %s)", p, v, strings.Join(KnownProviders, ", "))
+		if !contains(KnownProviders(), p) {
+			return nil, fmt.Errorf("unknown provider %q in %q (known: %s)", p, v, strings.Join(KnownProviders(), ", "))
 		}
 		if seen[p] {
 			return nil, fmt.Errorf("provider %q listed twice", p)
@@ -972,10 +1034,13 @@ func providerList(v string) ([]string, error) {
 	return out, nil
 }
 
-func validChaos(spec string) error {
-	_, err := chaos.Parse(spec)
-	return err
-}
+// ValidateSandboxSpec checks a sandbox fault spec (PORTGATE_SANDBOX_CHAOS_*).
+// The sandbox wiring (internal/app) sets it, so this package never imports
+// the sandbox tree; unset, any spec is accepted here and refused when the
+// sandbox starts.
+var ValidateSandboxSpec = func(string) error { return nil }
+
+func validChaos(spec string) error { return ValidateSandboxSpec(spec) }
 
 // databaseURL checks the shape of a PostgreSQL URL without echoing it (it
 // may hold a password).

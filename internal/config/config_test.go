@@ -11,9 +11,16 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
+
+	_ "github.com/portgate/portgate/providers/registry/builtin" // the shipped adapters declare their settings
+	"github.com/portgate/portgate/sandbox/chaos"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) {
+	// The sandbox wiring (internal/app) installs this in production.
+	ValidateSandboxSpec = func(spec string) error { _, err := chaos.Parse(spec); return err }
+	goleak.VerifyTestMain(m)
+}
 
 func env(kv ...string) func(string) string {
 	m := map[string]string{}
@@ -31,7 +38,7 @@ func TestDefaults(t *testing.T) {
 	want := Config{
 		Mode: ModeSandbox, Providers: []string{"flowroute", "telnyx"},
 		GRPCAddr: ":9090", HTTPAddr: ":8080", LogLevel: "info", LogFormat: "text", DefaultRegion: "US",
-		FlowrouteBaseURL: "https://api.flowroute.com", TelnyxBaseURL: "https://api.telnyx.com/v2",
+		ProviderSettings:    map[string]string{"FLOWROUTE_BASE_URL": "https://api.flowroute.com", "TELNYX_BASE_URL": "https://api.telnyx.com/v2"},
 		SandboxStepInterval: 10 * time.Second, ProviderPreference: []string{"flowroute", "telnyx"},
 		ProviderTimeout: 10 * time.Second, ShutdownGrace: 10 * time.Second, MaxRequestBytes: 16 << 20, WatchBuffer: 256, WatchStall: 30 * time.Second,
 		DataDir: "data", IdempotencyTTL: 24 * time.Hour,
@@ -84,8 +91,8 @@ func TestEnvOnly(t *testing.T) {
 	want := Config{
 		Mode: ModeLive, Providers: []string{"telnyx", "flowroute"}, AdminAddr: "127.0.0.1:7002", Pprof: true, OTLPEndpoint: "http://127.0.0.1:4318",
 		GRPCAddr: "127.0.0.1:7000", HTTPAddr: "127.0.0.1:7001", LogLevel: "debug", LogFormat: "json", DefaultRegion: "GB",
-		FlowrouteAccessKey: "fr-access", FlowrouteSecretKey: "fr-secret", FlowrouteBaseURL: "http://localhost:1234",
-		TelnyxAPIKey: "KEYabc", TelnyxBaseURL: "http://localhost:5678/v2",
+		ProviderSettings: map[string]string{"FLOWROUTE_ACCESS_KEY": "fr-access", "FLOWROUTE_SECRET_KEY": "fr-secret", "FLOWROUTE_BASE_URL": "http://localhost:1234",
+			"TELNYX_API_KEY": "KEYabc", "TELNYX_BASE_URL": "http://localhost:5678/v2"},
 		SandboxStepInterval: 250 * time.Millisecond,
 		ProviderPreference:  []string{"telnyx", "flowroute"}, ProviderTimeout: 3 * time.Second, ShutdownGrace: time.Minute,
 		AuthOff: true,

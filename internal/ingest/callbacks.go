@@ -112,11 +112,6 @@ func (c *CallbackProvider) ListPortOrders(ctx context.Context, f providers.PortO
 	return p, err
 }
 
-func (c *CallbackProvider) ModifyPortOrderNumbers(ctx context.Context, id string, add, remove []string) (*providers.PortOrder, error) {
-	o, err := c.Provider.ModifyPortOrderNumbers(ctx, id, add, remove)
-	return c.fix(ctx, o), err
-}
-
 func (c *CallbackProvider) SubmitPortOrder(ctx context.Context, id string, sig providers.Signature) (*providers.PortOrder, error) {
 	o, err := c.Provider.SubmitPortOrder(ctx, id, sig)
 	return c.fix(ctx, o), err

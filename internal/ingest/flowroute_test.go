@@ -15,8 +15,8 @@ import (
 	"github.com/portgate/portgate/internal/store"
 	"github.com/portgate/portgate/providers"
 	"github.com/portgate/portgate/providers/flowroute"
-	"github.com/portgate/portgate/providers/flowroute/flowroutefake"
 	"github.com/portgate/portgate/providers/providertest"
+	"github.com/portgate/portgate/sandbox/flowroutefake"
 )
 
 const cbToken = "s3cr3t-callback-token-0123456789"

@@ -15,7 +15,7 @@ import (
 	"github.com/portgate/portgate/providers"
 	"github.com/portgate/portgate/providers/providertest"
 	"github.com/portgate/portgate/providers/telnyx"
-	"github.com/portgate/portgate/providers/telnyx/telnyxfake"
+	"github.com/portgate/portgate/sandbox/telnyxfake"
 )
 
 // Webhooks get lost: every other delivery fails. The sweep of the events

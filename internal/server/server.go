@@ -32,6 +32,7 @@ import (
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
+	"golang.org/x/sync/errgroup"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
@@ -180,10 +181,11 @@ type Server struct {
 	shutdownOnce sync.Once
 	shutdownErr  error
 
-	wg       sync.WaitGroup
-	errMu    sync.Mutex
-	serveErr []error
-	done     chan struct{}
+	// group runs one goroutine per listener; the first unexpected serve
+	// error takes the rest down (serve) and is what Wait returns.
+	group   errgroup.Group
+	waitErr error // set before done is closed
+	done    chan struct{}
 
 	provMu       sync.Mutex
 	lastProvider map[string]string
@@ -406,8 +408,7 @@ func (s *Server) Start(ctx context.Context) (err error) {
 
 	s.started = true
 	s.serving.Store(true)
-	s.wg.Add(1)
-	go s.serve("grpc", func() error { return s.grpcSrv.Serve(s.grpcLis) })
+	s.serve("grpc", func() error { return s.grpcSrv.Serve(s.grpcLis) })
 	if handler != nil {
 		s.httpSrv = &http.Server{
 			Handler:           handler,
@@ -418,13 +419,12 @@ func (s *Server) Start(ctx context.Context) (err error) {
 			MaxHeaderBytes:    1 << 20,
 			ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn),
 		}
-		s.wg.Add(1)
 		serveHTTP := func() error { return s.httpSrv.Serve(s.httpLis) }
 		if s.tls != nil {
 			s.httpSrv.TLSConfig = s.tls.http
 			serveHTTP = func() error { return s.httpSrv.ServeTLS(s.httpLis, "", "") }
 		}
-		go s.serve("http", func() error {
+		s.serve("http", func() error {
 			if err := serveHTTP(); !errors.Is(err, http.ErrServerClosed) {
 				return err
 			}
@@ -438,15 +438,14 @@ func (s *Server) Start(ctx context.Context) (err error) {
 			IdleTimeout:       120 * time.Second,
 			ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn),
 		}
-		s.wg.Add(1)
-		go s.serve("admin", func() error {
+		s.serve("admin", func() error {
 			if err := s.adminSrv.Serve(s.adminLis); !errors.Is(err, http.ErrServerClosed) {
 				return err
 			}
 			return nil
 		})
 	}
-	go func() { s.wg.Wait(); close(s.done) }()
+	go func() { s.waitErr = s.group.Wait(); close(s.done) }()
 
 	attrs := []any{"grpc_addr", s.grpcAddrLocked(), "http_addr", s.httpAddrLocked(), "admin_addr", s.adminAddrLocked(), "pprof", s.cfg.Pprof, "middleware", s.Middleware(),
 		"tls", s.tls != nil, "mtls", s.tls != nil && s.tls.mutual, "auth", s.cfg.Auth != nil, "reflection", !s.cfg.DisableReflection}
@@ -457,21 +456,22 @@ func (s *Server) Start(ctx context.Context) (err error) {
 	return nil
 }
 
+// serve runs fn (one listener's Serve) in the group. An unexpected error
+// takes the other listeners down and is reported by Wait.
 func (s *Server) serve(name string, fn func() error) {
-	defer s.wg.Done()
-	err := fn()
-	s.mu.Lock()
-	stopping := s.stopping
-	s.mu.Unlock()
-	if err == nil || stopping {
-		return
-	}
-	s.logger.Error("server stopped unexpectedly", "listener", name, "error", err)
-	s.errMu.Lock()
-	s.serveErr = append(s.serveErr, fmt.Errorf("server: %s: %w", name, err))
-	s.errMu.Unlock()
-	// Take the rest down with us; Wait reports the error.
-	_ = s.shutdown(context.Background())
+	s.group.Go(func() error {
+		err := fn()
+		s.mu.Lock()
+		stopping := s.stopping
+		s.mu.Unlock()
+		if err == nil || stopping {
+			return nil
+		}
+		s.logger.Error("server stopped unexpectedly", "listener", name, "error", err)
+		// Take the rest down with us; Wait reports the error.
+		_ = s.shutdown(context.Background())
+		return fmt.Errorf("server: %s: %w", name, err)
+	})
 }
 
 // GRPCAddr returns the bound gRPC address ("bufconn" in memory), or the
@@ -687,9 +687,7 @@ func (s *Server) Wait() error {
 		return errors.New("server: not started")
 	}
 	<-s.done
-	s.errMu.Lock()
-	defer s.errMu.Unlock()
-	return errors.Join(s.serveErr...)
+	return s.waitErr
 }
 
 // NewGatewayMux returns the grpc-gateway mux with portgate's options:

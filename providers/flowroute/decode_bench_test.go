@@ -12,7 +12,7 @@ import (
 	segjson "github.com/segmentio/encoding/json"
 
 	"github.com/portgate/portgate/providers"
-	"github.com/portgate/portgate/providers/flowroute/flowroutefake"
+	"github.com/portgate/portgate/sandbox/flowroutefake"
 )
 
 // benchBodies creates 10 orders (one split) in the fake and returns the

@@ -8,9 +8,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/portgate/portgate/providers"
+	"github.com/portgate/portgate/providers/httpx"
 )
 
 // wireError is one element of Flowroute's {"errors":[…]}. status and detail
@@ -141,7 +141,7 @@ func mapError(status int, h http.Header, body []byte, res resource) *providers.E
 	case status == http.StatusTooManyRequests:
 		e.Code = providers.CodeRateLimited
 		e.Reason = "PROVIDER_RATE_LIMITED"
-		e.RetryAfter = retryAfter(h.Get("Retry-After"))
+		e.RetryAfter = httpx.RetryAfter(h)
 	case status >= 500:
 		e.Code = providers.CodeUnavailable
 		e.Reason = "PROVIDER_UNAVAILABLE"
@@ -221,20 +221,4 @@ func violationsFor(field string, raw json.RawMessage) []providers.FieldViolation
 		return out
 	}
 	return []providers.FieldViolation{{Field: field, Description: strings.TrimSpace(string(raw))}}
-}
-
-func retryAfter(v string) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
-		return time.Duration(n) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		if d := time.Until(t); d > 0 {
-			return d
-		}
-	}
-	return 0
 }

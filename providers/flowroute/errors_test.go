@@ -126,7 +126,7 @@ func TestAlternativeShapes(t *testing.T) {
 	"status_updated_at":"2018-07-31T21:34:17.576092+00:00","desired_completion_date":"2018-07-12"}}`
 	p := stub(t, 200, nil, `{"data":[`+order+`],"links":{"self":"x"}}`)
 	page, err := p.ListPortOrders(context.Background(), providers.PortOrderFilter{}, providers.ListQuery{Limit: 5})
-	if err != nil || len(page.Orders) != 1 || page.More {
+	if err != nil || len(page.Orders) != 1 || (page.NextCursor != "") {
 		t.Fatalf("flat list: %+v %v", page, err)
 	}
 	o := page.Orders[0]

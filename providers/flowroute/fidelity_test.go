@@ -232,12 +232,12 @@ func TestFidelityPortOrderListWithoutNextLink(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(pg.Orders) != 50 || !pg.More {
-		t.Fatalf("first page: %d orders, More %v; want 50, More true (250 on the account)", len(pg.Orders), pg.More)
+	if len(pg.Orders) != 50 || pg.NextCursor == "" {
+		t.Fatalf("first page: %d orders, More %v; want 50, More true (250 on the account)", len(pg.Orders), (pg.NextCursor != ""))
 	}
 	var all []string
 	for off := 0; ; {
-		pg, err := p.ListPortOrders(ctx, providers.PortOrderFilter{}, providers.ListQuery{Offset: off, Limit: 60})
+		pg, err := p.ListPortOrders(ctx, providers.PortOrderFilter{}, providers.ListQuery{Cursor: providers.OffsetCursor(off), Limit: 60})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -245,7 +245,7 @@ func TestFidelityPortOrderListWithoutNextLink(t *testing.T) {
 			all = append(all, o.ID)
 		}
 		off += len(pg.Orders)
-		if !pg.More || len(pg.Orders) == 0 {
+		if pg.NextCursor == "" || len(pg.Orders) == 0 {
 			break
 		}
 	}
@@ -253,8 +253,8 @@ func TestFidelityPortOrderListWithoutNextLink(t *testing.T) {
 		t.Errorf("walked %d orders, want %d", len(all), total)
 	}
 	pg, err = p.ListPortOrders(ctx, providers.PortOrderFilter{}, providers.ListQuery{Limit: 250})
-	if err != nil || len(pg.Orders) != total || pg.More {
-		t.Errorf("one window of 250: %d orders, More %v, err %v; want 250, false", len(pg.Orders), pg.More, err)
+	if err != nil || len(pg.Orders) != total || (pg.NextCursor != "") {
+		t.Errorf("one window of 250: %d orders, More %v, err %v; want 250, false", len(pg.Orders), (pg.NextCursor != ""), err)
 	}
 }
 

@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -19,6 +18,7 @@ import (
 	segjson "github.com/segmentio/encoding/json"
 
 	"github.com/portgate/portgate/providers"
+	"github.com/portgate/portgate/providers/httpx"
 )
 
 // Name is the provider's resource id.
@@ -36,8 +36,6 @@ const (
 	maxPageSize = 200
 	// defaultListLimit is used when ListQuery.Limit is not positive.
 	defaultListLimit = 50
-	// maxResponseBytes caps every response body read.
-	maxResponseBytes = 8 << 20
 )
 
 // Config configures the adapter.
@@ -59,7 +57,14 @@ type Provider struct {
 	groups         *groupCache
 }
 
-var _ providers.Provider = (*Provider)(nil)
+var (
+	_ providers.Provider                = (*Provider)(nil)
+	_ providers.PortOrderNumberModifier = (*Provider)(nil)
+	_ providers.Commenter               = (*Provider)(nil)
+	_ providers.DocumentStore           = (*Provider)(nil)
+	_ providers.NumberUpdater           = (*Provider)(nil)
+	_ providers.Aser                    = (*Provider)(nil)
+)
 
 // New validates cfg and builds the adapter.
 func New(cfg Config) (*Provider, error) {
@@ -79,7 +84,7 @@ func New(cfg Config) (*Provider, error) {
 	}
 	hc := cfg.HTTPClient
 	if hc == nil {
-		hc = defaultClient()
+		hc = httpx.DefaultClient()
 	}
 	ttl := cfg.GroupCacheTTL
 	if ttl == 0 {
@@ -87,18 +92,6 @@ func New(cfg Config) (*Provider, error) {
 	}
 	return &Provider{base: strings.TrimRight(base, "/"), access: cfg.AccessKey, secret: cfg.SecretKey, hc: hc,
 		groups: newGroupCache(ttl)}, nil
-}
-
-func defaultClient() *http.Client {
-	tr := &http.Transport{
-		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-		TLSHandshakeTimeout:   10 * time.Second,
-		ResponseHeaderTimeout: 30 * time.Second,
-		IdleConnTimeout:       90 * time.Second,
-		MaxIdleConnsPerHost:   10,
-	}
-	return &http.Client{Transport: tr, Timeout: 60 * time.Second}
 }
 
 // Name implements providers.Provider.
@@ -188,42 +181,19 @@ func (p *Provider) send(ctx context.Context, req *http.Request, res resource) (*
 		return nil, transportError(ctx, err)
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
+	b, err := httpx.ReadBody(ctx, Name, resp)
 	if err != nil {
-		return nil, transportError(ctx, err)
-	}
-	if len(b) > maxResponseBytes {
-		return nil, &providers.Error{Code: providers.CodeBadResponse, Provider: Name, HTTPStatus: resp.StatusCode,
-			Message: fmt.Sprintf("response body exceeds %d bytes", maxResponseBytes)}
+		return nil, err
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, p.redactor(req).Error(mapError(resp.StatusCode, resp.Header, b, res))
+		return nil, httpx.RequestRedactor(req, p.access, p.secret, p.access+":"+p.secret).Error(mapError(resp.StatusCode, resp.Header, b, res))
 	}
 	return &response{status: resp.StatusCode, header: resp.Header, body: b}, nil
 }
 
-// redactor knows every secret req carried: the adapter's credentials (and
-// the Basic header built from them), secrets in the JSON body, and
-// credential-like query parameters (presigned upload URLs).
-func (p *Provider) redactor(req *http.Request) providers.Redactor {
-	secrets := []string{p.access, p.secret, req.Header.Get("Authorization"), p.access + ":" + p.secret}
-	if req.GetBody != nil {
-		if rc, err := req.GetBody(); err == nil {
-			body, _ := io.ReadAll(io.LimitReader(rc, maxRedactBody))
-			rc.Close()
-			secrets = append(secrets, providers.SecretsFromJSON(body)...)
-		}
-	}
-	return providers.NewRedactor(append(secrets, providers.SecretsFromQuery(req.URL.Query())...)...)
-}
-
-// maxRedactBody bounds how much of a request body is searched for secrets
-// (JSON bodies are small; uploads are not JSON).
-const maxRedactBody = 1 << 20
-
 // transportError maps a failed exchange: the caller's context wins, else Unavailable.
 func transportError(ctx context.Context, err error) error {
-	return providers.TransportError(ctx, Name, "request failed: "+redactURL(err), err)
+	return httpx.TransportError(ctx, Name, "request failed: "+redactURL(err), err)
 }
 
 // redactURL drops the URL (and so any query) from *url.Error messages.
@@ -273,3 +243,9 @@ func badResponse(status int, format string, args ...any) *providers.Error {
 // strings, e.g. "42361"; reference §2.3). Every method that addresses an
 // order checks it before any request.
 var OrderID = providers.NumericShape
+
+// As exposes the adapter's HTTP client: i must be a *providers.Doer.
+func (p *Provider) As(i any) bool { return providers.AsDoer(p.hc, i) }
+
+// ErrorAs sets i, a **providers.Error, from err.
+func (p *Provider) ErrorAs(err error, i any) bool { return providers.ErrorAsProviderError(err, i) }

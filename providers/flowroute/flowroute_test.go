@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/portgate/portgate/sandbox/scenarios"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -13,7 +14,7 @@ import (
 
 	"github.com/portgate/portgate/providers"
 	"github.com/portgate/portgate/providers/flowroute"
-	"github.com/portgate/portgate/providers/flowroute/flowroutefake"
+	"github.com/portgate/portgate/sandbox/flowroutefake"
 )
 
 // recorder is a Doer that records every request's method and path.
@@ -225,7 +226,7 @@ func TestCreateMapsFields(t *testing.T) {
 
 func TestCreateNonPortableIsFieldViolation(t *testing.T) {
 	e := newEnv(t)
-	_, err := e.p.CreatePortOrder(e.ctx, providers.CreatePortOrderRequest{Order: validOrder("+13125551100", "+1312555"+providers.SuffixNotPortable)})
+	_, err := e.p.CreatePortOrder(e.ctx, providers.CreatePortOrderRequest{Order: validOrder("+13125551100", "+1312555"+scenarios.SuffixNotPortable)})
 	pe := wantErr(t, err, providers.CodeInvalidArgument)
 	if pe.HTTPStatus != 422 || len(pe.Violations) != 1 || pe.Violations[0].Field != "port_order.phone_numbers" ||
 		!strings.Contains(pe.Violations[0].Description, "not portable") {
@@ -248,7 +249,7 @@ func TestCreateNonPortableIsFieldViolation(t *testing.T) {
 
 func TestSplitCreateReturnsRelated(t *testing.T) {
 	e := newEnv(t)
-	split := "+1312555" + providers.SuffixSplit
+	split := "+1312555" + scenarios.SuffixSplit
 	res := e.create(t, validOrder("+13125551200", split))
 	if len(res.Related) != 1 {
 		t.Fatalf("related = %d", len(res.Related))
@@ -265,7 +266,7 @@ func TestSplitCreateReturnsRelated(t *testing.T) {
 	}
 	// The order holding the first requested number is primary.
 	res = e.create(t, validOrder(split[:len(split)-5]+"39904", "+13125551201"))
-	if !strings.HasSuffix(res.Order.PhoneNumbers[0], providers.SuffixSplit) {
+	if !strings.HasSuffix(res.Order.PhoneNumbers[0], scenarios.SuffixSplit) {
 		t.Errorf("primary = %v", res.Order.PhoneNumbers)
 	}
 }
@@ -337,7 +338,7 @@ func TestSubmitRequiresSignature(t *testing.T) {
 
 func TestExceptionCommentsResubmitAndAbandon(t *testing.T) {
 	e := newEnv(t)
-	id := e.create(t, validOrder("+1312555"+providers.SuffixException)).Order.ID
+	id := e.create(t, validOrder("+1312555"+scenarios.SuffixException)).Order.ID
 	if _, err := e.p.SubmitPortOrder(e.ctx, id, providers.Signature{Name: "Jane Roe", Title: "Owner"}); err != nil {
 		t.Fatal(err)
 	}
@@ -366,7 +367,7 @@ func TestExceptionCommentsResubmitAndAbandon(t *testing.T) {
 		t.Fatalf("resubmit: %v %+v", err, o)
 	}
 	// A second exception order is cancelled from rejected → abandoned.
-	id2 := e.create(t, validOrder("+1312556"+providers.SuffixException)).Order.ID
+	id2 := e.create(t, validOrder("+1312556"+scenarios.SuffixException)).Order.ID
 	if err := e.fake.SetOrderStatus(id2, "rejected"); err != nil {
 		t.Fatal(err)
 	}
@@ -409,7 +410,7 @@ func TestModifyNumbers(t *testing.T) {
 	if err != nil || strings.Join(o.PhoneNumbers, ",") != "+13125551501,+13125551502" {
 		t.Fatalf("modify: %v %v", err, o)
 	}
-	_, err = e.p.ModifyPortOrderNumbers(e.ctx, id, []string{"+1312555" + providers.SuffixNotPortable}, nil)
+	_, err = e.p.ModifyPortOrderNumbers(e.ctx, id, []string{"+1312555" + scenarios.SuffixNotPortable}, nil)
 	if pe := wantErr(t, err, providers.CodeInvalidArgument); len(pe.Violations) == 0 || pe.Violations[0].Field != "add_phone_numbers" {
 		t.Errorf("violations = %+v", pe.Violations)
 	}
@@ -476,7 +477,7 @@ func TestUpdatePortOrder(t *testing.T) {
 func TestListEmptyAccount(t *testing.T) {
 	e := newEnv(t)
 	page, err := e.p.ListPortOrders(e.ctx, providers.PortOrderFilter{}, providers.ListQuery{Limit: 10})
-	if err != nil || page == nil || len(page.Orders) != 0 || page.More {
+	if err != nil || page == nil || len(page.Orders) != 0 || (page.NextCursor != "") {
 		t.Fatalf("page = %+v, %v", page, err)
 	}
 }
@@ -492,7 +493,7 @@ func TestListPaginationAndFilters(t *testing.T) {
 	// Small windows: no gaps, no duplicates, oldest first.
 	var got []string
 	for off := 0; ; {
-		page, err := e.p.ListPortOrders(e.ctx, providers.PortOrderFilter{}, providers.ListQuery{Offset: off, Limit: 30})
+		page, err := e.p.ListPortOrders(e.ctx, providers.PortOrderFilter{}, providers.ListQuery{Cursor: providers.OffsetCursor(off), Limit: 30})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -500,7 +501,7 @@ func TestListPaginationAndFilters(t *testing.T) {
 			got = append(got, o.ID)
 		}
 		off += len(page.Orders)
-		if !page.More {
+		if page.NextCursor == "" {
 			break
 		}
 	}
@@ -510,15 +511,15 @@ func TestListPaginationAndFilters(t *testing.T) {
 	// Limit above Flowroute's 200 fetches several provider pages.
 	e.rec.reset()
 	page, err := e.p.ListPortOrders(e.ctx, providers.PortOrderFilter{}, providers.ListQuery{Limit: 203})
-	if err != nil || len(page.Orders) != 203 || !page.More || page.Orders[202].ID != ids[202] {
-		t.Fatalf("limit 203: %d more=%v err=%v", len(page.Orders), page.More, err)
+	if err != nil || len(page.Orders) != 203 || page.NextCursor == "" || page.Orders[202].ID != ids[202] {
+		t.Fatalf("limit 203: %d more=%v err=%v", len(page.Orders), (page.NextCursor != ""), err)
 	}
 	if n := len(e.rec.reqs); n != 2 {
 		t.Errorf("requests = %d, want 2", n)
 	}
 	page, err = e.p.ListPortOrders(e.ctx, providers.PortOrderFilter{}, providers.ListQuery{Limit: 250})
-	if err != nil || len(page.Orders) != 205 || page.More {
-		t.Fatalf("limit 250: %d more=%v err=%v", len(page.Orders), page.More, err)
+	if err != nil || len(page.Orders) != 205 || (page.NextCursor != "") {
+		t.Fatalf("limit 250: %d more=%v err=%v", len(page.Orders), (page.NextCursor != ""), err)
 	}
 	// Pushdown filters.
 	page, err = e.p.ListPortOrders(e.ctx, providers.PortOrderFilter{PhoneNumber: "+12065552007"}, providers.ListQuery{Limit: 10})
@@ -533,18 +534,18 @@ func TestListPaginationAndFilters(t *testing.T) {
 		t.Fatal(err)
 	}
 	page, err = e.p.ListPortOrders(e.ctx, providers.PortOrderFilter{States: []providers.State{providers.StateFOCConfirmed}}, providers.ListQuery{Limit: 10})
-	if err != nil || len(page.Orders) != 1 || page.Orders[0].ID != ids[3] || page.More {
+	if err != nil || len(page.Orders) != 1 || page.Orders[0].ID != ids[3] || (page.NextCursor != "") {
 		t.Fatalf("by state: %+v %v", page, err)
 	}
 	page, err = e.p.ListPortOrders(e.ctx, providers.PortOrderFilter{CustomerReference: "nobody"}, providers.ListQuery{Limit: 10})
-	if err != nil || len(page.Orders) != 0 || page.More {
+	if err != nil || len(page.Orders) != 0 || (page.NextCursor != "") {
 		t.Fatalf("no match: %+v %v", page, err)
 	}
 }
 
 func TestCheckPortability(t *testing.T) {
 	e := newEnv(t)
-	nums := []string{"+13125551700", "+1312555" + providers.SuffixNotPortable, "+1312555" + providers.SuffixFastPortable}
+	nums := []string{"+13125551700", "+1312555" + scenarios.SuffixNotPortable, "+1312555" + scenarios.SuffixFastPortable}
 	res, err := e.p.CheckPortability(e.ctx, nums)
 	if err != nil || len(res) != 3 {
 		t.Fatalf("%v %v", res, err)
@@ -611,14 +612,14 @@ func TestNumbers(t *testing.T) {
 	if err != nil || n.PhoneNumber != "+13125550100" || n.ConnectionID != "0" || n.Status != "PURCHASED" || n.NumberType != "longcode" {
 		t.Fatalf("get = %+v %v", n, err)
 	}
-	_, err = e.p.GetNumber(e.ctx, "+1312555"+providers.SuffixNotOnAccount)
+	_, err = e.p.GetNumber(e.ctx, "+1312555"+scenarios.SuffixNotOnAccount)
 	if pe := wantErr(t, err, providers.CodeNotFound); pe.Reason != "NUMBER_NOT_FOUND" {
 		t.Errorf("reason = %q", pe.Reason)
 	}
 	// Walk the seeded numbers two at a time.
 	var got []string
 	for off := 0; ; {
-		page, err := e.p.ListNumbers(e.ctx, providers.NumberFilter{}, providers.ListQuery{Offset: off, Limit: 2})
+		page, err := e.p.ListNumbers(e.ctx, providers.NumberFilter{}, providers.ListQuery{Cursor: providers.OffsetCursor(off), Limit: 2})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -626,15 +627,15 @@ func TestNumbers(t *testing.T) {
 			got = append(got, n.PhoneNumber)
 		}
 		off += len(page.Numbers)
-		if !page.More {
+		if page.NextCursor == "" {
 			break
 		}
 	}
-	if strings.Join(got, ",") != strings.Join(providers.SandboxNumbers, ",") {
+	if strings.Join(got, ",") != strings.Join(scenarios.SandboxNumbers, ",") {
 		t.Errorf("walk = %v", got)
 	}
 	page, err := e.p.ListNumbers(e.ctx, providers.NumberFilter{Prefix: "+1312"}, providers.ListQuery{Limit: 50})
-	if err != nil || len(page.Numbers) != 3 || page.More {
+	if err != nil || len(page.Numbers) != 3 || (page.NextCursor != "") {
 		t.Errorf("prefix: %+v %v", page, err)
 	}
 	page, err = e.p.ListNumbers(e.ctx, providers.NumberFilter{Contains: "5559903"}, providers.ListQuery{Limit: 50})
@@ -689,7 +690,7 @@ func TestUpdateNumber(t *testing.T) {
 	if pe := wantErr(t, err, providers.CodeInvalidArgument); len(pe.Violations) != 1 {
 		t.Errorf("violations = %+v", pe.Violations)
 	}
-	_, err = e.p.UpdateNumber(e.ctx, providers.NumberUpdate{Number: providers.Number{PhoneNumber: "+1312555" + providers.SuffixNotOnAccount, Alias: "x"}, Mask: []string{providers.FieldNumberAlias}})
+	_, err = e.p.UpdateNumber(e.ctx, providers.NumberUpdate{Number: providers.Number{PhoneNumber: "+1312555" + scenarios.SuffixNotOnAccount, Alias: "x"}, Mask: []string{providers.FieldNumberAlias}})
 	wantErr(t, err, providers.CodeNotFound)
 }
 

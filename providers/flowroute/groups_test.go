@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/portgate/portgate/providers/flowroute"
-	"github.com/portgate/portgate/providers/flowroute/flowroutefake"
+	"github.com/portgate/portgate/sandbox/flowroutefake"
 )
 
 func (r *recorder) count() int {

@@ -76,7 +76,11 @@ func (p *Provider) ListNumbers(ctx context.Context, filter providers.NumberFilte
 			base.Set("contains", digits)
 		}
 	}
-	numbers, more, err := pageThrough(ctx, p, "/v2/numbers", base, q.Offset, q.Limit, false, func(r *response) ([]*providers.Number, bool, error) {
+	offset, err := providers.ParseOffsetCursor(Name, q.Cursor)
+	if err != nil {
+		return nil, err
+	}
+	numbers, more, err := pageThrough(ctx, p, "/v2/numbers", base, offset, q.Limit, false, func(r *response) ([]*providers.Number, bool, error) {
 		var env struct {
 			Data     []numberData   `json:"data"`
 			Included []includedData `json:"included"`
@@ -100,7 +104,11 @@ func (p *Provider) ListNumbers(ctx context.Context, filter providers.NumberFilte
 	if err != nil {
 		return nil, err
 	}
-	return &providers.NumberPage{Numbers: numbers, More: more}, nil
+	page := &providers.NumberPage{Numbers: numbers}
+	if more {
+		page.NextCursor = providers.OffsetCursor(offset + len(numbers))
+	}
+	return page, nil
 }
 
 // numberMask is the mask for an empty NumberUpdate.Mask.

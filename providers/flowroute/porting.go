@@ -307,7 +307,11 @@ func (p *Provider) ListPortOrders(ctx context.Context, filter providers.PortOrde
 	if !filter.CreatedBefore.IsZero() {
 		base.Set("created_before", filter.CreatedBefore.UTC().Format("2006-01-02T15:04:05.999999Z07:00"))
 	}
-	orders, more, err := pageThrough(ctx, p, "/v2/portorders", base, q.Offset, q.Limit, true, orderPage)
+	offset, err := providers.ParseOffsetCursor(Name, q.Cursor)
+	if err != nil {
+		return nil, err
+	}
+	orders, more, err := pageThrough(ctx, p, "/v2/portorders", base, offset, q.Limit, true, orderPage)
 	if err != nil {
 		var pe *providers.Error
 		if !errors.As(err, &pe) || pe.Code != providers.CodeNotFound || pe.ProviderCode == "" {
@@ -317,7 +321,11 @@ func (p *Provider) ListPortOrders(ctx context.Context, filter providers.PortOrde
 		// answers 404, which is the end of the list to the caller.
 		more = false
 	}
-	return &providers.PortOrderPage{Orders: orders, More: more}, nil
+	page := &providers.PortOrderPage{Orders: orders}
+	if more {
+		page.NextCursor = providers.OffsetCursor(offset + len(orders))
+	}
+	return page, nil
 }
 
 func dateOnly(o *providers.PortOrder) any {

@@ -2,7 +2,8 @@
 // adapter runs against its in-process fake (after google/go-cloud's
 // blob/drivertest).
 //
-// The suite talks to the adapter only through providers.Provider, so a
+// The suite talks to the adapter only through the portable client
+// (providers/portable.Client, the type the gateway uses), so a
 // failure means the gateway would see the provider behave differently from
 // the others: a state outside the neutral state machine, a secret echoed back,
 // a list page with a gap, an error without the provider's name.
@@ -34,12 +35,21 @@
 //	func (h *harness) ValidOrder(nums []string) providers.PortOrder { /* fill required fields */ }
 //	func (h *harness) Close()                                { h.srv.Close(); h.fake.Close() }
 //
-//	func TestConformance(t *testing.T) { providertest.RunConformanceTests(t, newHarness) }
+//	func TestConformance(t *testing.T) { providertest.RunConformanceTests(t, newHarness, providertest.DoerAsTest{Provider: "Acme"}) }
+//
+// A harness seeds state and faults through methods rather than magic
+// numbers, so the suite can also run against a provider's own test
+// account: OrderStateSeeder, NumberSeeder, FaultInjector (Faults is a
+// ready-made middleware) and OrderDeleter are optional; a case whose
+// interface is missing is skipped. an AsTest (DoerAsTest for adapters that expose their HTTP client) checks the
+// concrete types Client.As and Client.ErrorAs expose for the adapter.
+// broken_test.go runs the suite against a deliberately broken driver in a
+// sub-process and asserts that it fails.
 //
 // The fake must run with StepInterval 0 so that orders move only when the
 // suite calls Advance, and must honour the sandbox scenarios in
-// providers/scenarios.go (SuffixNotPortable, SuffixException, SuffixSplit, ...)
-// and seed providers.SandboxNumbers.
+// sandbox/scenarios (SuffixNotPortable, SuffixException, SuffixSplit, ...)
+// and seed scenarios.SandboxNumbers.
 //
 // # What the suite relies on
 //

@@ -30,24 +30,24 @@ func testProviderFidelity(t *testing.T, e *env) {
 		if err != nil {
 			t.Fatalf("ListPortOrders(limit 1): %v", err)
 		}
-		if len(first.Orders) != 1 || !first.More {
-			t.Fatalf("ListPortOrders(limit 1) with %d orders on the account: %d orders, More %v; want 1, More true", len(want), len(first.Orders), first.More)
+		if len(first.Orders) != 1 || first.NextCursor == "" {
+			t.Fatalf("ListPortOrders(limit 1) with %d orders on the account: %d orders, More %v; want 1, More true", len(want), len(first.Orders), (first.NextCursor != ""))
 		}
 		got := map[string]bool{}
-		offset := 0
+		cursor := ""
 		for page := 0; ; page++ {
 			if page == maxPages {
 				t.Fatalf("ListPortOrders: still More after %d pages", maxPages)
 			}
-			p, err := f.p.ListPortOrders(f.ctx, providers.PortOrderFilter{}, providers.ListQuery{Offset: offset, Limit: 2})
+			p, err := f.p.ListPortOrders(f.ctx, providers.PortOrderFilter{}, providers.ListQuery{Cursor: cursor, Limit: 2})
 			if err != nil {
-				t.Fatalf("ListPortOrders(offset %d, limit 2): %v", offset, err)
+				t.Fatalf("ListPortOrders(cursor %q, limit 2): %v", cursor, err)
 			}
 			for _, o := range p.Orders {
 				got[o.ID] = true
 			}
-			offset += len(p.Orders)
-			if !p.More || len(p.Orders) == 0 {
+			cursor = p.NextCursor
+			if p.NextCursor == "" || len(p.Orders) == 0 {
 				break
 			}
 		}
@@ -57,8 +57,8 @@ func testProviderFidelity(t *testing.T, e *env) {
 			}
 		}
 		all, err := f.p.ListPortOrders(f.ctx, providers.PortOrderFilter{}, providers.ListQuery{Limit: len(got)})
-		if err != nil || len(all.Orders) != len(got) || all.More {
-			t.Errorf("ListPortOrders(limit %d = every order): %d orders, More %v, err %v; want all, More false", len(got), len(all.Orders), all.More, err)
+		if err != nil || len(all.Orders) != len(got) || (all.NextCursor != "") {
+			t.Errorf("ListPortOrders(limit %d = every order): %d orders, More %v, err %v; want all, More false", len(got), len(all.Orders), (all.NextCursor != ""), err)
 		}
 	})
 

@@ -2,6 +2,7 @@ package providertest
 
 import (
 	"context"
+	"github.com/portgate/portgate/sandbox/scenarios"
 	"slices"
 	"strconv"
 	"strings"
@@ -22,6 +23,7 @@ type memProvider struct {
 	comments map[string][]providers.Comment
 	docs     map[string][]providers.Document
 	numbers  map[string]*providers.Number
+	faults   []Fault
 }
 
 const memName = "mem"
@@ -29,7 +31,7 @@ const memName = "mem"
 func newMemProvider() *memProvider {
 	m := &memProvider{nextID: 1000, orders: map[string]*providers.PortOrder{}, comments: map[string][]providers.Comment{},
 		docs: map[string][]providers.Document{}, numbers: map[string]*providers.Number{}}
-	for _, n := range providers.SandboxNumbers {
+	for _, n := range scenarios.SandboxNumbers {
 		m.numbers[n] = &providers.Number{PhoneNumber: n, Status: "active"}
 	}
 	return m
@@ -61,9 +63,9 @@ func (m *memProvider) CheckPortability(_ context.Context, nums []string) ([]prov
 	for _, n := range nums {
 		r := providers.PortabilityResult{PhoneNumber: n, Portable: true}
 		switch {
-		case providers.HasSuffix(n, providers.SuffixNotPortable):
+		case scenarios.HasSuffix(n, scenarios.SuffixNotPortable):
 			r.Portable, r.Reason = false, "No coverage"
-		case providers.HasSuffix(n, providers.SuffixFastPortable):
+		case scenarios.HasSuffix(n, scenarios.SuffixFastPortable):
 			r.FastPortable = true
 		}
 		out = append(out, r)
@@ -99,11 +101,11 @@ func (m *memProvider) CreatePortOrder(_ context.Context, req providers.CreatePor
 	defer m.mu.Unlock()
 	var main, split []string
 	for i, n := range req.Order.PhoneNumbers {
-		if providers.HasSuffix(n, providers.SuffixNotPortable) {
+		if scenarios.HasSuffix(n, scenarios.SuffixNotPortable) {
 			return nil, &providers.Error{Code: providers.CodeInvalidArgument, Provider: memName, HTTPStatus: 422, Message: "not portable",
 				Violations: []providers.FieldViolation{{Field: "port_order.phone_numbers[" + strconv.Itoa(i) + "]", Description: "No coverage"}}}
 		}
-		if providers.HasSuffix(n, providers.SuffixSplit) {
+		if scenarios.HasSuffix(n, scenarios.SuffixSplit) {
 			split = append(split, n)
 		} else {
 			main = append(main, n)
@@ -139,9 +141,17 @@ func (m *memProvider) ListPortOrders(_ context.Context, f providers.PortOrderFil
 			all = append(all, strip(o))
 		}
 	}
-	lo := min(q.Offset, len(all))
+	lo, err := providers.ParseOffsetCursor(memName, q.Cursor)
+	if err != nil {
+		return nil, err
+	}
+	lo = min(lo, len(all))
 	hi := min(lo+q.Limit, len(all))
-	return &providers.PortOrderPage{Orders: all[lo:hi], More: hi < len(all)}, nil
+	page := &providers.PortOrderPage{Orders: all[lo:hi]}
+	if hi < len(all) {
+		page.NextCursor = providers.OffsetCursor(hi)
+	}
+	return page, nil
 }
 
 func (m *memProvider) UpdatePortOrder(_ context.Context, u providers.PortOrderUpdate) (*providers.PortOrder, error) {
@@ -243,7 +253,7 @@ func (m *memProvider) advance() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, o := range m.orders {
-		exc := slices.ContainsFunc(o.PhoneNumbers, func(n string) bool { return providers.HasSuffix(n, providers.SuffixException) })
+		exc := slices.ContainsFunc(o.PhoneNumbers, func(n string) bool { return scenarios.HasSuffix(n, scenarios.SuffixException) })
 		switch o.State {
 		case providers.StateSubmitted:
 			if exc {
@@ -302,7 +312,7 @@ func (m *memProvider) GetNumber(ctx context.Context, n string) (*providers.Numbe
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	num, ok := m.numbers[n]
-	if !ok || providers.HasSuffix(n, providers.SuffixNotOnAccount) {
+	if !ok || scenarios.HasSuffix(n, scenarios.SuffixNotOnAccount) {
 		return nil, notFound("number")
 	}
 	c := *num
@@ -312,16 +322,33 @@ func (m *memProvider) GetNumber(ctx context.Context, n string) (*providers.Numbe
 func (m *memProvider) ListNumbers(_ context.Context, f providers.NumberFilter, q providers.ListQuery) (*providers.NumberPage, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if len(m.faults) > 0 {
+		ft := m.faults[0]
+		m.faults = m.faults[1:]
+		code := providers.CodeUnavailable
+		if ft.HTTPStatus == 429 {
+			code = providers.CodeRateLimited
+		}
+		return nil, &providers.Error{Code: code, Provider: memName, HTTPStatus: ft.HTTPStatus, RetryAfter: ft.RetryAfter, Message: "injected"}
+	}
 	var all []*providers.Number
-	for _, n := range providers.SandboxNumbers {
+	for _, n := range scenarios.SandboxNumbers {
 		if strings.HasPrefix(n, f.Prefix) {
 			c := *m.numbers[n]
 			all = append(all, &c)
 		}
 	}
-	lo := min(q.Offset, len(all))
+	lo, err := providers.ParseOffsetCursor(memName, q.Cursor)
+	if err != nil {
+		return nil, err
+	}
+	lo = min(lo, len(all))
 	hi := min(lo+q.Limit, len(all))
-	return &providers.NumberPage{Numbers: all[lo:hi], More: hi < len(all)}, nil
+	page := &providers.NumberPage{Numbers: all[lo:hi]}
+	if hi < len(all) {
+		page.NextCursor = providers.OffsetCursor(hi)
+	}
+	return page, nil
 }
 
 func (m *memProvider) UpdateNumber(_ context.Context, u providers.NumberUpdate) (*providers.NumberUpdateResult, error) {
@@ -340,7 +367,7 @@ func (m *memProvider) UpdateNumber(_ context.Context, u providers.NumberUpdate) 
 		case providers.FieldNumberCNAMLookupsEnabled:
 			n.CNAMLookupsEnabled = in.CNAMLookupsEnabled
 		case providers.FieldNumberMessagingEnabled:
-			if in.MessagingEnabled && providers.HasSuffix(n.PhoneNumber, providers.SuffixMessagingFails) {
+			if in.MessagingEnabled && scenarios.HasSuffix(n.PhoneNumber, scenarios.SuffixMessagingFails) {
 				res.Failures = append(res.Failures, providers.FieldFailure{Field: p, Reason: "MESSAGING_PROVISIONING_FAILED"})
 				continue
 			}
@@ -363,6 +390,41 @@ func (m *memProvider) UpdateNumber(_ context.Context, u providers.NumberUpdate) 
 }
 
 type memHarness struct{ p *memProvider }
+
+func (h memHarness) SeedOrderState(_ context.Context, id string, st providers.State) error {
+	h.p.mu.Lock()
+	defer h.p.mu.Unlock()
+	o, ok := h.p.orders[id]
+	if !ok {
+		return notFound("order")
+	}
+	o.State = st
+	return nil
+}
+
+func (h memHarness) SeedNumber(_ context.Context, n string) error {
+	h.p.mu.Lock()
+	defer h.p.mu.Unlock()
+	h.p.numbers[n] = &providers.Number{PhoneNumber: n, Status: "active"}
+	return nil
+}
+
+func (h memHarness) DeleteOrder(_ context.Context, id string) error {
+	h.p.mu.Lock()
+	defer h.p.mu.Unlock()
+	delete(h.p.orders, id)
+	h.p.order = slices.DeleteFunc(h.p.order, func(s string) bool { return s == id })
+	return nil
+}
+
+func (h memHarness) InjectFault(_ context.Context, f Fault) error {
+	h.p.mu.Lock()
+	defer h.p.mu.Unlock()
+	for range max(f.Count, 1) {
+		h.p.faults = append(h.p.faults, f)
+	}
+	return nil
+}
 
 func (h memHarness) Provider() providers.Provider  { return h.p }
 func (h memHarness) Advance(context.Context) error { h.p.advance(); return nil }

@@ -2,6 +2,7 @@ package providertest
 
 import (
 	"fmt"
+	"github.com/portgate/portgate/sandbox/scenarios"
 	"slices"
 	"strings"
 	"testing"
@@ -67,36 +68,36 @@ func (f *fixture) walkNumbers(t *testing.T, filter providers.NumberFilter, limit
 	t.Helper()
 	var all []string
 	seen := map[string]bool{}
-	offset := 0
+	cursor := ""
 	for page := 0; ; page++ {
 		if page == maxPages {
 			t.Fatalf("ListNumbers: still More after %d pages", maxPages)
 		}
-		p, err := f.p.ListNumbers(f.ctx, filter, providers.ListQuery{Offset: offset, Limit: limit})
+		p, err := f.p.ListNumbers(f.ctx, filter, providers.ListQuery{Cursor: cursor, Limit: limit})
 		if err != nil {
-			t.Fatalf("ListNumbers(offset %d, limit %d, filter %+v): %v", offset, limit, filter, err)
+			t.Fatalf("ListNumbers(cursor %q, limit %d, filter %+v): %v", cursor, limit, filter, err)
 		}
 		if p == nil {
-			t.Fatalf("ListNumbers(offset %d): nil page, nil error", offset)
+			t.Fatalf("ListNumbers(cursor %q): nil page, nil error", cursor)
 		}
 		if len(p.Numbers) > limit {
-			t.Errorf("ListNumbers(offset %d, limit %d): %d numbers, more than the limit", offset, limit, len(p.Numbers))
+			t.Errorf("ListNumbers(cursor %q, limit %d): %d numbers, more than the limit", cursor, limit, len(p.Numbers))
 		}
 		for _, n := range p.Numbers {
 			if seen[n.PhoneNumber] {
-				t.Errorf("ListNumbers(offset %d, limit %d): %s listed twice", offset, limit, n.PhoneNumber)
+				t.Errorf("ListNumbers(cursor %q, limit %d): %s listed twice", cursor, limit, n.PhoneNumber)
 			}
 			seen[n.PhoneNumber] = true
 			all = append(all, n.PhoneNumber)
 		}
-		if !p.More {
+		if p.NextCursor == "" {
 			checkE164(t, "ListNumbers", all)
 			return all
 		}
 		if len(p.Numbers) == 0 {
-			t.Fatalf("ListNumbers(offset %d, limit %d): empty page with More = true", offset, limit)
+			t.Fatalf("ListNumbers(cursor %q, limit %d): empty page with More = true", cursor, limit)
 		}
-		offset += len(p.Numbers)
+		cursor = p.NextCursor
 	}
 }
 
@@ -104,7 +105,7 @@ func testNumbers(t *testing.T, e *env) {
 	t.Run("GetSeeded", func(t *testing.T) {
 		f := e.open(t)
 		f.require(t, providers.OpGetNumber)
-		for _, s := range providers.SandboxNumbers {
+		for _, s := range scenarios.SandboxNumbers {
 			n, err := f.p.GetNumber(f.ctx, s)
 			if err != nil {
 				t.Errorf("GetNumber(%s) (seeded): %v", s, err)
@@ -119,7 +120,7 @@ func testNumbers(t *testing.T, e *env) {
 	t.Run("GetNotOnAccount", func(t *testing.T) {
 		f := e.open(t)
 		f.require(t, providers.OpGetNumber)
-		n := NewNumber(providers.SuffixNotOnAccount)
+		n := NewNumber(scenarios.SuffixNotOnAccount)
 		_, err := f.p.GetNumber(f.ctx, n)
 		f.wantCode(t, fmt.Sprintf("GetNumber(%s) (SuffixNotOnAccount)", n), err, providers.CodeNotFound, true)
 	})
@@ -128,7 +129,7 @@ func testNumbers(t *testing.T, e *env) {
 		f := e.open(t)
 		f.require(t, providers.OpListNumbers)
 		all := f.walkNumbers(t, providers.NumberFilter{}, 2)
-		for _, s := range providers.SandboxNumbers {
+		for _, s := range scenarios.SandboxNumbers {
 			if !slices.Contains(all, s) {
 				t.Errorf("ListNumbers walk (limit 2): seeded %s missing (gap); got %v", s, all)
 			}
@@ -145,7 +146,7 @@ func testNumbers(t *testing.T, e *env) {
 					t.Errorf("ListNumbers(Prefix %q): %s does not match", prefix, n)
 				}
 			}
-			for _, s := range providers.SandboxNumbers {
+			for _, s := range scenarios.SandboxNumbers {
 				if strings.HasPrefix(s, prefix) && !slices.Contains(got, s) {
 					t.Errorf("ListNumbers(Prefix %q): seeded %s missing; got %v", prefix, s, got)
 				}
@@ -220,12 +221,12 @@ func testNumbers(t *testing.T, e *env) {
 		if !slices.Contains(f.caps.UpdatableNumberFields, providers.FieldNumberMessagingEnabled) {
 			t.Skipf("%s cannot update %s", f.name, providers.FieldNumberMessagingEnabled)
 		}
-		for _, s := range providers.SandboxNumbers {
-			if providers.HasSuffix(s, providers.SuffixMessagingFails) {
+		for _, s := range scenarios.SandboxNumbers {
+			if scenarios.HasSuffix(s, scenarios.SuffixMessagingFails) {
 				return s
 			}
 		}
-		t.Fatal("no seeded SuffixMessagingFails number in providers.SandboxNumbers")
+		t.Fatal("no seeded SuffixMessagingFails number in scenarios.SandboxNumbers")
 		return ""
 	}
 	checkMessagingFailure := func(t *testing.T, what string, res *providers.NumberUpdateResult, err error) {

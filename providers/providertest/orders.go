@@ -3,6 +3,7 @@ package providertest
 import (
 	"context"
 	"fmt"
+	"github.com/portgate/portgate/sandbox/scenarios"
 	"path"
 	"slices"
 	"strings"
@@ -66,7 +67,7 @@ func testCapabilities(t *testing.T, e *env) {
 // callOp makes one plausible call of op and returns its error.
 func callOp(f *fixture, op providers.Operation, orderID string) error {
 	ctx, p := f.ctx, f.p
-	num := providers.SandboxNumbers[0]
+	num := scenarios.SandboxNumbers[0]
 	var err error
 	switch op {
 	case providers.OpCheckPortability:
@@ -119,7 +120,7 @@ func testCheckPortability(t *testing.T, e *env) {
 	f := e.open(t)
 	f.require(t, providers.OpCheckPortability)
 
-	normal, notPortable, fast := NewNumber(""), NewNumber(providers.SuffixNotPortable), NewNumber(providers.SuffixFastPortable)
+	normal, notPortable, fast := NewNumber(""), NewNumber(scenarios.SuffixNotPortable), NewNumber(scenarios.SuffixFastPortable)
 	in := []string{normal, notPortable, fast}
 	res, err := f.p.CheckPortability(f.ctx, in)
 	if err != nil {
@@ -284,7 +285,7 @@ func testCreateSplit(t *testing.T, e *env) {
 	f := e.open(t)
 	f.require(t, providers.OpCreatePortOrder)
 
-	normal, split := NewNumber(""), NewNumber(providers.SuffixSplit)
+	normal, split := NewNumber(""), NewNumber(scenarios.SuffixSplit)
 	in := []string{normal, split}
 	res := f.create(t, f.newOrder(in))
 	if len(res.Related) == 0 {
@@ -325,7 +326,7 @@ func testCreateNotPortable(t *testing.T, e *env) {
 	f := e.open(t)
 	f.require(t, providers.OpCreatePortOrder)
 
-	in := []string{NewNumber(""), NewNumber(providers.SuffixNotPortable)}
+	in := []string{NewNumber(""), NewNumber(scenarios.SuffixNotPortable)}
 	res, err := f.p.CreatePortOrder(f.ctx, providers.CreatePortOrderRequest{Order: f.newOrder(in), RequestID: uuid.New()})
 	if err == nil {
 		t.Fatalf("CreatePortOrder(%v) with a SuffixNotPortable number: err = nil (order %v), want InvalidArgument", in, res)
@@ -650,7 +651,7 @@ func testException(t *testing.T, e *env) {
 	f := e.open(t)
 	f.require(t, providers.OpCreatePortOrder, providers.OpGetPortOrder, providers.OpSubmitPortOrder)
 
-	id := f.createDraft(t, NewNumber(providers.SuffixException)).ID
+	id := f.createDraft(t, NewNumber(scenarios.SuffixException)).ID
 	s := f.submit(t, id)
 	o := s
 	if s.State != providers.StateException {
@@ -833,36 +834,36 @@ func (f *fixture) walkOrders(t *testing.T, filter providers.PortOrderFilter, lim
 	t.Helper()
 	var all []*providers.PortOrder
 	seen := map[string]bool{}
-	offset := 0
+	cursor := ""
 	for page := 0; ; page++ {
 		if page == maxPages {
 			t.Fatalf("ListPortOrders: still More after %d pages", maxPages)
 		}
-		p, err := f.p.ListPortOrders(f.ctx, filter, providers.ListQuery{Offset: offset, Limit: limit})
+		p, err := f.p.ListPortOrders(f.ctx, filter, providers.ListQuery{Cursor: cursor, Limit: limit})
 		if err != nil {
-			t.Fatalf("ListPortOrders(offset %d, limit %d, filter %+v): %v", offset, limit, filter, err)
+			t.Fatalf("ListPortOrders(cursor %q, limit %d, filter %+v): %v", cursor, limit, filter, err)
 		}
 		if p == nil {
-			t.Fatalf("ListPortOrders(offset %d): nil page, nil error", offset)
+			t.Fatalf("ListPortOrders(cursor %q): nil page, nil error", cursor)
 		}
 		if len(p.Orders) > limit {
-			t.Errorf("ListPortOrders(offset %d, limit %d): %d orders, more than the limit", offset, limit, len(p.Orders))
+			t.Errorf("ListPortOrders(cursor %q, limit %d): %d orders, more than the limit", cursor, limit, len(p.Orders))
 		}
 		for _, o := range p.Orders {
 			if seen[o.ID] {
-				t.Errorf("ListPortOrders(offset %d, limit %d): order %s listed twice", offset, limit, o.ID)
+				t.Errorf("ListPortOrders(cursor %q, limit %d): order %s listed twice", cursor, limit, o.ID)
 			}
 			seen[o.ID] = true
 			checkSecrets(t, "ListPortOrders", o)
 			all = append(all, o)
 		}
-		if !p.More {
+		if p.NextCursor == "" {
 			return all
 		}
 		if len(p.Orders) == 0 {
-			t.Fatalf("ListPortOrders(offset %d, limit %d): empty page with More = true", offset, limit)
+			t.Fatalf("ListPortOrders(cursor %q, limit %d): empty page with More = true", cursor, limit)
 		}
-		offset += len(p.Orders)
+		cursor = p.NextCursor
 	}
 }
 
@@ -927,7 +928,7 @@ func testErrors(t *testing.T, e *env) {
 	f := e.open(t)
 	if f.caps.Supports(providers.OpCreatePortOrder) {
 		t.Run("NoSecretsInErrors", func(t *testing.T) {
-			o := f.newOrder([]string{NewNumber(""), NewNumber(providers.SuffixNotPortable)})
+			o := f.newOrder([]string{NewNumber(""), NewNumber(scenarios.SuffixNotPortable)})
 			o.EndUser.PIN = "860271"
 			o.EndUser.AccountNumber = "ACCT-SECRET-93317"
 			_, err := f.p.CreatePortOrder(f.ctx, providers.CreatePortOrderRequest{Order: o, RequestID: uuid.New()})
@@ -954,7 +955,7 @@ func testErrors(t *testing.T, e *env) {
 	}
 	if f.caps.Supports(providers.OpGetNumber) {
 		t.Run("GetNumberNotFound", func(t *testing.T) {
-			n := NewNumber(providers.SuffixNotOnAccount)
+			n := NewNumber(scenarios.SuffixNotOnAccount)
 			_, err := f.p.GetNumber(f.ctx, n)
 			f.wantCode(t, fmt.Sprintf("GetNumber(%s)", n), err, providers.CodeNotFound, true)
 		})
@@ -965,7 +966,7 @@ func testErrors(t *testing.T, e *env) {
 		}
 		ctx, cancel := context.WithCancel(f.ctx)
 		cancel()
-		_, err := f.p.GetNumber(ctx, providers.SandboxNumbers[0])
+		_, err := f.p.GetNumber(ctx, scenarios.SandboxNumbers[0])
 		if c := providers.ErrorCode(err); c != providers.CodeCanceled {
 			t.Errorf("GetNumber with a canceled context: code = %v (err %v), want Canceled", c, err)
 		}

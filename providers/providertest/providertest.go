@@ -16,6 +16,7 @@ import (
 	"github.com/portgate/portgate/internal/e164"
 	"github.com/portgate/portgate/internal/uuid"
 	"github.com/portgate/portgate/providers"
+	"github.com/portgate/portgate/providers/portable"
 )
 
 // Harness adapts one provider (its adapter talking to its in-process fake) to
@@ -49,8 +50,11 @@ const maxPages = 200
 const callTimeout = 20 * time.Second
 
 // RunConformanceTests runs the provider conformance suite: every case is a
-// subtest that talks to the provider only through providers.Provider.
-func RunConformanceTests(t *testing.T, newHarness HarnessMaker) {
+// subtest that talks to the provider only through the portable client
+// (providers/portable), the type the gateway uses.
+//
+// asTests check each adapter's escape hatches (Client.As, Client.ErrorAs).
+func RunConformanceTests(t *testing.T, newHarness HarnessMaker, asTests ...AsTest) {
 	t.Helper()
 	cases := []struct {
 		name string
@@ -74,21 +78,31 @@ func RunConformanceTests(t *testing.T, newHarness HarnessMaker) {
 		{"Errors", testErrors},
 		{"ProviderFidelity", testProviderFidelity},
 		{"FidelityT", testFidelityT},
+		{"PaginationConsistency", testPaginationConsistency},
+		{"SeededState", testSeededState},
+		{"SeededNumber", testSeededNumber},
+		{"InjectedFault", testInjectedFault},
+		{"As", testAs},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			c.fn(t, &env{mk: newHarness})
+			c.fn(t, &env{mk: newHarness, as: asTests})
 		})
 	}
 }
 
 // env lets a case make fresh harnesses for its subtests.
-type env struct{ mk HarnessMaker }
+type env struct {
+	mk HarnessMaker
+	as []AsTest
+}
 
-// fixture is one running harness with its provider and a deadline-bound context.
+// fixture is one running harness with the portable client over its driver
+// and a deadline-bound context.
 type fixture struct {
 	h    Harness
-	p    providers.Provider
+	drv  providers.Provider
+	p    *portable.Client
 	name string
 	caps providers.Capabilities
 	ctx  context.Context
@@ -108,11 +122,12 @@ func (e *env) open(t *testing.T) *fixture {
 		t.Skip("harness maker returned nil: skipping")
 	}
 	t.Cleanup(h.Close)
-	p := h.Provider()
-	if p == nil {
+	drv := h.Provider()
+	if drv == nil {
 		t.Fatal("Harness.Provider() = nil")
 	}
-	return &fixture{h: h, p: p, name: p.Name(), caps: p.Capabilities(), ctx: ctx}
+	p := portable.New(drv)
+	return &fixture{h: h, drv: drv, p: p, name: p.Name(), caps: p.Capabilities(), ctx: ctx}
 }
 
 // require skips t unless the provider supports every op.

@@ -2,6 +2,7 @@ package providertest
 
 import (
 	"context"
+	"github.com/portgate/portgate/sandbox/scenarios"
 	"strings"
 	"testing"
 
@@ -15,7 +16,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func TestNewNumber(t *testing.T) {
 	seen := map[string]bool{}
-	for _, suffix := range []string{"", providers.SuffixNotPortable, providers.SuffixException, providers.SuffixSplit, providers.SuffixFastPortable, providers.SuffixNotOnAccount} {
+	for _, suffix := range []string{"", scenarios.SuffixNotPortable, scenarios.SuffixException, scenarios.SuffixSplit, scenarios.SuffixFastPortable, scenarios.SuffixNotOnAccount} {
 		for range 300 {
 			n := NewNumber(suffix)
 			if got, err := e164.Parse(n, ""); err != nil || got != n {
@@ -28,7 +29,7 @@ func TestNewNumber(t *testing.T) {
 			if suffix == "" && strings.Contains(n[len(n)-4:len(n)-2], "99") {
 				t.Fatalf("NewNumber(\"\") = %q ends in a scenario suffix", n)
 			}
-			if suffix != "" && !providers.HasSuffix(n, suffix) {
+			if suffix != "" && !scenarios.HasSuffix(n, suffix) {
 				t.Fatalf("NewNumber(%q) = %q", suffix, n)
 			}
 		}

@@ -15,8 +15,9 @@ import (
 
 	"github.com/portgate/portgate/internal/latency"
 	"github.com/portgate/portgate/providers"
-	"github.com/portgate/portgate/providers/chaos"
+	"github.com/portgate/portgate/providers/httpx"
 	"github.com/portgate/portgate/providers/resilience"
+	"github.com/portgate/portgate/sandbox/chaos"
 )
 
 // httpProvider is a minimal adapter: GetNumber is GET {base}/numbers/{n}.
@@ -87,7 +88,7 @@ func BenchmarkOutage(b *testing.B) {
 	defer down.Close()
 	up := httptest.NewServer(numberHandler())
 	defer up.Close()
-	client := resilience.NewHTTPClient(resilience.HTTPOptions{})
+	client := httpx.NewClient(httpx.Options{})
 	defer client.CloseIdleConnections()
 
 	quiet := resilience.WithLogger(slog.New(slog.DiscardHandler))

@@ -14,12 +14,13 @@ import (
 	"github.com/sony/gobreaker/v2"
 
 	"github.com/portgate/portgate/providers"
-	"github.com/portgate/portgate/providers/chaos"
 	"github.com/portgate/portgate/providers/flowroute"
-	"github.com/portgate/portgate/providers/flowroute/flowroutefake"
+	"github.com/portgate/portgate/providers/httpx"
 	"github.com/portgate/portgate/providers/resilience"
 	"github.com/portgate/portgate/providers/telnyx"
-	"github.com/portgate/portgate/providers/telnyx/telnyxfake"
+	"github.com/portgate/portgate/sandbox/chaos"
+	"github.com/portgate/portgate/sandbox/flowroutefake"
+	"github.com/portgate/portgate/sandbox/telnyxfake"
 )
 
 // sleeps records backoff delays and returns at once.
@@ -69,7 +70,7 @@ func newWorld(t *testing.T, pol resilience.Policy) *world {
 	w.txFake = telnyxfake.New(telnyxfake.Options{})
 	t.Cleanup(w.txFake.Close)
 	txSrv := httptest.NewServer(w.txChaos.Wrap(w.txFake))
-	w.httpC = resilience.NewHTTPClient(resilience.HTTPOptions{})
+	w.httpC = httpx.NewClient(httpx.Options{})
 	t.Cleanup(func() {
 		w.httpC.CloseIdleConnections()
 		frSrv.Close()
@@ -279,7 +280,7 @@ func checkMalformed(t *testing.T, what string, nilResult bool, err error) {
 // caller as BadResponse (not retried: the same body would come back), for
 // both adapters.
 func TestOversizedResponseIsBadResponse(t *testing.T) {
-	capped := resilience.NewHTTPClient(resilience.HTTPOptions{MaxResponseBytes: 64})
+	capped := httpx.NewClient(httpx.Options{MaxResponseBytes: 64})
 	defer capped.CloseIdleConnections()
 	ff := flowroutefake.New(flowroutefake.Options{})
 	defer ff.Close()

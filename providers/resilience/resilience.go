@@ -76,9 +76,9 @@ func WithJitter(jitter func(ceiling time.Duration) time.Duration) Option {
 	}
 }
 
-// Provider is a providers.Provider with a breaker, retries, a default
-// deadline and a bulkhead in front of the wrapped adapter. It starts no
-// goroutines.
+// Provider is the resilience policy of one provider: a breaker, retries, a
+// default deadline and a bulkhead. The portable client (providers/portable)
+// runs every driver call through Call. It starts no goroutines.
 type Provider struct {
 	inner   providers.Provider
 	name    string
@@ -96,8 +96,6 @@ type Provider struct {
 	budgetMu sync.Mutex
 	tokens   float64
 }
-
-var _ providers.Provider = (*Provider)(nil)
 
 // Wrap puts p behind pol. Zero Policy fields take their defaults.
 func Wrap(p providers.Provider, pol Policy, opts ...Option) *Provider {
@@ -346,6 +344,12 @@ func codeLabel(err error) string {
 		return "OK"
 	}
 	return providers.ErrorCode(err).String()
+}
+
+// Call runs fn, one attempt of operation op, through the breaker, the
+// default deadline, the bulkhead and (for read-only operations) retries.
+func Call[T any](p *Provider, ctx context.Context, op providers.Operation, fn func(context.Context) (T, error)) (T, error) {
+	return call(p, ctx, op, fn)
 }
 
 // call runs one operation through breaker, deadline, bulkhead and retries.

@@ -2,6 +2,7 @@ package telnyx_test
 
 import (
 	"context"
+	"fmt"
 	"net/http/httptest"
 	"testing"
 
@@ -10,7 +11,7 @@ import (
 	"github.com/portgate/portgate/providers"
 	"github.com/portgate/portgate/providers/providertest"
 	"github.com/portgate/portgate/providers/telnyx"
-	"github.com/portgate/portgate/providers/telnyx/telnyxfake"
+	"github.com/portgate/portgate/sandbox/telnyxfake"
 )
 
 // conformanceHarness runs the adapter against telnyxfake over real HTTP.
@@ -71,5 +72,25 @@ func (h *conformanceHarness) Close() {
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func TestConformance(t *testing.T) {
-	providertest.RunConformanceTests(t, newConformanceHarness)
+	providertest.RunConformanceTests(t, newConformanceHarness, providertest.DoerAsTest{Provider: "Telnyx"})
+}
+
+// SeedOrderState forces the fake's order into the Telnyx status of st.
+func (h *conformanceHarness) SeedOrderState(_ context.Context, id string, st providers.State) error {
+	status, ok := telnyx.StatusOf(st)
+	if !ok {
+		return fmt.Errorf("no Telnyx status for %s", st)
+	}
+	return h.fake.SetOrderStatus(id, status)
+}
+
+func (h *conformanceHarness) SeedNumber(_ context.Context, n string) error {
+	h.fake.SeedNumber(n)
+	return nil
+}
+
+// InjectFault uses the fake's own documented error bodies (FailNext).
+func (h *conformanceHarness) InjectFault(_ context.Context, f providertest.Fault) error {
+	h.fake.FailNext(f.HTTPStatus, max(f.Count, 1), f.RetryAfter)
+	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/portgate/portgate/providers"
+	"github.com/portgate/portgate/providers/httpx"
 )
 
 // errCtx tells mapError what the failed call was about.
@@ -169,7 +170,7 @@ func mapError(status int, h http.Header, body []byte, ec errCtx) *providers.Erro
 		}
 	}
 	if e.Code == providers.CodeUnavailable || e.Code == providers.CodeRateLimited {
-		e.RetryAfter = retryAfter(h)
+		e.RetryAfter = httpx.RetryAfter(h)
 	}
 	if e.Code == providers.CodeRateLimited && e.RetryAfter <= 0 {
 		e.RetryAfter = time.Second
@@ -178,32 +179,6 @@ func mapError(status int, h http.Header, body []byte, ec errCtx) *providers.Erro
 		e.CurrentState = ec.current
 	}
 	return e
-}
-
-// retryAfter reads Retry-After-Ms, then Retry-After (seconds or HTTP date),
-// then x-ratelimit-reset (seconds until the window resets).
-func retryAfter(h http.Header) time.Duration {
-	if v := h.Get("Retry-After-Ms"); v != "" {
-		if ms, err := strconv.ParseFloat(v, 64); err == nil && ms > 0 {
-			return time.Duration(ms * float64(time.Millisecond))
-		}
-	}
-	if v := h.Get("Retry-After"); v != "" {
-		if s, err := strconv.ParseFloat(v, 64); err == nil && s > 0 {
-			return time.Duration(s * float64(time.Second))
-		}
-		if t, err := http.ParseTime(v); err == nil {
-			if d := time.Until(t); d > 0 {
-				return d
-			}
-		}
-	}
-	if v := h.Get("x-ratelimit-reset"); v != "" {
-		if s, err := strconv.ParseFloat(v, 64); err == nil && s > 0 {
-			return time.Duration(s * float64(time.Second))
-		}
-	}
-	return 0
 }
 
 // orderPointerFields maps PortingOrder JSON pointers to neutral field paths.

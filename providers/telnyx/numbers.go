@@ -116,11 +116,11 @@ func (p *Provider) ListNumbers(ctx context.Context, f providers.NumberFilter, lq
 	if len(filter) >= 3 {
 		q.Set("filter[phone_number]", filter)
 	}
-	raws, more, err := p.window(ctx, "/phone_numbers", q, lq, numberCtx("list numbers"))
+	raws, next, err := p.window(ctx, "/phone_numbers", q, lq, numberCtx("list numbers"))
 	if err != nil {
 		return nil, err
 	}
-	page := &providers.NumberPage{Numbers: make([]*providers.Number, 0, len(raws)), More: more}
+	page := &providers.NumberPage{Numbers: make([]*providers.Number, 0, len(raws)), NextCursor: next}
 	for _, raw := range raws {
 		var w wireNumber
 		if err := json.Unmarshal(raw, &w); err != nil {

@@ -395,11 +395,11 @@ func (p *Provider) ListPortOrders(ctx context.Context, f providers.PortOrderFilt
 	if d := longestDigits(f.PhoneNumber); d != "" {
 		q.Set("filter[phone_numbers][phone_number][contains]", d)
 	}
-	raws, more, err := p.window(ctx, "/porting_orders", q, lq, orderCtx("list port orders"))
+	raws, next, err := p.window(ctx, "/porting_orders", q, lq, orderCtx("list port orders"))
 	if err != nil {
 		return nil, err
 	}
-	page := &providers.PortOrderPage{Orders: make([]*providers.PortOrder, 0, len(raws)), More: more}
+	page := &providers.PortOrderPage{Orders: make([]*providers.PortOrder, 0, len(raws)), NextCursor: next}
 	for _, raw := range raws {
 		po, count, err := decodeOrder(raw)
 		if err != nil {
@@ -452,14 +452,6 @@ func (p *Provider) UpdatePortOrder(ctx context.Context, upd providers.PortOrderU
 	ec := orderCtx("update port order")
 	ec.stateful, ec.current = true, cur.State
 	return p.orderCall(ctx, http.MethodPatch, orderPath(upd.ID), patch, ec)
-}
-
-// ModifyPortOrderNumbers implements providers.Provider. Telnyx v2 documents
-// no way to add or remove numbers of an existing order (porting_phone_numbers
-// is read-only), so this is PROVIDER_CAPABILITY_MISSING without a call, in
-// sandbox and live alike: create a new order instead.
-func (p *Provider) ModifyPortOrderNumbers(context.Context, string, []string, []string) (*providers.PortOrder, error) {
-	return nil, providers.CapabilityMissing(Name, providers.OpModifyPortOrderNumbers)
 }
 
 // SubmitPortOrder implements providers.Provider: actions/confirm. The

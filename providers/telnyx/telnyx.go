@@ -3,7 +3,7 @@
 //
 // Wire facts come from /work/shared/reference/telnyx.md; the field-by-field
 // mapping is docs/mapping/telnyx.md. The sandbox counterpart is
-// providers/telnyx/telnyxfake.
+// sandbox/telnyxfake.
 package telnyx
 
 import (
@@ -13,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -21,6 +20,7 @@ import (
 	"time"
 
 	"github.com/portgate/portgate/providers"
+	"github.com/portgate/portgate/providers/httpx"
 )
 
 // Name is the provider's resource id.
@@ -36,9 +36,6 @@ const PortabilityBatchLimit = 100
 
 // MaxDocumentBytes is the largest document UploadDocument accepts (10 MiB).
 const MaxDocumentBytes = 10 << 20
-
-// maxResponseBytes caps every JSON response body read.
-const maxResponseBytes = 8 << 20
 
 // maxPageSize is Telnyx's page[size] maximum.
 const maxPageSize = 250
@@ -60,7 +57,13 @@ type Provider struct {
 	ids    sync.Map // E.164 → numeric phone number id
 }
 
-var _ providers.Provider = (*Provider)(nil)
+var (
+	_ providers.Provider      = (*Provider)(nil)
+	_ providers.Commenter     = (*Provider)(nil)
+	_ providers.DocumentStore = (*Provider)(nil)
+	_ providers.NumberUpdater = (*Provider)(nil)
+	_ providers.Aser          = (*Provider)(nil)
+)
 
 // New validates cfg and builds the adapter.
 func New(cfg Config) (*Provider, error) {
@@ -77,27 +80,12 @@ func New(cfg Config) (*Provider, error) {
 	}
 	p := &Provider{base: strings.TrimSuffix(base, "/"), apiKey: cfg.APIKey, client: cfg.HTTPClient, now: cfg.Now}
 	if p.client == nil {
-		p.client = defaultClient()
+		p.client = httpx.DefaultClient()
 	}
 	if p.now == nil {
 		p.now = time.Now
 	}
 	return p, nil
-}
-
-func defaultClient() *http.Client {
-	return &http.Client{
-		Timeout: 60 * time.Second,
-		Transport: &http.Transport{
-			Proxy:                 http.ProxyFromEnvironment,
-			DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-			TLSHandshakeTimeout:   10 * time.Second,
-			ResponseHeaderTimeout: 30 * time.Second,
-			IdleConnTimeout:       90 * time.Second,
-			MaxIdleConnsPerHost:   16,
-			ForceAttemptHTTP2:     true,
-		},
-	}
 }
 
 // Name implements providers.Provider.
@@ -155,7 +143,6 @@ func (p *Provider) call(ctx context.Context, method, path string, q url.Values, 
 	}
 	var rd io.Reader
 	contentType := ""
-	var bodySecrets []string
 	switch b := body.(type) {
 	case nil:
 	case rawBody:
@@ -166,7 +153,6 @@ func (p *Provider) call(ctx context.Context, method, path string, q url.Values, 
 			return &providers.Error{Code: providers.CodeUnknown, Provider: Name, Message: "encode request", Err: err}
 		}
 		rd, contentType = bytes.NewReader(buf), "application/json"
-		bodySecrets = providers.SecretsFromJSON(buf)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, target, rd)
 	if err != nil {
@@ -182,20 +168,15 @@ func (p *Provider) call(ctx context.Context, method, path string, q url.Values, 
 		return transportError(ctx, err)
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
+	data, err := httpx.ReadBody(ctx, Name, resp)
 	if err != nil {
-		return transportError(ctx, err)
-	}
-	if len(data) > maxResponseBytes {
-		return &providers.Error{Code: providers.CodeBadResponse, Provider: Name, HTTPStatus: resp.StatusCode,
-			Message: "response body exceeds limit"}
+		return err
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		// Whatever the provider (or a proxy) echoed of the request — the
 		// Authorization header, the body's PIN or account number — is
 		// scrubbed before the error leaves the adapter.
-		red := providers.NewRedactor(append(bodySecrets, p.apiKey, "Bearer "+p.apiKey)...)
-		return red.Error(mapError(resp.StatusCode, resp.Header, data, ec))
+		return httpx.RequestRedactor(req, p.apiKey).Error(mapError(resp.StatusCode, resp.Header, data, ec))
 	}
 	if out == nil || resp.StatusCode == http.StatusNoContent {
 		return nil
@@ -208,7 +189,7 @@ func (p *Provider) call(ctx context.Context, method, path string, q url.Values, 
 }
 
 func transportError(ctx context.Context, err error) error {
-	return providers.TransportError(ctx, Name, "telnyx unreachable", err)
+	return httpx.TransportError(ctx, Name, "telnyx unreachable", err)
 }
 
 // listEnvelope is a paginated list answer.
@@ -222,15 +203,37 @@ type listEnvelope struct {
 	} `json:"meta"`
 }
 
-// window fetches the 1–2 pages of size Limit that cover [Offset, Offset+Limit)
-// of a list (the caller sets a stable oldest-first sort in q).
-func (p *Provider) window(ctx context.Context, path string, q url.Values, lq providers.ListQuery, ec errCtx) ([]json.RawMessage, bool, error) {
+// A Telnyx list cursor is "page.size.skip": Telnyx page number page of
+// size size, from its skip-th item. Callers treat it as opaque.
+func cursorOf(page, size, skip int) string { return fmt.Sprintf("%d.%d.%d", page, size, skip) }
+
+// parseCursor reads a cursor back as an offset into the list.
+func parseCursor(c string) (int, error) {
+	if c == "" {
+		return 0, nil
+	}
+	var page, size, skip int
+	if n, err := fmt.Sscanf(c, "%d.%d.%d", &page, &size, &skip); err != nil || n != 3 || cursorOf(page, size, skip) != c ||
+		page < 1 || page > 1_000_000 || size < 1 || size > maxPageSize || skip < 0 || skip >= size {
+		return 0, &providers.Error{Code: providers.CodeInvalidArgument, Provider: Name, Reason: "INVALID_PAGE_TOKEN",
+			Message: "list cursor is not one telnyx issued"}
+	}
+	return (page-1)*size + skip, nil
+}
+
+// window fetches the 1–2 pages of size Limit that cover the Limit items
+// from lq.Cursor (the caller sets a stable oldest-first sort in q), and the
+// cursor of the item after them ("" = none).
+func (p *Provider) window(ctx context.Context, path string, q url.Values, lq providers.ListQuery, ec errCtx) ([]json.RawMessage, string, error) {
 	limit := lq.Limit
 	if limit <= 0 {
 		limit = 50
 	}
 	limit = min(limit, maxPageSize)
-	offset := max(lq.Offset, 0)
+	offset, err := parseCursor(lq.Cursor)
+	if err != nil {
+		return nil, "", err
+	}
 	first := offset/limit + 1
 	skip := offset % limit
 	fetch := func(num int) (*listEnvelope, error) {
@@ -248,7 +251,7 @@ func (p *Provider) window(ctx context.Context, path string, q url.Values, lq pro
 	}
 	env, err := fetch(first)
 	if err != nil {
-		return nil, false, err
+		return nil, "", err
 	}
 	total := env.Meta.TotalResults
 	var items []json.RawMessage
@@ -258,14 +261,17 @@ func (p *Provider) window(ctx context.Context, path string, q url.Values, lq pro
 	if skip > 0 && len(items) < limit && first*limit < total {
 		next, err := fetch(first + 1)
 		if err != nil {
-			return nil, false, err
+			return nil, "", err
 		}
 		items = append(items, next.Data...)
 	}
 	if len(items) > limit {
 		items = items[:limit]
 	}
-	return items, offset+len(items) < total, nil
+	if end := offset + len(items); end < total {
+		return items, cursorOf(end/limit+1, limit, end%limit), nil
+	}
+	return items, "", nil
 }
 
 // all fetches every page of a (small) list, at most maxPages pages.
@@ -295,3 +301,9 @@ func (p *Provider) all(ctx context.Context, path string, q url.Values, ec errCtx
 // Every method that addresses an order checks it before any request, so a
 // caller's ".." never becomes GET /v2/porting_orders/...
 var OrderID = providers.UUIDShape
+
+// As exposes the adapter's HTTP client: i must be a *providers.Doer.
+func (p *Provider) As(i any) bool { return providers.AsDoer(p.client, i) }
+
+// ErrorAs sets i, a **providers.Error, from err.
+func (p *Provider) ErrorAs(err error, i any) bool { return providers.ErrorAsProviderError(err, i) }

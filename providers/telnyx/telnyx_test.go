@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/portgate/portgate/providers/portable"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -16,7 +17,7 @@ import (
 
 	"github.com/portgate/portgate/providers"
 	"github.com/portgate/portgate/providers/telnyx"
-	"github.com/portgate/portgate/providers/telnyx/telnyxfake"
+	"github.com/portgate/portgate/sandbox/telnyxfake"
 )
 
 // countingDoer records "METHOD path" of every request.
@@ -136,7 +137,10 @@ func TestNewValidates(t *testing.T) {
 		caps.Supports(providers.OpModifyPortOrderNumbers) {
 		t.Fatalf("caps = %+v (Telnyx documents no ModifyPortOrderNumbers)", caps)
 	}
-	if _, err := p.ModifyPortOrderNumbers(context.Background(), "00000000-0000-4000-8000-0000000000a1", []string{"+13125550100"}, nil); providers.ErrorCode(err) != providers.CodeUnimplemented {
+	if _, ok := any(p).(providers.PortOrderNumberModifier); ok {
+		t.Fatal("the Telnyx adapter implements providers.PortOrderNumberModifier")
+	}
+	if _, err := portable.New(p).ModifyPortOrderNumbers(context.Background(), "00000000-0000-4000-8000-0000000000a1", []string{"+13125550100"}, nil); providers.ErrorCode(err) != providers.CodeUnimplemented {
 		t.Fatalf("live ModifyPortOrderNumbers: %v", err)
 	}
 }
@@ -470,7 +474,7 @@ func TestModifyNumbersIsACapabilityErrorInTheSandbox(t *testing.T) {
 	if e.p.Capabilities().Supports(providers.OpModifyPortOrderNumbers) {
 		t.Fatal("sandbox-backed adapter offers ModifyPortOrderNumbers")
 	}
-	pe := perr(t, errOnly(e.p.ModifyPortOrderNumbers(ctx(t), res.Order.ID, []string{"+13125550102"}, nil)), providers.CodeUnimplemented)
+	pe := perr(t, errOnly(portable.New(e.p).ModifyPortOrderNumbers(ctx(t), res.Order.ID, []string{"+13125550102"}, nil)), providers.CodeUnimplemented)
 	if pe.Reason != "PROVIDER_CAPABILITY_MISSING" {
 		t.Fatalf("%+v", pe)
 	}
@@ -501,7 +505,7 @@ func TestModifyNumbersWithoutExtension(t *testing.T) {
 	}))
 	defer srv.Close()
 	p, _ := telnyx.New(telnyx.Config{BaseURL: srv.URL + "/v2", APIKey: "k", HTTPClient: srv.Client()})
-	pe := perr(t, errOnly(p.ModifyPortOrderNumbers(ctx(t), "00000000-0000-4000-8000-0000000000a1", []string{"+13125550101"}, nil)), providers.CodeUnimplemented)
+	pe := perr(t, errOnly(portable.New(p).ModifyPortOrderNumbers(ctx(t), "00000000-0000-4000-8000-0000000000a1", []string{"+13125550101"}, nil)), providers.CodeUnimplemented)
 	if pe.Reason != "PROVIDER_CAPABILITY_MISSING" {
 		t.Fatalf("%+v", pe)
 	}
@@ -528,17 +532,17 @@ func TestListPortOrdersWindowAndFilters(t *testing.T) {
 		}
 		return out
 	}
-	// Offset 1, limit 2 straddles pages 1 and 2 of size 2.
-	pg, err := e.p.ListPortOrders(ctx(t), providers.PortOrderFilter{}, providers.ListQuery{Offset: 1, Limit: 2})
-	if err != nil || !slices.Equal(pageIDs(pg), ids[1:3]) || !pg.More {
+	// Cursor "1.2.1" (offset 1), limit 2 straddles pages 1 and 2 of size 2.
+	pg, err := e.p.ListPortOrders(ctx(t), providers.PortOrderFilter{}, providers.ListQuery{Cursor: "1.2.1", Limit: 2})
+	if err != nil || !slices.Equal(pageIDs(pg), ids[1:3]) || pg.NextCursor == "" {
 		t.Fatalf("%v %v %v", pageIDs(pg), pg, err)
 	}
-	pg, err = e.p.ListPortOrders(ctx(t), providers.PortOrderFilter{}, providers.ListQuery{Offset: 3, Limit: 10})
-	if err != nil || !slices.Equal(pageIDs(pg), ids[3:]) || pg.More {
+	pg, err = e.p.ListPortOrders(ctx(t), providers.PortOrderFilter{}, providers.ListQuery{Cursor: "1.10.3", Limit: 10})
+	if err != nil || !slices.Equal(pageIDs(pg), ids[3:]) || (pg.NextCursor != "") {
 		t.Fatalf("%v %v", pageIDs(pg), err)
 	}
-	pg, err = e.p.ListPortOrders(ctx(t), providers.PortOrderFilter{}, providers.ListQuery{Offset: 9, Limit: 10})
-	if err != nil || len(pg.Orders) != 0 || pg.More {
+	pg, err = e.p.ListPortOrders(ctx(t), providers.PortOrderFilter{}, providers.ListQuery{Cursor: "1.10.9", Limit: 10})
+	if err != nil || len(pg.Orders) != 0 || (pg.NextCursor != "") {
 		t.Fatalf("%v %v", pg, err)
 	}
 	pg, _ = e.p.ListPortOrders(ctx(t), providers.PortOrderFilter{CustomerReference: "odd"}, providers.ListQuery{Limit: 10})
@@ -662,12 +666,12 @@ func TestNumbers(t *testing.T) {
 	if pe.Reason != "NUMBER_NOT_FOUND" || pe.HTTPStatus != 200 || pe.ProviderCode != "" {
 		t.Fatalf("%+v", pe)
 	}
-	pg, err := e.p.ListNumbers(c, providers.NumberFilter{}, providers.ListQuery{Offset: 1, Limit: 2})
-	if err != nil || len(pg.Numbers) != 2 || pg.Numbers[0].PhoneNumber != "+13125550101" || pg.Numbers[1].PhoneNumber != "+12065559903" || !pg.More {
+	pg, err := e.p.ListNumbers(c, providers.NumberFilter{}, providers.ListQuery{Cursor: "1.2.1", Limit: 2})
+	if err != nil || len(pg.Numbers) != 2 || pg.Numbers[0].PhoneNumber != "+13125550101" || pg.Numbers[1].PhoneNumber != "+12065559903" || pg.NextCursor == "" {
 		t.Fatalf("%+v %v", pg, err)
 	}
 	pg, _ = e.p.ListNumbers(c, providers.NumberFilter{Prefix: "+1312"}, providers.ListQuery{Limit: 10})
-	if len(pg.Numbers) != 2 || pg.More {
+	if len(pg.Numbers) != 2 || (pg.NextCursor != "") {
 		t.Fatalf("prefix: %+v", pg.Numbers)
 	}
 	res, err := e.p.UpdateNumber(c, providers.NumberUpdate{Number: providers.Number{PhoneNumber: "+13125550101",

@@ -22,6 +22,7 @@ package flowroutefake
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/portgate/portgate/sandbox/scenarios"
 	"io"
 	"log/slog"
 	"net/http"
@@ -31,14 +32,13 @@ import (
 	"time"
 
 	"github.com/portgate/portgate/internal/e164"
-	"github.com/portgate/portgate/providers"
 )
 
 // Options configures a Fake.
 type Options struct {
 	AccessKey, SecretKey string        // Basic auth credentials it accepts; defaults "sandbox" / "sandbox-secret"
 	StepInterval         time.Duration // > 0: submitted orders advance one state per interval on their own; 0: only Advance moves them
-	SeedNumbers          []string      // E.164 numbers on the account at start; nil = providers.SandboxNumbers
+	SeedNumbers          []string      // E.164 numbers on the account at start; nil = scenarios.SandboxNumbers
 	Routes               []string      // route ids on the account besides the default "0"; nil = SandboxRoutes
 	Logger               *slog.Logger  // nil = discard
 }
@@ -180,7 +180,7 @@ func New(opts Options) *Fake {
 	}
 	seed := opts.SeedNumbers
 	if seed == nil {
-		seed = providers.SandboxNumbers
+		seed = scenarios.SandboxNumbers
 	}
 	now := time.Now().UTC()
 	for _, n := range seed {
@@ -248,7 +248,7 @@ func (f *Fake) Advance() {
 		o := f.orders[id]
 		switch o.status {
 		case StatusProcessing:
-			if o.hasSuffix(providers.SuffixException) {
+			if o.hasSuffix(scenarios.SuffixException) {
 				f.setStatusLocked(o, StatusRejected, now)
 				f.addCommentLocked(o, "system", "Port order rejected by the losing carrier: the account information (billing name, address or account number) does not match the customer service record. Correct the order and resubmit the LOA.", now)
 			} else {
@@ -358,7 +358,7 @@ func (f *Fake) addCommentLocked(o *order, author, body string, now time.Time) {
 
 func (o *order) hasSuffix(s string) bool {
 	for _, n := range o.numbers {
-		if providers.HasSuffix(n, s) {
+		if scenarios.HasSuffix(n, s) {
 			return true
 		}
 	}
@@ -545,3 +545,16 @@ func nullable(p *string) any {
 }
 
 func ts(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000+00:00") }
+
+// SeedNumber puts an E.164 number on the account (test hook, like
+// Options.SeedNumbers after start).
+func (f *Fake) SeedNumber(n string) error {
+	e, err := e164.Parse(n, "")
+	if err != nil {
+		return fmt.Errorf("flowroutefake: %w", err)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.addNumberLocked(e, time.Now().UTC(), nil, nil, false)
+	return nil
+}

@@ -6,12 +6,12 @@ import (
 	"crypto/ed25519"
 	"encoding/base64"
 	"encoding/json"
+	"github.com/portgate/portgate/sandbox/scenarios"
 	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/portgate/portgate/internal/uuid"
-	"github.com/portgate/portgate/providers"
 )
 
 // Webhook headers (D go lib/webhook_verification.go).
@@ -101,7 +101,7 @@ func (f *Fake) send(to string, body []byte) {
 	if f.closed {
 		return
 	}
-	if providers.ReservedCallbackURL(to) {
+	if scenarios.ReservedCallbackURL(to) {
 		f.log.Info("telnyxfake: webhook not sent to a reserved documentation host", "url", to)
 		return
 	}

@@ -3,6 +3,7 @@ package flowroutefake_test
 import (
 	"context"
 	"encoding/json"
+	"github.com/portgate/portgate/sandbox/scenarios"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -10,8 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/portgate/portgate/providers"
-	"github.com/portgate/portgate/providers/flowroute/flowroutefake"
+	"github.com/portgate/portgate/sandbox/flowroutefake"
 )
 
 type client struct {
@@ -331,7 +331,7 @@ func TestSetOrderStatusAndRejectionComment(t *testing.T) {
 	if err := c.f.SetOrderStatus("1", "pending"); err == nil {
 		t.Error("unknown order accepted")
 	}
-	body := strings.Replace(createBody, "+13125550300", "+1312555"+providers.SuffixException, 1)
+	body := strings.Replace(createBody, "+13125550300", "+1312555"+scenarios.SuffixException, 1)
 	_, m, _ := c.do("POST", "/v2/portorders", body, true)
 	id := m["data"].(map[string]any)["id"].(string)
 	if err := c.f.SetOrderStatus(id, "bogus"); err == nil {

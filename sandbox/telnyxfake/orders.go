@@ -2,6 +2,7 @@ package telnyxfake
 
 import (
 	"fmt"
+	"github.com/portgate/portgate/sandbox/scenarios"
 	"net/http"
 	"slices"
 	"sort"
@@ -10,7 +11,6 @@ import (
 	"time"
 
 	"github.com/portgate/portgate/internal/uuid"
-	"github.com/portgate/portgate/providers"
 )
 
 type order struct {
@@ -35,7 +35,7 @@ type order struct {
 
 func (o *order) hasSuffix(s string) bool {
 	for _, n := range o.numbers {
-		if providers.HasSuffix(n, s) {
+		if scenarios.HasSuffix(n, s) {
 			return true
 		}
 	}
@@ -348,16 +348,16 @@ func (f *Fake) writeOrder(w http.ResponseWriter, status int, o *order, withNumbe
 
 func portability(n string) (portable, fast bool, reason, carrier string) {
 	switch {
-	case providers.HasSuffix(n, providers.SuffixNotPortable):
+	case scenarios.HasSuffix(n, scenarios.SuffixNotPortable):
 		return false, false, "No coverage", ""
-	case providers.HasSuffix(n, providers.SuffixFastPortable):
+	case scenarios.HasSuffix(n, scenarios.SuffixFastPortable):
 		return true, true, "", carrierFor(n)
 	}
 	return true, false, "", carrierFor(n)
 }
 
 func carrierFor(n string) string {
-	if providers.HasSuffix(n, providers.SuffixSplit) {
+	if scenarios.HasSuffix(n, scenarios.SuffixSplit) {
 		return "Sandbox Other Carrier"
 	}
 	return "Sandbox Losing Carrier"

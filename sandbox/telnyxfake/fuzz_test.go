@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/portgate/portgate/providers/telnyx/telnyxfake"
+	"github.com/portgate/portgate/sandbox/telnyxfake"
 )
 
 var fuzzMethods = []string{"GET", "POST", "PATCH", "DELETE", "PUT"}

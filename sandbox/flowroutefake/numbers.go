@@ -3,11 +3,10 @@ package flowroutefake
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/portgate/portgate/sandbox/scenarios"
 	"net/http"
 	"net/url"
 	"strings"
-
-	"github.com/portgate/portgate/providers"
 )
 
 var rateCenters = map[string][2]string{
@@ -27,7 +26,7 @@ func (f *Fake) routeNumbers(w http.ResponseWriter, r *http.Request, seg []string
 	f.mu.Lock()
 	n, ok := f.numbers[id]
 	f.mu.Unlock()
-	if !ok || strings.HasSuffix(id, providers.SuffixNotOnAccount) {
+	if !ok || strings.HasSuffix(id, scenarios.SuffixNotOnAccount) {
 		f.writeErr(w, r, http.StatusNotFound, map[string]any{"detail": "Could not find that resource on your account.", "id": f.traceID(), "status": 404})
 		return
 	}
@@ -133,7 +132,7 @@ func (f *Fake) listNumbers(w http.ResponseWriter, r *http.Request) {
 	var out []*number
 	for _, v := range f.numberSeq {
 		n := f.numbers[v]
-		if strings.HasSuffix(v, providers.SuffixNotOnAccount) {
+		if strings.HasSuffix(v, scenarios.SuffixNotOnAccount) {
 			continue
 		}
 		if starts != "" && !strings.HasPrefix(v, starts) {
@@ -241,7 +240,7 @@ func (f *Fake) patchNumber(w http.ResponseWriter, r *http.Request, n *number) {
 			f.nextTaskID++
 			n.messageTask = fmt.Sprintf("8afe0a20108c4219bc37cca8%08x", f.nextTaskID)
 			n.messageStatus = taskProcessing
-			if strings.HasSuffix(n.value, providers.SuffixMessagingFails) {
+			if strings.HasSuffix(n.value, scenarios.SuffixMessagingFails) {
 				failed = true
 				n.messageStatus = taskFailed
 			}

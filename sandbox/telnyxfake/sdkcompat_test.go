@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/portgate/portgate/providers/telnyx/telnyxfake"
+	"github.com/portgate/portgate/sandbox/telnyxfake"
 )
 
 // These tests pin the wire forms Telnyx's official SDKs send (found by

@@ -1,10 +1,15 @@
 package resilience
 
+// Pass-through methods so the tests can drive a *Provider like a
+// providers.Provider. Production callers go through providers/portable.
+
 import (
 	"context"
 
 	"github.com/portgate/portgate/providers"
 )
+
+var _ providers.Provider = (*Provider)(nil)
 
 // CheckPortability is a read: retried.
 func (p *Provider) CheckPortability(ctx context.Context, numbers []string) ([]providers.PortabilityResult, error) {
@@ -44,7 +49,7 @@ func (p *Provider) UpdatePortOrder(ctx context.Context, upd providers.PortOrderU
 // ModifyPortOrderNumbers is a write: never retried.
 func (p *Provider) ModifyPortOrderNumbers(ctx context.Context, id string, add, remove []string) (*providers.PortOrder, error) {
 	return call(p, ctx, providers.OpModifyPortOrderNumbers, func(ctx context.Context) (*providers.PortOrder, error) {
-		return p.inner.ModifyPortOrderNumbers(ctx, id, add, remove)
+		return p.inner.(providers.PortOrderNumberModifier).ModifyPortOrderNumbers(ctx, id, add, remove)
 	})
 }
 
@@ -65,28 +70,28 @@ func (p *Provider) CancelPortOrder(ctx context.Context, id string) (*providers.P
 // ListComments is a read: retried.
 func (p *Provider) ListComments(ctx context.Context, orderID string) ([]providers.Comment, error) {
 	return call(p, ctx, providers.OpListComments, func(ctx context.Context) ([]providers.Comment, error) {
-		return p.inner.ListComments(ctx, orderID)
+		return p.inner.(providers.Commenter).ListComments(ctx, orderID)
 	})
 }
 
 // CreateComment is a write: never retried.
 func (p *Provider) CreateComment(ctx context.Context, orderID, body string) (*providers.Comment, error) {
 	return call(p, ctx, providers.OpCreateComment, func(ctx context.Context) (*providers.Comment, error) {
-		return p.inner.CreateComment(ctx, orderID, body)
+		return p.inner.(providers.Commenter).CreateComment(ctx, orderID, body)
 	})
 }
 
 // UploadDocument is a write: never retried.
 func (p *Provider) UploadDocument(ctx context.Context, orderID string, doc providers.DocumentUpload) (*providers.Document, error) {
 	return call(p, ctx, providers.OpUploadDocument, func(ctx context.Context) (*providers.Document, error) {
-		return p.inner.UploadDocument(ctx, orderID, doc)
+		return p.inner.(providers.DocumentStore).UploadDocument(ctx, orderID, doc)
 	})
 }
 
 // ListDocuments is a read: retried.
 func (p *Provider) ListDocuments(ctx context.Context, orderID string) ([]providers.Document, error) {
 	return call(p, ctx, providers.OpListDocuments, func(ctx context.Context) ([]providers.Document, error) {
-		return p.inner.ListDocuments(ctx, orderID)
+		return p.inner.(providers.DocumentStore).ListDocuments(ctx, orderID)
 	})
 }
 
@@ -107,7 +112,7 @@ func (p *Provider) ListNumbers(ctx context.Context, filter providers.NumberFilte
 // UpdateNumber is a write: never retried.
 func (p *Provider) UpdateNumber(ctx context.Context, upd providers.NumberUpdate) (*providers.NumberUpdateResult, error) {
 	return call(p, ctx, providers.OpUpdateNumber, func(ctx context.Context) (*providers.NumberUpdateResult, error) {
-		return p.inner.UpdateNumber(ctx, upd)
+		return p.inner.(providers.NumberUpdater).UpdateNumber(ctx, upd)
 	})
 }
 

@@ -3,6 +3,7 @@ package flowroutefake
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/portgate/portgate/sandbox/scenarios"
 	"io"
 	"net/http"
 	"net/url"
@@ -12,7 +13,6 @@ import (
 	"time"
 
 	"github.com/portgate/portgate/internal/e164"
-	"github.com/portgate/portgate/providers"
 )
 
 // Attribute groups of PATCH /v2/portorders/{id}.
@@ -220,7 +220,7 @@ func (f *Fake) createOrder(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		seen[n] = true
-		if providers.HasSuffix(n, providers.SuffixSplit) {
+		if scenarios.HasSuffix(n, scenarios.SuffixSplit) {
 			split = append(split, n)
 		} else {
 			main = append(main, n)
@@ -268,7 +268,7 @@ func validateNumbers(nums []string, portable bool) []string {
 			msgs = append(msgs, fmt.Sprintf("%s is not a valid E.164 phone number.", n))
 			continue
 		}
-		if portable && providers.HasSuffix(n, providers.SuffixNotPortable) {
+		if portable && scenarios.HasSuffix(n, scenarios.SuffixNotPortable) {
 			msgs = append(msgs, fmt.Sprintf("%s is not portable: No coverage.", n))
 		}
 	}
@@ -986,9 +986,9 @@ func (f *Fake) portability(w http.ResponseWriter, r *http.Request) {
 	portable, nonportable, hyper := []string{}, []string{}, []string{}
 	for _, n := range body.Numbers {
 		switch {
-		case providers.HasSuffix(n, providers.SuffixNotPortable):
+		case scenarios.HasSuffix(n, scenarios.SuffixNotPortable):
 			nonportable = append(nonportable, n)
-		case providers.HasSuffix(n, providers.SuffixFastPortable):
+		case scenarios.HasSuffix(n, scenarios.SuffixFastPortable):
 			portable = append(portable, n)
 			hyper = append(hyper, n)
 		default:

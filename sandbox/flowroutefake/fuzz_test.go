@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/portgate/portgate/providers/flowroute/flowroutefake"
+	"github.com/portgate/portgate/sandbox/flowroutefake"
 )
 
 var fuzzMethods = []string{"GET", "POST", "PATCH", "DELETE", "PUT"}

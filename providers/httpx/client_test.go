@@ -1,4 +1,4 @@
-package resilience
+package httpx
 
 import (
 	"errors"
@@ -27,7 +27,7 @@ func TestHTTPClientCapsResponseBodies(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	c := NewHTTPClient(HTTPOptions{MaxResponseBytes: 64})
+	c := NewClient(Options{MaxResponseBytes: 64})
 	defer c.CloseIdleConnections()
 
 	get := func(path string) (string, error) {
@@ -58,7 +58,7 @@ func TestHTTPClientCapsResponseBodies(t *testing.T) {
 }
 
 func TestHTTPClientDefaults(t *testing.T) {
-	c := NewHTTPClient(HTTPOptions{})
+	c := NewClient(Options{})
 	ct, ok := c.Transport.(*CappedTransport)
 	if !ok || ct.MaxBytes != 8<<20 {
 		t.Fatalf("transport = %#v", c.Transport)

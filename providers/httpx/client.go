@@ -1,4 +1,8 @@
-package resilience
+// Package httpx is the HTTP plumbing every provider adapter shares: the
+// tuned transport and its timeouts, the response-body cap, otelhttp client
+// spans, transport-error classification and Retry-After parsing. Adapters
+// keep only their wire formats and their status → code switch.
+package httpx
 
 import (
 	"crypto/tls"
@@ -17,12 +21,12 @@ import (
 )
 
 // ErrResponseTooLarge is returned (wrapped) by the capped transport when a
-// provider response body exceeds HTTPOptions.MaxResponseBytes.
+// provider response body exceeds Options.MaxResponseBytes.
 var ErrResponseTooLarge = providers.ErrResponseTooLarge
 
-// HTTPOptions tunes the gateway's outbound HTTP client. Zero fields take the
+// Options tunes the gateway's outbound HTTP client. Zero fields take the
 // defaults shown.
-type HTTPOptions struct {
+type Options struct {
 	DialTimeout           time.Duration // 5s
 	KeepAlive             time.Duration // 30s TCP keep-alive period
 	TLSHandshakeTimeout   time.Duration // 5s
@@ -32,7 +36,7 @@ type HTTPOptions struct {
 	MaxConnsPerHost       int           // 0 = unlimited (the bulkhead bounds concurrency)
 	MaxResponseBytes      int64         // 8 MiB; larger bodies fail with ErrResponseTooLarge
 	// Timeout is http.Client.Timeout (0: none; deadlines come from the
-	// request context, set by the resilience wrapper).
+	// request context, set by the resilience policy).
 	Timeout   time.Duration
 	TLSConfig *tls.Config
 	// Base, when set, replaces the tuned transport (tests); the body cap still applies.
@@ -43,7 +47,7 @@ type HTTPOptions struct {
 	TracerProvider trace.TracerProvider
 }
 
-func (o HTTPOptions) withDefaults() HTTPOptions {
+func (o Options) withDefaults() Options {
 	if o.DialTimeout <= 0 {
 		o.DialTimeout = 5 * time.Second
 	}
@@ -68,10 +72,10 @@ func (o HTTPOptions) withDefaults() HTTPOptions {
 	return o
 }
 
-// NewHTTPClient returns a client with a gateway-tuned transport (per-host idle
+// NewClient returns a client with a gateway-tuned transport (per-host idle
 // pool, dial/TLS/response-header timeouts, keep-alive, HTTP/2 attempted) and a
 // response-body cap.
-func NewHTTPClient(o HTTPOptions) *http.Client {
+func NewClient(o Options) *http.Client {
 	o = o.withDefaults()
 	base := o.Base
 	if base == nil {

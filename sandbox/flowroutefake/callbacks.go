@@ -5,11 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/portgate/portgate/sandbox/scenarios"
 	"net/http"
 	"time"
 
 	"github.com/portgate/portgate/internal/uuid"
-	"github.com/portgate/portgate/providers"
 )
 
 // CustomerID is the customer_id the fake puts in status callbacks.
@@ -60,7 +60,7 @@ func (f *Fake) notifyLocked(o *order, now time.Time) {
 		return
 	}
 	to := *o.statusURL
-	if providers.ReservedCallbackURL(to) {
+	if scenarios.ReservedCallbackURL(to) {
 		f.log.Info("flowroutefake: status callback not sent to a reserved documentation host", "url", to)
 		return
 	}

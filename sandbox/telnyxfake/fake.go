@@ -4,7 +4,7 @@
 // envelopes, {"errors":[…]} bodies, page[number]/page[size] pagination with
 // meta) and signs porting_order.* webhooks with Ed25519 the way Telnyx does.
 //
-// Sandbox scenarios (providers.Suffix*) are honoured: not portable, exception
+// Sandbox scenarios (scenarios.Suffix*) are honoured: not portable, exception
 // after submit, split on create, fast portable, never on account.
 //
 // It offers no endpoint Telnyx does not document; the only fake-only
@@ -16,6 +16,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"github.com/portgate/portgate/sandbox/scenarios"
 	"io"
 	"log/slog"
 	"net/http"
@@ -25,14 +26,13 @@ import (
 	"time"
 
 	"github.com/portgate/portgate/internal/uuid"
-	"github.com/portgate/portgate/providers"
 )
 
 // Options configures a Fake.
 type Options struct {
 	APIKey            string             // bearer token it accepts; default "sandbox"
 	StepInterval      time.Duration      // > 0: confirmed orders advance one state per interval (goroutine); 0: only Advance
-	SeedNumbers       []string           // E.164 numbers on the account; nil = providers.SandboxNumbers
+	SeedNumbers       []string           // E.164 numbers on the account; nil = scenarios.SandboxNumbers
 	WebhookURL        string             // if set, porting_order.* events are POSTed here, signed
 	WebhookPrivateKey ed25519.PrivateKey // nil = generated; PublicKey() exposes the public half
 	Logger            *slog.Logger
@@ -130,7 +130,7 @@ func New(opts Options) *Fake {
 	f.pub = f.priv.Public().(ed25519.PublicKey)
 	seed := opts.SeedNumbers
 	if seed == nil {
-		seed = providers.SandboxNumbers
+		seed = scenarios.SandboxNumbers
 	}
 	now := time.Now().UTC()
 	for _, n := range seed {
@@ -188,7 +188,7 @@ func (f *Fake) now() time.Time { return time.Now().Add(time.Duration(f.clock.Loa
 
 // Advance moves every non-terminal confirmed order one step:
 // in-process→submitted→foc-date-confirmed→ported, cancel-pending→cancelled.
-// An order holding a providers.SuffixException number goes
+// An order holding a scenarios.SuffixException number goes
 // submitted→exception (PASSCODE_PIN_INVALID) until it is PATCHed, which puts
 // it back to submitted. Drafts and exceptions do not move.
 //
@@ -211,7 +211,7 @@ func (f *Fake) advance(letTimePass bool) {
 		case StatusInProcess:
 			f.setStatus(o, StatusSubmitted, nil, now)
 		case StatusSubmitted:
-			if o.hasSuffix(providers.SuffixException) && !o.exceptionFixed {
+			if o.hasSuffix(scenarios.SuffixException) && !o.exceptionFixed {
 				f.setStatus(o, StatusException, []Detail{{Code: "PASSCODE_PIN_INVALID",
 					Description: "The PIN/passcode provided does not match the losing carrier's records."}}, now)
 				continue
@@ -318,4 +318,12 @@ func digits(s string) string {
 		}
 		return -1
 	}, s)
+}
+
+// SeedNumber puts an E.164 number on the account (test hook, like
+// Options.SeedNumbers after start).
+func (f *Fake) SeedNumber(e164 string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.addNumber(e164, "number_order", f.now())
 }

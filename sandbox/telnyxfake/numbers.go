@@ -2,14 +2,13 @@ package telnyxfake
 
 import (
 	"fmt"
+	"github.com/portgate/portgate/sandbox/scenarios"
 	"net/http"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/portgate/portgate/providers"
 )
 
 type number struct {
@@ -116,7 +115,7 @@ func (f *Fake) listNumbersMessaging(w http.ResponseWriter, r *http.Request, _ []
 }
 
 // visible hides SuffixNotOnAccount numbers: they are never found.
-func visible(n *number) bool { return !providers.HasSuffix(n.e164, providers.SuffixNotOnAccount) }
+func visible(n *number) bool { return !scenarios.HasSuffix(n.e164, scenarios.SuffixNotOnAccount) }
 
 // Phone number list vocabularies (GET /v2/phone_numbers).
 var (
@@ -349,7 +348,7 @@ func (f *Fake) getNumberMessaging(w http.ResponseWriter, _ *http.Request, args [
 }
 
 // patchNumberMessaging: messaging_profile_id null/omitted keeps, "" unassigns.
-// Numbers ending in providers.SuffixMessagingFails refuse a profile (422).
+// Numbers ending in scenarios.SuffixMessagingFails refuse a profile (422).
 func (f *Fake) patchNumberMessaging(w http.ResponseWriter, r *http.Request, args []string) {
 	body, ok := decodeBody(w, r)
 	if !ok {
@@ -374,7 +373,7 @@ func (f *Fake) patchNumberMessaging(w http.ResponseWriter, r *http.Request, args
 	if !ok {
 		return
 	}
-	if str(v) != "" && providers.HasSuffix(n.e164, providers.SuffixMessagingFails) {
+	if str(v) != "" && scenarios.HasSuffix(n.e164, scenarios.SuffixMessagingFails) {
 		writeErrs(w, http.StatusUnprocessableEntity, badRequest("Messaging is not available for this phone number.", "/messaging_profile_id"))
 		return
 	}

@@ -1,0 +1,84 @@
+package httpx
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/portgate/portgate/providers"
+)
+
+func TestRetryAfter(t *testing.T) {
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	for _, c := range []struct {
+		h    map[string]string
+		want time.Duration
+	}{
+		{nil, 0},
+		{map[string]string{"Retry-After": "3"}, 3 * time.Second},
+		{map[string]string{"Retry-After": "1.5"}, 1500 * time.Millisecond},
+		{map[string]string{"Retry-After": " 2 "}, 2 * time.Second},
+		{map[string]string{"Retry-After": now.Add(10 * time.Second).Format(http.TimeFormat)}, 10 * time.Second},
+		{map[string]string{"Retry-After": now.Add(-time.Minute).Format(http.TimeFormat)}, 0},
+		{map[string]string{"Retry-After": "soon"}, 0},
+		{map[string]string{"Retry-After": "-4"}, 0},
+		{map[string]string{"Retry-After-Ms": "250", "Retry-After": "9"}, 250 * time.Millisecond},
+		{map[string]string{"x-ratelimit-reset": "7"}, 7 * time.Second},
+		{map[string]string{"Retry-After": "99999999999999"}, 0},
+	} {
+		h := http.Header{}
+		for k, v := range c.h {
+			h.Set(k, v)
+		}
+		if got := retryAfterAt(h, now); got != c.want {
+			t.Errorf("%v: %s, want %s", c.h, got, c.want)
+		}
+	}
+}
+
+func TestReadBodyCaps(t *testing.T) {
+	resp := &http.Response{StatusCode: 200, Body: io.NopCloser(strings.NewReader(strings.Repeat("x", MaxResponseBytes+1)))}
+	_, err := ReadBody(context.Background(), "p", resp)
+	if providers.ErrorCode(err) != providers.CodeBadResponse {
+		t.Fatalf("%v", err)
+	}
+	resp = &http.Response{StatusCode: 200, Body: io.NopCloser(strings.NewReader("ok"))}
+	if b, err := ReadBody(context.Background(), "p", resp); err != nil || string(b) != "ok" {
+		t.Fatalf("%q %v", b, err)
+	}
+}
+
+func TestTransportError(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if c := TransportError(ctx, "p", "x", errors.New("boom")).Code; c != providers.CodeCanceled {
+		t.Fatal(c)
+	}
+	if c := TransportError(context.Background(), "p", "x", providers.ErrResponseTooLarge).Code; c != providers.CodeBadResponse {
+		t.Fatal(c)
+	}
+	if c := TransportError(context.Background(), "p", "x", errors.New("reset")).Code; c != providers.CodeUnavailable {
+		t.Fatal(c)
+	}
+}
+
+func TestRequestRedactor(t *testing.T) {
+	req, _ := http.NewRequest(http.MethodPost, "https://p.example/x?signature=qsecret123", strings.NewReader(`{"pin_passcode":"8642","name":"ok"}`))
+	req.Header.Set("Authorization", "Bearer tok-abcdef")
+	red := RequestRedactor(req, "cred-12345")
+	err := red.Error(&providers.Error{Code: providers.CodeInvalidArgument, Provider: "p",
+		Message: "echo: Bearer tok-abcdef pin 8642 cred-12345 signature=qsecret123 name ok"})
+	msg := err.Error()
+	for _, s := range []string{"tok-abcdef", "8642", "cred-12345", "qsecret123"} {
+		if strings.Contains(msg, s) {
+			t.Errorf("%q survived: %s", s, msg)
+		}
+	}
+	if !strings.Contains(msg, "name ok") {
+		t.Errorf("over-redacted: %s", msg)
+	}
+}
