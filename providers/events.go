@@ -13,7 +13,7 @@ const OpListPortingEvents Operation = "ListPortingEvents"
 // PortingEventLister is implemented by providers that keep a log of their
 // porting events (Telnyx: GET /v2/porting/events), which portgate's
 // reconciliation sweep reads to fill in lost webhooks. Discover it by type
-// assertion; the resilience wrapper forwards it through its policy.
+// assertion; providers/portable forwards it through the resilience policy.
 type PortingEventLister interface {
 	// ListPortingEvents reads every event the query selects, newest first.
 	ListPortingEvents(ctx context.Context, q PortingEventsQuery) ([]PortingEvent, error)

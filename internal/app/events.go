@@ -157,15 +157,10 @@ func pollFlowroute(st store.Store, p providers.Provider, logger *slog.Logger) fu
 }
 
 // telnyxSweepJob is the reconciliation sweep of a provider's events API,
-// when it has one (providers.PortingEventLister). p is the
-// resilience-wrapped provider: the sweep goes through its breaker, bulkhead
+// when it has one (providers.PortingEventLister). p is the portable client
+// (driver behind its resilience policy): the sweep goes through its breaker, bulkhead
 // and retries like every other call, so an open breaker stops it calling.
 func telnyxSweepJob(st store.Store, p providers.Provider, lookback, every time.Duration, logger *slog.Logger) (jobs.Job, bool) {
-	if u, ok := p.(interface{ Unwrap() providers.Provider }); ok {
-		if _, ok := u.Unwrap().(providers.PortingEventLister); !ok {
-			return jobs.Job{}, false // the wrapper forwards an events API the adapter lacks
-		}
-	}
 	src, ok := p.(providers.PortingEventLister)
 	if !ok {
 		return jobs.Job{}, false

@@ -9,6 +9,7 @@ import (
 
 	"github.com/portgate/portgate/internal/store"
 	"github.com/portgate/portgate/providers"
+	"github.com/portgate/portgate/providers/portable"
 	"github.com/portgate/portgate/providers/resilience"
 )
 
@@ -25,12 +26,6 @@ func (d *downEvents) ListPortingEvents(context.Context, providers.PortingEventsQ
 	return nil, &providers.Error{Code: providers.CodeUnavailable, Provider: "telnyx", Message: "HTTP 503"}
 }
 
-// noEvents is a provider without an events API.
-type noEvents struct{ providers.Unimplemented }
-
-func (noEvents) Name() string                         { return "x" }
-func (noEvents) Capabilities() providers.Capabilities { return providers.Capabilities{} }
-
 // The sweep goes through the resilience wrapper: once the breaker is open it
 // stops calling the provider (answers CIRCUIT_OPEN at once), as every other
 // call does.
@@ -43,7 +38,7 @@ func TestTelnyxSweepStopsAtOpenBreaker(t *testing.T) {
 	raw := &downEvents{Unimplemented: providers.Unimplemented{ProviderName: "telnyx"}}
 	pol := resilience.DefaultPolicy()
 	pol.ConsecutiveFailures, pol.MaxAttempts, pol.OpenTimeout = 2, 1, time.Hour
-	wrapped := resilience.Wrap(raw, pol)
+	wrapped := portable.New(raw, portable.WithResilience(resilience.Wrap(raw, pol)))
 	job, ok := telnyxSweepJob(st, wrapped, time.Hour, time.Minute, slog.New(slog.DiscardHandler))
 	if !ok {
 		t.Fatal("no sweep job for a provider with an events API")
@@ -58,9 +53,5 @@ func TestTelnyxSweepStopsAtOpenBreaker(t *testing.T) {
 	}
 	if err := job.Run(context.Background()); providers.ErrorCode(err) != providers.CodeCircuitOpen {
 		t.Fatalf("open breaker: %v", err)
-	}
-	// A provider without an events API gets no sweep.
-	if _, ok := telnyxSweepJob(st, resilience.Wrap(noEvents{providers.Unimplemented{ProviderName: "x"}}, pol), time.Hour, time.Minute, slog.New(slog.DiscardHandler)); ok {
-		t.Fatal("sweep job for a provider without an events API")
 	}
 }

@@ -115,17 +115,3 @@ func (p *Provider) UpdateNumber(ctx context.Context, upd providers.NumberUpdate)
 		return p.inner.(providers.NumberUpdater).UpdateNumber(ctx, upd)
 	})
 }
-
-// ListPortingEvents is a read: retried. It forwards the inner provider's
-// events API (providers.PortingEventLister) through the same breaker,
-// bulkhead and retries as every other call; a provider without one answers
-// CodeUnimplemented without a call.
-func (p *Provider) ListPortingEvents(ctx context.Context, q providers.PortingEventsQuery) ([]providers.PortingEvent, error) {
-	l, ok := p.inner.(providers.PortingEventLister)
-	if !ok {
-		return nil, providers.CapabilityMissing(p.inner.Name(), providers.OpListPortingEvents)
-	}
-	return call(p, ctx, providers.OpListPortingEvents, func(ctx context.Context) ([]providers.PortingEvent, error) {
-		return l.ListPortingEvents(ctx, q)
-	})
-}
