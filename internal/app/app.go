@@ -318,40 +318,43 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 		}
 		jobList = append(jobList, jobs.Job{Kind: "flowroute_poll", Every: cfg.FlowroutePollInterval, Run: pollFlowroute(st, p, logger)})
 	}
-	if b, ok := byName[telnyx.Name]; ok {
+	if _, ok := byName[telnyx.Name]; ok {
 		if ev.telnyxKey == nil {
 			logger.Warn("Telnyx webhooks refused (TELNYX_PUBLIC_KEY unset); the events API sweep still finds every event", "every", cfg.TelnyxSweepInterval.String())
 		}
-		if tp, ok := b.p.(*telnyx.Provider); ok {
-			lookback := cfg.TelnyxSweepLookback
-			jobList = append(jobList, jobs.Job{Kind: "telnyx_sweep", Every: cfg.TelnyxSweepInterval, Run: func(ctx context.Context) error {
-				n, err := ingest.SweepTelnyx(ctx, st, tp, lookback, time.Now())
-				if n > 0 {
-					logger.Info("telnyx sweep stored events no webhook brought", "new_events", n)
-				}
-				return err
-			}})
+		if j, ok := telnyxSweepJob(st, a.Providers[telnyx.Name], cfg.TelnyxSweepLookback, cfg.TelnyxSweepInterval, logger); ok {
+			jobList = append(jobList, j)
 		}
 	}
-	runner, err := startJobs(cfg, st, logger, jobList)
-	if err != nil {
-		return nil, err
-	}
-	closers = append(closers, runner)
+	// Outbound delivery: the dispatcher enqueues River jobs (one per event
+	// and target), which River runs, retries and gives up on.
+	var dispatcher *events.Dispatcher
+	var delivery *jobs.Delivery
 	if cfg.EventsSecret != "" {
 		secret, err := events.ParseSecret(cfg.EventsSecret)
 		if err != nil {
 			return nil, fmt.Errorf("PORTGATE_EVENTS_SECRET: %w", err)
 		}
 		d := &events.Dispatcher{Store: st, Hub: hub, Render: service.EventJSON, Secret: secret, EventsURL: cfg.EventsURL, Logger: logger}
-		dctx, dstop := context.WithCancel(context.Background())
-		ddone := make(chan struct{})
-		go func() { defer close(ddone); d.Run(dctx) }()
-		closers = append(closers, closerFunc(func() { dstop(); <-ddone }))
+		dispatcher = d
+		delivery = &jobs.Delivery{Schedule: d.Schedule(), Timeout: events.DeliveryTimeout + 5*time.Second, Deliver: d.Attempt}
 	} else if cfg.EventsURL != "" {
 		return nil, errors.New("PORTGATE_EVENTS_URL is set but PORTGATE_EVENTS_SECRET is not: outbound events are always signed")
 	} else {
 		logger.Info("outbound event delivery off (PORTGATE_EVENTS_SECRET unset)")
+	}
+	runner, err := startJobs(cfg, st, logger, jobList, delivery)
+	if err != nil {
+		return nil, err
+	}
+	closers = append(closers, runner)
+	if d := dispatcher; d != nil {
+		d.Enqueue = runner.Enqueue
+		dctx, dstop := context.WithCancel(context.Background())
+		ddone := make(chan struct{})
+		go func() { defer close(ddone); d.Run(dctx) }()
+		// Closers run in reverse: the enqueuer stops before River.
+		closers = append(closers, closerFunc(func() { dstop(); <-ddone }))
 	}
 	// Closers run in reverse: drop the idle keep-alive connections to the
 	// providers first, so the sandboxes' graceful shutdown has none to wait on.

@@ -156,9 +156,28 @@ func pollFlowroute(st store.Store, p providers.Provider, logger *slog.Logger) fu
 	}
 }
 
-// startJobs starts River with the periodic jobs.
-func startJobs(cfg config.Config, st store.Store, logger *slog.Logger, list []jobs.Job) (*jobs.Runner, error) {
-	o := jobs.Options{Pool: store.PgxPool(st), Jobs: list, Logger: logger}
+// telnyxSweepJob is the reconciliation sweep of a provider's events API,
+// when it has one (providers.PortingEventLister). p is the portable client
+// (driver behind its resilience policy): the sweep goes through its breaker, bulkhead
+// and retries like every other call, so an open breaker stops it calling.
+func telnyxSweepJob(st store.Store, p providers.Provider, lookback, every time.Duration, logger *slog.Logger) (jobs.Job, bool) {
+	src, ok := p.(providers.PortingEventLister)
+	if !ok {
+		return jobs.Job{}, false
+	}
+	return jobs.Job{Kind: "telnyx_sweep", Every: every, Run: func(ctx context.Context) error {
+		n, err := ingest.SweepTelnyx(ctx, st, src, lookback, time.Now())
+		if n > 0 {
+			logger.Info("telnyx sweep stored events no webhook brought", "new_events", n)
+		}
+		return err
+	}}, true
+}
+
+// startJobs starts River with the periodic jobs and, when delivery is set,
+// the outbound delivery worker.
+func startJobs(cfg config.Config, st store.Store, logger *slog.Logger, list []jobs.Job, delivery *jobs.Delivery) (*jobs.Runner, error) {
+	o := jobs.Options{Pool: store.PgxPool(st), Jobs: list, Logger: logger, Delivery: delivery}
 	if o.Pool == nil && cfg.DataDir != "" {
 		o.SQLitePath = filepath.Join(cfg.DataDir, JobsFile)
 	}

@@ -39,26 +39,38 @@ func waitEvent(t *testing.T, st store.Store, order, typ string) store.Event {
 	return store.Event{}
 }
 
+// startSandbox builds and starts portgate in sandbox mode (the fakes' steps
+// an hour apart, so nothing advances on its own), the configuration
+// adjusted by edit; it stops at the end of the test.
+func startSandbox(t *testing.T, edit func(*config.Config)) (*app.App, pb.PortingClient) {
+	t.Helper()
+	cfg := config.Config{Mode: config.ModeSandbox, GRPCAddr: "bufconn", HTTPAddr: "127.0.0.1:0",
+		ShutdownGrace: time.Second, DefaultRegion: "US", SandboxStepInterval: time.Hour}
+	if edit != nil {
+		edit(&cfg)
+	}
+	a, err := app.Build(cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Server.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = a.Server.Shutdown(context.Background()) })
+	conn, err := a.Server.Dial(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = conn.Close() })
+	return a, pb.NewPortingClient(conn)
+}
+
 // In sandbox mode, orders created through portgate report to portgate's own
 // webhook endpoints: the fakes deliver there with no set-up, the caller's
 // status_callback_uri stays with portgate, and events land in the store.
 func TestSandboxEventsArriveWithoutSetup(t *testing.T) {
-	a, err := app.Build(config.Config{Mode: config.ModeSandbox, GRPCAddr: "bufconn", HTTPAddr: "127.0.0.1:0",
-		ShutdownGrace: time.Second, DefaultRegion: "US", SandboxStepInterval: time.Hour}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, porting := startSandbox(t, nil)
 	ctx := context.Background()
-	if err := a.Server.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = a.Server.Shutdown(context.Background()) }()
-	conn, err := a.Server.Dial(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	porting := pb.NewPortingClient(conn)
 	const callerURL = "https://hooks.caller.test/portgate"
 
 	for _, prov := range []string{"telnyx", "flowroute"} {

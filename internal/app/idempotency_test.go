@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -29,6 +30,8 @@ import (
 type liveFlowroute struct {
 	URL     string
 	creates atomic.Int64
+	// orderReads counts GET /v2/portorders/{id} (one per re-read).
+	orderReads atomic.Int64
 	// failGroupReads answers GET /v2/portorders?group_id=… (the read that
 	// follows an accepted create) with 503.
 	failGroupReads atomic.Bool
@@ -45,6 +48,9 @@ func startLiveFlowroute(t *testing.T) *liveFlowroute {
 	f := flowroutefake.New(flowroutefake.Options{AccessKey: liveKey, SecretKey: liveSecret})
 	lf := &liveFlowroute{arrived: make(chan struct{}, 1)}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/v2/portorders/") {
+			lf.orderReads.Add(1)
+		}
 		if r.URL.Path == "/v2/portorders" {
 			if r.Method == http.MethodPost {
 				lf.creates.Add(1)
@@ -78,10 +84,19 @@ func startLiveFlowroute(t *testing.T) *liveFlowroute {
 // the given store settings; stop shuts it down (idempotent).
 func startApp(t *testing.T, lf *liveFlowroute, dataDir, dbURL string) (pb.PortingClient, func()) {
 	t.Helper()
+	return startAppWith(t, lf, dataDir, dbURL, nil)
+}
+
+// startAppWith is startApp with the configuration adjusted by edit.
+func startAppWith(t *testing.T, lf *liveFlowroute, dataDir, dbURL string, edit func(*config.Config)) (pb.PortingClient, func()) {
+	t.Helper()
 	cfg := config.Config{
 		GRPCAddr: "bufconn", ShutdownGrace: time.Second,
 		Providers: []string{"flowroute"}, AuthOff: true, ProviderSettings: map[string]string{"FLOWROUTE_ACCESS_KEY": liveKey, "FLOWROUTE_SECRET_KEY": liveSecret, "FLOWROUTE_BASE_URL": lf.URL},
 		DataDir: dataDir, DatabaseURL: dbURL, IdempotencyTTL: time.Hour,
+	}
+	if edit != nil {
+		edit(&cfg)
 	}
 	a, err := app.Build(cfg, nil)
 	if err != nil {
@@ -193,7 +208,7 @@ func TestIdempotencyDifferentRequestRefused(t *testing.T) {
 	}
 }
 
-// TestIdempotencyConcurrentDuplicatesTwoReplicas: 200 concurrent creates
+// TestIdempotencyConcurrentDuplicatesTwoReplicas: 1,000 concurrent creates
 // with one request_id through two portgate instances sharing PostgreSQL
 // make exactly one provider order, and every caller gets it.
 func TestIdempotencyConcurrentDuplicatesTwoReplicas(t *testing.T) {
@@ -205,7 +220,7 @@ func TestIdempotencyConcurrentDuplicatesTwoReplicas(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	const n = 200
+	const n = 1000
 	names := make([]string, n)
 	errs := make([]error, n)
 	var wg sync.WaitGroup

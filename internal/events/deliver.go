@@ -18,14 +18,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/portgate/portgate/internal/jobs"
 	"github.com/portgate/portgate/internal/store"
 )
-
-// Deliverer delivers stored events to callers' URLs until ctx ends. The
-// Dispatcher below is the one implementation; a job queue can replace it.
-type Deliverer interface {
-	Run(ctx context.Context)
-}
 
 // DefaultRetrySchedule is the wait before each retry (the Standard Webhooks
 // suggestion): attempt 1 at once, then these; after the last the delivery
@@ -62,14 +57,20 @@ func (s Secret) Sign(id string, ts int64, body []byte) string {
 	return "v1," + base64.StdEncoding.EncodeToString(m.Sum(nil))
 }
 
-// Dispatcher POSTs every new event to its order's callback URL and to an
-// optional deployment-wide URL, signed the Standard Webhooks way, retrying
-// failures on RetrySchedule and logging every attempt in the store
-// (GetPortOrderEvent shows them). One dispatcher per deployment delivers at
-// a time: it holds a lease on the delivery cursor in the store; the others
-// wait and take over when the lease runs out. Delivery is at least once: a
-// dispatcher that dies after a POST but before recording it makes the next
-// one POST again (receivers dedupe on webhook-id).
+// Dispatcher hands every new event to the job queue, one job per target
+// (the order's callback URL and an optional deployment-wide URL), and makes
+// each attempt those jobs run (Attempt): a POST signed the Standard
+// Webhooks way, logged in the store (GetPortOrderEvent shows the log). The
+// queue (River) retries a failed attempt on RetrySchedule and gives up
+// after the last.
+//
+// Enqueueing follows the delivery cursor in the store: one dispatcher per
+// deployment enqueues at a time (it holds a lease on the cursor; the others
+// wait and take over when the lease runs out), enqueues a batch of events
+// and then advances the cursor. A dispatcher that dies in between makes the
+// next one enqueue the batch again, which the queue's uniqueness absorbs.
+// Delivery is at least once: an attempt that dies after its POST but before
+// River records the job done is made again (receivers dedupe on webhook-id).
 type Dispatcher struct {
 	Store store.Store
 	Hub   *Hub
@@ -78,13 +79,17 @@ type Dispatcher struct {
 	Secret Secret
 	// EventsURL receives every event ("" = none).
 	EventsURL string
-	Client    *http.Client
-	Logger    *slog.Logger
-	// RetrySchedule (nil = DefaultRetrySchedule), Poll (0 = 1s) and Now
-	// (nil = time.Now) are knobs for tests.
+	// Enqueue makes deliveries durable jobs (jobs.Runner.Enqueue: River
+	// jobs unique by (event, target), whose worker calls Attempt).
+	Enqueue func(ctx context.Context, ds []jobs.DeliveryArgs) error
+	Client  *http.Client
+	Logger  *slog.Logger
+	// RetrySchedule (nil = DefaultRetrySchedule) is the wait before each
+	// retry; the job queue applies it, Attempt logs it.
 	RetrySchedule []time.Duration
-	Poll          time.Duration
-	Now           func() time.Time
+	// Poll (0 = 1s) and Now (nil = time.Now) are knobs for tests.
+	Poll time.Duration
+	Now  func() time.Time
 
 	owner string
 }
@@ -96,22 +101,37 @@ func (d *Dispatcher) now() time.Time {
 	return time.Now()
 }
 
-// Run delivers until ctx ends.
+// Schedule is the retry schedule in force.
+func (d *Dispatcher) Schedule() []time.Duration {
+	if d.RetrySchedule == nil {
+		return DefaultRetrySchedule
+	}
+	return d.RetrySchedule
+}
+
+func (d *Dispatcher) client() *http.Client {
+	if d.Client == nil {
+		return defaultClient
+	}
+	return d.Client
+}
+
+var defaultClient = &http.Client{Timeout: DeliveryTimeout, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+func (d *Dispatcher) logger() *slog.Logger {
+	if d.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return d.Logger
+}
+
+// Run enqueues new events until ctx ends.
 func (d *Dispatcher) Run(ctx context.Context) {
 	b := make([]byte, 8)
 	_, _ = rand.Read(b)
 	d.owner = hex.EncodeToString(b)
-	if d.RetrySchedule == nil {
-		d.RetrySchedule = DefaultRetrySchedule
-	}
 	if d.Poll <= 0 {
 		d.Poll = time.Second
-	}
-	if d.Client == nil {
-		d.Client = &http.Client{Timeout: DeliveryTimeout, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	}
-	if d.Logger == nil {
-		d.Logger = slog.New(slog.DiscardHandler)
 	}
 	sub := d.Hub.Subscribe()
 	defer d.Hub.Unsubscribe(sub)
@@ -120,7 +140,7 @@ func (d *Dispatcher) Run(ctx context.Context) {
 	for {
 		more, err := d.step(ctx)
 		if err != nil && ctx.Err() == nil {
-			d.Logger.Warn("event delivery", "err", err)
+			d.logger().Warn("event delivery: enqueueing", "err", err)
 		}
 		if more && err == nil {
 			continue
@@ -134,8 +154,8 @@ func (d *Dispatcher) Run(ctx context.Context) {
 	}
 }
 
-// step makes first attempts for a batch of new events and retries what is
-// due; more reports a full batch.
+// step enqueues the deliveries of a batch of new events; more reports a
+// full batch.
 func (d *Dispatcher) step(ctx context.Context) (more bool, err error) {
 	now := d.now()
 	cursor, held, err := d.Store.AcquireDeliveryLease(ctx, d.owner, now, now.Add(deliveryLease))
@@ -143,40 +163,23 @@ func (d *Dispatcher) step(ctx context.Context) (more bool, err error) {
 		return false, err
 	}
 	evs, err := d.Store.ListEvents(ctx, store.EventQuery{AfterSeq: cursor, Limit: deliveryBatch})
-	if err != nil {
+	if err != nil || len(evs) == 0 {
 		return false, err
 	}
-	renew := func() (bool, error) {
-		now := d.now()
-		_, held, err := d.Store.AcquireDeliveryLease(ctx, d.owner, now, now.Add(deliveryLease))
-		return held, err
-	}
+	var ds []jobs.DeliveryArgs
 	for _, e := range evs {
-		if held, err := renew(); err != nil || !held {
-			return false, err
-		}
 		for _, target := range d.targets(ctx, e) {
-			d.attempt(ctx, e, target, 1)
-		}
-		if err := d.Store.AdvanceDeliveryCursor(ctx, d.owner, e.Seq); err != nil {
-			return false, err // lease lost: the new owner carries on
+			ds = append(ds, jobs.DeliveryArgs{Seq: e.Seq, Target: target})
 		}
 	}
-	due, err := d.Store.DueDeliveries(ctx, d.now(), deliveryBatch)
-	if err != nil {
+	if err := d.Enqueue(ctx, ds); err != nil {
 		return false, err
 	}
-	for _, a := range due {
-		if held, err := renew(); err != nil || !held {
-			return false, err
-		}
-		e, err := d.Store.GetEvent(ctx, a.EventSeq)
-		if err != nil {
-			return false, err
-		}
-		d.attempt(ctx, e, a.TargetURL, a.Attempt+1)
+	// Lease lost: the new owner enqueues the batch again (unique jobs).
+	if err := d.Store.AdvanceDeliveryCursor(ctx, d.owner, evs[len(evs)-1].Seq); err != nil {
+		return false, err
 	}
-	return len(evs) == deliveryBatch || len(due) == deliveryBatch, nil
+	return len(evs) == deliveryBatch, nil
 }
 
 func (d *Dispatcher) targets(ctx context.Context, e store.Event) []string {
@@ -184,7 +187,7 @@ func (d *Dispatcher) targets(ctx context.Context, e store.Event) []string {
 	if u, err := d.Store.OrderCallback(ctx, e.OrderName); err == nil && u != "" {
 		out = append(out, u)
 	} else if err != nil && !errors.Is(err, store.ErrNotFound) {
-		d.Logger.Warn("event delivery: reading the order's callback URL", "order", e.OrderName, "err", err)
+		d.logger().Warn("event delivery: reading the order's callback URL", "order", e.OrderName, "err", err)
 	}
 	if d.EventsURL != "" && (len(out) == 0 || out[0] != d.EventsURL) {
 		out = append(out, d.EventsURL)
@@ -204,27 +207,39 @@ func envelope(e store.Event, data []byte) []byte {
 	return b.Bytes()
 }
 
-// attempt makes one POST and logs it.
-func (d *Dispatcher) attempt(ctx context.Context, e store.Event, target string, n int) {
-	rec := store.DeliveryAttempt{EventSeq: e.Seq, TargetURL: target, Attempt: n}
-	status, errText := d.post(ctx, e, target)
+// Attempt makes attempt n of one delivery and logs it; last reports that
+// no retry follows a failure (the log says gave_up). It returns an error
+// when the POST failed, so the job queue retries it.
+// It is the jobs.Delivery worker's Deliver.
+func (d *Dispatcher) Attempt(ctx context.Context, del jobs.DeliveryArgs, n int, last bool) error {
+	e, err := d.Store.GetEvent(ctx, del.Seq)
+	if err != nil {
+		return fmt.Errorf("event delivery: reading event %d: %w", del.Seq, err)
+	}
+	rec := store.DeliveryAttempt{EventSeq: e.Seq, TargetURL: del.Target, Attempt: n}
+	status, errText := d.post(ctx, e, del.Target)
 	rec.AttemptedAt = d.now()
 	rec.HTTPStatus = status
+	sched := d.Schedule()
 	switch {
 	case errText == "":
 		rec.Status = store.DeliverySucceeded
-	case n-1 < len(d.RetrySchedule):
+	case !last && n-1 < len(sched):
 		rec.Status, rec.Error = store.DeliveryFailed, errText
-		rec.NextAttemptAt = rec.AttemptedAt.Add(d.RetrySchedule[n-1])
+		rec.NextAttemptAt = rec.AttemptedAt.Add(sched[n-1])
 	default:
 		rec.Status, rec.Error = store.DeliveryGaveUp, errText
 	}
 	if ctx.Err() != nil {
-		return // shutting down: the attempt is retried by whoever runs next
+		return ctx.Err() // shutting down: the job runs again
 	}
 	if _, err := d.Store.AddDeliveryAttempt(ctx, rec); err != nil {
-		d.Logger.Warn("event delivery: logging an attempt", "seq", e.Seq, "err", err)
+		d.logger().Warn("event delivery: logging an attempt", "seq", e.Seq, "err", err)
 	}
+	if errText != "" {
+		return errors.New("event delivery: " + errText)
+	}
+	return nil
 }
 
 func (d *Dispatcher) post(ctx context.Context, e store.Event, target string) (int, string) {
@@ -244,7 +259,7 @@ func (d *Dispatcher) post(ctx context.Context, e store.Event, target string) (in
 	req.Header.Set("webhook-id", id)
 	req.Header.Set("webhook-timestamp", strconv.FormatInt(ts, 10))
 	req.Header.Set("webhook-signature", d.Secret.Sign(id, ts, body))
-	resp, err := d.Client.Do(req)
+	resp, err := d.client().Do(req)
 	if err != nil {
 		// url.Error repeats the URL, which may carry the caller's token.
 		var ue *url.Error

@@ -19,7 +19,9 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/portgate/portgate/internal/events"
+	"github.com/portgate/portgate/internal/jobs"
 	"github.com/portgate/portgate/internal/store"
+	"github.com/portgate/portgate/internal/store/storetest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -121,16 +123,31 @@ func render(e store.Event) ([]byte, error) {
 	return json.Marshal(map[string]any{"sequence": strconv.FormatInt(e.Seq, 10), "name": fmt.Sprintf("%s/events/%d", e.OrderName, e.Seq)})
 }
 
+// startDispatcher runs one replica's delivery: a dispatcher enqueueing on a
+// River client (on the store's PostgreSQL pool, or an in-memory SQLite
+// database of its own) whose worker makes the attempts.
 func startDispatcher(t *testing.T, st store.Store, hub *events.Hub, eventsURL string, schedule []time.Duration) {
 	secret, err := events.ParseSecret(testSecret)
 	if err != nil {
 		t.Fatal(err)
 	}
 	d := &events.Dispatcher{Store: st, Hub: hub, Render: render, Secret: secret, EventsURL: eventsURL, RetrySchedule: schedule, Poll: 20 * time.Millisecond}
+	r, err := jobs.Start(context.Background(), jobs.Options{Pool: store.PgxPool(st), FetchPoll: 100 * time.Millisecond,
+		Delivery: &jobs.Delivery{Schedule: d.Schedule(), Deliver: d.Attempt}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Enqueue = r.Enqueue
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); d.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
+	t.Cleanup(func() {
+		cancel()
+		<-done
+		if err := r.Close(); err != nil {
+			t.Error(err)
+		}
+	})
 }
 
 // Every event reaches the order's callback URL and the deployment-wide
@@ -232,9 +249,14 @@ func TestDeliveryGivesUp(t *testing.T) {
 	}
 }
 
-// Two dispatchers on one store (two replicas): each event is delivered once.
-func TestDeliveryOneDispatcherAtATime(t *testing.T) {
-	st := openStore(t)
+// Two replicas (two dispatchers, two River clients) on one PostgreSQL
+// database: each event is delivered once.
+func TestDeliveryOnceAcrossReplicas(t *testing.T) {
+	st, err := store.OpenPostgres(context.Background(), storetest.PostgresURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
 	hub := events.NewHub()
 	h, srv := newHook(t, 0)
 	startDispatcher(t, st, hub, srv.URL, nil)

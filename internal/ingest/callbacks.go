@@ -73,7 +73,8 @@ func (c *CallbackProvider) UpdatePortOrder(ctx context.Context, upd providers.Po
 			upd.Order.StatusCallbackURL = c.hook()
 			o, err := c.Provider.UpdatePortOrder(ctx, upd)
 			if err == nil {
-				_ = c.Store.TrackOrder(ctx, OrderName(c.Name(), upd.ID), c.Name(), caller, c.now())
+				// An empty URL clears the stored one.
+				_ = c.Store.SetOrderCallback(ctx, OrderName(c.Name(), upd.ID), caller)
 			}
 			return c.fix(ctx, o), err
 		}

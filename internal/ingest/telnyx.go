@@ -100,7 +100,7 @@ func TelnyxHandler(o TelnyxOptions) http.Handler {
 			writeError(w, http.StatusBadRequest, codes.InvalidArgument, ReasonMalformed, err.Error())
 			return
 		}
-		seq, isNew, err := o.Store.AppendEvent(r.Context(), ev)
+		seq, isNew, err := appendTelnyx(r.Context(), o.Store, ev)
 		if err == nil && ev.Type == events.TypeOrderSplit {
 			err = trackSplit(r, o.Store, ev, now)
 		}

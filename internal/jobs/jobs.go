@@ -54,12 +54,20 @@ type Options struct {
 	Logger     *slog.Logger
 	// ID names this process in River's leader election ("" = River's).
 	ID string
+	// Delivery, when set, runs outbound event deliveries (Runner.Enqueue)
+	// on their own queue, retried on Delivery.Schedule.
+	Delivery *Delivery
+	// FetchPoll is how often an idle queue looks for new jobs (0 = River's
+	// 1s on PostgreSQL, where inserts also notify; 100ms on SQLite, which
+	// has no notifications).
+	FetchPoll time.Duration
 }
 
 // Runner is a started River client.
 type Runner struct {
-	stop  func(context.Context) error
-	close func() error
+	stop    func(context.Context) error
+	close   func() error
+	enqueue func(context.Context, []DeliveryArgs) error
 }
 
 // Start migrates River's schema and starts its client.
@@ -88,6 +96,9 @@ func Start(ctx context.Context, o Options) (*Runner, error) {
 	db.SetMaxOpenConns(1) // riversqlite: one connection avoids SQLITE_BUSY
 	db.SetConnMaxIdleTime(0)
 	db.SetConnMaxLifetime(0)
+	if o.FetchPoll <= 0 {
+		o.FetchPoll = 100 * time.Millisecond
+	}
 	drv := riversqlite.New(db)
 	if err := migrate(ctx, drv); err != nil {
 		_ = db.Close()
@@ -172,23 +183,43 @@ func start[TTx any](ctx context.Context, drv riverdriver.Driver[TTx], o Options,
 				return args, &river.InsertOpts{MaxAttempts: MaxAttempts, UniqueOpts: river.UniqueOpts{ByPeriod: every}}
 			}, &river.PeriodicJobOpts{RunOnStart: true, ID: j.Kind}))
 	}
+	queues := map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}}
+	if d := o.Delivery; d != nil {
+		if d.Deliver == nil || len(d.Schedule) == 0 {
+			return nil, errors.New("jobs: delivery needs Deliver and a Schedule")
+		}
+		river.AddWorker(workers, &deliveryWorker{d: *d})
+		queues[DeliveryQueue] = river.QueueConfig{MaxWorkers: deliveryWorkers}
+	}
 	client, err := river.NewClient(drv, &river.Config{
 		ID: o.ID,
 		// River's own INFO lines (client started, leadership) are noise
 		// in portgate's log; its warnings and errors pass.
-		Logger:       slog.New(warnAndUp{o.Logger.Handler()}),
-		PeriodicJobs: periodic,
-		Queues:       map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}},
-		Workers:      workers,
-		MaxAttempts:  MaxAttempts,
+		Logger:            slog.New(warnAndUp{o.Logger.Handler()}),
+		PeriodicJobs:      periodic,
+		Queues:            queues,
+		Workers:           workers,
+		MaxAttempts:       MaxAttempts,
+		FetchPollInterval: o.FetchPoll,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
-	if err := client.Start(ctx); err != nil {
+	// River stops the client when Start's context ends: ctx bounds the
+	// start-up only (callers pass a timeout), Close stops the client.
+	if err := client.Start(context.WithoutCancel(ctx)); err != nil {
 		return nil, fmt.Errorf("jobs: start: %w", err)
 	}
-	return &Runner{stop: client.Stop, close: closeDB}, nil
+	r := &Runner{stop: client.Stop, close: closeDB}
+	if d := o.Delivery; d != nil {
+		r.enqueue = func(ctx context.Context, ds []DeliveryArgs) error {
+			if _, err := client.InsertMany(ctx, insertParams(d, ds)); err != nil {
+				return fmt.Errorf("jobs: enqueue deliveries: %w", err)
+			}
+			return nil
+		}
+	}
+	return r, nil
 }
 
 // Close stops the client (running jobs get 10 seconds to finish) and closes River's own SQLite database, if any.

@@ -17,10 +17,21 @@ func checkListLimit(limit int) error {
 	return nil
 }
 
+// trackSQL inserts an order's row or sets its callback_uri; with keep (the
+// first placeholder after the values) an empty URL keeps the stored one.
+const trackSQL = `INSERT INTO port_orders (order_name, provider, callback_uri, created_at) VALUES (%[1]s)
+	ON CONFLICT (order_name) DO UPDATE SET callback_uri = CASE WHEN %[2]s AND excluded.callback_uri = '' THEN port_orders.callback_uri ELSE excluded.callback_uri END`
+
 func (s *sqliteStore) TrackOrder(ctx context.Context, orderName, provider, callbackURI string, now time.Time) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO port_orders (order_name, provider, callback_uri, created_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT (order_name) DO UPDATE SET callback_uri = CASE WHEN excluded.callback_uri = '' THEN port_orders.callback_uri ELSE excluded.callback_uri END`,
-		orderName, provider, callbackURI, micros(now))
+	return s.trackOrder(ctx, orderName, provider, callbackURI, now, true)
+}
+
+func (s *sqliteStore) SetOrderCallback(ctx context.Context, orderName, uri string) error {
+	return s.trackOrder(ctx, orderName, providerOf(orderName), uri, time.Now(), false)
+}
+
+func (s *sqliteStore) trackOrder(ctx context.Context, orderName, provider, callbackURI string, now time.Time, keep bool) error {
+	_, err := s.db.ExecContext(ctx, fmt.Sprintf(trackSQL, "?, ?, ?, ?", "?"), orderName, provider, callbackURI, micros(now), keep)
 	if err != nil {
 		return fmt.Errorf("store: track order: %w", err)
 	}
@@ -86,9 +97,15 @@ func (s *sqliteStore) ListOpenOrders(ctx context.Context, provider, after string
 }
 
 func (s *pgStore) TrackOrder(ctx context.Context, orderName, provider, callbackURI string, now time.Time) error {
-	_, err := s.pool.Exec(ctx, `INSERT INTO port_orders (order_name, provider, callback_uri, created_at) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (order_name) DO UPDATE SET callback_uri = CASE WHEN excluded.callback_uri = '' THEN port_orders.callback_uri ELSE excluded.callback_uri END`,
-		orderName, provider, callbackURI, now)
+	return s.trackOrder(ctx, orderName, provider, callbackURI, now, true)
+}
+
+func (s *pgStore) SetOrderCallback(ctx context.Context, orderName, uri string) error {
+	return s.trackOrder(ctx, orderName, providerOf(orderName), uri, time.Now(), false)
+}
+
+func (s *pgStore) trackOrder(ctx context.Context, orderName, provider, callbackURI string, now time.Time, keep bool) error {
+	_, err := s.pool.Exec(ctx, fmt.Sprintf(trackSQL, "$1, $2, $3, $4", "$5::boolean"), orderName, provider, callbackURI, now, keep)
 	if err != nil {
 		return fmt.Errorf("store: track order: %w", err)
 	}

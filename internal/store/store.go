@@ -66,10 +66,6 @@ type Store interface {
 	AddDeliveryAttempt(ctx context.Context, d DeliveryAttempt) (DeliveryAttempt, error)
 	// ListDeliveryAttempts returns every attempt for an event, oldest first.
 	ListDeliveryAttempts(ctx context.Context, eventSeq int64) ([]DeliveryAttempt, error)
-	// DueDeliveries returns up to limit attempts that failed with a next
-	// attempt due at or before now and that no later attempt for the same
-	// event and target followed, most overdue first.
-	DueDeliveries(ctx context.Context, now time.Time, limit int) ([]DeliveryAttempt, error)
 	// AcquireDeliveryLease makes owner the outbound dispatcher until
 	// `until` when the lease is free, expired (lease_until <= now) or
 	// already owner's, and returns the delivery cursor (the last sequence
@@ -80,10 +76,11 @@ type Store interface {
 	// owner no longer holds the lease.
 	AdvanceDeliveryCursor(ctx context.Context, owner string, seq int64) error
 
-	// SetOrderCallback records the caller's callback URL for an order
-	// (providers/{p}/portOrders/{id}) in port_orders.callback_uri (the
-	// events-in TrackOrder does the same); OrderCallback reads it,
-	// ErrNotFound when none was given.
+	// SetOrderCallback sets (uri != "") or clears (uri == "") the caller's
+	// callback URL of an order (providers/{p}/portOrders/{id}) in
+	// port_orders.callback_uri, inserting the row when missing (TrackOrder
+	// with the URL replaced, not kept); OrderCallback reads it, ErrNotFound
+	// when there is none.
 	SetOrderCallback(ctx context.Context, orderName, uri string) error
 	OrderCallback(ctx context.Context, orderName string) (string, error)
 

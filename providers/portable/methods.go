@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/portgate/portgate/providers"
+	"github.com/portgate/portgate/providers/resilience"
 )
 
 // CheckPortability checks at most Capabilities().PortabilityBatchLimit numbers.
@@ -231,3 +232,30 @@ func (c *Client) checkMask(field string, mask, allowed []string) error {
 	return &providers.Error{Code: providers.CodeInvalidArgument, Provider: c.name, Reason: "INVALID_UPDATE_MASK",
 		Message: vs[0].Description, Violations: vs}
 }
+
+// ListPortingEvents reads the provider's events log (the driver's optional
+// providers.PortingEventLister, e.g. Telnyx GET /v2/porting/events) through
+// the same resilience policy as every other call: an open breaker answers
+// without calling. A driver without one answers CodeUnimplemented.
+func (c *Client) ListPortingEvents(ctx context.Context, q providers.PortingEventsQuery) ([]providers.PortingEvent, error) {
+	l, ok := c.drv.(providers.PortingEventLister)
+	if !ok {
+		return nil, c.missing(providers.OpListPortingEvents)
+	}
+	// Not through run: the events log is no API operation, so it is not
+	// among the declared capabilities run checks.
+	fn := func(ctx context.Context) ([]providers.PortingEvent, error) { return l.ListPortingEvents(ctx, q) }
+	var evs []providers.PortingEvent
+	var err error
+	if c.guard != nil {
+		evs, err = resilience.Call(c.guard, ctx, providers.OpListPortingEvents, fn)
+	} else {
+		evs, err = fn(ctx)
+	}
+	if err != nil {
+		return nil, providers.AsError(c.name, err)
+	}
+	return evs, nil
+}
+
+var _ providers.PortingEventLister = (*Client)(nil)

@@ -28,13 +28,14 @@ var errDefaultTimeout = errors.New("resilience: provider default timeout")
 
 // idempotent operations are read-only and may be retried.
 var idempotent = map[providers.Operation]bool{
-	providers.OpGetPortOrder:     true,
-	providers.OpListPortOrders:   true,
-	providers.OpListComments:     true,
-	providers.OpListDocuments:    true,
-	providers.OpGetNumber:        true,
-	providers.OpListNumbers:      true,
-	providers.OpCheckPortability: true,
+	providers.OpGetPortOrder:      true,
+	providers.OpListPortOrders:    true,
+	providers.OpListComments:      true,
+	providers.OpListDocuments:     true,
+	providers.OpGetNumber:         true,
+	providers.OpListNumbers:       true,
+	providers.OpCheckPortability:  true,
+	providers.OpListPortingEvents: true,
 }
 
 // Idempotent reports whether op is a read-only operation this layer retries.

@@ -5,29 +5,19 @@ import (
 	"encoding/json"
 	"net/url"
 	"time"
+
+	"github.com/portgate/portgate/providers"
 )
 
 // PortingEvent is one record of GET /v2/porting/events (D spec
-// PortingEvent): {id, event_type, porting_order_id, payload,
-// payload_status, available_notification_methods, record_type,
-// created_at, updated_at}.
-type PortingEvent struct {
-	ID             string          `json:"id"`
-	EventType      string          `json:"event_type"`
-	PortingOrderID string          `json:"porting_order_id"`
-	Payload        json.RawMessage `json:"payload"`
-	PayloadStatus  string          `json:"payload_status"`
-	CreatedAt      string          `json:"created_at"`
-	UpdatedAt      string          `json:"updated_at"`
-}
+// PortingEvent); the neutral providers.PortingEvent has its shape.
+type PortingEvent = providers.PortingEvent
 
-// PortingEventsQuery filters ListPortingEvents; zero fields are unset.
-type PortingEventsQuery struct {
-	Type           string    // filter[type]
-	PortingOrderID string    // filter[porting_order_id]
-	CreatedAfter   time.Time // filter[created_at][gte]
-	CreatedBefore  time.Time // filter[created_at][lte]
-}
+// PortingEventsQuery filters ListPortingEvents: filter[type],
+// filter[porting_order_id], filter[created_at][gte] / [lte].
+type PortingEventsQuery = providers.PortingEventsQuery
+
+var _ providers.PortingEventLister = (*Provider)(nil)
 
 // ListPortingEvents reads every porting event the query selects (all pages,
 // at most 40 of 250). It is the reconciliation sweep's source: webhooks get

@@ -35,7 +35,6 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ListAndGetEvents", testListEvents},
 		{"ConcurrentAppendsContiguous", testConcurrentAppends},
 		{"DeliveryLog", testDeliveryLog},
-		{"DueDeliveries", testDueDeliveries},
 		{"DeliveryLeaseAndCursor", testDeliveryLease},
 		{"OrderCallback", testOrderCallback},
 		{"LastEventSeq", testLastEventSeq},
@@ -412,36 +411,6 @@ func testDeliveryLog(t *testing.T, s store.Store) {
 	}
 }
 
-func testDueDeliveries(t *testing.T, s store.Store) {
-	ctx := context.Background()
-	seq, _, err := s.AppendEvent(ctx, event("telnyx", "due1", "providers/telnyx/portOrders/a"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	add := func(target string, attempt int, status string, next time.Time) store.DeliveryAttempt {
-		d, err := s.AddDeliveryAttempt(ctx, store.DeliveryAttempt{EventSeq: seq, TargetURL: target, Attempt: attempt, Status: status, AttemptedAt: t0, NextAttemptAt: next})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return d
-	}
-	add("https://a.example/h", 1, store.DeliveryFailed, t0.Add(time.Minute)) // superseded by attempt 2
-	a2 := add("https://a.example/h", 2, store.DeliveryFailed, t0.Add(2*time.Minute))
-	b1 := add("https://b.example/h", 1, store.DeliveryFailed, t0.Add(time.Minute))
-	add("https://c.example/h", 1, store.DeliveryFailed, t0.Add(time.Hour)) // not due yet
-	add("https://d.example/h", 1, store.DeliverySucceeded, time.Time{})
-	due, err := s.DueDeliveries(ctx, t0.Add(5*time.Minute), 10)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(due) != 2 || due[0].ID != b1.ID || due[1].ID != a2.ID {
-		t.Fatalf("due: %+v", due)
-	}
-	if due, _ := s.DueDeliveries(ctx, t0.Add(5*time.Minute), 1); len(due) != 1 {
-		t.Fatalf("limit: %+v", due)
-	}
-}
-
 func testDeliveryLease(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	cur, held, err := s.AcquireDeliveryLease(ctx, "a", t0, t0.Add(time.Minute))
@@ -496,6 +465,13 @@ func testOrderCallback(t *testing.T, s store.Store) {
 		if got, err := s.OrderCallback(ctx, "providers/telnyx/portOrders/x"); err != nil || got != u {
 			t.Fatalf("callback %q %v, want %q", got, err, u)
 		}
+	}
+	// "" clears it (TrackOrder would keep it).
+	if err := s.SetOrderCallback(ctx, "providers/telnyx/portOrders/x", ""); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.OrderCallback(ctx, "providers/telnyx/portOrders/x"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("after clearing: %q %v", got, err)
 	}
 }
 
