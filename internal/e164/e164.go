@@ -63,7 +63,13 @@ func parseSlow(s, raw, region string) (string, error) {
 	if !phonenumbers.IsValidNumber(n) {
 		return "", fmt.Errorf("%w: %q is not a valid number", ErrInvalid, s)
 	}
-	return phonenumbers.Format(n, phonenumbers.E164), nil
+	out := phonenumbers.Format(n, phonenumbers.E164)
+	// The library accepts some national numbers (DE) that come out longer
+	// than E.164 allows; nobody can route those.
+	if len(out)-1 > maxDigits {
+		return "", fmt.Errorf("%w: %q has more than %d digits with its country code", ErrInvalid, s, maxDigits)
+	}
+	return out, nil
 }
 
 func digitsOf(s string) string {
@@ -85,10 +91,13 @@ func digitsOf(s string) string {
 	}, s)
 }
 
+// maxDigits is E.164's limit: at most 15 digits, country code included.
+const maxDigits = 15
+
 // isCanonical reports whether s has the E.164 shape: "+" and 7 to 15
 // ASCII digits, the first not 0.
 func isCanonical(s string) bool {
-	if len(s) < 8 || len(s) > 16 || s[0] != '+' || s[1] == '0' {
+	if len(s) < 8 || len(s) > 1+maxDigits || s[0] != '+' || s[1] == '0' {
 		return false
 	}
 	for i := 1; i < len(s); i++ {
