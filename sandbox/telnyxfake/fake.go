@@ -83,7 +83,7 @@ type Fake struct {
 	orders    map[string]*order
 	docs      map[string]*document
 	links     map[string]signedLink // download_link token → document + expiry
-	numbers   map[string]*number // by numeric id
+	numbers   map[string]*number    // by numeric id
 	byE164    map[string]*number
 	nextNumID uint64
 	failures  []failure
