@@ -71,7 +71,7 @@ func TestV1ContractResources(t *testing.T) {
 		if err != nil || gd.GetName() != d.GetName() || gd.GetType() != pb.PortOrderDocument_LOA {
 			t.Fatalf("%s GetPortOrderDocument: %v %v", prov, gd, err)
 		}
-		if prov == "telnyx" { // download_uri works without portgate's credentials
+		{ // download_uri works without portgate's credentials
 			resp, err := http.Get(gd.GetDownloadUri())
 			if err != nil {
 				t.Fatal(err)
