@@ -163,6 +163,14 @@ type DocumentStore interface {
 	ListDocuments(ctx context.Context, orderID string) ([]Document, error)
 }
 
+// DocumentLinker is implemented by providers that mint a short-lived download
+// link for a document that works without the provider's credentials (a
+// pre-signed URL). It is read with OpListDocuments' capability. ok is false
+// when the provider offers no such link for this document.
+type DocumentLinker interface {
+	DocumentDownloadLink(ctx context.Context, orderID, documentID string) (link string, ok bool, err error)
+}
+
 // NumberUpdater is implemented by providers that change number settings (OpUpdateNumber).
 type NumberUpdater interface {
 	UpdateNumber(ctx context.Context, upd NumberUpdate) (*NumberUpdateResult, error)

@@ -2,6 +2,8 @@ package service_test
 
 import (
 	"context"
+	"io"
+	"net/http"
 	"testing"
 
 	"google.golang.org/grpc/codes"
@@ -68,6 +70,17 @@ func TestV1ContractResources(t *testing.T) {
 		gd, err := e.porting.GetPortOrderDocument(ctx, &pb.GetPortOrderDocumentRequest{Name: d.GetName()})
 		if err != nil || gd.GetName() != d.GetName() || gd.GetType() != pb.PortOrderDocument_LOA {
 			t.Fatalf("%s GetPortOrderDocument: %v %v", prov, gd, err)
+		}
+		{ // download_uri works without portgate's credentials
+			resp, err := http.Get(gd.GetDownloadUri())
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK || string(body) != "%PDF loa" {
+				t.Fatalf("plain GET of download_uri %q: %d %q", gd.GetDownloadUri(), resp.StatusCode, body)
+			}
 		}
 		if _, err := e.porting.GetPortOrderDocument(ctx, &pb.GetPortOrderDocumentRequest{Name: o.GetName() + "/comments/x"}); codeOf(err) != codes.InvalidArgument {
 			t.Fatalf("%s malformed document name: %v", prov, err)

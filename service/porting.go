@@ -499,6 +499,13 @@ func (s *PortingServer) GetPortOrderDocument(ctx context.Context, req *pb.GetPor
 	}
 	for _, d := range ds {
 		if d.ID == did {
+			link, ok, err := b.Provider.DocumentDownloadLink(ctx, id, did)
+			if err != nil {
+				return nil, toStatus(b.Provider.Name(), err, ReasonDocumentNotFound, req.GetName())
+			}
+			if ok {
+				d.DownloadURL = link
+			}
 			return documentToProto(order, d), nil
 		}
 	}

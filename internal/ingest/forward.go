@@ -53,6 +53,16 @@ func (c *CallbackProvider) ListDocuments(ctx context.Context, orderID string) ([
 	return m.ListDocuments(ctx, orderID)
 }
 
+// DocumentDownloadLink forwards providers.DocumentLinker; ok is false when
+// the wrapped driver offers no credential-free link.
+func (c *CallbackProvider) DocumentDownloadLink(ctx context.Context, orderID, documentID string) (string, bool, error) {
+	m, ok := c.Provider.(providers.DocumentLinker)
+	if !ok {
+		return "", false, nil
+	}
+	return m.DocumentDownloadLink(ctx, orderID, documentID)
+}
+
 func (c *CallbackProvider) UpdateNumber(ctx context.Context, upd providers.NumberUpdate) (*providers.NumberUpdateResult, error) {
 	m, ok := c.Provider.(providers.NumberUpdater)
 	if !ok {

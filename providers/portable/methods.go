@@ -167,6 +167,28 @@ func (c *Client) ListDocuments(ctx context.Context, orderID string) ([]providers
 	})
 }
 
+// DocumentDownloadLink returns the provider's credential-free, short-lived
+// download link for a document (providers.DocumentLinker); ok is false when
+// the driver offers none.
+func (c *Client) DocumentDownloadLink(ctx context.Context, orderID, documentID string) (string, bool, error) {
+	m, ok := c.drv.(providers.DocumentLinker)
+	if !ok {
+		return "", false, nil
+	}
+	if err := c.requireID(orderID); err != nil {
+		return "", false, err
+	}
+	type res struct {
+		link string
+		ok   bool
+	}
+	r, err := run(c, ctx, providers.OpListDocuments, func(ctx context.Context) (res, error) {
+		l, ok, err := m.DocumentDownloadLink(ctx, orderID, documentID)
+		return res{l, ok}, err
+	})
+	return r.link, r.ok, err
+}
+
 // GetNumber returns CodeNotFound when the number is not on the account.
 func (c *Client) GetNumber(ctx context.Context, e164 string) (*providers.Number, error) {
 	if e164 == "" {

@@ -135,6 +135,66 @@ func (f *Fake) downloadDocument(w http.ResponseWriter, _ *http.Request, args []s
 	_, _ = io.Copy(w, bytes.NewReader(d.content))
 }
 
+// signedPrefix is the path of the fake's pre-signed download URLs (the real
+// API hands out storage URLs on another host; the fake serves them itself).
+const signedPrefix = "/_signed/documents/"
+
+// linkTTL is how long a download_link URL works (Telnyx documents one hour).
+const linkTTL = time.Hour
+
+type signedLink struct {
+	docID   string
+	expires time.Time
+}
+
+// documentLink is GET /documents/{id}/download_link: {"data":{"url":…}}, a
+// URL that serves the file without the API key, carrying an unguessable
+// token that expires after linkTTL.
+func (f *Fake) documentLink(w http.ResponseWriter, r *http.Request, args []string) {
+	token := randHex(24)
+	f.mu.Lock()
+	_, ok := f.docs[args[0]]
+	if ok {
+		now := f.now()
+		for t, l := range f.links { // drop expired links so the map stays bounded by live ones
+			if !now.Before(l.expires) {
+				delete(f.links, t)
+			}
+		}
+		f.links[token] = signedLink{docID: args[0], expires: now.Add(linkTTL)}
+	}
+	f.mu.Unlock()
+	if !ok {
+		writeErrs(w, http.StatusNotFound, notFound("Document "+args[0]))
+		return
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"data": map[string]any{"url": scheme + "://" + r.Host + signedPrefix + token}})
+}
+
+// serveSigned serves a pre-signed download URL: GET only, known and unexpired
+// token, else 403 (as storage answers a bad or expired signature).
+func (f *Fake) serveSigned(w http.ResponseWriter, r *http.Request, token string) {
+	f.mu.Lock()
+	l, ok := f.links[token]
+	var d *document
+	if ok && f.now().Before(l.expires) {
+		d = f.docs[l.docID]
+	}
+	f.mu.Unlock()
+	if r.Method != http.MethodGet || d == nil {
+		http.Error(w, "AccessDenied: Request has expired or the signature is invalid", http.StatusForbidden)
+		return
+	}
+	w.Header().Set("Content-Type", d.contentType)
+	w.Header().Set("Content-Length", strconv.Itoa(len(d.content)))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(d.content)
+}
+
 var docTypes = map[string]bool{"loa": true, "invoice": true, "csr": true, "other": true}
 
 func (f *Fake) listAdditionalDocs(w http.ResponseWriter, r *http.Request, args []string) {

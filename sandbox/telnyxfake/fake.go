@@ -82,7 +82,8 @@ type Fake struct {
 	seq       int
 	orders    map[string]*order
 	docs      map[string]*document
-	numbers   map[string]*number // by numeric id
+	links     map[string]signedLink // download_link token → document + expiry
+	numbers   map[string]*number    // by numeric id
 	byE164    map[string]*number
 	nextNumID uint64
 	failures  []failure
@@ -111,6 +112,7 @@ func New(opts Options) *Fake {
 		hookTo:    opts.WebhookURL,
 		orders:    map[string]*order{},
 		docs:      map[string]*document{},
+		links:     map[string]signedLink{},
 		numbers:   map[string]*number{},
 		byE164:    map[string]*number{},
 		nextNumID: 1293384261075731400,

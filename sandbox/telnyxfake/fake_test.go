@@ -327,6 +327,36 @@ func TestSubResources(t *testing.T) {
 	if string(body) != "record" {
 		t.Fatalf("download %q", body)
 	}
+	// download_link needs the key itself; its url needs none (pre-signed).
+	if resp, err := http.Get(c.srv.URL + "/v2/documents/" + docID + "/download_link"); err != nil || resp.StatusCode != 401 {
+		t.Fatalf("download_link without the key: %v %v", resp, err)
+	} else {
+		resp.Body.Close()
+	}
+	status, _, m = c.do("GET", "/v2/documents/"+docID+"/download_link", nil)
+	link, _ := m["data"].(map[string]any)["url"].(string)
+	if status != 200 || !strings.HasPrefix(link, c.srv.URL+"/") {
+		t.Fatalf("download_link: %d %v", status, m)
+	}
+	resp, err = http.Get(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || string(body) != "record" {
+		t.Fatalf("plain GET of the link: %d %q", resp.StatusCode, body)
+	}
+	for _, u := range []string{link + "x", c.srv.URL + "/_signed/documents/"} {
+		if resp, err := http.Get(u); err != nil || resp.StatusCode != 403 {
+			t.Fatalf("GET %s: %v %v, want 403", u, resp, err)
+		} else {
+			resp.Body.Close()
+		}
+	}
+	if status, _, _ := c.do("GET", "/v2/documents/nope/download_link", nil); status != 404 {
+		t.Fatalf("download_link of an unknown document: %d", status)
+	}
 	for _, sub := range []string{"allowed_foc_windows", "requirements"} {
 		status, _, m := c.do("GET", "/v2/porting_orders/"+id+"/"+sub, nil)
 		if status != 200 || len(m["data"].([]any)) == 0 || m["meta"] == nil {

@@ -89,6 +89,10 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("x-ratelimit-limit", "100")
 	h.Set("x-ratelimit-remaining", "99")
 	h.Set("x-ratelimit-reset", "1")
+	if token, ok := strings.CutPrefix(r.URL.Path, signedPrefix); ok {
+		f.serveSigned(w, r, token) // a pre-signed URL: the token is the credential
+		return
+	}
 	if r.Header.Get("Authorization") != "Bearer "+f.apiKey {
 		writeErrs(w, http.StatusUnauthorized, errItem("10009", "Authentication failed",
 			"The required authentication headers were either invalid or not included in the request.", ""))
@@ -170,6 +174,7 @@ func (f *Fake) routes() []route {
 		{"POST", []string{"documents"}, f.uploadDocument},
 		{"GET", []string{"documents", "*"}, f.getDocument},
 		{"GET", []string{"documents", "*", "download"}, f.downloadDocument},
+		{"GET", []string{"documents", "*", "download_link"}, f.documentLink},
 		{"GET", []string{"phone_numbers"}, f.listNumbers},
 		{"GET", []string{"phone_numbers", "messaging"}, f.listNumbersMessaging}, // before phone_numbers/{id}
 		{"GET", []string{"phone_numbers", "*"}, f.getNumber},

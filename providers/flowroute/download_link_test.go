@@ -1,0 +1,67 @@
+package flowroute_test
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/portgate/portgate/providers"
+	"github.com/portgate/portgate/providers/flowroute"
+)
+
+// TestDocumentDownloadLinkSandbox: the portorder-file-url link serves the
+// uploaded bytes with a plain GET (no Basic auth).
+func TestDocumentDownloadLinkSandbox(t *testing.T) {
+	e := newEnv(t)
+	res, err := e.p.CreatePortOrder(e.ctx, providers.CreatePortOrderRequest{Order: validOrder("+12065550177")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.p.UploadDocument(e.ctx, res.Order.ID, providers.DocumentUpload{Type: providers.DocumentLOA, Filename: "loa.pdf", Content: []byte("%PDF loa")}); err != nil {
+		t.Fatal(err)
+	}
+	ds, err := e.p.ListDocuments(e.ctx, res.Order.ID)
+	if err != nil || len(ds) == 0 {
+		t.Fatalf("%+v %v", ds, err)
+	}
+	var linker providers.DocumentLinker = e.p
+	link, ok, err := linker.DocumentDownloadLink(e.ctx, res.Order.ID, ds[len(ds)-1].ID)
+	if err != nil || !ok {
+		t.Fatalf("DocumentDownloadLink: %q %v %v", link, ok, err)
+	}
+	resp, err := http.Get(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || string(body) != "%PDF loa" {
+		t.Fatalf("plain GET of %s: %d %q", link, resp.StatusCode, body)
+	}
+}
+
+// TestDocumentDownloadLinkStub: a server answering GET
+// /v2/portorders/{id}/files/{file_id} exactly as documented.
+func TestDocumentDownloadLinkStub(t *testing.T) {
+	const signed = "https://s3.amazonaws.com/bucket/loa.pdf?X-Amz-Signature=abc"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if u, _, ok := r.BasicAuth(); !ok || u != "k" || r.Method != http.MethodGet || r.URL.Path != "/v2/portorders/42/files/7" {
+			w.WriteHeader(http.StatusNotFound)
+			_, _ = io.WriteString(w, `{"errors":[{"detail":"Not found","status":404}]}`)
+			return
+		}
+		w.Header().Set("Content-Type", "application/vnd.api+json")
+		_, _ = io.WriteString(w, `{"data":{"id":7,"type":"portorder-file-url","attributes":{"url":"`+signed+`","expires":"2026-12-02T01:00:00Z"},"links":{"self":"https://api.flowroute.com/v2/portorders/42/files/7"}}}`)
+	}))
+	t.Cleanup(srv.Close)
+	p, err := flowroute.New(flowroute.Config{BaseURL: srv.URL, AccessKey: "k", SecretKey: "s", HTTPClient: srv.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var linker providers.DocumentLinker = p
+	link, ok, err := linker.DocumentDownloadLink(t.Context(), "42", "7")
+	if err != nil || !ok || link != signed {
+		t.Fatalf("got %q %v %v, want %q", link, ok, err, signed)
+	}
+}
