@@ -30,7 +30,6 @@ var bothProvidersAllowed = []string{
 // longer names both fails the test so it is removed.
 var bothProvidersPending = []string{
 	"internal/app",
-	"internal/config",
 	"internal/ingest",
 }
 
