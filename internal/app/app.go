@@ -176,16 +176,21 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 			}
 			return a.Server.HTTPAddr()
 		}}
-	ev.token = cfg.FlowrouteCallbackToken
-	// Hand-built configurations (tests) may leave the intervals zero.
-	if cfg.FlowroutePollInterval <= 0 {
-		cfg.FlowroutePollInterval = defaultPollEvery
+	// The event settings are the adapters' own (providers/registry),
+	// defaults applied.
+	frSettings, txSettings := cfg.AdapterSettings(flowroute.Name), cfg.AdapterSettings(telnyx.Name)
+	ev.token = frSettings["callback_token"]
+	ev.telnyxTolerance = txSettings.Duration("webhook_tolerance")
+	pollEvery, sweepEvery := frSettings.Duration("poll_interval"), txSettings.Duration("sweep_interval")
+	sweepLookback := txSettings.Duration("sweep_lookback")
+	if pollEvery <= 0 {
+		pollEvery = defaultPollEvery
 	}
-	if cfg.TelnyxSweepInterval <= 0 {
-		cfg.TelnyxSweepInterval = defaultSweepEvery
+	if sweepEvery <= 0 {
+		sweepEvery = defaultSweepEvery
 	}
-	if cfg.TelnyxPublicKey != "" {
-		if ev.telnyxKey, err = ingest.ParsePublicKey(cfg.TelnyxPublicKey); err != nil {
+	if pk := txSettings["public_key"]; pk != "" {
+		if ev.telnyxKey, err = ingest.ParsePublicKey(pk); err != nil {
 			return nil, fmt.Errorf("TELNYX_PUBLIC_KEY: %w", err)
 		}
 	}
@@ -314,15 +319,15 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 	if p, ok := a.Providers[flowroute.Name]; ok {
 		flowrouteP = p
 		if ev.token == "" {
-			logger.Warn("Flowroute status callbacks off (PORTGATE_FLOWROUTE_CALLBACK_TOKEN unset); the poller still re-reads open orders", "every", cfg.FlowroutePollInterval.String())
+			logger.Warn("Flowroute status callbacks off (PORTGATE_FLOWROUTE_CALLBACK_TOKEN unset); the poller still re-reads open orders", "every", pollEvery.String())
 		}
-		jobList = append(jobList, jobs.Job{Kind: "flowroute_poll", Every: cfg.FlowroutePollInterval, Run: pollFlowroute(st, p, logger)})
+		jobList = append(jobList, jobs.Job{Kind: "flowroute_poll", Every: pollEvery, Run: pollFlowroute(st, p, logger)})
 	}
 	if _, ok := byName[telnyx.Name]; ok {
 		if ev.telnyxKey == nil {
-			logger.Warn("Telnyx webhooks refused (TELNYX_PUBLIC_KEY unset); the events API sweep still finds every event", "every", cfg.TelnyxSweepInterval.String())
+			logger.Warn("Telnyx webhooks refused (TELNYX_PUBLIC_KEY unset); the events API sweep still finds every event", "every", sweepEvery.String())
 		}
-		if j, ok := telnyxSweepJob(st, a.Providers[telnyx.Name], cfg.TelnyxSweepLookback, cfg.TelnyxSweepInterval, logger); ok {
+		if j, ok := telnyxSweepJob(st, a.Providers[telnyx.Name], sweepLookback, sweepEvery, logger); ok {
 			jobList = append(jobList, j)
 		}
 	}

@@ -37,6 +37,8 @@ type eventsIn struct {
 	tls       bool
 	token     string // Flowroute callback token; "" = callbacks off
 	telnyxKey ed25519.PublicKey
+	// telnyxTolerance bounds a Telnyx webhook timestamp's distance from now.
+	telnyxTolerance time.Duration
 }
 
 // publicURL is PORTGATE_PUBLIC_URL, or in sandbox mode the HTTP listener's
@@ -104,7 +106,7 @@ func (e *eventsIn) routes(flowrouteP providers.Provider, telnyxOn bool) map[stri
 	r := map[string]http.Handler{}
 	if telnyxOn {
 		r["POST "+ingest.TelnyxPath] = ingest.TelnyxHandler(ingest.TelnyxOptions{Store: e.st, PublicKey: e.telnyxKey,
-			Tolerance: e.cfg.TelnyxWebhookTolerance, Logger: e.logger})
+			Tolerance: e.telnyxTolerance, Logger: e.logger})
 	}
 	if flowrouteP != nil {
 		r[ingest.FlowroutePattern] = ingest.FlowrouteHandler(ingest.FlowrouteOptions{

@@ -18,7 +18,12 @@ func TestPeriodicJobRunsOnceAcrossTwoApps(t *testing.T) {
 	dbURL := storetest.PostgresURL(t)
 	lf := startLiveFlowroute(t)
 	const every = time.Second
-	poll := func(c *config.Config) { c.FlowroutePollInterval = every }
+	poll := func(c *config.Config) {
+		if c.ProviderSettings == nil {
+			c.ProviderSettings = map[string]string{}
+		}
+		c.ProviderSettings["PORTGATE_FLOWROUTE_POLL_INTERVAL"] = every.String()
+	}
 	c1, stop1 := startAppWith(t, lf, "", dbURL, poll)
 	_, stop2 := startAppWith(t, lf, "", dbURL, poll)
 	// One open order, tracked through instance 1.

@@ -110,17 +110,6 @@ type Config struct {
 	// created through portgate get PublicURL + the webhook path as their
 	// callback. "" in sandbox mode = the HTTP listener's own address.
 	PublicURL string
-	// TelnyxPublicKey (base64 Ed25519) verifies Telnyx webhooks.
-	TelnyxPublicKey string
-	// TelnyxWebhookTolerance bounds a webhook timestamp's distance from now.
-	TelnyxWebhookTolerance time.Duration
-	// FlowrouteCallbackToken is the secret last path segment of the
-	// Flowroute callback URL.
-	FlowrouteCallbackToken string
-	// FlowroutePollInterval: how often open Flowroute orders are re-read.
-	FlowroutePollInterval time.Duration
-	// TelnyxSweepInterval / TelnyxSweepLookback: the Telnyx events API sweep.
-	TelnyxSweepInterval, TelnyxSweepLookback time.Duration
 	// PageTokenKey signs list page tokens (HMAC-SHA256). Empty = a random
 	// per-process key (tokens do not survive restarts or cross replicas).
 	PageTokenKey string
@@ -324,70 +313,6 @@ var staticSettings = []Setting{
 		get: func(c Config) string { return c.PublicURL },
 	},
 	{
-		Env:         "TELNYX_PUBLIC_KEY",
-		Description: "Telnyx webhook public key, base64 as the Telnyx portal shows it; POST /webhooks/telnyx verifies every webhook with it in every mode; unset: the sandbox fake's key in sandbox mode, and in live mode every Telnyx webhook is refused (503 WEBHOOK_NOT_CONFIGURED)",
-		set: func(c *Config, v string) error {
-			c.TelnyxPublicKey = strings.TrimSpace(v)
-			if c.TelnyxPublicKey == "" {
-				return nil
-			}
-			k, err := base64.StdEncoding.DecodeString(c.TelnyxPublicKey)
-			if err != nil || len(k) != 32 {
-				return errors.New("want the base64 of a 32-byte Ed25519 public key")
-			}
-			return nil
-		},
-		get: func(c Config) string { return c.TelnyxPublicKey },
-	},
-	{
-		Env: "PORTGATE_TELNYX_WEBHOOK_TOLERANCE", Flag: "telnyx-webhook-tolerance", Default: "5m",
-		Description: "how far a Telnyx webhook's telnyx-timestamp may be from now, either way (older or newer: 401 WEBHOOK_TIMESTAMP_OUT_OF_RANGE)",
-		set:         func(c *Config, v string) (err error) { c.TelnyxWebhookTolerance, err = positiveDuration(v); return err },
-		get:         func(c Config) string { return c.TelnyxWebhookTolerance.String() },
-	},
-	{
-		Env: "PORTGATE_FLOWROUTE_CALLBACK_TOKEN", Secret: true,
-		Description: "secret last path segment of the Flowroute status callback URL (/webhooks/flowroute/{token}), at least 24 characters of [A-Za-z0-9_-], the same on every replica; any other token is 404; unset: a random token per process in sandbox mode, and in live mode the callback route is off and orders get no status_url (the poller still finds every change)",
-		set: func(c *Config, v string) error {
-			c.FlowrouteCallbackToken = v
-			if v == "" {
-				return nil
-			}
-			if len(v) < 24 || len(v) > 128 || strings.Trim(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") != "" {
-				return errors.New("want 24 to 128 characters of A-Z a-z 0-9 _ -")
-			}
-			return nil
-		},
-		get: func(c Config) string { return c.FlowrouteCallbackToken },
-	},
-	{
-		Env: "PORTGATE_FLOWROUTE_POLL_INTERVAL", Flag: "flowroute-poll-interval", Default: "5m",
-		Description: "how often every open Flowroute order portgate knows is re-read (callbacks get lost); at least 10s",
-		set: func(c *Config, v string) (err error) {
-			c.FlowroutePollInterval, err = minDuration(v, 10*time.Second)
-			return err
-		},
-		get: func(c Config) string { return c.FlowroutePollInterval.String() },
-	},
-	{
-		Env: "PORTGATE_TELNYX_SWEEP_INTERVAL", Flag: "telnyx-sweep-interval", Default: "15m",
-		Description: "how often Telnyx's porting events API (GET /v2/porting/events) is swept for events no webhook brought; at least 10s",
-		set: func(c *Config, v string) (err error) {
-			c.TelnyxSweepInterval, err = minDuration(v, 10*time.Second)
-			return err
-		},
-		get: func(c Config) string { return c.TelnyxSweepInterval.String() },
-	},
-	{
-		Env: "PORTGATE_TELNYX_SWEEP_LOOKBACK", Flag: "telnyx-sweep-lookback", Default: "24h",
-		Description: "how far back each Telnyx sweep reads (at most 10,000 events per sweep); at least the sweep interval",
-		set: func(c *Config, v string) (err error) {
-			c.TelnyxSweepLookback, err = minDuration(v, time.Minute)
-			return err
-		},
-		get: func(c Config) string { return c.TelnyxSweepLookback.String() },
-	},
-	{
 		Env: "PORTGATE_SHUTDOWN_GRACE", Flag: "shutdown-grace", Default: "10s",
 		Description: "how long shutdown waits for in-flight calls before forcing",
 		set:         func(c *Config, v string) (err error) { c.ShutdownGrace, err = positiveDuration(v); return err },
@@ -559,19 +484,29 @@ func allSettings() []Setting {
 				ad, _ := registry.Lookup(p)
 				for _, st := range ad.Settings {
 					env := st.Env
-					set := Setting{Env: env, Description: st.Description, Default: st.Default, Secret: st.Credential,
+					secret := st.Credential || st.Secret
+					set := Setting{Env: env, Description: st.Description, Default: st.Default, Secret: secret,
 						get: func(c Config) string { return c.ProviderSettings[env] }}
-					set.set = func(c *Config, v string) error {
-						putSetting(&c.ProviderSettings, env, v)
-						return nil
+					parse := st.Parse
+					if parse == nil && !secret {
+						parse = baseURL // the adapter's API endpoint
 					}
-					if !st.Credential {
-						// Non-secret settings are base URLs and get a flag.
-						set.Flag = strings.ToLower(strings.ReplaceAll(env, "_", "-"))
-						set.set = func(c *Config, v string) error {
-							u, err := baseURL(v)
-							putSetting(&c.ProviderSettings, env, u)
-							return err
+					set.set = func(c *Config, v string) error {
+						if parse == nil || v == "" {
+							putSetting(&c.ProviderSettings, env, v)
+							return nil
+						}
+						u, err := parse(v)
+						if err != nil {
+							u = v
+						}
+						putSetting(&c.ProviderSettings, env, u)
+						return err
+					}
+					if !secret && !st.EnvOnly {
+						set.Flag = st.Flag
+						if set.Flag == "" {
+							set.Flag = strings.ToLower(strings.ReplaceAll(env, "_", "-"))
 						}
 					}
 					out = append(out, set)
@@ -619,6 +554,20 @@ func (c Config) Value(env string) string {
 		}
 	}
 	return ""
+}
+
+// AdapterSettings are provider p's own settings (providers/registry) by
+// the adapter's Key, defaults applied.
+func (c Config) AdapterSettings(p string) registry.Settings {
+	ad, _ := registry.Lookup(p)
+	s := registry.Settings{}
+	for _, st := range ad.Settings {
+		if v := c.ProviderSettings[st.Env]; v != "" {
+			s[st.Key] = v
+		}
+	}
+	out, _ := ad.Resolve(s)
+	return out
 }
 
 // Table returns every setting in documentation order.
@@ -679,8 +628,14 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	if c.TLSClientCAFile != "" && c.TLSCertFile == "" {
 		errs = append(errs, errors.New("config: PORTGATE_TLS_CLIENT_CA_FILE (mutual TLS) needs PORTGATE_TLS_CERT_FILE and PORTGATE_TLS_KEY_FILE"))
 	}
-	if c.TelnyxSweepLookback < c.TelnyxSweepInterval {
-		errs = append(errs, fmt.Errorf("config: PORTGATE_TELNYX_SWEEP_LOOKBACK (%s) is shorter than PORTGATE_TELNYX_SWEEP_INTERVAL (%s): sweeps would miss events", c.TelnyxSweepLookback, c.TelnyxSweepInterval))
+	for _, p := range KnownProviders() {
+		ad, _ := registry.Lookup(p)
+		if ad.Check == nil {
+			continue
+		}
+		if err := ad.Check(c.AdapterSettings(p)); err != nil {
+			errs = append(errs, fmt.Errorf("config: %w", err))
+		}
 	}
 	errs = append(errs, CheckAuth(c))
 	if err := errors.Join(errs...); err != nil {
@@ -982,14 +937,6 @@ func oneOf(v string, allowed ...string) error {
 		}
 	}
 	return fmt.Errorf("invalid value %q: want one of %s", v, strings.Join(allowed, ", "))
-}
-
-func minDuration(v string, least time.Duration) (time.Duration, error) {
-	d, err := positiveDuration(v)
-	if err == nil && d < least {
-		err = fmt.Errorf("duration %q is under %s", v, least)
-	}
-	return d, err
 }
 
 func positiveDuration(v string) (time.Duration, error) {

@@ -38,12 +38,12 @@ func TestDefaults(t *testing.T) {
 	want := Config{
 		Mode: ModeSandbox, Providers: []string{"flowroute", "telnyx"},
 		GRPCAddr: ":9090", HTTPAddr: ":8080", LogLevel: "info", LogFormat: "text", DefaultRegion: "US",
-		ProviderSettings:    map[string]string{"FLOWROUTE_BASE_URL": "https://api.flowroute.com", "TELNYX_BASE_URL": "https://api.telnyx.com/v2"},
+		ProviderSettings: map[string]string{"FLOWROUTE_BASE_URL": "https://api.flowroute.com", "TELNYX_BASE_URL": "https://api.telnyx.com/v2",
+			"PORTGATE_TELNYX_WEBHOOK_TOLERANCE": "5m0s", "PORTGATE_FLOWROUTE_POLL_INTERVAL": "5m0s",
+			"PORTGATE_TELNYX_SWEEP_INTERVAL": "15m0s", "PORTGATE_TELNYX_SWEEP_LOOKBACK": "24h0m0s"},
 		SandboxStepInterval: 10 * time.Second, ProviderPreference: []string{"flowroute", "telnyx"},
 		ProviderTimeout: 10 * time.Second, ShutdownGrace: 10 * time.Second, MaxRequestBytes: 16 << 20, WatchBuffer: 256, WatchStall: 30 * time.Second,
 		DataDir: "data", IdempotencyTTL: 24 * time.Hour,
-		TelnyxWebhookTolerance: 5 * time.Minute, FlowroutePollInterval: 5 * time.Minute,
-		TelnyxSweepInterval: 15 * time.Minute, TelnyxSweepLookback: 24 * time.Hour,
 	}
 	if !equal(c, want) {
 		t.Errorf("defaults:\n got %+v\nwant %+v", c, want)
@@ -92,15 +92,16 @@ func TestEnvOnly(t *testing.T) {
 		Mode: ModeLive, Providers: []string{"telnyx", "flowroute"}, AdminAddr: "127.0.0.1:7002", Pprof: true, OTLPEndpoint: "http://127.0.0.1:4318",
 		GRPCAddr: "127.0.0.1:7000", HTTPAddr: "127.0.0.1:7001", LogLevel: "debug", LogFormat: "json", DefaultRegion: "GB",
 		ProviderSettings: map[string]string{"FLOWROUTE_ACCESS_KEY": "fr-access", "FLOWROUTE_SECRET_KEY": "fr-secret", "FLOWROUTE_BASE_URL": "http://localhost:1234",
-			"TELNYX_API_KEY": "KEYabc", "TELNYX_BASE_URL": "http://localhost:5678/v2"},
+			"TELNYX_API_KEY": "KEYabc", "TELNYX_BASE_URL": "http://localhost:5678/v2",
+			"TELNYX_PUBLIC_KEY": "6Pvnrvm0zLPsi0Y6qYRjNoLiJUwKt6W6G0RPb9B1JNI=", "PORTGATE_TELNYX_WEBHOOK_TOLERANCE": "1m0s",
+			"PORTGATE_FLOWROUTE_CALLBACK_TOKEN": "abcdefghijklmnopqrstuvwxyz_-0123", "PORTGATE_FLOWROUTE_POLL_INTERVAL": "30s",
+			"PORTGATE_TELNYX_SWEEP_INTERVAL": "1m0s", "PORTGATE_TELNYX_SWEEP_LOOKBACK": "2h0m0s"},
 		SandboxStepInterval: 250 * time.Millisecond,
 		ProviderPreference:  []string{"telnyx", "flowroute"}, ProviderTimeout: 3 * time.Second, ShutdownGrace: time.Minute,
 		AuthOff: true,
 		DataDir: "/var/lib/portgate", DatabaseURL: "postgres://pg:secret@db:5432/portgate?sslmode=require", IdempotencyTTL: 72 * time.Hour,
 		MaxRequestBytes: 1 << 20, WatchBuffer: 256, WatchStall: 30 * time.Second,
-		PublicURL: "https://portgate.example.com", TelnyxPublicKey: "6Pvnrvm0zLPsi0Y6qYRjNoLiJUwKt6W6G0RPb9B1JNI=",
-		TelnyxWebhookTolerance: time.Minute, FlowrouteCallbackToken: "abcdefghijklmnopqrstuvwxyz_-0123",
-		FlowroutePollInterval: 30 * time.Second, TelnyxSweepInterval: time.Minute, TelnyxSweepLookback: 2 * time.Hour,
+		PublicURL: "https://portgate.example.com",
 	}
 	if !equal(c, want) {
 		t.Errorf("env:\n got %+v\nwant %+v", c, want)
@@ -379,5 +380,28 @@ func TestPageTokenKey(t *testing.T) {
 	}
 	if got := c.Redacted()["PORTGATE_PAGE_TOKEN_KEY"]; got != "set" {
 		t.Fatalf("Redacted shows %q", got)
+	}
+}
+
+// The provider event settings live in the adapters' registrations
+// (providers/registry) and keep their validation.
+func TestProviderEventSettingsValidated(t *testing.T) {
+	for _, tc := range []struct{ env, val, want string }{
+		{"PORTGATE_FLOWROUTE_CALLBACK_TOKEN", "short", "PORTGATE_FLOWROUTE_CALLBACK_TOKEN: want 24 to 128 characters"},
+		{"TELNYX_PUBLIC_KEY", "bm90IGEga2V5", "TELNYX_PUBLIC_KEY: want the base64 of a 32-byte Ed25519 public key"},
+		{"PORTGATE_FLOWROUTE_POLL_INTERVAL", "5s", `PORTGATE_FLOWROUTE_POLL_INTERVAL: duration "5s" is under 10s`},
+		{"PORTGATE_TELNYX_WEBHOOK_TOLERANCE", "-1m", `PORTGATE_TELNYX_WEBHOOK_TOLERANCE: duration "-1m" must be positive`},
+		{"PORTGATE_TELNYX_SWEEP_LOOKBACK", "1h", "PORTGATE_TELNYX_SWEEP_LOOKBACK (1h0m0s) is shorter than PORTGATE_TELNYX_SWEEP_INTERVAL (2h0m0s)"},
+	} {
+		_, err := Load(nil, env(tc.env, tc.val, "PORTGATE_TELNYX_SWEEP_INTERVAL", "2h"))
+		if tc.env != "PORTGATE_TELNYX_SWEEP_LOOKBACK" {
+			_, err = Load(nil, env(tc.env, tc.val))
+		}
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s=%s: got %v, want %q", tc.env, tc.val, err, tc.want)
+		}
+	}
+	if _, err := Load([]string{"--flowroute-poll-interval=20s", "--telnyx-sweep-interval=1m", "--telnyx-sweep-lookback=1h", "--telnyx-webhook-tolerance=1m"}, env()); err != nil {
+		t.Errorf("flags: %v", err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/portgate/portgate/providers"
 )
@@ -22,6 +23,41 @@ type Setting struct {
 	Default     string
 	// Credential settings are required in live mode and never logged.
 	Credential bool
+	// Secret settings are never logged or given a flag (credentials are
+	// always secret) but are not required.
+	Secret bool
+	// Flag is the command-line flag without dashes; "" = derived from Env
+	// for settings that are neither credential nor secret.
+	Flag string
+	// EnvOnly settings get no flag.
+	EnvOnly bool
+	// Parse checks a value and returns it normalized; nil: a base URL for
+	// settings that are neither credential nor secret, anything otherwise.
+	Parse func(string) (string, error)
+}
+
+// MinDuration is a Parse for a duration of at least least, normalized to
+// time.Duration's String form.
+func MinDuration(least time.Duration) func(string) (string, error) {
+	return func(v string) (string, error) {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return "", fmt.Errorf("invalid duration %q", v)
+		}
+		if d <= 0 {
+			return "", fmt.Errorf("duration %q must be positive", v)
+		}
+		if d < least {
+			return "", fmt.Errorf("duration %q is under %s", v, least)
+		}
+		return d.String(), nil
+	}
+}
+
+// Duration reads a duration setting; 0 when unset or invalid.
+func (s Settings) Duration(key string) time.Duration {
+	d, _ := time.ParseDuration(s[key])
+	return d
 }
 
 // Settings are setting values by Key.
@@ -32,6 +68,9 @@ type Adapter struct {
 	Name        string // resource id: "flowroute"
 	DisplayName string // "Flowroute"
 	Settings    []Setting
+	// Check, when set, checks settings that depend on each other (values
+	// by Key, defaults applied); its error names the environment variables.
+	Check func(s Settings) error
 	// New builds the adapter from its settings (defaults applied) and the
 	// gateway's HTTP client.
 	New func(s Settings, hc providers.Doer) (providers.Provider, error)
