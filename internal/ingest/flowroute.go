@@ -49,14 +49,8 @@ func FlowrouteHandler(o FlowrouteOptions) http.Handler {
 			writeError(w, http.StatusNotFound, codes.NotFound, ReasonRouteNotFound, "no REST route for "+r.Method+" "+FlowroutePrefix+"…; see /openapi.json")
 			return
 		}
-		body, err := readBody(w, r, o.MaxBodyBytes)
-		if errors.Is(err, errTooLarge) {
-			writeError(w, http.StatusRequestEntityTooLarge, codes.InvalidArgument, ReasonTooLarge,
-				fmt.Sprintf("callback body larger than %d bytes", o.MaxBodyBytes))
-			return
-		}
-		if err != nil {
-			writeError(w, http.StatusBadRequest, codes.InvalidArgument, ReasonMalformed, "callback body could not be read")
+		body, ok := readBody(w, r, o.MaxBodyBytes, "callback")
+		if !ok {
 			return
 		}
 		id, err := flowrouteOrderID(body)

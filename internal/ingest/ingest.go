@@ -54,20 +54,29 @@ func OrderName(provider, id string) string {
 	return "providers/" + provider + "/portOrders/" + id
 }
 
-// readBody reads at most limit bytes; more is errTooLarge.
-func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
-	if r.ContentLength > limit {
-		return nil, errTooLarge
+// readBody reads at most limit bytes of r's body; otherwise it answers the
+// caller itself (413 over the limit, 400 unreadable) and reports false.
+// what names the body in those answers ("webhook", "callback").
+func readBody(w http.ResponseWriter, r *http.Request, limit int64, what string) ([]byte, bool) {
+	tooLarge := r.ContentLength > limit // refused before reading
+	var b []byte
+	var err error
+	if !tooLarge {
+		b, err = io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+		var mbe *http.MaxBytesError
+		tooLarge = errors.As(err, &mbe)
 	}
-	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
-		return nil, errTooLarge
+	if tooLarge {
+		writeError(w, http.StatusRequestEntityTooLarge, codes.InvalidArgument, ReasonTooLarge,
+			fmt.Sprintf("%s body larger than %d bytes", what, limit))
+		return nil, false
 	}
-	return b, err
+	if err != nil {
+		writeError(w, http.StatusBadRequest, codes.InvalidArgument, ReasonMalformed, what+" body could not be read")
+		return nil, false
+	}
+	return b, true
 }
-
-var errTooLarge = errors.New("body too large")
 
 // writeError answers a google.rpc.Status JSON with ErrorInfo (domain
 // portgate), the shape every portgate REST error has.

@@ -80,14 +80,8 @@ func TelnyxHandler(o TelnyxOptions) http.Handler {
 				"Telnyx webhooks are not accepted: TELNYX_PUBLIC_KEY is not set")
 			return
 		}
-		body, err := readBody(w, r, o.MaxBodyBytes)
-		if errors.Is(err, errTooLarge) {
-			writeError(w, http.StatusRequestEntityTooLarge, codes.InvalidArgument, ReasonTooLarge,
-				fmt.Sprintf("webhook body larger than %d bytes", o.MaxBodyBytes))
-			return
-		}
-		if err != nil {
-			writeError(w, http.StatusBadRequest, codes.InvalidArgument, ReasonMalformed, "webhook body could not be read")
+		body, ok := readBody(w, r, o.MaxBodyBytes, "webhook")
+		if !ok {
 			return
 		}
 		now := o.Now()
