@@ -326,14 +326,8 @@ func (p *Provider) completeNumbersAt(ctx context.Context, po *providers.PortOrde
 	got := &providers.PortOrder{}
 	ec := orderCtx("list porting phone numbers")
 	for num := 1; num <= maxNumberPages && numberCount(got) < count; num++ {
-		q := url.Values{}
-		for k, v := range base {
-			q[k] = v
-		}
-		q.Set("page[number]", fmt.Sprint(num))
-		q.Set("page[size]", fmt.Sprint(maxPageSize))
 		var env listEnvelope
-		if err := p.call(ctx, http.MethodGet, "/porting_phone_numbers", q, nil, &env, ec); err != nil {
+		if err := p.call(ctx, http.MethodGet, "/porting_phone_numbers", pageQuery(base, num, maxPageSize), nil, &env, ec); err != nil {
 			break
 		}
 		for _, raw := range env.Data {

@@ -237,14 +237,8 @@ func (p *Provider) window(ctx context.Context, path string, q url.Values, lq pro
 	first := offset/limit + 1
 	skip := offset % limit
 	fetch := func(num int) (*listEnvelope, error) {
-		qq := url.Values{}
-		for k, v := range q {
-			qq[k] = v
-		}
-		qq.Set("page[number]", fmt.Sprint(num))
-		qq.Set("page[size]", fmt.Sprint(limit))
 		var env listEnvelope
-		if err := p.call(ctx, http.MethodGet, path, qq, nil, &env, ec); err != nil {
+		if err := p.call(ctx, http.MethodGet, path, pageQuery(q, num, limit), nil, &env, ec); err != nil {
 			return nil, err
 		}
 		return &env, nil
@@ -279,14 +273,8 @@ func (p *Provider) all(ctx context.Context, path string, q url.Values, ec errCtx
 	const maxPages = 40
 	var out []json.RawMessage
 	for num := 1; num <= maxPages; num++ {
-		qq := url.Values{}
-		for k, v := range q {
-			qq[k] = v
-		}
-		qq.Set("page[number]", fmt.Sprint(num))
-		qq.Set("page[size]", fmt.Sprint(maxPageSize))
 		var env listEnvelope
-		if err := p.call(ctx, http.MethodGet, path, qq, nil, &env, ec); err != nil {
+		if err := p.call(ctx, http.MethodGet, path, pageQuery(q, num, maxPageSize), nil, &env, ec); err != nil {
 			return nil, err
 		}
 		out = append(out, env.Data...)
@@ -307,3 +295,14 @@ func (p *Provider) As(i any) bool { return providers.AsDoer(p.client, i) }
 
 // ErrorAs sets i, a **providers.Error, from err.
 func (p *Provider) ErrorAs(err error, i any) bool { return providers.ErrorAsProviderError(err, i) }
+
+// pageQuery is a copy of q asking for page num of size items.
+func pageQuery(q url.Values, num, size int) url.Values {
+	out := make(url.Values, len(q)+2)
+	for k, v := range q {
+		out[k] = v
+	}
+	out.Set("page[number]", fmt.Sprint(num))
+	out.Set("page[size]", fmt.Sprint(size))
+	return out
+}
