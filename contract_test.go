@@ -41,6 +41,18 @@ func TestRESTContract(t *testing.T) {
 		"portgate.v1.Numbers.GetNumber":               "GET /v1/{name=providers/*/numbers/*}",
 		"portgate.v1.Numbers.ListNumbers":             "GET /v1/{parent=providers/*}/numbers",
 		"portgate.v1.Numbers.UpdateNumber":            "PATCH /v1/{number.name=providers/*/numbers/*} body=number",
+		// issue 14 — search (add below this line)
+
+		// issue 14 — buy (add below this line)
+
+		// issue 14 — voice (add below this line)
+
+		// issue 14 — e911 (add below this line)
+
+		// issue 14 — portin (add below this line)
+
+		// issue 14 — portout (add below this line)
+
 	}
 	got := map[string]string{}
 	for _, fd := range []protoreflect.FileDescriptor{pb.File_portgate_v1_porting_proto, pb.File_portgate_v1_numbers_proto, pb.File_portgate_v1_providers_proto} {

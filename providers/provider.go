@@ -25,6 +25,19 @@ const (
 	OpGetNumber              Operation = "GetNumber"
 	OpListNumbers            Operation = "ListNumbers"
 	OpUpdateNumber           Operation = "UpdateNumber"
+
+	// issue 14 — search (add below this line)
+
+	// issue 14 — buy (add below this line)
+
+	// issue 14 — voice (add below this line)
+
+	// issue 14 — e911 (add below this line)
+
+	// issue 14 — portin (add below this line)
+
+	// issue 14 — portout (add below this line)
+
 )
 
 // AllOperations lists every operation in a stable order.
@@ -33,6 +46,19 @@ var AllOperations = []Operation{
 	OpUpdatePortOrder, OpModifyPortOrderNumbers, OpSubmitPortOrder, OpCancelPortOrder,
 	OpListComments, OpCreateComment, OpUploadDocument, OpListDocuments,
 	OpGetNumber, OpListNumbers, OpUpdateNumber,
+
+	// issue 14 — search (add below this line)
+
+	// issue 14 — buy (add below this line)
+
+	// issue 14 — voice (add below this line)
+
+	// issue 14 — e911 (add below this line)
+
+	// issue 14 — portin (add below this line)
+
+	// issue 14 — portout (add below this line)
+
 }
 
 // Neutral field paths accepted in PortOrderUpdate.Mask and NumberUpdate.Mask.

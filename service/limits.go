@@ -183,6 +183,18 @@ var fieldLimits = map[protoreflect.FullName]FieldLimit{
 	"portgate.v1.MessagingProvisioning.task_id":              {MaxBytes: limID},       // output only
 	"portgate.v1.MessagingProvisioning.reason":               {MaxBytes: limLongText}, // output only
 	"portgate.v1.MessagingProvisioning.provider_status":      {MaxBytes: limText},     // output only
+	// issue 14 — search (add below this line)
+
+	// issue 14 — buy (add below this line)
+
+	// issue 14 — voice (add below this line)
+
+	// issue 14 — e911 (add below this line)
+
+	// issue 14 — portin (add below this line)
+
+	// issue 14 — portout (add below this line)
+
 }
 
 // fallbackLimit applies to a field missing from fieldLimits (a test makes

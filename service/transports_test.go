@@ -364,6 +364,18 @@ var rpcCases = []rpcCase{
 			return &pb.UpdateNumberRequest{Number: &pb.Number{Name: "providers/nope/numbers/+13125550101", Alias: "x"},
 				UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"alias"}}}
 		}},
+	// issue 14 — search (add below this line)
+
+	// issue 14 — buy (add below this line)
+
+	// issue 14 — voice (add below this line)
+
+	// issue 14 — e911 (add below this line)
+
+	// issue 14 — portin (add below this line)
+
+	// issue 14 — portout (add below this line)
+
 }
 
 func TestEveryRPCOverBothTransports(t *testing.T) {

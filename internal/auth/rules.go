@@ -58,6 +58,18 @@ var Rules = map[string]Rule{
 	// off (PORTGATE_GRPC_REFLECTION=off) to serve neither over gRPC.
 	"/grpc.reflection.v1.ServerReflection/ServerReflectionInfo":      {Public: true},
 	"/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo": {Public: true},
+	// issue 14 — search (add below this line)
+
+	// issue 14 — buy (add below this line)
+
+	// issue 14 — voice (add below this line)
+
+	// issue 14 — e911 (add below this line)
+
+	// issue 14 — portin (add below this line)
+
+	// issue 14 — portout (add below this line)
+
 }
 
 // allProviders is the wildcard provider segment (service.AllProviders).
