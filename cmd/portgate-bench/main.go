@@ -50,7 +50,9 @@ import (
 	pb "github.com/portgate/portgate/gen/portgate/v1"
 	"github.com/portgate/portgate/internal/app"
 	"github.com/portgate/portgate/internal/auth"
+	"github.com/portgate/portgate/providers/flowroute"
 	"github.com/portgate/portgate/sandbox/chaos"
+	"github.com/portgate/portgate/service"
 )
 
 const pinnedEnv = "PORTGATE_BENCH_PINNED"
@@ -561,7 +563,9 @@ type Portability struct {
 	Requests   int `json:"requests"`
 	// FloorMS is the best any gateway can do when the numbers come in
 	// Requests sequential requests, conc chunks in flight per request:
-	// Requests × ceil(chunks per request / conc) × latency.
+	// Requests × ceil(chunks per request / conc) × latency. Up to
+	// service.MaxPortabilityNumbers numbers are one request, and the floor
+	// is then the ideal itself.
 	FloorMS      float64 `json:"floor_ms"`
 	RatioVsFloor float64 `json:"ratio_vs_floor"`
 	// DirectMS: the same chunks sent straight to the sandbox, grouped as
@@ -932,8 +936,12 @@ func targetRows(rep *Report, find func(op, tgt string, c int) *Cell) []TargetRow
 // portability times CheckPortability of n numbers through portgate's gRPC
 // API with the sandbox answering after o.latency.
 func (b *bench) portability() (*Portability, error) {
-	const chunk, conc = 100, 4 // flowroute.PortabilityBatchLimit, service default PortabilityConcurrency
-	const perRequest = 1000    // CheckPortabilityRequest.phone_numbers limit (service/limits.go)
+	// What portgate runs with: the adapter's batch limit and the service's
+	// default concurrency (cmd/portgate does not change it).
+	const chunk, conc = flowroute.PortabilityBatchLimit, service.DefaultPortabilityConcurrency
+	// One request carries up to the API's limit (README "Limits"); the
+	// service cuts it into chunks and runs conc of them at a time.
+	const perRequest = service.MaxPortabilityNumbers
 	n := b.o.portabilityN
 	nums := make([]string, n)
 	for i := range nums {
