@@ -64,3 +64,37 @@ func BenchmarkGatewayOutage(b *testing.B) {
 
 	latency.Outage{BaseHealthy: baseTelnyx, BaseOther: baseFlowroute, Healthy: outTelnyx, Open: open}.Report(b, "flowroute")
 }
+
+// BenchmarkGetPortOrder is one steady-state Flowroute GetPortOrder of a
+// split order through the whole gateway in this process: gRPC over
+// bufconn with every interceptor, the service, the resilience wrapper, the
+// adapter's HTTP client and the sandbox over loopback HTTP. allocs/op
+// counts the whole process (the sandbox's side too); compare builds, not
+// with the proxy (portgate-bench does that).
+//
+//	go test -run '^$' -bench BenchmarkGetPortOrder -benchmem -benchtime 2000x ./service/
+func BenchmarkGetPortOrder(b *testing.B) {
+	e := start(b)
+	ctx := context.Background()
+	o, err := e.porting.CreatePortOrder(ctx, &pb.CreatePortOrderRequest{Parent: "providers/flowroute",
+		PortOrder: validOrder(freshNumber(""), freshNumber(""), "+13125559904")}) // split: a related order
+	if err != nil {
+		b.Fatal(err)
+	}
+	if len(o.GetRelatedOrders()) == 0 {
+		b.Fatalf("order %s has no related order", o.GetName())
+	}
+	req := &pb.GetPortOrderRequest{Name: o.GetName()}
+	for range 200 { // warm pools, the group cache and the E.164 memo
+		if _, err := e.porting.GetPortOrder(ctx, req); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if _, err := e.porting.GetPortOrder(ctx, req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
