@@ -2,12 +2,15 @@ package service_test
 
 import (
 	"context"
+	"io"
 	"testing"
 	"time"
 
 	"github.com/sony/gobreaker/v2"
 
 	pb "github.com/portgate/portgate/gen/portgate/v1"
+	"github.com/portgate/portgate/internal/app"
+	"github.com/portgate/portgate/internal/config"
 	"github.com/portgate/portgate/internal/latency"
 	"github.com/portgate/portgate/sandbox/chaos"
 )
@@ -69,12 +72,13 @@ func BenchmarkGatewayOutage(b *testing.B) {
 // split order through the whole gateway in this process: gRPC over
 // bufconn with every interceptor, the service, the resilience wrapper, the
 // adapter's HTTP client and the sandbox over loopback HTTP. allocs/op
-// counts the whole process (the sandbox's side too); compare builds, not
-// with the proxy (portgate-bench does that).
+// counts the whole process (the client's and the sandbox's side too);
+// compare builds, not with the proxy (portgate-bench does that). The
+// process logger is on (text lines to io.Discard), as in production.
 //
-//	go test -run '^$' -bench BenchmarkGetPortOrder -benchmem -benchtime 2000x ./service/
+//	go test -run '^$' -bench BenchmarkGetPortOrder -benchmem -benchtime 3000x ./service/
 func BenchmarkGetPortOrder(b *testing.B) {
-	e := start(b)
+	e := startApp(b, config.Config{}, app.NewLogger(io.Discard, config.Config{}))
 	ctx := context.Background()
 	o, err := e.porting.CreatePortOrder(ctx, &pb.CreatePortOrderRequest{Parent: "providers/flowroute",
 		PortOrder: validOrder(freshNumber(""), freshNumber(""), "+13125559904")}) // split: a related order
