@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/portgate/portgate/internal/config"
@@ -29,14 +30,18 @@ const JobsFile = "jobs.db"
 // eventsIn is the events-in wiring: webhook routes, callback URLs and the
 // periodic jobs.
 type eventsIn struct {
-	cfg       config.Config
-	st        store.Store
-	logger    *slog.Logger
-	sandbox   bool
-	httpAddr  func() string // the HTTP listener's address once started
-	tls       bool
-	token     string // Flowroute callback token; "" = callbacks off
-	telnyxKey ed25519.PublicKey
+	cfg      config.Config
+	st       store.Store
+	logger   *slog.Logger
+	sandbox  bool
+	httpAddr func() string // the HTTP listener's address once started
+	tls      bool
+	token    string // Flowroute callback token; "" = callbacks off
+	// frHook, txHook remember the callback URLs once known: they are read
+	// for every order a provider returns, and do not change once the
+	// listener is up.
+	frHook, txHook atomic.Pointer[string]
+	telnyxKey      ed25519.PublicKey
 	// telnyxTolerance bounds a Telnyx webhook timestamp's distance from now.
 	telnyxTolerance time.Duration
 }
@@ -66,19 +71,36 @@ func (e *eventsIn) publicURL() string {
 }
 
 func (e *eventsIn) flowrouteHook() string {
-	u := e.publicURL()
-	if u == "" || e.token == "" {
-		return ""
-	}
-	return u + ingest.FlowroutePrefix + e.token
+	return rememberHook(&e.frHook, func() string {
+		u := e.publicURL()
+		if u == "" || e.token == "" {
+			return ""
+		}
+		return u + ingest.FlowroutePrefix + e.token
+	})
 }
 
 func (e *eventsIn) telnyxHook() string {
-	u := e.publicURL()
-	if u == "" {
-		return ""
+	return rememberHook(&e.txHook, func() string {
+		u := e.publicURL()
+		if u == "" {
+			return ""
+		}
+		return u + ingest.TelnyxPath
+	})
+}
+
+// rememberHook returns the remembered URL, or builds it and remembers it
+// once it is known (not "": before the listener starts there is none yet).
+func rememberHook(p *atomic.Pointer[string], build func() string) string {
+	if u := p.Load(); u != nil {
+		return *u
 	}
-	return u + ingest.TelnyxPath
+	u := build()
+	if u != "" {
+		p.Store(&u)
+	}
+	return u
 }
 
 func randomToken() string {
