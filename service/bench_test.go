@@ -102,3 +102,35 @@ func BenchmarkGetPortOrder(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkGetPortOrderREST is BenchmarkGetPortOrder over REST (loopback
+// HTTP/1.1 to the gateway, which reaches the service in-process).
+func BenchmarkGetPortOrderREST(b *testing.B) {
+	e := startApp(b, config.Config{}, app.NewLogger(io.Discard, config.Config{}))
+	ctx := context.Background()
+	o, err := e.porting.CreatePortOrder(ctx, &pb.CreatePortOrderRequest{Parent: "providers/flowroute",
+		PortOrder: validOrder(freshNumber(""), freshNumber(""), "+13125559904")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	url := e.base + "/v1/" + o.GetName()
+	get := func() {
+		resp, err := restClient.Get(url)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			b.Fatalf("GET %s: %d", url, resp.StatusCode)
+		}
+	}
+	for range 200 {
+		get()
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		get()
+	}
+}
