@@ -86,6 +86,8 @@ type Fake struct {
 	orderSeq   []string
 	numbers    map[string]*number // key: 11 digits
 	routes     map[string]bool    // route ids on the account
+	routeInfo  map[string]*route  // route details (voice.go)
+	nextRoute  int
 	numberSeq  []string
 	uploads    map[string]*file // token → file awaiting its bytes
 	downloads  map[string]*file // token → file
@@ -399,6 +401,8 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f.routePorting(w, r, seg[1:])
 	case "numbers":
 		f.routeNumbers(w, r, seg[1:])
+	case "routes":
+		f.serveRoutes(w, r, seg[1:])
 	default:
 		f.urlNotFound(w)
 	}
