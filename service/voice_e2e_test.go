@@ -74,3 +74,29 @@ func TestREADMEVoiceRouting(t *testing.T) {
 		t.Fatalf("telnyx create: %d %v", code, errBody)
 	}
 }
+
+// A retried CreateVoiceRoute (same request_id) answers the first route and
+// creates no second one.
+func TestCreateVoiceRouteIdempotent(t *testing.T) {
+	e := start(t)
+	const id = "6f1c2a9e-3b7d-4e21-9a5f-0c8d7e6b5a41"
+	body := map[string]any{"type": "SIP_HOST", "target": "retry.example.com", "displayName": "retry"}
+	count := func() int {
+		_, l := rest(t, http.MethodGet, e.base+"/v1/providers/flowroute/voiceRoutes?pageSize=200", nil)
+		n := 0
+		for _, x := range l["voiceRoutes"].([]any) {
+			if x.(map[string]any)["target"] == "retry.example.com" {
+				n++
+			}
+		}
+		return n
+	}
+	code, first := rest(t, http.MethodPost, e.base+"/v1/providers/flowroute/voiceRoutes?requestId="+id, body)
+	if code != http.StatusOK {
+		t.Fatalf("%d %v", code, first)
+	}
+	code, again := rest(t, http.MethodPost, e.base+"/v1/providers/flowroute/voiceRoutes?requestId="+id, body)
+	if code != http.StatusOK || again["name"] != first["name"] || count() != 1 {
+		t.Fatalf("retry: %d %v (first %v), %d routes", code, again, first, count())
+	}
+}
