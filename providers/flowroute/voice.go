@@ -265,24 +265,20 @@ func (p *Provider) DeleteVoiceRoute(ctx context.Context, id string) error {
 		return err
 	}
 	_, err := p.call(ctx, http.MethodDelete, "/v2/routes/"+url.PathEscape(id), nil, nil, resOther)
-	return routeError(err, id)
+	err = routeError(err, id)
+	// The documented 403 on delete is "numbers still use the route"; a bare
+	// ActionNotAuthorizedError (e.g. the default route) stays a permission refusal.
+	if pe, ok := err.(*providers.Error); ok && pe.Code == providers.CodeFailedPrecondition &&
+		pe.HTTPStatus == http.StatusForbidden && pe.ProviderCode != "ActionNotAuthorizedError" {
+		pe.Reason = "VOICE_ROUTE_IN_USE"
+	}
+	return err
 }
 
-// routeError names the route in a 404 and reads Flowroute's 403 on a
-// route write as "numbers still use it" (reference §1: the only documented
-// 403 on routes).
-func routeError(err error, id string) error {
-	pe, ok := err.(*providers.Error)
-	if !ok {
-		return err
-	}
-	switch pe.Code {
-	case providers.CodeNotFound:
+// routeError names the route in a 404.
+func routeError(err error, _ string) error {
+	if pe, ok := err.(*providers.Error); ok && pe.Code == providers.CodeNotFound {
 		pe.Reason = "VOICE_ROUTE_NOT_FOUND"
-	case providers.CodeFailedPrecondition:
-		if pe.HTTPStatus == http.StatusForbidden {
-			pe.Reason = "VOICE_ROUTE_IN_USE"
-		}
 	}
-	return pe
+	return err
 }

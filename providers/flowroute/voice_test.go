@@ -33,6 +33,14 @@ func routeStub(t *testing.T, gotPatch *map[string]any) *flowroute.Provider {
 			_ = json.Unmarshal(body, gotPatch)
 			alias = "renamed"
 			w.WriteHeader(http.StatusNoContent)
+		case r.Method == http.MethodDelete && r.URL.Path == "/v2/routes/98396":
+			// As documented (N:delete-route).
+			w.WriteHeader(http.StatusForbidden)
+			_, _ = io.WriteString(w, `{"errors":[{"id":"e1","status":403,"title":"This Route has numbers still associated to it.","detail":"Please disassociate all numbers before deleting."}]}`)
+		case r.Method == http.MethodDelete && r.URL.Path == "/v2/routes/0":
+			// Flowroute's documented bare 403 (S1).
+			w.WriteHeader(http.StatusForbidden)
+			_, _ = io.WriteString(w, `{"errors":[{"detail":"","status":403,"title":"ActionNotAuthorizedError"}]}`)
 		default:
 			w.WriteHeader(http.StatusNotFound)
 			_, _ = io.WriteString(w, `{"errors":[{"detail":"Could not find that resource on your account.","status":404}]}`)
@@ -70,6 +78,13 @@ func TestVoiceRoutesStub(t *testing.T) {
 	data, _ := patch["data"].(map[string]any)
 	if attrs, _ := data["attributes"].(map[string]any); data["type"] != "route" || data["id"] != "98396" || len(attrs) != 1 || attrs["alias"] != "renamed" {
 		t.Errorf("PATCH body = %v", patch)
+	}
+	var pe *providers.Error
+	if err := p.DeleteVoiceRoute(t.Context(), "98396"); !p.ErrorAs(err, &pe) || pe.Code != providers.CodeFailedPrecondition || pe.Reason != "VOICE_ROUTE_IN_USE" {
+		t.Errorf("delete in use: %v", err)
+	}
+	if err := p.DeleteVoiceRoute(t.Context(), "0"); !p.ErrorAs(err, &pe) || pe.Code != providers.CodeFailedPrecondition || pe.Reason != "PROVIDER_PERMISSION_DENIED" {
+		t.Errorf("delete default route: %v (%+v)", err, pe)
 	}
 	if _, err := p.GetVoiceRoute(t.Context(), "555"); providers.ErrorCode(err) != providers.CodeNotFound {
 		t.Errorf("get unknown: %v", err)
