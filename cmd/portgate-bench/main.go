@@ -867,9 +867,13 @@ func (b *bench) runAll() error {
 			return err
 		}
 		rep.Portability = p
-		fmt.Printf("== CheckPortability of %d numbers (Flowroute, sandbox latency %.0f ms, chunk %d, %d in flight; %d requests of at most %d, one after the other)\n",
-			p.Numbers, p.LatencyMS, p.Chunk, p.Concurrency, p.Requests, p.PerRequest)
-		fmt.Printf("ideal %.0f ms, measured %.0f ms (median of %v): %.2f × ideal; floor for %d requests %.0f ms: %.2f × floor; the same chunks sent directly: %.0f ms (%.2f × ideal); portgate CPU %.0f ms\n\n",
+		reqs := "one request"
+		if p.Requests > 1 {
+			reqs = fmt.Sprintf("%d requests of at most %d, one after the other", p.Requests, p.PerRequest)
+		}
+		fmt.Printf("== CheckPortability of %d numbers (Flowroute, sandbox latency %.0f ms, chunk %d, %d in flight; %s)\n",
+			p.Numbers, p.LatencyMS, p.Chunk, p.Concurrency, reqs)
+		fmt.Printf("ideal %.0f ms, measured %.0f ms (median of %v): %.2f × ideal; floor for %d request(s) %.0f ms: %.2f × floor; the same chunks sent directly: %.0f ms (%.2f × ideal); portgate CPU %.0f ms\n\n",
 			p.IdealMS, p.MeasuredMS, p.Runs, p.RatioVsIdeal, p.Requests, p.FloorMS, p.RatioVsFloor, p.DirectMS, p.DirectMS/p.IdealMS, p.PortgateCPUMS)
 	}
 	rep.Targets = targetRows(rep, find)
