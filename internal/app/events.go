@@ -30,20 +30,20 @@ const JobsFile = "jobs.db"
 // eventsIn is the events-in wiring: webhook routes, callback URLs and the
 // periodic jobs.
 type eventsIn struct {
-	cfg      config.Config
-	st       store.Store
-	logger   *slog.Logger
-	sandbox  bool
-	httpAddr func() string // the HTTP listener's address once started
-	tls      bool
-	token    string // Flowroute callback token; "" = callbacks off
+	cfg       config.Config
+	st        store.Store
+	logger    *slog.Logger
+	sandbox   bool
+	httpAddr  func() string // the HTTP listener's address once started
+	tls       bool
+	token     string // Flowroute callback token; "" = callbacks off
+	telnyxKey ed25519.PublicKey
+	// telnyxTolerance bounds a Telnyx webhook timestamp's distance from now.
+	telnyxTolerance time.Duration
 	// frHook, txHook remember the callback URLs once known: they are read
 	// for every order a provider returns, and do not change once the
 	// listener is up.
 	frHook, txHook atomic.Pointer[string]
-	telnyxKey      ed25519.PublicKey
-	// telnyxTolerance bounds a Telnyx webhook timestamp's distance from now.
-	telnyxTolerance time.Duration
 }
 
 // publicURL is PORTGATE_PUBLIC_URL, or in sandbox mode the HTTP listener's
