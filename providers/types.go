@@ -374,6 +374,10 @@ type Number struct {
 	CreateTime         time.Time
 
 	MessagingProvisioning MessagingProvisioning
+
+	// Emergency is the emergency and caller ID name configuration (issue 14,
+	// e911; providers/emergency.go).
+	Emergency NumberEmergency
 }
 
 // NumberFilter is the pushdown part of a number list filter.

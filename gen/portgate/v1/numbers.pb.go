@@ -11,6 +11,7 @@ import (
 	_ "google.golang.org/genproto/googleapis/api/annotations"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
+	emptypb "google.golang.org/protobuf/types/known/emptypb"
 	fieldmaskpb "google.golang.org/protobuf/types/known/fieldmaskpb"
 	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
 	reflect "reflect"
@@ -127,7 +128,13 @@ type Number struct {
 	// AIP-154 checksum of the number's current content. Send it back on
 	// UpdateNumber to have the update refused (ABORTED, ETAG_MISMATCH) when
 	// the number changed since it was read.
-	Etag          string `protobuf:"bytes,19,opt,name=etag,proto3" json:"etag,omitempty"`
+	Etag string `protobuf:"bytes,19,opt,name=etag,proto3" json:"etag,omitempty"`
+	// issue 14 — e911: the assigned emergency address.
+	EmergencyAddress string `protobuf:"bytes,80,opt,name=emergency_address,json=emergencyAddress,proto3" json:"emergency_address,omitempty"`
+	// Where the number's emergency service stands.
+	EmergencyStatus EmergencyStatus `protobuf:"varint,81,opt,name=emergency_status,json=emergencyStatus,proto3,enum=portgate.v1.EmergencyStatus" json:"emergency_status,omitempty"`
+	// The caller ID name the number shows, when one is set.
+	CallerIdName  *NumberCallerIdName `protobuf:"bytes,82,opt,name=caller_id_name,json=callerIdName,proto3" json:"caller_id_name,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -286,6 +293,27 @@ func (x *Number) GetEtag() string {
 		return x.Etag
 	}
 	return ""
+}
+
+func (x *Number) GetEmergencyAddress() string {
+	if x != nil {
+		return x.EmergencyAddress
+	}
+	return ""
+}
+
+func (x *Number) GetEmergencyStatus() EmergencyStatus {
+	if x != nil {
+		return x.EmergencyStatus
+	}
+	return EmergencyStatus_EMERGENCY_STATUS_UNSPECIFIED
+}
+
+func (x *Number) GetCallerIdName() *NumberCallerIdName {
+	if x != nil {
+		return x.CallerIdName
+	}
+	return nil
 }
 
 // An asynchronous messaging enablement on a number.
@@ -622,7 +650,7 @@ var File_portgate_v1_numbers_proto protoreflect.FileDescriptor
 
 const file_portgate_v1_numbers_proto_rawDesc = "" +
 	"\n" +
-	"\x19portgate/v1/numbers.proto\x12\vportgate.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1bgoogle/api/field_info.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xcf\a\n" +
+	"\x19portgate/v1/numbers.proto\x12\vportgate.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1bgoogle/api/field_info.proto\x1a\x19google/api/resource.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1bportgate/v1/emergency.proto\"\xbd\t\n" +
 	"\x06Number\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12&\n" +
 	"\fphone_number\x18\x02 \x01(\tB\x03\xe0A\x03R\vphoneNumber\x129\n" +
@@ -644,7 +672,11 @@ const file_portgate_v1_numbers_proto_rawDesc = "" +
 	"\x10raw_phone_number\x18\x10 \x01(\tB\x03\xe0A\x03R\x0erawPhoneNumber\x125\n" +
 	"\x14phone_number_invalid\x18\x11 \x01(\bB\x03\xe0A\x03R\x12phoneNumberInvalid\x12^\n" +
 	"\x16messaging_provisioning\x18\x12 \x01(\v2\".portgate.v1.MessagingProvisioningB\x03\xe0A\x03R\x15messagingProvisioning\x12\x17\n" +
-	"\x04etag\x18\x13 \x01(\tB\x03\xe0A\x01R\x04etag:P\xeaAM\n" +
+	"\x04etag\x18\x13 \x01(\tB\x03\xe0A\x01R\x04etag\x12R\n" +
+	"\x11emergency_address\x18P \x01(\tB%\xe0A\x03\xfaA\x1f\n" +
+	"\x1dportgate.dev/EmergencyAddressR\x10emergencyAddress\x12L\n" +
+	"\x10emergency_status\x18Q \x01(\x0e2\x1c.portgate.v1.EmergencyStatusB\x03\xe0A\x03R\x0femergencyStatus\x12J\n" +
+	"\x0ecaller_id_name\x18R \x01(\v2\x1f.portgate.v1.NumberCallerIdNameB\x03\xe0A\x03R\fcallerIdName:P\xeaAM\n" +
 	"\x13portgate.dev/Number\x12%providers/{provider}/numbers/{number}*\anumbers2\x06numberJ\x04\b\n" +
 	"\x10\vR\x16messaging_callback_url\"\x8c\x02\n" +
 	"\x15MessagingProvisioning\x12C\n" +
@@ -677,11 +709,24 @@ const file_portgate_v1_numbers_proto_rawDesc = "" +
 	"updateMask\x125\n" +
 	"\n" +
 	"request_id\x18\x03 \x01(\tB\x16\xe0A\x01\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01\xe2\x8c\xcf\xd7\b\x02\b\x01R\trequestId\x129\n" +
-	"\x16messaging_callback_uri\x18\x04 \x01(\tB\x03\xe0A\x04R\x14messagingCallbackUri2\x97\x03\n" +
+	"\x16messaging_callback_uri\x18\x04 \x01(\tB\x03\xe0A\x04R\x14messagingCallbackUri2\xe0\x12\n" +
 	"\aNumbers\x12p\n" +
 	"\tGetNumber\x12\x1d.portgate.v1.GetNumberRequest\x1a\x13.portgate.v1.Number\"/\xdaA\x04name\x82\xd3\xe4\x93\x02\"\x12 /v1/{name=providers/*/numbers/*}\x12\x83\x01\n" +
 	"\vListNumbers\x12\x1f.portgate.v1.ListNumbersRequest\x1a .portgate.v1.ListNumbersResponse\"1\xdaA\x06parent\x82\xd3\xe4\x93\x02\"\x12 /v1/{parent=providers/*}/numbers\x12\x93\x01\n" +
-	"\fUpdateNumber\x12 .portgate.v1.UpdateNumberRequest\x1a\x13.portgate.v1.Number\"L\xdaA\x12number,update_mask\x82\xd3\xe4\x93\x021:\x06number2'/v1/{number.name=providers/*/numbers/*}B9Z7github.com/portgate/portgate/gen/portgate/v1;portgatev1b\x06proto3"
+	"\fUpdateNumber\x12 .portgate.v1.UpdateNumberRequest\x1a\x13.portgate.v1.Number\"L\xdaA\x12number,update_mask\x82\xd3\xe4\x93\x021:\x06number2'/v1/{number.name=providers/*/numbers/*}\x12\xc6\x01\n" +
+	"\x16CreateEmergencyAddress\x12*.portgate.v1.CreateEmergencyAddressRequest\x1a\x1d.portgate.v1.EmergencyAddress\"a\xdaA\x18parent,emergency_address\x82\xd3\xe4\x93\x02@:\x11emergency_address\"+/v1/{parent=providers/*}/emergencyAddresses\x12\x99\x01\n" +
+	"\x13GetEmergencyAddress\x12'.portgate.v1.GetEmergencyAddressRequest\x1a\x1d.portgate.v1.EmergencyAddress\":\xdaA\x04name\x82\xd3\xe4\x93\x02-\x12+/v1/{name=providers/*/emergencyAddresses/*}\x12\xaf\x01\n" +
+	"\x16ListEmergencyAddresses\x12*.portgate.v1.ListEmergencyAddressesRequest\x1a+.portgate.v1.ListEmergencyAddressesResponse\"<\xdaA\x06parent\x82\xd3\xe4\x93\x02-\x12+/v1/{parent=providers/*}/emergencyAddresses\x12\x98\x01\n" +
+	"\x16DeleteEmergencyAddress\x12*.portgate.v1.DeleteEmergencyAddressRequest\x1a\x16.google.protobuf.Empty\":\xdaA\x04name\x82\xd3\xe4\x93\x02-*+/v1/{name=providers/*/emergencyAddresses/*}\x12\xb6\x01\n" +
+	"\x16AssignEmergencyAddress\x12*.portgate.v1.AssignEmergencyAddressRequest\x1a\x13.portgate.v1.Number\"[\xdaA\x16name,emergency_address\x82\xd3\xe4\x93\x02<:\x01*\"7/v1/{name=providers/*/numbers/*}:assignEmergencyAddress\x12\xaa\x01\n" +
+	"\x18UnassignEmergencyAddress\x12,.portgate.v1.UnassignEmergencyAddressRequest\x1a\x13.portgate.v1.Number\"K\xdaA\x04name\x82\xd3\xe4\x93\x02>:\x01*\"9/v1/{name=providers/*/numbers/*}:unassignEmergencyAddress\x12\xaf\x01\n" +
+	"\x12CreateCallerIdName\x12&.portgate.v1.CreateCallerIdNameRequest\x1a\x19.portgate.v1.CallerIdName\"V\xdaA\x15parent,caller_id_name\x82\xd3\xe4\x93\x028:\x0ecaller_id_name\"&/v1/{parent=providers/*}/callerIdNames\x12\x88\x01\n" +
+	"\x0fGetCallerIdName\x12#.portgate.v1.GetCallerIdNameRequest\x1a\x19.portgate.v1.CallerIdName\"5\xdaA\x04name\x82\xd3\xe4\x93\x02(\x12&/v1/{name=providers/*/callerIdNames/*}\x12\x9b\x01\n" +
+	"\x11ListCallerIdNames\x12%.portgate.v1.ListCallerIdNamesRequest\x1a&.portgate.v1.ListCallerIdNamesResponse\"7\xdaA\x06parent\x82\xd3\xe4\x93\x02(\x12&/v1/{parent=providers/*}/callerIdNames\x12\x8b\x01\n" +
+	"\x12DeleteCallerIdName\x12&.portgate.v1.DeleteCallerIdNameRequest\x1a\x16.google.protobuf.Empty\"5\xdaA\x04name\x82\xd3\xe4\x93\x02(*&/v1/{name=providers/*/callerIdNames/*}\x12\xa1\x01\n" +
+	"\x15SetNumberCallerIdName\x12).portgate.v1.SetNumberCallerIdNameRequest\x1a\x13.portgate.v1.Number\"H\xdaA\n" +
+	"name,value\x82\xd3\xe4\x93\x025:\x01*\"0/v1/{name=providers/*/numbers/*}:setCallerIdName\x12\xa1\x01\n" +
+	"\x17ClearNumberCallerIdName\x12+.portgate.v1.ClearNumberCallerIdNameRequest\x1a\x13.portgate.v1.Number\"D\xdaA\x04name\x82\xd3\xe4\x93\x027:\x01*\"2/v1/{name=providers/*/numbers/*}:clearCallerIdNameB9Z7github.com/portgate/portgate/gen/portgate/v1;portgatev1b\x06proto3"
 
 var (
 	file_portgate_v1_numbers_proto_rawDescOnce sync.Once
@@ -698,34 +743,79 @@ func file_portgate_v1_numbers_proto_rawDescGZIP() []byte {
 var file_portgate_v1_numbers_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
 var file_portgate_v1_numbers_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
 var file_portgate_v1_numbers_proto_goTypes = []any{
-	(MessagingProvisioning_State)(0), // 0: portgate.v1.MessagingProvisioning.State
-	(*Number)(nil),                   // 1: portgate.v1.Number
-	(*MessagingProvisioning)(nil),    // 2: portgate.v1.MessagingProvisioning
-	(*GetNumberRequest)(nil),         // 3: portgate.v1.GetNumberRequest
-	(*ListNumbersRequest)(nil),       // 4: portgate.v1.ListNumbersRequest
-	(*ListNumbersResponse)(nil),      // 5: portgate.v1.ListNumbersResponse
-	(*UpdateNumberRequest)(nil),      // 6: portgate.v1.UpdateNumberRequest
-	(*timestamppb.Timestamp)(nil),    // 7: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),    // 8: google.protobuf.FieldMask
+	(MessagingProvisioning_State)(0),        // 0: portgate.v1.MessagingProvisioning.State
+	(*Number)(nil),                          // 1: portgate.v1.Number
+	(*MessagingProvisioning)(nil),           // 2: portgate.v1.MessagingProvisioning
+	(*GetNumberRequest)(nil),                // 3: portgate.v1.GetNumberRequest
+	(*ListNumbersRequest)(nil),              // 4: portgate.v1.ListNumbersRequest
+	(*ListNumbersResponse)(nil),             // 5: portgate.v1.ListNumbersResponse
+	(*UpdateNumberRequest)(nil),             // 6: portgate.v1.UpdateNumberRequest
+	(*timestamppb.Timestamp)(nil),           // 7: google.protobuf.Timestamp
+	(EmergencyStatus)(0),                    // 8: portgate.v1.EmergencyStatus
+	(*NumberCallerIdName)(nil),              // 9: portgate.v1.NumberCallerIdName
+	(*fieldmaskpb.FieldMask)(nil),           // 10: google.protobuf.FieldMask
+	(*CreateEmergencyAddressRequest)(nil),   // 11: portgate.v1.CreateEmergencyAddressRequest
+	(*GetEmergencyAddressRequest)(nil),      // 12: portgate.v1.GetEmergencyAddressRequest
+	(*ListEmergencyAddressesRequest)(nil),   // 13: portgate.v1.ListEmergencyAddressesRequest
+	(*DeleteEmergencyAddressRequest)(nil),   // 14: portgate.v1.DeleteEmergencyAddressRequest
+	(*AssignEmergencyAddressRequest)(nil),   // 15: portgate.v1.AssignEmergencyAddressRequest
+	(*UnassignEmergencyAddressRequest)(nil), // 16: portgate.v1.UnassignEmergencyAddressRequest
+	(*CreateCallerIdNameRequest)(nil),       // 17: portgate.v1.CreateCallerIdNameRequest
+	(*GetCallerIdNameRequest)(nil),          // 18: portgate.v1.GetCallerIdNameRequest
+	(*ListCallerIdNamesRequest)(nil),        // 19: portgate.v1.ListCallerIdNamesRequest
+	(*DeleteCallerIdNameRequest)(nil),       // 20: portgate.v1.DeleteCallerIdNameRequest
+	(*SetNumberCallerIdNameRequest)(nil),    // 21: portgate.v1.SetNumberCallerIdNameRequest
+	(*ClearNumberCallerIdNameRequest)(nil),  // 22: portgate.v1.ClearNumberCallerIdNameRequest
+	(*EmergencyAddress)(nil),                // 23: portgate.v1.EmergencyAddress
+	(*ListEmergencyAddressesResponse)(nil),  // 24: portgate.v1.ListEmergencyAddressesResponse
+	(*emptypb.Empty)(nil),                   // 25: google.protobuf.Empty
+	(*CallerIdName)(nil),                    // 26: portgate.v1.CallerIdName
+	(*ListCallerIdNamesResponse)(nil),       // 27: portgate.v1.ListCallerIdNamesResponse
 }
 var file_portgate_v1_numbers_proto_depIdxs = []int32{
-	7, // 0: portgate.v1.Number.create_time:type_name -> google.protobuf.Timestamp
-	2, // 1: portgate.v1.Number.messaging_provisioning:type_name -> portgate.v1.MessagingProvisioning
-	0, // 2: portgate.v1.MessagingProvisioning.state:type_name -> portgate.v1.MessagingProvisioning.State
-	1, // 3: portgate.v1.ListNumbersResponse.numbers:type_name -> portgate.v1.Number
-	1, // 4: portgate.v1.UpdateNumberRequest.number:type_name -> portgate.v1.Number
-	8, // 5: portgate.v1.UpdateNumberRequest.update_mask:type_name -> google.protobuf.FieldMask
-	3, // 6: portgate.v1.Numbers.GetNumber:input_type -> portgate.v1.GetNumberRequest
-	4, // 7: portgate.v1.Numbers.ListNumbers:input_type -> portgate.v1.ListNumbersRequest
-	6, // 8: portgate.v1.Numbers.UpdateNumber:input_type -> portgate.v1.UpdateNumberRequest
-	1, // 9: portgate.v1.Numbers.GetNumber:output_type -> portgate.v1.Number
-	5, // 10: portgate.v1.Numbers.ListNumbers:output_type -> portgate.v1.ListNumbersResponse
-	1, // 11: portgate.v1.Numbers.UpdateNumber:output_type -> portgate.v1.Number
-	9, // [9:12] is the sub-list for method output_type
-	6, // [6:9] is the sub-list for method input_type
-	6, // [6:6] is the sub-list for extension type_name
-	6, // [6:6] is the sub-list for extension extendee
-	0, // [0:6] is the sub-list for field type_name
+	7,  // 0: portgate.v1.Number.create_time:type_name -> google.protobuf.Timestamp
+	2,  // 1: portgate.v1.Number.messaging_provisioning:type_name -> portgate.v1.MessagingProvisioning
+	8,  // 2: portgate.v1.Number.emergency_status:type_name -> portgate.v1.EmergencyStatus
+	9,  // 3: portgate.v1.Number.caller_id_name:type_name -> portgate.v1.NumberCallerIdName
+	0,  // 4: portgate.v1.MessagingProvisioning.state:type_name -> portgate.v1.MessagingProvisioning.State
+	1,  // 5: portgate.v1.ListNumbersResponse.numbers:type_name -> portgate.v1.Number
+	1,  // 6: portgate.v1.UpdateNumberRequest.number:type_name -> portgate.v1.Number
+	10, // 7: portgate.v1.UpdateNumberRequest.update_mask:type_name -> google.protobuf.FieldMask
+	3,  // 8: portgate.v1.Numbers.GetNumber:input_type -> portgate.v1.GetNumberRequest
+	4,  // 9: portgate.v1.Numbers.ListNumbers:input_type -> portgate.v1.ListNumbersRequest
+	6,  // 10: portgate.v1.Numbers.UpdateNumber:input_type -> portgate.v1.UpdateNumberRequest
+	11, // 11: portgate.v1.Numbers.CreateEmergencyAddress:input_type -> portgate.v1.CreateEmergencyAddressRequest
+	12, // 12: portgate.v1.Numbers.GetEmergencyAddress:input_type -> portgate.v1.GetEmergencyAddressRequest
+	13, // 13: portgate.v1.Numbers.ListEmergencyAddresses:input_type -> portgate.v1.ListEmergencyAddressesRequest
+	14, // 14: portgate.v1.Numbers.DeleteEmergencyAddress:input_type -> portgate.v1.DeleteEmergencyAddressRequest
+	15, // 15: portgate.v1.Numbers.AssignEmergencyAddress:input_type -> portgate.v1.AssignEmergencyAddressRequest
+	16, // 16: portgate.v1.Numbers.UnassignEmergencyAddress:input_type -> portgate.v1.UnassignEmergencyAddressRequest
+	17, // 17: portgate.v1.Numbers.CreateCallerIdName:input_type -> portgate.v1.CreateCallerIdNameRequest
+	18, // 18: portgate.v1.Numbers.GetCallerIdName:input_type -> portgate.v1.GetCallerIdNameRequest
+	19, // 19: portgate.v1.Numbers.ListCallerIdNames:input_type -> portgate.v1.ListCallerIdNamesRequest
+	20, // 20: portgate.v1.Numbers.DeleteCallerIdName:input_type -> portgate.v1.DeleteCallerIdNameRequest
+	21, // 21: portgate.v1.Numbers.SetNumberCallerIdName:input_type -> portgate.v1.SetNumberCallerIdNameRequest
+	22, // 22: portgate.v1.Numbers.ClearNumberCallerIdName:input_type -> portgate.v1.ClearNumberCallerIdNameRequest
+	1,  // 23: portgate.v1.Numbers.GetNumber:output_type -> portgate.v1.Number
+	5,  // 24: portgate.v1.Numbers.ListNumbers:output_type -> portgate.v1.ListNumbersResponse
+	1,  // 25: portgate.v1.Numbers.UpdateNumber:output_type -> portgate.v1.Number
+	23, // 26: portgate.v1.Numbers.CreateEmergencyAddress:output_type -> portgate.v1.EmergencyAddress
+	23, // 27: portgate.v1.Numbers.GetEmergencyAddress:output_type -> portgate.v1.EmergencyAddress
+	24, // 28: portgate.v1.Numbers.ListEmergencyAddresses:output_type -> portgate.v1.ListEmergencyAddressesResponse
+	25, // 29: portgate.v1.Numbers.DeleteEmergencyAddress:output_type -> google.protobuf.Empty
+	1,  // 30: portgate.v1.Numbers.AssignEmergencyAddress:output_type -> portgate.v1.Number
+	1,  // 31: portgate.v1.Numbers.UnassignEmergencyAddress:output_type -> portgate.v1.Number
+	26, // 32: portgate.v1.Numbers.CreateCallerIdName:output_type -> portgate.v1.CallerIdName
+	26, // 33: portgate.v1.Numbers.GetCallerIdName:output_type -> portgate.v1.CallerIdName
+	27, // 34: portgate.v1.Numbers.ListCallerIdNames:output_type -> portgate.v1.ListCallerIdNamesResponse
+	25, // 35: portgate.v1.Numbers.DeleteCallerIdName:output_type -> google.protobuf.Empty
+	1,  // 36: portgate.v1.Numbers.SetNumberCallerIdName:output_type -> portgate.v1.Number
+	1,  // 37: portgate.v1.Numbers.ClearNumberCallerIdName:output_type -> portgate.v1.Number
+	23, // [23:38] is the sub-list for method output_type
+	8,  // [8:23] is the sub-list for method input_type
+	8,  // [8:8] is the sub-list for extension type_name
+	8,  // [8:8] is the sub-list for extension extendee
+	0,  // [0:8] is the sub-list for field type_name
 }
 
 func init() { file_portgate_v1_numbers_proto_init() }
@@ -733,6 +823,7 @@ func file_portgate_v1_numbers_proto_init() {
 	if File_portgate_v1_numbers_proto != nil {
 		return
 	}
+	file_portgate_v1_emergency_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
