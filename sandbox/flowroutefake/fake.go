@@ -87,7 +87,7 @@ type Fake struct {
 	numbers    map[string]*number // key: 11 digits
 	routes     map[string]bool    // route ids on the account
 	numberSeq  []string
-	em         *emergencyState // E911 and CNAM records (emergency.go)
+	em         *emergencyState  // E911 and CNAM records (emergency.go)
 	uploads    map[string]*file // token → file awaiting its bytes
 	downloads  map[string]*file // token → file
 	nextOrder  int

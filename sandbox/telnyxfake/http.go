@@ -181,6 +181,15 @@ func (f *Fake) routes() []route {
 		{"PATCH", []string{"phone_numbers", "*"}, f.patchNumber},
 		{"GET", []string{"phone_numbers", "*", "messaging"}, f.getNumberMessaging},
 		{"PATCH", []string{"phone_numbers", "*", "messaging"}, f.patchNumberMessaging},
+		// issue 14 — e911 (emergency.go)
+		{"GET", []string{"phone_numbers", "*", "voice"}, f.getNumberVoice},
+		{"PATCH", []string{"phone_numbers", "*", "voice"}, f.patchNumberVoice},
+		{"POST", []string{"phone_numbers", "*", "actions", "enable_emergency"}, f.enableEmergency},
+		{"POST", []string{"addresses", "actions", "validate"}, f.validateAddress},
+		{"GET", []string{"addresses"}, f.listAddresses},
+		{"POST", []string{"addresses"}, f.createAddress},
+		{"GET", []string{"addresses", "*"}, f.getAddress},
+		{"DELETE", []string{"addresses", "*"}, f.deleteAddress},
 	}
 }
 
