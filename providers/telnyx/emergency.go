@@ -407,3 +407,12 @@ func (p *Provider) patchCNAMListing(ctx context.Context, e164 string, listing ma
 func numberEmergency(w *wireNumber) providers.NumberEmergency {
 	return providers.NumberEmergency{Status: emergencyStatus(s(w.EmergencyStatus), w.EmergencyEnabled), ProviderStatus: s(w.EmergencyStatus)}
 }
+
+// cnamRecordOp reports the CNAM record operations Telnyx does not offer.
+func cnamRecordOp(op providers.Operation) bool {
+	switch op {
+	case providers.OpCreateCallerIDName, providers.OpGetCallerIDName, providers.OpListCallerIDNames, providers.OpDeleteCallerIDName:
+		return true
+	}
+	return false
+}

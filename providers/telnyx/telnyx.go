@@ -113,7 +113,9 @@ func (p *Provider) Capabilities() providers.Capabilities {
 	// order: ModifyPortOrderNumbers is not offered, sandbox or live.
 	var ops []providers.Operation
 	for _, op := range providers.AllOperations {
-		if op != providers.OpModifyPortOrderNumbers {
+		// No CNAM record objects either (issue 14, e911): the number's
+		// CNAM listing is set directly (SetNumberCallerIDName).
+		if op != providers.OpModifyPortOrderNumbers && !cnamRecordOp(op) {
 			ops = append(ops, op)
 		}
 	}
