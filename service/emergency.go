@@ -26,8 +26,12 @@ const (
 	kindCallerIDNames      = "callerIdNames"
 )
 
-func emergencyAddressName(p, id string) string { return "providers/" + p + "/" + kindEmergencyAddresses + "/" + id }
-func callerIDNameName(p, id string) string     { return "providers/" + p + "/" + kindCallerIDNames + "/" + id }
+func emergencyAddressName(p, id string) string {
+	return "providers/" + p + "/" + kindEmergencyAddresses + "/" + id
+}
+func callerIDNameName(p, id string) string {
+	return "providers/" + p + "/" + kindCallerIDNames + "/" + id
+}
 
 // parseProviderChild reads "providers/{p}/{kind}/{id}".
 func parseProviderChild(field, s, kind, pattern string) (provider, id string, err error) {
