@@ -88,9 +88,19 @@ func invalidAddress(err error) error {
 	if pe, ok := err.(*providers.Error); ok && pe.Code == providers.CodeInvalidArgument {
 		pe.Reason = providers.ReasonEmergencyAddressInvalid
 		for i := range pe.Violations {
-			if !strings.HasPrefix(pe.Violations[i].Field, "emergency_address.") {
-				pe.Violations[i].Field = "emergency_address." + e911Field(pe.Violations[i].Field)
+			f := pe.Violations[i].Field
+			// mapError names Flowroute's attributes after the port order's
+			// (zip → port_order.end_user.service_address.postal_code): an
+			// E911 record's are named after the EmergencyAddress.
+			if rest, ok := strings.CutPrefix(f, "port_order.end_user.service_address."); ok {
+				f = rest
+			} else if rest, ok := strings.CutPrefix(f, "port_order.customer_reference"); ok && rest == "" {
+				f = "label"
 			}
+			if !strings.HasPrefix(f, "emergency_address.") {
+				f = "emergency_address." + e911Field(f)
+			}
+			pe.Violations[i].Field = f
 		}
 	}
 	return err
