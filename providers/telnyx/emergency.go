@@ -254,24 +254,6 @@ func (p *Provider) DeleteEmergencyAddress(ctx context.Context, id string) error 
 	return addressNotFound(err)
 }
 
-// wireEmergency is the emergency object of the voice settings
-// (enable_emergency's answer).
-type wireEmergency struct {
-	EmergencyEnabled   *bool   `json:"emergency_enabled"`
-	EmergencyAddressID *string `json:"emergency_address_id"`
-	EmergencyStatus    *string `json:"emergency_status"`
-}
-
-type wireVoice struct {
-	ID          string         `json:"id"`
-	PhoneNumber string         `json:"phone_number"`
-	Emergency   *wireEmergency `json:"emergency"`
-	CNAMListing *struct {
-		Enabled *bool   `json:"cnam_listing_enabled"`
-		Details *string `json:"cnam_listing_details"`
-	} `json:"cnam_listing"`
-}
-
 // emergencyStatus maps Telnyx's emergency_status words.
 func emergencyStatus(status string, enabled *bool) providers.EmergencyStatus {
 	switch strings.ToLower(status) {
@@ -296,9 +278,6 @@ func (p *Provider) enableEmergency(ctx context.Context, e164 string, enabled boo
 	if err != nil {
 		return nil, err
 	}
-	var out struct {
-		Data wireVoice `json:"data"`
-	}
 	body := map[string]any{"emergency_enabled": enabled, "emergency_address_id": addressID}
 	ec := errCtx{op: "enable emergency", resource: "number", pointers: func(ptr string) string {
 		if ptr == "/emergency_address_id" {
@@ -306,17 +285,19 @@ func (p *Provider) enableEmergency(ctx context.Context, e164 string, enabled boo
 		}
 		return ""
 	}}
-	if err := p.call(ctx, http.MethodPost, numberPath(id)+"/actions/enable_emergency", nil, body, &out, ec); err != nil {
+	// The answer (202 with the voice settings) is not decoded: any 2xx is
+	// the acceptance, whatever its body, and the number is read back.
+	if err := p.call(ctx, http.MethodPost, numberPath(id)+"/actions/enable_emergency", nil, body, nil, ec); err != nil {
 		return nil, err
 	}
 	n, err := p.GetNumber(ctx, e164)
 	if err != nil {
 		// Accepted: the write is not failed by a read-back.
 		n = &providers.Number{PhoneNumber: e164, RawPhoneNumber: e164}
-		if em := out.Data.Emergency; em != nil {
-			n.EmergencyAddressID = s(em.EmergencyAddressID)
-			n.Emergency.ProviderStatus = s(em.EmergencyStatus)
-			n.Emergency.Status = emergencyStatus(s(em.EmergencyStatus), em.EmergencyEnabled)
+		if enabled {
+			n.EmergencyAddressID, n.Emergency.Status = addressID, providers.EmergencyStatusPending
+		} else {
+			n.Emergency.Status = providers.EmergencyStatusDeprovisioning
 		}
 	}
 	return n, nil
@@ -377,16 +358,15 @@ func (p *Provider) patchCNAMListing(ctx context.Context, e164 string, listing ma
 	if err != nil {
 		return nil, err
 	}
-	var out struct {
-		Data wireVoice `json:"data"`
-	}
 	ec := errCtx{op: "update voice settings", resource: "number", pointers: func(ptr string) string {
 		if strings.HasPrefix(ptr, "/cnam_listing") {
 			return "value"
 		}
 		return ""
 	}}
-	if err := p.call(ctx, http.MethodPatch, numberPath(id)+"/voice", nil, map[string]any{"cnam_listing": listing}, &out, ec); err != nil {
+	// Any 2xx is the acceptance; its body (the voice settings) is not
+	// needed: the listing is what was sent.
+	if err := p.call(ctx, http.MethodPatch, numberPath(id)+"/voice", nil, map[string]any{"cnam_listing": listing}, nil, ec); err != nil {
 		if pe, ok := err.(*providers.Error); ok && pe.Code == providers.CodeInvalidArgument {
 			pe.Reason = providers.ReasonCallerIDNameInvalid
 		}
@@ -397,8 +377,8 @@ func (p *Provider) patchCNAMListing(ctx context.Context, e164 string, listing ma
 		n = &providers.Number{PhoneNumber: e164, RawPhoneNumber: e164}
 	}
 	n.Emergency.CallerIDName = providers.NumberCallerIDName{}
-	if l := out.Data.CNAMListing; l != nil && l.Enabled != nil && *l.Enabled {
-		n.Emergency.CallerIDName.Value = s(l.Details)
+	if on, _ := listing["cnam_listing_enabled"].(bool); on {
+		n.Emergency.CallerIDName.Value, _ = listing["cnam_listing_details"].(string)
 	}
 	return n, nil
 }
