@@ -142,3 +142,24 @@ func TestCallerIDNameRulesGRPC(t *testing.T) {
 		t.Errorf("record at another provider: %v", err)
 	}
 }
+
+// A retried create with the same request_id answers the first address; the
+// provider gets one create.
+func TestCreateEmergencyAddressRequestID(t *testing.T) {
+	e := start(t)
+	req := &pb.CreateEmergencyAddressRequest{Parent: "providers/flowroute", RequestId: "7b0c8f4e-3f2a-4c1d-9e5b-2a6d8c9f0e11",
+		EmergencyAddress: &pb.EmergencyAddress{FirstName: "Jane", LastName: "Roe", StreetNumber: "600", StreetName: "Congress Ave",
+			Locality: "Austin", AdministrativeArea: "TX", PostalCode: "78701", RegionCode: "US"}}
+	first, err := e.numbers.CreateEmergencyAddress(t.Context(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := e.numbers.CreateEmergencyAddress(t.Context(), req)
+	if err != nil || again.GetName() != first.GetName() {
+		t.Fatalf("retry: %v, %v; want %s", again, err, first.GetName())
+	}
+	list, err := e.numbers.ListEmergencyAddresses(t.Context(), &pb.ListEmergencyAddressesRequest{Parent: "providers/flowroute"})
+	if err != nil || len(list.GetEmergencyAddresses()) != 1 {
+		t.Fatalf("list: %v, %v; want one address", list, err)
+	}
+}
