@@ -375,6 +375,11 @@ type Number struct {
 
 	MessagingProvisioning MessagingProvisioning
 
+	// Port-out protection (Telnyx external_pin): PortOutPIN is input only
+	// (UpdateNumber path port_out_pin), PortOutPINSet is what reads report.
+	PortOutPIN    string
+	PortOutPINSet bool
+
 	// Emergency is the emergency and caller ID name configuration (issue 14,
 	// e911; providers/emergency.go).
 	Emergency NumberEmergency

@@ -50,19 +50,6 @@ const (
 	callerIDNamePattern     = "providers/{provider}/callerIdNames/{caller_id_name}"
 )
 
-// oneProvider resolves a create's parent: providers/{provider}, never "-".
-func (c *core) oneProvider(parent string) (string, *Backend, error) {
-	prov, err := parseParent("parent", parent)
-	if err != nil {
-		return "", nil, err
-	}
-	if prov == AllProviders {
-		return "", nil, invalidArgument(ReasonInvalidArgument, fieldViolation{"parent", "providers/- cannot create: name one provider, e.g. providers/flowroute"})
-	}
-	b, err := c.backend("parent", prov)
-	return prov, b, err
-}
-
 func emergencyAddressToProto(provider string, a *providers.EmergencyAddress) *pb.EmergencyAddress {
 	if a == nil {
 		return nil
@@ -110,7 +97,7 @@ func numberEmergencyToProto(provider string, n *providers.Number, out *pb.Number
 // CreateEmergencyAddress validates the address with the provider, then creates it.
 func (s *NumbersServer) CreateEmergencyAddress(ctx context.Context, req *pb.CreateEmergencyAddressRequest) (*pb.EmergencyAddress, error) {
 	return do(ctx, s.c, "CreateEmergencyAddress", req, func(ctx context.Context, _ func(string)) (*pb.EmergencyAddress, error) {
-		prov, b, err := s.c.oneProvider(req.GetParent())
+		b, prov, err := s.c.oneProvider("parent", req.GetParent(), "emergency addresses")
 		if err != nil {
 			return nil, err
 		}
@@ -250,7 +237,7 @@ func (s *NumbersServer) UnassignEmergencyAddress(ctx context.Context, req *pb.Un
 // CreateCallerIdName creates a CNAM record (pending the provider's approval).
 func (s *NumbersServer) CreateCallerIdName(ctx context.Context, req *pb.CreateCallerIdNameRequest) (*pb.CallerIdName, error) {
 	return do(ctx, s.c, "CreateCallerIdName", req, func(ctx context.Context, _ func(string)) (*pb.CallerIdName, error) {
-		prov, b, err := s.c.oneProvider(req.GetParent())
+		b, prov, err := s.c.oneProvider("parent", req.GetParent(), "caller ID names")
 		if err != nil {
 			return nil, err
 		}

@@ -13,15 +13,15 @@ import (
 	"github.com/portgate/portgate/providers/flowroute"
 )
 
-// answer is one canned reply of a documented-shape stub.
-type answer struct {
+// e911Answer is one canned reply of a documented-shape stub.
+type e911Answer struct {
 	status int
 	body   string
 }
 
-// routeStub answers "METHOD path" with the canned reply (404 otherwise) and
+// e911Stub answers "METHOD path" with the canned reply (404 otherwise) and
 // records the calls made.
-func routeStub(t *testing.T, routes map[string]answer) (*flowroute.Provider, *[]string) {
+func e911Stub(t *testing.T, routes map[string]e911Answer) (*flowroute.Provider, *[]string) {
 	t.Helper()
 	var mu sync.Mutex
 	var calls []string
@@ -32,7 +32,7 @@ func routeStub(t *testing.T, routes map[string]answer) (*flowroute.Provider, *[]
 		mu.Unlock()
 		a, ok := routes[key]
 		if !ok {
-			a = answer{404, `{"errors":[{"detail":"Could not find that resource on your account.","id":"x","status":404}]}`}
+			a = e911Answer{404, `{"errors":[{"detail":"Could not find that resource on your account.","id":"x","status":404}]}`}
 		}
 		w.Header().Set("Content-Type", "application/vnd.api+json")
 		w.WriteHeader(a.status)
@@ -54,7 +54,7 @@ func austinAddress() providers.EmergencyAddress {
 // The documented record shape (JSON:API, numeric id) is read whatever 2xx
 // the validate call answers (204 in the fake; a body is fine too).
 func TestE911CreateDocumentedShape(t *testing.T) {
-	p, calls := routeStub(t, map[string]answer{
+	p, calls := e911Stub(t, map[string]e911Answer{
 		"POST /v2/e911s/validate": {200, `{"data":{"type":"e911","attributes":{}}}`},
 		"POST /v2/e911s": {201, `{"data":{"id":20930,"type":"e911","attributes":{"label":"HQ","first_name":"Jane","last_name":"Roe",
 			"street_number":"600","street_name":"Congress Ave","address_type":"Suite","address_type_number":"200","city":"Austin",
@@ -74,7 +74,7 @@ func TestE911CreateDocumentedShape(t *testing.T) {
 
 // A refused validation stops the create and names the neutral fields.
 func TestE911ValidationRefused(t *testing.T) {
-	p, calls := routeStub(t, map[string]answer{
+	p, calls := e911Stub(t, map[string]e911Answer{
 		"POST /v2/e911s/validate": {422, `{"errors":[{"detail":{"zip":["Invalid ZIP code."]},"id":"x","status":422,"title":"Unprocessable Entity"}]}`},
 	})
 	_, err := p.CreateEmergencyAddress(context.Background(), austinAddress())
@@ -94,7 +94,7 @@ func TestE911ValidationRefused(t *testing.T) {
 // EMERGENCY_ADDRESS_IN_USE.
 func TestE911DeleteInUse(t *testing.T) {
 	for _, status := range []int{403, 409, 422} {
-		p, _ := routeStub(t, map[string]answer{
+		p, _ := e911Stub(t, map[string]e911Answer{
 			"DELETE /v2/e911s/20930": {status, `{"errors":[{"detail":"This E911 address is assigned to one or more phone numbers.","id":"x","status":` + strconv.Itoa(status) + `}]}`},
 		})
 		err := p.DeleteEmergencyAddress(context.Background(), "20930")
@@ -108,7 +108,7 @@ func TestE911DeleteInUse(t *testing.T) {
 // The documented 422 on assign is EMERGENCY_NOT_SUPPORTED; an accepted
 // assign whose read-back fails is still a success.
 func TestE911Assign(t *testing.T) {
-	p, _ := routeStub(t, map[string]answer{
+	p, _ := e911Stub(t, map[string]e911Answer{
 		"PATCH /v2/numbers/18005550100/relationships/e911s/20930": {422, `{"errors":[{"detail":"Cannot assign an E911 record to a number that does not support emergency services.","id":"x","status":422}]}`},
 		"PATCH /v2/numbers/13125550100/relationships/e911s/20930": {204, ``},
 		"GET /v2/numbers/13125550100":                             {503, `{"errors":[{"detail":"down","id":"x","status":503}]}`},
@@ -130,7 +130,7 @@ func TestE911Assign(t *testing.T) {
 // CNAM states from the record's attributes; an attribute Flowroute leaves
 // out reads as UNSPECIFIED, never an error.
 func TestCNAMStates(t *testing.T) {
-	p, _ := routeStub(t, map[string]answer{
+	p, _ := e911Stub(t, map[string]e911Answer{
 		"GET /v2/cnams/1": {200, `{"data":{"id":"1","type":"cnam","attributes":{"value":"ACME","is_approved":false,"rejection_reason":null,"creation_datetime":"2026-01-02T03:04:05.000000+00:00"}}}`},
 		"GET /v2/cnams/2": {200, `{"data":{"id":"2","type":"cnam","attributes":{"value":"ACME","is_approved":true,"approval_datetime":"2026-01-09T03:04:05.000000+00:00"}}}`},
 		"GET /v2/cnams/3": {200, `{"data":{"id":"3","type":"cnam","attributes":{"value":"POLICE","is_approved":false,"rejection_reason":"Prohibited term."}}}`},

@@ -12,7 +12,7 @@ import (
 	"github.com/portgate/portgate/providers/telnyx"
 )
 
-type answer struct {
+type e911Answer struct {
 	status int
 	body   string
 }
@@ -20,9 +20,9 @@ type answer struct {
 const stubNumber = `{"id":"1293384261075731499","record_type":"phone_number","phone_number":"+13125550100","status":"active",
  "emergency_enabled":true,"emergency_address_id":"1293384261075731001","emergency_status":"active","tags":[]}`
 
-// routeStub answers "METHOD path" (path without /v2) with the canned reply
+// e911Stub answers "METHOD path" (path without /v2) with the canned reply
 // and records the calls.
-func routeStub(t *testing.T, routes map[string]answer) (*telnyx.Provider, *[]string) {
+func e911Stub(t *testing.T, routes map[string]e911Answer) (*telnyx.Provider, *[]string) {
 	t.Helper()
 	var mu sync.Mutex
 	var calls []string
@@ -33,7 +33,7 @@ func routeStub(t *testing.T, routes map[string]answer) (*telnyx.Provider, *[]str
 		mu.Unlock()
 		a, ok := routes[key]
 		if !ok {
-			a = answer{404, `{"errors":[{"code":"10005","title":"Resource not found","detail":"not found"}]}`}
+			a = e911Answer{404, `{"errors":[{"code":"10005","title":"Resource not found","detail":"not found"}]}`}
 		}
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(a.status)
@@ -56,7 +56,7 @@ func austin() providers.EmergencyAddress {
 // The documented validate answer {result: invalid, errors[]} stops the
 // create, naming the neutral fields.
 func TestAddressValidationInvalid(t *testing.T) {
-	p, calls := routeStub(t, map[string]answer{
+	p, calls := e911Stub(t, map[string]e911Answer{
 		"POST /addresses/actions/validate": {200, `{"data":{"record_type":"address_validation","result":"invalid","suggested":{"postal_code":"78701"},
 			"errors":[{"code":"10015","title":"Invalid postal code","detail":"The postal code does not match the locality.","source":{"pointer":"/postal_code"}}]}}`},
 	})
@@ -76,7 +76,7 @@ func TestAddressValidationInvalid(t *testing.T) {
 // The documented address record (the SDK examples') reads back into the
 // neutral fields.
 func TestAddressCreateDocumentedShape(t *testing.T) {
-	p, _ := routeStub(t, map[string]answer{
+	p, _ := e911Stub(t, map[string]e911Answer{
 		"POST /addresses/actions/validate": {200, `{"data":{"record_type":"address_validation","result":"valid","suggested":{},"errors":[]}}`},
 		"POST /addresses": {200, `{"data":{"id":"1293384261075731499","record_type":"address","customer_reference":"MY REF","first_name":"Alfred",
 			"last_name":"Foster","business_name":"Toy-O'Kon","phone_number":"+12125559000","street_address":"600 Congress Avenue",
@@ -97,9 +97,9 @@ func TestAddressCreateDocumentedShape(t *testing.T) {
 // enable_emergency: 200 or 202, with or without a body; the number read
 // back says where emergency stands.
 func TestEnableEmergencyAnswers(t *testing.T) {
-	for _, a := range []answer{{202, `{"data":{"id":"1293384261075731499","record_type":"voice_settings","emergency":{"emergency_enabled":true,
+	for _, a := range []e911Answer{{202, `{"data":{"id":"1293384261075731499","record_type":"voice_settings","emergency":{"emergency_enabled":true,
 		"emergency_address_id":"1293384261075731001","emergency_status":"provisioning"}}}`}, {200, `{}`}, {202, ``}} {
-		p, calls := routeStub(t, map[string]answer{
+		p, calls := e911Stub(t, map[string]e911Answer{
 			"GET /phone_numbers": {200, `{"data":[` + stubNumber + `],"meta":{"page_number":1,"page_size":250,"total_pages":1,"total_results":1}}`},
 			"POST /phone_numbers/1293384261075731499/actions/enable_emergency": a,
 			"GET /phone_numbers/1293384261075731499":                           {200, `{"data":` + stubNumber + `}`},
@@ -115,7 +115,7 @@ func TestEnableEmergencyAnswers(t *testing.T) {
 func TestOddEmergencyStatus(t *testing.T) {
 	odd := `{"id":"1293384261075731499","phone_number":"+13125550100","status":"active","emergency_enabled":true,
 		"emergency_address_id":"1","emergency_status":"pending-review"}`
-	p, _ := routeStub(t, map[string]answer{
+	p, _ := e911Stub(t, map[string]e911Answer{
 		"GET /phone_numbers": {200, `{"data":[` + odd + `],"meta":{"page_number":1,"page_size":250,"total_pages":1,"total_results":1}}`},
 	})
 	n, err := p.GetNumber(context.Background(), "+13125550100")
@@ -125,7 +125,7 @@ func TestOddEmergencyStatus(t *testing.T) {
 }
 
 func TestAddressDeleteInUse(t *testing.T) {
-	p, _ := routeStub(t, map[string]answer{
+	p, _ := e911Stub(t, map[string]e911Answer{
 		"DELETE /addresses/1": {422, `{"errors":[{"code":"10015","title":"Address in use","detail":"The address is in use."}]}`},
 	})
 	err := p.DeleteEmergencyAddress(context.Background(), "1")
@@ -138,7 +138,7 @@ func TestAddressDeleteInUse(t *testing.T) {
 // The CNAM listing: value checked before any call; a record name is not
 // something Telnyx has.
 func TestCNAMListing(t *testing.T) {
-	p, calls := routeStub(t, map[string]answer{
+	p, calls := e911Stub(t, map[string]e911Answer{
 		"GET /phone_numbers": {200, `{"data":[` + stubNumber + `],"meta":{"page_number":1,"page_size":250,"total_pages":1,"total_results":1}}`},
 		"PATCH /phone_numbers/1293384261075731499/voice": {200, `{"data":{"id":"1293384261075731499","record_type":"voice_settings",
 			"cnam_listing":{"cnam_listing_enabled":true,"cnam_listing_details":"ACME"}}}`},

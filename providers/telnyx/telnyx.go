@@ -105,6 +105,7 @@ var UpdatableOrderFields = []string{
 var UpdatableNumberFields = []string{
 	providers.FieldNumberAlias, providers.FieldNumberTags, providers.FieldNumberConnectionID,
 	providers.FieldNumberMessagingProfileID, providers.FieldNumberMessagingEnabled,
+	providers.FieldNumberPortOutPIN,
 }
 
 // Capabilities implements providers.Provider.
@@ -115,7 +116,7 @@ func (p *Provider) Capabilities() providers.Capabilities {
 	for _, op := range providers.AllOperations {
 		// No CNAM record objects either (issue 14, e911): the number's
 		// CNAM listing is set directly (SetNumberCallerIDName).
-		if op != providers.OpModifyPortOrderNumbers && !cnamRecordOp(op) {
+		if op != providers.OpModifyPortOrderNumbers && !voiceMissing[op] && !cnamRecordOp(op) {
 			ops = append(ops, op)
 		}
 	}

@@ -181,6 +181,10 @@ func (f *Fake) routes() []route {
 		{"PATCH", []string{"phone_numbers", "*"}, f.patchNumber},
 		{"GET", []string{"phone_numbers", "*", "messaging"}, f.getNumberMessaging},
 		{"PATCH", []string{"phone_numbers", "*", "messaging"}, f.patchNumberMessaging},
+		{"GET", []string{"connections"}, f.listConnections},
+		{"GET", []string{"connections", "*"}, f.getConnection},
+		{"GET", []string{"messaging_profiles"}, f.listMessagingProfiles},
+		{"GET", []string{"messaging_profiles", "*"}, f.getMessagingProfile},
 		// issue 14 — e911 (emergency.go)
 		{"GET", []string{"phone_numbers", "*", "voice"}, f.getNumberVoice},
 		{"PATCH", []string{"phone_numbers", "*", "voice"}, f.patchNumberVoice},

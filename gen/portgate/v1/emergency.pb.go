@@ -331,8 +331,7 @@ type CallerIdName struct {
 	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
 	// The provider's resource name, e.g. "providers/flowroute".
 	Provider string `protobuf:"bytes,2,opt,name=provider,proto3" json:"provider,omitempty"`
-	// The name shown to called parties: 1 to 15 characters, letters, digits,
-	// spaces, "," "." "-" and "'" only.
+	// The name shown to called parties: 1 to 15 letters, digits and spaces.
 	Value string `protobuf:"bytes,3,opt,name=value,proto3" json:"value,omitempty"`
 	// Where the provider's review stands.
 	State CallerIdName_State `protobuf:"varint,4,opt,name=state,proto3,enum=portgate.v1.CallerIdName_State" json:"state,omitempty"`
@@ -1206,8 +1205,7 @@ type SetNumberCallerIdNameRequest struct {
 	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
 	// An existing record at the same provider (Flowroute).
 	CallerIdName string `protobuf:"bytes,2,opt,name=caller_id_name,json=callerIdName,proto3" json:"caller_id_name,omitempty"`
-	// The name itself: 1 to 15 characters, letters, digits, spaces, ","
-	// "." "-" and "'" only. Telnyx lists it on the number; Flowroute assigns
+	// The name itself: 1 to 15 letters, digits and spaces. Telnyx lists it on the number; Flowroute assigns
 	// the account's record with this value, creating one (pending approval)
 	// when there is none.
 	Value string `protobuf:"bytes,3,opt,name=value,proto3" json:"value,omitempty"`
@@ -1359,12 +1357,12 @@ const file_portgate_v1_emergency_proto_rawDesc = "" +
 	"regionCode\x12@\n" +
 	"\vcreate_time\x18\x0f \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"createTime:\x86\x01\xeaA\x82\x01\n" +
-	"\x1dportgate.dev/EmergencyAddress\x12;providers/{provider}/emergencyAddresses/{emergency_address}*\x12emergencyAddresses2\x10emergencyAddress\"\xc9\x04\n" +
+	"\x1dportgate.dev/EmergencyAddress\x12;providers/{provider}/emergencyAddresses/{emergency_address}*\x12emergencyAddresses2\x10emergencyAddress\"\xc5\x04\n" +
 	"\fCallerIdName\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x129\n" +
 	"\bprovider\x18\x02 \x01(\tB\x1d\xe0A\x03\xfaA\x17\n" +
-	"\x15portgate.dev/ProviderR\bprovider\x128\n" +
-	"\x05value\x18\x03 \x01(\tB\"\xe0A\x02\xbaH\x1cr\x1a2\x18^[A-Za-z0-9 ,.'-]{1,15}$R\x05value\x12:\n" +
+	"\x15portgate.dev/ProviderR\bprovider\x124\n" +
+	"\x05value\x18\x03 \x01(\tB\x1e\xe0A\x02\xbaH\x18r\x162\x14^[A-Za-z0-9 ]{1,15}$R\x05value\x12:\n" +
 	"\x05state\x18\x04 \x01(\x0e2\x1f.portgate.v1.CallerIdName.StateB\x03\xe0A\x03R\x05state\x12.\n" +
 	"\x10rejection_reason\x18\x05 \x01(\tB\x03\xe0A\x03R\x0frejectionReason\x12@\n" +
 	"\vcreate_time\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
@@ -1436,13 +1434,13 @@ const file_portgate_v1_emergency_proto_rawDesc = "" +
 	"\x04name\x18\x01 \x01(\tB'\xe0A\x02\xfaA\x1b\n" +
 	"\x19portgate.dev/CallerIdName\xbaH\x03\xc8\x01\x01R\x04name\x125\n" +
 	"\n" +
-	"request_id\x18\x02 \x01(\tB\x16\xe0A\x01\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01\xe2\x8c\xcf\xd7\b\x02\b\x01R\trequestId\"\x92\x02\n" +
+	"request_id\x18\x02 \x01(\tB\x16\xe0A\x01\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01\xe2\x8c\xcf\xd7\b\x02\b\x01R\trequestId\"\x8e\x02\n" +
 	"\x1cSetNumberCallerIdNameRequest\x125\n" +
 	"\x04name\x18\x01 \x01(\tB!\xe0A\x02\xfaA\x15\n" +
 	"\x13portgate.dev/Number\xbaH\x03\xc8\x01\x01R\x04name\x12G\n" +
 	"\x0ecaller_id_name\x18\x02 \x01(\tB!\xe0A\x01\xfaA\x1b\n" +
-	"\x19portgate.dev/CallerIdNameR\fcallerIdName\x12;\n" +
-	"\x05value\x18\x03 \x01(\tB%\xe0A\x01\xbaH\x1f\xd8\x01\x01r\x1a2\x18^[A-Za-z0-9 ,.'-]{1,15}$R\x05value\x125\n" +
+	"\x19portgate.dev/CallerIdNameR\fcallerIdName\x127\n" +
+	"\x05value\x18\x03 \x01(\tB!\xe0A\x01\xbaH\x1b\xd8\x01\x01r\x162\x14^[A-Za-z0-9 ]{1,15}$R\x05value\x125\n" +
 	"\n" +
 	"request_id\x18\x04 \x01(\tB\x16\xe0A\x01\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01\xe2\x8c\xcf\xd7\b\x02\b\x01R\trequestId\"\x8e\x01\n" +
 	"\x1eClearNumberCallerIdNameRequest\x125\n" +

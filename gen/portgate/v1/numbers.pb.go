@@ -129,6 +129,19 @@ type Number struct {
 	// UpdateNumber to have the update refused (ABORTED, ETAG_MISMATCH) when
 	// the number changed since it was read.
 	Etag string `protobuf:"bytes,19,opt,name=etag,proto3" json:"etag,omitempty"`
+	// Primary voice route (providers/{provider}/voiceRoutes/{id}): Flowroute
+	// primary_route, Telnyx connection. Same value as connection_id, by name;
+	// set it (or connection_id) in UpdateNumber, empty with a mask clears it.
+	VoiceRoute string `protobuf:"bytes,70,opt,name=voice_route,json=voiceRoute,proto3" json:"voice_route,omitempty"`
+	// Failover voice route (Flowroute failover_route), by name.
+	FailoverVoiceRoute string `protobuf:"bytes,71,opt,name=failover_voice_route,json=failoverVoiceRoute,proto3" json:"failover_voice_route,omitempty"`
+	// Port-out protection PIN (Telnyx external_pin): the winning carrier must
+	// quote it. Input only: never returned, never logged; see port_out_pin_set.
+	PortOutPin string `protobuf:"bytes,72,opt,name=port_out_pin,json=portOutPin,proto3" json:"port_out_pin,omitempty"`
+	// Whether a port-out PIN is set.
+	PortOutPinSet bool `protobuf:"varint,73,opt,name=port_out_pin_set,json=portOutPinSet,proto3" json:"port_out_pin_set,omitempty"`
+	// The messaging profile (Telnyx), by name.
+	MessagingProfile string `protobuf:"bytes,74,opt,name=messaging_profile,json=messagingProfile,proto3" json:"messaging_profile,omitempty"`
 	// issue 14 — e911: the assigned emergency address.
 	EmergencyAddress string `protobuf:"bytes,80,opt,name=emergency_address,json=emergencyAddress,proto3" json:"emergency_address,omitempty"`
 	// Where the number's emergency service stands.
@@ -291,6 +304,41 @@ func (x *Number) GetMessagingProvisioning() *MessagingProvisioning {
 func (x *Number) GetEtag() string {
 	if x != nil {
 		return x.Etag
+	}
+	return ""
+}
+
+func (x *Number) GetVoiceRoute() string {
+	if x != nil {
+		return x.VoiceRoute
+	}
+	return ""
+}
+
+func (x *Number) GetFailoverVoiceRoute() string {
+	if x != nil {
+		return x.FailoverVoiceRoute
+	}
+	return ""
+}
+
+func (x *Number) GetPortOutPin() string {
+	if x != nil {
+		return x.PortOutPin
+	}
+	return ""
+}
+
+func (x *Number) GetPortOutPinSet() bool {
+	if x != nil {
+		return x.PortOutPinSet
+	}
+	return false
+}
+
+func (x *Number) GetMessagingProfile() string {
+	if x != nil {
+		return x.MessagingProfile
 	}
 	return ""
 }
@@ -650,7 +698,7 @@ var File_portgate_v1_numbers_proto protoreflect.FileDescriptor
 
 const file_portgate_v1_numbers_proto_rawDesc = "" +
 	"\n" +
-	"\x19portgate/v1/numbers.proto\x12\vportgate.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1bgoogle/api/field_info.proto\x1a\x19google/api/resource.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1bportgate/v1/emergency.proto\"\xbd\t\n" +
+	"\x19portgate/v1/numbers.proto\x12\vportgate.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1bgoogle/api/field_info.proto\x1a\x19google/api/resource.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1bportgate/v1/emergency.proto\x1a\x17portgate/v1/voice.proto\"\xfe\v\n" +
 	"\x06Number\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12&\n" +
 	"\fphone_number\x18\x02 \x01(\tB\x03\xe0A\x03R\vphoneNumber\x129\n" +
@@ -672,7 +720,17 @@ const file_portgate_v1_numbers_proto_rawDesc = "" +
 	"\x10raw_phone_number\x18\x10 \x01(\tB\x03\xe0A\x03R\x0erawPhoneNumber\x125\n" +
 	"\x14phone_number_invalid\x18\x11 \x01(\bB\x03\xe0A\x03R\x12phoneNumberInvalid\x12^\n" +
 	"\x16messaging_provisioning\x18\x12 \x01(\v2\".portgate.v1.MessagingProvisioningB\x03\xe0A\x03R\x15messagingProvisioning\x12\x17\n" +
-	"\x04etag\x18\x13 \x01(\tB\x03\xe0A\x01R\x04etag\x12R\n" +
+	"\x04etag\x18\x13 \x01(\tB\x03\xe0A\x01R\x04etag\x12@\n" +
+	"\vvoice_route\x18F \x01(\tB\x1f\xe0A\x01\xfaA\x19\n" +
+	"\x17portgate.dev/VoiceRouteR\n" +
+	"voiceRoute\x12Q\n" +
+	"\x14failover_voice_route\x18G \x01(\tB\x1f\xe0A\x01\xfaA\x19\n" +
+	"\x17portgate.dev/VoiceRouteR\x12failoverVoiceRoute\x12(\n" +
+	"\fport_out_pin\x18H \x01(\tB\x06\xe0A\x04\xe0A\x01R\n" +
+	"portOutPin\x12,\n" +
+	"\x10port_out_pin_set\x18I \x01(\bB\x03\xe0A\x03R\rportOutPinSet\x12R\n" +
+	"\x11messaging_profile\x18J \x01(\tB%\xe0A\x03\xfaA\x1f\n" +
+	"\x1dportgate.dev/MessagingProfileR\x10messagingProfile\x12R\n" +
 	"\x11emergency_address\x18P \x01(\tB%\xe0A\x03\xfaA\x1f\n" +
 	"\x1dportgate.dev/EmergencyAddressR\x10emergencyAddress\x12L\n" +
 	"\x10emergency_status\x18Q \x01(\x0e2\x1c.portgate.v1.EmergencyStatusB\x03\xe0A\x03R\x0femergencyStatus\x12J\n" +
@@ -709,11 +767,18 @@ const file_portgate_v1_numbers_proto_rawDesc = "" +
 	"updateMask\x125\n" +
 	"\n" +
 	"request_id\x18\x03 \x01(\tB\x16\xe0A\x01\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01\xe2\x8c\xcf\xd7\b\x02\b\x01R\trequestId\x129\n" +
-	"\x16messaging_callback_uri\x18\x04 \x01(\tB\x03\xe0A\x04R\x14messagingCallbackUri2\xe0\x12\n" +
+	"\x16messaging_callback_uri\x18\x04 \x01(\tB\x03\xe0A\x04R\x14messagingCallbackUri2\xa3\x1b\n" +
 	"\aNumbers\x12p\n" +
 	"\tGetNumber\x12\x1d.portgate.v1.GetNumberRequest\x1a\x13.portgate.v1.Number\"/\xdaA\x04name\x82\xd3\xe4\x93\x02\"\x12 /v1/{name=providers/*/numbers/*}\x12\x83\x01\n" +
 	"\vListNumbers\x12\x1f.portgate.v1.ListNumbersRequest\x1a .portgate.v1.ListNumbersResponse\"1\xdaA\x06parent\x82\xd3\xe4\x93\x02\"\x12 /v1/{parent=providers/*}/numbers\x12\x93\x01\n" +
-	"\fUpdateNumber\x12 .portgate.v1.UpdateNumberRequest\x1a\x13.portgate.v1.Number\"L\xdaA\x12number,update_mask\x82\xd3\xe4\x93\x021:\x06number2'/v1/{number.name=providers/*/numbers/*}\x12\xc6\x01\n" +
+	"\fUpdateNumber\x12 .portgate.v1.UpdateNumberRequest\x1a\x13.portgate.v1.Number\"L\xdaA\x12number,update_mask\x82\xd3\xe4\x93\x021:\x06number2'/v1/{number.name=providers/*/numbers/*}\x12\x93\x01\n" +
+	"\x0fListVoiceRoutes\x12#.portgate.v1.ListVoiceRoutesRequest\x1a$.portgate.v1.ListVoiceRoutesResponse\"5\xdaA\x06parent\x82\xd3\xe4\x93\x02&\x12$/v1/{parent=providers/*}/voiceRoutes\x12\x80\x01\n" +
+	"\rGetVoiceRoute\x12!.portgate.v1.GetVoiceRouteRequest\x1a\x17.portgate.v1.VoiceRoute\"3\xdaA\x04name\x82\xd3\xe4\x93\x02&\x12$/v1/{name=providers/*/voiceRoutes/*}\x12\xa1\x01\n" +
+	"\x10CreateVoiceRoute\x12$.portgate.v1.CreateVoiceRouteRequest\x1a\x17.portgate.v1.VoiceRoute\"N\xdaA\x12parent,voice_route\x82\xd3\xe4\x93\x023:\vvoice_route\"$/v1/{parent=providers/*}/voiceRoutes\x12\xb2\x01\n" +
+	"\x10UpdateVoiceRoute\x12$.portgate.v1.UpdateVoiceRouteRequest\x1a\x17.portgate.v1.VoiceRoute\"_\xdaA\x17voice_route,update_mask\x82\xd3\xe4\x93\x02?:\vvoice_route20/v1/{voice_route.name=providers/*/voiceRoutes/*}\x12\x85\x01\n" +
+	"\x10DeleteVoiceRoute\x12$.portgate.v1.DeleteVoiceRouteRequest\x1a\x16.google.protobuf.Empty\"3\xdaA\x04name\x82\xd3\xe4\x93\x02&*$/v1/{name=providers/*/voiceRoutes/*}\x12\xab\x01\n" +
+	"\x15ListMessagingProfiles\x12).portgate.v1.ListMessagingProfilesRequest\x1a*.portgate.v1.ListMessagingProfilesResponse\";\xdaA\x06parent\x82\xd3\xe4\x93\x02,\x12*/v1/{parent=providers/*}/messagingProfiles\x12\x98\x01\n" +
+	"\x13GetMessagingProfile\x12'.portgate.v1.GetMessagingProfileRequest\x1a\x1d.portgate.v1.MessagingProfile\"9\xdaA\x04name\x82\xd3\xe4\x93\x02,\x12*/v1/{name=providers/*/messagingProfiles/*}\x12\xc6\x01\n" +
 	"\x16CreateEmergencyAddress\x12*.portgate.v1.CreateEmergencyAddressRequest\x1a\x1d.portgate.v1.EmergencyAddress\"a\xdaA\x18parent,emergency_address\x82\xd3\xe4\x93\x02@:\x11emergency_address\"+/v1/{parent=providers/*}/emergencyAddresses\x12\x99\x01\n" +
 	"\x13GetEmergencyAddress\x12'.portgate.v1.GetEmergencyAddressRequest\x1a\x1d.portgate.v1.EmergencyAddress\":\xdaA\x04name\x82\xd3\xe4\x93\x02-\x12+/v1/{name=providers/*/emergencyAddresses/*}\x12\xaf\x01\n" +
 	"\x16ListEmergencyAddresses\x12*.portgate.v1.ListEmergencyAddressesRequest\x1a+.portgate.v1.ListEmergencyAddressesResponse\"<\xdaA\x06parent\x82\xd3\xe4\x93\x02-\x12+/v1/{parent=providers/*}/emergencyAddresses\x12\x98\x01\n" +
@@ -754,23 +819,34 @@ var file_portgate_v1_numbers_proto_goTypes = []any{
 	(EmergencyStatus)(0),                    // 8: portgate.v1.EmergencyStatus
 	(*NumberCallerIdName)(nil),              // 9: portgate.v1.NumberCallerIdName
 	(*fieldmaskpb.FieldMask)(nil),           // 10: google.protobuf.FieldMask
-	(*CreateEmergencyAddressRequest)(nil),   // 11: portgate.v1.CreateEmergencyAddressRequest
-	(*GetEmergencyAddressRequest)(nil),      // 12: portgate.v1.GetEmergencyAddressRequest
-	(*ListEmergencyAddressesRequest)(nil),   // 13: portgate.v1.ListEmergencyAddressesRequest
-	(*DeleteEmergencyAddressRequest)(nil),   // 14: portgate.v1.DeleteEmergencyAddressRequest
-	(*AssignEmergencyAddressRequest)(nil),   // 15: portgate.v1.AssignEmergencyAddressRequest
-	(*UnassignEmergencyAddressRequest)(nil), // 16: portgate.v1.UnassignEmergencyAddressRequest
-	(*CreateCallerIdNameRequest)(nil),       // 17: portgate.v1.CreateCallerIdNameRequest
-	(*GetCallerIdNameRequest)(nil),          // 18: portgate.v1.GetCallerIdNameRequest
-	(*ListCallerIdNamesRequest)(nil),        // 19: portgate.v1.ListCallerIdNamesRequest
-	(*DeleteCallerIdNameRequest)(nil),       // 20: portgate.v1.DeleteCallerIdNameRequest
-	(*SetNumberCallerIdNameRequest)(nil),    // 21: portgate.v1.SetNumberCallerIdNameRequest
-	(*ClearNumberCallerIdNameRequest)(nil),  // 22: portgate.v1.ClearNumberCallerIdNameRequest
-	(*EmergencyAddress)(nil),                // 23: portgate.v1.EmergencyAddress
-	(*ListEmergencyAddressesResponse)(nil),  // 24: portgate.v1.ListEmergencyAddressesResponse
-	(*emptypb.Empty)(nil),                   // 25: google.protobuf.Empty
-	(*CallerIdName)(nil),                    // 26: portgate.v1.CallerIdName
-	(*ListCallerIdNamesResponse)(nil),       // 27: portgate.v1.ListCallerIdNamesResponse
+	(*ListVoiceRoutesRequest)(nil),          // 11: portgate.v1.ListVoiceRoutesRequest
+	(*GetVoiceRouteRequest)(nil),            // 12: portgate.v1.GetVoiceRouteRequest
+	(*CreateVoiceRouteRequest)(nil),         // 13: portgate.v1.CreateVoiceRouteRequest
+	(*UpdateVoiceRouteRequest)(nil),         // 14: portgate.v1.UpdateVoiceRouteRequest
+	(*DeleteVoiceRouteRequest)(nil),         // 15: portgate.v1.DeleteVoiceRouteRequest
+	(*ListMessagingProfilesRequest)(nil),    // 16: portgate.v1.ListMessagingProfilesRequest
+	(*GetMessagingProfileRequest)(nil),      // 17: portgate.v1.GetMessagingProfileRequest
+	(*CreateEmergencyAddressRequest)(nil),   // 18: portgate.v1.CreateEmergencyAddressRequest
+	(*GetEmergencyAddressRequest)(nil),      // 19: portgate.v1.GetEmergencyAddressRequest
+	(*ListEmergencyAddressesRequest)(nil),   // 20: portgate.v1.ListEmergencyAddressesRequest
+	(*DeleteEmergencyAddressRequest)(nil),   // 21: portgate.v1.DeleteEmergencyAddressRequest
+	(*AssignEmergencyAddressRequest)(nil),   // 22: portgate.v1.AssignEmergencyAddressRequest
+	(*UnassignEmergencyAddressRequest)(nil), // 23: portgate.v1.UnassignEmergencyAddressRequest
+	(*CreateCallerIdNameRequest)(nil),       // 24: portgate.v1.CreateCallerIdNameRequest
+	(*GetCallerIdNameRequest)(nil),          // 25: portgate.v1.GetCallerIdNameRequest
+	(*ListCallerIdNamesRequest)(nil),        // 26: portgate.v1.ListCallerIdNamesRequest
+	(*DeleteCallerIdNameRequest)(nil),       // 27: portgate.v1.DeleteCallerIdNameRequest
+	(*SetNumberCallerIdNameRequest)(nil),    // 28: portgate.v1.SetNumberCallerIdNameRequest
+	(*ClearNumberCallerIdNameRequest)(nil),  // 29: portgate.v1.ClearNumberCallerIdNameRequest
+	(*ListVoiceRoutesResponse)(nil),         // 30: portgate.v1.ListVoiceRoutesResponse
+	(*VoiceRoute)(nil),                      // 31: portgate.v1.VoiceRoute
+	(*emptypb.Empty)(nil),                   // 32: google.protobuf.Empty
+	(*ListMessagingProfilesResponse)(nil),   // 33: portgate.v1.ListMessagingProfilesResponse
+	(*MessagingProfile)(nil),                // 34: portgate.v1.MessagingProfile
+	(*EmergencyAddress)(nil),                // 35: portgate.v1.EmergencyAddress
+	(*ListEmergencyAddressesResponse)(nil),  // 36: portgate.v1.ListEmergencyAddressesResponse
+	(*CallerIdName)(nil),                    // 37: portgate.v1.CallerIdName
+	(*ListCallerIdNamesResponse)(nil),       // 38: portgate.v1.ListCallerIdNamesResponse
 }
 var file_portgate_v1_numbers_proto_depIdxs = []int32{
 	7,  // 0: portgate.v1.Number.create_time:type_name -> google.protobuf.Timestamp
@@ -784,35 +860,49 @@ var file_portgate_v1_numbers_proto_depIdxs = []int32{
 	3,  // 8: portgate.v1.Numbers.GetNumber:input_type -> portgate.v1.GetNumberRequest
 	4,  // 9: portgate.v1.Numbers.ListNumbers:input_type -> portgate.v1.ListNumbersRequest
 	6,  // 10: portgate.v1.Numbers.UpdateNumber:input_type -> portgate.v1.UpdateNumberRequest
-	11, // 11: portgate.v1.Numbers.CreateEmergencyAddress:input_type -> portgate.v1.CreateEmergencyAddressRequest
-	12, // 12: portgate.v1.Numbers.GetEmergencyAddress:input_type -> portgate.v1.GetEmergencyAddressRequest
-	13, // 13: portgate.v1.Numbers.ListEmergencyAddresses:input_type -> portgate.v1.ListEmergencyAddressesRequest
-	14, // 14: portgate.v1.Numbers.DeleteEmergencyAddress:input_type -> portgate.v1.DeleteEmergencyAddressRequest
-	15, // 15: portgate.v1.Numbers.AssignEmergencyAddress:input_type -> portgate.v1.AssignEmergencyAddressRequest
-	16, // 16: portgate.v1.Numbers.UnassignEmergencyAddress:input_type -> portgate.v1.UnassignEmergencyAddressRequest
-	17, // 17: portgate.v1.Numbers.CreateCallerIdName:input_type -> portgate.v1.CreateCallerIdNameRequest
-	18, // 18: portgate.v1.Numbers.GetCallerIdName:input_type -> portgate.v1.GetCallerIdNameRequest
-	19, // 19: portgate.v1.Numbers.ListCallerIdNames:input_type -> portgate.v1.ListCallerIdNamesRequest
-	20, // 20: portgate.v1.Numbers.DeleteCallerIdName:input_type -> portgate.v1.DeleteCallerIdNameRequest
-	21, // 21: portgate.v1.Numbers.SetNumberCallerIdName:input_type -> portgate.v1.SetNumberCallerIdNameRequest
-	22, // 22: portgate.v1.Numbers.ClearNumberCallerIdName:input_type -> portgate.v1.ClearNumberCallerIdNameRequest
-	1,  // 23: portgate.v1.Numbers.GetNumber:output_type -> portgate.v1.Number
-	5,  // 24: portgate.v1.Numbers.ListNumbers:output_type -> portgate.v1.ListNumbersResponse
-	1,  // 25: portgate.v1.Numbers.UpdateNumber:output_type -> portgate.v1.Number
-	23, // 26: portgate.v1.Numbers.CreateEmergencyAddress:output_type -> portgate.v1.EmergencyAddress
-	23, // 27: portgate.v1.Numbers.GetEmergencyAddress:output_type -> portgate.v1.EmergencyAddress
-	24, // 28: portgate.v1.Numbers.ListEmergencyAddresses:output_type -> portgate.v1.ListEmergencyAddressesResponse
-	25, // 29: portgate.v1.Numbers.DeleteEmergencyAddress:output_type -> google.protobuf.Empty
-	1,  // 30: portgate.v1.Numbers.AssignEmergencyAddress:output_type -> portgate.v1.Number
-	1,  // 31: portgate.v1.Numbers.UnassignEmergencyAddress:output_type -> portgate.v1.Number
-	26, // 32: portgate.v1.Numbers.CreateCallerIdName:output_type -> portgate.v1.CallerIdName
-	26, // 33: portgate.v1.Numbers.GetCallerIdName:output_type -> portgate.v1.CallerIdName
-	27, // 34: portgate.v1.Numbers.ListCallerIdNames:output_type -> portgate.v1.ListCallerIdNamesResponse
-	25, // 35: portgate.v1.Numbers.DeleteCallerIdName:output_type -> google.protobuf.Empty
-	1,  // 36: portgate.v1.Numbers.SetNumberCallerIdName:output_type -> portgate.v1.Number
-	1,  // 37: portgate.v1.Numbers.ClearNumberCallerIdName:output_type -> portgate.v1.Number
-	23, // [23:38] is the sub-list for method output_type
-	8,  // [8:23] is the sub-list for method input_type
+	11, // 11: portgate.v1.Numbers.ListVoiceRoutes:input_type -> portgate.v1.ListVoiceRoutesRequest
+	12, // 12: portgate.v1.Numbers.GetVoiceRoute:input_type -> portgate.v1.GetVoiceRouteRequest
+	13, // 13: portgate.v1.Numbers.CreateVoiceRoute:input_type -> portgate.v1.CreateVoiceRouteRequest
+	14, // 14: portgate.v1.Numbers.UpdateVoiceRoute:input_type -> portgate.v1.UpdateVoiceRouteRequest
+	15, // 15: portgate.v1.Numbers.DeleteVoiceRoute:input_type -> portgate.v1.DeleteVoiceRouteRequest
+	16, // 16: portgate.v1.Numbers.ListMessagingProfiles:input_type -> portgate.v1.ListMessagingProfilesRequest
+	17, // 17: portgate.v1.Numbers.GetMessagingProfile:input_type -> portgate.v1.GetMessagingProfileRequest
+	18, // 18: portgate.v1.Numbers.CreateEmergencyAddress:input_type -> portgate.v1.CreateEmergencyAddressRequest
+	19, // 19: portgate.v1.Numbers.GetEmergencyAddress:input_type -> portgate.v1.GetEmergencyAddressRequest
+	20, // 20: portgate.v1.Numbers.ListEmergencyAddresses:input_type -> portgate.v1.ListEmergencyAddressesRequest
+	21, // 21: portgate.v1.Numbers.DeleteEmergencyAddress:input_type -> portgate.v1.DeleteEmergencyAddressRequest
+	22, // 22: portgate.v1.Numbers.AssignEmergencyAddress:input_type -> portgate.v1.AssignEmergencyAddressRequest
+	23, // 23: portgate.v1.Numbers.UnassignEmergencyAddress:input_type -> portgate.v1.UnassignEmergencyAddressRequest
+	24, // 24: portgate.v1.Numbers.CreateCallerIdName:input_type -> portgate.v1.CreateCallerIdNameRequest
+	25, // 25: portgate.v1.Numbers.GetCallerIdName:input_type -> portgate.v1.GetCallerIdNameRequest
+	26, // 26: portgate.v1.Numbers.ListCallerIdNames:input_type -> portgate.v1.ListCallerIdNamesRequest
+	27, // 27: portgate.v1.Numbers.DeleteCallerIdName:input_type -> portgate.v1.DeleteCallerIdNameRequest
+	28, // 28: portgate.v1.Numbers.SetNumberCallerIdName:input_type -> portgate.v1.SetNumberCallerIdNameRequest
+	29, // 29: portgate.v1.Numbers.ClearNumberCallerIdName:input_type -> portgate.v1.ClearNumberCallerIdNameRequest
+	1,  // 30: portgate.v1.Numbers.GetNumber:output_type -> portgate.v1.Number
+	5,  // 31: portgate.v1.Numbers.ListNumbers:output_type -> portgate.v1.ListNumbersResponse
+	1,  // 32: portgate.v1.Numbers.UpdateNumber:output_type -> portgate.v1.Number
+	30, // 33: portgate.v1.Numbers.ListVoiceRoutes:output_type -> portgate.v1.ListVoiceRoutesResponse
+	31, // 34: portgate.v1.Numbers.GetVoiceRoute:output_type -> portgate.v1.VoiceRoute
+	31, // 35: portgate.v1.Numbers.CreateVoiceRoute:output_type -> portgate.v1.VoiceRoute
+	31, // 36: portgate.v1.Numbers.UpdateVoiceRoute:output_type -> portgate.v1.VoiceRoute
+	32, // 37: portgate.v1.Numbers.DeleteVoiceRoute:output_type -> google.protobuf.Empty
+	33, // 38: portgate.v1.Numbers.ListMessagingProfiles:output_type -> portgate.v1.ListMessagingProfilesResponse
+	34, // 39: portgate.v1.Numbers.GetMessagingProfile:output_type -> portgate.v1.MessagingProfile
+	35, // 40: portgate.v1.Numbers.CreateEmergencyAddress:output_type -> portgate.v1.EmergencyAddress
+	35, // 41: portgate.v1.Numbers.GetEmergencyAddress:output_type -> portgate.v1.EmergencyAddress
+	36, // 42: portgate.v1.Numbers.ListEmergencyAddresses:output_type -> portgate.v1.ListEmergencyAddressesResponse
+	32, // 43: portgate.v1.Numbers.DeleteEmergencyAddress:output_type -> google.protobuf.Empty
+	1,  // 44: portgate.v1.Numbers.AssignEmergencyAddress:output_type -> portgate.v1.Number
+	1,  // 45: portgate.v1.Numbers.UnassignEmergencyAddress:output_type -> portgate.v1.Number
+	37, // 46: portgate.v1.Numbers.CreateCallerIdName:output_type -> portgate.v1.CallerIdName
+	37, // 47: portgate.v1.Numbers.GetCallerIdName:output_type -> portgate.v1.CallerIdName
+	38, // 48: portgate.v1.Numbers.ListCallerIdNames:output_type -> portgate.v1.ListCallerIdNamesResponse
+	32, // 49: portgate.v1.Numbers.DeleteCallerIdName:output_type -> google.protobuf.Empty
+	1,  // 50: portgate.v1.Numbers.SetNumberCallerIdName:output_type -> portgate.v1.Number
+	1,  // 51: portgate.v1.Numbers.ClearNumberCallerIdName:output_type -> portgate.v1.Number
+	30, // [30:52] is the sub-list for method output_type
+	8,  // [8:30] is the sub-list for method input_type
 	8,  // [8:8] is the sub-list for extension type_name
 	8,  // [8:8] is the sub-list for extension extendee
 	0,  // [0:8] is the sub-list for field type_name
@@ -824,6 +914,7 @@ func file_portgate_v1_numbers_proto_init() {
 		return
 	}
 	file_portgate_v1_emergency_proto_init()
+	file_portgate_v1_voice_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
