@@ -134,3 +134,29 @@ func BenchmarkGetPortOrderREST(b *testing.B) {
 		get()
 	}
 }
+
+// BenchmarkListPortOrders is one page of 10 Flowroute orders over gRPC,
+// as BenchmarkGetPortOrder.
+func BenchmarkListPortOrders(b *testing.B) {
+	e := startApp(b, config.Config{}, app.NewLogger(io.Discard, config.Config{}))
+	ctx := context.Background()
+	for range 12 {
+		if _, err := e.porting.CreatePortOrder(ctx, &pb.CreatePortOrderRequest{Parent: "providers/flowroute",
+			PortOrder: validOrder(freshNumber(""), freshNumber(""))}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	req := &pb.ListPortOrdersRequest{Parent: "providers/flowroute", PageSize: 10}
+	for range 100 {
+		if r, err := e.porting.ListPortOrders(ctx, req); err != nil || len(r.GetPortOrders()) != 10 {
+			b.Fatal(len(r.GetPortOrders()), err)
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if _, err := e.porting.ListPortOrders(ctx, req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
