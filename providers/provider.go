@@ -35,6 +35,9 @@ const (
 	// issue 14 — e911 (add below this line)
 
 	// issue 14 — portin (add below this line)
+	OpReschedulePortOrder         Operation = "ReschedulePortOrder"
+	OpActivatePortOrder           Operation = "ActivatePortOrder"
+	OpUpdatePortOrderRequirements Operation = "UpdatePortOrderRequirements"
 
 	// issue 14 — portout (add below this line)
 
@@ -56,6 +59,7 @@ var AllOperations = []Operation{
 	// issue 14 — e911 (add below this line)
 
 	// issue 14 — portin (add below this line)
+	OpReschedulePortOrder, OpActivatePortOrder, OpUpdatePortOrderRequirements,
 
 	// issue 14 — portout (add below this line)
 
@@ -241,6 +245,8 @@ func Implements(p Provider, op Operation) bool {
 		_, ok = p.(DocumentStore)
 	case OpUpdateNumber:
 		_, ok = p.(NumberUpdater)
+	case OpReschedulePortOrder, OpActivatePortOrder, OpUpdatePortOrderRequirements:
+		ok = implementsPortIn(p, op)
 	default:
 		ok = true
 	}
