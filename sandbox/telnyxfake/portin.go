@@ -46,7 +46,7 @@ type activationJob struct {
 
 func (j *activationJob) render() map[string]any {
 	return map[string]any{"id": j.id, "status": j.status, "activation_type": j.typ,
-		"activate_at": ts(j.activateAt),
+		"activate_at":        ts(j.activateAt),
 		"activation_windows": []any{map[string]any{"start_at": ts(j.winStart), "end_at": ts(j.winEnd)}},
 		"record_type":        "porting_activation_job", "created_at": ts(j.createdAt), "updated_at": ts(j.updatedAt)}
 }
