@@ -29,9 +29,9 @@ type Activator interface {
 }
 
 // RequirementSupplier is implemented by providers whose orders carry
-// requirements the customer fills in (OpUpdatePortOrderRequirements).
+// requirements the customer fills in (OpSupplyPortOrderRequirements).
 type RequirementSupplier interface {
-	UpdatePortOrderRequirements(ctx context.Context, id string, upd RequirementsUpdate) (*PortOrder, error)
+	SupplyPortOrderRequirements(ctx context.Context, id string, upd RequirementsUpdate) (*PortOrder, error)
 }
 
 // RequirementValue is one value for one requirement: Text for text
@@ -42,7 +42,7 @@ type RequirementValue struct {
 	DocumentID string
 }
 
-// RequirementsUpdate is what UpdatePortOrderRequirements sends.
+// RequirementsUpdate is what SupplyPortOrderRequirements sends.
 type RequirementsUpdate struct {
 	Values  []RequirementValue
 	GroupID string // provider requirement group whose values fill the order
@@ -243,7 +243,7 @@ func implementsPortIn(p Provider, op Operation) bool {
 		_, ok = p.(Rescheduler)
 	case OpActivatePortOrder:
 		_, ok = p.(Activator)
-	case OpUpdatePortOrderRequirements:
+	case OpSupplyPortOrderRequirements:
 		_, ok = p.(RequirementSupplier)
 	}
 	return ok

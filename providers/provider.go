@@ -37,7 +37,7 @@ const (
 	// issue 14 — portin (add below this line)
 	OpReschedulePortOrder         Operation = "ReschedulePortOrder"
 	OpActivatePortOrder           Operation = "ActivatePortOrder"
-	OpUpdatePortOrderRequirements Operation = "UpdatePortOrderRequirements"
+	OpSupplyPortOrderRequirements Operation = "SupplyPortOrderRequirements"
 
 	// issue 14 — portout (add below this line)
 
@@ -59,7 +59,7 @@ var AllOperations = []Operation{
 	// issue 14 — e911 (add below this line)
 
 	// issue 14 — portin (add below this line)
-	OpReschedulePortOrder, OpActivatePortOrder, OpUpdatePortOrderRequirements,
+	OpReschedulePortOrder, OpActivatePortOrder, OpSupplyPortOrderRequirements,
 
 	// issue 14 — portout (add below this line)
 
@@ -245,7 +245,7 @@ func Implements(p Provider, op Operation) bool {
 		_, ok = p.(DocumentStore)
 	case OpUpdateNumber:
 		_, ok = p.(NumberUpdater)
-	case OpReschedulePortOrder, OpActivatePortOrder, OpUpdatePortOrderRequirements:
+	case OpReschedulePortOrder, OpActivatePortOrder, OpSupplyPortOrderRequirements:
 		ok = implementsPortIn(p, op)
 	default:
 		ok = true

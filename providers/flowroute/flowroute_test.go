@@ -149,7 +149,7 @@ func TestCapabilities(t *testing.T) {
 		t.Error("CreateComment listed")
 	}
 	for _, op := range providers.AllOperations {
-		portIn := op == providers.OpReschedulePortOrder || op == providers.OpActivatePortOrder || op == providers.OpUpdatePortOrderRequirements
+		portIn := op == providers.OpReschedulePortOrder || op == providers.OpActivatePortOrder || op == providers.OpSupplyPortOrderRequirements
 		if portIn && c.Supports(op) {
 			t.Errorf("%s listed (Flowroute documents no such API)", op)
 		}

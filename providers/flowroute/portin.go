@@ -12,11 +12,11 @@ import "github.com/portgate/portgate/providers"
 //     requested_foc_time does it.
 //   - ActivatePortOrder: Flowroute has no on-demand activation; numbers go
 //     live when the order completes.
-//   - UpdatePortOrderRequirements: Flowroute orders list no requirements;
+//   - SupplyPortOrderRequirements: Flowroute orders list no requirements;
 //     documents are uploaded with CreatePortOrderDocument.
 func portInMissing(op providers.Operation) bool {
 	switch op {
-	case providers.OpReschedulePortOrder, providers.OpActivatePortOrder, providers.OpUpdatePortOrderRequirements:
+	case providers.OpReschedulePortOrder, providers.OpActivatePortOrder, providers.OpSupplyPortOrderRequirements:
 		return true
 	}
 	return false

@@ -86,13 +86,13 @@ func (c *Client) ActivatePortOrder(ctx context.Context, id string, at time.Time)
 	return withWaitingOn(o), err
 }
 
-// UpdatePortOrderRequirements supplies requirement values
+// SupplyPortOrderRequirements supplies requirement values
 // (providers.RequirementSupplier). Each value names a requirement the order
 // lists and exactly one of a text value or a document id.
-func (c *Client) UpdatePortOrderRequirements(ctx context.Context, id string, upd providers.RequirementsUpdate) (*providers.PortOrder, error) {
+func (c *Client) SupplyPortOrderRequirements(ctx context.Context, id string, upd providers.RequirementsUpdate) (*providers.PortOrder, error) {
 	m, ok := c.drv.(providers.RequirementSupplier)
-	if !ok || !c.caps.Supports(providers.OpUpdatePortOrderRequirements) {
-		return nil, c.missing(providers.OpUpdatePortOrderRequirements)
+	if !ok || !c.caps.Supports(providers.OpSupplyPortOrderRequirements) {
+		return nil, c.missing(providers.OpSupplyPortOrderRequirements)
 	}
 	if err := c.requireID(id); err != nil {
 		return nil, err
@@ -131,8 +131,8 @@ func (c *Client) UpdatePortOrderRequirements(ctx context.Context, id string, upd
 			}
 		}
 	}
-	o, err := run(c, ctx, providers.OpUpdatePortOrderRequirements, func(ctx context.Context) (*providers.PortOrder, error) {
-		return m.UpdatePortOrderRequirements(ctx, id, upd)
+	o, err := run(c, ctx, providers.OpSupplyPortOrderRequirements, func(ctx context.Context) (*providers.PortOrder, error) {
+		return m.SupplyPortOrderRequirements(ctx, id, upd)
 	})
 	return withWaitingOn(o), err
 }

@@ -10,7 +10,7 @@ import (
 )
 
 // Conformance cases for the rest of porting in (issue 14, slice portin):
-// ReschedulePortOrder, ActivatePortOrder, UpdatePortOrderRequirements and
+// ReschedulePortOrder, ActivatePortOrder, SupplyPortOrderRequirements and
 // the waiting_on answer. Each operation is exercised where the provider
 // lists it and must answer PROVIDER_CAPABILITY_MISSING where it does not
 // (testCapabilities).
@@ -22,8 +22,8 @@ func callPortInOp(f *fixture, op providers.Operation, orderID string) (error, bo
 		_, err = f.p.ReschedulePortOrder(f.ctx, orderID, time.Now().Add(96*time.Hour))
 	case providers.OpActivatePortOrder:
 		_, err = f.p.ActivatePortOrder(f.ctx, orderID, time.Time{})
-	case providers.OpUpdatePortOrderRequirements:
-		_, err = f.p.UpdatePortOrderRequirements(f.ctx, orderID, providers.RequirementsUpdate{
+	case providers.OpSupplyPortOrderRequirements:
+		_, err = f.p.SupplyPortOrderRequirements(f.ctx, orderID, providers.RequirementsUpdate{
 			Values: []providers.RequirementValue{{TypeID: "probe", Text: "probe"}}})
 	default:
 		return nil, false
@@ -150,7 +150,7 @@ func testPortIn(t *testing.T, e *env) {
 	})
 	t.Run("Requirements", func(t *testing.T) {
 		f := e.open(t)
-		f.require(t, providers.OpCreatePortOrder, providers.OpUpdatePortOrderRequirements, providers.OpUploadDocument)
+		f.require(t, providers.OpCreatePortOrder, providers.OpSupplyPortOrderRequirements, providers.OpUploadDocument)
 		id := f.createDraft(t, NewNumber("")).ID
 		g := f.get(t, id)
 		var doc *providers.Requirement
@@ -165,11 +165,11 @@ func testPortIn(t *testing.T, e *env) {
 		if !hasWaiting(g, providers.WaitingDocuments) {
 			t.Errorf("missing document requirement: WaitingOn = %+v, want DOCUMENTS", g.PortIn.WaitingOn)
 		}
-		_, err := f.p.UpdatePortOrderRequirements(f.ctx, id, providers.RequirementsUpdate{
+		_, err := f.p.SupplyPortOrderRequirements(f.ctx, id, providers.RequirementsUpdate{
 			Values: []providers.RequirementValue{{TypeID: "not-a-requirement", Text: "x"}}})
 		f.wantCode(t, "unknown requirement type", err, providers.CodeInvalidArgument, false)
 		wantReason(t, "unknown requirement type", err, "PORTIN_REQUIREMENT_NOT_ON_ORDER")
-		_, err = f.p.UpdatePortOrderRequirements(f.ctx, id, providers.RequirementsUpdate{
+		_, err = f.p.SupplyPortOrderRequirements(f.ctx, id, providers.RequirementsUpdate{
 			Values: []providers.RequirementValue{{TypeID: doc.TypeID, Text: "x"}}})
 		f.wantCode(t, "text for a document requirement", err, providers.CodeInvalidArgument, false)
 		up := loaUpload()
@@ -178,10 +178,10 @@ func testPortIn(t *testing.T, e *env) {
 		if err != nil {
 			t.Fatalf("UploadDocument: %v", err)
 		}
-		o, err := f.p.UpdatePortOrderRequirements(f.ctx, id, providers.RequirementsUpdate{
+		o, err := f.p.SupplyPortOrderRequirements(f.ctx, id, providers.RequirementsUpdate{
 			Values: []providers.RequirementValue{{TypeID: doc.TypeID, DocumentID: d.ID}}})
 		if err != nil {
-			t.Fatalf("UpdatePortOrderRequirements: %v", err)
+			t.Fatalf("SupplyPortOrderRequirements: %v", err)
 		}
 		for _, r := range o.Requirements {
 			if r.TypeID == doc.TypeID && r.Status == providers.RequirementMissing {

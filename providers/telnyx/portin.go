@@ -13,7 +13,7 @@ import (
 
 // Port-in after submission (issue 14, slice portin): ReschedulePortOrder,
 // ActivatePortOrder (FastPort on-demand activation jobs) and
-// UpdatePortOrderRequirements, plus the activation, messaging port,
+// SupplyPortOrderRequirements, plus the activation, messaging port,
 // additional steps and per-number statuses read from the order.
 
 var (
@@ -307,12 +307,12 @@ func (p *Provider) ActivatePortOrder(ctx context.Context, id string, at time.Tim
 	return o, nil
 }
 
-// UpdatePortOrderRequirements implements providers.RequirementSupplier:
+// SupplyPortOrderRequirements implements providers.RequirementSupplier:
 // PATCH /porting_orders/{id} {requirements:[{requirement_type_id,
 // field_value}], requirement_group_id}. A document requirement's
 // field_value is the document id (POST /documents, as
 // CreatePortOrderDocument uploads it).
-func (p *Provider) UpdatePortOrderRequirements(ctx context.Context, id string, upd providers.RequirementsUpdate) (*providers.PortOrder, error) {
+func (p *Provider) SupplyPortOrderRequirements(ctx context.Context, id string, upd providers.RequirementsUpdate) (*providers.PortOrder, error) {
 	if err := OrderID.Check(Name, "port order", id); err != nil {
 		return nil, err
 	}

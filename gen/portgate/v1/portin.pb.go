@@ -147,10 +147,10 @@ const (
 	// Nothing: the order is complete, cancelled, or simply progressing on
 	// schedule with nothing asked of anyone.
 	PortOrderWaitingOn_NOTHING PortOrderWaitingOn_Reason = 1
-	// A requirement needs a text value (UpdatePortOrderRequirements).
+	// A requirement needs a text value (SupplyPortOrderRequirements).
 	PortOrderWaitingOn_REQUIREMENTS PortOrderWaitingOn_Reason = 2
 	// A requirement needs a document (CreatePortOrderDocument, then
-	// UpdatePortOrderRequirements).
+	// SupplyPortOrderRequirements).
 	PortOrderWaitingOn_DOCUMENTS PortOrderWaitingOn_Reason = 3
 	// The order is a draft: sign and submit it (SubmitPortOrder).
 	PortOrderWaitingOn_SIGNATURE PortOrderWaitingOn_Reason = 4
@@ -817,8 +817,8 @@ func (x *PortOrderRequirementValue) GetDocument() string {
 	return ""
 }
 
-// Request for UpdatePortOrderRequirements.
-type UpdatePortOrderRequirementsRequest struct {
+// Request for SupplyPortOrderRequirements.
+type SupplyPortOrderRequirementsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// providers/{provider}/portOrders/{port_order}.
 	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
@@ -837,20 +837,20 @@ type UpdatePortOrderRequirementsRequest struct {
 	sizeCache     protoimpl.SizeCache
 }
 
-func (x *UpdatePortOrderRequirementsRequest) Reset() {
-	*x = UpdatePortOrderRequirementsRequest{}
+func (x *SupplyPortOrderRequirementsRequest) Reset() {
+	*x = SupplyPortOrderRequirementsRequest{}
 	mi := &file_portgate_v1_portin_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
 
-func (x *UpdatePortOrderRequirementsRequest) String() string {
+func (x *SupplyPortOrderRequirementsRequest) String() string {
 	return protoimpl.X.MessageStringOf(x)
 }
 
-func (*UpdatePortOrderRequirementsRequest) ProtoMessage() {}
+func (*SupplyPortOrderRequirementsRequest) ProtoMessage() {}
 
-func (x *UpdatePortOrderRequirementsRequest) ProtoReflect() protoreflect.Message {
+func (x *SupplyPortOrderRequirementsRequest) ProtoReflect() protoreflect.Message {
 	mi := &file_portgate_v1_portin_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
@@ -862,40 +862,40 @@ func (x *UpdatePortOrderRequirementsRequest) ProtoReflect() protoreflect.Message
 	return mi.MessageOf(x)
 }
 
-// Deprecated: Use UpdatePortOrderRequirementsRequest.ProtoReflect.Descriptor instead.
-func (*UpdatePortOrderRequirementsRequest) Descriptor() ([]byte, []int) {
+// Deprecated: Use SupplyPortOrderRequirementsRequest.ProtoReflect.Descriptor instead.
+func (*SupplyPortOrderRequirementsRequest) Descriptor() ([]byte, []int) {
 	return file_portgate_v1_portin_proto_rawDescGZIP(), []int{7}
 }
 
-func (x *UpdatePortOrderRequirementsRequest) GetName() string {
+func (x *SupplyPortOrderRequirementsRequest) GetName() string {
 	if x != nil {
 		return x.Name
 	}
 	return ""
 }
 
-func (x *UpdatePortOrderRequirementsRequest) GetRequirements() []*PortOrderRequirementValue {
+func (x *SupplyPortOrderRequirementsRequest) GetRequirements() []*PortOrderRequirementValue {
 	if x != nil {
 		return x.Requirements
 	}
 	return nil
 }
 
-func (x *UpdatePortOrderRequirementsRequest) GetRequirementGroupId() string {
+func (x *SupplyPortOrderRequirementsRequest) GetRequirementGroupId() string {
 	if x != nil {
 		return x.RequirementGroupId
 	}
 	return ""
 }
 
-func (x *UpdatePortOrderRequirementsRequest) GetRequestId() string {
+func (x *SupplyPortOrderRequirementsRequest) GetRequestId() string {
 	if x != nil {
 		return x.RequestId
 	}
 	return ""
 }
 
-func (x *UpdatePortOrderRequirementsRequest) GetEtag() string {
+func (x *SupplyPortOrderRequirementsRequest) GetEtag() string {
 	if x != nil {
 		return x.Etag
 	}
@@ -1044,7 +1044,7 @@ const file_portgate_v1_portin_proto_rawDesc = "" +
 	"text_value\x18\x02 \x01(\tB\x03\xe0A\x01R\ttextValue\x12B\n" +
 	"\bdocument\x18\x03 \x01(\tB&\xe0A\x01\xfaA \n" +
 	"\x1eportgate.dev/PortOrderDocumentR\bdocument\"\xb6\x02\n" +
-	"\"UpdatePortOrderRequirementsRequest\x128\n" +
+	"\"SupplyPortOrderRequirementsRequest\x128\n" +
 	"\x04name\x18\x01 \x01(\tB$\xe0A\x02\xfaA\x18\n" +
 	"\x16portgate.dev/PortOrder\xbaH\x03\xc8\x01\x01R\x04name\x12O\n" +
 	"\frequirements\x18\x02 \x03(\v2&.portgate.v1.PortOrderRequirementValueB\x03\xe0A\x01R\frequirements\x125\n" +
@@ -1079,7 +1079,7 @@ var file_portgate_v1_portin_proto_goTypes = []any{
 	(*ReschedulePortOrderRequest)(nil),         // 8: portgate.v1.ReschedulePortOrderRequest
 	(*ActivatePortOrderRequest)(nil),           // 9: portgate.v1.ActivatePortOrderRequest
 	(*PortOrderRequirementValue)(nil),          // 10: portgate.v1.PortOrderRequirementValue
-	(*UpdatePortOrderRequirementsRequest)(nil), // 11: portgate.v1.UpdatePortOrderRequirementsRequest
+	(*SupplyPortOrderRequirementsRequest)(nil), // 11: portgate.v1.SupplyPortOrderRequirementsRequest
 	(*PortOrderActivation_Window)(nil),         // 12: portgate.v1.PortOrderActivation.Window
 	(*timestamppb.Timestamp)(nil),              // 13: google.protobuf.Timestamp
 }
@@ -1092,7 +1092,7 @@ var file_portgate_v1_portin_proto_depIdxs = []int32{
 	3,  // 5: portgate.v1.PortOrderMessagingPort.state:type_name -> portgate.v1.PortOrderMessagingPort.State
 	13, // 6: portgate.v1.ReschedulePortOrderRequest.requested_foc_time:type_name -> google.protobuf.Timestamp
 	13, // 7: portgate.v1.ActivatePortOrderRequest.activate_time:type_name -> google.protobuf.Timestamp
-	10, // 8: portgate.v1.UpdatePortOrderRequirementsRequest.requirements:type_name -> portgate.v1.PortOrderRequirementValue
+	10, // 8: portgate.v1.SupplyPortOrderRequirementsRequest.requirements:type_name -> portgate.v1.PortOrderRequirementValue
 	13, // 9: portgate.v1.PortOrderActivation.Window.start_time:type_name -> google.protobuf.Timestamp
 	13, // 10: portgate.v1.PortOrderActivation.Window.end_time:type_name -> google.protobuf.Timestamp
 	11, // [11:11] is the sub-list for method output_type

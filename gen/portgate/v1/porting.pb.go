@@ -1646,7 +1646,7 @@ const file_portgate_v1_porting_proto_rawDesc = "" +
 	"\x14WatchPortOrderEvents\x12(.portgate.v1.WatchPortOrderEventsRequest\x1a).portgate.v1.WatchPortOrderEventsResponse\":\x82\xd3\xe4\x93\x024\x122/v1/{parent=providers/*/portOrders/*}/events:watch0\x01\x12\x91\x01\n" +
 	"\x13ReschedulePortOrder\x12'.portgate.v1.ReschedulePortOrderRequest\x1a\x16.portgate.v1.PortOrder\"9\x82\xd3\xe4\x93\x023:\x01*\"./v1/{name=providers/*/portOrders/*}:reschedule\x12\x8b\x01\n" +
 	"\x11ActivatePortOrder\x12%.portgate.v1.ActivatePortOrderRequest\x1a\x16.portgate.v1.PortOrder\"7\x82\xd3\xe4\x93\x021:\x01*\",/v1/{name=providers/*/portOrders/*}:activate\x12\xa9\x01\n" +
-	"\x1bUpdatePortOrderRequirements\x12/.portgate.v1.UpdatePortOrderRequirementsRequest\x1a\x16.portgate.v1.PortOrder\"A\x82\xd3\xe4\x93\x02;:\x01*\"6/v1/{name=providers/*/portOrders/*}:updateRequirementsB9Z7github.com/portgate/portgate/gen/portgate/v1;portgatev1b\x06proto3"
+	"\x1bSupplyPortOrderRequirements\x12/.portgate.v1.SupplyPortOrderRequirementsRequest\x1a\x16.portgate.v1.PortOrder\"A\x82\xd3\xe4\x93\x02;:\x01*\"6/v1/{name=providers/*/portOrders/*}:supplyRequirementsB9Z7github.com/portgate/portgate/gen/portgate/v1;portgatev1b\x06proto3"
 
 var (
 	file_portgate_v1_porting_proto_rawDescOnce sync.Once
@@ -1695,7 +1695,7 @@ var file_portgate_v1_porting_proto_goTypes = []any{
 	(*timestamppb.Timestamp)(nil),              // 30: google.protobuf.Timestamp
 	(*ReschedulePortOrderRequest)(nil),         // 31: portgate.v1.ReschedulePortOrderRequest
 	(*ActivatePortOrderRequest)(nil),           // 32: portgate.v1.ActivatePortOrderRequest
-	(*UpdatePortOrderRequirementsRequest)(nil), // 33: portgate.v1.UpdatePortOrderRequirementsRequest
+	(*SupplyPortOrderRequirementsRequest)(nil), // 33: portgate.v1.SupplyPortOrderRequirementsRequest
 }
 var file_portgate_v1_porting_proto_depIdxs = []int32{
 	24, // 0: portgate.v1.CheckPortabilityResponse.results:type_name -> portgate.v1.PortabilityResult
@@ -1730,7 +1730,7 @@ var file_portgate_v1_porting_proto_depIdxs = []int32{
 	22, // 29: portgate.v1.Porting.WatchPortOrderEvents:input_type -> portgate.v1.WatchPortOrderEventsRequest
 	31, // 30: portgate.v1.Porting.ReschedulePortOrder:input_type -> portgate.v1.ReschedulePortOrderRequest
 	32, // 31: portgate.v1.Porting.ActivatePortOrder:input_type -> portgate.v1.ActivatePortOrderRequest
-	33, // 32: portgate.v1.Porting.UpdatePortOrderRequirements:input_type -> portgate.v1.UpdatePortOrderRequirementsRequest
+	33, // 32: portgate.v1.Porting.SupplyPortOrderRequirements:input_type -> portgate.v1.SupplyPortOrderRequirementsRequest
 	1,  // 33: portgate.v1.Porting.CheckPortability:output_type -> portgate.v1.CheckPortabilityResponse
 	25, // 34: portgate.v1.Porting.CreatePortOrder:output_type -> portgate.v1.PortOrder
 	25, // 35: portgate.v1.Porting.GetPortOrder:output_type -> portgate.v1.PortOrder
@@ -1750,7 +1750,7 @@ var file_portgate_v1_porting_proto_depIdxs = []int32{
 	23, // 49: portgate.v1.Porting.WatchPortOrderEvents:output_type -> portgate.v1.WatchPortOrderEventsResponse
 	25, // 50: portgate.v1.Porting.ReschedulePortOrder:output_type -> portgate.v1.PortOrder
 	25, // 51: portgate.v1.Porting.ActivatePortOrder:output_type -> portgate.v1.PortOrder
-	25, // 52: portgate.v1.Porting.UpdatePortOrderRequirements:output_type -> portgate.v1.PortOrder
+	25, // 52: portgate.v1.Porting.SupplyPortOrderRequirements:output_type -> portgate.v1.PortOrder
 	33, // [33:53] is the sub-list for method output_type
 	13, // [13:33] is the sub-list for method input_type
 	13, // [13:13] is the sub-list for extension type_name

@@ -968,9 +968,9 @@ func local_request_Porting_ActivatePortOrder_0(ctx context.Context, marshaler ru
 	return msg, metadata, err
 }
 
-func request_Porting_UpdatePortOrderRequirements_0(ctx context.Context, marshaler runtime.Marshaler, client PortingClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+func request_Porting_SupplyPortOrderRequirements_0(ctx context.Context, marshaler runtime.Marshaler, client PortingClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
 	var (
-		protoReq UpdatePortOrderRequirementsRequest
+		protoReq SupplyPortOrderRequirementsRequest
 		metadata runtime.ServerMetadata
 		err      error
 	)
@@ -988,13 +988,13 @@ func request_Porting_UpdatePortOrderRequirements_0(ctx context.Context, marshale
 	if req.Body != nil {
 		_, _ = io.Copy(io.Discard, req.Body)
 	}
-	msg, err := client.UpdatePortOrderRequirements(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	msg, err := client.SupplyPortOrderRequirements(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
 	return msg, metadata, err
 }
 
-func local_request_Porting_UpdatePortOrderRequirements_0(ctx context.Context, marshaler runtime.Marshaler, server PortingServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+func local_request_Porting_SupplyPortOrderRequirements_0(ctx context.Context, marshaler runtime.Marshaler, server PortingServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
 	var (
-		protoReq UpdatePortOrderRequirementsRequest
+		protoReq SupplyPortOrderRequirementsRequest
 		metadata runtime.ServerMetadata
 		err      error
 	)
@@ -1009,7 +1009,7 @@ func local_request_Porting_UpdatePortOrderRequirements_0(ctx context.Context, ma
 	if err != nil {
 		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "name", err)
 	}
-	msg, err := server.UpdatePortOrderRequirements(ctx, &protoReq)
+	msg, err := server.SupplyPortOrderRequirements(ctx, &protoReq)
 	return msg, metadata, err
 }
 
@@ -1386,25 +1386,25 @@ func RegisterPortingHandlerServer(ctx context.Context, mux *runtime.ServeMux, se
 		}
 		forward_Porting_ActivatePortOrder_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
-	mux.Handle(http.MethodPost, pattern_Porting_UpdatePortOrderRequirements_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+	mux.Handle(http.MethodPost, pattern_Porting_SupplyPortOrderRequirements_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
 		var stream runtime.ServerTransportStream
 		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/portgate.v1.Porting/UpdatePortOrderRequirements", runtime.WithHTTPPathPattern("/v1/{name=providers/*/portOrders/*}:updateRequirements"))
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/portgate.v1.Porting/SupplyPortOrderRequirements", runtime.WithHTTPPathPattern("/v1/{name=providers/*/portOrders/*}:supplyRequirements"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
 		}
-		resp, md, err := local_request_Porting_UpdatePortOrderRequirements_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		resp, md, err := local_request_Porting_SupplyPortOrderRequirements_0(annotatedContext, inboundMarshaler, server, req, pathParams)
 		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
 		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
 		if err != nil {
 			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
 			return
 		}
-		forward_Porting_UpdatePortOrderRequirements_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+		forward_Porting_SupplyPortOrderRequirements_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
 
 	return nil
@@ -1769,22 +1769,22 @@ func RegisterPortingHandlerClient(ctx context.Context, mux *runtime.ServeMux, cl
 		}
 		forward_Porting_ActivatePortOrder_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
-	mux.Handle(http.MethodPost, pattern_Porting_UpdatePortOrderRequirements_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+	mux.Handle(http.MethodPost, pattern_Porting_SupplyPortOrderRequirements_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/portgate.v1.Porting/UpdatePortOrderRequirements", runtime.WithHTTPPathPattern("/v1/{name=providers/*/portOrders/*}:updateRequirements"))
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/portgate.v1.Porting/SupplyPortOrderRequirements", runtime.WithHTTPPathPattern("/v1/{name=providers/*/portOrders/*}:supplyRequirements"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
 		}
-		resp, md, err := request_Porting_UpdatePortOrderRequirements_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		resp, md, err := request_Porting_SupplyPortOrderRequirements_0(annotatedContext, inboundMarshaler, client, req, pathParams)
 		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
 		if err != nil {
 			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
 			return
 		}
-		forward_Porting_UpdatePortOrderRequirements_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+		forward_Porting_SupplyPortOrderRequirements_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
 	return nil
 }
@@ -1809,7 +1809,7 @@ var (
 	pattern_Porting_WatchPortOrderEvents_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3, 2, 4}, []string{"v1", "providers", "portOrders", "parent", "events"}, "watch"))
 	pattern_Porting_ReschedulePortOrder_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "providers", "portOrders", "name"}, "reschedule"))
 	pattern_Porting_ActivatePortOrder_0           = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "providers", "portOrders", "name"}, "activate"))
-	pattern_Porting_UpdatePortOrderRequirements_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "providers", "portOrders", "name"}, "updateRequirements"))
+	pattern_Porting_SupplyPortOrderRequirements_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "providers", "portOrders", "name"}, "supplyRequirements"))
 )
 
 var (
@@ -1832,5 +1832,5 @@ var (
 	forward_Porting_WatchPortOrderEvents_0        = runtime.ForwardResponseStream
 	forward_Porting_ReschedulePortOrder_0         = runtime.ForwardResponseMessage
 	forward_Porting_ActivatePortOrder_0           = runtime.ForwardResponseMessage
-	forward_Porting_UpdatePortOrderRequirements_0 = runtime.ForwardResponseMessage
+	forward_Porting_SupplyPortOrderRequirements_0 = runtime.ForwardResponseMessage
 )

@@ -38,7 +38,7 @@ const (
 	Porting_WatchPortOrderEvents_FullMethodName        = "/portgate.v1.Porting/WatchPortOrderEvents"
 	Porting_ReschedulePortOrder_FullMethodName         = "/portgate.v1.Porting/ReschedulePortOrder"
 	Porting_ActivatePortOrder_FullMethodName           = "/portgate.v1.Porting/ActivatePortOrder"
-	Porting_UpdatePortOrderRequirements_FullMethodName = "/portgate.v1.Porting/UpdatePortOrderRequirements"
+	Porting_SupplyPortOrderRequirements_FullMethodName = "/portgate.v1.Porting/SupplyPortOrderRequirements"
 )
 
 // PortingClient is the client API for Porting service.
@@ -97,7 +97,7 @@ type PortingClient interface {
 	// activation at activate_time) once its FOC date is confirmed.
 	ActivatePortOrder(ctx context.Context, in *ActivatePortOrderRequest, opts ...grpc.CallOption) (*PortOrder, error)
 	// Supplies values and documents for the order's requirements.
-	UpdatePortOrderRequirements(ctx context.Context, in *UpdatePortOrderRequirementsRequest, opts ...grpc.CallOption) (*PortOrder, error)
+	SupplyPortOrderRequirements(ctx context.Context, in *SupplyPortOrderRequirementsRequest, opts ...grpc.CallOption) (*PortOrder, error)
 }
 
 type portingClient struct {
@@ -307,10 +307,10 @@ func (c *portingClient) ActivatePortOrder(ctx context.Context, in *ActivatePortO
 	return out, nil
 }
 
-func (c *portingClient) UpdatePortOrderRequirements(ctx context.Context, in *UpdatePortOrderRequirementsRequest, opts ...grpc.CallOption) (*PortOrder, error) {
+func (c *portingClient) SupplyPortOrderRequirements(ctx context.Context, in *SupplyPortOrderRequirementsRequest, opts ...grpc.CallOption) (*PortOrder, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(PortOrder)
-	err := c.cc.Invoke(ctx, Porting_UpdatePortOrderRequirements_FullMethodName, in, out, cOpts...)
+	err := c.cc.Invoke(ctx, Porting_SupplyPortOrderRequirements_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -373,7 +373,7 @@ type PortingServer interface {
 	// activation at activate_time) once its FOC date is confirmed.
 	ActivatePortOrder(context.Context, *ActivatePortOrderRequest) (*PortOrder, error)
 	// Supplies values and documents for the order's requirements.
-	UpdatePortOrderRequirements(context.Context, *UpdatePortOrderRequirementsRequest) (*PortOrder, error)
+	SupplyPortOrderRequirements(context.Context, *SupplyPortOrderRequirementsRequest) (*PortOrder, error)
 	mustEmbedUnimplementedPortingServer()
 }
 
@@ -441,8 +441,8 @@ func (UnimplementedPortingServer) ReschedulePortOrder(context.Context, *Reschedu
 func (UnimplementedPortingServer) ActivatePortOrder(context.Context, *ActivatePortOrderRequest) (*PortOrder, error) {
 	return nil, status.Error(codes.Unimplemented, "method ActivatePortOrder not implemented")
 }
-func (UnimplementedPortingServer) UpdatePortOrderRequirements(context.Context, *UpdatePortOrderRequirementsRequest) (*PortOrder, error) {
-	return nil, status.Error(codes.Unimplemented, "method UpdatePortOrderRequirements not implemented")
+func (UnimplementedPortingServer) SupplyPortOrderRequirements(context.Context, *SupplyPortOrderRequirementsRequest) (*PortOrder, error) {
+	return nil, status.Error(codes.Unimplemented, "method SupplyPortOrderRequirements not implemented")
 }
 func (UnimplementedPortingServer) mustEmbedUnimplementedPortingServer() {}
 func (UnimplementedPortingServer) testEmbeddedByValue()                 {}
@@ -800,20 +800,20 @@ func _Porting_ActivatePortOrder_Handler(srv interface{}, ctx context.Context, de
 	return interceptor(ctx, in, info, handler)
 }
 
-func _Porting_UpdatePortOrderRequirements_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(UpdatePortOrderRequirementsRequest)
+func _Porting_SupplyPortOrderRequirements_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SupplyPortOrderRequirementsRequest)
 	if err := dec(in); err != nil {
 		return nil, err
 	}
 	if interceptor == nil {
-		return srv.(PortingServer).UpdatePortOrderRequirements(ctx, in)
+		return srv.(PortingServer).SupplyPortOrderRequirements(ctx, in)
 	}
 	info := &grpc.UnaryServerInfo{
 		Server:     srv,
-		FullMethod: Porting_UpdatePortOrderRequirements_FullMethodName,
+		FullMethod: Porting_SupplyPortOrderRequirements_FullMethodName,
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(PortingServer).UpdatePortOrderRequirements(ctx, req.(*UpdatePortOrderRequirementsRequest))
+		return srv.(PortingServer).SupplyPortOrderRequirements(ctx, req.(*SupplyPortOrderRequirementsRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -898,8 +898,8 @@ var Porting_ServiceDesc = grpc.ServiceDesc{
 			Handler:    _Porting_ActivatePortOrder_Handler,
 		},
 		{
-			MethodName: "UpdatePortOrderRequirements",
-			Handler:    _Porting_UpdatePortOrderRequirements_Handler,
+			MethodName: "SupplyPortOrderRequirements",
+			Handler:    _Porting_SupplyPortOrderRequirements_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{
