@@ -219,12 +219,17 @@ func WaitingOnOf(o *PortOrder) []WaitingOn {
 				add(WaitingLosingCarrier, "the losing carrier is working the order", "")
 			}
 		case StateFOCConfirmed:
-			desc := "the numbers activate at the FOC time " + o.ConfirmedFOCTime.UTC().Format(time.RFC3339)
-			if a := o.PortIn.Activation; a != nil && a.Type == ActivationOnDemand {
-				desc = "activate the numbers on demand (ActivatePortOrder) in the activation window"
-			}
-			if a := o.PortIn.Activation; a != nil && a.State == ActivationFailed {
+			foc := o.ConfirmedFOCTime.UTC().Format(time.RFC3339)
+			desc := "the numbers activate at the FOC time " + foc
+			a := o.PortIn.Activation
+			switch {
+			case a != nil && a.State == ActivationFailed:
 				desc = "the activation failed (" + a.ProviderState + ")"
+			case a != nil && (a.State == ActivationCreated || a.State == ActivationInProcess):
+				desc = "the activation job is " + a.ProviderState + "; it runs at " + a.ActivateTime.UTC().Format(time.RFC3339)
+			case o.PortIn.FastPortEligible:
+				desc = "activate the numbers on demand (ActivatePortOrder) in the activation window on the FOC date " + foc +
+					", or they activate at the end of it"
 			}
 			add(WaitingActivation, desc, "")
 		}
