@@ -658,18 +658,20 @@ type PortOrder struct {
 	// it on demand (Telnyx FastPort).
 	FastPortEligible bool `protobuf:"varint,90,opt,name=fast_port_eligible,json=fastPortEligible,proto3" json:"fast_port_eligible,omitempty"`
 	// The activation (Telnyx activation job, or the order's activation
-	// status); unset when the provider reports none. GetPortOrder only.
+	// status); unset when the provider reports none. The job is read by
+	// GetPortOrder and ActivatePortOrder only.
 	Activation *PortOrderActivation `protobuf:"bytes,91,opt,name=activation,proto3" json:"activation,omitempty"`
 	// What the order is waiting for, most actionable first; a single NOTHING
-	// when nothing is outstanding. GetPortOrder and the write methods fill
-	// it; empty in list results.
+	// when nothing is outstanding. Filled by GetPortOrder, ReschedulePortOrder,
+	// ActivatePortOrder and SupplyPortOrderRequirements; empty in list results.
 	WaitingOn []*PortOrderWaitingOn `protobuf:"bytes,92,rep,name=waiting_on,json=waitingOn,proto3" json:"waiting_on,omitempty"`
 	// Additional steps the provider asks for, as sent (Telnyx
 	// additional_steps, e.g. "phone_number_verification_codes").
 	AdditionalSteps []string `protobuf:"bytes,93,rep,name=additional_steps,json=additionalSteps,proto3" json:"additional_steps,omitempty"`
 	// Messaging porting beside voice; unset when the provider reports none.
 	MessagingPort *PortOrderMessagingPort `protobuf:"bytes,94,opt,name=messaging_port,json=messagingPort,proto3" json:"messaging_port,omitempty"`
-	// Per-number porting status. GetPortOrder only, on providers that report it.
+	// Per-number porting status, on providers that report it (Telnyx: the
+	// order's porting phone numbers).
 	NumberStatuses []*PortOrderNumberStatus `protobuf:"bytes,95,rep,name=number_statuses,json=numberStatuses,proto3" json:"number_statuses,omitempty"`
 	unknownFields  protoimpl.UnknownFields
 	sizeCache      protoimpl.SizeCache
