@@ -228,6 +228,25 @@ func (p *Provider) afterWrite(ctx context.Context, o *providers.PortOrder) *prov
 	return p.withActivation(ctx, full)
 }
 
+// portInPointer names the fields of the portin requests for Telnyx's JSON
+// pointers: /activation_settings/foc_datetime_requested → requested_foc_time,
+// /requirements/2/field_value → requirements[2], /requirement_group_id,
+// /activate_at → activate_time.
+func portInPointer(ptr string) string {
+	switch {
+	case ptr == "/activation_settings/foc_datetime_requested":
+		return "requested_foc_time"
+	case ptr == "/requirement_group_id":
+		return "requirement_group_id"
+	case ptr == "/activate_at":
+		return "activate_time"
+	case strings.HasPrefix(ptr, "/requirements/"):
+		i, _, _ := strings.Cut(strings.TrimPrefix(ptr, "/requirements/"), "/")
+		return "requirements[" + i + "]"
+	}
+	return ""
+}
+
 // ReschedulePortOrder implements providers.Rescheduler:
 // PATCH /porting_orders/{id} {activation_settings:{foc_datetime_requested}}.
 func (p *Provider) ReschedulePortOrder(ctx context.Context, id string, foc time.Time) (*providers.PortOrder, error) {
@@ -235,7 +254,9 @@ func (p *Provider) ReschedulePortOrder(ctx context.Context, id string, foc time.
 		return nil, err
 	}
 	body := map[string]any{"activation_settings": map[string]any{"foc_datetime_requested": foc.UTC().Format(time.RFC3339)}}
-	o, err := p.orderCall(ctx, http.MethodPatch, orderPath(id), body, orderCtx("reschedule port order"))
+	ec := orderCtx("reschedule port order")
+	ec.pointers = portInPointer
+	o, err := p.orderCall(ctx, http.MethodPatch, orderPath(id), body, ec)
 	if err != nil {
 		return nil, err
 	}
@@ -286,8 +307,9 @@ func (p *Provider) ActivatePortOrder(ctx context.Context, id string, at time.Tim
 			Data wireJob `json:"data"`
 		}
 		path := orderPath(id) + "/activation_jobs/" + url.PathEscape(job.ID)
-		if err := p.call(ctx, http.MethodPatch, path, nil, map[string]any{"activate_at": at.UTC().Format(time.RFC3339)}, &env,
-			orderCtx("schedule activation job")); err != nil {
+		ec := orderCtx("schedule activation job")
+		ec.pointers = portInPointer
+		if err := p.call(ctx, http.MethodPatch, path, nil, map[string]any{"activate_at": at.UTC().Format(time.RFC3339)}, &env, ec); err != nil {
 			missing = append(missing, detailActivateTime)
 		} else if env.Data.ID != "" {
 			job = &env.Data
@@ -331,7 +353,9 @@ func (p *Provider) SupplyPortOrderRequirements(ctx context.Context, id string, u
 	if upd.GroupID != "" {
 		body["requirement_group_id"] = upd.GroupID
 	}
-	o, err := p.orderCall(ctx, http.MethodPatch, orderPath(id), body, orderCtx("update port order requirements"))
+	ec := orderCtx("supply port order requirements")
+	ec.pointers = portInPointer
+	o, err := p.orderCall(ctx, http.MethodPatch, orderPath(id), body, ec)
 	if err != nil {
 		return nil, err
 	}

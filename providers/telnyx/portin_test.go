@@ -13,6 +13,7 @@ import (
 	"github.com/portgate/portgate/providers"
 	"github.com/portgate/portgate/providers/portable"
 	"github.com/portgate/portgate/providers/telnyx"
+	"github.com/portgate/portgate/sandbox/telnyxfake"
 )
 
 // portInStub answers the port-in calls exactly in the shapes Telnyx documents
@@ -191,5 +192,27 @@ func TestSupplyRequirementsWireBody(t *testing.T) {
 	}
 	if s.patched["requirement_group_id"] != "6a09cdc3-8948-47f0-aa62-74ac943d6c58" || len(s.patched) != 1 {
 		t.Errorf("PATCH body %v", s.patched)
+	}
+}
+
+// Telnyx's own 422 (the windows moved between the check and the PATCH)
+// names the request's field, not UpdatePortOrder's.
+func TestRescheduleRefusalNamesTheField(t *testing.T) {
+	f := telnyxfake.New(telnyxfake.Options{})
+	srv := httptest.NewServer(f)
+	t.Cleanup(func() { srv.Close(); f.Close() })
+	p, err := telnyx.New(telnyx.Config{BaseURL: srv.URL + "/v2", APIKey: "sandbox"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := p.CreatePortOrder(t.Context(), providers.CreatePortOrderRequest{Order: providers.PortOrder{PhoneNumbers: []string{"+13125550188"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The driver directly (no portable pre-check): Telnyx refuses.
+	_, err = p.ReschedulePortOrder(t.Context(), res.Order.ID, time.Now().Add(-time.Hour))
+	pe, ok := err.(*providers.Error)
+	if !ok || pe.Code != providers.CodeInvalidArgument || len(pe.Violations) != 1 || pe.Violations[0].Field != "requested_foc_time" {
+		t.Fatalf("refusal: %#v", err)
 	}
 }

@@ -2,6 +2,7 @@ package telnyxfake_test
 
 import (
 	"encoding/base64"
+	"strings"
 	"testing"
 	"time"
 
@@ -90,14 +91,14 @@ func TestOnDemandActivation(t *testing.T) {
 	c, f := newClient(t, telnyxfake.Options{})
 	slow := submittedOrder(t, c, "+13125550100")
 	fast := submittedOrder(t, c, "+13125559905")
-	if status, _, m := c.do("POST", "/v2/porting_orders/"+slow+"/actions/activate", nil); status != 422 {
-		t.Fatalf("activate a non-FastPort order: %d %v", status, m)
-	}
 	if status, _, m := c.do("POST", "/v2/porting_orders/"+fast+"/actions/activate", nil); status != 422 {
 		t.Fatalf("activate before the FOC is confirmed: %d %v", status, m)
 	}
 	f.Advance()
-	f.Advance()
+	f.Advance() // both foc-date-confirmed
+	if status, _, m := c.do("POST", "/v2/porting_orders/"+slow+"/actions/activate", nil); status != 422 || !strings.Contains(str(firstError(m)["detail"]), "FastPort") {
+		t.Fatalf("activate a foc-date-confirmed non-FastPort order: %d %v", status, m)
+	}
 	status, _, m := c.do("POST", "/v2/porting_orders/"+fast+"/actions/activate", nil)
 	if status != 202 {
 		t.Fatalf("activate: %d %v", status, m)
@@ -137,3 +138,5 @@ func TestOnDemandActivation(t *testing.T) {
 		t.Fatalf("a ported order has no FOC windows: %d %v", status, m)
 	}
 }
+
+func str(v any) string { s, _ := v.(string); return s }
