@@ -383,6 +383,10 @@ type Number struct {
 	// (UpdateNumber path port_out_pin), PortOutPINSet is what reads report.
 	PortOutPIN    string
 	PortOutPINSet bool
+
+	// Emergency is the emergency and caller ID name configuration (issue 14,
+	// e911; providers/emergency.go).
+	Emergency NumberEmergency
 }
 
 // NumberFilter is the pushdown part of a number list filter.

@@ -194,6 +194,7 @@ func numberToProto(provider string, n *providers.Number) *pb.Number {
 		MessagingProvisioning: messagingProvisioningToProto(n.MessagingProvisioning),
 	}
 	numberVoiceToProto(provider, n, out)
+	numberEmergencyToProto(provider, n, out) // issue 14 — e911
 	out.Etag = numberETag(out)
 	return out
 }

@@ -133,7 +133,7 @@ func TestNewValidates(t *testing.T) {
 		t.Fatal(err)
 	}
 	caps := p.Capabilities()
-	if caps.PortabilityBatchLimit != 100 || caps.MaxDocumentBytes != 10<<20 || len(caps.Operations) != len(providers.AllOperations)-4 || // ModifyPortOrderNumbers, Create/Update/DeleteVoiceRoute
+	if caps.PortabilityBatchLimit != 100 || caps.MaxDocumentBytes != 10<<20 || len(caps.Operations) != len(providers.AllOperations)-4-4 || // ModifyPortOrderNumbers, Create/Update/DeleteVoiceRoute; the 4 CNAM record operations (e911)
 		caps.Supports(providers.OpCreateVoiceRoute) ||
 		caps.Supports(providers.OpModifyPortOrderNumbers) {
 		t.Fatalf("caps = %+v (Telnyx documents no ModifyPortOrderNumbers)", caps)
