@@ -260,6 +260,9 @@ func (c *Client) checkMask(field string, mask, allowed []string) error {
 // the same resilience policy as every other call: an open breaker answers
 // without calling. A driver without one answers CodeUnimplemented.
 func (c *Client) ListPortingEvents(ctx context.Context, q providers.PortingEventsQuery) ([]providers.PortingEvent, error) {
+	if err := c.closedErr(); err != nil {
+		return nil, err
+	}
 	l, ok := c.drv.(providers.PortingEventLister)
 	if !ok {
 		return nil, c.missing(providers.OpListPortingEvents)
