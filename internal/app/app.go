@@ -260,6 +260,9 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 		guard := resilience.Wrap(drv, pol, resilience.WithLogger(logger), resilience.WithMetrics(metrics))
 		client := portable.New(drv, portable.WithResilience(guard), portable.WithTracerProvider(tp))
 		a.Providers[name] = client
+		// Closers run in reverse: the client closes after the jobs and
+		// the servers that call it have stopped, before its sandbox.
+		closers = append(closers, client)
 		backends = append(backends, service.Backend{Provider: client, DisplayName: b.display, Mode: b.mode, Health: breakerHealth(client)})
 		return nil
 	}
