@@ -39,8 +39,8 @@ func (c *CallbackProvider) recordReschedule(ctx context.Context, o *providers.Po
 	at := foc.UTC().Format(time.RFC3339)
 	now := c.now()
 	p := events.Payload{ProviderStatus: o.ProviderStatus, FOCDate: at, NewState: o.State.String()}
-	_, _, _ = c.Store.AppendEvent(ctx, store.Event{Provider: c.Name(), EventID: derivedID(name, events.TypeFOCDateChanged, "requested", at),
-		OrderName: name, Type: events.TypeFOCDateChanged, Payload: marshalPayload(p), OccurredAt: now, ReceivedAt: now})
+	_, _, _ = c.Store.AppendEvent(ctx, store.Event{Provider: c.Name(), EventID: DerivedID(name, events.TypeFOCDateChanged, "requested", at),
+		OrderName: name, Type: events.TypeFOCDateChanged, Payload: MarshalPayload(p), OccurredAt: now, ReceivedAt: now})
 }
 
 func (c *CallbackProvider) ActivatePortOrder(ctx context.Context, id string, at time.Time) (*providers.PortOrder, error) {
