@@ -374,6 +374,8 @@ type Number struct {
 	CreateTime         time.Time
 
 	MessagingProvisioning MessagingProvisioning
+
+	NumberDetails // state, type, region, features, costs (issue 14 search)
 }
 
 // NumberFilter is the pushdown part of a number list filter.

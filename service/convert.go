@@ -192,6 +192,7 @@ func numberToProto(provider string, n *providers.Number) *pb.Number {
 		RawPhoneNumber: n.RawPhoneNumber, PhoneNumberInvalid: n.PhoneNumberInvalid,
 		MessagingProvisioning: messagingProvisioningToProto(n.MessagingProvisioning),
 	}
+	numberDetailsToProto(out, n.NumberDetails)
 	out.Etag = numberETag(out)
 	return out
 }

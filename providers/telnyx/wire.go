@@ -240,6 +240,7 @@ type wireNumber struct {
 	Tags               []string `json:"tags"`
 	CreatedAt          *string  `json:"created_at"`
 	PurchasedAt        *string  `json:"purchased_at"`
+	numberDetailsWire           // issue 14 search
 }
 
 func toNumber(w *wireNumber) (*providers.Number, error) {
@@ -267,6 +268,7 @@ func toNumber(w *wireNumber) (*providers.Number, error) {
 		EmergencyAddressID: s(w.EmergencyAddressID),
 		Tags:               w.Tags,
 		CreateTime:         created,
+		NumberDetails:      numberDetails(w.Status, w.PhoneNumberType, w.numberDetailsWire),
 	}, nil
 }
 

@@ -22,6 +22,10 @@ func (f *Fake) routeNumbers(w http.ResponseWriter, r *http.Request, seg []string
 		f.listNumbers(w, r)
 		return
 	}
+	if seg[0] == "available" && len(seg) == 1 {
+		f.searchAvailable(w, r) // issue 14 search
+		return
+	}
 	id := seg[0]
 	f.mu.Lock()
 	n, ok := f.numbers[id]

@@ -181,6 +181,7 @@ func (f *Fake) routes() []route {
 		{"PATCH", []string{"phone_numbers", "*"}, f.patchNumber},
 		{"GET", []string{"phone_numbers", "*", "messaging"}, f.getNumberMessaging},
 		{"PATCH", []string{"phone_numbers", "*", "messaging"}, f.patchNumberMessaging},
+		{"GET", []string{"available_phone_numbers"}, f.searchAvailable}, // issue 14 search
 	}
 }
 

@@ -127,7 +127,26 @@ type Number struct {
 	// AIP-154 checksum of the number's current content. Send it back on
 	// UpdateNumber to have the update refused (ABORTED, ETAG_MISMATCH) when
 	// the number changed since it was read.
-	Etag          string `protobuf:"bytes,19,opt,name=etag,proto3" json:"etag,omitempty"`
+	Etag string `protobuf:"bytes,19,opt,name=etag,proto3" json:"etag,omitempty"`
+	// issue 14 — search: fields 40-59.
+	// Neutral state; provider_status keeps the raw value.
+	State NumberState `protobuf:"varint,40,opt,name=state,proto3,enum=portgate.v1.NumberState" json:"state,omitempty"`
+	// Neutral type; number_type keeps the raw value.
+	Type NumberType `protobuf:"varint,41,opt,name=type,proto3,enum=portgate.v1.NumberType" json:"type,omitempty"`
+	// ISO 3166-1 alpha-2 country, when reported.
+	RegionCode string `protobuf:"bytes,42,opt,name=region_code,json=regionCode,proto3" json:"region_code,omitempty"`
+	// State or province, upper case, when reported.
+	AdministrativeArea string `protobuf:"bytes,43,opt,name=administrative_area,json=administrativeArea,proto3" json:"administrative_area,omitempty"`
+	// Rate center, when reported.
+	RateCenter string `protobuf:"bytes,44,opt,name=rate_center,json=rateCenter,proto3" json:"rate_center,omitempty"`
+	// City, when reported.
+	Locality string `protobuf:"bytes,45,opt,name=locality,proto3" json:"locality,omitempty"`
+	// Known features enabled or offered on the number.
+	Features []NumberFeature `protobuf:"varint,46,rep,packed,name=features,proto3,enum=portgate.v1.NumberFeature" json:"features,omitempty"`
+	// Recurring monthly cost, when reported (Flowroute).
+	MonthlyCost *Price `protobuf:"bytes,47,opt,name=monthly_cost,json=monthlyCost,proto3" json:"monthly_cost,omitempty"`
+	// One-time setup cost, when reported (Flowroute).
+	SetupCost     *Price `protobuf:"bytes,48,opt,name=setup_cost,json=setupCost,proto3" json:"setup_cost,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -286,6 +305,69 @@ func (x *Number) GetEtag() string {
 		return x.Etag
 	}
 	return ""
+}
+
+func (x *Number) GetState() NumberState {
+	if x != nil {
+		return x.State
+	}
+	return NumberState_NUMBER_STATE_UNSPECIFIED
+}
+
+func (x *Number) GetType() NumberType {
+	if x != nil {
+		return x.Type
+	}
+	return NumberType_NUMBER_TYPE_UNSPECIFIED
+}
+
+func (x *Number) GetRegionCode() string {
+	if x != nil {
+		return x.RegionCode
+	}
+	return ""
+}
+
+func (x *Number) GetAdministrativeArea() string {
+	if x != nil {
+		return x.AdministrativeArea
+	}
+	return ""
+}
+
+func (x *Number) GetRateCenter() string {
+	if x != nil {
+		return x.RateCenter
+	}
+	return ""
+}
+
+func (x *Number) GetLocality() string {
+	if x != nil {
+		return x.Locality
+	}
+	return ""
+}
+
+func (x *Number) GetFeatures() []NumberFeature {
+	if x != nil {
+		return x.Features
+	}
+	return nil
+}
+
+func (x *Number) GetMonthlyCost() *Price {
+	if x != nil {
+		return x.MonthlyCost
+	}
+	return nil
+}
+
+func (x *Number) GetSetupCost() *Price {
+	if x != nil {
+		return x.SetupCost
+	}
+	return nil
 }
 
 // An asynchronous messaging enablement on a number.
@@ -622,7 +704,7 @@ var File_portgate_v1_numbers_proto protoreflect.FileDescriptor
 
 const file_portgate_v1_numbers_proto_rawDesc = "" +
 	"\n" +
-	"\x19portgate/v1/numbers.proto\x12\vportgate.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1bgoogle/api/field_info.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xcf\a\n" +
+	"\x19portgate/v1/numbers.proto\x12\vportgate.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1bgoogle/api/field_info.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x18portgate/v1/search.proto\"\x8a\v\n" +
 	"\x06Number\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12&\n" +
 	"\fphone_number\x18\x02 \x01(\tB\x03\xe0A\x03R\vphoneNumber\x129\n" +
@@ -644,7 +726,19 @@ const file_portgate_v1_numbers_proto_rawDesc = "" +
 	"\x10raw_phone_number\x18\x10 \x01(\tB\x03\xe0A\x03R\x0erawPhoneNumber\x125\n" +
 	"\x14phone_number_invalid\x18\x11 \x01(\bB\x03\xe0A\x03R\x12phoneNumberInvalid\x12^\n" +
 	"\x16messaging_provisioning\x18\x12 \x01(\v2\".portgate.v1.MessagingProvisioningB\x03\xe0A\x03R\x15messagingProvisioning\x12\x17\n" +
-	"\x04etag\x18\x13 \x01(\tB\x03\xe0A\x01R\x04etag:P\xeaAM\n" +
+	"\x04etag\x18\x13 \x01(\tB\x03\xe0A\x01R\x04etag\x123\n" +
+	"\x05state\x18( \x01(\x0e2\x18.portgate.v1.NumberStateB\x03\xe0A\x03R\x05state\x120\n" +
+	"\x04type\x18) \x01(\x0e2\x17.portgate.v1.NumberTypeB\x03\xe0A\x03R\x04type\x12$\n" +
+	"\vregion_code\x18* \x01(\tB\x03\xe0A\x03R\n" +
+	"regionCode\x124\n" +
+	"\x13administrative_area\x18+ \x01(\tB\x03\xe0A\x03R\x12administrativeArea\x12$\n" +
+	"\vrate_center\x18, \x01(\tB\x03\xe0A\x03R\n" +
+	"rateCenter\x12\x1f\n" +
+	"\blocality\x18- \x01(\tB\x03\xe0A\x03R\blocality\x12;\n" +
+	"\bfeatures\x18. \x03(\x0e2\x1a.portgate.v1.NumberFeatureB\x03\xe0A\x03R\bfeatures\x12:\n" +
+	"\fmonthly_cost\x18/ \x01(\v2\x12.portgate.v1.PriceB\x03\xe0A\x03R\vmonthlyCost\x126\n" +
+	"\n" +
+	"setup_cost\x180 \x01(\v2\x12.portgate.v1.PriceB\x03\xe0A\x03R\tsetupCost:P\xeaAM\n" +
 	"\x13portgate.dev/Number\x12%providers/{provider}/numbers/{number}*\anumbers2\x06numberJ\x04\b\n" +
 	"\x10\vR\x16messaging_callback_url\"\x8c\x02\n" +
 	"\x15MessagingProvisioning\x12C\n" +
@@ -677,11 +771,12 @@ const file_portgate_v1_numbers_proto_rawDesc = "" +
 	"updateMask\x125\n" +
 	"\n" +
 	"request_id\x18\x03 \x01(\tB\x16\xe0A\x01\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01\xe2\x8c\xcf\xd7\b\x02\b\x01R\trequestId\x129\n" +
-	"\x16messaging_callback_uri\x18\x04 \x01(\tB\x03\xe0A\x04R\x14messagingCallbackUri2\x97\x03\n" +
+	"\x16messaging_callback_uri\x18\x04 \x01(\tB\x03\xe0A\x04R\x14messagingCallbackUri2\xda\x04\n" +
 	"\aNumbers\x12p\n" +
 	"\tGetNumber\x12\x1d.portgate.v1.GetNumberRequest\x1a\x13.portgate.v1.Number\"/\xdaA\x04name\x82\xd3\xe4\x93\x02\"\x12 /v1/{name=providers/*/numbers/*}\x12\x83\x01\n" +
 	"\vListNumbers\x12\x1f.portgate.v1.ListNumbersRequest\x1a .portgate.v1.ListNumbersResponse\"1\xdaA\x06parent\x82\xd3\xe4\x93\x02\"\x12 /v1/{parent=providers/*}/numbers\x12\x93\x01\n" +
-	"\fUpdateNumber\x12 .portgate.v1.UpdateNumberRequest\x1a\x13.portgate.v1.Number\"L\xdaA\x12number,update_mask\x82\xd3\xe4\x93\x021:\x06number2'/v1/{number.name=providers/*/numbers/*}B9Z7github.com/portgate/portgate/gen/portgate/v1;portgatev1b\x06proto3"
+	"\fUpdateNumber\x12 .portgate.v1.UpdateNumberRequest\x1a\x13.portgate.v1.Number\"L\xdaA\x12number,update_mask\x82\xd3\xe4\x93\x021:\x06number2'/v1/{number.name=providers/*/numbers/*}\x12\xc0\x01\n" +
+	"\x16SearchAvailableNumbers\x12*.portgate.v1.SearchAvailableNumbersRequest\x1a+.portgate.v1.SearchAvailableNumbersResponse\"M\xdaA\x12parent,region_code\x82\xd3\xe4\x93\x022\x120/v1/{parent=providers/*}/availableNumbers:searchB9Z7github.com/portgate/portgate/gen/portgate/v1;portgatev1b\x06proto3"
 
 var (
 	file_portgate_v1_numbers_proto_rawDescOnce sync.Once
@@ -698,34 +793,47 @@ func file_portgate_v1_numbers_proto_rawDescGZIP() []byte {
 var file_portgate_v1_numbers_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
 var file_portgate_v1_numbers_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
 var file_portgate_v1_numbers_proto_goTypes = []any{
-	(MessagingProvisioning_State)(0), // 0: portgate.v1.MessagingProvisioning.State
-	(*Number)(nil),                   // 1: portgate.v1.Number
-	(*MessagingProvisioning)(nil),    // 2: portgate.v1.MessagingProvisioning
-	(*GetNumberRequest)(nil),         // 3: portgate.v1.GetNumberRequest
-	(*ListNumbersRequest)(nil),       // 4: portgate.v1.ListNumbersRequest
-	(*ListNumbersResponse)(nil),      // 5: portgate.v1.ListNumbersResponse
-	(*UpdateNumberRequest)(nil),      // 6: portgate.v1.UpdateNumberRequest
-	(*timestamppb.Timestamp)(nil),    // 7: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),    // 8: google.protobuf.FieldMask
+	(MessagingProvisioning_State)(0),       // 0: portgate.v1.MessagingProvisioning.State
+	(*Number)(nil),                         // 1: portgate.v1.Number
+	(*MessagingProvisioning)(nil),          // 2: portgate.v1.MessagingProvisioning
+	(*GetNumberRequest)(nil),               // 3: portgate.v1.GetNumberRequest
+	(*ListNumbersRequest)(nil),             // 4: portgate.v1.ListNumbersRequest
+	(*ListNumbersResponse)(nil),            // 5: portgate.v1.ListNumbersResponse
+	(*UpdateNumberRequest)(nil),            // 6: portgate.v1.UpdateNumberRequest
+	(*timestamppb.Timestamp)(nil),          // 7: google.protobuf.Timestamp
+	(NumberState)(0),                       // 8: portgate.v1.NumberState
+	(NumberType)(0),                        // 9: portgate.v1.NumberType
+	(NumberFeature)(0),                     // 10: portgate.v1.NumberFeature
+	(*Price)(nil),                          // 11: portgate.v1.Price
+	(*fieldmaskpb.FieldMask)(nil),          // 12: google.protobuf.FieldMask
+	(*SearchAvailableNumbersRequest)(nil),  // 13: portgate.v1.SearchAvailableNumbersRequest
+	(*SearchAvailableNumbersResponse)(nil), // 14: portgate.v1.SearchAvailableNumbersResponse
 }
 var file_portgate_v1_numbers_proto_depIdxs = []int32{
-	7, // 0: portgate.v1.Number.create_time:type_name -> google.protobuf.Timestamp
-	2, // 1: portgate.v1.Number.messaging_provisioning:type_name -> portgate.v1.MessagingProvisioning
-	0, // 2: portgate.v1.MessagingProvisioning.state:type_name -> portgate.v1.MessagingProvisioning.State
-	1, // 3: portgate.v1.ListNumbersResponse.numbers:type_name -> portgate.v1.Number
-	1, // 4: portgate.v1.UpdateNumberRequest.number:type_name -> portgate.v1.Number
-	8, // 5: portgate.v1.UpdateNumberRequest.update_mask:type_name -> google.protobuf.FieldMask
-	3, // 6: portgate.v1.Numbers.GetNumber:input_type -> portgate.v1.GetNumberRequest
-	4, // 7: portgate.v1.Numbers.ListNumbers:input_type -> portgate.v1.ListNumbersRequest
-	6, // 8: portgate.v1.Numbers.UpdateNumber:input_type -> portgate.v1.UpdateNumberRequest
-	1, // 9: portgate.v1.Numbers.GetNumber:output_type -> portgate.v1.Number
-	5, // 10: portgate.v1.Numbers.ListNumbers:output_type -> portgate.v1.ListNumbersResponse
-	1, // 11: portgate.v1.Numbers.UpdateNumber:output_type -> portgate.v1.Number
-	9, // [9:12] is the sub-list for method output_type
-	6, // [6:9] is the sub-list for method input_type
-	6, // [6:6] is the sub-list for extension type_name
-	6, // [6:6] is the sub-list for extension extendee
-	0, // [0:6] is the sub-list for field type_name
+	7,  // 0: portgate.v1.Number.create_time:type_name -> google.protobuf.Timestamp
+	2,  // 1: portgate.v1.Number.messaging_provisioning:type_name -> portgate.v1.MessagingProvisioning
+	8,  // 2: portgate.v1.Number.state:type_name -> portgate.v1.NumberState
+	9,  // 3: portgate.v1.Number.type:type_name -> portgate.v1.NumberType
+	10, // 4: portgate.v1.Number.features:type_name -> portgate.v1.NumberFeature
+	11, // 5: portgate.v1.Number.monthly_cost:type_name -> portgate.v1.Price
+	11, // 6: portgate.v1.Number.setup_cost:type_name -> portgate.v1.Price
+	0,  // 7: portgate.v1.MessagingProvisioning.state:type_name -> portgate.v1.MessagingProvisioning.State
+	1,  // 8: portgate.v1.ListNumbersResponse.numbers:type_name -> portgate.v1.Number
+	1,  // 9: portgate.v1.UpdateNumberRequest.number:type_name -> portgate.v1.Number
+	12, // 10: portgate.v1.UpdateNumberRequest.update_mask:type_name -> google.protobuf.FieldMask
+	3,  // 11: portgate.v1.Numbers.GetNumber:input_type -> portgate.v1.GetNumberRequest
+	4,  // 12: portgate.v1.Numbers.ListNumbers:input_type -> portgate.v1.ListNumbersRequest
+	6,  // 13: portgate.v1.Numbers.UpdateNumber:input_type -> portgate.v1.UpdateNumberRequest
+	13, // 14: portgate.v1.Numbers.SearchAvailableNumbers:input_type -> portgate.v1.SearchAvailableNumbersRequest
+	1,  // 15: portgate.v1.Numbers.GetNumber:output_type -> portgate.v1.Number
+	5,  // 16: portgate.v1.Numbers.ListNumbers:output_type -> portgate.v1.ListNumbersResponse
+	1,  // 17: portgate.v1.Numbers.UpdateNumber:output_type -> portgate.v1.Number
+	14, // 18: portgate.v1.Numbers.SearchAvailableNumbers:output_type -> portgate.v1.SearchAvailableNumbersResponse
+	15, // [15:19] is the sub-list for method output_type
+	11, // [11:15] is the sub-list for method input_type
+	11, // [11:11] is the sub-list for extension type_name
+	11, // [11:11] is the sub-list for extension extendee
+	0,  // [0:11] is the sub-list for field type_name
 }
 
 func init() { file_portgate_v1_numbers_proto_init() }
@@ -733,6 +841,7 @@ func file_portgate_v1_numbers_proto_init() {
 	if File_portgate_v1_numbers_proto != nil {
 		return
 	}
+	file_portgate_v1_search_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{

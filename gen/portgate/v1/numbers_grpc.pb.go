@@ -19,9 +19,10 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	Numbers_GetNumber_FullMethodName    = "/portgate.v1.Numbers/GetNumber"
-	Numbers_ListNumbers_FullMethodName  = "/portgate.v1.Numbers/ListNumbers"
-	Numbers_UpdateNumber_FullMethodName = "/portgate.v1.Numbers/UpdateNumber"
+	Numbers_GetNumber_FullMethodName              = "/portgate.v1.Numbers/GetNumber"
+	Numbers_ListNumbers_FullMethodName            = "/portgate.v1.Numbers/ListNumbers"
+	Numbers_UpdateNumber_FullMethodName           = "/portgate.v1.Numbers/UpdateNumber"
+	Numbers_SearchAvailableNumbers_FullMethodName = "/portgate.v1.Numbers/SearchAvailableNumbers"
 )
 
 // NumbersClient is the client API for Numbers service.
@@ -40,6 +41,10 @@ type NumbersClient interface {
 	// but applies asynchronously or could not apply (Flowroute's messaging
 	// provisioning, a 207) is resource state: see Number.messaging_provisioning.
 	UpdateNumber(ctx context.Context, in *UpdateNumberRequest, opts ...grpc.CallOption) (*Number, error)
+	// issue 14 — search (add below this line)
+	// Searches the numbers a provider offers for purchase (AIP-136, read-only).
+	// Parent providers/- searches every provider and merges the results.
+	SearchAvailableNumbers(ctx context.Context, in *SearchAvailableNumbersRequest, opts ...grpc.CallOption) (*SearchAvailableNumbersResponse, error)
 }
 
 type numbersClient struct {
@@ -80,6 +85,16 @@ func (c *numbersClient) UpdateNumber(ctx context.Context, in *UpdateNumberReques
 	return out, nil
 }
 
+func (c *numbersClient) SearchAvailableNumbers(ctx context.Context, in *SearchAvailableNumbersRequest, opts ...grpc.CallOption) (*SearchAvailableNumbersResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SearchAvailableNumbersResponse)
+	err := c.cc.Invoke(ctx, Numbers_SearchAvailableNumbers_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // NumbersServer is the server API for Numbers service.
 // All implementations must embed UnimplementedNumbersServer
 // for forward compatibility.
@@ -96,6 +111,10 @@ type NumbersServer interface {
 	// but applies asynchronously or could not apply (Flowroute's messaging
 	// provisioning, a 207) is resource state: see Number.messaging_provisioning.
 	UpdateNumber(context.Context, *UpdateNumberRequest) (*Number, error)
+	// issue 14 — search (add below this line)
+	// Searches the numbers a provider offers for purchase (AIP-136, read-only).
+	// Parent providers/- searches every provider and merges the results.
+	SearchAvailableNumbers(context.Context, *SearchAvailableNumbersRequest) (*SearchAvailableNumbersResponse, error)
 	mustEmbedUnimplementedNumbersServer()
 }
 
@@ -114,6 +133,9 @@ func (UnimplementedNumbersServer) ListNumbers(context.Context, *ListNumbersReque
 }
 func (UnimplementedNumbersServer) UpdateNumber(context.Context, *UpdateNumberRequest) (*Number, error) {
 	return nil, status.Error(codes.Unimplemented, "method UpdateNumber not implemented")
+}
+func (UnimplementedNumbersServer) SearchAvailableNumbers(context.Context, *SearchAvailableNumbersRequest) (*SearchAvailableNumbersResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SearchAvailableNumbers not implemented")
 }
 func (UnimplementedNumbersServer) mustEmbedUnimplementedNumbersServer() {}
 func (UnimplementedNumbersServer) testEmbeddedByValue()                 {}
@@ -190,6 +212,24 @@ func _Numbers_UpdateNumber_Handler(srv interface{}, ctx context.Context, dec fun
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Numbers_SearchAvailableNumbers_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SearchAvailableNumbersRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(NumbersServer).SearchAvailableNumbers(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Numbers_SearchAvailableNumbers_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(NumbersServer).SearchAvailableNumbers(ctx, req.(*SearchAvailableNumbersRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Numbers_ServiceDesc is the grpc.ServiceDesc for Numbers service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -208,6 +248,10 @@ var Numbers_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "UpdateNumber",
 			Handler:    _Numbers_UpdateNumber_Handler,
+		},
+		{
+			MethodName: "SearchAvailableNumbers",
+			Handler:    _Numbers_SearchAvailableNumbers_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
