@@ -91,6 +91,11 @@ func (p *Provider) SearchAvailableNumbers(ctx context.Context, q providers.Avail
 			continue // an undecodable member is dropped, never a failed search
 		}
 		if n := w.toAvailable(q.RegionCode); n != nil {
+			// AvailablePhoneNumber carries no type: it is the one the
+			// search asked for, when it asked (docs/mapping/telnyx.md).
+			if t, ok := searchTypeWire[q.NumberType]; ok {
+				n.NumberType, n.ProviderNumberType = q.NumberType, t
+			}
 			out = append(out, n)
 		}
 	}
