@@ -71,7 +71,8 @@ func TestREADMESearchAvailableNumbers(t *testing.T) {
 		}
 		prev = n.GetPhoneNumber()
 	}
-	if len(resp.GetAvailableNumbers()) != int(req.GetQuantity()) || len(resp.GetUnreachable()) != 0 || len(resp.GetSkippedProviders()) != 0 {
+	if len(resp.GetAvailableNumbers()) != int(req.GetQuantity()) || len(resp.GetUnreachable()) != 0 || len(resp.GetSkippedProviders()) != 0 ||
+		!providersSeen["providers/flowroute"] || !providersSeen["providers/telnyx"] {
 		t.Errorf("merged search: %v", resp)
 	}
 

@@ -36,7 +36,7 @@ func telnyxAvailable() []availableNumber {
 	var out []availableNumber
 	for _, b := range telnyxInventory {
 		for i := range telnyxInventoryPerBlock {
-			line := (2000 + i*211) % 10000
+			line := (1050 + i*211) % 10000
 			out = append(out, availableNumber{e164: fmt.Sprintf("+1%s555%04d", b.ndc, line), ndc: b.ndc,
 				locality: b.locality, state: b.state, rateCenter: b.rateCenter, numberType: b.numberType,
 				features: b.features, upfront: b.upfront, monthly: b.monthly, quickship: b.quickship})
