@@ -156,3 +156,25 @@ func TestNumberDetails(t *testing.T) {
 }
 
 func statusCode(err error) codes.Code { return status.Code(err) }
+
+// TestSearchCapabilityListed: ListProviders reports the operation for both
+// providers.
+func TestSearchCapabilityListed(t *testing.T) {
+	e := start(t)
+	resp, err := e.provs.ListProviders(t.Context(), &pb.ListProvidersRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(resp.GetProviders()) != 2 {
+		t.Fatalf("%v", resp)
+	}
+	for _, p := range resp.GetProviders() {
+		found := false
+		for _, op := range p.GetCapabilities().GetOperations() {
+			found = found || op == "SearchAvailableNumbers"
+		}
+		if !found {
+			t.Errorf("%s: operations %v lack SearchAvailableNumbers", p.GetName(), p.GetCapabilities().GetOperations())
+		}
+	}
+}

@@ -22,8 +22,8 @@ func (f *Fake) routeNumbers(w http.ResponseWriter, r *http.Request, seg []string
 		f.listNumbers(w, r)
 		return
 	}
-	if seg[0] == "available" && len(seg) == 1 {
-		f.searchAvailable(w, r) // issue 14 search
+	if seg[0] == "available" { // issue 14 search
+		f.routeAvailable(w, r, seg[1:])
 		return
 	}
 	id := seg[0]

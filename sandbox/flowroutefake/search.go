@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -92,10 +93,14 @@ func (f *Fake) searchAvailable(w http.ResponseWriter, r *http.Request) {
 		f.mu.Unlock()
 		return
 	}
+	// Country code 1 is assumed unless the value starts with "+"; the
+	// documented links (links.self "starts_with=1646" for a request of
+	// 646, exchanges' related "starts_with=1347215") carry the 1 already,
+	// and no NANP area code starts with 1, so a leading 1 is the country code.
 	starts := q.Get("starts_with")
 	if rest, ok := strings.CutPrefix(starts, "+"); ok {
 		starts = rest
-	} else if starts != "" {
+	} else if starts != "" && !strings.HasPrefix(starts, "1") {
 		starts = "1" + starts
 	}
 	iso := strings.ToUpper(q.Get("iso_country"))
@@ -141,4 +146,91 @@ func (f *Fake) searchAvailable(w http.ResponseWriter, r *http.Request) {
 		links["next"] = next
 	}
 	writeJSON(w, r, http.StatusOK, map[string]any{"data": data, "links": links})
+}
+
+// searchAreaCodes serves GET /v2/numbers/available/areacodes (documented
+// example, SDK v3 README: data[] {type:"areacode", id, links.related} with
+// limit, offset, max_setup_cost) over the seeded inventory.
+func (f *Fake) searchAreaCodes(w http.ResponseWriter, r *http.Request) {
+	f.searchGroups(w, r, "areacode", func(n availableNumber) string { return n.value[1:4] },
+		func(base, id string) string { return base + "/v2/numbers/available/exchanges?areacode=" + id })
+}
+
+// searchExchanges serves GET /v2/numbers/available/exchanges (documented
+// example: data[] {type:"exchange", id:"NPANXX", links.related} with
+// limit, offset, max_setup_cost, areacode).
+func (f *Fake) searchExchanges(w http.ResponseWriter, r *http.Request) {
+	f.searchGroups(w, r, "exchange", func(n availableNumber) string { return n.value[1:7] },
+		func(base, id string) string { return base + "/v2/numbers/available?starts_with=1" + id })
+}
+
+func (f *Fake) searchGroups(w http.ResponseWriter, r *http.Request, typ string, key func(availableNumber) string, related func(base, id string) string) {
+	if r.Method != http.MethodGet {
+		f.methodNotAllowed(w, r)
+		return
+	}
+	q := r.URL.Query()
+	errs := map[string][]string{}
+	maxSetup := -1.0
+	if v := q.Get("max_setup_cost"); v != "" {
+		x, err := strconv.ParseFloat(v, 64)
+		if err != nil || x < 0 {
+			errs["max_setup_cost"] = []string{"Not a valid number."}
+		}
+		maxSetup = x
+	}
+	area := q.Get("areacode")
+	if typ == "exchange" && area != "" && (len(area) != 3 || !digitsRe.MatchString(area)) {
+		errs["areacode"] = []string{"Not a valid area code."}
+	}
+	if len(errs) > 0 {
+		f.mu.Lock()
+		f.validationLocked(w, r, errs)
+		f.mu.Unlock()
+		return
+	}
+	var ids []string
+	seen := map[string]bool{}
+	f.mu.Lock()
+	for _, n := range inventory() {
+		if _, owned := f.numbers[n.value]; owned || maxSetup >= 0 && n.setup > maxSetup || area != "" && n.value[1:4] != area {
+			continue
+		}
+		if k := key(n); !seen[k] {
+			seen[k] = true
+			ids = append(ids, k)
+		}
+	}
+	f.mu.Unlock()
+	win, next, perr := page(r, ids)
+	if perr != nil {
+		f.mu.Lock()
+		f.validationLocked(w, r, perr)
+		f.mu.Unlock()
+		return
+	}
+	base := baseURL(r)
+	data := []any{}
+	for _, id := range win {
+		data = append(data, map[string]any{"type": typ, "id": id, "links": map[string]any{"related": related(base, id)}})
+	}
+	links := map[string]any{"self": selfLink(r)}
+	if next != "" {
+		links["next"] = next
+	}
+	writeJSON(w, r, http.StatusOK, map[string]any{"data": data, "links": links})
+}
+
+// routeAvailable serves /v2/numbers/available[/areacodes|/exchanges].
+func (f *Fake) routeAvailable(w http.ResponseWriter, r *http.Request, seg []string) {
+	switch {
+	case len(seg) == 0:
+		f.searchAvailable(w, r)
+	case len(seg) == 1 && seg[0] == "areacodes":
+		f.searchAreaCodes(w, r)
+	case len(seg) == 1 && seg[0] == "exchanges":
+		f.searchExchanges(w, r)
+	default:
+		f.urlNotFound(w)
+	}
 }

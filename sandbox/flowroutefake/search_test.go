@@ -90,3 +90,47 @@ func TestSearchAvailableValidation(t *testing.T) {
 		t.Errorf("POST: %d", status)
 	}
 }
+
+func TestSearchAreaCodesAndExchanges(t *testing.T) {
+	c := newClient(t, flowroutefake.Options{})
+	status, m, _ := c.do("GET", "/v2/numbers/available/areacodes?limit=2", "", true)
+	data, _ := m["data"].([]any)
+	if status != 200 || len(data) != 2 || m["links"].(map[string]any)["next"] == nil {
+		t.Fatalf("areacodes: %d %v", status, m)
+	}
+	first := data[0].(map[string]any)
+	if first["type"] != "areacode" || first["id"] != "206" ||
+		!strings.HasSuffix(first["links"].(map[string]any)["related"].(string), "/v2/numbers/available/exchanges?areacode=206") {
+		t.Errorf("areacode: %v", first)
+	}
+	status, m, _ = c.do("GET", "/v2/numbers/available/exchanges?areacode=312", "", true)
+	data, _ = m["data"].([]any)
+	if status != 200 || len(data) != 1 {
+		t.Fatalf("exchanges: %d %v", status, m)
+	}
+	ex := data[0].(map[string]any)
+	if ex["type"] != "exchange" || ex["id"] != "312555" ||
+		!strings.HasSuffix(ex["links"].(map[string]any)["related"].(string), "/v2/numbers/available?starts_with=1312555") {
+		t.Errorf("exchange: %v", ex)
+	}
+	// The related link works as given.
+	rel := ex["links"].(map[string]any)["related"].(string)
+	_, m, _ = c.do("GET", rel[strings.Index(rel, "/v2/"):]+"&limit=1", "", true)
+	if got := availableValues(t, m); len(got) != 1 || !strings.HasPrefix(got[0], "1312555") {
+		t.Errorf("related exchange link: %v", m)
+	}
+	_, m, _ = c.do("GET", "/v2/numbers/available/areacodes?max_setup_cost=2", "", true)
+	for _, d := range m["data"].([]any) {
+		if d.(map[string]any)["id"] == "646" {
+			t.Errorf("646 costs 3.99 to set up, above max_setup_cost=2")
+		}
+	}
+	for _, q := range []string{"areacodes?max_setup_cost=x", "exchanges?areacode=31", "areacodes?limit=500"} {
+		if status, m, _ := c.do("GET", "/v2/numbers/available/"+q, "", true); status != 422 {
+			t.Errorf("%s: %d %v", q, status, m)
+		}
+	}
+	if status, _, _ := c.do("GET", "/v2/numbers/available/tiers/x", "", true); status != 404 {
+		t.Errorf("unknown: %d", status)
+	}
+}
