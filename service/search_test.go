@@ -10,6 +10,7 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 
 	pb "github.com/portgate/portgate/gen/portgate/v1"
+	"github.com/portgate/portgate/sandbox/chaos"
 )
 
 // readmeSearchLines returns the grpcurl and curl lines of the README's
@@ -176,5 +177,28 @@ func TestSearchCapabilityListed(t *testing.T) {
 		if !found {
 			t.Errorf("%s: operations %v lack SearchAvailableNumbers", p.GetName(), p.GetCapabilities().GetOperations())
 		}
+	}
+}
+
+// TestSearchAvailableNumbersOutage: on providers/- a failing provider is
+// listed in unreachable and the other still answers; on that one provider
+// the search is an error.
+func TestSearchAvailableNumbersOutage(t *testing.T) {
+	e := start(t)
+	e.app.Sandboxes["flowroute"].Chaos.Set(chaos.Faults{ErrorRate: 1})
+	resp, err := e.numbers.SearchAvailableNumbers(t.Context(), &pb.SearchAvailableNumbersRequest{
+		Parent: "providers/-", RegionCode: "US", AreaCode: "312", Quantity: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u := resp.GetUnreachable(); len(u) != 1 || u[0] != "providers/flowroute" {
+		t.Errorf("unreachable: %v", u)
+	}
+	if n := resp.GetAvailableNumbers(); len(n) != 4 || n[0].GetProvider() != "providers/telnyx" {
+		t.Errorf("results: %v", n)
+	}
+	_, err = e.numbers.SearchAvailableNumbers(t.Context(), &pb.SearchAvailableNumbersRequest{Parent: "providers/flowroute", RegionCode: "US"})
+	if c := statusCode(err); c != codes.Unavailable {
+		t.Errorf("flowroute alone during the outage: %v", err)
 	}
 }
