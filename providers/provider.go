@@ -32,6 +32,14 @@ const (
 	// issue 14 — buy (add below this line)
 
 	// issue 14 — voice (add below this line)
+	OpListVoiceRoutes       Operation = "ListVoiceRoutes"
+	OpGetVoiceRoute         Operation = "GetVoiceRoute"
+	OpCreateVoiceRoute      Operation = "CreateVoiceRoute"
+	OpUpdateVoiceRoute      Operation = "UpdateVoiceRoute"
+	OpDeleteVoiceRoute      Operation = "DeleteVoiceRoute"
+	OpListMessagingProfiles Operation = "ListMessagingProfiles"
+	OpGetMessagingProfile   Operation = "GetMessagingProfile"
+	OpSetPortOutPIN         Operation = "SetNumberPortOutPin"
 
 	// issue 14 — e911 (add below this line)
 
@@ -54,6 +62,8 @@ var AllOperations = []Operation{
 	// issue 14 — buy (add below this line)
 
 	// issue 14 — voice (add below this line)
+	OpListVoiceRoutes, OpGetVoiceRoute, OpCreateVoiceRoute, OpUpdateVoiceRoute, OpDeleteVoiceRoute,
+	OpListMessagingProfiles, OpGetMessagingProfile, OpSetPortOutPIN,
 
 	// issue 14 — e911 (add below this line)
 
@@ -247,6 +257,9 @@ func Implements(p Provider, op Operation) bool {
 		_, ok = p.(AvailableNumberSearcher)
 	default:
 		ok = true
+		if v, known := implementsVoice(p, op); known {
+			ok = v
+		}
 	}
 	return ok
 }

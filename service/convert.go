@@ -193,6 +193,7 @@ func numberToProto(provider string, n *providers.Number) *pb.Number {
 		MessagingProvisioning: messagingProvisioningToProto(n.MessagingProvisioning),
 	}
 	numberDetailsToProto(out, n.NumberDetails)
+	numberVoiceToProto(provider, n, out)
 	out.Etag = numberETag(out)
 	return out
 }
@@ -210,5 +211,6 @@ func numberFromProto(n *pb.Number, e164 string) providers.Number {
 		PhoneNumber: e164, Alias: n.GetAlias(), CNAMLookupsEnabled: n.GetCnamLookupsEnabled(),
 		MessagingEnabled: n.GetMessagingEnabled(), MessagingProfileID: n.GetMessagingProfileId(),
 		ConnectionID: n.GetConnectionId(), FailoverRouteID: n.GetFailoverRouteId(), Tags: append([]string(nil), n.GetTags()...),
+		PortOutPIN: n.GetPortOutPin(),
 	}
 }

@@ -76,6 +76,9 @@ func RunConformanceTests(t *testing.T, newHarness HarnessMaker, asTests ...AsTes
 		{"ListPortOrders", testListPortOrders},
 		{"Numbers", testNumbers},
 		{"SearchAvailableNumbers", testSearchAvailableNumbers}, // issue 14 search
+		{"VoiceRoutes", testVoiceRoutes},
+		{"MessagingProfiles", testMessagingProfiles},
+		{"PortOutPIN", testPortOutPIN},
 		{"Errors", testErrors},
 		{"ProviderFidelity", testProviderFidelity},
 		{"FidelityT", testFidelityT},

@@ -36,6 +36,9 @@ var idempotent = map[providers.Operation]bool{
 	providers.OpListNumbers:       true,
 	providers.OpCheckPortability:  true,
 	providers.OpListPortingEvents: true,
+	// issue 14 — voice
+	providers.OpListVoiceRoutes: true, providers.OpGetVoiceRoute: true,
+	providers.OpListMessagingProfiles: true, providers.OpGetMessagingProfile: true,
 }
 
 // Idempotent reports whether op is a read-only operation this layer retries.

@@ -241,6 +241,9 @@ type wireNumber struct {
 	CreatedAt          *string  `json:"created_at"`
 	PurchasedAt        *string  `json:"purchased_at"`
 	numberDetailsWire           // issue 14 search
+	// ExternalPIN is read only to report whether one is set; its value
+	// never leaves the adapter.
+	ExternalPIN *string `json:"external_pin"`
 }
 
 func toNumber(w *wireNumber) (*providers.Number, error) {
@@ -269,6 +272,7 @@ func toNumber(w *wireNumber) (*providers.Number, error) {
 		Tags:               w.Tags,
 		CreateTime:         created,
 		NumberDetails:      numberDetails(w.Status, w.PhoneNumberType, w.numberDetailsWire),
+		PortOutPINSet:      s(w.ExternalPIN) != "",
 	}, nil
 }
 

@@ -182,6 +182,10 @@ func (f *Fake) routes() []route {
 		{"GET", []string{"phone_numbers", "*", "messaging"}, f.getNumberMessaging},
 		{"PATCH", []string{"phone_numbers", "*", "messaging"}, f.patchNumberMessaging},
 		{"GET", []string{"available_phone_numbers"}, f.searchAvailable}, // issue 14 search
+		{"GET", []string{"connections"}, f.listConnections},
+		{"GET", []string{"connections", "*"}, f.getConnection},
+		{"GET", []string{"messaging_profiles"}, f.listMessagingProfiles},
+		{"GET", []string{"messaging_profiles", "*"}, f.getMessagingProfile},
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	grpc "google.golang.org/grpc"
 	codes "google.golang.org/grpc/codes"
 	status "google.golang.org/grpc/status"
+	emptypb "google.golang.org/protobuf/types/known/emptypb"
 )
 
 // This is a compile-time assertion to ensure that this generated file
@@ -23,6 +24,13 @@ const (
 	Numbers_ListNumbers_FullMethodName            = "/portgate.v1.Numbers/ListNumbers"
 	Numbers_UpdateNumber_FullMethodName           = "/portgate.v1.Numbers/UpdateNumber"
 	Numbers_SearchAvailableNumbers_FullMethodName = "/portgate.v1.Numbers/SearchAvailableNumbers"
+	Numbers_ListVoiceRoutes_FullMethodName        = "/portgate.v1.Numbers/ListVoiceRoutes"
+	Numbers_GetVoiceRoute_FullMethodName          = "/portgate.v1.Numbers/GetVoiceRoute"
+	Numbers_CreateVoiceRoute_FullMethodName       = "/portgate.v1.Numbers/CreateVoiceRoute"
+	Numbers_UpdateVoiceRoute_FullMethodName       = "/portgate.v1.Numbers/UpdateVoiceRoute"
+	Numbers_DeleteVoiceRoute_FullMethodName       = "/portgate.v1.Numbers/DeleteVoiceRoute"
+	Numbers_ListMessagingProfiles_FullMethodName  = "/portgate.v1.Numbers/ListMessagingProfiles"
+	Numbers_GetMessagingProfile_FullMethodName    = "/portgate.v1.Numbers/GetMessagingProfile"
 )
 
 // NumbersClient is the client API for Numbers service.
@@ -45,6 +53,23 @@ type NumbersClient interface {
 	// Searches the numbers a provider offers for purchase (AIP-136, read-only).
 	// Parent providers/- searches every provider and merges the results.
 	SearchAvailableNumbers(ctx context.Context, in *SearchAvailableNumbersRequest, opts ...grpc.CallOption) (*SearchAvailableNumbersResponse, error)
+	// issue 14 — voice (add below this line)
+	// Lists voice routes (Flowroute routes, Telnyx connections).
+	ListVoiceRoutes(ctx context.Context, in *ListVoiceRoutesRequest, opts ...grpc.CallOption) (*ListVoiceRoutesResponse, error)
+	// Gets a voice route.
+	GetVoiceRoute(ctx context.Context, in *GetVoiceRouteRequest, opts ...grpc.CallOption) (*VoiceRoute, error)
+	// Creates a voice route (Flowroute; Telnyx answers
+	// PROVIDER_CAPABILITY_MISSING).
+	CreateVoiceRoute(ctx context.Context, in *CreateVoiceRouteRequest, opts ...grpc.CallOption) (*VoiceRoute, error)
+	// Updates a voice route (Flowroute).
+	UpdateVoiceRoute(ctx context.Context, in *UpdateVoiceRouteRequest, opts ...grpc.CallOption) (*VoiceRoute, error)
+	// Deletes a voice route (Flowroute). FAILED_PRECONDITION while numbers
+	// still use it.
+	DeleteVoiceRoute(ctx context.Context, in *DeleteVoiceRouteRequest, opts ...grpc.CallOption) (*emptypb.Empty, error)
+	// Lists messaging profiles (Telnyx).
+	ListMessagingProfiles(ctx context.Context, in *ListMessagingProfilesRequest, opts ...grpc.CallOption) (*ListMessagingProfilesResponse, error)
+	// Gets a messaging profile (Telnyx).
+	GetMessagingProfile(ctx context.Context, in *GetMessagingProfileRequest, opts ...grpc.CallOption) (*MessagingProfile, error)
 }
 
 type numbersClient struct {
@@ -95,6 +120,76 @@ func (c *numbersClient) SearchAvailableNumbers(ctx context.Context, in *SearchAv
 	return out, nil
 }
 
+func (c *numbersClient) ListVoiceRoutes(ctx context.Context, in *ListVoiceRoutesRequest, opts ...grpc.CallOption) (*ListVoiceRoutesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListVoiceRoutesResponse)
+	err := c.cc.Invoke(ctx, Numbers_ListVoiceRoutes_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *numbersClient) GetVoiceRoute(ctx context.Context, in *GetVoiceRouteRequest, opts ...grpc.CallOption) (*VoiceRoute, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(VoiceRoute)
+	err := c.cc.Invoke(ctx, Numbers_GetVoiceRoute_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *numbersClient) CreateVoiceRoute(ctx context.Context, in *CreateVoiceRouteRequest, opts ...grpc.CallOption) (*VoiceRoute, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(VoiceRoute)
+	err := c.cc.Invoke(ctx, Numbers_CreateVoiceRoute_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *numbersClient) UpdateVoiceRoute(ctx context.Context, in *UpdateVoiceRouteRequest, opts ...grpc.CallOption) (*VoiceRoute, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(VoiceRoute)
+	err := c.cc.Invoke(ctx, Numbers_UpdateVoiceRoute_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *numbersClient) DeleteVoiceRoute(ctx context.Context, in *DeleteVoiceRouteRequest, opts ...grpc.CallOption) (*emptypb.Empty, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(emptypb.Empty)
+	err := c.cc.Invoke(ctx, Numbers_DeleteVoiceRoute_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *numbersClient) ListMessagingProfiles(ctx context.Context, in *ListMessagingProfilesRequest, opts ...grpc.CallOption) (*ListMessagingProfilesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListMessagingProfilesResponse)
+	err := c.cc.Invoke(ctx, Numbers_ListMessagingProfiles_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *numbersClient) GetMessagingProfile(ctx context.Context, in *GetMessagingProfileRequest, opts ...grpc.CallOption) (*MessagingProfile, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(MessagingProfile)
+	err := c.cc.Invoke(ctx, Numbers_GetMessagingProfile_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // NumbersServer is the server API for Numbers service.
 // All implementations must embed UnimplementedNumbersServer
 // for forward compatibility.
@@ -115,6 +210,23 @@ type NumbersServer interface {
 	// Searches the numbers a provider offers for purchase (AIP-136, read-only).
 	// Parent providers/- searches every provider and merges the results.
 	SearchAvailableNumbers(context.Context, *SearchAvailableNumbersRequest) (*SearchAvailableNumbersResponse, error)
+	// issue 14 — voice (add below this line)
+	// Lists voice routes (Flowroute routes, Telnyx connections).
+	ListVoiceRoutes(context.Context, *ListVoiceRoutesRequest) (*ListVoiceRoutesResponse, error)
+	// Gets a voice route.
+	GetVoiceRoute(context.Context, *GetVoiceRouteRequest) (*VoiceRoute, error)
+	// Creates a voice route (Flowroute; Telnyx answers
+	// PROVIDER_CAPABILITY_MISSING).
+	CreateVoiceRoute(context.Context, *CreateVoiceRouteRequest) (*VoiceRoute, error)
+	// Updates a voice route (Flowroute).
+	UpdateVoiceRoute(context.Context, *UpdateVoiceRouteRequest) (*VoiceRoute, error)
+	// Deletes a voice route (Flowroute). FAILED_PRECONDITION while numbers
+	// still use it.
+	DeleteVoiceRoute(context.Context, *DeleteVoiceRouteRequest) (*emptypb.Empty, error)
+	// Lists messaging profiles (Telnyx).
+	ListMessagingProfiles(context.Context, *ListMessagingProfilesRequest) (*ListMessagingProfilesResponse, error)
+	// Gets a messaging profile (Telnyx).
+	GetMessagingProfile(context.Context, *GetMessagingProfileRequest) (*MessagingProfile, error)
 	mustEmbedUnimplementedNumbersServer()
 }
 
@@ -136,6 +248,27 @@ func (UnimplementedNumbersServer) UpdateNumber(context.Context, *UpdateNumberReq
 }
 func (UnimplementedNumbersServer) SearchAvailableNumbers(context.Context, *SearchAvailableNumbersRequest) (*SearchAvailableNumbersResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method SearchAvailableNumbers not implemented")
+}
+func (UnimplementedNumbersServer) ListVoiceRoutes(context.Context, *ListVoiceRoutesRequest) (*ListVoiceRoutesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListVoiceRoutes not implemented")
+}
+func (UnimplementedNumbersServer) GetVoiceRoute(context.Context, *GetVoiceRouteRequest) (*VoiceRoute, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetVoiceRoute not implemented")
+}
+func (UnimplementedNumbersServer) CreateVoiceRoute(context.Context, *CreateVoiceRouteRequest) (*VoiceRoute, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateVoiceRoute not implemented")
+}
+func (UnimplementedNumbersServer) UpdateVoiceRoute(context.Context, *UpdateVoiceRouteRequest) (*VoiceRoute, error) {
+	return nil, status.Error(codes.Unimplemented, "method UpdateVoiceRoute not implemented")
+}
+func (UnimplementedNumbersServer) DeleteVoiceRoute(context.Context, *DeleteVoiceRouteRequest) (*emptypb.Empty, error) {
+	return nil, status.Error(codes.Unimplemented, "method DeleteVoiceRoute not implemented")
+}
+func (UnimplementedNumbersServer) ListMessagingProfiles(context.Context, *ListMessagingProfilesRequest) (*ListMessagingProfilesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListMessagingProfiles not implemented")
+}
+func (UnimplementedNumbersServer) GetMessagingProfile(context.Context, *GetMessagingProfileRequest) (*MessagingProfile, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetMessagingProfile not implemented")
 }
 func (UnimplementedNumbersServer) mustEmbedUnimplementedNumbersServer() {}
 func (UnimplementedNumbersServer) testEmbeddedByValue()                 {}
@@ -230,6 +363,132 @@ func _Numbers_SearchAvailableNumbers_Handler(srv interface{}, ctx context.Contex
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Numbers_ListVoiceRoutes_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListVoiceRoutesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(NumbersServer).ListVoiceRoutes(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Numbers_ListVoiceRoutes_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(NumbersServer).ListVoiceRoutes(ctx, req.(*ListVoiceRoutesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Numbers_GetVoiceRoute_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetVoiceRouteRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(NumbersServer).GetVoiceRoute(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Numbers_GetVoiceRoute_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(NumbersServer).GetVoiceRoute(ctx, req.(*GetVoiceRouteRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Numbers_CreateVoiceRoute_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateVoiceRouteRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(NumbersServer).CreateVoiceRoute(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Numbers_CreateVoiceRoute_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(NumbersServer).CreateVoiceRoute(ctx, req.(*CreateVoiceRouteRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Numbers_UpdateVoiceRoute_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UpdateVoiceRouteRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(NumbersServer).UpdateVoiceRoute(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Numbers_UpdateVoiceRoute_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(NumbersServer).UpdateVoiceRoute(ctx, req.(*UpdateVoiceRouteRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Numbers_DeleteVoiceRoute_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeleteVoiceRouteRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(NumbersServer).DeleteVoiceRoute(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Numbers_DeleteVoiceRoute_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(NumbersServer).DeleteVoiceRoute(ctx, req.(*DeleteVoiceRouteRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Numbers_ListMessagingProfiles_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListMessagingProfilesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(NumbersServer).ListMessagingProfiles(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Numbers_ListMessagingProfiles_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(NumbersServer).ListMessagingProfiles(ctx, req.(*ListMessagingProfilesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Numbers_GetMessagingProfile_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetMessagingProfileRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(NumbersServer).GetMessagingProfile(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Numbers_GetMessagingProfile_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(NumbersServer).GetMessagingProfile(ctx, req.(*GetMessagingProfileRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Numbers_ServiceDesc is the grpc.ServiceDesc for Numbers service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -252,6 +511,34 @@ var Numbers_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "SearchAvailableNumbers",
 			Handler:    _Numbers_SearchAvailableNumbers_Handler,
+		},
+		{
+			MethodName: "ListVoiceRoutes",
+			Handler:    _Numbers_ListVoiceRoutes_Handler,
+		},
+		{
+			MethodName: "GetVoiceRoute",
+			Handler:    _Numbers_GetVoiceRoute_Handler,
+		},
+		{
+			MethodName: "CreateVoiceRoute",
+			Handler:    _Numbers_CreateVoiceRoute_Handler,
+		},
+		{
+			MethodName: "UpdateVoiceRoute",
+			Handler:    _Numbers_UpdateVoiceRoute_Handler,
+		},
+		{
+			MethodName: "DeleteVoiceRoute",
+			Handler:    _Numbers_DeleteVoiceRoute_Handler,
+		},
+		{
+			MethodName: "ListMessagingProfiles",
+			Handler:    _Numbers_ListMessagingProfiles_Handler,
+		},
+		{
+			MethodName: "GetMessagingProfile",
+			Handler:    _Numbers_GetMessagingProfile_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
