@@ -114,7 +114,10 @@ func callOp(f *fixture, op providers.Operation, orderID string) error {
 		providers.OpDeleteVoiceRoute, providers.OpListMessagingProfiles, providers.OpGetMessagingProfile, providers.OpSetPortOutPIN:
 		err = callVoiceOp(f, op)
 	default:
-		err = fmt.Errorf("suite does not know how to call %s", op)
+		var known bool
+		if err, known = callEmergencyOp(f, op); !known { // issue 14 — e911
+			err = fmt.Errorf("suite does not know how to call %s", op)
+		}
 	}
 	return err
 }

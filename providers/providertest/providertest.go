@@ -87,6 +87,8 @@ func RunConformanceTests(t *testing.T, newHarness HarnessMaker, asTests ...AsTes
 		{"SeededNumber", testSeededNumber},
 		{"InjectedFault", testInjectedFault},
 		{"As", testAs},
+		{"EmergencyAddresses", testEmergencyAddresses}, // issue 14 — e911
+		{"CallerIDNames", testCallerIDNames},           // issue 14 — e911
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -249,16 +249,16 @@ func numberStateOf(s string) providers.NumberState {
 	return providers.NumberStateUnspecified
 }
 
-// numberDetailsWire are the descriptive PhoneNumberDetailed fields.
+// numberDetailsWire are the descriptive PhoneNumberDetailed fields
+// (emergency_enabled is wireNumber.EmergencyEnabled).
 type numberDetailsWire struct {
 	CountryISOAlpha2 string `json:"country_iso_alpha2"`
-	EmergencyEnabled bool   `json:"emergency_enabled"`
 }
 
-func numberDetails(status, numberType string, w numberDetailsWire) providers.NumberDetails {
+func numberDetails(status, numberType string, w numberDetailsWire, emergencyEnabled *bool) providers.NumberDetails {
 	d := providers.NumberDetails{State: numberStateOf(status), Type: numberTypeOf(numberType),
 		RegionCode: strings.ToUpper(w.CountryISOAlpha2)}
-	if w.EmergencyEnabled {
+	if emergencyEnabled != nil && *emergencyEnabled {
 		d.Features = []providers.NumberFeature{providers.NumberFeatureEmergency}
 	}
 	return d

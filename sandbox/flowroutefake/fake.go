@@ -90,6 +90,7 @@ type Fake struct {
 	msgTasks   map[string]*msgTask // bulk message provisioning tasks (messaging.go)
 	nextRoute  int
 	numberSeq  []string
+	em         *emergencyState  // E911 and CNAM records (emergency.go)
 	uploads    map[string]*file // token → file awaiting its bytes
 	downloads  map[string]*file // token → file
 	nextOrder  int
@@ -277,6 +278,8 @@ func (f *Fake) Advance() {
 			}
 		}
 	}
+	// CNAM records under review are approved (or rejected).
+	f.advanceEmergencyLocked(now)
 	// Messaging provisioning tasks in progress finish.
 	for _, v := range f.numberSeq {
 		if n := f.numbers[v]; n.messageStatus == taskProcessing {
@@ -406,6 +409,10 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f.serveRoutes(w, r, seg[1:])
 	case "message-provision":
 		f.serveMessageProvision(w, r, seg[1:])
+	case "e911s":
+		f.routeE911s(w, r, seg[1:])
+	case "cnams":
+		f.routeCNAMs(w, r, seg[1:])
 	default:
 		f.urlNotFound(w)
 	}
