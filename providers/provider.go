@@ -37,7 +37,10 @@ const (
 	// issue 14 — portin (add below this line)
 
 	// issue 14 — portout (add below this line)
-
+	OpListPortOuts    Operation = "ListPortOuts"
+	OpGetPortOut      Operation = "GetPortOut"
+	OpDecidePortOut   Operation = "DecidePortOut"
+	OpGetPortOrderLOA Operation = "GetPortOrderLoa"
 )
 
 // AllOperations lists every operation in a stable order.
@@ -58,7 +61,7 @@ var AllOperations = []Operation{
 	// issue 14 — portin (add below this line)
 
 	// issue 14 — portout (add below this line)
-
+	OpListPortOuts, OpGetPortOut, OpDecidePortOut, OpGetPortOrderLOA,
 }
 
 // Neutral field paths accepted in PortOrderUpdate.Mask and NumberUpdate.Mask.
@@ -241,6 +244,10 @@ func Implements(p Provider, op Operation) bool {
 		_, ok = p.(DocumentStore)
 	case OpUpdateNumber:
 		_, ok = p.(NumberUpdater)
+	case OpListPortOuts, OpGetPortOut, OpDecidePortOut:
+		_, ok = p.(PortOutManager)
+	case OpGetPortOrderLOA:
+		_, ok = p.(LOARenderer)
 	default:
 		ok = true
 	}

@@ -549,8 +549,11 @@ type Sandbox struct {
 	// PublicKey verifies the fake's webhook signatures (Telnyx only; nil
 	// for Flowroute). Telnyx clients take it base64-encoded.
 	PublicKey ed25519.PublicKey
-	srv       *http.Server
-	close     func()
+	// Fake is the fake itself (*flowroutefake.Fake, *telnyxfake.Fake) for
+	// its Go test hooks (e.g. telnyxfake CreatePortOut, AdvancePortOuts).
+	Fake  any
+	srv   *http.Server
+	close func()
 }
 
 // Close stops the listener and the fake.
@@ -616,12 +619,14 @@ func StartFlowrouteSandbox(o SandboxOptions) (*Sandbox, error) {
 
 // StartTelnyxSandbox runs the Telnyx fake on a loopback port.
 func StartTelnyxSandbox(o SandboxOptions) (*Sandbox, error) {
-	f := telnyxfake.New(telnyxfake.Options{APIKey: TelnyxSandboxAPIKey, StepInterval: o.Step, WebhookURL: o.WebhookURL, Logger: o.Logger})
+	f := telnyxfake.New(telnyxfake.Options{APIKey: TelnyxSandboxAPIKey, StepInterval: o.Step, WebhookURL: o.WebhookURL, Logger: o.Logger,
+		SeedPortOuts: telnyxfake.SandboxPortOutNumbers})
 	sb, err := startSandbox(o, f, f.Advance, f.Close)
 	if err != nil {
 		return nil, err
 	}
 	sb.PublicKey = f.PublicKey()
+	sb.Fake = f
 	return sb, nil
 }
 

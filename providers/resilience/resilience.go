@@ -36,6 +36,9 @@ var idempotent = map[providers.Operation]bool{
 	providers.OpListNumbers:       true,
 	providers.OpCheckPortability:  true,
 	providers.OpListPortingEvents: true,
+	providers.OpListPortOuts:      true,
+	providers.OpGetPortOut:        true,
+	providers.OpGetPortOrderLOA:   true,
 }
 
 // Idempotent reports whether op is a read-only operation this layer retries.

@@ -181,6 +181,11 @@ func (f *Fake) routes() []route {
 		{"PATCH", []string{"phone_numbers", "*"}, f.patchNumber},
 		{"GET", []string{"phone_numbers", "*", "messaging"}, f.getNumberMessaging},
 		{"PATCH", []string{"phone_numbers", "*", "messaging"}, f.patchNumberMessaging},
+		{"GET", []string{"portouts"}, f.listPortOuts},
+		{"GET", []string{"portouts", "*"}, f.getPortOut},
+		{"PATCH", []string{"portouts", "*", "*"}, f.patchPortOutStatus},
+		{"GET", []string{"portouts", "rejections", "*"}, f.portOutRejections},
+		{"GET", []string{"porting_orders", "*", "loa_template"}, f.loaTemplate},
 	}
 }
 
