@@ -77,3 +77,10 @@ func loaText(raw json.RawMessage) string {
 	}
 	return t
 }
+
+// noPortOutAPI are the port-out operations: Flowroute documents no port-out
+// API (port-outs are handled by its support, not through /v2), so they are
+// never in Capabilities() — PROVIDER_CAPABILITY_MISSING (docs/mapping/flowroute.md).
+var noPortOutAPI = map[providers.Operation]bool{
+	providers.OpListPortOuts: true, providers.OpGetPortOut: true, providers.OpDecidePortOut: true,
+}
