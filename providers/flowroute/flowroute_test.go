@@ -149,8 +149,9 @@ func TestCapabilities(t *testing.T) {
 		t.Error("CreateComment listed")
 	}
 	for _, op := range providers.AllOperations {
-		if op != providers.OpCreateComment && !c.Supports(op) {
-			t.Errorf("%s not listed", op)
+		portOut := op == providers.OpListPortOuts || op == providers.OpGetPortOut || op == providers.OpDecidePortOut
+		if c.Supports(op) == (op == providers.OpCreateComment || portOut) {
+			t.Errorf("%s listed = %v", op, c.Supports(op))
 		}
 	}
 	if c.PortabilityBatchLimit != 100 || c.MaxDocumentBytes != 10<<20 {

@@ -108,6 +108,8 @@ func callOp(f *fixture, op providers.Operation, orderID string) error {
 			mask = f.caps.UpdatableNumberFields[:1]
 		}
 		_, err = p.UpdateNumber(ctx, providers.NumberUpdate{Number: providers.Number{PhoneNumber: num, Alias: "probe"}, Mask: mask})
+	case providers.OpListPortOuts, providers.OpGetPortOut, providers.OpDecidePortOut, providers.OpGetPortOrderLOA:
+		err = callPortOutOp(f, op, orderID)
 	default:
 		err = fmt.Errorf("suite does not know how to call %s", op)
 	}

@@ -83,6 +83,8 @@ func RunConformanceTests(t *testing.T, newHarness HarnessMaker, asTests ...AsTes
 		{"SeededNumber", testSeededNumber},
 		{"InjectedFault", testInjectedFault},
 		{"As", testAs},
+		{"PortOuts", testPortOuts},
+		{"PortOrderLOA", testPortOrderLOA},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
