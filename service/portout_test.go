@@ -183,3 +183,4 @@ func TestPortOutDecisions(t *testing.T) {
 		}
 	})
 }
+
