@@ -183,4 +183,3 @@ func TestPortOutDecisions(t *testing.T) {
 		}
 	})
 }
-
