@@ -14,8 +14,8 @@ import (
 	"github.com/portgate/portgate/sandbox/telnyxfake"
 )
 
-// seededPortOut is the port-out the sandbox seeds (README tour).
-var seededPortOut = "providers/telnyx/portOuts/" + telnyxfake.PortOutID(0)
+// seededPortOut is the port-out the sandbox seeds for the README curl tour.
+var seededPortOut = "providers/telnyx/portOuts/" + telnyxfake.PortOutID(1)
 
 // newPortOut opens a pending port-out on a fresh number of the Telnyx
 // sandbox account (what another carrier's port-in does in production).
@@ -64,7 +64,7 @@ func TestPortOutRESTTour(t *testing.T) {
 	if ei := detail(body, "type.googleapis.com/google.rpc.ErrorInfo"); code != 400 || ei["reason"] != "INVALID_STATE_TRANSITION" {
 		t.Fatalf("reject after authorize: %d %v", code, body)
 	}
-	code, n := rest(t, "GET", e.base+"/v1/providers/telnyx/numbers/13125550170", nil)
+	code, n := rest(t, "GET", e.base+"/v1/providers/telnyx/numbers/13125550171", nil)
 	if code != 200 || n["providerStatus"] != "port-out-pending" {
 		t.Fatalf("number while authorized: %d %v", code, n)
 	}
@@ -72,7 +72,7 @@ func TestPortOutRESTTour(t *testing.T) {
 	if code, po = rest(t, "GET", e.base+"/v1/"+seededPortOut, nil); code != 200 || po["state"] != "COMPLETED" {
 		t.Fatalf("after FOC: %d %v", code, po)
 	}
-	if code, n = rest(t, "GET", e.base+"/v1/providers/telnyx/numbers/13125550170", nil); code != 200 || n["providerStatus"] != "ported-out" {
+	if code, n = rest(t, "GET", e.base+"/v1/providers/telnyx/numbers/13125550171", nil); code != 200 || n["providerStatus"] != "ported-out" {
 		t.Fatalf("number after port-out: %d %v", code, n)
 	}
 
