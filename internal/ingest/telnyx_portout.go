@@ -36,11 +36,13 @@ func telnyxPortOutEvent(w telnyxWire, now time.Time) store.Event {
 		Body string `json:"body"`
 	}
 	_ = json.Unmarshal(w.Payload, &pl) // lenient: what doesn't parse stays in Raw
-	id := pl.PortoutID
+	// The events API's record names the port-out (portout_id, carried in
+	// PortingOrderID by the adapter); a webhook names it in payload.id.
+	id := firstNonEmpty(w.PortingOrderID, pl.PortoutID)
 	typ := events.TypeOther
 	switch w.EventType {
 	case "portout.status_changed":
-		id = firstNonEmpty(pl.ID, id)
+		id = firstNonEmpty(id, pl.ID)
 		typ, p.ProviderStatus = events.TypeStateChanged, pl.Status
 	case "portout.new_comment":
 		typ, p.Comment = events.TypeCommentAdded, firstNonEmpty(pl.Comment.Body, pl.Body)

@@ -4,12 +4,17 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/portgate/portgate/internal/events"
 	"github.com/portgate/portgate/internal/ingest"
 	"github.com/portgate/portgate/internal/store"
+	"github.com/portgate/portgate/providers"
+	"github.com/portgate/portgate/providers/telnyx"
+	"github.com/portgate/portgate/sandbox/telnyxfake"
 )
 
 // portout.status_changed (the documented webhook, Telnyx's example
@@ -39,5 +44,42 @@ func TestTelnyxPortOutEvents(t *testing.T) {
 	}
 	if bytes.Contains(e.Payload, []byte("8642")) {
 		t.Errorf("payload keeps the attempted PIN: %s", e.Payload)
+	}
+}
+
+// The reconciliation sweep also reads GET /v2/portouts/events: a port-out's
+// status changes are stored as its events even when no webhook arrived.
+func TestTelnyxSweepFindsPortOutEvents(t *testing.T) {
+	fake := telnyxfake.New(telnyxfake.Options{APIKey: "k", SeedPortOuts: []string{"+13125550170"}})
+	srv := httptest.NewServer(fake)
+	defer func() { srv.Close(); fake.Close() }()
+	p, err := telnyx.New(telnyx.Config{BaseURL: srv.URL + "/v2", APIKey: "k", HTTPClient: srv.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	id := telnyxfake.PortOutID(0)
+	if _, err := p.DecidePortOut(ctx, providers.PortOutDecision{ID: id, Authorize: true}); err != nil {
+		t.Fatal(err)
+	}
+	st := sqliteStore(t)
+	n, err := ingest.SweepTelnyx(ctx, st, p, time.Hour, time.Now())
+	if err != nil || n != 2 {
+		t.Fatalf("sweep: %d new, %v", n, err)
+	}
+	evs, _ := st.ListEvents(ctx, store.EventQuery{OrderName: "providers/telnyx/portOuts/" + id})
+	var statuses []string
+	for _, e := range evs {
+		var pl struct {
+			ProviderStatus string `json:"provider_status"`
+		}
+		_ = json.Unmarshal(e.Payload, &pl)
+		statuses = append(statuses, pl.ProviderStatus)
+		if e.Type != events.TypeStateChanged {
+			t.Errorf("%s: type %s", e.EventID, e.Type)
+		}
+	}
+	if strings.Join(statuses, ",") != "pending,authorized" {
+		t.Fatalf("stored %v (%d events)", statuses, len(evs))
 	}
 }

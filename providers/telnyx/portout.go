@@ -7,8 +7,10 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/portgate/portgate/providers"
 	"github.com/portgate/portgate/providers/httpx"
@@ -299,4 +301,56 @@ func (p *Provider) GetPortOrderLOA(ctx context.Context, orderID, configurationID
 		ct = "application/pdf"
 	}
 	return &providers.LOA{ContentType: ct, Content: data, Filename: "loa-" + orderID + ".pdf"}, nil
+}
+
+// listPortOutEvents reads GET /portouts/events (records
+// {id, event_type, portout_id, payload, …}) for the reconciliation sweep;
+// portout_id is returned in PortingEvent.PortingOrderID. An account
+// without the port-out API (403/404) has none: no error.
+func (p *Provider) listPortOutEvents(ctx context.Context, q PortingEventsQuery) ([]PortingEvent, error) {
+	if q.PortingOrderID != "" || (q.Type != "" && !strings.HasPrefix(q.Type, "portout.")) {
+		return nil, nil
+	}
+	v := url.Values{}
+	if q.Type != "" {
+		v.Set("filter[event_type]", q.Type)
+	}
+	if !q.CreatedAfter.IsZero() {
+		v.Set("filter[created_at][gte]", q.CreatedAfter.UTC().Format(time.RFC3339))
+	}
+	if !q.CreatedBefore.IsZero() {
+		v.Set("filter[created_at][lte]", q.CreatedBefore.UTC().Format(time.RFC3339))
+	}
+	raw, err := p.all(ctx, "/portouts/events", v, errCtx{op: "list port-out events"})
+	if err != nil {
+		if c := providers.ErrorCode(err); c == providers.CodeNotFound || c == providers.CodeFailedPrecondition {
+			return nil, nil
+		}
+		return nil, err
+	}
+	out := make([]PortingEvent, 0, len(raw))
+	for _, r := range raw {
+		var e struct {
+			PortingEvent
+			PortoutID string `json:"portout_id"`
+		}
+		if json.Unmarshal(r, &e) == nil && e.ID != "" {
+			e.PortingEvent.PortingOrderID = e.PortoutID
+			out = append(out, e.PortingEvent)
+		}
+	}
+	return out, nil
+}
+
+// mergeNewestFirst merges two newest-first event lists by created_at.
+func mergeNewestFirst(a, b []PortingEvent) []PortingEvent {
+	if len(b) == 0 {
+		return a
+	}
+	out := append(append(make([]PortingEvent, 0, len(a)+len(b)), a...), b...)
+	sort.SliceStable(out, func(i, j int) bool {
+		ti, tj := parseTime(&out[i].CreatedAt), parseTime(&out[j].CreatedAt)
+		return ti.After(tj)
+	})
+	return out
 }

@@ -182,6 +182,7 @@ func (f *Fake) routes() []route {
 		{"GET", []string{"phone_numbers", "*", "messaging"}, f.getNumberMessaging},
 		{"PATCH", []string{"phone_numbers", "*", "messaging"}, f.patchNumberMessaging},
 		{"GET", []string{"portouts"}, f.listPortOuts},
+		{"GET", []string{"portouts", "events"}, f.listPortOutEvents}, // before portouts/{id}
 		{"GET", []string{"portouts", "*"}, f.getPortOut},
 		{"PATCH", []string{"portouts", "*", "*"}, f.patchPortOutStatus},
 		{"GET", []string{"portouts", "rejections", "*"}, f.portOutRejections},

@@ -75,8 +75,16 @@ type portOut struct {
 }
 
 type portOutBook struct {
-	byID map[string]*portOut
-	next int
+	byID   map[string]*portOut
+	next   int
+	events []portOutEvent // GET /v2/portouts/events, oldest first
+}
+
+// portOutEvent is one record of the port-out events API (portout_event).
+type portOutEvent struct {
+	id, eventType, portOutID string
+	payload                  map[string]any
+	createdAt                time.Time
 }
 
 func (n *number) status() string {
@@ -166,7 +174,13 @@ func (f *Fake) setPortOutStatus(p *portOut, status string, now time.Time) {
 	payload := map[string]any{"id": p.id, "status": status, "phone_numbers": slices.Clone(p.numbers),
 		"carrier_name": p.carrierName, "spid": p.spid, "user_id": fakeUserID, "subscriber_name": p.endUserName,
 		"rejection_reason": reason, "attempted_pin": nil}
-	f.deliverEvent(uuid.New(), "portout.status_changed", payload, time.Now().UTC(), nil, false)
+	id, at := uuid.New(), time.Now().UTC()
+	f.portOuts.events = append(f.portOuts.events, portOutEvent{id: id, eventType: "portout.status_changed",
+		portOutID: p.id, payload: payload, createdAt: at})
+	if len(f.portOuts.events) > maxEvents {
+		f.portOuts.events = f.portOuts.events[len(f.portOuts.events)-maxEvents:]
+	}
+	f.deliverEvent(id, "portout.status_changed", payload, at, nil, false)
 }
 
 const fakeUserID = "7865816a-ee85-4e50-b19e-52983dcc6d4a"
@@ -431,4 +445,52 @@ func (f *Fake) portOutRejections(w http.ResponseWriter, r *http.Request, args []
 		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"data": data})
+}
+
+var portOutEventTypes = []string{"portout.status_changed", "portout.new_comment", "portout.foc_date_changed"}
+
+// listPortOutEvents is GET /v2/portouts/events: filter[event_type],
+// filter[portout_id], filter[created_at][gte|lte]; newest first, paginated.
+func (f *Fake) listPortOutEvents(w http.ResponseWriter, r *http.Request, _ []string) {
+	num, size, ok := page(w, r)
+	if !ok {
+		return
+	}
+	q := r.URL.Query()
+	typ, poID := filterParam(q, "event_type"), filterParam(q, "portout_id")
+	if typ != "" && !slices.Contains(portOutEventTypes, typ) {
+		writeErrs(w, http.StatusUnprocessableEntity, paramItem("10015", "Bad Request", "unknown event_type "+strconv.Quote(typ), "filter[event_type]"))
+		return
+	}
+	if poID != "" && !isUUID(poID) {
+		writeErrs(w, http.StatusUnprocessableEntity, paramItem("10015", "Bad Request", "filter[portout_id] must be a UUID", "filter[portout_id]"))
+		return
+	}
+	var bounds [2]time.Time
+	for i, op := range []string{"gte", "lte"} {
+		if v := filterParam(q, "created_at", op); v != "" {
+			t, err := time.Parse(time.RFC3339, v)
+			if err != nil {
+				writeErrs(w, http.StatusUnprocessableEntity, paramItem("10015", "Bad Request", "filter[created_at]["+op+"] must be a date-time", "filter[created_at]["+op+"]"))
+				return
+			}
+			bounds[i] = t
+		}
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var items []portOutEvent
+	for i := len(f.portOuts.events) - 1; i >= 0; i-- {
+		e := f.portOuts.events[i]
+		if (typ != "" && e.eventType != typ) || (poID != "" && e.portOutID != poID) ||
+			(!bounds[0].IsZero() && e.createdAt.Before(bounds[0])) || (!bounds[1].IsZero() && e.createdAt.After(bounds[1])) {
+			continue
+		}
+		items = append(items, e)
+	}
+	writePage(w, num, size, items, func(e portOutEvent) any {
+		return map[string]any{"id": e.id, "event_type": e.eventType, "portout_id": e.portOutID, "payload": e.payload,
+			"payload_status": "created", "available_notification_methods": []string{"email", "webhook"},
+			"record_type": "portout_event", "created_at": ts(e.createdAt), "updated_at": ts(e.createdAt)}
+	})
 }
