@@ -549,8 +549,8 @@ type Sandbox struct {
 	// PublicKey verifies the fake's webhook signatures (Telnyx only; nil
 	// for Flowroute). Telnyx clients take it base64-encoded.
 	PublicKey ed25519.PublicKey
-	// Fake is the fake itself (*flowroutefake.Fake, *telnyxfake.Fake) for
-	// its Go test hooks (e.g. telnyxfake CreatePortOut, AdvancePortOuts).
+	// Fake is the Telnyx fake (*telnyxfake.Fake; nil for Flowroute) for its
+	// Go test hooks (CreatePortOut, AdvancePortOuts).
 	Fake  any
 	srv   *http.Server
 	close func()
