@@ -183,3 +183,22 @@ func TestPortOutDecisions(t *testing.T) {
 		}
 	})
 }
+
+// Flowroute serves the LOA form only while the order can be signed: after
+// submit the call is refused before reaching Flowroute.
+func TestFlowrouteLOAOnlyBeforeSigning(t *testing.T) {
+	e := start(t)
+	ctx := context.Background()
+	o := createOrder(t, e, "flowroute")
+	if _, err := e.porting.SubmitPortOrder(ctx, &pb.SubmitPortOrderRequest{Name: o.GetName(), SignerName: "Jane Roe", SignerTitle: "CTO"}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := e.porting.GetPortOrderLoa(ctx, &pb.GetPortOrderLoaRequest{Name: o.GetName() + "/loa"})
+	if st, ei := errorInfo(t, err); st.Code() != codes.FailedPrecondition || ei.GetReason() != "INVALID_STATE_TRANSITION" {
+		t.Fatalf("%v", err)
+	}
+	_, err = e.porting.GetPortOrderLoa(ctx, &pb.GetPortOrderLoaRequest{Name: createOrder(t, e, "flowroute").GetName() + "/loa", LoaConfigurationId: "a1b2c3d4-0000-4000-8000-000000000001"})
+	if st, ei := errorInfo(t, err); st.Code() != codes.InvalidArgument || ei.GetReason() != "INVALID_ARGUMENT" || badRequest(st) == nil {
+		t.Fatalf("loa_configuration_id on flowroute: %v", err)
+	}
+}

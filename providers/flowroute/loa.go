@@ -23,7 +23,7 @@ func (p *Provider) GetPortOrderLOA(ctx context.Context, orderID, configurationID
 		return nil, err
 	}
 	if configurationID != "" {
-		return nil, &providers.Error{Code: providers.CodeInvalidArgument, Provider: Name, Message: "flowroute has no LOA configurations",
+		return nil, &providers.Error{Code: providers.CodeInvalidArgument, Provider: Name, Reason: "INVALID_ARGUMENT", Message: "flowroute has no LOA configurations",
 			Violations: []providers.FieldViolation{{Field: "loa_configuration_id", Description: "flowroute has no LOA configurations; leave it empty"}}}
 	}
 	cur, err := p.getOrder(ctx, orderID)
