@@ -186,6 +186,10 @@ func (f *Fake) routes() []route {
 		{"GET", []string{"portouts", "*"}, f.getPortOut},
 		{"PATCH", []string{"portouts", "*", "*"}, f.patchPortOutStatus},
 		{"GET", []string{"portouts", "rejections", "*"}, f.portOutRejections},
+		{"GET", []string{"portouts", "*", "comments"}, f.listPortOutComments},
+		{"POST", []string{"portouts", "*", "comments"}, f.createPortOutComment},
+		{"GET", []string{"portouts", "*", "supporting_documents"}, f.listPortOutDocs},
+		{"POST", []string{"portouts", "*", "supporting_documents"}, f.createPortOutDocs},
 		{"GET", []string{"porting_orders", "*", "loa_template"}, f.loaTemplate},
 	}
 }

@@ -77,7 +77,8 @@ type portOut struct {
 type portOutBook struct {
 	byID   map[string]*portOut
 	next   int
-	events []portOutEvent // GET /v2/portouts/events, oldest first
+	events []portOutEvent            // GET /v2/portouts/events, oldest first
+	extras map[string]*portOutExtras // comments and supporting documents (portout_extras.go)
 }
 
 // portOutEvent is one record of the port-out events API (portout_event).

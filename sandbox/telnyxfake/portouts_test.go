@@ -129,3 +129,34 @@ func TestLOATemplateIsAPDF(t *testing.T) {
 		t.Errorf("unknown LOA configuration: %d", code)
 	}
 }
+
+func TestPortOutCommentsAndSupportingDocuments(t *testing.T) {
+	c, _ := newClient(t, telnyxfake.Options{SeedPortOuts: []string{"+13125550170"}})
+	id := telnyxfake.PortOutID(0)
+	if code, _, _ := c.do("POST", "/v2/portouts/"+id+"/comments", map[string]any{"body": " "}); code != 422 {
+		t.Errorf("blank comment: %d", code)
+	}
+	code, _, m := c.do("POST", "/v2/portouts/"+id+"/comments", map[string]any{"body": "Who requested this?"})
+	if d, _ := m["data"].(map[string]any); code != 201 || d["body"] != "Who requested this?" || d["portout_id"] != id {
+		t.Fatalf("comment: %d %v", code, m)
+	}
+	if code, _, m = c.do("GET", "/v2/portouts/"+id+"/comments", nil); code != 200 || len(m["data"].([]any)) != 1 {
+		t.Fatalf("comments: %d %v", code, m)
+	}
+	code, _, m = c.do("POST", "/v2/documents", map[string]any{"file": "JVBERi0xLjQK", "filename": "loa.pdf"})
+	doc, _ := m["data"].(map[string]any)
+	if code/100 != 2 || doc["id"] == nil {
+		t.Fatalf("upload: %d %v", code, m)
+	}
+	bad := map[string]any{"documents": []any{map[string]any{"document_id": "00000000-0000-4000-8000-000000000000", "type": "csr"}}}
+	if code, _, m := c.do("POST", "/v2/portouts/"+id+"/supporting_documents", bad); code != 422 || len(m["errors"].([]any)) != 2 {
+		t.Errorf("bad documents: %d %v", code, m)
+	}
+	good := map[string]any{"documents": []any{map[string]any{"document_id": doc["id"], "type": "loa"}}}
+	if code, _, m := c.do("POST", "/v2/portouts/"+id+"/supporting_documents", good); code != 201 || len(m["data"].([]any)) != 1 {
+		t.Fatalf("documents: %d %v", code, m)
+	}
+	if code, _, m := c.do("GET", "/v2/portouts/"+id+"/supporting_documents", nil); code != 200 || len(m["data"].([]any)) != 1 {
+		t.Fatalf("list documents: %d %v", code, m)
+	}
+}
