@@ -31,8 +31,28 @@ const (
 	// issue 14 — buy (add below this line)
 
 	// issue 14 — voice (add below this line)
+	OpListVoiceRoutes       Operation = "ListVoiceRoutes"
+	OpGetVoiceRoute         Operation = "GetVoiceRoute"
+	OpCreateVoiceRoute      Operation = "CreateVoiceRoute"
+	OpUpdateVoiceRoute      Operation = "UpdateVoiceRoute"
+	OpDeleteVoiceRoute      Operation = "DeleteVoiceRoute"
+	OpListMessagingProfiles Operation = "ListMessagingProfiles"
+	OpGetMessagingProfile   Operation = "GetMessagingProfile"
+	OpSetPortOutPIN         Operation = "SetNumberPortOutPin"
 
 	// issue 14 — e911 (add below this line)
+	OpCreateEmergencyAddress   Operation = "CreateEmergencyAddress"
+	OpGetEmergencyAddress      Operation = "GetEmergencyAddress"
+	OpListEmergencyAddresses   Operation = "ListEmergencyAddresses"
+	OpDeleteEmergencyAddress   Operation = "DeleteEmergencyAddress"
+	OpAssignEmergencyAddress   Operation = "AssignEmergencyAddress"
+	OpUnassignEmergencyAddress Operation = "UnassignEmergencyAddress"
+	OpCreateCallerIDName       Operation = "CreateCallerIdName"
+	OpGetCallerIDName          Operation = "GetCallerIdName"
+	OpListCallerIDNames        Operation = "ListCallerIdNames"
+	OpDeleteCallerIDName       Operation = "DeleteCallerIdName"
+	OpSetNumberCallerIDName    Operation = "SetNumberCallerIdName"
+	OpClearNumberCallerIDName  Operation = "ClearNumberCallerIdName"
 
 	// issue 14 — portin (add below this line)
 
@@ -55,8 +75,14 @@ var AllOperations = []Operation{
 	// issue 14 — buy (add below this line)
 
 	// issue 14 — voice (add below this line)
+	OpListVoiceRoutes, OpGetVoiceRoute, OpCreateVoiceRoute, OpUpdateVoiceRoute, OpDeleteVoiceRoute,
+	OpListMessagingProfiles, OpGetMessagingProfile, OpSetPortOutPIN,
 
 	// issue 14 — e911 (add below this line)
+	OpCreateEmergencyAddress, OpGetEmergencyAddress, OpListEmergencyAddresses, OpDeleteEmergencyAddress,
+	OpAssignEmergencyAddress, OpUnassignEmergencyAddress,
+	OpCreateCallerIDName, OpGetCallerIDName, OpListCallerIDNames, OpDeleteCallerIDName,
+	OpSetNumberCallerIDName, OpClearNumberCallerIDName,
 
 	// issue 14 — portin (add below this line)
 
@@ -234,6 +260,9 @@ func ErrorAsProviderError(err error, i any) bool {
 // Implements reports whether p implements the interface operation op needs.
 // Core operations are always implemented.
 func Implements(p Provider, op Operation) bool {
+	if ok, known := implementsEmergency(p, op); known {
+		return ok
+	}
 	var ok bool
 	switch op {
 	case OpModifyPortOrderNumbers:
@@ -250,6 +279,9 @@ func Implements(p Provider, op Operation) bool {
 		_, ok = p.(LOARenderer)
 	default:
 		ok = true
+		if v, known := implementsVoice(p, op); known {
+			ok = v
+		}
 	}
 	return ok
 }

@@ -369,8 +369,230 @@ var rpcCases = []rpcCase{
 	// issue 14 — buy (add below this line)
 
 	// issue 14 — voice (add below this line)
+	{name: "ListVoiceRoutes", rpc: "portgate.v1.Numbers.ListVoiceRoutes", code: codes.OK,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.ListVoiceRoutesRequest{Parent: "providers/flowroute", PageSize: 2}
+		},
+		check: func(t *testing.T, r proto.Message) {
+			if resp := r.(*pb.ListVoiceRoutesResponse); len(resp.GetVoiceRoutes()) != 2 || resp.GetNextPageToken() == "" {
+				t.Errorf("%v", resp)
+			}
+		}},
+	{name: "ListVoiceRoutes/providers/-", rpc: "portgate.v1.Numbers.ListVoiceRoutes", code: codes.InvalidArgument,
+		req: func(*testing.T, *env) proto.Message { return &pb.ListVoiceRoutesRequest{Parent: "providers/-"} }},
+	{name: "GetVoiceRoute", rpc: "portgate.v1.Numbers.GetVoiceRoute", code: codes.OK,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.GetVoiceRouteRequest{Name: "providers/telnyx/voiceRoutes/1293384261075731499"}
+		},
+		check: func(t *testing.T, r proto.Message) {
+			if v := r.(*pb.VoiceRoute); v.GetType() != pb.VoiceRoute_SIP_REGISTRATION || v.GetDisplayName() != "office-pbx" {
+				t.Errorf("%v", v)
+			}
+		}},
+	{name: "GetVoiceRoute/unknown", rpc: "portgate.v1.Numbers.GetVoiceRoute", code: codes.NotFound,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.GetVoiceRouteRequest{Name: "providers/flowroute/voiceRoutes/999999"}
+		}},
+	{name: "CreateVoiceRoute", rpc: "portgate.v1.Numbers.CreateVoiceRoute", code: codes.OK,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.CreateVoiceRouteRequest{Parent: "providers/flowroute",
+				VoiceRoute: &pb.VoiceRoute{Type: pb.VoiceRoute_SIP_HOST, Target: "pbx.example.com:5060", DisplayName: "pbx"}}
+		},
+		check: func(t *testing.T, r proto.Message) {
+			if v := r.(*pb.VoiceRoute); !strings.HasPrefix(v.GetName(), "providers/flowroute/voiceRoutes/") || v.GetTarget() != "pbx.example.com:5060" {
+				t.Errorf("%v", v)
+			}
+		}},
+	{name: "CreateVoiceRoute/telnyx", rpc: "portgate.v1.Numbers.CreateVoiceRoute", code: codes.Unimplemented,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.CreateVoiceRouteRequest{Parent: "providers/telnyx", VoiceRoute: &pb.VoiceRoute{Type: pb.VoiceRoute_SIP_HOST, Target: "pbx.example.com"}}
+		}},
+	{name: "CreateVoiceRoute/no target", rpc: "portgate.v1.Numbers.CreateVoiceRoute", code: codes.InvalidArgument,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.CreateVoiceRouteRequest{Parent: "providers/flowroute", VoiceRoute: &pb.VoiceRoute{Type: pb.VoiceRoute_SIP_HOST}}
+		}},
+	{name: "UpdateVoiceRoute", rpc: "portgate.v1.Numbers.UpdateVoiceRoute", code: codes.OK,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.UpdateVoiceRouteRequest{VoiceRoute: &pb.VoiceRoute{Name: "providers/flowroute/voiceRoutes/7002", DisplayName: "renamed"},
+				UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"display_name"}}}
+		},
+		check: func(t *testing.T, r proto.Message) {
+			if v := r.(*pb.VoiceRoute); v.GetDisplayName() != "renamed" {
+				t.Errorf("%v", v)
+			}
+		}},
+	{name: "DeleteVoiceRoute", rpc: "portgate.v1.Numbers.DeleteVoiceRoute", code: codes.OK,
+		req: func(t *testing.T, e *env) proto.Message {
+			r, err := e.numbers.CreateVoiceRoute(t.Context(), &pb.CreateVoiceRouteRequest{Parent: "providers/flowroute",
+				VoiceRoute: &pb.VoiceRoute{Type: pb.VoiceRoute_SIP_URI, Target: "sip:pbx@example.com"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return &pb.DeleteVoiceRouteRequest{Name: r.GetName()}
+		}},
+	{name: "DeleteVoiceRoute/in use", rpc: "portgate.v1.Numbers.DeleteVoiceRoute", code: codes.FailedPrecondition,
+		req: func(t *testing.T, e *env) proto.Message {
+			r, err := e.numbers.CreateVoiceRoute(t.Context(), &pb.CreateVoiceRouteRequest{Parent: "providers/flowroute",
+				VoiceRoute: &pb.VoiceRoute{Type: pb.VoiceRoute_SIP_HOST, Target: "busy.example.com"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := e.numbers.UpdateNumber(t.Context(), &pb.UpdateNumberRequest{
+				Number: &pb.Number{Name: "providers/flowroute/numbers/13125550101", FailoverVoiceRoute: r.GetName()}}); err != nil {
+				t.Fatal(err)
+			}
+			return &pb.DeleteVoiceRouteRequest{Name: r.GetName()}
+		}},
+	{name: "ListMessagingProfiles", rpc: "portgate.v1.Numbers.ListMessagingProfiles", code: codes.OK,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.ListMessagingProfilesRequest{Parent: "providers/telnyx"}
+		},
+		check: func(t *testing.T, r proto.Message) {
+			if n := len(r.(*pb.ListMessagingProfilesResponse).GetMessagingProfiles()); n == 0 {
+				t.Error("no profiles")
+			}
+		}},
+	{name: "ListMessagingProfiles/flowroute", rpc: "portgate.v1.Numbers.ListMessagingProfiles", code: codes.Unimplemented,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.ListMessagingProfilesRequest{Parent: "providers/flowroute"}
+		}},
+	{name: "GetMessagingProfile", rpc: "portgate.v1.Numbers.GetMessagingProfile", code: codes.OK,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.GetMessagingProfileRequest{Name: "providers/telnyx/messagingProfiles/4001767e-ce0f-4cae-9d5f-0d5e636e7809"}
+		}},
+	{name: "GetMessagingProfile/unknown", rpc: "portgate.v1.Numbers.GetMessagingProfile", code: codes.NotFound,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.GetMessagingProfileRequest{Name: "providers/telnyx/messagingProfiles/00000000-0000-4000-8000-000000000000"}
+		}},
+	{name: "UpdateNumber/voice_route", rpc: "portgate.v1.Numbers.UpdateNumber", code: codes.OK,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.UpdateNumberRequest{Number: &pb.Number{Name: "providers/telnyx/numbers/13125550101", VoiceRoute: "providers/telnyx/voiceRoutes/1293384261075731500"},
+				UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"voice_route"}}}
+		},
+		check: func(t *testing.T, r proto.Message) {
+			if n := r.(*pb.Number); n.GetVoiceRoute() != "providers/telnyx/voiceRoutes/1293384261075731500" || n.GetConnectionId() != "1293384261075731500" {
+				t.Errorf("%v", n)
+			}
+		}},
+	{name: "UpdateNumber/voice_route unknown", rpc: "portgate.v1.Numbers.UpdateNumber", code: codes.InvalidArgument,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.UpdateNumberRequest{Number: &pb.Number{Name: "providers/flowroute/numbers/13125550101", VoiceRoute: "providers/flowroute/voiceRoutes/999999"},
+				UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"voice_route"}}}
+		}},
+	{name: "UpdateNumber/port_out_pin", rpc: "portgate.v1.Numbers.UpdateNumber", code: codes.OK,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.UpdateNumberRequest{Number: &pb.Number{Name: "providers/telnyx/numbers/13125550101", PortOutPin: "5823"},
+				UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"port_out_pin"}}}
+		},
+		check: func(t *testing.T, r proto.Message) {
+			if n := r.(*pb.Number); !n.GetPortOutPinSet() || n.GetPortOutPin() != "" {
+				t.Errorf("%v", n)
+			}
+		}},
+	{name: "UpdateNumber/port_out_pin flowroute", rpc: "portgate.v1.Numbers.UpdateNumber", code: codes.Unimplemented,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.UpdateNumberRequest{Number: &pb.Number{Name: "providers/flowroute/numbers/13125550101", PortOutPin: "5823"},
+				UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"port_out_pin"}}}
+		}},
 
 	// issue 14 — e911 (add below this line)
+	{name: "CreateEmergencyAddress", rpc: "portgate.v1.Numbers.CreateEmergencyAddress", code: codes.OK,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.CreateEmergencyAddressRequest{Parent: "providers/flowroute", EmergencyAddress: pbAustin()}
+		},
+		check: func(t *testing.T, r proto.Message) {
+			if a := r.(*pb.EmergencyAddress); !strings.HasPrefix(a.GetName(), "providers/flowroute/emergencyAddresses/") {
+				t.Errorf("%v", a)
+			}
+		}},
+	{name: "CreateEmergencyAddress/invalid", rpc: "portgate.v1.Numbers.CreateEmergencyAddress", code: codes.InvalidArgument,
+		req: func(*testing.T, *env) proto.Message {
+			a := pbAustin()
+			a.PostalCode = "00000"
+			return &pb.CreateEmergencyAddressRequest{Parent: "providers/telnyx", EmergencyAddress: a}
+		}},
+	{name: "GetEmergencyAddress", rpc: "portgate.v1.Numbers.GetEmergencyAddress", code: codes.OK,
+		req: func(t *testing.T, e *env) proto.Message {
+			return &pb.GetEmergencyAddressRequest{Name: createAddress(t, e, "telnyx").GetName()}
+		}},
+	{name: "GetEmergencyAddress/unknown", rpc: "portgate.v1.Numbers.GetEmergencyAddress", code: codes.NotFound,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.GetEmergencyAddressRequest{Name: "providers/flowroute/emergencyAddresses/999999"}
+		}},
+	{name: "ListEmergencyAddresses", rpc: "portgate.v1.Numbers.ListEmergencyAddresses", code: codes.OK,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.ListEmergencyAddressesRequest{Parent: "providers/-"}
+		}},
+	{name: "DeleteEmergencyAddress", rpc: "portgate.v1.Numbers.DeleteEmergencyAddress", code: codes.OK,
+		req: func(t *testing.T, e *env) proto.Message {
+			return &pb.DeleteEmergencyAddressRequest{Name: createAddress(t, e, "flowroute").GetName()}
+		}},
+	{name: "AssignEmergencyAddress", rpc: "portgate.v1.Numbers.AssignEmergencyAddress", code: codes.OK,
+		req: func(t *testing.T, e *env) proto.Message {
+			return &pb.AssignEmergencyAddressRequest{Name: "providers/flowroute/numbers/13125550102", EmergencyAddress: createAddress(t, e, "flowroute").GetName()}
+		},
+		check: func(t *testing.T, r proto.Message) {
+			if n := r.(*pb.Number); n.GetEmergencyStatus() != pb.EmergencyStatus_EMERGENCY_STATUS_ENABLED {
+				t.Errorf("%v", n)
+			}
+		}},
+	{name: "AssignEmergencyAddress/other provider", rpc: "portgate.v1.Numbers.AssignEmergencyAddress", code: codes.InvalidArgument,
+		req: func(t *testing.T, e *env) proto.Message {
+			return &pb.AssignEmergencyAddressRequest{Name: "providers/telnyx/numbers/13125550102", EmergencyAddress: "providers/flowroute/emergencyAddresses/1"}
+		}},
+	{name: "UnassignEmergencyAddress", rpc: "portgate.v1.Numbers.UnassignEmergencyAddress", code: codes.OK,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.UnassignEmergencyAddressRequest{Name: "providers/telnyx/numbers/13125550102"}
+		}},
+	{name: "CreateCallerIdName", rpc: "portgate.v1.Numbers.CreateCallerIdName", code: codes.OK,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.CreateCallerIdNameRequest{Parent: "providers/flowroute", CallerIdName: &pb.CallerIdName{Value: "ACME"}}
+		},
+		check: func(t *testing.T, r proto.Message) {
+			if c := r.(*pb.CallerIdName); c.GetState() != pb.CallerIdName_PENDING {
+				t.Errorf("%v", c)
+			}
+		}},
+	{name: "CreateCallerIdName/telnyx", rpc: "portgate.v1.Numbers.CreateCallerIdName", code: codes.Unimplemented,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.CreateCallerIdNameRequest{Parent: "providers/telnyx", CallerIdName: &pb.CallerIdName{Value: "ACME"}}
+		}},
+	{name: "CreateCallerIdName/invalid", rpc: "portgate.v1.Numbers.CreateCallerIdName", code: codes.InvalidArgument,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.CreateCallerIdNameRequest{Parent: "providers/flowroute", CallerIdName: &pb.CallerIdName{Value: "A VERY LONG NAME INDEED"}}
+		}},
+	{name: "GetCallerIdName", rpc: "portgate.v1.Numbers.GetCallerIdName", code: codes.OK,
+		req: func(t *testing.T, e *env) proto.Message {
+			return &pb.GetCallerIdNameRequest{Name: createCNAM(t, e).GetName()}
+		}},
+	{name: "GetCallerIdName/unknown", rpc: "portgate.v1.Numbers.GetCallerIdName", code: codes.NotFound,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.GetCallerIdNameRequest{Name: "providers/flowroute/callerIdNames/999999"}
+		}},
+	{name: "ListCallerIdNames", rpc: "portgate.v1.Numbers.ListCallerIdNames", code: codes.OK,
+		req: func(*testing.T, *env) proto.Message { return &pb.ListCallerIdNamesRequest{Parent: "providers/-"} },
+		check: func(t *testing.T, r proto.Message) {
+			if u := r.(*pb.ListCallerIdNamesResponse).GetUnreachable(); len(u) != 0 {
+				t.Errorf("unreachable %v: a provider without CNAM records is skipped, not unreachable", u)
+			}
+		}},
+	{name: "DeleteCallerIdName", rpc: "portgate.v1.Numbers.DeleteCallerIdName", code: codes.OK,
+		req: func(t *testing.T, e *env) proto.Message {
+			return &pb.DeleteCallerIdNameRequest{Name: createCNAM(t, e).GetName()}
+		}},
+	{name: "SetNumberCallerIdName", rpc: "portgate.v1.Numbers.SetNumberCallerIdName", code: codes.OK,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.SetNumberCallerIdNameRequest{Name: "providers/telnyx/numbers/13125550102", Value: "ACME"}
+		},
+		check: func(t *testing.T, r proto.Message) {
+			if n := r.(*pb.Number); n.GetCallerIdName().GetValue() != "ACME" {
+				t.Errorf("%v", n)
+			}
+		}},
+	{name: "ClearNumberCallerIdName", rpc: "portgate.v1.Numbers.ClearNumberCallerIdName", code: codes.OK,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.ClearNumberCallerIdNameRequest{Name: "providers/flowroute/numbers/13125550102"}
+		}},
 
 	// issue 14 — portin (add below this line)
 
@@ -470,4 +692,29 @@ func TestRPCTableCoversEveryRPC(t *testing.T) {
 			}
 		}
 	}
+}
+
+// issue 14 — e911 helpers.
+
+func pbAustin() *pb.EmergencyAddress {
+	return &pb.EmergencyAddress{FirstName: "Jane", LastName: "Roe", StreetNumber: "600", StreetName: "Congress Ave",
+		Locality: "Austin", AdministrativeArea: "TX", PostalCode: "78701", RegionCode: "US"}
+}
+
+func createAddress(t *testing.T, e *env, provider string) *pb.EmergencyAddress {
+	t.Helper()
+	a, err := e.numbers.CreateEmergencyAddress(t.Context(), &pb.CreateEmergencyAddressRequest{Parent: "providers/" + provider, EmergencyAddress: pbAustin()})
+	if err != nil {
+		t.Fatalf("setup: create address on %s: %v", provider, err)
+	}
+	return a
+}
+
+func createCNAM(t *testing.T, e *env) *pb.CallerIdName {
+	t.Helper()
+	c, err := e.numbers.CreateCallerIdName(t.Context(), &pb.CreateCallerIdNameRequest{Parent: "providers/flowroute", CallerIdName: &pb.CallerIdName{Value: "ACME"}})
+	if err != nil {
+		t.Fatalf("setup: create CNAM record: %v", err)
+	}
+	return c
 }

@@ -63,8 +63,27 @@ var Rules = map[string]Rule{
 	// issue 14 — buy (add below this line)
 
 	// issue 14 — voice (add below this line)
+	"/portgate.v1.Numbers/ListVoiceRoutes":       {Scope: ScopeNumbersRead, Resource: "parent"},
+	"/portgate.v1.Numbers/GetVoiceRoute":         {Scope: ScopeNumbersRead, Resource: "name"},
+	"/portgate.v1.Numbers/CreateVoiceRoute":      {Scope: ScopeNumbersWrite, Resource: "parent"},
+	"/portgate.v1.Numbers/UpdateVoiceRoute":      {Scope: ScopeNumbersWrite, Resource: "voice_route.name"},
+	"/portgate.v1.Numbers/DeleteVoiceRoute":      {Scope: ScopeNumbersWrite, Resource: "name"},
+	"/portgate.v1.Numbers/ListMessagingProfiles": {Scope: ScopeNumbersRead, Resource: "parent"},
+	"/portgate.v1.Numbers/GetMessagingProfile":   {Scope: ScopeNumbersRead, Resource: "name"},
 
 	// issue 14 — e911 (add below this line)
+	"/portgate.v1.Numbers/CreateEmergencyAddress":   {Scope: ScopeNumbersWrite, Resource: "parent"},
+	"/portgate.v1.Numbers/GetEmergencyAddress":      {Scope: ScopeNumbersRead, Resource: "name"},
+	"/portgate.v1.Numbers/ListEmergencyAddresses":   {Scope: ScopeNumbersRead, Resource: "parent"},
+	"/portgate.v1.Numbers/DeleteEmergencyAddress":   {Scope: ScopeNumbersWrite, Resource: "name"},
+	"/portgate.v1.Numbers/AssignEmergencyAddress":   {Scope: ScopeNumbersWrite, Resource: "name"},
+	"/portgate.v1.Numbers/UnassignEmergencyAddress": {Scope: ScopeNumbersWrite, Resource: "name"},
+	"/portgate.v1.Numbers/CreateCallerIdName":       {Scope: ScopeNumbersWrite, Resource: "parent"},
+	"/portgate.v1.Numbers/GetCallerIdName":          {Scope: ScopeNumbersRead, Resource: "name"},
+	"/portgate.v1.Numbers/ListCallerIdNames":        {Scope: ScopeNumbersRead, Resource: "parent"},
+	"/portgate.v1.Numbers/DeleteCallerIdName":       {Scope: ScopeNumbersWrite, Resource: "name"},
+	"/portgate.v1.Numbers/SetNumberCallerIdName":    {Scope: ScopeNumbersWrite, Resource: "name"},
+	"/portgate.v1.Numbers/ClearNumberCallerIdName":  {Scope: ScopeNumbersWrite, Resource: "name"},
 
 	// issue 14 — portin (add below this line)
 

@@ -7,6 +7,7 @@ import (
 	"github.com/portgate/portgate/sandbox/scenarios"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -148,10 +149,15 @@ func TestCapabilities(t *testing.T) {
 	if c.Supports(providers.OpCreateComment) {
 		t.Error("CreateComment listed")
 	}
+	// No messaging profiles and no port-out PIN on Flowroute.
+	noAPI := []providers.Operation{providers.OpListMessagingProfiles, providers.OpGetMessagingProfile, providers.OpSetPortOutPIN}
+	// No port-out API either (issue 14 — portout).
+	noPortOut := func(op providers.Operation) bool {
+		return op == providers.OpListPortOuts || op == providers.OpGetPortOut || op == providers.OpDecidePortOut
+	}
 	for _, op := range providers.AllOperations {
-		portOut := op == providers.OpListPortOuts || op == providers.OpGetPortOut || op == providers.OpDecidePortOut
-		if c.Supports(op) == (op == providers.OpCreateComment || portOut) {
-			t.Errorf("%s listed = %v", op, c.Supports(op))
+		if listed := c.Supports(op); listed == (op == providers.OpCreateComment || slices.Contains(noAPI, op) || noPortOut(op)) {
+			t.Errorf("%s listed = %v", op, listed)
 		}
 	}
 	if c.PortabilityBatchLimit != 100 || c.MaxDocumentBytes != 10<<20 {

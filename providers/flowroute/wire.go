@@ -545,6 +545,7 @@ func toNumber(status int, d *numberData, included []includedData) (*providers.Nu
 		EmergencyAddressID:    d.rel("e911_address"),
 		CreateTime:            parseTime(d.Attributes.CreatedAt),
 		MessagingProvisioning: messagingProvisioning(d, included),
+		Emergency:             numberEmergency(d, included),
 	}, nil
 }
 

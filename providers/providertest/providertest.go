@@ -75,6 +75,9 @@ func RunConformanceTests(t *testing.T, newHarness HarnessMaker, asTests ...AsTes
 		{"OrderDetails", testOrderDetails},
 		{"ListPortOrders", testListPortOrders},
 		{"Numbers", testNumbers},
+		{"VoiceRoutes", testVoiceRoutes},
+		{"MessagingProfiles", testMessagingProfiles},
+		{"PortOutPIN", testPortOutPIN},
 		{"Errors", testErrors},
 		{"ProviderFidelity", testProviderFidelity},
 		{"FidelityT", testFidelityT},
@@ -83,8 +86,10 @@ func RunConformanceTests(t *testing.T, newHarness HarnessMaker, asTests ...AsTes
 		{"SeededNumber", testSeededNumber},
 		{"InjectedFault", testInjectedFault},
 		{"As", testAs},
-		{"PortOuts", testPortOuts},
-		{"PortOrderLOA", testPortOrderLOA},
+		{"EmergencyAddresses", testEmergencyAddresses}, // issue 14 — e911
+		{"CallerIDNames", testCallerIDNames},           // issue 14 — e911
+		{"PortOuts", testPortOuts},                     // issue 14 — portout
+		{"PortOrderLOA", testPortOrderLOA},             // issue 14 — portout
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -237,9 +237,14 @@ type wireNumber struct {
 	ConnectionID       *string  `json:"connection_id"`
 	MessagingProfileID *string  `json:"messaging_profile_id"`
 	EmergencyAddressID *string  `json:"emergency_address_id"`
+	EmergencyEnabled   *bool    `json:"emergency_enabled"`
+	EmergencyStatus    *string  `json:"emergency_status"`
 	Tags               []string `json:"tags"`
 	CreatedAt          *string  `json:"created_at"`
 	PurchasedAt        *string  `json:"purchased_at"`
+	// ExternalPIN is read only to report whether one is set; its value
+	// never leaves the adapter.
+	ExternalPIN *string `json:"external_pin"`
 }
 
 func toNumber(w *wireNumber) (*providers.Number, error) {
@@ -267,6 +272,8 @@ func toNumber(w *wireNumber) (*providers.Number, error) {
 		EmergencyAddressID: s(w.EmergencyAddressID),
 		Tags:               w.Tags,
 		CreateTime:         created,
+		PortOutPINSet:      s(w.ExternalPIN) != "",
+		Emergency:          numberEmergency(w),
 	}, nil
 }
 

@@ -84,9 +84,13 @@ type Fake struct {
 	mu         sync.Mutex
 	orders     map[string]*order
 	orderSeq   []string
-	numbers    map[string]*number // key: 11 digits
-	routes     map[string]bool    // route ids on the account
+	numbers    map[string]*number  // key: 11 digits
+	routes     map[string]bool     // route ids on the account
+	routeInfo  map[string]*route   // route details (voice.go)
+	msgTasks   map[string]*msgTask // bulk message provisioning tasks (messaging.go)
+	nextRoute  int
 	numberSeq  []string
+	em         *emergencyState  // E911 and CNAM records (emergency.go)
 	uploads    map[string]*file // token → file awaiting its bytes
 	downloads  map[string]*file // token → file
 	nextOrder  int
@@ -274,6 +278,8 @@ func (f *Fake) Advance() {
 			}
 		}
 	}
+	// CNAM records under review are approved (or rejected).
+	f.advanceEmergencyLocked(now)
 	// Messaging provisioning tasks in progress finish.
 	for _, v := range f.numberSeq {
 		if n := f.numbers[v]; n.messageStatus == taskProcessing {
@@ -399,6 +405,14 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f.routePorting(w, r, seg[1:])
 	case "numbers":
 		f.routeNumbers(w, r, seg[1:])
+	case "routes":
+		f.serveRoutes(w, r, seg[1:])
+	case "message-provision":
+		f.serveMessageProvision(w, r, seg[1:])
+	case "e911s":
+		f.routeE911s(w, r, seg[1:])
+	case "cnams":
+		f.routeCNAMs(w, r, seg[1:])
 	default:
 		f.urlNotFound(w)
 	}

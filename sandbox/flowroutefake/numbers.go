@@ -37,6 +37,8 @@ func (f *Fake) routeNumbers(w http.ResponseWriter, r *http.Request, seg []string
 		f.patchNumber(w, r, n)
 	case len(seg) == 3 && seg[1] == "relationships" && (seg[2] == "primary_route" || seg[2] == "failover_route"):
 		f.patchRoute(w, r, n, seg[2])
+	case len(seg) >= 3 && seg[1] == "relationships" && (seg[2] == "e911s" || seg[2] == "cnam"):
+		f.numberRelationship(w, r, n, seg[1:])
 	case len(seg) == 1:
 		f.methodNotAllowed(w, r)
 	default:
@@ -51,14 +53,6 @@ func routeRel(id *string) map[string]any {
 	return map[string]any{"data": map[string]any{"id": *id, "type": "route"}}
 }
 
-func routeObj(base, id string) map[string]any {
-	attrs := map[string]any{"alias": "route-" + id, "route_type": "host", "value": "sip.example.net", "edge_strategy_id": nil}
-	if id == "0" {
-		attrs = map[string]any{"alias": "sip-reg", "route_type": "sip-reg", "value": nil, "edge_strategy_id": nil}
-	}
-	return map[string]any{"id": id, "type": "route", "attributes": attrs, "links": map[string]any{"self": base + "/v2/routes/" + id}}
-}
-
 func (f *Fake) renderNumberLocked(n *number, base string) map[string]any {
 	numType, rateType, tier := "longcode", "local", "Standard"
 	area := n.value[1:4]
@@ -69,10 +63,8 @@ func (f *Fake) renderNumberLocked(n *number, base string) map[string]any {
 	if rc[0] == "" {
 		rc = [2]string{"unknown", ""}
 	}
-	rels := map[string]any{
-		"cnam_preset": map[string]any{"data": nil}, "e911_address": map[string]any{"data": nil},
-		"primary_route": routeRel(n.primaryRoute), "failover_route": routeRel(n.failRoute),
-	}
+	rels, _ := f.numberEmergencyLocked(n, base)
+	rels["primary_route"], rels["failover_route"] = routeRel(n.primaryRoute), routeRel(n.failRoute)
 	if n.messageTask != "" {
 		rels["message_provision"] = map[string]any{"data": map[string]any{"id": n.messageTask, "type": "message_provision"}}
 	}
@@ -99,12 +91,14 @@ func (f *Fake) writeNumber(w http.ResponseWriter, r *http.Request, n *number, st
 	included := []any{}
 	for _, id := range []*string{n.primaryRoute, n.failRoute} {
 		if id != nil {
-			included = append(included, routeObj(base, *id))
+			included = append(included, f.routeObjLocked(base, *id))
 		}
 	}
 	if n.messageTask != "" && n.messageStatus != "" {
 		included = append(included, messageTaskObj(base, n))
 	}
+	_, emIncluded := f.numberEmergencyLocked(n, base)
+	included = append(included, emIncluded...)
 	f.mu.Unlock()
 	body := map[string]any{"data": data, "included": included, "links": map[string]any{"self": base + "/v2/numbers/" + n.value}}
 	for k, v := range extra {

@@ -89,8 +89,12 @@ type Fake struct {
 	nextNumID uint64
 	failures  []failure
 	events    []portingEvent // the events API's log, oldest first
-	portOuts  portOutBook    // port-outs (portouts.go)
-	closed    bool
+	// addresses (emergency.go): by id, in creation order.
+	addresses  map[string]*address
+	addressSeq []string
+	nextAddrID uint64
+	portOuts   portOutBook // port-outs (portouts.go)
+	closed     bool
 
 	// clock is how far the fake's time runs ahead of the wall clock (ns):
 	// Advance lets time pass up to a confirmed FOC date.
@@ -210,6 +214,7 @@ func (f *Fake) Tick() { f.advance(false) }
 func (f *Fake) advance(letTimePass bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.advanceEmergency()
 	now := f.now()
 	for _, o := range f.sortedOrders(true) {
 		switch o.status {

@@ -181,6 +181,20 @@ func (f *Fake) routes() []route {
 		{"PATCH", []string{"phone_numbers", "*"}, f.patchNumber},
 		{"GET", []string{"phone_numbers", "*", "messaging"}, f.getNumberMessaging},
 		{"PATCH", []string{"phone_numbers", "*", "messaging"}, f.patchNumberMessaging},
+		{"GET", []string{"connections"}, f.listConnections},
+		{"GET", []string{"connections", "*"}, f.getConnection},
+		{"GET", []string{"messaging_profiles"}, f.listMessagingProfiles},
+		{"GET", []string{"messaging_profiles", "*"}, f.getMessagingProfile},
+		// issue 14 — e911 (emergency.go)
+		{"GET", []string{"phone_numbers", "*", "voice"}, f.getNumberVoice},
+		{"PATCH", []string{"phone_numbers", "*", "voice"}, f.patchNumberVoice},
+		{"POST", []string{"phone_numbers", "*", "actions", "enable_emergency"}, f.enableEmergency},
+		{"POST", []string{"addresses", "actions", "validate"}, f.validateAddress},
+		{"GET", []string{"addresses"}, f.listAddresses},
+		{"POST", []string{"addresses"}, f.createAddress},
+		{"GET", []string{"addresses", "*"}, f.getAddress},
+		{"DELETE", []string{"addresses", "*"}, f.deleteAddress},
+		// issue 14 — portout (portouts.go, portout_extras.go, loa.go)
 		{"GET", []string{"portouts"}, f.listPortOuts},
 		{"GET", []string{"portouts", "events"}, f.listPortOutEvents}, // before portouts/{id}
 		{"GET", []string{"portouts", "*"}, f.getPortOut},

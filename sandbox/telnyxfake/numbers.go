@@ -20,8 +20,12 @@ type number struct {
 	customerReference  any
 	connectionID       any
 	messagingProfileID any
+	externalPIN        any
 	billingGroupID     any
 	emergencyAddressID any
+	emergencyStatus    string // "" = derived from emergencyAddressID (emergency.go)
+	cnamEnabled        bool
+	cnamDetails        string
 	portOutStatus      string // "" (active), "port-out-pending" or "ported-out" (portouts.go)
 	createdAt          time.Time
 	updatedAt          time.Time
@@ -40,13 +44,13 @@ func (f *Fake) addNumber(e164, source string, now time.Time) *number {
 
 func (n *number) render() map[string]any {
 	return map[string]any{"id": n.id, "record_type": "phone_number", "phone_number": n.e164,
-		"country_iso_alpha2": "US", "status": n.status(), "tags": slices.Clone(n.tags), "external_pin": nil,
+		"country_iso_alpha2": "US", "status": n.status(), "tags": slices.Clone(n.tags), "external_pin": n.externalPIN,
 		"phone_number_type": phoneNumberType(n.e164), "source_type": n.sourceType,
 		"connection_id": n.connectionID, "connection_name": nil,
 		"messaging_profile_id": n.messagingProfileID, "messaging_profile_name": nil,
 		"billing_group_id": n.billingGroupID, "emergency_address_id": n.emergencyAddressID,
-		"emergency_enabled": n.emergencyAddressID != nil, "emergency_status": "disabled",
-		"customer_reference": n.customerReference, "call_forwarding_enabled": true, "cnam_listing_enabled": false,
+		"emergency_enabled": n.emergencyAddressID != nil && n.emergencyState() != "deprovisioning", "emergency_status": n.emergencyState(),
+		"customer_reference": n.customerReference, "call_forwarding_enabled": true, "cnam_listing_enabled": n.cnamEnabled,
 		"caller_id_name_enabled": false, "call_recording_enabled": false, "t38_fax_gateway_enabled": false,
 		"deletion_lock_enabled": false, "hd_voice_enabled": false, "inbound_call_screening": "disabled",
 		"purchased_at": ts(n.createdAt), "activated_at": ts(n.createdAt), "created_at": ts(n.createdAt),
@@ -304,6 +308,8 @@ func (f *Fake) patchNumber(w http.ResponseWriter, r *http.Request, args []string
 		default:
 			if _, ok := v.(string); !ok && v != nil {
 				errs = append(errs, badRequest(k+" must be a string", "/"+k))
+			} else if k == "connection_id" && str(v) != "" && !hasConnection(str(v)) {
+				errs = append(errs, badRequest("connection_id does not name a connection on this account", "/connection_id"))
 			}
 		}
 	}
@@ -325,6 +331,8 @@ func (f *Fake) patchNumber(w http.ResponseWriter, r *http.Request, args []string
 			n.customerReference = emptyToNil(v)
 		case "connection_id":
 			n.connectionID = emptyToNil(v)
+		case "external_pin":
+			n.externalPIN = emptyToNil(v)
 		case "billing_group_id":
 			n.billingGroupID = emptyToNil(v)
 		}
@@ -365,6 +373,10 @@ func (f *Fake) patchNumberMessaging(w http.ResponseWriter, r *http.Request, args
 	if present && v != nil {
 		if _, ok := v.(string); !ok {
 			writeErrs(w, http.StatusUnprocessableEntity, badRequest("messaging_profile_id must be a string", "/messaging_profile_id"))
+			return
+		}
+		if id := str(v); id != "" && !hasMessagingProfile(id) {
+			writeErrs(w, http.StatusUnprocessableEntity, badRequest("messaging_profile_id does not name a messaging profile on this account", "/messaging_profile_id"))
 			return
 		}
 	}
