@@ -223,7 +223,7 @@ type DocumentStore interface {
 // pre-signed URL). It is read with OpListDocuments' capability. ok is false
 // when the provider offers no such link for this document.
 type DocumentLinker interface {
-	DocumentDownloadLink(ctx context.Context, orderID, documentID string) (link string, ok bool, err error)
+	DocumentDownloadLink(ctx context.Context, orderID, documentID string) (link DocumentLink, ok bool, err error)
 }
 
 // NumberUpdater is implemented by providers that change number settings (OpUpdateNumber).

@@ -176,6 +176,7 @@ func documentToProto(order string, d providers.Document) *pb.PortOrderDocument {
 	return &pb.PortOrderDocument{
 		Name: documentName(order, d.ID), Type: pb.PortOrderDocument_Type(d.Type), Filename: d.Filename,
 		ContentType: d.ContentType, Status: d.Status, DownloadUri: d.DownloadURL, CreateTime: ts(d.CreateTime),
+		DownloadUriExpireTime: ts(d.DownloadExpireTime),
 	}
 }
 

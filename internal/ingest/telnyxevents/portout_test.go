@@ -1,4 +1,4 @@
-package ingest_test
+package telnyxevents_test
 
 import (
 	"bytes"
@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/portgate/portgate/internal/events"
-	"github.com/portgate/portgate/internal/ingest"
+	"github.com/portgate/portgate/internal/ingest/telnyxevents"
 	"github.com/portgate/portgate/internal/store"
 	"github.com/portgate/portgate/providers"
 	"github.com/portgate/portgate/providers/telnyx"
@@ -29,7 +29,7 @@ func TestTelnyxPortOutEvents(t *testing.T) {
 			"rejection_reason": nil, "attempted_pin": "8642"}}})
 	st := sqliteStore(t)
 	s := newSigner(t)
-	h := ingest.TelnyxHandler(ingest.TelnyxOptions{Store: st, PublicKey: s.pub})
+	h := telnyxevents.TelnyxHandler(telnyxevents.TelnyxOptions{Store: st, PublicKey: s.pub})
 	if w := serve(h, s.request(body, time.Now())); w.Code != 200 {
 		t.Fatalf("%d %s", w.Code, w.Body)
 	}
@@ -63,7 +63,7 @@ func TestTelnyxSweepFindsPortOutEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	st := sqliteStore(t)
-	n, err := ingest.SweepTelnyx(ctx, st, p, time.Hour, time.Now())
+	n, err := telnyxevents.SweepTelnyx(ctx, st, p, time.Hour, time.Now())
 	if err != nil || n != 2 {
 		t.Fatalf("sweep: %d new, %v", n, err)
 	}

@@ -1,4 +1,4 @@
-package ingest
+package telnyxevents
 
 import (
 	"encoding/json"
@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/portgate/portgate/internal/events"
+	"github.com/portgate/portgate/internal/ingest"
 	"github.com/portgate/portgate/internal/store"
 	"github.com/portgate/portgate/providers/telnyx"
 )
@@ -25,7 +26,7 @@ func PortOutName(provider, id string) string {
 // provider_status (new_state stays unset: it is a PortOrder state), or
 // COMMENT_ADDED. docs/events.md.
 func telnyxPortOutEvent(w telnyxWire, now time.Time) store.Event {
-	p := events.Payload{Raw: Redact(w.Payload)}
+	p := events.Payload{Raw: ingest.Redact(w.Payload)}
 	var pl struct {
 		ID        string `json:"id"`
 		PortoutID string `json:"portout_id"`
@@ -57,7 +58,7 @@ func telnyxPortOutEvent(w telnyxWire, now time.Time) store.Event {
 		occurred = now
 	}
 	return store.Event{Provider: telnyx.Name, EventID: w.ID, OrderName: PortOutName(telnyx.Name, id),
-		Type: typ, Payload: marshalPayload(p), OccurredAt: occurred, ReceivedAt: now}
+		Type: typ, Payload: ingest.MarshalPayload(p), OccurredAt: occurred, ReceivedAt: now}
 }
 
 func isPortOutEvent(eventType string) bool { return strings.HasPrefix(eventType, "portout.") }
