@@ -27,6 +27,7 @@ const (
 	OpUpdateNumber           Operation = "UpdateNumber"
 
 	// issue 14 — search (add below this line)
+	OpSearchAvailableNumbers Operation = "SearchAvailableNumbers"
 
 	// issue 14 — buy (add below this line)
 
@@ -71,6 +72,7 @@ var AllOperations = []Operation{
 	OpGetNumber, OpListNumbers, OpUpdateNumber,
 
 	// issue 14 — search (add below this line)
+	OpSearchAvailableNumbers,
 
 	// issue 14 — buy (add below this line)
 
@@ -273,6 +275,8 @@ func Implements(p Provider, op Operation) bool {
 		_, ok = p.(DocumentStore)
 	case OpUpdateNumber:
 		_, ok = p.(NumberUpdater)
+	case OpSearchAvailableNumbers:
+		_, ok = p.(AvailableNumberSearcher)
 	case OpListPortOuts, OpGetPortOut, OpDecidePortOut:
 		_, ok = p.(PortOutManager)
 	case OpGetPortOrderLOA:

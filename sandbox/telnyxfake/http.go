@@ -181,6 +181,7 @@ func (f *Fake) routes() []route {
 		{"PATCH", []string{"phone_numbers", "*"}, f.patchNumber},
 		{"GET", []string{"phone_numbers", "*", "messaging"}, f.getNumberMessaging},
 		{"PATCH", []string{"phone_numbers", "*", "messaging"}, f.patchNumberMessaging},
+		{"GET", []string{"available_phone_numbers"}, f.searchAvailable}, // issue 14 search
 		{"GET", []string{"connections"}, f.listConnections},
 		{"GET", []string{"connections", "*"}, f.getConnection},
 		{"GET", []string{"messaging_profiles"}, f.listMessagingProfiles},

@@ -23,6 +23,7 @@ const (
 	Numbers_GetNumber_FullMethodName                = "/portgate.v1.Numbers/GetNumber"
 	Numbers_ListNumbers_FullMethodName              = "/portgate.v1.Numbers/ListNumbers"
 	Numbers_UpdateNumber_FullMethodName             = "/portgate.v1.Numbers/UpdateNumber"
+	Numbers_SearchAvailableNumbers_FullMethodName   = "/portgate.v1.Numbers/SearchAvailableNumbers"
 	Numbers_ListVoiceRoutes_FullMethodName          = "/portgate.v1.Numbers/ListVoiceRoutes"
 	Numbers_GetVoiceRoute_FullMethodName            = "/portgate.v1.Numbers/GetVoiceRoute"
 	Numbers_CreateVoiceRoute_FullMethodName         = "/portgate.v1.Numbers/CreateVoiceRoute"
@@ -60,6 +61,10 @@ type NumbersClient interface {
 	// but applies asynchronously or could not apply (Flowroute's messaging
 	// provisioning, a 207) is resource state: see Number.messaging_provisioning.
 	UpdateNumber(ctx context.Context, in *UpdateNumberRequest, opts ...grpc.CallOption) (*Number, error)
+	// issue 14 — search (add below this line)
+	// Searches the numbers a provider offers for purchase (AIP-136, read-only).
+	// Parent providers/- searches every provider and merges the results.
+	SearchAvailableNumbers(ctx context.Context, in *SearchAvailableNumbersRequest, opts ...grpc.CallOption) (*SearchAvailableNumbersResponse, error)
 	// issue 14 — voice (add below this line)
 	// Lists voice routes (Flowroute routes, Telnyx connections).
 	ListVoiceRoutes(ctx context.Context, in *ListVoiceRoutesRequest, opts ...grpc.CallOption) (*ListVoiceRoutesResponse, error)
@@ -142,6 +147,16 @@ func (c *numbersClient) UpdateNumber(ctx context.Context, in *UpdateNumberReques
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(Number)
 	err := c.cc.Invoke(ctx, Numbers_UpdateNumber_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *numbersClient) SearchAvailableNumbers(ctx context.Context, in *SearchAvailableNumbersRequest, opts ...grpc.CallOption) (*SearchAvailableNumbersResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SearchAvailableNumbersResponse)
+	err := c.cc.Invoke(ctx, Numbers_SearchAvailableNumbers_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -354,6 +369,10 @@ type NumbersServer interface {
 	// but applies asynchronously or could not apply (Flowroute's messaging
 	// provisioning, a 207) is resource state: see Number.messaging_provisioning.
 	UpdateNumber(context.Context, *UpdateNumberRequest) (*Number, error)
+	// issue 14 — search (add below this line)
+	// Searches the numbers a provider offers for purchase (AIP-136, read-only).
+	// Parent providers/- searches every provider and merges the results.
+	SearchAvailableNumbers(context.Context, *SearchAvailableNumbersRequest) (*SearchAvailableNumbersResponse, error)
 	// issue 14 — voice (add below this line)
 	// Lists voice routes (Flowroute routes, Telnyx connections).
 	ListVoiceRoutes(context.Context, *ListVoiceRoutesRequest) (*ListVoiceRoutesResponse, error)
@@ -420,6 +439,9 @@ func (UnimplementedNumbersServer) ListNumbers(context.Context, *ListNumbersReque
 }
 func (UnimplementedNumbersServer) UpdateNumber(context.Context, *UpdateNumberRequest) (*Number, error) {
 	return nil, status.Error(codes.Unimplemented, "method UpdateNumber not implemented")
+}
+func (UnimplementedNumbersServer) SearchAvailableNumbers(context.Context, *SearchAvailableNumbersRequest) (*SearchAvailableNumbersResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SearchAvailableNumbers not implemented")
 }
 func (UnimplementedNumbersServer) ListVoiceRoutes(context.Context, *ListVoiceRoutesRequest) (*ListVoiceRoutesResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListVoiceRoutes not implemented")
@@ -549,6 +571,24 @@ func _Numbers_UpdateNumber_Handler(srv interface{}, ctx context.Context, dec fun
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(NumbersServer).UpdateNumber(ctx, req.(*UpdateNumberRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Numbers_SearchAvailableNumbers_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SearchAvailableNumbersRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(NumbersServer).SearchAvailableNumbers(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Numbers_SearchAvailableNumbers_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(NumbersServer).SearchAvailableNumbers(ctx, req.(*SearchAvailableNumbersRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -913,6 +953,10 @@ var Numbers_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "UpdateNumber",
 			Handler:    _Numbers_UpdateNumber_Handler,
+		},
+		{
+			MethodName: "SearchAvailableNumbers",
+			Handler:    _Numbers_SearchAvailableNumbers_Handler,
 		},
 		{
 			MethodName: "ListVoiceRoutes",
