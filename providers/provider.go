@@ -56,6 +56,9 @@ const (
 	OpClearNumberCallerIDName  Operation = "ClearNumberCallerIdName"
 
 	// issue 14 — portin (add below this line)
+	OpReschedulePortOrder         Operation = "ReschedulePortOrder"
+	OpActivatePortOrder           Operation = "ActivatePortOrder"
+	OpSupplyPortOrderRequirements Operation = "SupplyPortOrderRequirements"
 
 	// issue 14 — portout (add below this line)
 	OpListPortOuts    Operation = "ListPortOuts"
@@ -87,6 +90,7 @@ var AllOperations = []Operation{
 	OpSetNumberCallerIDName, OpClearNumberCallerIDName,
 
 	// issue 14 — portin (add below this line)
+	OpReschedulePortOrder, OpActivatePortOrder, OpSupplyPortOrderRequirements,
 
 	// issue 14 — portout (add below this line)
 	OpListPortOuts, OpGetPortOut, OpDecidePortOut, OpGetPortOrderLOA,
@@ -277,6 +281,8 @@ func Implements(p Provider, op Operation) bool {
 		_, ok = p.(NumberUpdater)
 	case OpSearchAvailableNumbers:
 		_, ok = p.(AvailableNumberSearcher)
+	case OpReschedulePortOrder, OpActivatePortOrder, OpSupplyPortOrderRequirements:
+		ok = implementsPortIn(p, op)
 	case OpListPortOuts, OpGetPortOut, OpDecidePortOut:
 		_, ok = p.(PortOutManager)
 	case OpGetPortOrderLOA:

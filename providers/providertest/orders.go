@@ -118,6 +118,9 @@ func callOp(f *fixture, op providers.Operation, orderID string) error {
 	default:
 		var known bool
 		if err, known = callEmergencyOp(f, op); !known { // issue 14 — e911
+			err, known = callPortInOp(f, op, orderID) // issue 14 — portin
+		}
+		if !known {
 			err = fmt.Errorf("suite does not know how to call %s", op)
 		}
 	}

@@ -89,6 +89,7 @@ func RunConformanceTests(t *testing.T, newHarness HarnessMaker, asTests ...AsTes
 		{"As", testAs},
 		{"EmergencyAddresses", testEmergencyAddresses}, // issue 14 — e911
 		{"CallerIDNames", testCallerIDNames},           // issue 14 — e911
+		{"PortIn", testPortIn},
 		{"PortOuts", testPortOuts},                     // issue 14 — portout
 		{"PortOrderLOA", testPortOrderLOA},             // issue 14 — portout
 	}
