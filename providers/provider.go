@@ -61,7 +61,10 @@ const (
 	OpSupplyPortOrderRequirements Operation = "SupplyPortOrderRequirements"
 
 	// issue 14 — portout (add below this line)
-
+	OpListPortOuts    Operation = "ListPortOuts"
+	OpGetPortOut      Operation = "GetPortOut"
+	OpDecidePortOut   Operation = "DecidePortOut"
+	OpGetPortOrderLOA Operation = "GetPortOrderLoa"
 )
 
 // AllOperations lists every operation in a stable order.
@@ -90,7 +93,7 @@ var AllOperations = []Operation{
 	OpReschedulePortOrder, OpActivatePortOrder, OpSupplyPortOrderRequirements,
 
 	// issue 14 — portout (add below this line)
-
+	OpListPortOuts, OpGetPortOut, OpDecidePortOut, OpGetPortOrderLOA,
 }
 
 // Neutral field paths accepted in PortOrderUpdate.Mask and NumberUpdate.Mask.
@@ -280,6 +283,10 @@ func Implements(p Provider, op Operation) bool {
 		_, ok = p.(AvailableNumberSearcher)
 	case OpReschedulePortOrder, OpActivatePortOrder, OpSupplyPortOrderRequirements:
 		ok = implementsPortIn(p, op)
+	case OpListPortOuts, OpGetPortOut, OpDecidePortOut:
+		_, ok = p.(PortOutManager)
+	case OpGetPortOrderLOA:
+		_, ok = p.(LOARenderer)
 	default:
 		ok = true
 		if v, known := implementsVoice(p, op); known {

@@ -305,7 +305,18 @@ var fieldLimits = map[protoreflect.FullName]FieldLimit{
 	"portgate.v1.PortOrderMessagingPort.provider_state":                   {MaxBytes: limText},                         // output only
 
 	// issue 14 — portout (add below this line)
-
+	"portgate.v1.ListPortOutsRequest.parent":                  {MaxBytes: limName},
+	"portgate.v1.ListPortOutsRequest.page_token":              {MaxBytes: limPageToken},
+	"portgate.v1.ListPortOutsRequest.filter":                  {MaxBytes: MaxFilterBytes},
+	"portgate.v1.GetPortOutRequest.name":                      {MaxBytes: limName},
+	"portgate.v1.AuthorizePortOutRequest.name":                {MaxBytes: limName},
+	"portgate.v1.AuthorizePortOutRequest.reason":              {MaxBytes: limLongText},
+	"portgate.v1.AuthorizePortOutRequest.request_id":          {MaxBytes: limRequestID},
+	"portgate.v1.RejectPortOutRequest.name":                   {MaxBytes: limName},
+	"portgate.v1.RejectPortOutRequest.reason":                 {MaxBytes: limLongText},
+	"portgate.v1.RejectPortOutRequest.request_id":             {MaxBytes: limRequestID},
+	"portgate.v1.GetPortOrderLoaRequest.name":                 {MaxBytes: limName},
+	"portgate.v1.GetPortOrderLoaRequest.loa_configuration_id": {MaxBytes: limID},
 }
 
 // fallbackLimit applies to a field missing from fieldLimits (a test makes

@@ -662,7 +662,45 @@ var rpcCases = []rpcCase{
 		}},
 
 	// issue 14 — portout (add below this line)
-
+	{name: "ListPortOuts", rpc: "portgate.v1.Porting.ListPortOuts", code: codes.OK,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.ListPortOutsRequest{Parent: "providers/telnyx", Filter: "state = PENDING"}
+		}},
+	{name: "ListPortOuts/flowroute", rpc: "portgate.v1.Porting.ListPortOuts", code: codes.Unimplemented,
+		req: func(*testing.T, *env) proto.Message { return &pb.ListPortOutsRequest{Parent: "providers/flowroute"} }},
+	{name: "GetPortOut", rpc: "portgate.v1.Porting.GetPortOut", code: codes.OK,
+		req: func(t *testing.T, e *env) proto.Message {
+			name, _ := newPortOut(t, e)
+			return &pb.GetPortOutRequest{Name: name}
+		}},
+	{name: "AuthorizePortOut", rpc: "portgate.v1.Porting.AuthorizePortOut", code: codes.OK,
+		req: func(t *testing.T, e *env) proto.Message {
+			name, _ := newPortOut(t, e)
+			return &pb.AuthorizePortOutRequest{Name: name}
+		},
+		check: func(t *testing.T, r proto.Message) {
+			if r.(*pb.PortOut).GetState() != pb.PortOut_AUTHORIZED {
+				t.Errorf("%v", r)
+			}
+		}},
+	{name: "RejectPortOut", rpc: "portgate.v1.Porting.RejectPortOut", code: codes.OK,
+		req: func(t *testing.T, e *env) proto.Message {
+			name, _ := newPortOut(t, e)
+			return &pb.RejectPortOutRequest{Name: name, Reason: "not our customer's request"}
+		}},
+	{name: "RejectPortOut/no reason", rpc: "portgate.v1.Porting.RejectPortOut", code: codes.InvalidArgument,
+		req: func(t *testing.T, e *env) proto.Message {
+			name, _ := newPortOut(t, e)
+			return &pb.RejectPortOutRequest{Name: name}
+		}},
+	{name: "GetPortOrderLoa", rpc: "portgate.v1.Porting.GetPortOrderLoa", code: codes.OK,
+		req: func(t *testing.T, e *env) proto.Message {
+			return &pb.GetPortOrderLoaRequest{Name: createOrder(t, e, "telnyx").GetName() + "/loa"}
+		}},
+	{name: "GetPortOrderLoa/not an loa", rpc: "portgate.v1.Porting.GetPortOrderLoa", code: codes.InvalidArgument,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.GetPortOrderLoaRequest{Name: "providers/telnyx/portOrders/x/loa"}
+		}},
 }
 
 func TestEveryRPCOverBothTransports(t *testing.T) {

@@ -113,6 +113,8 @@ func callOp(f *fixture, op providers.Operation, orderID string) error {
 	case providers.OpListVoiceRoutes, providers.OpGetVoiceRoute, providers.OpCreateVoiceRoute, providers.OpUpdateVoiceRoute,
 		providers.OpDeleteVoiceRoute, providers.OpListMessagingProfiles, providers.OpGetMessagingProfile, providers.OpSetPortOutPIN:
 		err = callVoiceOp(f, op)
+	case providers.OpListPortOuts, providers.OpGetPortOut, providers.OpDecidePortOut, providers.OpGetPortOrderLOA:
+		err = callPortOutOp(f, op, orderID)
 	default:
 		var known bool
 		if err, known = callEmergencyOp(f, op); !known { // issue 14 — e911

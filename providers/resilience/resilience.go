@@ -39,6 +39,8 @@ var idempotent = map[providers.Operation]bool{
 	// issue 14 — voice
 	providers.OpListVoiceRoutes: true, providers.OpGetVoiceRoute: true,
 	providers.OpListMessagingProfiles: true, providers.OpGetMessagingProfile: true,
+	// issue 14 — portout
+	providers.OpListPortOuts: true, providers.OpGetPortOut: true, providers.OpGetPortOrderLOA: true,
 }
 
 // Idempotent reports whether op is a read-only operation this layer retries.

@@ -41,8 +41,11 @@ type Sandbox struct {
 	// PublicKey verifies the fake's webhook signatures (fakes that sign;
 	// nil otherwise).
 	PublicKey ed25519.PublicKey
-	srv       *http.Server
-	close     func()
+	// Fake is the fake itself for its Go test hooks (Telnyx:
+	// *telnyxfake.Fake with CreatePortOut, AdvancePortOuts); nil if unset.
+	Fake  any
+	srv   *http.Server
+	close func()
 }
 
 // Close stops the listener and the fake.

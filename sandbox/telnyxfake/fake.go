@@ -33,6 +33,7 @@ type Options struct {
 	APIKey            string             // bearer token it accepts; default "sandbox"
 	StepInterval      time.Duration      // > 0: confirmed orders advance one state per interval (goroutine); 0: only Advance
 	SeedNumbers       []string           // E.164 numbers on the account; nil = scenarios.SandboxNumbers
+	SeedPortOuts      []string           // numbers put on the account, each with a pending port-out (deterministic ids, PortOutID)
 	WebhookURL        string             // if set, porting_order.* events are POSTed here, signed
 	WebhookPrivateKey ed25519.PrivateKey // nil = generated; PublicKey() exposes the public half
 	Logger            *slog.Logger
@@ -92,6 +93,7 @@ type Fake struct {
 	addresses  map[string]*address
 	addressSeq []string
 	nextAddrID uint64
+	portOuts   portOutBook // port-outs (portouts.go)
 	closed     bool
 
 	// clock is how far the fake's time runs ahead of the wall clock (ns):
@@ -142,6 +144,7 @@ func New(opts Options) *Fake {
 	for _, n := range seed {
 		f.addNumber(n, "number_order", now)
 	}
+	f.seedPortOuts(opts.SeedPortOuts, now)
 	if opts.StepInterval > 0 {
 		f.wg.Add(1)
 		go f.stepper(opts.StepInterval)
@@ -247,6 +250,7 @@ func (f *Fake) advance(letTimePass bool) {
 			f.setStatus(o, StatusCancelled, nil, now)
 		}
 	}
+	f.stepPortOuts(now)
 }
 
 // port completes o: its numbers are active on the account. Caller holds f.mu.

@@ -199,6 +199,17 @@ func (f *Fake) routes() []route {
 		{"POST", []string{"addresses"}, f.createAddress},
 		{"GET", []string{"addresses", "*"}, f.getAddress},
 		{"DELETE", []string{"addresses", "*"}, f.deleteAddress},
+		// issue 14 — portout (portouts.go, portout_extras.go, loa.go)
+		{"GET", []string{"portouts"}, f.listPortOuts},
+		{"GET", []string{"portouts", "events"}, f.listPortOutEvents}, // before portouts/{id}
+		{"GET", []string{"portouts", "*"}, f.getPortOut},
+		{"PATCH", []string{"portouts", "*", "*"}, f.patchPortOutStatus},
+		{"GET", []string{"portouts", "rejections", "*"}, f.portOutRejections},
+		{"GET", []string{"portouts", "*", "comments"}, f.listPortOutComments},
+		{"POST", []string{"portouts", "*", "comments"}, f.createPortOutComment},
+		{"GET", []string{"portouts", "*", "supporting_documents"}, f.listPortOutDocs},
+		{"POST", []string{"portouts", "*", "supporting_documents"}, f.createPortOutDocs},
+		{"GET", []string{"porting_orders", "*", "loa_template"}, f.loaTemplate},
 	}
 }
 

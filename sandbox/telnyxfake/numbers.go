@@ -26,6 +26,7 @@ type number struct {
 	emergencyStatus    string // "" = derived from emergencyAddressID (emergency.go)
 	cnamEnabled        bool
 	cnamDetails        string
+	portOutStatus      string // "" (active), "port-out-pending" or "ported-out" (portouts.go)
 	createdAt          time.Time
 	updatedAt          time.Time
 }
@@ -43,7 +44,7 @@ func (f *Fake) addNumber(e164, source string, now time.Time) *number {
 
 func (n *number) render() map[string]any {
 	return map[string]any{"id": n.id, "record_type": "phone_number", "phone_number": n.e164,
-		"country_iso_alpha2": "US", "status": "active", "tags": slices.Clone(n.tags), "external_pin": n.externalPIN,
+		"country_iso_alpha2": "US", "status": n.status(), "tags": slices.Clone(n.tags), "external_pin": n.externalPIN,
 		"phone_number_type": phoneNumberType(n.e164), "source_type": n.sourceType,
 		"connection_id": n.connectionID, "connection_name": nil,
 		"messaging_profile_id": n.messagingProfileID, "messaging_profile_name": nil,
@@ -212,7 +213,7 @@ func (f *Fake) listNumbers(w http.ResponseWriter, r *http.Request, _ []string) {
 		if ref != "" && str(n.customerReference) != ref {
 			continue
 		}
-		if status != "" && status != "active" { // every fake number is active
+		if status != "" && status != n.status() {
 			continue
 		}
 		if len(countries) > 0 && !slices.Contains(countries, countryOf(n.e164)) {

@@ -18,11 +18,13 @@ func init() {
 // Start runs the fake (DefaultAPIKey) on a loopback port; its webhooks are
 // signed with the Sandbox's PublicKey.
 func Start(o sandboxes.Options) (*sandboxes.Sandbox, error) {
-	f := New(Options{APIKey: DefaultAPIKey, StepInterval: o.Step, WebhookURL: o.WebhookURL, Logger: o.Logger})
+	f := New(Options{APIKey: DefaultAPIKey, StepInterval: o.Step, WebhookURL: o.WebhookURL, Logger: o.Logger,
+		SeedPortOuts: SandboxPortOutNumbers})
 	sb, err := sandboxes.Start(o, f, f.Advance, f.Close)
 	if err != nil {
 		return nil, err
 	}
 	sb.PublicKey = f.PublicKey()
+	sb.Fake = f
 	return sb, nil
 }

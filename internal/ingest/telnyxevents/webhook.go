@@ -174,6 +174,9 @@ type TelnyxRecord = telnyxWire
 
 // TelnyxEvent maps one Telnyx porting event to the neutral event.
 func TelnyxEvent(w telnyxWire, now time.Time) store.Event {
+	if isPortOutEvent(w.EventType) {
+		return telnyxPortOutEvent(w, now)
+	}
 	p := events.Payload{Raw: ingest.Redact(w.Payload)}
 	typ := events.TypeOther
 	orderID := w.PortingOrderID
