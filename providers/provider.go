@@ -29,6 +29,10 @@ const (
 	// issue 14 — search (add below this line)
 
 	// issue 14 — buy (add below this line)
+	OpCreateNumberOrder Operation = "CreateNumberOrder"
+	OpGetNumberOrder    Operation = "GetNumberOrder"
+	OpListNumberOrders  Operation = "ListNumberOrders"
+	OpReleaseNumber     Operation = "ReleaseNumber"
 
 	// issue 14 — voice (add below this line)
 
@@ -50,6 +54,7 @@ var AllOperations = []Operation{
 	// issue 14 — search (add below this line)
 
 	// issue 14 — buy (add below this line)
+	OpCreateNumberOrder, OpGetNumberOrder, OpListNumberOrders, OpReleaseNumber,
 
 	// issue 14 — voice (add below this line)
 
@@ -241,6 +246,8 @@ func Implements(p Provider, op Operation) bool {
 		_, ok = p.(DocumentStore)
 	case OpUpdateNumber:
 		_, ok = p.(NumberUpdater)
+	case OpCreateNumberOrder, OpGetNumberOrder, OpListNumberOrders, OpReleaseNumber: // issue 14 — buy
+		ok = implementsBuy(p, op)
 	default:
 		ok = true
 	}

@@ -87,6 +87,7 @@ type Fake struct {
 	numbers    map[string]*number // key: 11 digits
 	routes     map[string]bool    // route ids on the account
 	numberSeq  []string
+	sold       map[string]bool  // inventory numbers bought (issue 14 — buy; number_orders.go)
 	uploads    map[string]*file // token → file awaiting its bytes
 	downloads  map[string]*file // token → file
 	nextOrder  int

@@ -88,6 +88,7 @@ type Fake struct {
 	nextNumID uint64
 	failures  []failure
 	events    []portingEvent // the events API's log, oldest first
+	buy       buyState       // number orders and the purchasable inventory (number_orders.go)
 	closed    bool
 
 	// clock is how far the fake's time runs ahead of the wall clock (ns):
@@ -245,6 +246,7 @@ func (f *Fake) advance(letTimePass bool) {
 			f.setStatus(o, StatusCancelled, nil, now)
 		}
 	}
+	f.advanceNumberOrdersLocked(now) // issue 14 — buy
 }
 
 // SetFOCActual sets an order's confirmed FOC date (test hook: e.g. a FOC

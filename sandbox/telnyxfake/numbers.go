@@ -24,6 +24,8 @@ type number struct {
 	emergencyAddressID any
 	createdAt          time.Time
 	updatedAt          time.Time
+	status             string // "" = active; purchase-pending while its number order is (issue 14 — buy)
+	deletionLock       bool   // deletion_lock_enabled (issue 14 — buy)
 }
 
 // addNumber puts e164 on the account. Caller holds f.mu (or is New).
@@ -39,7 +41,7 @@ func (f *Fake) addNumber(e164, source string, now time.Time) *number {
 
 func (n *number) render() map[string]any {
 	return map[string]any{"id": n.id, "record_type": "phone_number", "phone_number": n.e164,
-		"country_iso_alpha2": "US", "status": "active", "tags": slices.Clone(n.tags), "external_pin": nil,
+		"country_iso_alpha2": "US", "status": n.statusValue(), "tags": slices.Clone(n.tags), "external_pin": nil,
 		"phone_number_type": phoneNumberType(n.e164), "source_type": n.sourceType,
 		"connection_id": n.connectionID, "connection_name": nil,
 		"messaging_profile_id": n.messagingProfileID, "messaging_profile_name": nil,
@@ -47,7 +49,7 @@ func (n *number) render() map[string]any {
 		"emergency_enabled": n.emergencyAddressID != nil, "emergency_status": "disabled",
 		"customer_reference": n.customerReference, "call_forwarding_enabled": true, "cnam_listing_enabled": false,
 		"caller_id_name_enabled": false, "call_recording_enabled": false, "t38_fax_gateway_enabled": false,
-		"deletion_lock_enabled": false, "hd_voice_enabled": false, "inbound_call_screening": "disabled",
+		"deletion_lock_enabled": n.deletionLock, "hd_voice_enabled": false, "inbound_call_screening": "disabled",
 		"purchased_at": ts(n.createdAt), "activated_at": ts(n.createdAt), "created_at": ts(n.createdAt),
 		"updated_at": ts(n.updatedAt)}
 }

@@ -127,7 +127,9 @@ type Number struct {
 	// AIP-154 checksum of the number's current content. Send it back on
 	// UpdateNumber to have the update refused (ABORTED, ETAG_MISMATCH) when
 	// the number changed since it was read.
-	Etag          string `protobuf:"bytes,19,opt,name=etag,proto3" json:"etag,omitempty"`
+	Etag string `protobuf:"bytes,19,opt,name=etag,proto3" json:"etag,omitempty"`
+	// When portgate released the number (ReleaseNumber); unset otherwise.
+	ReleaseTime   *timestamppb.Timestamp `protobuf:"bytes,60,opt,name=release_time,json=releaseTime,proto3" json:"release_time,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -286,6 +288,13 @@ func (x *Number) GetEtag() string {
 		return x.Etag
 	}
 	return ""
+}
+
+func (x *Number) GetReleaseTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ReleaseTime
+	}
+	return nil
 }
 
 // An asynchronous messaging enablement on a number.
@@ -622,7 +631,7 @@ var File_portgate_v1_numbers_proto protoreflect.FileDescriptor
 
 const file_portgate_v1_numbers_proto_rawDesc = "" +
 	"\n" +
-	"\x19portgate/v1/numbers.proto\x12\vportgate.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1bgoogle/api/field_info.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xcf\a\n" +
+	"\x19portgate/v1/numbers.proto\x12\vportgate.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1bgoogle/api/field_info.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1eportgate/v1/number_order.proto\"\x93\b\n" +
 	"\x06Number\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12&\n" +
 	"\fphone_number\x18\x02 \x01(\tB\x03\xe0A\x03R\vphoneNumber\x129\n" +
@@ -644,7 +653,8 @@ const file_portgate_v1_numbers_proto_rawDesc = "" +
 	"\x10raw_phone_number\x18\x10 \x01(\tB\x03\xe0A\x03R\x0erawPhoneNumber\x125\n" +
 	"\x14phone_number_invalid\x18\x11 \x01(\bB\x03\xe0A\x03R\x12phoneNumberInvalid\x12^\n" +
 	"\x16messaging_provisioning\x18\x12 \x01(\v2\".portgate.v1.MessagingProvisioningB\x03\xe0A\x03R\x15messagingProvisioning\x12\x17\n" +
-	"\x04etag\x18\x13 \x01(\tB\x03\xe0A\x01R\x04etag:P\xeaAM\n" +
+	"\x04etag\x18\x13 \x01(\tB\x03\xe0A\x01R\x04etag\x12B\n" +
+	"\frelease_time\x18< \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\vreleaseTime:P\xeaAM\n" +
 	"\x13portgate.dev/Number\x12%providers/{provider}/numbers/{number}*\anumbers2\x06numberJ\x04\b\n" +
 	"\x10\vR\x16messaging_callback_url\"\x8c\x02\n" +
 	"\x15MessagingProvisioning\x12C\n" +
@@ -677,11 +687,15 @@ const file_portgate_v1_numbers_proto_rawDesc = "" +
 	"updateMask\x125\n" +
 	"\n" +
 	"request_id\x18\x03 \x01(\tB\x16\xe0A\x01\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01\xe2\x8c\xcf\xd7\b\x02\b\x01R\trequestId\x129\n" +
-	"\x16messaging_callback_uri\x18\x04 \x01(\tB\x03\xe0A\x04R\x14messagingCallbackUri2\x97\x03\n" +
+	"\x16messaging_callback_uri\x18\x04 \x01(\tB\x03\xe0A\x04R\x14messagingCallbackUri2\xfd\a\n" +
 	"\aNumbers\x12p\n" +
 	"\tGetNumber\x12\x1d.portgate.v1.GetNumberRequest\x1a\x13.portgate.v1.Number\"/\xdaA\x04name\x82\xd3\xe4\x93\x02\"\x12 /v1/{name=providers/*/numbers/*}\x12\x83\x01\n" +
 	"\vListNumbers\x12\x1f.portgate.v1.ListNumbersRequest\x1a .portgate.v1.ListNumbersResponse\"1\xdaA\x06parent\x82\xd3\xe4\x93\x02\"\x12 /v1/{parent=providers/*}/numbers\x12\x93\x01\n" +
-	"\fUpdateNumber\x12 .portgate.v1.UpdateNumberRequest\x1a\x13.portgate.v1.Number\"L\xdaA\x12number,update_mask\x82\xd3\xe4\x93\x021:\x06number2'/v1/{number.name=providers/*/numbers/*}B9Z7github.com/portgate/portgate/gen/portgate/v1;portgatev1b\x06proto3"
+	"\fUpdateNumber\x12 .portgate.v1.UpdateNumberRequest\x1a\x13.portgate.v1.Number\"L\xdaA\x12number,update_mask\x82\xd3\xe4\x93\x021:\x06number2'/v1/{number.name=providers/*/numbers/*}\x12\xa7\x01\n" +
+	"\x11CreateNumberOrder\x12%.portgate.v1.CreateNumberOrderRequest\x1a\x18.portgate.v1.NumberOrder\"Q\xdaA\x13parent,number_order\x82\xd3\xe4\x93\x025:\fnumber_order\"%/v1/{parent=providers/*}/numberOrders\x12\x84\x01\n" +
+	"\x0eGetNumberOrder\x12\".portgate.v1.GetNumberOrderRequest\x1a\x18.portgate.v1.NumberOrder\"4\xdaA\x04name\x82\xd3\xe4\x93\x02'\x12%/v1/{name=providers/*/numberOrders/*}\x12\x97\x01\n" +
+	"\x10ListNumberOrders\x12$.portgate.v1.ListNumberOrdersRequest\x1a%.portgate.v1.ListNumberOrdersResponse\"6\xdaA\x06parent\x82\xd3\xe4\x93\x02'\x12%/v1/{parent=providers/*}/numberOrders\x12\x98\x01\n" +
+	"\rReleaseNumber\x12!.portgate.v1.ReleaseNumberRequest\x1a\x13.portgate.v1.Number\"O\xdaA\x19name,confirm_phone_number\x82\xd3\xe4\x93\x02-:\x01*\"(/v1/{name=providers/*/numbers/*}:releaseB9Z7github.com/portgate/portgate/gen/portgate/v1;portgatev1b\x06proto3"
 
 var (
 	file_portgate_v1_numbers_proto_rawDescOnce sync.Once
@@ -707,25 +721,40 @@ var file_portgate_v1_numbers_proto_goTypes = []any{
 	(*UpdateNumberRequest)(nil),      // 6: portgate.v1.UpdateNumberRequest
 	(*timestamppb.Timestamp)(nil),    // 7: google.protobuf.Timestamp
 	(*fieldmaskpb.FieldMask)(nil),    // 8: google.protobuf.FieldMask
+	(*CreateNumberOrderRequest)(nil), // 9: portgate.v1.CreateNumberOrderRequest
+	(*GetNumberOrderRequest)(nil),    // 10: portgate.v1.GetNumberOrderRequest
+	(*ListNumberOrdersRequest)(nil),  // 11: portgate.v1.ListNumberOrdersRequest
+	(*ReleaseNumberRequest)(nil),     // 12: portgate.v1.ReleaseNumberRequest
+	(*NumberOrder)(nil),              // 13: portgate.v1.NumberOrder
+	(*ListNumberOrdersResponse)(nil), // 14: portgate.v1.ListNumberOrdersResponse
 }
 var file_portgate_v1_numbers_proto_depIdxs = []int32{
-	7, // 0: portgate.v1.Number.create_time:type_name -> google.protobuf.Timestamp
-	2, // 1: portgate.v1.Number.messaging_provisioning:type_name -> portgate.v1.MessagingProvisioning
-	0, // 2: portgate.v1.MessagingProvisioning.state:type_name -> portgate.v1.MessagingProvisioning.State
-	1, // 3: portgate.v1.ListNumbersResponse.numbers:type_name -> portgate.v1.Number
-	1, // 4: portgate.v1.UpdateNumberRequest.number:type_name -> portgate.v1.Number
-	8, // 5: portgate.v1.UpdateNumberRequest.update_mask:type_name -> google.protobuf.FieldMask
-	3, // 6: portgate.v1.Numbers.GetNumber:input_type -> portgate.v1.GetNumberRequest
-	4, // 7: portgate.v1.Numbers.ListNumbers:input_type -> portgate.v1.ListNumbersRequest
-	6, // 8: portgate.v1.Numbers.UpdateNumber:input_type -> portgate.v1.UpdateNumberRequest
-	1, // 9: portgate.v1.Numbers.GetNumber:output_type -> portgate.v1.Number
-	5, // 10: portgate.v1.Numbers.ListNumbers:output_type -> portgate.v1.ListNumbersResponse
-	1, // 11: portgate.v1.Numbers.UpdateNumber:output_type -> portgate.v1.Number
-	9, // [9:12] is the sub-list for method output_type
-	6, // [6:9] is the sub-list for method input_type
-	6, // [6:6] is the sub-list for extension type_name
-	6, // [6:6] is the sub-list for extension extendee
-	0, // [0:6] is the sub-list for field type_name
+	7,  // 0: portgate.v1.Number.create_time:type_name -> google.protobuf.Timestamp
+	2,  // 1: portgate.v1.Number.messaging_provisioning:type_name -> portgate.v1.MessagingProvisioning
+	7,  // 2: portgate.v1.Number.release_time:type_name -> google.protobuf.Timestamp
+	0,  // 3: portgate.v1.MessagingProvisioning.state:type_name -> portgate.v1.MessagingProvisioning.State
+	1,  // 4: portgate.v1.ListNumbersResponse.numbers:type_name -> portgate.v1.Number
+	1,  // 5: portgate.v1.UpdateNumberRequest.number:type_name -> portgate.v1.Number
+	8,  // 6: portgate.v1.UpdateNumberRequest.update_mask:type_name -> google.protobuf.FieldMask
+	3,  // 7: portgate.v1.Numbers.GetNumber:input_type -> portgate.v1.GetNumberRequest
+	4,  // 8: portgate.v1.Numbers.ListNumbers:input_type -> portgate.v1.ListNumbersRequest
+	6,  // 9: portgate.v1.Numbers.UpdateNumber:input_type -> portgate.v1.UpdateNumberRequest
+	9,  // 10: portgate.v1.Numbers.CreateNumberOrder:input_type -> portgate.v1.CreateNumberOrderRequest
+	10, // 11: portgate.v1.Numbers.GetNumberOrder:input_type -> portgate.v1.GetNumberOrderRequest
+	11, // 12: portgate.v1.Numbers.ListNumberOrders:input_type -> portgate.v1.ListNumberOrdersRequest
+	12, // 13: portgate.v1.Numbers.ReleaseNumber:input_type -> portgate.v1.ReleaseNumberRequest
+	1,  // 14: portgate.v1.Numbers.GetNumber:output_type -> portgate.v1.Number
+	5,  // 15: portgate.v1.Numbers.ListNumbers:output_type -> portgate.v1.ListNumbersResponse
+	1,  // 16: portgate.v1.Numbers.UpdateNumber:output_type -> portgate.v1.Number
+	13, // 17: portgate.v1.Numbers.CreateNumberOrder:output_type -> portgate.v1.NumberOrder
+	13, // 18: portgate.v1.Numbers.GetNumberOrder:output_type -> portgate.v1.NumberOrder
+	14, // 19: portgate.v1.Numbers.ListNumberOrders:output_type -> portgate.v1.ListNumberOrdersResponse
+	1,  // 20: portgate.v1.Numbers.ReleaseNumber:output_type -> portgate.v1.Number
+	14, // [14:21] is the sub-list for method output_type
+	7,  // [7:14] is the sub-list for method input_type
+	7,  // [7:7] is the sub-list for extension type_name
+	7,  // [7:7] is the sub-list for extension extendee
+	0,  // [0:7] is the sub-list for field type_name
 }
 
 func init() { file_portgate_v1_numbers_proto_init() }
@@ -733,6 +762,7 @@ func file_portgate_v1_numbers_proto_init() {
 	if File_portgate_v1_numbers_proto != nil {
 		return
 	}
+	file_portgate_v1_number_order_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{

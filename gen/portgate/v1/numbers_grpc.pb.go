@@ -19,9 +19,13 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	Numbers_GetNumber_FullMethodName    = "/portgate.v1.Numbers/GetNumber"
-	Numbers_ListNumbers_FullMethodName  = "/portgate.v1.Numbers/ListNumbers"
-	Numbers_UpdateNumber_FullMethodName = "/portgate.v1.Numbers/UpdateNumber"
+	Numbers_GetNumber_FullMethodName         = "/portgate.v1.Numbers/GetNumber"
+	Numbers_ListNumbers_FullMethodName       = "/portgate.v1.Numbers/ListNumbers"
+	Numbers_UpdateNumber_FullMethodName      = "/portgate.v1.Numbers/UpdateNumber"
+	Numbers_CreateNumberOrder_FullMethodName = "/portgate.v1.Numbers/CreateNumberOrder"
+	Numbers_GetNumberOrder_FullMethodName    = "/portgate.v1.Numbers/GetNumberOrder"
+	Numbers_ListNumberOrders_FullMethodName  = "/portgate.v1.Numbers/ListNumberOrders"
+	Numbers_ReleaseNumber_FullMethodName     = "/portgate.v1.Numbers/ReleaseNumber"
 )
 
 // NumbersClient is the client API for Numbers service.
@@ -40,6 +44,20 @@ type NumbersClient interface {
 	// but applies asynchronously or could not apply (Flowroute's messaging
 	// provisioning, a 207) is resource state: see Number.messaging_provisioning.
 	UpdateNumber(ctx context.Context, in *UpdateNumberRequest, opts ...grpc.CallOption) (*Number, error)
+	// issue 14 — buy (add below this line)
+	// Buys one or more numbers. Telnyx orders are asynchronous (state
+	// PENDING until Telnyx finishes); Flowroute numbers are bought one by one
+	// and the order is kept by portgate. A retry with the same request_id
+	// never buys twice.
+	CreateNumberOrder(ctx context.Context, in *CreateNumberOrderRequest, opts ...grpc.CallOption) (*NumberOrder, error)
+	// Gets a number order.
+	GetNumberOrder(ctx context.Context, in *GetNumberOrderRequest, opts ...grpc.CallOption) (*NumberOrder, error)
+	// Lists a provider's number orders.
+	ListNumberOrders(ctx context.Context, in *ListNumberOrdersRequest, opts ...grpc.CallOption) (*ListNumberOrdersResponse, error)
+	// Releases a number from the account (gives it back to the provider) and
+	// returns it with release_time set. confirm_phone_number must repeat the
+	// number's digits.
+	ReleaseNumber(ctx context.Context, in *ReleaseNumberRequest, opts ...grpc.CallOption) (*Number, error)
 }
 
 type numbersClient struct {
@@ -80,6 +98,46 @@ func (c *numbersClient) UpdateNumber(ctx context.Context, in *UpdateNumberReques
 	return out, nil
 }
 
+func (c *numbersClient) CreateNumberOrder(ctx context.Context, in *CreateNumberOrderRequest, opts ...grpc.CallOption) (*NumberOrder, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(NumberOrder)
+	err := c.cc.Invoke(ctx, Numbers_CreateNumberOrder_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *numbersClient) GetNumberOrder(ctx context.Context, in *GetNumberOrderRequest, opts ...grpc.CallOption) (*NumberOrder, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(NumberOrder)
+	err := c.cc.Invoke(ctx, Numbers_GetNumberOrder_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *numbersClient) ListNumberOrders(ctx context.Context, in *ListNumberOrdersRequest, opts ...grpc.CallOption) (*ListNumberOrdersResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListNumberOrdersResponse)
+	err := c.cc.Invoke(ctx, Numbers_ListNumberOrders_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *numbersClient) ReleaseNumber(ctx context.Context, in *ReleaseNumberRequest, opts ...grpc.CallOption) (*Number, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Number)
+	err := c.cc.Invoke(ctx, Numbers_ReleaseNumber_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // NumbersServer is the server API for Numbers service.
 // All implementations must embed UnimplementedNumbersServer
 // for forward compatibility.
@@ -96,6 +154,20 @@ type NumbersServer interface {
 	// but applies asynchronously or could not apply (Flowroute's messaging
 	// provisioning, a 207) is resource state: see Number.messaging_provisioning.
 	UpdateNumber(context.Context, *UpdateNumberRequest) (*Number, error)
+	// issue 14 — buy (add below this line)
+	// Buys one or more numbers. Telnyx orders are asynchronous (state
+	// PENDING until Telnyx finishes); Flowroute numbers are bought one by one
+	// and the order is kept by portgate. A retry with the same request_id
+	// never buys twice.
+	CreateNumberOrder(context.Context, *CreateNumberOrderRequest) (*NumberOrder, error)
+	// Gets a number order.
+	GetNumberOrder(context.Context, *GetNumberOrderRequest) (*NumberOrder, error)
+	// Lists a provider's number orders.
+	ListNumberOrders(context.Context, *ListNumberOrdersRequest) (*ListNumberOrdersResponse, error)
+	// Releases a number from the account (gives it back to the provider) and
+	// returns it with release_time set. confirm_phone_number must repeat the
+	// number's digits.
+	ReleaseNumber(context.Context, *ReleaseNumberRequest) (*Number, error)
 	mustEmbedUnimplementedNumbersServer()
 }
 
@@ -114,6 +186,18 @@ func (UnimplementedNumbersServer) ListNumbers(context.Context, *ListNumbersReque
 }
 func (UnimplementedNumbersServer) UpdateNumber(context.Context, *UpdateNumberRequest) (*Number, error) {
 	return nil, status.Error(codes.Unimplemented, "method UpdateNumber not implemented")
+}
+func (UnimplementedNumbersServer) CreateNumberOrder(context.Context, *CreateNumberOrderRequest) (*NumberOrder, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateNumberOrder not implemented")
+}
+func (UnimplementedNumbersServer) GetNumberOrder(context.Context, *GetNumberOrderRequest) (*NumberOrder, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetNumberOrder not implemented")
+}
+func (UnimplementedNumbersServer) ListNumberOrders(context.Context, *ListNumberOrdersRequest) (*ListNumberOrdersResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListNumberOrders not implemented")
+}
+func (UnimplementedNumbersServer) ReleaseNumber(context.Context, *ReleaseNumberRequest) (*Number, error) {
+	return nil, status.Error(codes.Unimplemented, "method ReleaseNumber not implemented")
 }
 func (UnimplementedNumbersServer) mustEmbedUnimplementedNumbersServer() {}
 func (UnimplementedNumbersServer) testEmbeddedByValue()                 {}
@@ -190,6 +274,78 @@ func _Numbers_UpdateNumber_Handler(srv interface{}, ctx context.Context, dec fun
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Numbers_CreateNumberOrder_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateNumberOrderRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(NumbersServer).CreateNumberOrder(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Numbers_CreateNumberOrder_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(NumbersServer).CreateNumberOrder(ctx, req.(*CreateNumberOrderRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Numbers_GetNumberOrder_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetNumberOrderRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(NumbersServer).GetNumberOrder(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Numbers_GetNumberOrder_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(NumbersServer).GetNumberOrder(ctx, req.(*GetNumberOrderRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Numbers_ListNumberOrders_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListNumberOrdersRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(NumbersServer).ListNumberOrders(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Numbers_ListNumberOrders_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(NumbersServer).ListNumberOrders(ctx, req.(*ListNumberOrdersRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Numbers_ReleaseNumber_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ReleaseNumberRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(NumbersServer).ReleaseNumber(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Numbers_ReleaseNumber_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(NumbersServer).ReleaseNumber(ctx, req.(*ReleaseNumberRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Numbers_ServiceDesc is the grpc.ServiceDesc for Numbers service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -208,6 +364,22 @@ var Numbers_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "UpdateNumber",
 			Handler:    _Numbers_UpdateNumber_Handler,
+		},
+		{
+			MethodName: "CreateNumberOrder",
+			Handler:    _Numbers_CreateNumberOrder_Handler,
+		},
+		{
+			MethodName: "GetNumberOrder",
+			Handler:    _Numbers_GetNumberOrder_Handler,
+		},
+		{
+			MethodName: "ListNumberOrders",
+			Handler:    _Numbers_ListNumberOrders_Handler,
+		},
+		{
+			MethodName: "ReleaseNumber",
+			Handler:    _Numbers_ReleaseNumber_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
