@@ -83,6 +83,7 @@ func RunConformanceTests(t *testing.T, newHarness HarnessMaker, asTests ...AsTes
 		{"SeededNumber", testSeededNumber},
 		{"InjectedFault", testInjectedFault},
 		{"As", testAs},
+		{"NumberOrders", testNumberOrders}, // issue 14 — buy
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
