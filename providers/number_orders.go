@@ -131,8 +131,35 @@ type NumberReleaser interface {
 	ReleaseNumber(ctx context.Context, e164 string) (*Number, error)
 }
 
+// Wrapper is implemented by decorators that forward every optional
+// interface (internal/ingest's CallbackProvider): Unwrap returns the
+// decorated driver, so what the driver really implements can be asked.
+type Wrapper interface {
+	Unwrap() Provider
+}
+
+// Underlying strips decorators (Wrapper) off p.
+func Underlying(p Provider) Provider {
+	for i := 0; i < 16; i++ {
+		w, ok := p.(Wrapper)
+		if !ok {
+			return p
+		}
+		p = w.Unwrap()
+	}
+	return p
+}
+
+// KeepsNumberOrders reports whether p's driver keeps number orders itself
+// (NumberOrderer) rather than selling number by number (NumberPurchaser).
+func KeepsNumberOrders(p Provider) bool {
+	_, ok := Underlying(p).(NumberOrderer)
+	return ok
+}
+
 // implementsBuy is Implements for this slice's operations.
 func implementsBuy(p Provider, op Operation) bool {
+	p = Underlying(p)
 	switch op {
 	case OpReleaseNumber:
 		_, ok := p.(NumberReleaser)

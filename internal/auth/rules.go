@@ -61,6 +61,10 @@ var Rules = map[string]Rule{
 	// issue 14 — search (add below this line)
 
 	// issue 14 — buy (add below this line)
+	"/portgate.v1.Numbers/CreateNumberOrder": {Scope: ScopeNumbersWrite, Resource: "parent"},
+	"/portgate.v1.Numbers/GetNumberOrder":    {Scope: ScopeNumbersRead, Resource: "name"},
+	"/portgate.v1.Numbers/ListNumberOrders":  {Scope: ScopeNumbersRead, Resource: "parent"},
+	"/portgate.v1.Numbers/ReleaseNumber":     {Scope: ScopeNumbersWrite, Resource: "name"},
 
 	// issue 14 — voice (add below this line)
 

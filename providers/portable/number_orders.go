@@ -14,8 +14,7 @@ var NumberOrderID = providers.UUIDShape
 // (Telnyx). A driver without (Flowroute) buys number by number: see
 // PurchaseNumber.
 func (c *Client) NumberOrderer() bool {
-	_, ok := c.drv.(providers.NumberOrderer)
-	return ok && c.caps.Supports(providers.OpCreateNumberOrder)
+	return providers.KeepsNumberOrders(c.drv) && c.caps.Supports(providers.OpCreateNumberOrder)
 }
 
 // CreateNumberOrder places a provider-kept order (providers.NumberOrderer).
