@@ -54,7 +54,6 @@ const specOrder = `{"data":{"id":"12ade33a-21c0-473b-b055-b3c836e1c292","record_
   {"id":"dc8e4d67-33a0-4cbb-af74-7b58f05bd495","phone_number":"+19705555099","record_type":"number_order_phone_number",
    "requirements_met":false,"requirements_status":"requirement-info-pending","status":"%s"}]}}`
 
-
 func specOrderWith(status, a, b string) string {
 	s := specOrder
 	for _, v := range []string{status, a, b} {
