@@ -36,6 +36,9 @@ var idempotent = map[providers.Operation]bool{
 	providers.OpListNumbers:       true,
 	providers.OpCheckPortability:  true,
 	providers.OpListPortingEvents: true,
+	// issue 14 — buy: order reads (never CreateNumberOrder or ReleaseNumber)
+	providers.OpGetNumberOrder:   true,
+	providers.OpListNumberOrders: true,
 }
 
 // Idempotent reports whether op is a read-only operation this layer retries.
