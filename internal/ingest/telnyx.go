@@ -89,6 +89,10 @@ func TelnyxHandler(o TelnyxOptions) http.Handler {
 			writeError(w, code, codes.Unauthenticated, reason, msg)
 			return
 		}
+		if telnyxNumberOrderEvent(body) { // issue 14 — buy: not a port order event
+			ackNumberOrderEvent(w)
+			return
+		}
 		ev, err := TelnyxWebhookEvent(body, now)
 		if err != nil {
 			writeError(w, http.StatusBadRequest, codes.InvalidArgument, ReasonMalformed, err.Error())

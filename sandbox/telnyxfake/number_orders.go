@@ -15,7 +15,8 @@ import (
 // An order is created "pending" with each number "pending", and its numbers
 // join the account at once as "purchase-pending" (source_type
 // number_order). Advance/Tick completes every pending order: the order and
-// its numbers turn "success", the numbers "active".
+// its numbers turn "success", the numbers "active", and a signed
+// number_order.complete webhook goes to Options.WebhookURL.
 
 // buyState is the fake's number-order state (under f.mu).
 type buyState struct {
@@ -152,6 +153,10 @@ func (f *Fake) advanceNumberOrdersLocked(now time.Time) {
 				n.status, n.updatedAt = "", now
 			}
 		}
+		// The spec's NumberOrderWebhookEvent: the standard envelope with the
+		// order (NumberOrderWithPhoneNumbers) as payload, to the configured
+		// WebhookURL. Not a porting event: not in GET /v2/porting/events.
+		f.deliverEvent(uuid.New(), "number_order.complete", o.render(), now, nil, false)
 	}
 }
 

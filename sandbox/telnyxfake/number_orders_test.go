@@ -1,7 +1,11 @@
 package telnyxfake_test
 
 import (
+	"crypto/ed25519"
+	"encoding/json"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/portgate/portgate/sandbox/telnyxfake"
@@ -92,5 +96,39 @@ func TestDeletePhoneNumberAndLock(t *testing.T) {
 	}
 	if code, _, _ := c.do("DELETE", "/v2/phone_numbers/"+ids["+13125550100"], nil); code != http.StatusNotFound {
 		t.Errorf("second delete: %d", code)
+	}
+}
+
+// Completing an order sends the spec's number_order.complete event, signed,
+// with the order as payload; it is not a porting event.
+func TestNumberOrderCompleteWebhook(t *testing.T) {
+	pub, priv, _ := ed25519.GenerateKey(nil)
+	got := make(chan map[string]any, 4)
+	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		var env map[string]any
+		_ = json.Unmarshal(b, &env)
+		if !telnyxfake.Verify(pub, r.Header.Get(telnyxfake.HeaderSignature), r.Header.Get(telnyxfake.HeaderTimestamp), b) {
+			env = map[string]any{"bad": "signature"}
+		}
+		got <- env
+	}))
+	defer recv.Close()
+	c, f := newClient(t, telnyxfake.Options{WebhookURL: recv.URL, WebhookPrivateKey: priv})
+	_, _, m := c.do("POST", "/v2/number_orders", map[string]any{"phone_numbers": []any{map[string]any{"phone_number": telnyxfake.AvailableNumbers[0]}}})
+	id := m["data"].(map[string]any)["id"]
+	f.Advance()
+	env := <-got
+	data, _ := env["data"].(map[string]any)
+	payload, _ := data["payload"].(map[string]any)
+	if data["event_type"] != "number_order.complete" || data["record_type"] != "event" || payload["id"] != id || payload["status"] != "success" {
+		t.Fatalf("webhook: %v", env)
+	}
+	if meta, _ := env["meta"].(map[string]any); meta["attempt"] != float64(1) || meta["delivered_to"] == nil {
+		t.Fatalf("meta: %v", env)
+	}
+	_, _, evs := c.do("GET", "/v2/porting/events", nil)
+	if n := len(evs["data"].([]any)); n != 0 {
+		t.Errorf("%d porting events, want 0", n)
 	}
 }
