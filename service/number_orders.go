@@ -12,6 +12,7 @@ import (
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/protobuf/types/known/durationpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	pb "github.com/portgate/portgate/gen/portgate/v1"
@@ -45,6 +46,7 @@ const (
 	ReasonNumberOrderNotFound         = "NUMBER_ORDER_NOT_FOUND"
 	ReasonReleaseConfirmationMismatch = "RELEASE_CONFIRMATION_MISMATCH"
 	ReasonNumberDeletionLocked        = providers.ReasonNumberDeletionLocked
+	ReasonNumberOrderIncomplete       = "NUMBER_ORDER_INCOMPLETE"
 )
 
 // MaxNumberOrderNumbers is the most numbers one CreateNumberOrder buys
@@ -247,7 +249,24 @@ func (s *NumbersServer) createNumberOrder(ctx context.Context, req *pb.CreateNum
 	}
 	accepted(numberOrderName(prov, so.ID))
 	s.c.log.InfoContext(ctx, "number order created", "provider", prov, "order", so.ID, "numbers", len(numbers), "synthesized", true)
-	return s.runSynthesized(ctx, b, prov, so), nil
+	out, settled := s.runSynthesized(ctx, b, prov, so)
+	if !settled && req.GetRequestId() != "" {
+		// Not an outcome to remember: the request_id keeps the order as its
+		// resource, so a retry resumes it (settles and finishes the purchases).
+		return nil, incomplete(out)
+	}
+	return out, nil
+}
+
+// incomplete is the answer when a synthesized order could not be finished
+// (the caller's deadline, the store, or a purchase whose outcome could not
+// be read back): retry with the same request_id to finish it.
+func incomplete(o *pb.NumberOrder) error {
+	return gatewayError(codes.Unavailable, ReasonNumberOrderIncomplete,
+		fmt.Sprintf("number order %s is recorded but not finished (some purchases are pending or their outcome is not known yet); "+
+			"retry with the same request_id to finish it, or read it with GetNumberOrder", o.GetName()),
+		map[string]string{"number_order": o.GetName()},
+		&errdetails.RetryInfo{RetryDelay: durationpb.New(idemRetryDelay)})
 }
 
 // putOrder stores a synthesized order's snapshot (detached from the
@@ -311,8 +330,9 @@ func outcomeUnknown(err error) bool {
 }
 
 // runSynthesized buys the order's unsettled numbers one by one, storing
-// the order before and after each purchase, and returns the order.
-func (s *NumbersServer) runSynthesized(ctx context.Context, b *Backend, prov string, so *storedNumberOrder) *pb.NumberOrder {
+// the order before and after each purchase, and returns the order and
+// whether every number is settled (SUCCESS or FAILED).
+func (s *NumbersServer) runSynthesized(ctx context.Context, b *Backend, prov string, so *storedNumberOrder) (*pb.NumberOrder, bool) {
 	for i := range so.Numbers {
 		e := &so.Numbers[i]
 		if e.State == purchasing {
@@ -367,7 +387,8 @@ func (s *NumbersServer) runSynthesized(ctx context.Context, b *Backend, prov str
 		}
 		_ = s.putOrder(ctx, prov, so)
 	}
-	return numberOrderToProto(prov, so.toProvider(), true)
+	o := so.toProvider()
+	return numberOrderToProto(prov, o, true), o.State != providers.NumberOrderPending
 }
 
 func purchaseFailure(err error) string {
@@ -397,7 +418,11 @@ func (s *NumbersServer) resumeNumberOrder(ctx context.Context, name string) (*pb
 	if err != nil {
 		return nil, err
 	}
-	return s.runSynthesized(ctx, b, prov, so), nil
+	out, settled := s.runSynthesized(ctx, b, prov, so)
+	if !settled {
+		return nil, incomplete(out)
+	}
+	return out, nil
 }
 
 // GetNumberOrder reads one order (from Telnyx, or portgate's store).

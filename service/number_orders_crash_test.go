@@ -9,6 +9,7 @@ import (
 	pb "github.com/portgate/portgate/gen/portgate/v1"
 	"github.com/portgate/portgate/internal/store"
 	"github.com/portgate/portgate/providers"
+	"github.com/portgate/portgate/sandbox/chaos"
 	"github.com/portgate/portgate/service"
 )
 
@@ -74,5 +75,34 @@ func TestNumberOrderResumesAfterCrash(t *testing.T) {
 	got, err := e.numbers.GetNumberOrder(ctx, &pb.GetNumberOrderRequest{Name: name})
 	if err != nil || got.GetState() != pb.NumberOrder_SUCCESS {
 		t.Fatalf("get after resume: %v %v", got, err)
+	}
+}
+
+// A Flowroute purchase whose answer is lost (503) and whose read-back fails
+// too leaves the number "purchasing": the call does not report the order
+// as done; with a request_id the gateway resumes it at once (reads the
+// number back, not there → buys it) and answers the finished order. Each
+// number is bought once; there is one order.
+func TestNumberOrderUnknownOutcomeIsSettled(t *testing.T) {
+	e := start(t)
+	ctx := t.Context()
+	a, b := buyable(t, e, "flowroute"), buyable(t, e, "flowroute")
+	// The purchase of a (never retried) and the 3 attempts to read it back
+	// fail; everything after reaches the sandbox.
+	e.app.Sandboxes["flowroute"].Chaos.Set(chaos.Faults{ErrorBurst: 4})
+	o, err := e.numbers.CreateNumberOrder(ctx, &pb.CreateNumberOrderRequest{Parent: "providers/flowroute", RequestId: "2c9d8e7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f",
+		NumberOrder: &pb.NumberOrder{PhoneNumbers: []string{a, b}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.GetState() != pb.NumberOrder_SUCCESS || len(o.GetNumbers()) != 2 {
+		t.Fatalf("order: %v", o)
+	}
+	if f := e.app.Sandboxes["flowroute"].Chaos.Faults(); f.ErrorBurst != 0 {
+		t.Fatalf("%d injected failures left unused: the test did not exercise the lost answer", f.ErrorBurst)
+	}
+	list, err := e.numbers.ListNumberOrders(ctx, &pb.ListNumberOrdersRequest{Parent: "providers/flowroute"})
+	if err != nil || len(list.GetNumberOrders()) != 1 {
+		t.Fatalf("%d orders (%v), want 1", len(list.GetNumberOrders()), err)
 	}
 }
