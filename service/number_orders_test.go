@@ -182,3 +182,20 @@ func TestReadmeBuyAndReleaseTour(t *testing.T) {
 		}
 	}
 }
+
+// ListProviders reports the new operations for both providers.
+func TestProvidersReportBuyOperations(t *testing.T) {
+	e := start(t)
+	for _, prov := range []string{"flowroute", "telnyx"} {
+		p, err := e.provs.GetProvider(t.Context(), &pb.GetProviderRequest{Name: "providers/" + prov})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ops := strings.Join(p.GetCapabilities().GetOperations(), ",")
+		for _, op := range []string{"CreateNumberOrder", "GetNumberOrder", "ListNumberOrders", "ReleaseNumber"} {
+			if !strings.Contains(","+ops+",", ","+op+",") {
+				t.Errorf("%s: %s missing from capabilities.operations %s", prov, op, ops)
+			}
+		}
+	}
+}
