@@ -50,6 +50,13 @@ func TestRESTContract(t *testing.T) {
 		"portgate.v1.Numbers.ReleaseNumber":     "POST /v1/{name=providers/*/numbers/*}:release body=*",
 
 		// issue 14 — voice (add below this line)
+		"portgate.v1.Numbers.ListVoiceRoutes":       "GET /v1/{parent=providers/*}/voiceRoutes",
+		"portgate.v1.Numbers.GetVoiceRoute":         "GET /v1/{name=providers/*/voiceRoutes/*}",
+		"portgate.v1.Numbers.CreateVoiceRoute":      "POST /v1/{parent=providers/*}/voiceRoutes body=voice_route",
+		"portgate.v1.Numbers.UpdateVoiceRoute":      "PATCH /v1/{voice_route.name=providers/*/voiceRoutes/*} body=voice_route",
+		"portgate.v1.Numbers.DeleteVoiceRoute":      "DELETE /v1/{name=providers/*/voiceRoutes/*}",
+		"portgate.v1.Numbers.ListMessagingProfiles": "GET /v1/{parent=providers/*}/messagingProfiles",
+		"portgate.v1.Numbers.GetMessagingProfile":   "GET /v1/{name=providers/*/messagingProfiles/*}",
 
 		// issue 14 — e911 (add below this line)
 

@@ -35,6 +35,14 @@ const (
 	OpReleaseNumber     Operation = "ReleaseNumber"
 
 	// issue 14 — voice (add below this line)
+	OpListVoiceRoutes       Operation = "ListVoiceRoutes"
+	OpGetVoiceRoute         Operation = "GetVoiceRoute"
+	OpCreateVoiceRoute      Operation = "CreateVoiceRoute"
+	OpUpdateVoiceRoute      Operation = "UpdateVoiceRoute"
+	OpDeleteVoiceRoute      Operation = "DeleteVoiceRoute"
+	OpListMessagingProfiles Operation = "ListMessagingProfiles"
+	OpGetMessagingProfile   Operation = "GetMessagingProfile"
+	OpSetPortOutPIN         Operation = "SetNumberPortOutPin"
 
 	// issue 14 — e911 (add below this line)
 
@@ -57,6 +65,8 @@ var AllOperations = []Operation{
 	OpCreateNumberOrder, OpGetNumberOrder, OpListNumberOrders, OpReleaseNumber,
 
 	// issue 14 — voice (add below this line)
+	OpListVoiceRoutes, OpGetVoiceRoute, OpCreateVoiceRoute, OpUpdateVoiceRoute, OpDeleteVoiceRoute,
+	OpListMessagingProfiles, OpGetMessagingProfile, OpSetPortOutPIN,
 
 	// issue 14 — e911 (add below this line)
 
@@ -250,6 +260,9 @@ func Implements(p Provider, op Operation) bool {
 		ok = implementsBuy(p, op)
 	default:
 		ok = true
+		if v, known := implementsVoice(p, op); known {
+			ok = v
+		}
 	}
 	return ok
 }

@@ -114,6 +114,7 @@ var secretKeys = map[string]bool{
 	"account_number": true, "provider_account": true, "account_pin": true,
 	"tax_identifier": true, "business_identifier": true,
 	"password": true, "secret": true, "api_key": true, "token": true,
+	"external_pin": true, "port_out_pin": true,
 }
 
 // SecretsFromJSON returns the string values under secret keys (PIN, SSN

@@ -374,6 +374,11 @@ type Number struct {
 	CreateTime         time.Time
 
 	MessagingProvisioning MessagingProvisioning
+
+	// Port-out protection (Telnyx external_pin): PortOutPIN is input only
+	// (UpdateNumber path port_out_pin), PortOutPINSet is what reads report.
+	PortOutPIN    string
+	PortOutPINSet bool
 }
 
 // NumberFilter is the pushdown part of a number list filter.

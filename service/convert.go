@@ -192,6 +192,7 @@ func numberToProto(provider string, n *providers.Number) *pb.Number {
 		RawPhoneNumber: n.RawPhoneNumber, PhoneNumberInvalid: n.PhoneNumberInvalid,
 		MessagingProvisioning: messagingProvisioningToProto(n.MessagingProvisioning),
 	}
+	numberVoiceToProto(provider, n, out)
 	out.Etag = numberETag(out)
 	return out
 }
@@ -209,5 +210,6 @@ func numberFromProto(n *pb.Number, e164 string) providers.Number {
 		PhoneNumber: e164, Alias: n.GetAlias(), CNAMLookupsEnabled: n.GetCnamLookupsEnabled(),
 		MessagingEnabled: n.GetMessagingEnabled(), MessagingProfileID: n.GetMessagingProfileId(),
 		ConnectionID: n.GetConnectionId(), FailoverRouteID: n.GetFailoverRouteId(), Tags: append([]string(nil), n.GetTags()...),
+		PortOutPIN: n.GetPortOutPin(),
 	}
 }

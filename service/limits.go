@@ -209,6 +209,27 @@ var fieldLimits = map[protoreflect.FullName]FieldLimit{
 	"portgate.v1.ReleaseNumberRequest.request_id":           {MaxBytes: limRequestID},
 
 	// issue 14 — voice (add below this line)
+	"portgate.v1.Number.voice_route":                      {MaxBytes: limName},
+	"portgate.v1.Number.failover_voice_route":             {MaxBytes: limName},
+	"portgate.v1.Number.port_out_pin":                     {MaxBytes: 32},      // input only, secret
+	"portgate.v1.Number.messaging_profile":                {MaxBytes: limName}, // output only
+	"portgate.v1.VoiceRoute.name":                         {MaxBytes: limName},
+	"portgate.v1.VoiceRoute.provider":                     {MaxBytes: limText}, // output only
+	"portgate.v1.VoiceRoute.provider_type":                {MaxBytes: limText}, // output only
+	"portgate.v1.VoiceRoute.display_name":                 {MaxBytes: 255},
+	"portgate.v1.VoiceRoute.target":                       {MaxBytes: 255},
+	"portgate.v1.VoiceRoute.edge_strategy_id":             {MaxBytes: limID},
+	"portgate.v1.ListVoiceRoutesRequest.parent":           {MaxBytes: limName},
+	"portgate.v1.ListVoiceRoutesRequest.page_token":       {MaxBytes: limPageToken},
+	"portgate.v1.GetVoiceRouteRequest.name":               {MaxBytes: limName},
+	"portgate.v1.CreateVoiceRouteRequest.parent":          {MaxBytes: limName},
+	"portgate.v1.CreateVoiceRouteRequest.request_id":      {MaxBytes: limRequestID},
+	"portgate.v1.UpdateVoiceRouteRequest.request_id":      {MaxBytes: limRequestID},
+	"portgate.v1.DeleteVoiceRouteRequest.name":            {MaxBytes: limName},
+	"portgate.v1.DeleteVoiceRouteRequest.request_id":      {MaxBytes: limRequestID},
+	"portgate.v1.ListMessagingProfilesRequest.parent":     {MaxBytes: limName},
+	"portgate.v1.ListMessagingProfilesRequest.page_token": {MaxBytes: limPageToken},
+	"portgate.v1.GetMessagingProfileRequest.name":         {MaxBytes: limName},
 
 	// issue 14 — e911 (add below this line)
 

@@ -26,7 +26,7 @@ var orderFieldPaths = []string{
 var numberFieldPaths = []string{
 	providers.FieldNumberAlias, providers.FieldNumberCNAMLookupsEnabled, providers.FieldNumberMessagingEnabled,
 	providers.FieldNumberMessagingProfileID, providers.FieldNumberConnectionID, providers.FieldNumberFailoverRouteID,
-	providers.FieldNumberTags,
+	providers.FieldNumberTags, providers.FieldNumberPortOutPIN,
 }
 
 // snake converts a lowerCamelCase JSON path segment to its proto name.

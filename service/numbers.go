@@ -103,7 +103,8 @@ func (s *NumbersServer) ListNumbers(ctx context.Context, req *pb.ListNumbersRequ
 // reported as Number.messaging_provisioning FAILED with the reason.
 func (s *NumbersServer) UpdateNumber(ctx context.Context, req *pb.UpdateNumberRequest) (*pb.Number, error) {
 	return do(ctx, s.c, "UpdateNumber", req, func(ctx context.Context, _ func(string)) (*pb.Number, error) {
-		return s.updateNumber(ctx, req)
+		n, err := s.updateNumber(ctx, req)
+		return n, redact(err, req.GetNumber().GetPortOutPin())
 	}, nil)
 }
 
@@ -117,7 +118,11 @@ func (s *NumbersServer) updateNumber(ctx context.Context, req *pb.UpdateNumberRe
 	if err != nil {
 		return nil, err
 	}
-	mask, err := resolveMask(num, req.GetUpdateMask().GetPaths(), numberFieldPaths, b.capabilities().UpdatableNumberFields, prov, "update_mask")
+	num, paths, err := numberVoiceInput(prov, b, num, req.GetUpdateMask().GetPaths())
+	if err != nil {
+		return nil, err
+	}
+	mask, err := resolveMask(num, paths, numberFieldPaths, b.capabilities().UpdatableNumberFields, prov, "update_mask")
 	if err != nil {
 		return nil, err
 	}

@@ -43,12 +43,13 @@ const (
 	leakTelnyx   = "KEYtelnyxLeakTestSECRETabcdef"
 	leakFRAccess = "fr-access-SECRET-7744"
 	leakFRSecret = "fr-secret-SECRET-9f8e7d6c"
+	leakPortOut  = "PORTOUT-PIN-SECRET-73194" // Number.port_out_pin (Telnyx external_pin)
 )
 
 func leakPatterns() map[string]*regexp.Regexp {
 	basic := base64.StdEncoding.EncodeToString([]byte(leakFRAccess + ":" + leakFRSecret))
 	out := map[string]*regexp.Regexp{}
-	for _, s := range []string{leakAccount, leakTaxID, leakBizID, leakCallKey, leakTelnyx, leakFRAccess, leakFRSecret, basic} {
+	for _, s := range []string{leakAccount, leakTaxID, leakBizID, leakCallKey, leakTelnyx, leakFRAccess, leakFRSecret, basic, leakPortOut} {
 		out[s] = regexp.MustCompile(regexp.QuoteMeta(s))
 	}
 	for _, s := range []string{leakPIN, leakSSN} {
@@ -221,6 +222,19 @@ func everyRPC(t *testing.T, e *env, prov string, tr *transcript) {
 	un, err := e.numbers.UpdateNumber(ctx, &pb.UpdateNumberRequest{Number: &pb.Number{Name: parent + "/numbers/+13125550100", Alias: "front"},
 		UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"alias"}}})
 	tr.grpc("UpdateNumber", un, err)
+	// The port-out PIN: set (Telnyx), refused (Flowroute), with a bad mask
+	// and a bad route next to it; then read back.
+	un, err = e.numbers.UpdateNumber(ctx, &pb.UpdateNumberRequest{Number: &pb.Number{Name: parent + "/numbers/+13125550100", PortOutPin: leakPortOut},
+		UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"port_out_pin"}}})
+	tr.grpc("UpdateNumber port_out_pin", un, err)
+	un, err = e.numbers.UpdateNumber(ctx, &pb.UpdateNumberRequest{Number: &pb.Number{Name: parent + "/numbers/+13125550100", PortOutPin: leakPortOut,
+		VoiceRoute: parent + "/voiceRoutes/" + leakPortOut}})
+	tr.grpc("UpdateNumber port_out_pin bad route", un, err)
+	un, err = e.numbers.UpdateNumber(ctx, &pb.UpdateNumberRequest{Number: &pb.Number{Name: parent + "/numbers/+13125550100", PortOutPin: leakPortOut},
+		UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"port_out_pin", leakPortOut}}})
+	tr.grpc("UpdateNumber port_out_pin bad mask", un, err)
+	num, err = e.numbers.GetNumber(ctx, &pb.GetNumberRequest{Name: parent + "/numbers/+13125550100"})
+	tr.grpc("GetNumber after port_out_pin", num, err)
 	lp, err := e.provs.ListProviders(ctx, &pb.ListProvidersRequest{})
 	tr.grpc("ListProviders", lp, err)
 
@@ -238,6 +252,9 @@ func everyRPC(t *testing.T, e *env, prov string, tr *transcript) {
 	tr.rest("GET", e.base+"/v1/"+parent+"/portOrders?pageToken="+leakAccount, nil)
 	tr.rest("POST", e.base+"/v1/providers/-:checkPortability", map[string]any{"phoneNumbers": []string{"555-12", n1}})
 	tr.rest("GET", e.base+"/v1/"+parent+"/numbers/555", nil)
+	tr.rest("PATCH", e.base+"/v1/"+parent+"/numbers/13125550100?updateMask=portOutPin", map[string]any{"portOutPin": leakPortOut})
+	tr.rest("PATCH", e.base+"/v1/"+parent+"/numbers/13125550100?updateMask=portOutPin,"+leakPortOut, map[string]any{"portOutPin": leakPortOut})
+	tr.rest("GET", e.base+"/v1/"+parent+"/numbers/13125550100", nil)
 }
 
 func assertNoLeaks(t *testing.T, what, text string) {

@@ -445,6 +445,131 @@ var rpcCases = []rpcCase{
 		}},
 
 	// issue 14 — voice (add below this line)
+	{name: "ListVoiceRoutes", rpc: "portgate.v1.Numbers.ListVoiceRoutes", code: codes.OK,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.ListVoiceRoutesRequest{Parent: "providers/flowroute", PageSize: 2}
+		},
+		check: func(t *testing.T, r proto.Message) {
+			if resp := r.(*pb.ListVoiceRoutesResponse); len(resp.GetVoiceRoutes()) != 2 || resp.GetNextPageToken() == "" {
+				t.Errorf("%v", resp)
+			}
+		}},
+	{name: "ListVoiceRoutes/providers/-", rpc: "portgate.v1.Numbers.ListVoiceRoutes", code: codes.InvalidArgument,
+		req: func(*testing.T, *env) proto.Message { return &pb.ListVoiceRoutesRequest{Parent: "providers/-"} }},
+	{name: "GetVoiceRoute", rpc: "portgate.v1.Numbers.GetVoiceRoute", code: codes.OK,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.GetVoiceRouteRequest{Name: "providers/telnyx/voiceRoutes/1293384261075731499"}
+		},
+		check: func(t *testing.T, r proto.Message) {
+			if v := r.(*pb.VoiceRoute); v.GetType() != pb.VoiceRoute_SIP_REGISTRATION || v.GetDisplayName() != "office-pbx" {
+				t.Errorf("%v", v)
+			}
+		}},
+	{name: "GetVoiceRoute/unknown", rpc: "portgate.v1.Numbers.GetVoiceRoute", code: codes.NotFound,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.GetVoiceRouteRequest{Name: "providers/flowroute/voiceRoutes/999999"}
+		}},
+	{name: "CreateVoiceRoute", rpc: "portgate.v1.Numbers.CreateVoiceRoute", code: codes.OK,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.CreateVoiceRouteRequest{Parent: "providers/flowroute",
+				VoiceRoute: &pb.VoiceRoute{Type: pb.VoiceRoute_SIP_HOST, Target: "pbx.example.com:5060", DisplayName: "pbx"}}
+		},
+		check: func(t *testing.T, r proto.Message) {
+			if v := r.(*pb.VoiceRoute); !strings.HasPrefix(v.GetName(), "providers/flowroute/voiceRoutes/") || v.GetTarget() != "pbx.example.com:5060" {
+				t.Errorf("%v", v)
+			}
+		}},
+	{name: "CreateVoiceRoute/telnyx", rpc: "portgate.v1.Numbers.CreateVoiceRoute", code: codes.Unimplemented,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.CreateVoiceRouteRequest{Parent: "providers/telnyx", VoiceRoute: &pb.VoiceRoute{Type: pb.VoiceRoute_SIP_HOST, Target: "pbx.example.com"}}
+		}},
+	{name: "CreateVoiceRoute/no target", rpc: "portgate.v1.Numbers.CreateVoiceRoute", code: codes.InvalidArgument,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.CreateVoiceRouteRequest{Parent: "providers/flowroute", VoiceRoute: &pb.VoiceRoute{Type: pb.VoiceRoute_SIP_HOST}}
+		}},
+	{name: "UpdateVoiceRoute", rpc: "portgate.v1.Numbers.UpdateVoiceRoute", code: codes.OK,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.UpdateVoiceRouteRequest{VoiceRoute: &pb.VoiceRoute{Name: "providers/flowroute/voiceRoutes/7002", DisplayName: "renamed"},
+				UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"display_name"}}}
+		},
+		check: func(t *testing.T, r proto.Message) {
+			if v := r.(*pb.VoiceRoute); v.GetDisplayName() != "renamed" {
+				t.Errorf("%v", v)
+			}
+		}},
+	{name: "DeleteVoiceRoute", rpc: "portgate.v1.Numbers.DeleteVoiceRoute", code: codes.OK,
+		req: func(t *testing.T, e *env) proto.Message {
+			r, err := e.numbers.CreateVoiceRoute(t.Context(), &pb.CreateVoiceRouteRequest{Parent: "providers/flowroute",
+				VoiceRoute: &pb.VoiceRoute{Type: pb.VoiceRoute_SIP_URI, Target: "sip:pbx@example.com"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return &pb.DeleteVoiceRouteRequest{Name: r.GetName()}
+		}},
+	{name: "DeleteVoiceRoute/in use", rpc: "portgate.v1.Numbers.DeleteVoiceRoute", code: codes.FailedPrecondition,
+		req: func(t *testing.T, e *env) proto.Message {
+			r, err := e.numbers.CreateVoiceRoute(t.Context(), &pb.CreateVoiceRouteRequest{Parent: "providers/flowroute",
+				VoiceRoute: &pb.VoiceRoute{Type: pb.VoiceRoute_SIP_HOST, Target: "busy.example.com"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := e.numbers.UpdateNumber(t.Context(), &pb.UpdateNumberRequest{
+				Number: &pb.Number{Name: "providers/flowroute/numbers/13125550101", FailoverVoiceRoute: r.GetName()}}); err != nil {
+				t.Fatal(err)
+			}
+			return &pb.DeleteVoiceRouteRequest{Name: r.GetName()}
+		}},
+	{name: "ListMessagingProfiles", rpc: "portgate.v1.Numbers.ListMessagingProfiles", code: codes.OK,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.ListMessagingProfilesRequest{Parent: "providers/telnyx"}
+		},
+		check: func(t *testing.T, r proto.Message) {
+			if n := len(r.(*pb.ListMessagingProfilesResponse).GetMessagingProfiles()); n == 0 {
+				t.Error("no profiles")
+			}
+		}},
+	{name: "ListMessagingProfiles/flowroute", rpc: "portgate.v1.Numbers.ListMessagingProfiles", code: codes.Unimplemented,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.ListMessagingProfilesRequest{Parent: "providers/flowroute"}
+		}},
+	{name: "GetMessagingProfile", rpc: "portgate.v1.Numbers.GetMessagingProfile", code: codes.OK,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.GetMessagingProfileRequest{Name: "providers/telnyx/messagingProfiles/4001767e-ce0f-4cae-9d5f-0d5e636e7809"}
+		}},
+	{name: "GetMessagingProfile/unknown", rpc: "portgate.v1.Numbers.GetMessagingProfile", code: codes.NotFound,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.GetMessagingProfileRequest{Name: "providers/telnyx/messagingProfiles/00000000-0000-4000-8000-000000000000"}
+		}},
+	{name: "UpdateNumber/voice_route", rpc: "portgate.v1.Numbers.UpdateNumber", code: codes.OK,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.UpdateNumberRequest{Number: &pb.Number{Name: "providers/telnyx/numbers/13125550101", VoiceRoute: "providers/telnyx/voiceRoutes/1293384261075731500"},
+				UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"voice_route"}}}
+		},
+		check: func(t *testing.T, r proto.Message) {
+			if n := r.(*pb.Number); n.GetVoiceRoute() != "providers/telnyx/voiceRoutes/1293384261075731500" || n.GetConnectionId() != "1293384261075731500" {
+				t.Errorf("%v", n)
+			}
+		}},
+	{name: "UpdateNumber/voice_route unknown", rpc: "portgate.v1.Numbers.UpdateNumber", code: codes.InvalidArgument,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.UpdateNumberRequest{Number: &pb.Number{Name: "providers/flowroute/numbers/13125550101", VoiceRoute: "providers/flowroute/voiceRoutes/999999"},
+				UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"voice_route"}}}
+		}},
+	{name: "UpdateNumber/port_out_pin", rpc: "portgate.v1.Numbers.UpdateNumber", code: codes.OK,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.UpdateNumberRequest{Number: &pb.Number{Name: "providers/telnyx/numbers/13125550101", PortOutPin: "5823"},
+				UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"port_out_pin"}}}
+		},
+		check: func(t *testing.T, r proto.Message) {
+			if n := r.(*pb.Number); !n.GetPortOutPinSet() || n.GetPortOutPin() != "" {
+				t.Errorf("%v", n)
+			}
+		}},
+	{name: "UpdateNumber/port_out_pin flowroute", rpc: "portgate.v1.Numbers.UpdateNumber", code: codes.Unimplemented,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.UpdateNumberRequest{Number: &pb.Number{Name: "providers/flowroute/numbers/13125550101", PortOutPin: "5823"},
+				UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"port_out_pin"}}}
+		}},
 
 	// issue 14 — e911 (add below this line)
 

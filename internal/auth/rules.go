@@ -67,6 +67,13 @@ var Rules = map[string]Rule{
 	"/portgate.v1.Numbers/ReleaseNumber":     {Scope: ScopeNumbersWrite, Resource: "name"},
 
 	// issue 14 — voice (add below this line)
+	"/portgate.v1.Numbers/ListVoiceRoutes":       {Scope: ScopeNumbersRead, Resource: "parent"},
+	"/portgate.v1.Numbers/GetVoiceRoute":         {Scope: ScopeNumbersRead, Resource: "name"},
+	"/portgate.v1.Numbers/CreateVoiceRoute":      {Scope: ScopeNumbersWrite, Resource: "parent"},
+	"/portgate.v1.Numbers/UpdateVoiceRoute":      {Scope: ScopeNumbersWrite, Resource: "voice_route.name"},
+	"/portgate.v1.Numbers/DeleteVoiceRoute":      {Scope: ScopeNumbersWrite, Resource: "name"},
+	"/portgate.v1.Numbers/ListMessagingProfiles": {Scope: ScopeNumbersRead, Resource: "parent"},
+	"/portgate.v1.Numbers/GetMessagingProfile":   {Scope: ScopeNumbersRead, Resource: "name"},
 
 	// issue 14 — e911 (add below this line)
 

@@ -218,6 +218,9 @@ func (c *Client) UpdateNumber(ctx context.Context, upd providers.NumberUpdate) (
 	if upd.Number.PhoneNumber == "" {
 		return nil, c.invalid("number.name", "a phone number is required")
 	}
+	if err := c.checkPortOutPIN(upd); err != nil {
+		return nil, err
+	}
 	if err := c.checkMask("update_mask", upd.Mask, c.caps.UpdatableNumberFields); err != nil {
 		return nil, err
 	}

@@ -67,7 +67,7 @@ func New(drv providers.Provider, opts ...Option) *Client {
 	caps := drv.Capabilities()
 	ops := make([]providers.Operation, 0, len(caps.Operations))
 	for _, op := range caps.Operations {
-		if providers.Implements(drv, op) {
+		if providers.Implements(drv, op) && voiceOpUsable(caps, op) {
 			ops = append(ops, op)
 		}
 	}

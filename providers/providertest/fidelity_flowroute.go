@@ -101,6 +101,7 @@ func testProviderFidelity(t *testing.T, e *env) {
 		}
 		const num = "+13125550102"
 		in := providers.Number{PhoneNumber: num, MessagingEnabled: true, MessagingProfileID: "40017d2b-8d2a-4c4e-9a51-0c3f1b2a0001"}
+		f.useAccountIDs(t, &in, &providers.Number{})
 		mask := []string{providers.FieldNumberMessagingEnabled}
 		if slices.Contains(f.caps.UpdatableNumberFields, providers.FieldNumberMessagingProfileID) {
 			mask = append(mask, providers.FieldNumberMessagingProfileID)

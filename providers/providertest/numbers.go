@@ -173,6 +173,7 @@ func testNumbers(t *testing.T, e *env) {
 				for _, other := range numberFields {
 					other.set(&in, before)
 				}
+				f.useAccountIDs(t, &in, before)
 				want := fld.view(&in)
 				res, err := f.p.UpdateNumber(f.ctx, providers.NumberUpdate{
 					Number: in, Mask: []string{path}, MessagingCallbackURL: "https://hooks.example.com/sms",

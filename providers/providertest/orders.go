@@ -108,6 +108,9 @@ func callOp(f *fixture, op providers.Operation, orderID string) error {
 			mask = f.caps.UpdatableNumberFields[:1]
 		}
 		_, err = p.UpdateNumber(ctx, providers.NumberUpdate{Number: providers.Number{PhoneNumber: num, Alias: "probe"}, Mask: mask})
+	case providers.OpListVoiceRoutes, providers.OpGetVoiceRoute, providers.OpCreateVoiceRoute, providers.OpUpdateVoiceRoute,
+		providers.OpDeleteVoiceRoute, providers.OpListMessagingProfiles, providers.OpGetMessagingProfile, providers.OpSetPortOutPIN:
+		err = callVoiceOp(f, op)
 	default:
 		var known bool
 		if err, known = callBuyOp(f, op); !known { // issue 14 — buy

@@ -39,6 +39,9 @@ var idempotent = map[providers.Operation]bool{
 	// issue 14 — buy: order reads (never CreateNumberOrder or ReleaseNumber)
 	providers.OpGetNumberOrder:   true,
 	providers.OpListNumberOrders: true,
+	// issue 14 — voice
+	providers.OpListVoiceRoutes: true, providers.OpGetVoiceRoute: true,
+	providers.OpListMessagingProfiles: true, providers.OpGetMessagingProfile: true,
 }
 
 // Idempotent reports whether op is a read-only operation this layer retries.

@@ -219,6 +219,7 @@ var numberPointerFields = map[string]string{
 	"/tags":                 "tags",
 	"/connection_id":        "connection_id",
 	"/messaging_profile_id": "messaging_profile_id",
+	"/external_pin":         "port_out_pin",
 }
 
 // fieldFor maps a JSON pointer to a neutral field path:

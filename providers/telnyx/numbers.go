@@ -158,6 +158,9 @@ func (p *Provider) UpdateNumber(ctx context.Context, upd providers.NumberUpdate)
 		if n.ConnectionID != "" {
 			mask = append(mask, providers.FieldNumberConnectionID)
 		}
+		if n.PortOutPIN != "" {
+			mask = append(mask, providers.FieldNumberPortOutPIN)
+		}
 		if n.MessagingProfileID != "" {
 			mask = append(mask, providers.FieldNumberMessagingProfileID)
 		}
@@ -186,6 +189,8 @@ func (p *Provider) UpdateNumber(ctx context.Context, upd providers.NumberUpdate)
 			main["tags"] = tags
 		case providers.FieldNumberConnectionID:
 			main["connection_id"] = nilIfEmpty(n.ConnectionID)
+		case providers.FieldNumberPortOutPIN:
+			main["external_pin"] = nilIfEmpty(n.PortOutPIN) // "" removes the PIN
 		case providers.FieldNumberMessagingProfileID:
 			msg["messaging_profile_id"] = n.MessagingProfileID // "" unassigns
 		case providers.FieldNumberMessagingEnabled:

@@ -105,6 +105,7 @@ var UpdatableOrderFields = []string{
 var UpdatableNumberFields = []string{
 	providers.FieldNumberAlias, providers.FieldNumberTags, providers.FieldNumberConnectionID,
 	providers.FieldNumberMessagingProfileID, providers.FieldNumberMessagingEnabled,
+	providers.FieldNumberPortOutPIN,
 }
 
 // Capabilities implements providers.Provider.
@@ -113,7 +114,7 @@ func (p *Provider) Capabilities() providers.Capabilities {
 	// order: ModifyPortOrderNumbers is not offered, sandbox or live.
 	var ops []providers.Operation
 	for _, op := range providers.AllOperations {
-		if op != providers.OpModifyPortOrderNumbers {
+		if op != providers.OpModifyPortOrderNumbers && !voiceMissing[op] {
 			ops = append(ops, op)
 		}
 	}

@@ -133,7 +133,8 @@ func TestNewValidates(t *testing.T) {
 		t.Fatal(err)
 	}
 	caps := p.Capabilities()
-	if caps.PortabilityBatchLimit != 100 || caps.MaxDocumentBytes != 10<<20 || len(caps.Operations) != len(providers.AllOperations)-1 ||
+	if caps.PortabilityBatchLimit != 100 || caps.MaxDocumentBytes != 10<<20 || len(caps.Operations) != len(providers.AllOperations)-4 || // ModifyPortOrderNumbers, Create/Update/DeleteVoiceRoute
+		caps.Supports(providers.OpCreateVoiceRoute) ||
 		caps.Supports(providers.OpModifyPortOrderNumbers) {
 		t.Fatalf("caps = %+v (Telnyx documents no ModifyPortOrderNumbers)", caps)
 	}
@@ -675,12 +676,12 @@ func TestNumbers(t *testing.T) {
 		t.Fatalf("prefix: %+v", pg.Numbers)
 	}
 	res, err := e.p.UpdateNumber(c, providers.NumberUpdate{Number: providers.Number{PhoneNumber: "+13125550101",
-		Alias: "front desk", Tags: []string{"x", "y"}, ConnectionID: "c-9", MessagingProfileID: "mp-1"},
+		Alias: "front desk", Tags: []string{"x", "y"}, ConnectionID: "1293384261075731500", MessagingProfileID: "4001767e-ce0f-4cae-9d5f-0d5e636e7809"},
 		Mask: []string{"alias", "tags", "connection_id", "messaging_profile_id"}})
 	if err != nil || len(res.Failures) != 0 {
 		t.Fatalf("%+v %v", res, err)
 	}
-	if u := res.Number; u.Alias != "front desk" || !slices.Equal(u.Tags, []string{"x", "y"}) || u.ConnectionID != "c-9" || u.MessagingProfileID != "mp-1" || !u.MessagingEnabled {
+	if u := res.Number; u.Alias != "front desk" || !slices.Equal(u.Tags, []string{"x", "y"}) || u.ConnectionID != "1293384261075731500" || u.MessagingProfileID != "4001767e-ce0f-4cae-9d5f-0d5e636e7809" || !u.MessagingEnabled {
 		t.Fatalf("%+v", u)
 	}
 	res, err = e.p.UpdateNumber(c, providers.NumberUpdate{Number: providers.Number{PhoneNumber: "+13125550101"},
@@ -690,11 +691,11 @@ func TestNumbers(t *testing.T) {
 	}
 	// Messaging refused after the first half applied → partial failure.
 	res, err = e.p.UpdateNumber(c, providers.NumberUpdate{Number: providers.Number{PhoneNumber: "+12065559903",
-		Alias: "half", MessagingEnabled: true, MessagingProfileID: "mp-1"}, Mask: []string{"alias", "messaging_enabled"}})
+		Alias: "half", MessagingEnabled: true, MessagingProfileID: "4001767e-ce0f-4cae-9d5f-0d5e636e7809"}, Mask: []string{"alias", "messaging_enabled"}})
 	if err != nil || len(res.Failures) != 1 || res.Failures[0].Field != "messaging_enabled" || res.Number.Alias != "half" || res.Number.MessagingEnabled {
 		t.Fatalf("%+v %v", res, err)
 	}
-	res, err = e.p.UpdateNumber(c, providers.NumberUpdate{Number: providers.Number{PhoneNumber: "+12065559903", MessagingProfileID: "mp-1"},
+	res, err = e.p.UpdateNumber(c, providers.NumberUpdate{Number: providers.Number{PhoneNumber: "+12065559903", MessagingProfileID: "4001767e-ce0f-4cae-9d5f-0d5e636e7809"},
 		Mask: []string{"messaging_profile_id"}})
 	if err != nil || len(res.Failures) != 1 || res.Failures[0].Field != "messaging_profile_id" || res.Failures[0].Reason != "MESSAGING_PROVISIONING_FAILED" {
 		t.Fatalf("%+v %v", res, err)

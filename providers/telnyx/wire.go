@@ -240,6 +240,9 @@ type wireNumber struct {
 	Tags               []string `json:"tags"`
 	CreatedAt          *string  `json:"created_at"`
 	PurchasedAt        *string  `json:"purchased_at"`
+	// ExternalPIN is read only to report whether one is set; its value
+	// never leaves the adapter.
+	ExternalPIN *string `json:"external_pin"`
 }
 
 func toNumber(w *wireNumber) (*providers.Number, error) {
@@ -267,6 +270,7 @@ func toNumber(w *wireNumber) (*providers.Number, error) {
 		EmergencyAddressID: s(w.EmergencyAddressID),
 		Tags:               w.Tags,
 		CreateTime:         created,
+		PortOutPINSet:      s(w.ExternalPIN) != "",
 	}, nil
 }
 

@@ -84,8 +84,11 @@ type Fake struct {
 	mu         sync.Mutex
 	orders     map[string]*order
 	orderSeq   []string
-	numbers    map[string]*number // key: 11 digits
-	routes     map[string]bool    // route ids on the account
+	numbers    map[string]*number  // key: 11 digits
+	routes     map[string]bool     // route ids on the account
+	routeInfo  map[string]*route   // route details (voice.go)
+	msgTasks   map[string]*msgTask // bulk message provisioning tasks (messaging.go)
+	nextRoute  int
 	numberSeq  []string
 	sold       map[string]bool  // inventory numbers bought (issue 14 — buy; number_orders.go)
 	uploads    map[string]*file // token → file awaiting its bytes
@@ -400,6 +403,10 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f.routePorting(w, r, seg[1:])
 	case "numbers":
 		f.routeNumbers(w, r, seg[1:])
+	case "routes":
+		f.serveRoutes(w, r, seg[1:])
+	case "message-provision":
+		f.serveMessageProvision(w, r, seg[1:])
 	default:
 		f.urlNotFound(w)
 	}

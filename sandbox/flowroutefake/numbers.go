@@ -57,14 +57,6 @@ func routeRel(id *string) map[string]any {
 	return map[string]any{"data": map[string]any{"id": *id, "type": "route"}}
 }
 
-func routeObj(base, id string) map[string]any {
-	attrs := map[string]any{"alias": "route-" + id, "route_type": "host", "value": "sip.example.net", "edge_strategy_id": nil}
-	if id == "0" {
-		attrs = map[string]any{"alias": "sip-reg", "route_type": "sip-reg", "value": nil, "edge_strategy_id": nil}
-	}
-	return map[string]any{"id": id, "type": "route", "attributes": attrs, "links": map[string]any{"self": base + "/v2/routes/" + id}}
-}
-
 func (f *Fake) renderNumberLocked(n *number, base string) map[string]any {
 	numType, rateType, tier := "longcode", "local", "Standard"
 	area := n.value[1:4]
@@ -105,7 +97,7 @@ func (f *Fake) writeNumber(w http.ResponseWriter, r *http.Request, n *number, st
 	included := []any{}
 	for _, id := range []*string{n.primaryRoute, n.failRoute} {
 		if id != nil {
-			included = append(included, routeObj(base, *id))
+			included = append(included, f.routeObjLocked(base, *id))
 		}
 	}
 	if n.messageTask != "" && n.messageStatus != "" {

@@ -401,12 +401,12 @@ func TestPhoneNumbers(t *testing.T) {
 	if len(m["data"].([]any)) != 1 {
 		t.Fatalf("filters %v", m)
 	}
-	status, _, m = c.do("PATCH", "/v2/phone_numbers/"+id+"/messaging", map[string]any{"messaging_profile_id": "mp"})
-	if status != 200 || m["data"].(map[string]any)["messaging_profile_id"] != "mp" {
+	status, _, m = c.do("PATCH", "/v2/phone_numbers/"+id+"/messaging", map[string]any{"messaging_profile_id": "4001767e-ce0f-4cae-9d5f-0d5e636e7809"})
+	if status != 200 || m["data"].(map[string]any)["messaging_profile_id"] != "4001767e-ce0f-4cae-9d5f-0d5e636e7809" {
 		t.Fatalf("%d %v", status, m)
 	}
 	_, _, m = c.do("PATCH", "/v2/phone_numbers/"+id+"/messaging", map[string]any{"messaging_profile_id": nil})
-	if m["data"].(map[string]any)["messaging_profile_id"] != "mp" {
+	if m["data"].(map[string]any)["messaging_profile_id"] != "4001767e-ce0f-4cae-9d5f-0d5e636e7809" {
 		t.Fatalf("null keeps: %v", m)
 	}
 	if status, _, _ = c.do("GET", "/v2/phone_numbers/abc", nil); status != 400 {

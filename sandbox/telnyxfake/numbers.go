@@ -20,6 +20,7 @@ type number struct {
 	customerReference  any
 	connectionID       any
 	messagingProfileID any
+	externalPIN        any
 	billingGroupID     any
 	emergencyAddressID any
 	createdAt          time.Time
@@ -41,7 +42,7 @@ func (f *Fake) addNumber(e164, source string, now time.Time) *number {
 
 func (n *number) render() map[string]any {
 	return map[string]any{"id": n.id, "record_type": "phone_number", "phone_number": n.e164,
-		"country_iso_alpha2": "US", "status": n.statusValue(), "tags": slices.Clone(n.tags), "external_pin": nil,
+		"country_iso_alpha2": "US", "status": n.statusValue(), "tags": slices.Clone(n.tags), "external_pin": n.externalPIN,
 		"phone_number_type": phoneNumberType(n.e164), "source_type": n.sourceType,
 		"connection_id": n.connectionID, "connection_name": nil,
 		"messaging_profile_id": n.messagingProfileID, "messaging_profile_name": nil,
@@ -305,6 +306,8 @@ func (f *Fake) patchNumber(w http.ResponseWriter, r *http.Request, args []string
 		default:
 			if _, ok := v.(string); !ok && v != nil {
 				errs = append(errs, badRequest(k+" must be a string", "/"+k))
+			} else if k == "connection_id" && str(v) != "" && !hasConnection(str(v)) {
+				errs = append(errs, badRequest("connection_id does not name a connection on this account", "/connection_id"))
 			}
 		}
 	}
@@ -326,6 +329,8 @@ func (f *Fake) patchNumber(w http.ResponseWriter, r *http.Request, args []string
 			n.customerReference = emptyToNil(v)
 		case "connection_id":
 			n.connectionID = emptyToNil(v)
+		case "external_pin":
+			n.externalPIN = emptyToNil(v)
 		case "billing_group_id":
 			n.billingGroupID = emptyToNil(v)
 		}
@@ -366,6 +371,10 @@ func (f *Fake) patchNumberMessaging(w http.ResponseWriter, r *http.Request, args
 	if present && v != nil {
 		if _, ok := v.(string); !ok {
 			writeErrs(w, http.StatusUnprocessableEntity, badRequest("messaging_profile_id must be a string", "/messaging_profile_id"))
+			return
+		}
+		if id := str(v); id != "" && !hasMessagingProfile(id) {
+			writeErrs(w, http.StatusUnprocessableEntity, badRequest("messaging_profile_id does not name a messaging profile on this account", "/messaging_profile_id"))
 			return
 		}
 	}

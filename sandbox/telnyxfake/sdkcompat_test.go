@@ -242,14 +242,14 @@ func TestListNumbersMessaging(t *testing.T) {
 		}
 	}
 	id := first["id"].(string)
-	if status, _, m := c.do("PATCH", "/v2/phone_numbers/"+id+"/messaging", map[string]any{"messaging_profile_id": "mp-1"}); status != 200 {
+	if status, _, m := c.do("PATCH", "/v2/phone_numbers/"+id+"/messaging", map[string]any{"messaging_profile_id": "4001767e-ce0f-4cae-9d5f-0d5e636e7809"}); status != 200 {
 		t.Fatalf("patch: %d %v", status, m)
 	}
 	cases := []struct {
 		query string
 		want  int
 	}{
-		{q("filter[messaging_profile_id]", "mp-1"), 1},
+		{q("filter[messaging_profile_id]", "4001767e-ce0f-4cae-9d5f-0d5e636e7809"), 1},
 		{q("filter[phone_number]", "+13125550101"), 1},
 		{q("filter[phone_number][contains]", "312555"), 2},
 		{q("filter[type]", "tollfree"), 1},

@@ -11,6 +11,7 @@ import (
 	_ "google.golang.org/genproto/googleapis/api/annotations"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
+	emptypb "google.golang.org/protobuf/types/known/emptypb"
 	fieldmaskpb "google.golang.org/protobuf/types/known/fieldmaskpb"
 	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
 	reflect "reflect"
@@ -129,9 +130,22 @@ type Number struct {
 	// the number changed since it was read.
 	Etag string `protobuf:"bytes,19,opt,name=etag,proto3" json:"etag,omitempty"`
 	// When portgate released the number (ReleaseNumber); unset otherwise.
-	ReleaseTime   *timestamppb.Timestamp `protobuf:"bytes,60,opt,name=release_time,json=releaseTime,proto3" json:"release_time,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	ReleaseTime *timestamppb.Timestamp `protobuf:"bytes,60,opt,name=release_time,json=releaseTime,proto3" json:"release_time,omitempty"`
+	// Primary voice route (providers/{provider}/voiceRoutes/{id}): Flowroute
+	// primary_route, Telnyx connection. Same value as connection_id, by name;
+	// set it (or connection_id) in UpdateNumber, empty with a mask clears it.
+	VoiceRoute string `protobuf:"bytes,70,opt,name=voice_route,json=voiceRoute,proto3" json:"voice_route,omitempty"`
+	// Failover voice route (Flowroute failover_route), by name.
+	FailoverVoiceRoute string `protobuf:"bytes,71,opt,name=failover_voice_route,json=failoverVoiceRoute,proto3" json:"failover_voice_route,omitempty"`
+	// Port-out protection PIN (Telnyx external_pin): the winning carrier must
+	// quote it. Input only: never returned, never logged; see port_out_pin_set.
+	PortOutPin string `protobuf:"bytes,72,opt,name=port_out_pin,json=portOutPin,proto3" json:"port_out_pin,omitempty"`
+	// Whether a port-out PIN is set.
+	PortOutPinSet bool `protobuf:"varint,73,opt,name=port_out_pin_set,json=portOutPinSet,proto3" json:"port_out_pin_set,omitempty"`
+	// The messaging profile (Telnyx), by name.
+	MessagingProfile string `protobuf:"bytes,74,opt,name=messaging_profile,json=messagingProfile,proto3" json:"messaging_profile,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
 }
 
 func (x *Number) Reset() {
@@ -295,6 +309,41 @@ func (x *Number) GetReleaseTime() *timestamppb.Timestamp {
 		return x.ReleaseTime
 	}
 	return nil
+}
+
+func (x *Number) GetVoiceRoute() string {
+	if x != nil {
+		return x.VoiceRoute
+	}
+	return ""
+}
+
+func (x *Number) GetFailoverVoiceRoute() string {
+	if x != nil {
+		return x.FailoverVoiceRoute
+	}
+	return ""
+}
+
+func (x *Number) GetPortOutPin() string {
+	if x != nil {
+		return x.PortOutPin
+	}
+	return ""
+}
+
+func (x *Number) GetPortOutPinSet() bool {
+	if x != nil {
+		return x.PortOutPinSet
+	}
+	return false
+}
+
+func (x *Number) GetMessagingProfile() string {
+	if x != nil {
+		return x.MessagingProfile
+	}
+	return ""
 }
 
 // An asynchronous messaging enablement on a number.
@@ -631,7 +680,8 @@ var File_portgate_v1_numbers_proto protoreflect.FileDescriptor
 
 const file_portgate_v1_numbers_proto_rawDesc = "" +
 	"\n" +
-	"\x19portgate/v1/numbers.proto\x12\vportgate.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1bgoogle/api/field_info.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1eportgate/v1/number_order.proto\"\x93\b\n" +
+	"\x19portgate/v1/numbers.proto\x12\vportgate.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1bgoogle/api/field_info.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1eportgate/v1/number_order.proto\x1a\x17portgate/v1/voice.proto\"\xd4\n" +
+	"\n" +
 	"\x06Number\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12&\n" +
 	"\fphone_number\x18\x02 \x01(\tB\x03\xe0A\x03R\vphoneNumber\x129\n" +
@@ -654,7 +704,17 @@ const file_portgate_v1_numbers_proto_rawDesc = "" +
 	"\x14phone_number_invalid\x18\x11 \x01(\bB\x03\xe0A\x03R\x12phoneNumberInvalid\x12^\n" +
 	"\x16messaging_provisioning\x18\x12 \x01(\v2\".portgate.v1.MessagingProvisioningB\x03\xe0A\x03R\x15messagingProvisioning\x12\x17\n" +
 	"\x04etag\x18\x13 \x01(\tB\x03\xe0A\x01R\x04etag\x12B\n" +
-	"\frelease_time\x18< \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\vreleaseTime:P\xeaAM\n" +
+	"\frelease_time\x18< \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\vreleaseTime\x12@\n" +
+	"\vvoice_route\x18F \x01(\tB\x1f\xe0A\x01\xfaA\x19\n" +
+	"\x17portgate.dev/VoiceRouteR\n" +
+	"voiceRoute\x12Q\n" +
+	"\x14failover_voice_route\x18G \x01(\tB\x1f\xe0A\x01\xfaA\x19\n" +
+	"\x17portgate.dev/VoiceRouteR\x12failoverVoiceRoute\x12(\n" +
+	"\fport_out_pin\x18H \x01(\tB\x06\xe0A\x04\xe0A\x01R\n" +
+	"portOutPin\x12,\n" +
+	"\x10port_out_pin_set\x18I \x01(\bB\x03\xe0A\x03R\rportOutPinSet\x12R\n" +
+	"\x11messaging_profile\x18J \x01(\tB%\xe0A\x03\xfaA\x1f\n" +
+	"\x1dportgate.dev/MessagingProfileR\x10messagingProfile:P\xeaAM\n" +
 	"\x13portgate.dev/Number\x12%providers/{provider}/numbers/{number}*\anumbers2\x06numberJ\x04\b\n" +
 	"\x10\vR\x16messaging_callback_url\"\x8c\x02\n" +
 	"\x15MessagingProvisioning\x12C\n" +
@@ -687,7 +747,7 @@ const file_portgate_v1_numbers_proto_rawDesc = "" +
 	"updateMask\x125\n" +
 	"\n" +
 	"request_id\x18\x03 \x01(\tB\x16\xe0A\x01\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01\xe2\x8c\xcf\xd7\b\x02\b\x01R\trequestId\x129\n" +
-	"\x16messaging_callback_uri\x18\x04 \x01(\tB\x03\xe0A\x04R\x14messagingCallbackUri2\xfd\a\n" +
+	"\x16messaging_callback_uri\x18\x04 \x01(\tB\x03\xe0A\x04R\x14messagingCallbackUri2\xc0\x10\n" +
 	"\aNumbers\x12p\n" +
 	"\tGetNumber\x12\x1d.portgate.v1.GetNumberRequest\x1a\x13.portgate.v1.Number\"/\xdaA\x04name\x82\xd3\xe4\x93\x02\"\x12 /v1/{name=providers/*/numbers/*}\x12\x83\x01\n" +
 	"\vListNumbers\x12\x1f.portgate.v1.ListNumbersRequest\x1a .portgate.v1.ListNumbersResponse\"1\xdaA\x06parent\x82\xd3\xe4\x93\x02\"\x12 /v1/{parent=providers/*}/numbers\x12\x93\x01\n" +
@@ -695,7 +755,14 @@ const file_portgate_v1_numbers_proto_rawDesc = "" +
 	"\x11CreateNumberOrder\x12%.portgate.v1.CreateNumberOrderRequest\x1a\x18.portgate.v1.NumberOrder\"Q\xdaA\x13parent,number_order\x82\xd3\xe4\x93\x025:\fnumber_order\"%/v1/{parent=providers/*}/numberOrders\x12\x84\x01\n" +
 	"\x0eGetNumberOrder\x12\".portgate.v1.GetNumberOrderRequest\x1a\x18.portgate.v1.NumberOrder\"4\xdaA\x04name\x82\xd3\xe4\x93\x02'\x12%/v1/{name=providers/*/numberOrders/*}\x12\x97\x01\n" +
 	"\x10ListNumberOrders\x12$.portgate.v1.ListNumberOrdersRequest\x1a%.portgate.v1.ListNumberOrdersResponse\"6\xdaA\x06parent\x82\xd3\xe4\x93\x02'\x12%/v1/{parent=providers/*}/numberOrders\x12\x98\x01\n" +
-	"\rReleaseNumber\x12!.portgate.v1.ReleaseNumberRequest\x1a\x13.portgate.v1.Number\"O\xdaA\x19name,confirm_phone_number\x82\xd3\xe4\x93\x02-:\x01*\"(/v1/{name=providers/*/numbers/*}:releaseB9Z7github.com/portgate/portgate/gen/portgate/v1;portgatev1b\x06proto3"
+	"\rReleaseNumber\x12!.portgate.v1.ReleaseNumberRequest\x1a\x13.portgate.v1.Number\"O\xdaA\x19name,confirm_phone_number\x82\xd3\xe4\x93\x02-:\x01*\"(/v1/{name=providers/*/numbers/*}:release\x12\x93\x01\n" +
+	"\x0fListVoiceRoutes\x12#.portgate.v1.ListVoiceRoutesRequest\x1a$.portgate.v1.ListVoiceRoutesResponse\"5\xdaA\x06parent\x82\xd3\xe4\x93\x02&\x12$/v1/{parent=providers/*}/voiceRoutes\x12\x80\x01\n" +
+	"\rGetVoiceRoute\x12!.portgate.v1.GetVoiceRouteRequest\x1a\x17.portgate.v1.VoiceRoute\"3\xdaA\x04name\x82\xd3\xe4\x93\x02&\x12$/v1/{name=providers/*/voiceRoutes/*}\x12\xa1\x01\n" +
+	"\x10CreateVoiceRoute\x12$.portgate.v1.CreateVoiceRouteRequest\x1a\x17.portgate.v1.VoiceRoute\"N\xdaA\x12parent,voice_route\x82\xd3\xe4\x93\x023:\vvoice_route\"$/v1/{parent=providers/*}/voiceRoutes\x12\xb2\x01\n" +
+	"\x10UpdateVoiceRoute\x12$.portgate.v1.UpdateVoiceRouteRequest\x1a\x17.portgate.v1.VoiceRoute\"_\xdaA\x17voice_route,update_mask\x82\xd3\xe4\x93\x02?:\vvoice_route20/v1/{voice_route.name=providers/*/voiceRoutes/*}\x12\x85\x01\n" +
+	"\x10DeleteVoiceRoute\x12$.portgate.v1.DeleteVoiceRouteRequest\x1a\x16.google.protobuf.Empty\"3\xdaA\x04name\x82\xd3\xe4\x93\x02&*$/v1/{name=providers/*/voiceRoutes/*}\x12\xab\x01\n" +
+	"\x15ListMessagingProfiles\x12).portgate.v1.ListMessagingProfilesRequest\x1a*.portgate.v1.ListMessagingProfilesResponse\";\xdaA\x06parent\x82\xd3\xe4\x93\x02,\x12*/v1/{parent=providers/*}/messagingProfiles\x12\x98\x01\n" +
+	"\x13GetMessagingProfile\x12'.portgate.v1.GetMessagingProfileRequest\x1a\x1d.portgate.v1.MessagingProfile\"9\xdaA\x04name\x82\xd3\xe4\x93\x02,\x12*/v1/{name=providers/*/messagingProfiles/*}B9Z7github.com/portgate/portgate/gen/portgate/v1;portgatev1b\x06proto3"
 
 var (
 	file_portgate_v1_numbers_proto_rawDescOnce sync.Once
@@ -712,21 +779,33 @@ func file_portgate_v1_numbers_proto_rawDescGZIP() []byte {
 var file_portgate_v1_numbers_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
 var file_portgate_v1_numbers_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
 var file_portgate_v1_numbers_proto_goTypes = []any{
-	(MessagingProvisioning_State)(0), // 0: portgate.v1.MessagingProvisioning.State
-	(*Number)(nil),                   // 1: portgate.v1.Number
-	(*MessagingProvisioning)(nil),    // 2: portgate.v1.MessagingProvisioning
-	(*GetNumberRequest)(nil),         // 3: portgate.v1.GetNumberRequest
-	(*ListNumbersRequest)(nil),       // 4: portgate.v1.ListNumbersRequest
-	(*ListNumbersResponse)(nil),      // 5: portgate.v1.ListNumbersResponse
-	(*UpdateNumberRequest)(nil),      // 6: portgate.v1.UpdateNumberRequest
-	(*timestamppb.Timestamp)(nil),    // 7: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),    // 8: google.protobuf.FieldMask
-	(*CreateNumberOrderRequest)(nil), // 9: portgate.v1.CreateNumberOrderRequest
-	(*GetNumberOrderRequest)(nil),    // 10: portgate.v1.GetNumberOrderRequest
-	(*ListNumberOrdersRequest)(nil),  // 11: portgate.v1.ListNumberOrdersRequest
-	(*ReleaseNumberRequest)(nil),     // 12: portgate.v1.ReleaseNumberRequest
-	(*NumberOrder)(nil),              // 13: portgate.v1.NumberOrder
-	(*ListNumberOrdersResponse)(nil), // 14: portgate.v1.ListNumberOrdersResponse
+	(MessagingProvisioning_State)(0),      // 0: portgate.v1.MessagingProvisioning.State
+	(*Number)(nil),                        // 1: portgate.v1.Number
+	(*MessagingProvisioning)(nil),         // 2: portgate.v1.MessagingProvisioning
+	(*GetNumberRequest)(nil),              // 3: portgate.v1.GetNumberRequest
+	(*ListNumbersRequest)(nil),            // 4: portgate.v1.ListNumbersRequest
+	(*ListNumbersResponse)(nil),           // 5: portgate.v1.ListNumbersResponse
+	(*UpdateNumberRequest)(nil),           // 6: portgate.v1.UpdateNumberRequest
+	(*timestamppb.Timestamp)(nil),         // 7: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),         // 8: google.protobuf.FieldMask
+	(*CreateNumberOrderRequest)(nil),      // 9: portgate.v1.CreateNumberOrderRequest
+	(*GetNumberOrderRequest)(nil),         // 10: portgate.v1.GetNumberOrderRequest
+	(*ListNumberOrdersRequest)(nil),       // 11: portgate.v1.ListNumberOrdersRequest
+	(*ReleaseNumberRequest)(nil),          // 12: portgate.v1.ReleaseNumberRequest
+	(*ListVoiceRoutesRequest)(nil),        // 13: portgate.v1.ListVoiceRoutesRequest
+	(*GetVoiceRouteRequest)(nil),          // 14: portgate.v1.GetVoiceRouteRequest
+	(*CreateVoiceRouteRequest)(nil),       // 15: portgate.v1.CreateVoiceRouteRequest
+	(*UpdateVoiceRouteRequest)(nil),       // 16: portgate.v1.UpdateVoiceRouteRequest
+	(*DeleteVoiceRouteRequest)(nil),       // 17: portgate.v1.DeleteVoiceRouteRequest
+	(*ListMessagingProfilesRequest)(nil),  // 18: portgate.v1.ListMessagingProfilesRequest
+	(*GetMessagingProfileRequest)(nil),    // 19: portgate.v1.GetMessagingProfileRequest
+	(*NumberOrder)(nil),                   // 20: portgate.v1.NumberOrder
+	(*ListNumberOrdersResponse)(nil),      // 21: portgate.v1.ListNumberOrdersResponse
+	(*ListVoiceRoutesResponse)(nil),       // 22: portgate.v1.ListVoiceRoutesResponse
+	(*VoiceRoute)(nil),                    // 23: portgate.v1.VoiceRoute
+	(*emptypb.Empty)(nil),                 // 24: google.protobuf.Empty
+	(*ListMessagingProfilesResponse)(nil), // 25: portgate.v1.ListMessagingProfilesResponse
+	(*MessagingProfile)(nil),              // 26: portgate.v1.MessagingProfile
 }
 var file_portgate_v1_numbers_proto_depIdxs = []int32{
 	7,  // 0: portgate.v1.Number.create_time:type_name -> google.protobuf.Timestamp
@@ -743,15 +822,29 @@ var file_portgate_v1_numbers_proto_depIdxs = []int32{
 	10, // 11: portgate.v1.Numbers.GetNumberOrder:input_type -> portgate.v1.GetNumberOrderRequest
 	11, // 12: portgate.v1.Numbers.ListNumberOrders:input_type -> portgate.v1.ListNumberOrdersRequest
 	12, // 13: portgate.v1.Numbers.ReleaseNumber:input_type -> portgate.v1.ReleaseNumberRequest
-	1,  // 14: portgate.v1.Numbers.GetNumber:output_type -> portgate.v1.Number
-	5,  // 15: portgate.v1.Numbers.ListNumbers:output_type -> portgate.v1.ListNumbersResponse
-	1,  // 16: portgate.v1.Numbers.UpdateNumber:output_type -> portgate.v1.Number
-	13, // 17: portgate.v1.Numbers.CreateNumberOrder:output_type -> portgate.v1.NumberOrder
-	13, // 18: portgate.v1.Numbers.GetNumberOrder:output_type -> portgate.v1.NumberOrder
-	14, // 19: portgate.v1.Numbers.ListNumberOrders:output_type -> portgate.v1.ListNumberOrdersResponse
-	1,  // 20: portgate.v1.Numbers.ReleaseNumber:output_type -> portgate.v1.Number
-	14, // [14:21] is the sub-list for method output_type
-	7,  // [7:14] is the sub-list for method input_type
+	13, // 14: portgate.v1.Numbers.ListVoiceRoutes:input_type -> portgate.v1.ListVoiceRoutesRequest
+	14, // 15: portgate.v1.Numbers.GetVoiceRoute:input_type -> portgate.v1.GetVoiceRouteRequest
+	15, // 16: portgate.v1.Numbers.CreateVoiceRoute:input_type -> portgate.v1.CreateVoiceRouteRequest
+	16, // 17: portgate.v1.Numbers.UpdateVoiceRoute:input_type -> portgate.v1.UpdateVoiceRouteRequest
+	17, // 18: portgate.v1.Numbers.DeleteVoiceRoute:input_type -> portgate.v1.DeleteVoiceRouteRequest
+	18, // 19: portgate.v1.Numbers.ListMessagingProfiles:input_type -> portgate.v1.ListMessagingProfilesRequest
+	19, // 20: portgate.v1.Numbers.GetMessagingProfile:input_type -> portgate.v1.GetMessagingProfileRequest
+	1,  // 21: portgate.v1.Numbers.GetNumber:output_type -> portgate.v1.Number
+	5,  // 22: portgate.v1.Numbers.ListNumbers:output_type -> portgate.v1.ListNumbersResponse
+	1,  // 23: portgate.v1.Numbers.UpdateNumber:output_type -> portgate.v1.Number
+	20, // 24: portgate.v1.Numbers.CreateNumberOrder:output_type -> portgate.v1.NumberOrder
+	20, // 25: portgate.v1.Numbers.GetNumberOrder:output_type -> portgate.v1.NumberOrder
+	21, // 26: portgate.v1.Numbers.ListNumberOrders:output_type -> portgate.v1.ListNumberOrdersResponse
+	1,  // 27: portgate.v1.Numbers.ReleaseNumber:output_type -> portgate.v1.Number
+	22, // 28: portgate.v1.Numbers.ListVoiceRoutes:output_type -> portgate.v1.ListVoiceRoutesResponse
+	23, // 29: portgate.v1.Numbers.GetVoiceRoute:output_type -> portgate.v1.VoiceRoute
+	23, // 30: portgate.v1.Numbers.CreateVoiceRoute:output_type -> portgate.v1.VoiceRoute
+	23, // 31: portgate.v1.Numbers.UpdateVoiceRoute:output_type -> portgate.v1.VoiceRoute
+	24, // 32: portgate.v1.Numbers.DeleteVoiceRoute:output_type -> google.protobuf.Empty
+	25, // 33: portgate.v1.Numbers.ListMessagingProfiles:output_type -> portgate.v1.ListMessagingProfilesResponse
+	26, // 34: portgate.v1.Numbers.GetMessagingProfile:output_type -> portgate.v1.MessagingProfile
+	21, // [21:35] is the sub-list for method output_type
+	7,  // [7:21] is the sub-list for method input_type
 	7,  // [7:7] is the sub-list for extension type_name
 	7,  // [7:7] is the sub-list for extension extendee
 	0,  // [0:7] is the sub-list for field type_name
@@ -763,6 +856,7 @@ func file_portgate_v1_numbers_proto_init() {
 		return
 	}
 	file_portgate_v1_number_order_proto_init()
+	file_portgate_v1_voice_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{

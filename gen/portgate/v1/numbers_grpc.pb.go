@@ -11,6 +11,7 @@ import (
 	grpc "google.golang.org/grpc"
 	codes "google.golang.org/grpc/codes"
 	status "google.golang.org/grpc/status"
+	emptypb "google.golang.org/protobuf/types/known/emptypb"
 )
 
 // This is a compile-time assertion to ensure that this generated file
@@ -19,13 +20,20 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	Numbers_GetNumber_FullMethodName         = "/portgate.v1.Numbers/GetNumber"
-	Numbers_ListNumbers_FullMethodName       = "/portgate.v1.Numbers/ListNumbers"
-	Numbers_UpdateNumber_FullMethodName      = "/portgate.v1.Numbers/UpdateNumber"
-	Numbers_CreateNumberOrder_FullMethodName = "/portgate.v1.Numbers/CreateNumberOrder"
-	Numbers_GetNumberOrder_FullMethodName    = "/portgate.v1.Numbers/GetNumberOrder"
-	Numbers_ListNumberOrders_FullMethodName  = "/portgate.v1.Numbers/ListNumberOrders"
-	Numbers_ReleaseNumber_FullMethodName     = "/portgate.v1.Numbers/ReleaseNumber"
+	Numbers_GetNumber_FullMethodName             = "/portgate.v1.Numbers/GetNumber"
+	Numbers_ListNumbers_FullMethodName           = "/portgate.v1.Numbers/ListNumbers"
+	Numbers_UpdateNumber_FullMethodName          = "/portgate.v1.Numbers/UpdateNumber"
+	Numbers_CreateNumberOrder_FullMethodName     = "/portgate.v1.Numbers/CreateNumberOrder"
+	Numbers_GetNumberOrder_FullMethodName        = "/portgate.v1.Numbers/GetNumberOrder"
+	Numbers_ListNumberOrders_FullMethodName      = "/portgate.v1.Numbers/ListNumberOrders"
+	Numbers_ReleaseNumber_FullMethodName         = "/portgate.v1.Numbers/ReleaseNumber"
+	Numbers_ListVoiceRoutes_FullMethodName       = "/portgate.v1.Numbers/ListVoiceRoutes"
+	Numbers_GetVoiceRoute_FullMethodName         = "/portgate.v1.Numbers/GetVoiceRoute"
+	Numbers_CreateVoiceRoute_FullMethodName      = "/portgate.v1.Numbers/CreateVoiceRoute"
+	Numbers_UpdateVoiceRoute_FullMethodName      = "/portgate.v1.Numbers/UpdateVoiceRoute"
+	Numbers_DeleteVoiceRoute_FullMethodName      = "/portgate.v1.Numbers/DeleteVoiceRoute"
+	Numbers_ListMessagingProfiles_FullMethodName = "/portgate.v1.Numbers/ListMessagingProfiles"
+	Numbers_GetMessagingProfile_FullMethodName   = "/portgate.v1.Numbers/GetMessagingProfile"
 )
 
 // NumbersClient is the client API for Numbers service.
@@ -58,6 +66,23 @@ type NumbersClient interface {
 	// returns it with release_time set. confirm_phone_number must repeat the
 	// number's digits.
 	ReleaseNumber(ctx context.Context, in *ReleaseNumberRequest, opts ...grpc.CallOption) (*Number, error)
+	// issue 14 — voice (add below this line)
+	// Lists voice routes (Flowroute routes, Telnyx connections).
+	ListVoiceRoutes(ctx context.Context, in *ListVoiceRoutesRequest, opts ...grpc.CallOption) (*ListVoiceRoutesResponse, error)
+	// Gets a voice route.
+	GetVoiceRoute(ctx context.Context, in *GetVoiceRouteRequest, opts ...grpc.CallOption) (*VoiceRoute, error)
+	// Creates a voice route (Flowroute; Telnyx answers
+	// PROVIDER_CAPABILITY_MISSING).
+	CreateVoiceRoute(ctx context.Context, in *CreateVoiceRouteRequest, opts ...grpc.CallOption) (*VoiceRoute, error)
+	// Updates a voice route (Flowroute).
+	UpdateVoiceRoute(ctx context.Context, in *UpdateVoiceRouteRequest, opts ...grpc.CallOption) (*VoiceRoute, error)
+	// Deletes a voice route (Flowroute). FAILED_PRECONDITION while numbers
+	// still use it.
+	DeleteVoiceRoute(ctx context.Context, in *DeleteVoiceRouteRequest, opts ...grpc.CallOption) (*emptypb.Empty, error)
+	// Lists messaging profiles (Telnyx).
+	ListMessagingProfiles(ctx context.Context, in *ListMessagingProfilesRequest, opts ...grpc.CallOption) (*ListMessagingProfilesResponse, error)
+	// Gets a messaging profile (Telnyx).
+	GetMessagingProfile(ctx context.Context, in *GetMessagingProfileRequest, opts ...grpc.CallOption) (*MessagingProfile, error)
 }
 
 type numbersClient struct {
@@ -138,6 +163,76 @@ func (c *numbersClient) ReleaseNumber(ctx context.Context, in *ReleaseNumberRequ
 	return out, nil
 }
 
+func (c *numbersClient) ListVoiceRoutes(ctx context.Context, in *ListVoiceRoutesRequest, opts ...grpc.CallOption) (*ListVoiceRoutesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListVoiceRoutesResponse)
+	err := c.cc.Invoke(ctx, Numbers_ListVoiceRoutes_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *numbersClient) GetVoiceRoute(ctx context.Context, in *GetVoiceRouteRequest, opts ...grpc.CallOption) (*VoiceRoute, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(VoiceRoute)
+	err := c.cc.Invoke(ctx, Numbers_GetVoiceRoute_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *numbersClient) CreateVoiceRoute(ctx context.Context, in *CreateVoiceRouteRequest, opts ...grpc.CallOption) (*VoiceRoute, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(VoiceRoute)
+	err := c.cc.Invoke(ctx, Numbers_CreateVoiceRoute_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *numbersClient) UpdateVoiceRoute(ctx context.Context, in *UpdateVoiceRouteRequest, opts ...grpc.CallOption) (*VoiceRoute, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(VoiceRoute)
+	err := c.cc.Invoke(ctx, Numbers_UpdateVoiceRoute_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *numbersClient) DeleteVoiceRoute(ctx context.Context, in *DeleteVoiceRouteRequest, opts ...grpc.CallOption) (*emptypb.Empty, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(emptypb.Empty)
+	err := c.cc.Invoke(ctx, Numbers_DeleteVoiceRoute_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *numbersClient) ListMessagingProfiles(ctx context.Context, in *ListMessagingProfilesRequest, opts ...grpc.CallOption) (*ListMessagingProfilesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListMessagingProfilesResponse)
+	err := c.cc.Invoke(ctx, Numbers_ListMessagingProfiles_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *numbersClient) GetMessagingProfile(ctx context.Context, in *GetMessagingProfileRequest, opts ...grpc.CallOption) (*MessagingProfile, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(MessagingProfile)
+	err := c.cc.Invoke(ctx, Numbers_GetMessagingProfile_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // NumbersServer is the server API for Numbers service.
 // All implementations must embed UnimplementedNumbersServer
 // for forward compatibility.
@@ -168,6 +263,23 @@ type NumbersServer interface {
 	// returns it with release_time set. confirm_phone_number must repeat the
 	// number's digits.
 	ReleaseNumber(context.Context, *ReleaseNumberRequest) (*Number, error)
+	// issue 14 — voice (add below this line)
+	// Lists voice routes (Flowroute routes, Telnyx connections).
+	ListVoiceRoutes(context.Context, *ListVoiceRoutesRequest) (*ListVoiceRoutesResponse, error)
+	// Gets a voice route.
+	GetVoiceRoute(context.Context, *GetVoiceRouteRequest) (*VoiceRoute, error)
+	// Creates a voice route (Flowroute; Telnyx answers
+	// PROVIDER_CAPABILITY_MISSING).
+	CreateVoiceRoute(context.Context, *CreateVoiceRouteRequest) (*VoiceRoute, error)
+	// Updates a voice route (Flowroute).
+	UpdateVoiceRoute(context.Context, *UpdateVoiceRouteRequest) (*VoiceRoute, error)
+	// Deletes a voice route (Flowroute). FAILED_PRECONDITION while numbers
+	// still use it.
+	DeleteVoiceRoute(context.Context, *DeleteVoiceRouteRequest) (*emptypb.Empty, error)
+	// Lists messaging profiles (Telnyx).
+	ListMessagingProfiles(context.Context, *ListMessagingProfilesRequest) (*ListMessagingProfilesResponse, error)
+	// Gets a messaging profile (Telnyx).
+	GetMessagingProfile(context.Context, *GetMessagingProfileRequest) (*MessagingProfile, error)
 	mustEmbedUnimplementedNumbersServer()
 }
 
@@ -198,6 +310,27 @@ func (UnimplementedNumbersServer) ListNumberOrders(context.Context, *ListNumberO
 }
 func (UnimplementedNumbersServer) ReleaseNumber(context.Context, *ReleaseNumberRequest) (*Number, error) {
 	return nil, status.Error(codes.Unimplemented, "method ReleaseNumber not implemented")
+}
+func (UnimplementedNumbersServer) ListVoiceRoutes(context.Context, *ListVoiceRoutesRequest) (*ListVoiceRoutesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListVoiceRoutes not implemented")
+}
+func (UnimplementedNumbersServer) GetVoiceRoute(context.Context, *GetVoiceRouteRequest) (*VoiceRoute, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetVoiceRoute not implemented")
+}
+func (UnimplementedNumbersServer) CreateVoiceRoute(context.Context, *CreateVoiceRouteRequest) (*VoiceRoute, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateVoiceRoute not implemented")
+}
+func (UnimplementedNumbersServer) UpdateVoiceRoute(context.Context, *UpdateVoiceRouteRequest) (*VoiceRoute, error) {
+	return nil, status.Error(codes.Unimplemented, "method UpdateVoiceRoute not implemented")
+}
+func (UnimplementedNumbersServer) DeleteVoiceRoute(context.Context, *DeleteVoiceRouteRequest) (*emptypb.Empty, error) {
+	return nil, status.Error(codes.Unimplemented, "method DeleteVoiceRoute not implemented")
+}
+func (UnimplementedNumbersServer) ListMessagingProfiles(context.Context, *ListMessagingProfilesRequest) (*ListMessagingProfilesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListMessagingProfiles not implemented")
+}
+func (UnimplementedNumbersServer) GetMessagingProfile(context.Context, *GetMessagingProfileRequest) (*MessagingProfile, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetMessagingProfile not implemented")
 }
 func (UnimplementedNumbersServer) mustEmbedUnimplementedNumbersServer() {}
 func (UnimplementedNumbersServer) testEmbeddedByValue()                 {}
@@ -346,6 +479,132 @@ func _Numbers_ReleaseNumber_Handler(srv interface{}, ctx context.Context, dec fu
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Numbers_ListVoiceRoutes_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListVoiceRoutesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(NumbersServer).ListVoiceRoutes(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Numbers_ListVoiceRoutes_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(NumbersServer).ListVoiceRoutes(ctx, req.(*ListVoiceRoutesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Numbers_GetVoiceRoute_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetVoiceRouteRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(NumbersServer).GetVoiceRoute(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Numbers_GetVoiceRoute_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(NumbersServer).GetVoiceRoute(ctx, req.(*GetVoiceRouteRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Numbers_CreateVoiceRoute_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateVoiceRouteRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(NumbersServer).CreateVoiceRoute(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Numbers_CreateVoiceRoute_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(NumbersServer).CreateVoiceRoute(ctx, req.(*CreateVoiceRouteRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Numbers_UpdateVoiceRoute_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UpdateVoiceRouteRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(NumbersServer).UpdateVoiceRoute(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Numbers_UpdateVoiceRoute_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(NumbersServer).UpdateVoiceRoute(ctx, req.(*UpdateVoiceRouteRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Numbers_DeleteVoiceRoute_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeleteVoiceRouteRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(NumbersServer).DeleteVoiceRoute(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Numbers_DeleteVoiceRoute_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(NumbersServer).DeleteVoiceRoute(ctx, req.(*DeleteVoiceRouteRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Numbers_ListMessagingProfiles_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListMessagingProfilesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(NumbersServer).ListMessagingProfiles(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Numbers_ListMessagingProfiles_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(NumbersServer).ListMessagingProfiles(ctx, req.(*ListMessagingProfilesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Numbers_GetMessagingProfile_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetMessagingProfileRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(NumbersServer).GetMessagingProfile(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Numbers_GetMessagingProfile_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(NumbersServer).GetMessagingProfile(ctx, req.(*GetMessagingProfileRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Numbers_ServiceDesc is the grpc.ServiceDesc for Numbers service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -380,6 +639,34 @@ var Numbers_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ReleaseNumber",
 			Handler:    _Numbers_ReleaseNumber_Handler,
+		},
+		{
+			MethodName: "ListVoiceRoutes",
+			Handler:    _Numbers_ListVoiceRoutes_Handler,
+		},
+		{
+			MethodName: "GetVoiceRoute",
+			Handler:    _Numbers_GetVoiceRoute_Handler,
+		},
+		{
+			MethodName: "CreateVoiceRoute",
+			Handler:    _Numbers_CreateVoiceRoute_Handler,
+		},
+		{
+			MethodName: "UpdateVoiceRoute",
+			Handler:    _Numbers_UpdateVoiceRoute_Handler,
+		},
+		{
+			MethodName: "DeleteVoiceRoute",
+			Handler:    _Numbers_DeleteVoiceRoute_Handler,
+		},
+		{
+			MethodName: "ListMessagingProfiles",
+			Handler:    _Numbers_ListMessagingProfiles_Handler,
+		},
+		{
+			MethodName: "GetMessagingProfile",
+			Handler:    _Numbers_GetMessagingProfile_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
