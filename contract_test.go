@@ -59,6 +59,18 @@ func TestRESTContract(t *testing.T) {
 		"portgate.v1.Numbers.GetMessagingProfile":   "GET /v1/{name=providers/*/messagingProfiles/*}",
 
 		// issue 14 — e911 (add below this line)
+		"portgate.v1.Numbers.CreateEmergencyAddress":   "POST /v1/{parent=providers/*}/emergencyAddresses body=emergency_address",
+		"portgate.v1.Numbers.GetEmergencyAddress":      "GET /v1/{name=providers/*/emergencyAddresses/*}",
+		"portgate.v1.Numbers.ListEmergencyAddresses":   "GET /v1/{parent=providers/*}/emergencyAddresses",
+		"portgate.v1.Numbers.DeleteEmergencyAddress":   "DELETE /v1/{name=providers/*/emergencyAddresses/*}",
+		"portgate.v1.Numbers.AssignEmergencyAddress":   "POST /v1/{name=providers/*/numbers/*}:assignEmergencyAddress body=*",
+		"portgate.v1.Numbers.UnassignEmergencyAddress": "POST /v1/{name=providers/*/numbers/*}:unassignEmergencyAddress body=*",
+		"portgate.v1.Numbers.CreateCallerIdName":       "POST /v1/{parent=providers/*}/callerIdNames body=caller_id_name",
+		"portgate.v1.Numbers.GetCallerIdName":          "GET /v1/{name=providers/*/callerIdNames/*}",
+		"portgate.v1.Numbers.ListCallerIdNames":        "GET /v1/{parent=providers/*}/callerIdNames",
+		"portgate.v1.Numbers.DeleteCallerIdName":       "DELETE /v1/{name=providers/*/callerIdNames/*}",
+		"portgate.v1.Numbers.SetNumberCallerIdName":    "POST /v1/{name=providers/*/numbers/*}:setCallerIdName body=*",
+		"portgate.v1.Numbers.ClearNumberCallerIdName":  "POST /v1/{name=providers/*/numbers/*}:clearCallerIdName body=*",
 
 		// issue 14 — portin (add below this line)
 

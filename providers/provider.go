@@ -45,6 +45,18 @@ const (
 	OpSetPortOutPIN         Operation = "SetNumberPortOutPin"
 
 	// issue 14 — e911 (add below this line)
+	OpCreateEmergencyAddress   Operation = "CreateEmergencyAddress"
+	OpGetEmergencyAddress      Operation = "GetEmergencyAddress"
+	OpListEmergencyAddresses   Operation = "ListEmergencyAddresses"
+	OpDeleteEmergencyAddress   Operation = "DeleteEmergencyAddress"
+	OpAssignEmergencyAddress   Operation = "AssignEmergencyAddress"
+	OpUnassignEmergencyAddress Operation = "UnassignEmergencyAddress"
+	OpCreateCallerIDName       Operation = "CreateCallerIdName"
+	OpGetCallerIDName          Operation = "GetCallerIdName"
+	OpListCallerIDNames        Operation = "ListCallerIdNames"
+	OpDeleteCallerIDName       Operation = "DeleteCallerIdName"
+	OpSetNumberCallerIDName    Operation = "SetNumberCallerIdName"
+	OpClearNumberCallerIDName  Operation = "ClearNumberCallerIdName"
 
 	// issue 14 — portin (add below this line)
 
@@ -69,6 +81,10 @@ var AllOperations = []Operation{
 	OpListMessagingProfiles, OpGetMessagingProfile, OpSetPortOutPIN,
 
 	// issue 14 — e911 (add below this line)
+	OpCreateEmergencyAddress, OpGetEmergencyAddress, OpListEmergencyAddresses, OpDeleteEmergencyAddress,
+	OpAssignEmergencyAddress, OpUnassignEmergencyAddress,
+	OpCreateCallerIDName, OpGetCallerIDName, OpListCallerIDNames, OpDeleteCallerIDName,
+	OpSetNumberCallerIDName, OpClearNumberCallerIDName,
 
 	// issue 14 — portin (add below this line)
 
@@ -209,7 +225,7 @@ type DocumentStore interface {
 // pre-signed URL). It is read with OpListDocuments' capability. ok is false
 // when the provider offers no such link for this document.
 type DocumentLinker interface {
-	DocumentDownloadLink(ctx context.Context, orderID, documentID string) (link string, ok bool, err error)
+	DocumentDownloadLink(ctx context.Context, orderID, documentID string) (link DocumentLink, ok bool, err error)
 }
 
 // NumberUpdater is implemented by providers that change number settings (OpUpdateNumber).
@@ -246,6 +262,9 @@ func ErrorAsProviderError(err error, i any) bool {
 // Implements reports whether p implements the interface operation op needs.
 // Core operations are always implemented.
 func Implements(p Provider, op Operation) bool {
+	if ok, known := implementsEmergency(p, op); known {
+		return ok
+	}
 	var ok bool
 	switch op {
 	case OpModifyPortOrderNumbers:

@@ -324,8 +324,14 @@ type Document struct {
 	Filename    string
 	ContentType string
 	Status      string // provider status, e.g. uploaded, pending, failed
-	DownloadURL string // short-lived, when the provider offers one
-	CreateTime  time.Time
+	// DownloadURL is a link that serves the file without the provider's
+	// credentials (a pre-signed, short-lived URL), set by the gateway from
+	// DocumentLinker; adapters never put a credentialed URL here.
+	DownloadURL string
+	// DownloadExpireTime is when DownloadURL stops working, where the
+	// provider says; zero = not said.
+	DownloadExpireTime time.Time
+	CreateTime         time.Time
 }
 
 // DocumentUpload is a new document with its bytes.
@@ -379,6 +385,10 @@ type Number struct {
 	// (UpdateNumber path port_out_pin), PortOutPINSet is what reads report.
 	PortOutPIN    string
 	PortOutPINSet bool
+
+	// Emergency is the emergency and caller ID name configuration (issue 14,
+	// e911; providers/emergency.go).
+	Emergency NumberEmergency
 }
 
 // NumberFilter is the pushdown part of a number list filter.

@@ -176,6 +176,7 @@ func documentToProto(order string, d providers.Document) *pb.PortOrderDocument {
 	return &pb.PortOrderDocument{
 		Name: documentName(order, d.ID), Type: pb.PortOrderDocument_Type(d.Type), Filename: d.Filename,
 		ContentType: d.ContentType, Status: d.Status, DownloadUri: d.DownloadURL, CreateTime: ts(d.CreateTime),
+		DownloadUriExpireTime: ts(d.DownloadExpireTime),
 	}
 }
 
@@ -193,6 +194,7 @@ func numberToProto(provider string, n *providers.Number) *pb.Number {
 		MessagingProvisioning: messagingProvisioningToProto(n.MessagingProvisioning),
 	}
 	numberVoiceToProto(provider, n, out)
+	numberEmergencyToProto(provider, n, out) // issue 14 — e911
 	out.Etag = numberETag(out)
 	return out
 }

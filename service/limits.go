@@ -232,6 +232,52 @@ var fieldLimits = map[protoreflect.FullName]FieldLimit{
 	"portgate.v1.GetMessagingProfileRequest.name":         {MaxBytes: limName},
 
 	// issue 14 — e911 (add below this line)
+	"portgate.v1.CreateEmergencyAddressRequest.parent":            {MaxBytes: limName},
+	"portgate.v1.CreateEmergencyAddressRequest.request_id":        {MaxBytes: limRequestID},
+	"portgate.v1.GetEmergencyAddressRequest.name":                 {MaxBytes: limName},
+	"portgate.v1.ListEmergencyAddressesRequest.parent":            {MaxBytes: limName},
+	"portgate.v1.ListEmergencyAddressesRequest.page_token":        {MaxBytes: limPageToken},
+	"portgate.v1.DeleteEmergencyAddressRequest.name":              {MaxBytes: limName},
+	"portgate.v1.DeleteEmergencyAddressRequest.request_id":        {MaxBytes: limRequestID},
+	"portgate.v1.AssignEmergencyAddressRequest.name":              {MaxBytes: limName},
+	"portgate.v1.AssignEmergencyAddressRequest.emergency_address": {MaxBytes: limName},
+	"portgate.v1.AssignEmergencyAddressRequest.request_id":        {MaxBytes: limRequestID},
+	"portgate.v1.UnassignEmergencyAddressRequest.name":            {MaxBytes: limName},
+	"portgate.v1.UnassignEmergencyAddressRequest.request_id":      {MaxBytes: limRequestID},
+	"portgate.v1.CreateCallerIdNameRequest.parent":                {MaxBytes: limName},
+	"portgate.v1.CreateCallerIdNameRequest.request_id":            {MaxBytes: limRequestID},
+	"portgate.v1.GetCallerIdNameRequest.name":                     {MaxBytes: limName},
+	"portgate.v1.ListCallerIdNamesRequest.parent":                 {MaxBytes: limName},
+	"portgate.v1.ListCallerIdNamesRequest.page_token":             {MaxBytes: limPageToken},
+	"portgate.v1.DeleteCallerIdNameRequest.name":                  {MaxBytes: limName},
+	"portgate.v1.DeleteCallerIdNameRequest.request_id":            {MaxBytes: limRequestID},
+	"portgate.v1.SetNumberCallerIdNameRequest.name":               {MaxBytes: limName},
+	"portgate.v1.SetNumberCallerIdNameRequest.caller_id_name":     {MaxBytes: limName},
+	"portgate.v1.SetNumberCallerIdNameRequest.value":              {MaxBytes: 15}, // both providers' CNAM maximum
+	"portgate.v1.SetNumberCallerIdNameRequest.request_id":         {MaxBytes: limRequestID},
+	"portgate.v1.ClearNumberCallerIdNameRequest.name":             {MaxBytes: limName},
+	"portgate.v1.ClearNumberCallerIdNameRequest.request_id":       {MaxBytes: limRequestID},
+	"portgate.v1.EmergencyAddress.name":                           {MaxBytes: limName},
+	"portgate.v1.EmergencyAddress.provider":                       {MaxBytes: limText}, // output only
+	"portgate.v1.EmergencyAddress.display_name":                   {MaxBytes: limText},
+	"portgate.v1.EmergencyAddress.first_name":                     {MaxBytes: limText},
+	"portgate.v1.EmergencyAddress.last_name":                      {MaxBytes: limText},
+	"portgate.v1.EmergencyAddress.business_name":                  {MaxBytes: limText},
+	"portgate.v1.EmergencyAddress.street_number":                  {MaxBytes: 32},
+	"portgate.v1.EmergencyAddress.street_name":                    {MaxBytes: limText},
+	"portgate.v1.EmergencyAddress.unit_type":                      {MaxBytes: 32},
+	"portgate.v1.EmergencyAddress.unit_number":                    {MaxBytes: 32},
+	"portgate.v1.EmergencyAddress.locality":                       {MaxBytes: limText},
+	"portgate.v1.EmergencyAddress.administrative_area":            {MaxBytes: limText},
+	"portgate.v1.EmergencyAddress.postal_code":                    {MaxBytes: 32},
+	"portgate.v1.EmergencyAddress.region_code":                    {MaxBytes: 2},
+	"portgate.v1.CallerIdName.name":                               {MaxBytes: limName},
+	"portgate.v1.CallerIdName.provider":                           {MaxBytes: limText},     // output only
+	"portgate.v1.CallerIdName.value":                              {MaxBytes: 15},          // both providers' CNAM maximum
+	"portgate.v1.CallerIdName.rejection_reason":                   {MaxBytes: limLongText}, // output only
+	"portgate.v1.Number.emergency_address":                        {MaxBytes: limName},     // output only
+	"portgate.v1.NumberCallerIdName.value":                        {MaxBytes: 15},          // output only
+	"portgate.v1.NumberCallerIdName.caller_id_name":               {MaxBytes: limName},     // output only
 
 	// issue 14 — portin (add below this line)
 

@@ -572,6 +572,103 @@ var rpcCases = []rpcCase{
 		}},
 
 	// issue 14 — e911 (add below this line)
+	{name: "CreateEmergencyAddress", rpc: "portgate.v1.Numbers.CreateEmergencyAddress", code: codes.OK,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.CreateEmergencyAddressRequest{Parent: "providers/flowroute", EmergencyAddress: pbAustin()}
+		},
+		check: func(t *testing.T, r proto.Message) {
+			if a := r.(*pb.EmergencyAddress); !strings.HasPrefix(a.GetName(), "providers/flowroute/emergencyAddresses/") {
+				t.Errorf("%v", a)
+			}
+		}},
+	{name: "CreateEmergencyAddress/invalid", rpc: "portgate.v1.Numbers.CreateEmergencyAddress", code: codes.InvalidArgument,
+		req: func(*testing.T, *env) proto.Message {
+			a := pbAustin()
+			a.PostalCode = "00000"
+			return &pb.CreateEmergencyAddressRequest{Parent: "providers/telnyx", EmergencyAddress: a}
+		}},
+	{name: "GetEmergencyAddress", rpc: "portgate.v1.Numbers.GetEmergencyAddress", code: codes.OK,
+		req: func(t *testing.T, e *env) proto.Message {
+			return &pb.GetEmergencyAddressRequest{Name: createAddress(t, e, "telnyx").GetName()}
+		}},
+	{name: "GetEmergencyAddress/unknown", rpc: "portgate.v1.Numbers.GetEmergencyAddress", code: codes.NotFound,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.GetEmergencyAddressRequest{Name: "providers/flowroute/emergencyAddresses/999999"}
+		}},
+	{name: "ListEmergencyAddresses", rpc: "portgate.v1.Numbers.ListEmergencyAddresses", code: codes.OK,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.ListEmergencyAddressesRequest{Parent: "providers/-"}
+		}},
+	{name: "DeleteEmergencyAddress", rpc: "portgate.v1.Numbers.DeleteEmergencyAddress", code: codes.OK,
+		req: func(t *testing.T, e *env) proto.Message {
+			return &pb.DeleteEmergencyAddressRequest{Name: createAddress(t, e, "flowroute").GetName()}
+		}},
+	{name: "AssignEmergencyAddress", rpc: "portgate.v1.Numbers.AssignEmergencyAddress", code: codes.OK,
+		req: func(t *testing.T, e *env) proto.Message {
+			return &pb.AssignEmergencyAddressRequest{Name: "providers/flowroute/numbers/13125550102", EmergencyAddress: createAddress(t, e, "flowroute").GetName()}
+		},
+		check: func(t *testing.T, r proto.Message) {
+			if n := r.(*pb.Number); n.GetEmergencyStatus() != pb.EmergencyStatus_EMERGENCY_STATUS_ENABLED {
+				t.Errorf("%v", n)
+			}
+		}},
+	{name: "AssignEmergencyAddress/other provider", rpc: "portgate.v1.Numbers.AssignEmergencyAddress", code: codes.InvalidArgument,
+		req: func(t *testing.T, e *env) proto.Message {
+			return &pb.AssignEmergencyAddressRequest{Name: "providers/telnyx/numbers/13125550102", EmergencyAddress: "providers/flowroute/emergencyAddresses/1"}
+		}},
+	{name: "UnassignEmergencyAddress", rpc: "portgate.v1.Numbers.UnassignEmergencyAddress", code: codes.OK,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.UnassignEmergencyAddressRequest{Name: "providers/telnyx/numbers/13125550102"}
+		}},
+	{name: "CreateCallerIdName", rpc: "portgate.v1.Numbers.CreateCallerIdName", code: codes.OK,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.CreateCallerIdNameRequest{Parent: "providers/flowroute", CallerIdName: &pb.CallerIdName{Value: "ACME"}}
+		},
+		check: func(t *testing.T, r proto.Message) {
+			if c := r.(*pb.CallerIdName); c.GetState() != pb.CallerIdName_PENDING {
+				t.Errorf("%v", c)
+			}
+		}},
+	{name: "CreateCallerIdName/telnyx", rpc: "portgate.v1.Numbers.CreateCallerIdName", code: codes.Unimplemented,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.CreateCallerIdNameRequest{Parent: "providers/telnyx", CallerIdName: &pb.CallerIdName{Value: "ACME"}}
+		}},
+	{name: "CreateCallerIdName/invalid", rpc: "portgate.v1.Numbers.CreateCallerIdName", code: codes.InvalidArgument,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.CreateCallerIdNameRequest{Parent: "providers/flowroute", CallerIdName: &pb.CallerIdName{Value: "A VERY LONG NAME INDEED"}}
+		}},
+	{name: "GetCallerIdName", rpc: "portgate.v1.Numbers.GetCallerIdName", code: codes.OK,
+		req: func(t *testing.T, e *env) proto.Message {
+			return &pb.GetCallerIdNameRequest{Name: createCNAM(t, e).GetName()}
+		}},
+	{name: "GetCallerIdName/unknown", rpc: "portgate.v1.Numbers.GetCallerIdName", code: codes.NotFound,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.GetCallerIdNameRequest{Name: "providers/flowroute/callerIdNames/999999"}
+		}},
+	{name: "ListCallerIdNames", rpc: "portgate.v1.Numbers.ListCallerIdNames", code: codes.OK,
+		req: func(*testing.T, *env) proto.Message { return &pb.ListCallerIdNamesRequest{Parent: "providers/-"} },
+		check: func(t *testing.T, r proto.Message) {
+			if u := r.(*pb.ListCallerIdNamesResponse).GetUnreachable(); len(u) != 0 {
+				t.Errorf("unreachable %v: a provider without CNAM records is skipped, not unreachable", u)
+			}
+		}},
+	{name: "DeleteCallerIdName", rpc: "portgate.v1.Numbers.DeleteCallerIdName", code: codes.OK,
+		req: func(t *testing.T, e *env) proto.Message {
+			return &pb.DeleteCallerIdNameRequest{Name: createCNAM(t, e).GetName()}
+		}},
+	{name: "SetNumberCallerIdName", rpc: "portgate.v1.Numbers.SetNumberCallerIdName", code: codes.OK,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.SetNumberCallerIdNameRequest{Name: "providers/telnyx/numbers/13125550102", Value: "ACME"}
+		},
+		check: func(t *testing.T, r proto.Message) {
+			if n := r.(*pb.Number); n.GetCallerIdName().GetValue() != "ACME" {
+				t.Errorf("%v", n)
+			}
+		}},
+	{name: "ClearNumberCallerIdName", rpc: "portgate.v1.Numbers.ClearNumberCallerIdName", code: codes.OK,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.ClearNumberCallerIdNameRequest{Name: "providers/flowroute/numbers/13125550102"}
+		}},
 
 	// issue 14 — portin (add below this line)
 
@@ -633,4 +730,29 @@ func TestRPCTableCoversEveryRPC(t *testing.T) {
 			}
 		}
 	}
+}
+
+// issue 14 — e911 helpers.
+
+func pbAustin() *pb.EmergencyAddress {
+	return &pb.EmergencyAddress{FirstName: "Jane", LastName: "Roe", StreetNumber: "600", StreetName: "Congress Ave",
+		Locality: "Austin", AdministrativeArea: "TX", PostalCode: "78701", RegionCode: "US"}
+}
+
+func createAddress(t *testing.T, e *env, provider string) *pb.EmergencyAddress {
+	t.Helper()
+	a, err := e.numbers.CreateEmergencyAddress(t.Context(), &pb.CreateEmergencyAddressRequest{Parent: "providers/" + provider, EmergencyAddress: pbAustin()})
+	if err != nil {
+		t.Fatalf("setup: create address on %s: %v", provider, err)
+	}
+	return a
+}
+
+func createCNAM(t *testing.T, e *env) *pb.CallerIdName {
+	t.Helper()
+	c, err := e.numbers.CreateCallerIdName(t.Context(), &pb.CreateCallerIdNameRequest{Parent: "providers/flowroute", CallerIdName: &pb.CallerIdName{Value: "ACME"}})
+	if err != nil {
+		t.Fatalf("setup: create CNAM record: %v", err)
+	}
+	return c
 }

@@ -76,6 +76,18 @@ var Rules = map[string]Rule{
 	"/portgate.v1.Numbers/GetMessagingProfile":   {Scope: ScopeNumbersRead, Resource: "name"},
 
 	// issue 14 — e911 (add below this line)
+	"/portgate.v1.Numbers/CreateEmergencyAddress":   {Scope: ScopeNumbersWrite, Resource: "parent"},
+	"/portgate.v1.Numbers/GetEmergencyAddress":      {Scope: ScopeNumbersRead, Resource: "name"},
+	"/portgate.v1.Numbers/ListEmergencyAddresses":   {Scope: ScopeNumbersRead, Resource: "parent"},
+	"/portgate.v1.Numbers/DeleteEmergencyAddress":   {Scope: ScopeNumbersWrite, Resource: "name"},
+	"/portgate.v1.Numbers/AssignEmergencyAddress":   {Scope: ScopeNumbersWrite, Resource: "name"},
+	"/portgate.v1.Numbers/UnassignEmergencyAddress": {Scope: ScopeNumbersWrite, Resource: "name"},
+	"/portgate.v1.Numbers/CreateCallerIdName":       {Scope: ScopeNumbersWrite, Resource: "parent"},
+	"/portgate.v1.Numbers/GetCallerIdName":          {Scope: ScopeNumbersRead, Resource: "name"},
+	"/portgate.v1.Numbers/ListCallerIdNames":        {Scope: ScopeNumbersRead, Resource: "parent"},
+	"/portgate.v1.Numbers/DeleteCallerIdName":       {Scope: ScopeNumbersWrite, Resource: "name"},
+	"/portgate.v1.Numbers/SetNumberCallerIdName":    {Scope: ScopeNumbersWrite, Resource: "name"},
+	"/portgate.v1.Numbers/ClearNumberCallerIdName":  {Scope: ScopeNumbersWrite, Resource: "name"},
 
 	// issue 14 — portin (add below this line)
 

@@ -23,6 +23,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync/atomic"
 
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
@@ -40,6 +41,7 @@ type Client struct {
 	caps   providers.Capabilities
 	guard  *resilience.Provider
 	tracer trace.Tracer
+	closed atomic.Bool // Close was called (close.go)
 }
 
 // Option customizes New.
@@ -150,9 +152,12 @@ func (c *Client) requireID(id string) error {
 	return nil
 }
 
-// run is every call: capability, span, resilience, error wrapping.
+// run is every call: closed check, capability, span, resilience, error wrapping.
 func run[T any](c *Client, ctx context.Context, op providers.Operation, fn func(context.Context) (T, error)) (T, error) {
 	var zero T
+	if err := c.closedErr(); err != nil {
+		return zero, err
+	}
 	if !c.caps.Supports(op) {
 		return zero, c.missing(op)
 	}

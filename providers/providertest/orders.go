@@ -114,6 +114,9 @@ func callOp(f *fixture, op providers.Operation, orderID string) error {
 	default:
 		var known bool
 		if err, known = callBuyOp(f, op); !known { // issue 14 — buy
+			err, known = callEmergencyOp(f, op) // issue 14 — e911
+		}
+		if !known {
 			err = fmt.Errorf("suite does not know how to call %s", op)
 		}
 	}

@@ -86,7 +86,9 @@ func RunConformanceTests(t *testing.T, newHarness HarnessMaker, asTests ...AsTes
 		{"SeededNumber", testSeededNumber},
 		{"InjectedFault", testInjectedFault},
 		{"As", testAs},
-		{"NumberOrders", testNumberOrders}, // issue 14 — buy
+		{"NumberOrders", testNumberOrders},             // issue 14 — buy
+		{"EmergencyAddresses", testEmergencyAddresses}, // issue 14 — e911
+		{"CallerIDNames", testCallerIDNames},           // issue 14 — e911
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

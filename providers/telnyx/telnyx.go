@@ -114,7 +114,9 @@ func (p *Provider) Capabilities() providers.Capabilities {
 	// order: ModifyPortOrderNumbers is not offered, sandbox or live.
 	var ops []providers.Operation
 	for _, op := range providers.AllOperations {
-		if op != providers.OpModifyPortOrderNumbers && !voiceMissing[op] {
+		// No CNAM record objects either (issue 14, e911): the number's
+		// CNAM listing is set directly (SetNumberCallerIDName).
+		if op != providers.OpModifyPortOrderNumbers && !voiceMissing[op] && !cnamRecordOp(op) {
 			ops = append(ops, op)
 		}
 	}

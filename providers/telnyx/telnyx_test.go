@@ -133,7 +133,7 @@ func TestNewValidates(t *testing.T) {
 		t.Fatal(err)
 	}
 	caps := p.Capabilities()
-	if caps.PortabilityBatchLimit != 100 || caps.MaxDocumentBytes != 10<<20 || len(caps.Operations) != len(providers.AllOperations)-4 || // ModifyPortOrderNumbers, Create/Update/DeleteVoiceRoute
+	if caps.PortabilityBatchLimit != 100 || caps.MaxDocumentBytes != 10<<20 || len(caps.Operations) != len(providers.AllOperations)-4-4 || // ModifyPortOrderNumbers, Create/Update/DeleteVoiceRoute; the 4 CNAM record operations (e911)
 		caps.Supports(providers.OpCreateVoiceRoute) ||
 		caps.Supports(providers.OpModifyPortOrderNumbers) {
 		t.Fatalf("caps = %+v (Telnyx documents no ModifyPortOrderNumbers)", caps)
@@ -623,7 +623,12 @@ func TestDocuments(t *testing.T) {
 			t.Fatalf("doc %+v", d)
 		}
 	}
-	req, _ := http.NewRequest(http.MethodGet, docs[2].DownloadURL, nil)
+	for _, d := range docs {
+		if d.DownloadURL != "" {
+			t.Fatalf("listed document with a download URL %q (only credential-free links, from DocumentDownloadLink)", d.DownloadURL)
+		}
+	}
+	req, _ := http.NewRequest(http.MethodGet, e.srv.URL+"/v2/documents/"+docs[2].ID+"/download", nil)
 	req.Header.Set("Authorization", "Bearer sandbox")
 	resp, err := e.srv.Client().Do(req)
 	if err != nil {

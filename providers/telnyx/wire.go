@@ -237,6 +237,8 @@ type wireNumber struct {
 	ConnectionID       *string  `json:"connection_id"`
 	MessagingProfileID *string  `json:"messaging_profile_id"`
 	EmergencyAddressID *string  `json:"emergency_address_id"`
+	EmergencyEnabled   *bool    `json:"emergency_enabled"`
+	EmergencyStatus    *string  `json:"emergency_status"`
 	Tags               []string `json:"tags"`
 	CreatedAt          *string  `json:"created_at"`
 	PurchasedAt        *string  `json:"purchased_at"`
@@ -271,6 +273,7 @@ func toNumber(w *wireNumber) (*providers.Number, error) {
 		Tags:               w.Tags,
 		CreateTime:         created,
 		PortOutPINSet:      s(w.ExternalPIN) != "",
+		Emergency:          numberEmergency(w),
 	}, nil
 }
 

@@ -91,6 +91,7 @@ type Fake struct {
 	nextRoute  int
 	numberSeq  []string
 	sold       map[string]bool  // inventory numbers bought (issue 14 — buy; number_orders.go)
+	em         *emergencyState  // E911 and CNAM records (emergency.go)
 	uploads    map[string]*file // token → file awaiting its bytes
 	downloads  map[string]*file // token → file
 	nextOrder  int
@@ -278,6 +279,8 @@ func (f *Fake) Advance() {
 			}
 		}
 	}
+	// CNAM records under review are approved (or rejected).
+	f.advanceEmergencyLocked(now)
 	// Messaging provisioning tasks in progress finish.
 	for _, v := range f.numberSeq {
 		if n := f.numbers[v]; n.messageStatus == taskProcessing {
@@ -407,6 +410,10 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f.serveRoutes(w, r, seg[1:])
 	case "message-provision":
 		f.serveMessageProvision(w, r, seg[1:])
+	case "e911s":
+		f.routeE911s(w, r, seg[1:])
+	case "cnams":
+		f.routeCNAMs(w, r, seg[1:])
 	default:
 		f.urlNotFound(w)
 	}

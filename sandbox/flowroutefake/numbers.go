@@ -43,6 +43,8 @@ func (f *Fake) routeNumbers(w http.ResponseWriter, r *http.Request, seg []string
 		f.releaseNumber(w, r, n)
 	case len(seg) == 3 && seg[1] == "relationships" && (seg[2] == "primary_route" || seg[2] == "failover_route"):
 		f.patchRoute(w, r, n, seg[2])
+	case len(seg) >= 3 && seg[1] == "relationships" && (seg[2] == "e911s" || seg[2] == "cnam"):
+		f.numberRelationship(w, r, n, seg[1:])
 	case len(seg) == 1:
 		f.methodNotAllowed(w, r)
 	default:
@@ -67,10 +69,8 @@ func (f *Fake) renderNumberLocked(n *number, base string) map[string]any {
 	if rc[0] == "" {
 		rc = [2]string{"unknown", ""}
 	}
-	rels := map[string]any{
-		"cnam_preset": map[string]any{"data": nil}, "e911_address": map[string]any{"data": nil},
-		"primary_route": routeRel(n.primaryRoute), "failover_route": routeRel(n.failRoute),
-	}
+	rels, _ := f.numberEmergencyLocked(n, base)
+	rels["primary_route"], rels["failover_route"] = routeRel(n.primaryRoute), routeRel(n.failRoute)
 	if n.messageTask != "" {
 		rels["message_provision"] = map[string]any{"data": map[string]any{"id": n.messageTask, "type": "message_provision"}}
 	}
@@ -103,6 +103,8 @@ func (f *Fake) writeNumber(w http.ResponseWriter, r *http.Request, n *number, st
 	if n.messageTask != "" && n.messageStatus != "" {
 		included = append(included, messageTaskObj(base, n))
 	}
+	_, emIncluded := f.numberEmergencyLocked(n, base)
+	included = append(included, emIncluded...)
 	f.mu.Unlock()
 	body := map[string]any{"data": data, "included": included, "links": map[string]any{"self": base + "/v2/numbers/" + n.value}}
 	for k, v := range extra {

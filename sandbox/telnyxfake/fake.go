@@ -89,7 +89,11 @@ type Fake struct {
 	failures  []failure
 	events    []portingEvent // the events API's log, oldest first
 	buy       buyState       // number orders and the purchasable inventory (number_orders.go)
-	closed    bool
+	// addresses (emergency.go): by id, in creation order.
+	addresses  map[string]*address
+	addressSeq []string
+	nextAddrID uint64
+	closed     bool
 
 	// clock is how far the fake's time runs ahead of the wall clock (ns):
 	// Advance lets time pass up to a confirmed FOC date.
@@ -208,6 +212,7 @@ func (f *Fake) Tick() { f.advance(false) }
 func (f *Fake) advance(letTimePass bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.advanceEmergency()
 	now := f.now()
 	for _, o := range f.sortedOrders(true) {
 		switch o.status {

@@ -190,6 +190,15 @@ func (f *Fake) routes() []route {
 		{"GET", []string{"connections", "*"}, f.getConnection},
 		{"GET", []string{"messaging_profiles"}, f.listMessagingProfiles},
 		{"GET", []string{"messaging_profiles", "*"}, f.getMessagingProfile},
+		// issue 14 — e911 (emergency.go)
+		{"GET", []string{"phone_numbers", "*", "voice"}, f.getNumberVoice},
+		{"PATCH", []string{"phone_numbers", "*", "voice"}, f.patchNumberVoice},
+		{"POST", []string{"phone_numbers", "*", "actions", "enable_emergency"}, f.enableEmergency},
+		{"POST", []string{"addresses", "actions", "validate"}, f.validateAddress},
+		{"GET", []string{"addresses"}, f.listAddresses},
+		{"POST", []string{"addresses"}, f.createAddress},
+		{"GET", []string{"addresses", "*"}, f.getAddress},
+		{"DELETE", []string{"addresses", "*"}, f.deleteAddress},
 	}
 }
 

@@ -23,6 +23,9 @@ type number struct {
 	externalPIN        any
 	billingGroupID     any
 	emergencyAddressID any
+	emergencyStatus    string // "" = derived from emergencyAddressID (emergency.go)
+	cnamEnabled        bool
+	cnamDetails        string
 	createdAt          time.Time
 	updatedAt          time.Time
 	status             string // "" = active; purchase-pending while its number order is (issue 14 — buy)
@@ -47,8 +50,8 @@ func (n *number) render() map[string]any {
 		"connection_id": n.connectionID, "connection_name": nil,
 		"messaging_profile_id": n.messagingProfileID, "messaging_profile_name": nil,
 		"billing_group_id": n.billingGroupID, "emergency_address_id": n.emergencyAddressID,
-		"emergency_enabled": n.emergencyAddressID != nil, "emergency_status": "disabled",
-		"customer_reference": n.customerReference, "call_forwarding_enabled": true, "cnam_listing_enabled": false,
+		"emergency_enabled": n.emergencyAddressID != nil && n.emergencyState() != "deprovisioning", "emergency_status": n.emergencyState(),
+		"customer_reference": n.customerReference, "call_forwarding_enabled": true, "cnam_listing_enabled": n.cnamEnabled,
 		"caller_id_name_enabled": false, "call_recording_enabled": false, "t38_fax_gateway_enabled": false,
 		"deletion_lock_enabled": n.deletionLock, "hd_voice_enabled": false, "inbound_call_screening": "disabled",
 		"purchased_at": ts(n.createdAt), "activated_at": ts(n.createdAt), "created_at": ts(n.createdAt),

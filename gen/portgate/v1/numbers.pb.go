@@ -144,8 +144,14 @@ type Number struct {
 	PortOutPinSet bool `protobuf:"varint,73,opt,name=port_out_pin_set,json=portOutPinSet,proto3" json:"port_out_pin_set,omitempty"`
 	// The messaging profile (Telnyx), by name.
 	MessagingProfile string `protobuf:"bytes,74,opt,name=messaging_profile,json=messagingProfile,proto3" json:"messaging_profile,omitempty"`
-	unknownFields    protoimpl.UnknownFields
-	sizeCache        protoimpl.SizeCache
+	// issue 14 — e911: the assigned emergency address.
+	EmergencyAddress string `protobuf:"bytes,80,opt,name=emergency_address,json=emergencyAddress,proto3" json:"emergency_address,omitempty"`
+	// Where the number's emergency service stands.
+	EmergencyStatus EmergencyStatus `protobuf:"varint,81,opt,name=emergency_status,json=emergencyStatus,proto3,enum=portgate.v1.EmergencyStatus" json:"emergency_status,omitempty"`
+	// The caller ID name the number shows, when one is set.
+	CallerIdName  *NumberCallerIdName `protobuf:"bytes,82,opt,name=caller_id_name,json=callerIdName,proto3" json:"caller_id_name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Number) Reset() {
@@ -344,6 +350,27 @@ func (x *Number) GetMessagingProfile() string {
 		return x.MessagingProfile
 	}
 	return ""
+}
+
+func (x *Number) GetEmergencyAddress() string {
+	if x != nil {
+		return x.EmergencyAddress
+	}
+	return ""
+}
+
+func (x *Number) GetEmergencyStatus() EmergencyStatus {
+	if x != nil {
+		return x.EmergencyStatus
+	}
+	return EmergencyStatus_EMERGENCY_STATUS_UNSPECIFIED
+}
+
+func (x *Number) GetCallerIdName() *NumberCallerIdName {
+	if x != nil {
+		return x.CallerIdName
+	}
+	return nil
 }
 
 // An asynchronous messaging enablement on a number.
@@ -680,8 +707,7 @@ var File_portgate_v1_numbers_proto protoreflect.FileDescriptor
 
 const file_portgate_v1_numbers_proto_rawDesc = "" +
 	"\n" +
-	"\x19portgate/v1/numbers.proto\x12\vportgate.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1bgoogle/api/field_info.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1eportgate/v1/number_order.proto\x1a\x17portgate/v1/voice.proto\"\xd4\n" +
-	"\n" +
+	"\x19portgate/v1/numbers.proto\x12\vportgate.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1bgoogle/api/field_info.proto\x1a\x19google/api/resource.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1eportgate/v1/number_order.proto\x1a\x1bportgate/v1/emergency.proto\x1a\x17portgate/v1/voice.proto\"\xc2\f\n" +
 	"\x06Number\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12&\n" +
 	"\fphone_number\x18\x02 \x01(\tB\x03\xe0A\x03R\vphoneNumber\x129\n" +
@@ -714,7 +740,11 @@ const file_portgate_v1_numbers_proto_rawDesc = "" +
 	"portOutPin\x12,\n" +
 	"\x10port_out_pin_set\x18I \x01(\bB\x03\xe0A\x03R\rportOutPinSet\x12R\n" +
 	"\x11messaging_profile\x18J \x01(\tB%\xe0A\x03\xfaA\x1f\n" +
-	"\x1dportgate.dev/MessagingProfileR\x10messagingProfile:P\xeaAM\n" +
+	"\x1dportgate.dev/MessagingProfileR\x10messagingProfile\x12R\n" +
+	"\x11emergency_address\x18P \x01(\tB%\xe0A\x03\xfaA\x1f\n" +
+	"\x1dportgate.dev/EmergencyAddressR\x10emergencyAddress\x12L\n" +
+	"\x10emergency_status\x18Q \x01(\x0e2\x1c.portgate.v1.EmergencyStatusB\x03\xe0A\x03R\x0femergencyStatus\x12J\n" +
+	"\x0ecaller_id_name\x18R \x01(\v2\x1f.portgate.v1.NumberCallerIdNameB\x03\xe0A\x03R\fcallerIdName:P\xeaAM\n" +
 	"\x13portgate.dev/Number\x12%providers/{provider}/numbers/{number}*\anumbers2\x06numberJ\x04\b\n" +
 	"\x10\vR\x16messaging_callback_url\"\x8c\x02\n" +
 	"\x15MessagingProvisioning\x12C\n" +
@@ -747,7 +777,7 @@ const file_portgate_v1_numbers_proto_rawDesc = "" +
 	"updateMask\x125\n" +
 	"\n" +
 	"request_id\x18\x03 \x01(\tB\x16\xe0A\x01\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01\xe2\x8c\xcf\xd7\b\x02\b\x01R\trequestId\x129\n" +
-	"\x16messaging_callback_uri\x18\x04 \x01(\tB\x03\xe0A\x04R\x14messagingCallbackUri2\xc0\x10\n" +
+	"\x16messaging_callback_uri\x18\x04 \x01(\tB\x03\xe0A\x04R\x14messagingCallbackUri2\x89 \n" +
 	"\aNumbers\x12p\n" +
 	"\tGetNumber\x12\x1d.portgate.v1.GetNumberRequest\x1a\x13.portgate.v1.Number\"/\xdaA\x04name\x82\xd3\xe4\x93\x02\"\x12 /v1/{name=providers/*/numbers/*}\x12\x83\x01\n" +
 	"\vListNumbers\x12\x1f.portgate.v1.ListNumbersRequest\x1a .portgate.v1.ListNumbersResponse\"1\xdaA\x06parent\x82\xd3\xe4\x93\x02\"\x12 /v1/{parent=providers/*}/numbers\x12\x93\x01\n" +
@@ -762,7 +792,20 @@ const file_portgate_v1_numbers_proto_rawDesc = "" +
 	"\x10UpdateVoiceRoute\x12$.portgate.v1.UpdateVoiceRouteRequest\x1a\x17.portgate.v1.VoiceRoute\"_\xdaA\x17voice_route,update_mask\x82\xd3\xe4\x93\x02?:\vvoice_route20/v1/{voice_route.name=providers/*/voiceRoutes/*}\x12\x85\x01\n" +
 	"\x10DeleteVoiceRoute\x12$.portgate.v1.DeleteVoiceRouteRequest\x1a\x16.google.protobuf.Empty\"3\xdaA\x04name\x82\xd3\xe4\x93\x02&*$/v1/{name=providers/*/voiceRoutes/*}\x12\xab\x01\n" +
 	"\x15ListMessagingProfiles\x12).portgate.v1.ListMessagingProfilesRequest\x1a*.portgate.v1.ListMessagingProfilesResponse\";\xdaA\x06parent\x82\xd3\xe4\x93\x02,\x12*/v1/{parent=providers/*}/messagingProfiles\x12\x98\x01\n" +
-	"\x13GetMessagingProfile\x12'.portgate.v1.GetMessagingProfileRequest\x1a\x1d.portgate.v1.MessagingProfile\"9\xdaA\x04name\x82\xd3\xe4\x93\x02,\x12*/v1/{name=providers/*/messagingProfiles/*}B9Z7github.com/portgate/portgate/gen/portgate/v1;portgatev1b\x06proto3"
+	"\x13GetMessagingProfile\x12'.portgate.v1.GetMessagingProfileRequest\x1a\x1d.portgate.v1.MessagingProfile\"9\xdaA\x04name\x82\xd3\xe4\x93\x02,\x12*/v1/{name=providers/*/messagingProfiles/*}\x12\xc6\x01\n" +
+	"\x16CreateEmergencyAddress\x12*.portgate.v1.CreateEmergencyAddressRequest\x1a\x1d.portgate.v1.EmergencyAddress\"a\xdaA\x18parent,emergency_address\x82\xd3\xe4\x93\x02@:\x11emergency_address\"+/v1/{parent=providers/*}/emergencyAddresses\x12\x99\x01\n" +
+	"\x13GetEmergencyAddress\x12'.portgate.v1.GetEmergencyAddressRequest\x1a\x1d.portgate.v1.EmergencyAddress\":\xdaA\x04name\x82\xd3\xe4\x93\x02-\x12+/v1/{name=providers/*/emergencyAddresses/*}\x12\xaf\x01\n" +
+	"\x16ListEmergencyAddresses\x12*.portgate.v1.ListEmergencyAddressesRequest\x1a+.portgate.v1.ListEmergencyAddressesResponse\"<\xdaA\x06parent\x82\xd3\xe4\x93\x02-\x12+/v1/{parent=providers/*}/emergencyAddresses\x12\x98\x01\n" +
+	"\x16DeleteEmergencyAddress\x12*.portgate.v1.DeleteEmergencyAddressRequest\x1a\x16.google.protobuf.Empty\":\xdaA\x04name\x82\xd3\xe4\x93\x02-*+/v1/{name=providers/*/emergencyAddresses/*}\x12\xb6\x01\n" +
+	"\x16AssignEmergencyAddress\x12*.portgate.v1.AssignEmergencyAddressRequest\x1a\x13.portgate.v1.Number\"[\xdaA\x16name,emergency_address\x82\xd3\xe4\x93\x02<:\x01*\"7/v1/{name=providers/*/numbers/*}:assignEmergencyAddress\x12\xaa\x01\n" +
+	"\x18UnassignEmergencyAddress\x12,.portgate.v1.UnassignEmergencyAddressRequest\x1a\x13.portgate.v1.Number\"K\xdaA\x04name\x82\xd3\xe4\x93\x02>:\x01*\"9/v1/{name=providers/*/numbers/*}:unassignEmergencyAddress\x12\xaf\x01\n" +
+	"\x12CreateCallerIdName\x12&.portgate.v1.CreateCallerIdNameRequest\x1a\x19.portgate.v1.CallerIdName\"V\xdaA\x15parent,caller_id_name\x82\xd3\xe4\x93\x028:\x0ecaller_id_name\"&/v1/{parent=providers/*}/callerIdNames\x12\x88\x01\n" +
+	"\x0fGetCallerIdName\x12#.portgate.v1.GetCallerIdNameRequest\x1a\x19.portgate.v1.CallerIdName\"5\xdaA\x04name\x82\xd3\xe4\x93\x02(\x12&/v1/{name=providers/*/callerIdNames/*}\x12\x9b\x01\n" +
+	"\x11ListCallerIdNames\x12%.portgate.v1.ListCallerIdNamesRequest\x1a&.portgate.v1.ListCallerIdNamesResponse\"7\xdaA\x06parent\x82\xd3\xe4\x93\x02(\x12&/v1/{parent=providers/*}/callerIdNames\x12\x8b\x01\n" +
+	"\x12DeleteCallerIdName\x12&.portgate.v1.DeleteCallerIdNameRequest\x1a\x16.google.protobuf.Empty\"5\xdaA\x04name\x82\xd3\xe4\x93\x02(*&/v1/{name=providers/*/callerIdNames/*}\x12\xa1\x01\n" +
+	"\x15SetNumberCallerIdName\x12).portgate.v1.SetNumberCallerIdNameRequest\x1a\x13.portgate.v1.Number\"H\xdaA\n" +
+	"name,value\x82\xd3\xe4\x93\x025:\x01*\"0/v1/{name=providers/*/numbers/*}:setCallerIdName\x12\xa1\x01\n" +
+	"\x17ClearNumberCallerIdName\x12+.portgate.v1.ClearNumberCallerIdNameRequest\x1a\x13.portgate.v1.Number\"D\xdaA\x04name\x82\xd3\xe4\x93\x027:\x01*\"2/v1/{name=providers/*/numbers/*}:clearCallerIdNameB9Z7github.com/portgate/portgate/gen/portgate/v1;portgatev1b\x06proto3"
 
 var (
 	file_portgate_v1_numbers_proto_rawDescOnce sync.Once
@@ -779,75 +822,119 @@ func file_portgate_v1_numbers_proto_rawDescGZIP() []byte {
 var file_portgate_v1_numbers_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
 var file_portgate_v1_numbers_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
 var file_portgate_v1_numbers_proto_goTypes = []any{
-	(MessagingProvisioning_State)(0),      // 0: portgate.v1.MessagingProvisioning.State
-	(*Number)(nil),                        // 1: portgate.v1.Number
-	(*MessagingProvisioning)(nil),         // 2: portgate.v1.MessagingProvisioning
-	(*GetNumberRequest)(nil),              // 3: portgate.v1.GetNumberRequest
-	(*ListNumbersRequest)(nil),            // 4: portgate.v1.ListNumbersRequest
-	(*ListNumbersResponse)(nil),           // 5: portgate.v1.ListNumbersResponse
-	(*UpdateNumberRequest)(nil),           // 6: portgate.v1.UpdateNumberRequest
-	(*timestamppb.Timestamp)(nil),         // 7: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),         // 8: google.protobuf.FieldMask
-	(*CreateNumberOrderRequest)(nil),      // 9: portgate.v1.CreateNumberOrderRequest
-	(*GetNumberOrderRequest)(nil),         // 10: portgate.v1.GetNumberOrderRequest
-	(*ListNumberOrdersRequest)(nil),       // 11: portgate.v1.ListNumberOrdersRequest
-	(*ReleaseNumberRequest)(nil),          // 12: portgate.v1.ReleaseNumberRequest
-	(*ListVoiceRoutesRequest)(nil),        // 13: portgate.v1.ListVoiceRoutesRequest
-	(*GetVoiceRouteRequest)(nil),          // 14: portgate.v1.GetVoiceRouteRequest
-	(*CreateVoiceRouteRequest)(nil),       // 15: portgate.v1.CreateVoiceRouteRequest
-	(*UpdateVoiceRouteRequest)(nil),       // 16: portgate.v1.UpdateVoiceRouteRequest
-	(*DeleteVoiceRouteRequest)(nil),       // 17: portgate.v1.DeleteVoiceRouteRequest
-	(*ListMessagingProfilesRequest)(nil),  // 18: portgate.v1.ListMessagingProfilesRequest
-	(*GetMessagingProfileRequest)(nil),    // 19: portgate.v1.GetMessagingProfileRequest
-	(*NumberOrder)(nil),                   // 20: portgate.v1.NumberOrder
-	(*ListNumberOrdersResponse)(nil),      // 21: portgate.v1.ListNumberOrdersResponse
-	(*ListVoiceRoutesResponse)(nil),       // 22: portgate.v1.ListVoiceRoutesResponse
-	(*VoiceRoute)(nil),                    // 23: portgate.v1.VoiceRoute
-	(*emptypb.Empty)(nil),                 // 24: google.protobuf.Empty
-	(*ListMessagingProfilesResponse)(nil), // 25: portgate.v1.ListMessagingProfilesResponse
-	(*MessagingProfile)(nil),              // 26: portgate.v1.MessagingProfile
+	(MessagingProvisioning_State)(0),        // 0: portgate.v1.MessagingProvisioning.State
+	(*Number)(nil),                          // 1: portgate.v1.Number
+	(*MessagingProvisioning)(nil),           // 2: portgate.v1.MessagingProvisioning
+	(*GetNumberRequest)(nil),                // 3: portgate.v1.GetNumberRequest
+	(*ListNumbersRequest)(nil),              // 4: portgate.v1.ListNumbersRequest
+	(*ListNumbersResponse)(nil),             // 5: portgate.v1.ListNumbersResponse
+	(*UpdateNumberRequest)(nil),             // 6: portgate.v1.UpdateNumberRequest
+	(*timestamppb.Timestamp)(nil),           // 7: google.protobuf.Timestamp
+	(EmergencyStatus)(0),                    // 8: portgate.v1.EmergencyStatus
+	(*NumberCallerIdName)(nil),              // 9: portgate.v1.NumberCallerIdName
+	(*fieldmaskpb.FieldMask)(nil),           // 10: google.protobuf.FieldMask
+	(*CreateNumberOrderRequest)(nil),        // 11: portgate.v1.CreateNumberOrderRequest
+	(*GetNumberOrderRequest)(nil),           // 12: portgate.v1.GetNumberOrderRequest
+	(*ListNumberOrdersRequest)(nil),         // 13: portgate.v1.ListNumberOrdersRequest
+	(*ReleaseNumberRequest)(nil),            // 14: portgate.v1.ReleaseNumberRequest
+	(*ListVoiceRoutesRequest)(nil),          // 15: portgate.v1.ListVoiceRoutesRequest
+	(*GetVoiceRouteRequest)(nil),            // 16: portgate.v1.GetVoiceRouteRequest
+	(*CreateVoiceRouteRequest)(nil),         // 17: portgate.v1.CreateVoiceRouteRequest
+	(*UpdateVoiceRouteRequest)(nil),         // 18: portgate.v1.UpdateVoiceRouteRequest
+	(*DeleteVoiceRouteRequest)(nil),         // 19: portgate.v1.DeleteVoiceRouteRequest
+	(*ListMessagingProfilesRequest)(nil),    // 20: portgate.v1.ListMessagingProfilesRequest
+	(*GetMessagingProfileRequest)(nil),      // 21: portgate.v1.GetMessagingProfileRequest
+	(*CreateEmergencyAddressRequest)(nil),   // 22: portgate.v1.CreateEmergencyAddressRequest
+	(*GetEmergencyAddressRequest)(nil),      // 23: portgate.v1.GetEmergencyAddressRequest
+	(*ListEmergencyAddressesRequest)(nil),   // 24: portgate.v1.ListEmergencyAddressesRequest
+	(*DeleteEmergencyAddressRequest)(nil),   // 25: portgate.v1.DeleteEmergencyAddressRequest
+	(*AssignEmergencyAddressRequest)(nil),   // 26: portgate.v1.AssignEmergencyAddressRequest
+	(*UnassignEmergencyAddressRequest)(nil), // 27: portgate.v1.UnassignEmergencyAddressRequest
+	(*CreateCallerIdNameRequest)(nil),       // 28: portgate.v1.CreateCallerIdNameRequest
+	(*GetCallerIdNameRequest)(nil),          // 29: portgate.v1.GetCallerIdNameRequest
+	(*ListCallerIdNamesRequest)(nil),        // 30: portgate.v1.ListCallerIdNamesRequest
+	(*DeleteCallerIdNameRequest)(nil),       // 31: portgate.v1.DeleteCallerIdNameRequest
+	(*SetNumberCallerIdNameRequest)(nil),    // 32: portgate.v1.SetNumberCallerIdNameRequest
+	(*ClearNumberCallerIdNameRequest)(nil),  // 33: portgate.v1.ClearNumberCallerIdNameRequest
+	(*NumberOrder)(nil),                     // 34: portgate.v1.NumberOrder
+	(*ListNumberOrdersResponse)(nil),        // 35: portgate.v1.ListNumberOrdersResponse
+	(*ListVoiceRoutesResponse)(nil),         // 36: portgate.v1.ListVoiceRoutesResponse
+	(*VoiceRoute)(nil),                      // 37: portgate.v1.VoiceRoute
+	(*emptypb.Empty)(nil),                   // 38: google.protobuf.Empty
+	(*ListMessagingProfilesResponse)(nil),   // 39: portgate.v1.ListMessagingProfilesResponse
+	(*MessagingProfile)(nil),                // 40: portgate.v1.MessagingProfile
+	(*EmergencyAddress)(nil),                // 41: portgate.v1.EmergencyAddress
+	(*ListEmergencyAddressesResponse)(nil),  // 42: portgate.v1.ListEmergencyAddressesResponse
+	(*CallerIdName)(nil),                    // 43: portgate.v1.CallerIdName
+	(*ListCallerIdNamesResponse)(nil),       // 44: portgate.v1.ListCallerIdNamesResponse
 }
 var file_portgate_v1_numbers_proto_depIdxs = []int32{
 	7,  // 0: portgate.v1.Number.create_time:type_name -> google.protobuf.Timestamp
 	2,  // 1: portgate.v1.Number.messaging_provisioning:type_name -> portgate.v1.MessagingProvisioning
 	7,  // 2: portgate.v1.Number.release_time:type_name -> google.protobuf.Timestamp
-	0,  // 3: portgate.v1.MessagingProvisioning.state:type_name -> portgate.v1.MessagingProvisioning.State
-	1,  // 4: portgate.v1.ListNumbersResponse.numbers:type_name -> portgate.v1.Number
-	1,  // 5: portgate.v1.UpdateNumberRequest.number:type_name -> portgate.v1.Number
-	8,  // 6: portgate.v1.UpdateNumberRequest.update_mask:type_name -> google.protobuf.FieldMask
-	3,  // 7: portgate.v1.Numbers.GetNumber:input_type -> portgate.v1.GetNumberRequest
-	4,  // 8: portgate.v1.Numbers.ListNumbers:input_type -> portgate.v1.ListNumbersRequest
-	6,  // 9: portgate.v1.Numbers.UpdateNumber:input_type -> portgate.v1.UpdateNumberRequest
-	9,  // 10: portgate.v1.Numbers.CreateNumberOrder:input_type -> portgate.v1.CreateNumberOrderRequest
-	10, // 11: portgate.v1.Numbers.GetNumberOrder:input_type -> portgate.v1.GetNumberOrderRequest
-	11, // 12: portgate.v1.Numbers.ListNumberOrders:input_type -> portgate.v1.ListNumberOrdersRequest
-	12, // 13: portgate.v1.Numbers.ReleaseNumber:input_type -> portgate.v1.ReleaseNumberRequest
-	13, // 14: portgate.v1.Numbers.ListVoiceRoutes:input_type -> portgate.v1.ListVoiceRoutesRequest
-	14, // 15: portgate.v1.Numbers.GetVoiceRoute:input_type -> portgate.v1.GetVoiceRouteRequest
-	15, // 16: portgate.v1.Numbers.CreateVoiceRoute:input_type -> portgate.v1.CreateVoiceRouteRequest
-	16, // 17: portgate.v1.Numbers.UpdateVoiceRoute:input_type -> portgate.v1.UpdateVoiceRouteRequest
-	17, // 18: portgate.v1.Numbers.DeleteVoiceRoute:input_type -> portgate.v1.DeleteVoiceRouteRequest
-	18, // 19: portgate.v1.Numbers.ListMessagingProfiles:input_type -> portgate.v1.ListMessagingProfilesRequest
-	19, // 20: portgate.v1.Numbers.GetMessagingProfile:input_type -> portgate.v1.GetMessagingProfileRequest
-	1,  // 21: portgate.v1.Numbers.GetNumber:output_type -> portgate.v1.Number
-	5,  // 22: portgate.v1.Numbers.ListNumbers:output_type -> portgate.v1.ListNumbersResponse
-	1,  // 23: portgate.v1.Numbers.UpdateNumber:output_type -> portgate.v1.Number
-	20, // 24: portgate.v1.Numbers.CreateNumberOrder:output_type -> portgate.v1.NumberOrder
-	20, // 25: portgate.v1.Numbers.GetNumberOrder:output_type -> portgate.v1.NumberOrder
-	21, // 26: portgate.v1.Numbers.ListNumberOrders:output_type -> portgate.v1.ListNumberOrdersResponse
-	1,  // 27: portgate.v1.Numbers.ReleaseNumber:output_type -> portgate.v1.Number
-	22, // 28: portgate.v1.Numbers.ListVoiceRoutes:output_type -> portgate.v1.ListVoiceRoutesResponse
-	23, // 29: portgate.v1.Numbers.GetVoiceRoute:output_type -> portgate.v1.VoiceRoute
-	23, // 30: portgate.v1.Numbers.CreateVoiceRoute:output_type -> portgate.v1.VoiceRoute
-	23, // 31: portgate.v1.Numbers.UpdateVoiceRoute:output_type -> portgate.v1.VoiceRoute
-	24, // 32: portgate.v1.Numbers.DeleteVoiceRoute:output_type -> google.protobuf.Empty
-	25, // 33: portgate.v1.Numbers.ListMessagingProfiles:output_type -> portgate.v1.ListMessagingProfilesResponse
-	26, // 34: portgate.v1.Numbers.GetMessagingProfile:output_type -> portgate.v1.MessagingProfile
-	21, // [21:35] is the sub-list for method output_type
-	7,  // [7:21] is the sub-list for method input_type
-	7,  // [7:7] is the sub-list for extension type_name
-	7,  // [7:7] is the sub-list for extension extendee
-	0,  // [0:7] is the sub-list for field type_name
+	8,  // 3: portgate.v1.Number.emergency_status:type_name -> portgate.v1.EmergencyStatus
+	9,  // 4: portgate.v1.Number.caller_id_name:type_name -> portgate.v1.NumberCallerIdName
+	0,  // 5: portgate.v1.MessagingProvisioning.state:type_name -> portgate.v1.MessagingProvisioning.State
+	1,  // 6: portgate.v1.ListNumbersResponse.numbers:type_name -> portgate.v1.Number
+	1,  // 7: portgate.v1.UpdateNumberRequest.number:type_name -> portgate.v1.Number
+	10, // 8: portgate.v1.UpdateNumberRequest.update_mask:type_name -> google.protobuf.FieldMask
+	3,  // 9: portgate.v1.Numbers.GetNumber:input_type -> portgate.v1.GetNumberRequest
+	4,  // 10: portgate.v1.Numbers.ListNumbers:input_type -> portgate.v1.ListNumbersRequest
+	6,  // 11: portgate.v1.Numbers.UpdateNumber:input_type -> portgate.v1.UpdateNumberRequest
+	11, // 12: portgate.v1.Numbers.CreateNumberOrder:input_type -> portgate.v1.CreateNumberOrderRequest
+	12, // 13: portgate.v1.Numbers.GetNumberOrder:input_type -> portgate.v1.GetNumberOrderRequest
+	13, // 14: portgate.v1.Numbers.ListNumberOrders:input_type -> portgate.v1.ListNumberOrdersRequest
+	14, // 15: portgate.v1.Numbers.ReleaseNumber:input_type -> portgate.v1.ReleaseNumberRequest
+	15, // 16: portgate.v1.Numbers.ListVoiceRoutes:input_type -> portgate.v1.ListVoiceRoutesRequest
+	16, // 17: portgate.v1.Numbers.GetVoiceRoute:input_type -> portgate.v1.GetVoiceRouteRequest
+	17, // 18: portgate.v1.Numbers.CreateVoiceRoute:input_type -> portgate.v1.CreateVoiceRouteRequest
+	18, // 19: portgate.v1.Numbers.UpdateVoiceRoute:input_type -> portgate.v1.UpdateVoiceRouteRequest
+	19, // 20: portgate.v1.Numbers.DeleteVoiceRoute:input_type -> portgate.v1.DeleteVoiceRouteRequest
+	20, // 21: portgate.v1.Numbers.ListMessagingProfiles:input_type -> portgate.v1.ListMessagingProfilesRequest
+	21, // 22: portgate.v1.Numbers.GetMessagingProfile:input_type -> portgate.v1.GetMessagingProfileRequest
+	22, // 23: portgate.v1.Numbers.CreateEmergencyAddress:input_type -> portgate.v1.CreateEmergencyAddressRequest
+	23, // 24: portgate.v1.Numbers.GetEmergencyAddress:input_type -> portgate.v1.GetEmergencyAddressRequest
+	24, // 25: portgate.v1.Numbers.ListEmergencyAddresses:input_type -> portgate.v1.ListEmergencyAddressesRequest
+	25, // 26: portgate.v1.Numbers.DeleteEmergencyAddress:input_type -> portgate.v1.DeleteEmergencyAddressRequest
+	26, // 27: portgate.v1.Numbers.AssignEmergencyAddress:input_type -> portgate.v1.AssignEmergencyAddressRequest
+	27, // 28: portgate.v1.Numbers.UnassignEmergencyAddress:input_type -> portgate.v1.UnassignEmergencyAddressRequest
+	28, // 29: portgate.v1.Numbers.CreateCallerIdName:input_type -> portgate.v1.CreateCallerIdNameRequest
+	29, // 30: portgate.v1.Numbers.GetCallerIdName:input_type -> portgate.v1.GetCallerIdNameRequest
+	30, // 31: portgate.v1.Numbers.ListCallerIdNames:input_type -> portgate.v1.ListCallerIdNamesRequest
+	31, // 32: portgate.v1.Numbers.DeleteCallerIdName:input_type -> portgate.v1.DeleteCallerIdNameRequest
+	32, // 33: portgate.v1.Numbers.SetNumberCallerIdName:input_type -> portgate.v1.SetNumberCallerIdNameRequest
+	33, // 34: portgate.v1.Numbers.ClearNumberCallerIdName:input_type -> portgate.v1.ClearNumberCallerIdNameRequest
+	1,  // 35: portgate.v1.Numbers.GetNumber:output_type -> portgate.v1.Number
+	5,  // 36: portgate.v1.Numbers.ListNumbers:output_type -> portgate.v1.ListNumbersResponse
+	1,  // 37: portgate.v1.Numbers.UpdateNumber:output_type -> portgate.v1.Number
+	34, // 38: portgate.v1.Numbers.CreateNumberOrder:output_type -> portgate.v1.NumberOrder
+	34, // 39: portgate.v1.Numbers.GetNumberOrder:output_type -> portgate.v1.NumberOrder
+	35, // 40: portgate.v1.Numbers.ListNumberOrders:output_type -> portgate.v1.ListNumberOrdersResponse
+	1,  // 41: portgate.v1.Numbers.ReleaseNumber:output_type -> portgate.v1.Number
+	36, // 42: portgate.v1.Numbers.ListVoiceRoutes:output_type -> portgate.v1.ListVoiceRoutesResponse
+	37, // 43: portgate.v1.Numbers.GetVoiceRoute:output_type -> portgate.v1.VoiceRoute
+	37, // 44: portgate.v1.Numbers.CreateVoiceRoute:output_type -> portgate.v1.VoiceRoute
+	37, // 45: portgate.v1.Numbers.UpdateVoiceRoute:output_type -> portgate.v1.VoiceRoute
+	38, // 46: portgate.v1.Numbers.DeleteVoiceRoute:output_type -> google.protobuf.Empty
+	39, // 47: portgate.v1.Numbers.ListMessagingProfiles:output_type -> portgate.v1.ListMessagingProfilesResponse
+	40, // 48: portgate.v1.Numbers.GetMessagingProfile:output_type -> portgate.v1.MessagingProfile
+	41, // 49: portgate.v1.Numbers.CreateEmergencyAddress:output_type -> portgate.v1.EmergencyAddress
+	41, // 50: portgate.v1.Numbers.GetEmergencyAddress:output_type -> portgate.v1.EmergencyAddress
+	42, // 51: portgate.v1.Numbers.ListEmergencyAddresses:output_type -> portgate.v1.ListEmergencyAddressesResponse
+	38, // 52: portgate.v1.Numbers.DeleteEmergencyAddress:output_type -> google.protobuf.Empty
+	1,  // 53: portgate.v1.Numbers.AssignEmergencyAddress:output_type -> portgate.v1.Number
+	1,  // 54: portgate.v1.Numbers.UnassignEmergencyAddress:output_type -> portgate.v1.Number
+	43, // 55: portgate.v1.Numbers.CreateCallerIdName:output_type -> portgate.v1.CallerIdName
+	43, // 56: portgate.v1.Numbers.GetCallerIdName:output_type -> portgate.v1.CallerIdName
+	44, // 57: portgate.v1.Numbers.ListCallerIdNames:output_type -> portgate.v1.ListCallerIdNamesResponse
+	38, // 58: portgate.v1.Numbers.DeleteCallerIdName:output_type -> google.protobuf.Empty
+	1,  // 59: portgate.v1.Numbers.SetNumberCallerIdName:output_type -> portgate.v1.Number
+	1,  // 60: portgate.v1.Numbers.ClearNumberCallerIdName:output_type -> portgate.v1.Number
+	35, // [35:61] is the sub-list for method output_type
+	9,  // [9:35] is the sub-list for method input_type
+	9,  // [9:9] is the sub-list for extension type_name
+	9,  // [9:9] is the sub-list for extension extendee
+	0,  // [0:9] is the sub-list for field type_name
 }
 
 func init() { file_portgate_v1_numbers_proto_init() }
@@ -856,6 +943,7 @@ func file_portgate_v1_numbers_proto_init() {
 		return
 	}
 	file_portgate_v1_number_order_proto_init()
+	file_portgate_v1_emergency_proto_init()
 	file_portgate_v1_voice_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{

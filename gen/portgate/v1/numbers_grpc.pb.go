@@ -20,20 +20,32 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	Numbers_GetNumber_FullMethodName             = "/portgate.v1.Numbers/GetNumber"
-	Numbers_ListNumbers_FullMethodName           = "/portgate.v1.Numbers/ListNumbers"
-	Numbers_UpdateNumber_FullMethodName          = "/portgate.v1.Numbers/UpdateNumber"
-	Numbers_CreateNumberOrder_FullMethodName     = "/portgate.v1.Numbers/CreateNumberOrder"
-	Numbers_GetNumberOrder_FullMethodName        = "/portgate.v1.Numbers/GetNumberOrder"
-	Numbers_ListNumberOrders_FullMethodName      = "/portgate.v1.Numbers/ListNumberOrders"
-	Numbers_ReleaseNumber_FullMethodName         = "/portgate.v1.Numbers/ReleaseNumber"
-	Numbers_ListVoiceRoutes_FullMethodName       = "/portgate.v1.Numbers/ListVoiceRoutes"
-	Numbers_GetVoiceRoute_FullMethodName         = "/portgate.v1.Numbers/GetVoiceRoute"
-	Numbers_CreateVoiceRoute_FullMethodName      = "/portgate.v1.Numbers/CreateVoiceRoute"
-	Numbers_UpdateVoiceRoute_FullMethodName      = "/portgate.v1.Numbers/UpdateVoiceRoute"
-	Numbers_DeleteVoiceRoute_FullMethodName      = "/portgate.v1.Numbers/DeleteVoiceRoute"
-	Numbers_ListMessagingProfiles_FullMethodName = "/portgate.v1.Numbers/ListMessagingProfiles"
-	Numbers_GetMessagingProfile_FullMethodName   = "/portgate.v1.Numbers/GetMessagingProfile"
+	Numbers_GetNumber_FullMethodName                = "/portgate.v1.Numbers/GetNumber"
+	Numbers_ListNumbers_FullMethodName              = "/portgate.v1.Numbers/ListNumbers"
+	Numbers_UpdateNumber_FullMethodName             = "/portgate.v1.Numbers/UpdateNumber"
+	Numbers_CreateNumberOrder_FullMethodName        = "/portgate.v1.Numbers/CreateNumberOrder"
+	Numbers_GetNumberOrder_FullMethodName           = "/portgate.v1.Numbers/GetNumberOrder"
+	Numbers_ListNumberOrders_FullMethodName         = "/portgate.v1.Numbers/ListNumberOrders"
+	Numbers_ReleaseNumber_FullMethodName            = "/portgate.v1.Numbers/ReleaseNumber"
+	Numbers_ListVoiceRoutes_FullMethodName          = "/portgate.v1.Numbers/ListVoiceRoutes"
+	Numbers_GetVoiceRoute_FullMethodName            = "/portgate.v1.Numbers/GetVoiceRoute"
+	Numbers_CreateVoiceRoute_FullMethodName         = "/portgate.v1.Numbers/CreateVoiceRoute"
+	Numbers_UpdateVoiceRoute_FullMethodName         = "/portgate.v1.Numbers/UpdateVoiceRoute"
+	Numbers_DeleteVoiceRoute_FullMethodName         = "/portgate.v1.Numbers/DeleteVoiceRoute"
+	Numbers_ListMessagingProfiles_FullMethodName    = "/portgate.v1.Numbers/ListMessagingProfiles"
+	Numbers_GetMessagingProfile_FullMethodName      = "/portgate.v1.Numbers/GetMessagingProfile"
+	Numbers_CreateEmergencyAddress_FullMethodName   = "/portgate.v1.Numbers/CreateEmergencyAddress"
+	Numbers_GetEmergencyAddress_FullMethodName      = "/portgate.v1.Numbers/GetEmergencyAddress"
+	Numbers_ListEmergencyAddresses_FullMethodName   = "/portgate.v1.Numbers/ListEmergencyAddresses"
+	Numbers_DeleteEmergencyAddress_FullMethodName   = "/portgate.v1.Numbers/DeleteEmergencyAddress"
+	Numbers_AssignEmergencyAddress_FullMethodName   = "/portgate.v1.Numbers/AssignEmergencyAddress"
+	Numbers_UnassignEmergencyAddress_FullMethodName = "/portgate.v1.Numbers/UnassignEmergencyAddress"
+	Numbers_CreateCallerIdName_FullMethodName       = "/portgate.v1.Numbers/CreateCallerIdName"
+	Numbers_GetCallerIdName_FullMethodName          = "/portgate.v1.Numbers/GetCallerIdName"
+	Numbers_ListCallerIdNames_FullMethodName        = "/portgate.v1.Numbers/ListCallerIdNames"
+	Numbers_DeleteCallerIdName_FullMethodName       = "/portgate.v1.Numbers/DeleteCallerIdName"
+	Numbers_SetNumberCallerIdName_FullMethodName    = "/portgate.v1.Numbers/SetNumberCallerIdName"
+	Numbers_ClearNumberCallerIdName_FullMethodName  = "/portgate.v1.Numbers/ClearNumberCallerIdName"
 )
 
 // NumbersClient is the client API for Numbers service.
@@ -83,6 +95,37 @@ type NumbersClient interface {
 	ListMessagingProfiles(ctx context.Context, in *ListMessagingProfilesRequest, opts ...grpc.CallOption) (*ListMessagingProfilesResponse, error)
 	// Gets a messaging profile (Telnyx).
 	GetMessagingProfile(ctx context.Context, in *GetMessagingProfileRequest, opts ...grpc.CallOption) (*MessagingProfile, error)
+	// Creates an emergency (E911) address. The provider validates it first
+	// (Flowroute POST /v2/e911s/validate; Telnyx validates on create): an
+	// address it refuses is INVALID_ARGUMENT, EMERGENCY_ADDRESS_INVALID.
+	CreateEmergencyAddress(ctx context.Context, in *CreateEmergencyAddressRequest, opts ...grpc.CallOption) (*EmergencyAddress, error)
+	// Gets an emergency address.
+	GetEmergencyAddress(ctx context.Context, in *GetEmergencyAddressRequest, opts ...grpc.CallOption) (*EmergencyAddress, error)
+	// Lists emergency addresses. Parent providers/- lists every provider.
+	ListEmergencyAddresses(ctx context.Context, in *ListEmergencyAddressesRequest, opts ...grpc.CallOption) (*ListEmergencyAddressesResponse, error)
+	// Deletes an emergency address. One still assigned to a number is
+	// refused (FAILED_PRECONDITION, EMERGENCY_ADDRESS_IN_USE).
+	DeleteEmergencyAddress(ctx context.Context, in *DeleteEmergencyAddressRequest, opts ...grpc.CallOption) (*emptypb.Empty, error)
+	// Assigns an emergency address to a number and returns the number; its
+	// emergency_status may stay PENDING while the provider provisions it.
+	AssignEmergencyAddress(ctx context.Context, in *AssignEmergencyAddressRequest, opts ...grpc.CallOption) (*Number, error)
+	// Removes the number's emergency address and returns the number.
+	UnassignEmergencyAddress(ctx context.Context, in *UnassignEmergencyAddressRequest, opts ...grpc.CallOption) (*Number, error)
+	// Creates a caller ID name record (Flowroute CNAM); it starts PENDING
+	// until the provider approves it. PROVIDER_CAPABILITY_MISSING on Telnyx.
+	CreateCallerIdName(ctx context.Context, in *CreateCallerIdNameRequest, opts ...grpc.CallOption) (*CallerIdName, error)
+	// Gets a caller ID name record.
+	GetCallerIdName(ctx context.Context, in *GetCallerIdNameRequest, opts ...grpc.CallOption) (*CallerIdName, error)
+	// Lists caller ID name records. Parent providers/- lists every provider
+	// that has them.
+	ListCallerIdNames(ctx context.Context, in *ListCallerIdNamesRequest, opts ...grpc.CallOption) (*ListCallerIdNamesResponse, error)
+	// Deletes a caller ID name record.
+	DeleteCallerIdName(ctx context.Context, in *DeleteCallerIdNameRequest, opts ...grpc.CallOption) (*emptypb.Empty, error)
+	// Sets the caller ID name a number shows and returns the number
+	// (Flowroute: assigns a record; Telnyx: the number's CNAM listing).
+	SetNumberCallerIdName(ctx context.Context, in *SetNumberCallerIdNameRequest, opts ...grpc.CallOption) (*Number, error)
+	// Removes the number's caller ID name and returns the number.
+	ClearNumberCallerIdName(ctx context.Context, in *ClearNumberCallerIdNameRequest, opts ...grpc.CallOption) (*Number, error)
 }
 
 type numbersClient struct {
@@ -233,6 +276,126 @@ func (c *numbersClient) GetMessagingProfile(ctx context.Context, in *GetMessagin
 	return out, nil
 }
 
+func (c *numbersClient) CreateEmergencyAddress(ctx context.Context, in *CreateEmergencyAddressRequest, opts ...grpc.CallOption) (*EmergencyAddress, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(EmergencyAddress)
+	err := c.cc.Invoke(ctx, Numbers_CreateEmergencyAddress_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *numbersClient) GetEmergencyAddress(ctx context.Context, in *GetEmergencyAddressRequest, opts ...grpc.CallOption) (*EmergencyAddress, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(EmergencyAddress)
+	err := c.cc.Invoke(ctx, Numbers_GetEmergencyAddress_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *numbersClient) ListEmergencyAddresses(ctx context.Context, in *ListEmergencyAddressesRequest, opts ...grpc.CallOption) (*ListEmergencyAddressesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListEmergencyAddressesResponse)
+	err := c.cc.Invoke(ctx, Numbers_ListEmergencyAddresses_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *numbersClient) DeleteEmergencyAddress(ctx context.Context, in *DeleteEmergencyAddressRequest, opts ...grpc.CallOption) (*emptypb.Empty, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(emptypb.Empty)
+	err := c.cc.Invoke(ctx, Numbers_DeleteEmergencyAddress_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *numbersClient) AssignEmergencyAddress(ctx context.Context, in *AssignEmergencyAddressRequest, opts ...grpc.CallOption) (*Number, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Number)
+	err := c.cc.Invoke(ctx, Numbers_AssignEmergencyAddress_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *numbersClient) UnassignEmergencyAddress(ctx context.Context, in *UnassignEmergencyAddressRequest, opts ...grpc.CallOption) (*Number, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Number)
+	err := c.cc.Invoke(ctx, Numbers_UnassignEmergencyAddress_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *numbersClient) CreateCallerIdName(ctx context.Context, in *CreateCallerIdNameRequest, opts ...grpc.CallOption) (*CallerIdName, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CallerIdName)
+	err := c.cc.Invoke(ctx, Numbers_CreateCallerIdName_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *numbersClient) GetCallerIdName(ctx context.Context, in *GetCallerIdNameRequest, opts ...grpc.CallOption) (*CallerIdName, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CallerIdName)
+	err := c.cc.Invoke(ctx, Numbers_GetCallerIdName_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *numbersClient) ListCallerIdNames(ctx context.Context, in *ListCallerIdNamesRequest, opts ...grpc.CallOption) (*ListCallerIdNamesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListCallerIdNamesResponse)
+	err := c.cc.Invoke(ctx, Numbers_ListCallerIdNames_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *numbersClient) DeleteCallerIdName(ctx context.Context, in *DeleteCallerIdNameRequest, opts ...grpc.CallOption) (*emptypb.Empty, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(emptypb.Empty)
+	err := c.cc.Invoke(ctx, Numbers_DeleteCallerIdName_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *numbersClient) SetNumberCallerIdName(ctx context.Context, in *SetNumberCallerIdNameRequest, opts ...grpc.CallOption) (*Number, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Number)
+	err := c.cc.Invoke(ctx, Numbers_SetNumberCallerIdName_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *numbersClient) ClearNumberCallerIdName(ctx context.Context, in *ClearNumberCallerIdNameRequest, opts ...grpc.CallOption) (*Number, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Number)
+	err := c.cc.Invoke(ctx, Numbers_ClearNumberCallerIdName_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // NumbersServer is the server API for Numbers service.
 // All implementations must embed UnimplementedNumbersServer
 // for forward compatibility.
@@ -280,6 +443,37 @@ type NumbersServer interface {
 	ListMessagingProfiles(context.Context, *ListMessagingProfilesRequest) (*ListMessagingProfilesResponse, error)
 	// Gets a messaging profile (Telnyx).
 	GetMessagingProfile(context.Context, *GetMessagingProfileRequest) (*MessagingProfile, error)
+	// Creates an emergency (E911) address. The provider validates it first
+	// (Flowroute POST /v2/e911s/validate; Telnyx validates on create): an
+	// address it refuses is INVALID_ARGUMENT, EMERGENCY_ADDRESS_INVALID.
+	CreateEmergencyAddress(context.Context, *CreateEmergencyAddressRequest) (*EmergencyAddress, error)
+	// Gets an emergency address.
+	GetEmergencyAddress(context.Context, *GetEmergencyAddressRequest) (*EmergencyAddress, error)
+	// Lists emergency addresses. Parent providers/- lists every provider.
+	ListEmergencyAddresses(context.Context, *ListEmergencyAddressesRequest) (*ListEmergencyAddressesResponse, error)
+	// Deletes an emergency address. One still assigned to a number is
+	// refused (FAILED_PRECONDITION, EMERGENCY_ADDRESS_IN_USE).
+	DeleteEmergencyAddress(context.Context, *DeleteEmergencyAddressRequest) (*emptypb.Empty, error)
+	// Assigns an emergency address to a number and returns the number; its
+	// emergency_status may stay PENDING while the provider provisions it.
+	AssignEmergencyAddress(context.Context, *AssignEmergencyAddressRequest) (*Number, error)
+	// Removes the number's emergency address and returns the number.
+	UnassignEmergencyAddress(context.Context, *UnassignEmergencyAddressRequest) (*Number, error)
+	// Creates a caller ID name record (Flowroute CNAM); it starts PENDING
+	// until the provider approves it. PROVIDER_CAPABILITY_MISSING on Telnyx.
+	CreateCallerIdName(context.Context, *CreateCallerIdNameRequest) (*CallerIdName, error)
+	// Gets a caller ID name record.
+	GetCallerIdName(context.Context, *GetCallerIdNameRequest) (*CallerIdName, error)
+	// Lists caller ID name records. Parent providers/- lists every provider
+	// that has them.
+	ListCallerIdNames(context.Context, *ListCallerIdNamesRequest) (*ListCallerIdNamesResponse, error)
+	// Deletes a caller ID name record.
+	DeleteCallerIdName(context.Context, *DeleteCallerIdNameRequest) (*emptypb.Empty, error)
+	// Sets the caller ID name a number shows and returns the number
+	// (Flowroute: assigns a record; Telnyx: the number's CNAM listing).
+	SetNumberCallerIdName(context.Context, *SetNumberCallerIdNameRequest) (*Number, error)
+	// Removes the number's caller ID name and returns the number.
+	ClearNumberCallerIdName(context.Context, *ClearNumberCallerIdNameRequest) (*Number, error)
 	mustEmbedUnimplementedNumbersServer()
 }
 
@@ -331,6 +525,42 @@ func (UnimplementedNumbersServer) ListMessagingProfiles(context.Context, *ListMe
 }
 func (UnimplementedNumbersServer) GetMessagingProfile(context.Context, *GetMessagingProfileRequest) (*MessagingProfile, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetMessagingProfile not implemented")
+}
+func (UnimplementedNumbersServer) CreateEmergencyAddress(context.Context, *CreateEmergencyAddressRequest) (*EmergencyAddress, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateEmergencyAddress not implemented")
+}
+func (UnimplementedNumbersServer) GetEmergencyAddress(context.Context, *GetEmergencyAddressRequest) (*EmergencyAddress, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetEmergencyAddress not implemented")
+}
+func (UnimplementedNumbersServer) ListEmergencyAddresses(context.Context, *ListEmergencyAddressesRequest) (*ListEmergencyAddressesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListEmergencyAddresses not implemented")
+}
+func (UnimplementedNumbersServer) DeleteEmergencyAddress(context.Context, *DeleteEmergencyAddressRequest) (*emptypb.Empty, error) {
+	return nil, status.Error(codes.Unimplemented, "method DeleteEmergencyAddress not implemented")
+}
+func (UnimplementedNumbersServer) AssignEmergencyAddress(context.Context, *AssignEmergencyAddressRequest) (*Number, error) {
+	return nil, status.Error(codes.Unimplemented, "method AssignEmergencyAddress not implemented")
+}
+func (UnimplementedNumbersServer) UnassignEmergencyAddress(context.Context, *UnassignEmergencyAddressRequest) (*Number, error) {
+	return nil, status.Error(codes.Unimplemented, "method UnassignEmergencyAddress not implemented")
+}
+func (UnimplementedNumbersServer) CreateCallerIdName(context.Context, *CreateCallerIdNameRequest) (*CallerIdName, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateCallerIdName not implemented")
+}
+func (UnimplementedNumbersServer) GetCallerIdName(context.Context, *GetCallerIdNameRequest) (*CallerIdName, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetCallerIdName not implemented")
+}
+func (UnimplementedNumbersServer) ListCallerIdNames(context.Context, *ListCallerIdNamesRequest) (*ListCallerIdNamesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListCallerIdNames not implemented")
+}
+func (UnimplementedNumbersServer) DeleteCallerIdName(context.Context, *DeleteCallerIdNameRequest) (*emptypb.Empty, error) {
+	return nil, status.Error(codes.Unimplemented, "method DeleteCallerIdName not implemented")
+}
+func (UnimplementedNumbersServer) SetNumberCallerIdName(context.Context, *SetNumberCallerIdNameRequest) (*Number, error) {
+	return nil, status.Error(codes.Unimplemented, "method SetNumberCallerIdName not implemented")
+}
+func (UnimplementedNumbersServer) ClearNumberCallerIdName(context.Context, *ClearNumberCallerIdNameRequest) (*Number, error) {
+	return nil, status.Error(codes.Unimplemented, "method ClearNumberCallerIdName not implemented")
 }
 func (UnimplementedNumbersServer) mustEmbedUnimplementedNumbersServer() {}
 func (UnimplementedNumbersServer) testEmbeddedByValue()                 {}
@@ -605,6 +835,222 @@ func _Numbers_GetMessagingProfile_Handler(srv interface{}, ctx context.Context, 
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Numbers_CreateEmergencyAddress_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateEmergencyAddressRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(NumbersServer).CreateEmergencyAddress(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Numbers_CreateEmergencyAddress_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(NumbersServer).CreateEmergencyAddress(ctx, req.(*CreateEmergencyAddressRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Numbers_GetEmergencyAddress_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetEmergencyAddressRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(NumbersServer).GetEmergencyAddress(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Numbers_GetEmergencyAddress_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(NumbersServer).GetEmergencyAddress(ctx, req.(*GetEmergencyAddressRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Numbers_ListEmergencyAddresses_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListEmergencyAddressesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(NumbersServer).ListEmergencyAddresses(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Numbers_ListEmergencyAddresses_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(NumbersServer).ListEmergencyAddresses(ctx, req.(*ListEmergencyAddressesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Numbers_DeleteEmergencyAddress_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeleteEmergencyAddressRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(NumbersServer).DeleteEmergencyAddress(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Numbers_DeleteEmergencyAddress_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(NumbersServer).DeleteEmergencyAddress(ctx, req.(*DeleteEmergencyAddressRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Numbers_AssignEmergencyAddress_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(AssignEmergencyAddressRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(NumbersServer).AssignEmergencyAddress(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Numbers_AssignEmergencyAddress_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(NumbersServer).AssignEmergencyAddress(ctx, req.(*AssignEmergencyAddressRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Numbers_UnassignEmergencyAddress_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UnassignEmergencyAddressRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(NumbersServer).UnassignEmergencyAddress(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Numbers_UnassignEmergencyAddress_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(NumbersServer).UnassignEmergencyAddress(ctx, req.(*UnassignEmergencyAddressRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Numbers_CreateCallerIdName_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateCallerIdNameRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(NumbersServer).CreateCallerIdName(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Numbers_CreateCallerIdName_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(NumbersServer).CreateCallerIdName(ctx, req.(*CreateCallerIdNameRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Numbers_GetCallerIdName_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetCallerIdNameRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(NumbersServer).GetCallerIdName(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Numbers_GetCallerIdName_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(NumbersServer).GetCallerIdName(ctx, req.(*GetCallerIdNameRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Numbers_ListCallerIdNames_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListCallerIdNamesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(NumbersServer).ListCallerIdNames(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Numbers_ListCallerIdNames_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(NumbersServer).ListCallerIdNames(ctx, req.(*ListCallerIdNamesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Numbers_DeleteCallerIdName_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeleteCallerIdNameRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(NumbersServer).DeleteCallerIdName(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Numbers_DeleteCallerIdName_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(NumbersServer).DeleteCallerIdName(ctx, req.(*DeleteCallerIdNameRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Numbers_SetNumberCallerIdName_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SetNumberCallerIdNameRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(NumbersServer).SetNumberCallerIdName(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Numbers_SetNumberCallerIdName_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(NumbersServer).SetNumberCallerIdName(ctx, req.(*SetNumberCallerIdNameRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Numbers_ClearNumberCallerIdName_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ClearNumberCallerIdNameRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(NumbersServer).ClearNumberCallerIdName(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Numbers_ClearNumberCallerIdName_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(NumbersServer).ClearNumberCallerIdName(ctx, req.(*ClearNumberCallerIdNameRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Numbers_ServiceDesc is the grpc.ServiceDesc for Numbers service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -667,6 +1113,54 @@ var Numbers_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetMessagingProfile",
 			Handler:    _Numbers_GetMessagingProfile_Handler,
+		},
+		{
+			MethodName: "CreateEmergencyAddress",
+			Handler:    _Numbers_CreateEmergencyAddress_Handler,
+		},
+		{
+			MethodName: "GetEmergencyAddress",
+			Handler:    _Numbers_GetEmergencyAddress_Handler,
+		},
+		{
+			MethodName: "ListEmergencyAddresses",
+			Handler:    _Numbers_ListEmergencyAddresses_Handler,
+		},
+		{
+			MethodName: "DeleteEmergencyAddress",
+			Handler:    _Numbers_DeleteEmergencyAddress_Handler,
+		},
+		{
+			MethodName: "AssignEmergencyAddress",
+			Handler:    _Numbers_AssignEmergencyAddress_Handler,
+		},
+		{
+			MethodName: "UnassignEmergencyAddress",
+			Handler:    _Numbers_UnassignEmergencyAddress_Handler,
+		},
+		{
+			MethodName: "CreateCallerIdName",
+			Handler:    _Numbers_CreateCallerIdName_Handler,
+		},
+		{
+			MethodName: "GetCallerIdName",
+			Handler:    _Numbers_GetCallerIdName_Handler,
+		},
+		{
+			MethodName: "ListCallerIdNames",
+			Handler:    _Numbers_ListCallerIdNames_Handler,
+		},
+		{
+			MethodName: "DeleteCallerIdName",
+			Handler:    _Numbers_DeleteCallerIdName_Handler,
+		},
+		{
+			MethodName: "SetNumberCallerIdName",
+			Handler:    _Numbers_SetNumberCallerIdName_Handler,
+		},
+		{
+			MethodName: "ClearNumberCallerIdName",
+			Handler:    _Numbers_ClearNumberCallerIdName_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

@@ -1597,12 +1597,19 @@ type PortOrderDocument struct {
 	Content []byte `protobuf:"bytes,5,opt,name=content,proto3" json:"content,omitempty"`
 	// Provider's processing status, e.g. "uploaded", "pending".
 	Status string `protobuf:"bytes,6,opt,name=status,proto3" json:"status,omitempty"`
-	// Short-lived download link when the provider offers one.
+	// Short-lived download link that works without portgate's or the
+	// provider's credentials (a pre-signed URL), when the provider offers one;
+	// empty otherwise. The same in ListPortOrderDocuments and
+	// GetPortOrderDocument.
 	DownloadUri string `protobuf:"bytes,7,opt,name=download_uri,json=downloadUri,proto3" json:"download_uri,omitempty"`
 	// When it was attached.
-	CreateTime    *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	CreateTime *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	// When download_uri stops working, where the provider says (Flowroute:
+	// the file link's expires; Telnyx: the documented hour of a download_link,
+	// counted from before the request); unset when it does not.
+	DownloadUriExpireTime *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=download_uri_expire_time,json=downloadUriExpireTime,proto3" json:"download_uri_expire_time,omitempty"`
+	unknownFields         protoimpl.UnknownFields
+	sizeCache             protoimpl.SizeCache
 }
 
 func (x *PortOrderDocument) Reset() {
@@ -1687,6 +1694,13 @@ func (x *PortOrderDocument) GetDownloadUri() string {
 func (x *PortOrderDocument) GetCreateTime() *timestamppb.Timestamp {
 	if x != nil {
 		return x.CreateTime
+	}
+	return nil
+}
+
+func (x *PortOrderDocument) GetDownloadUriExpireTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.DownloadUriExpireTime
 	}
 	return nil
 }
@@ -2252,7 +2266,7 @@ const file_portgate_v1_port_order_proto_rawDesc = "" +
 	"\x06author\x18\x03 \x01(\tB\x03\xe0A\x03R\x06author\x12@\n" +
 	"\vcreate_time\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"createTime:\x89\x01\xeaA\x85\x01\n" +
-	"\x1dportgate.dev/PortOrderComment\x12?providers/{provider}/portOrders/{port_order}/comments/{comment}*\x11portOrderComments2\x10portOrderComment\"\xe5\x04\n" +
+	"\x1dportgate.dev/PortOrderComment\x12?providers/{provider}/portOrders/{port_order}/comments/{comment}*\x11portOrderComments2\x10portOrderComment\"\xbf\x05\n" +
 	"\x11PortOrderDocument\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12G\n" +
 	"\x04type\x18\x02 \x01(\x0e2#.portgate.v1.PortOrderDocument.TypeB\x0e\xe0A\x02\xbaH\b\xc8\x01\x01\x82\x01\x02\x10\x01R\x04type\x12A\n" +
@@ -2262,7 +2276,8 @@ const file_portgate_v1_port_order_proto_rawDesc = "" +
 	"\x06status\x18\x06 \x01(\tB\x03\xe0A\x03R\x06status\x12&\n" +
 	"\fdownload_uri\x18\a \x01(\tB\x03\xe0A\x03R\vdownloadUri\x12@\n" +
 	"\vcreate_time\x18\b \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
-	"createTime\"F\n" +
+	"createTime\x12X\n" +
+	"\x18download_uri_expire_time\x18\t \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\x15downloadUriExpireTime\"F\n" +
 	"\x04Type\x12\x14\n" +
 	"\x10TYPE_UNSPECIFIED\x10\x00\x12\a\n" +
 	"\x03LOA\x10\x01\x12\v\n" +
@@ -2395,24 +2410,25 @@ var file_portgate_v1_port_order_proto_depIdxs = []int32{
 	23, // 19: portgate.v1.PortOrderComment.create_time:type_name -> google.protobuf.Timestamp
 	6,  // 20: portgate.v1.PortOrderDocument.type:type_name -> portgate.v1.PortOrderDocument.Type
 	23, // 21: portgate.v1.PortOrderDocument.create_time:type_name -> google.protobuf.Timestamp
-	7,  // 22: portgate.v1.PortOrderEvent.type:type_name -> portgate.v1.PortOrderEvent.Type
-	0,  // 23: portgate.v1.PortOrderEvent.old_state:type_name -> portgate.v1.PortOrder.State
-	23, // 24: portgate.v1.PortOrderEvent.occur_time:type_name -> google.protobuf.Timestamp
-	0,  // 25: portgate.v1.PortOrderEvent.new_state:type_name -> portgate.v1.PortOrder.State
-	23, // 26: portgate.v1.PortOrderEvent.receive_time:type_name -> google.protobuf.Timestamp
-	22, // 27: portgate.v1.PortOrderEvent.exception:type_name -> portgate.v1.PortOrderEvent.Exception
-	23, // 28: portgate.v1.PortOrderEvent.foc_time:type_name -> google.protobuf.Timestamp
-	24, // 29: portgate.v1.PortOrderEvent.provider_payload:type_name -> google.protobuf.Struct
-	20, // 30: portgate.v1.PortOrderEvent.deliveries:type_name -> portgate.v1.PortOrderEventDelivery
-	8,  // 31: portgate.v1.PortOrderEventDelivery.status:type_name -> portgate.v1.PortOrderEventDelivery.Status
-	23, // 32: portgate.v1.PortOrderEventDelivery.attempt_time:type_name -> google.protobuf.Timestamp
-	23, // 33: portgate.v1.PortOrderEventDelivery.next_attempt_time:type_name -> google.protobuf.Timestamp
-	25, // 34: portgate.v1.PortabilityResult.error:type_name -> google.rpc.Status
-	35, // [35:35] is the sub-list for method output_type
-	35, // [35:35] is the sub-list for method input_type
-	35, // [35:35] is the sub-list for extension type_name
-	35, // [35:35] is the sub-list for extension extendee
-	0,  // [0:35] is the sub-list for field type_name
+	23, // 22: portgate.v1.PortOrderDocument.download_uri_expire_time:type_name -> google.protobuf.Timestamp
+	7,  // 23: portgate.v1.PortOrderEvent.type:type_name -> portgate.v1.PortOrderEvent.Type
+	0,  // 24: portgate.v1.PortOrderEvent.old_state:type_name -> portgate.v1.PortOrder.State
+	23, // 25: portgate.v1.PortOrderEvent.occur_time:type_name -> google.protobuf.Timestamp
+	0,  // 26: portgate.v1.PortOrderEvent.new_state:type_name -> portgate.v1.PortOrder.State
+	23, // 27: portgate.v1.PortOrderEvent.receive_time:type_name -> google.protobuf.Timestamp
+	22, // 28: portgate.v1.PortOrderEvent.exception:type_name -> portgate.v1.PortOrderEvent.Exception
+	23, // 29: portgate.v1.PortOrderEvent.foc_time:type_name -> google.protobuf.Timestamp
+	24, // 30: portgate.v1.PortOrderEvent.provider_payload:type_name -> google.protobuf.Struct
+	20, // 31: portgate.v1.PortOrderEvent.deliveries:type_name -> portgate.v1.PortOrderEventDelivery
+	8,  // 32: portgate.v1.PortOrderEventDelivery.status:type_name -> portgate.v1.PortOrderEventDelivery.Status
+	23, // 33: portgate.v1.PortOrderEventDelivery.attempt_time:type_name -> google.protobuf.Timestamp
+	23, // 34: portgate.v1.PortOrderEventDelivery.next_attempt_time:type_name -> google.protobuf.Timestamp
+	25, // 35: portgate.v1.PortabilityResult.error:type_name -> google.rpc.Status
+	36, // [36:36] is the sub-list for method output_type
+	36, // [36:36] is the sub-list for method input_type
+	36, // [36:36] is the sub-list for extension type_name
+	36, // [36:36] is the sub-list for extension extendee
+	0,  // [0:36] is the sub-list for field type_name
 }
 
 func init() { file_portgate_v1_port_order_proto_init() }

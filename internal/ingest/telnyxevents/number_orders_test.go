@@ -1,11 +1,11 @@
-package ingest_test
+package telnyxevents_test
 
 import (
 	"encoding/json"
 	"testing"
 	"time"
 
-	"github.com/portgate/portgate/internal/ingest"
+	"github.com/portgate/portgate/internal/ingest/telnyxevents"
 )
 
 // A number_order.complete event (spec NumberOrderWebhookEvent) arrives at
@@ -14,7 +14,7 @@ import (
 func TestTelnyxNumberOrderEventAcknowledgedNotStored(t *testing.T) {
 	st := sqliteStore(t)
 	s := newSigner(t)
-	h := ingest.TelnyxHandler(ingest.TelnyxOptions{Store: st, PublicKey: s.pub})
+	h := telnyxevents.TelnyxHandler(telnyxevents.TelnyxOptions{Store: st, PublicKey: s.pub})
 	body, _ := json.Marshal(map[string]any{
 		"data": map[string]any{"event_type": "number_order.complete", "id": "d578b093-a0e7-4b64-b0d3-6b689a6ff170",
 			"occurred_at": "2025-08-22T16:23:54.496464Z", "record_type": "event",

@@ -1,9 +1,11 @@
-package ingest
+package telnyxevents
 
 import (
 	"encoding/json"
 	"net/http"
 	"strings"
+
+	"github.com/portgate/portgate/internal/ingest"
 )
 
 // Telnyx also sends number order events (number_order.complete, spec
@@ -27,4 +29,4 @@ func telnyxNumberOrderEvent(body []byte) bool {
 }
 
 // ackNumberOrderEvent answers a number order event: 200, nothing stored.
-func ackNumberOrderEvent(w http.ResponseWriter) { writeOK(w, 0, true) }
+func ackNumberOrderEvent(w http.ResponseWriter) { ingest.WriteOK(w, 0, true) }
