@@ -42,6 +42,7 @@ func TestRESTContract(t *testing.T) {
 		"portgate.v1.Numbers.ListNumbers":             "GET /v1/{parent=providers/*}/numbers",
 		"portgate.v1.Numbers.UpdateNumber":            "PATCH /v1/{number.name=providers/*/numbers/*} body=number",
 		// issue 14 — search (add below this line)
+		"portgate.v1.Numbers.SearchAvailableNumbers": "GET /v1/{parent=providers/*}/availableNumbers:search",
 
 		// issue 14 — buy (add below this line)
 		"portgate.v1.Numbers.CreateNumberOrder": "POST /v1/{parent=providers/*}/numberOrders body=number_order",

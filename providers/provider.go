@@ -27,6 +27,7 @@ const (
 	OpUpdateNumber           Operation = "UpdateNumber"
 
 	// issue 14 — search (add below this line)
+	OpSearchAvailableNumbers Operation = "SearchAvailableNumbers"
 
 	// issue 14 — buy (add below this line)
 	OpCreateNumberOrder Operation = "CreateNumberOrder"
@@ -72,6 +73,7 @@ var AllOperations = []Operation{
 	OpGetNumber, OpListNumbers, OpUpdateNumber,
 
 	// issue 14 — search (add below this line)
+	OpSearchAvailableNumbers,
 
 	// issue 14 — buy (add below this line)
 	OpCreateNumberOrder, OpGetNumberOrder, OpListNumberOrders, OpReleaseNumber,
@@ -277,6 +279,8 @@ func Implements(p Provider, op Operation) bool {
 		_, ok = p.(NumberUpdater)
 	case OpCreateNumberOrder, OpGetNumberOrder, OpListNumberOrders, OpReleaseNumber: // issue 14 — buy
 		ok = implementsBuy(p, op)
+	case OpSearchAvailableNumbers:
+		_, ok = p.(AvailableNumberSearcher)
 	default:
 		ok = true
 		if v, known := implementsVoice(p, op); known {

@@ -381,6 +381,7 @@ type Number struct {
 
 	MessagingProvisioning MessagingProvisioning
 
+	NumberDetails // state, type, region, features, costs (issue 14 search)
 	// Port-out protection (Telnyx external_pin): PortOutPIN is input only
 	// (UpdateNumber path port_out_pin), PortOutPINSet is what reads report.
 	PortOutPIN    string

@@ -193,6 +193,7 @@ func numberToProto(provider string, n *providers.Number) *pb.Number {
 		RawPhoneNumber: n.RawPhoneNumber, PhoneNumberInvalid: n.PhoneNumberInvalid,
 		MessagingProvisioning: messagingProvisioningToProto(n.MessagingProvisioning),
 	}
+	numberDetailsToProto(out, n.NumberDetails)
 	numberVoiceToProto(provider, n, out)
 	numberEmergencyToProto(provider, n, out) // issue 14 — e911
 	out.Etag = numberETag(out)

@@ -184,6 +184,23 @@ var fieldLimits = map[protoreflect.FullName]FieldLimit{
 	"portgate.v1.MessagingProvisioning.reason":               {MaxBytes: limLongText}, // output only
 	"portgate.v1.MessagingProvisioning.provider_status":      {MaxBytes: limText},     // output only
 	// issue 14 — search (add below this line)
+	"portgate.v1.SearchAvailableNumbersRequest.parent":              {MaxBytes: limName},
+	"portgate.v1.SearchAvailableNumbersRequest.region_code":         {MaxBytes: 2},
+	"portgate.v1.SearchAvailableNumbersRequest.area_code":           {MaxBytes: 6},
+	"portgate.v1.SearchAvailableNumbersRequest.starts_with":         {MaxBytes: 14},
+	"portgate.v1.SearchAvailableNumbersRequest.contains":            {MaxBytes: 14},
+	"portgate.v1.SearchAvailableNumbersRequest.ends_with":           {MaxBytes: 14},
+	"portgate.v1.SearchAvailableNumbersRequest.locality":            {MaxBytes: limText},
+	"portgate.v1.SearchAvailableNumbersRequest.rate_center":         {MaxBytes: limText},
+	"portgate.v1.SearchAvailableNumbersRequest.administrative_area": {MaxBytes: 2},
+	"portgate.v1.SearchAvailableNumbersRequest.features":            {MaxEntries: 5},     // each NumberFeature once
+	"portgate.v1.Number.region_code":                                {MaxBytes: limText}, // output only
+	"portgate.v1.Number.administrative_area":                        {MaxBytes: limText}, // output only
+	"portgate.v1.Number.rate_center":                                {MaxBytes: limText}, // output only
+	"portgate.v1.Number.locality":                                   {MaxBytes: limText}, // output only
+	"portgate.v1.Number.features":                                   {MaxEntries: 16},    // output only
+	"portgate.v1.Price.amount":                                      {MaxBytes: limText}, // output only
+	"portgate.v1.Price.currency_code":                               {MaxBytes: limText}, // output only
 
 	// issue 14 — buy (add below this line)
 	"portgate.v1.CreateNumberOrderRequest.parent":           {MaxBytes: limName},

@@ -365,6 +365,29 @@ var rpcCases = []rpcCase{
 				UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"alias"}}}
 		}},
 	// issue 14 — search (add below this line)
+	{name: "SearchAvailableNumbers", rpc: "portgate.v1.Numbers.SearchAvailableNumbers", code: codes.OK,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.SearchAvailableNumbersRequest{Parent: "providers/-", RegionCode: "US", AreaCode: "312", Quantity: 3}
+		},
+		check: func(t *testing.T, r proto.Message) {
+			resp := r.(*pb.SearchAvailableNumbersResponse)
+			if len(resp.GetAvailableNumbers()) != 3 || len(resp.GetUnreachable()) != 0 {
+				t.Errorf("%v", resp)
+			}
+			for _, n := range resp.GetAvailableNumbers() {
+				if !strings.HasPrefix(n.GetPhoneNumber(), "+1312") || n.GetProvider() == "" || n.GetMonthlyCost().GetAmount() == "" {
+					t.Errorf("%v", n)
+				}
+			}
+		}},
+	{name: "SearchAvailableNumbers/unsupported filter", rpc: "portgate.v1.Numbers.SearchAvailableNumbers", code: codes.InvalidArgument,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.SearchAvailableNumbersRequest{Parent: "providers/flowroute", RegionCode: "US", Locality: "Chicago"}
+		}},
+	{name: "SearchAvailableNumbers/no region", rpc: "portgate.v1.Numbers.SearchAvailableNumbers", code: codes.InvalidArgument,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.SearchAvailableNumbersRequest{Parent: "providers/telnyx"}
+		}},
 
 	// issue 14 — buy (add below this line)
 	{name: "CreateNumberOrder/telnyx", rpc: "portgate.v1.Numbers.CreateNumberOrder", code: codes.OK,

@@ -59,6 +59,7 @@ var Rules = map[string]Rule{
 	"/grpc.reflection.v1.ServerReflection/ServerReflectionInfo":      {Public: true},
 	"/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo": {Public: true},
 	// issue 14 — search (add below this line)
+	"/portgate.v1.Numbers/SearchAvailableNumbers": {Scope: ScopeNumbersRead, Resource: "parent"},
 
 	// issue 14 — buy (add below this line)
 	"/portgate.v1.Numbers/CreateNumberOrder": {Scope: ScopeNumbersWrite, Resource: "parent"},

@@ -508,6 +508,7 @@ type numberData struct {
 		NumberType         string          `json:"number_type"`
 		Status             string          `json:"status"`
 		CreatedAt          string          `json:"created_at"`
+		numberDetailsWire                  // issue 14 search
 	} `json:"attributes"`
 	Relationships map[string]relationship `json:"relationships"`
 }
@@ -546,6 +547,7 @@ func toNumber(status int, d *numberData, included []includedData) (*providers.Nu
 		EmergencyAddressID:    d.rel("e911_address"),
 		CreateTime:            parseTime(d.Attributes.CreatedAt),
 		MessagingProvisioning: messagingProvisioning(d, included),
+		NumberDetails:         numberDetails(d.Attributes.Status, d.Attributes.NumberType, d.Attributes.numberDetailsWire),
 		Emergency:             numberEmergency(d, included),
 	}, nil
 }

@@ -108,6 +108,8 @@ func callOp(f *fixture, op providers.Operation, orderID string) error {
 			mask = f.caps.UpdatableNumberFields[:1]
 		}
 		_, err = p.UpdateNumber(ctx, providers.NumberUpdate{Number: providers.Number{PhoneNumber: num, Alias: "probe"}, Mask: mask})
+	case providers.OpSearchAvailableNumbers: // issue 14 search
+		_, err = p.SearchAvailableNumbers(ctx, providers.AvailableNumberQuery{RegionCode: "US", Limit: 1})
 	case providers.OpListVoiceRoutes, providers.OpGetVoiceRoute, providers.OpCreateVoiceRoute, providers.OpUpdateVoiceRoute,
 		providers.OpDeleteVoiceRoute, providers.OpListMessagingProfiles, providers.OpGetMessagingProfile, providers.OpSetPortOutPIN:
 		err = callVoiceOp(f, op)

@@ -75,6 +75,7 @@ func RunConformanceTests(t *testing.T, newHarness HarnessMaker, asTests ...AsTes
 		{"OrderDetails", testOrderDetails},
 		{"ListPortOrders", testListPortOrders},
 		{"Numbers", testNumbers},
+		{"SearchAvailableNumbers", testSearchAvailableNumbers}, // issue 14 search
 		{"VoiceRoutes", testVoiceRoutes},
 		{"MessagingProfiles", testMessagingProfiles},
 		{"PortOutPIN", testPortOutPIN},

@@ -242,6 +242,7 @@ type wireNumber struct {
 	Tags               []string `json:"tags"`
 	CreatedAt          *string  `json:"created_at"`
 	PurchasedAt        *string  `json:"purchased_at"`
+	numberDetailsWire           // issue 14 search
 	// ExternalPIN is read only to report whether one is set; its value
 	// never leaves the adapter.
 	ExternalPIN *string `json:"external_pin"`
@@ -272,6 +273,7 @@ func toNumber(w *wireNumber) (*providers.Number, error) {
 		EmergencyAddressID: s(w.EmergencyAddressID),
 		Tags:               w.Tags,
 		CreateTime:         created,
+		NumberDetails:      numberDetails(w.Status, w.PhoneNumberType, w.numberDetailsWire, w.EmergencyEnabled),
 		PortOutPINSet:      s(w.ExternalPIN) != "",
 		Emergency:          numberEmergency(w),
 	}, nil

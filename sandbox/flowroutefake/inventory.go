@@ -1,8 +1,8 @@
 package flowroutefake
 
-// AvailableNumbers is the fake's seeded inventory: the numbers
-// POST /v2/numbers/{id} can buy (each once; a released number does not come
-// back). Any other number answers 404 in the untitled envelope Flowroute
+// AvailableNumbers are numbers POST /v2/numbers/{id} can buy besides the
+// seeded search inventory (search.go: what GET /v2/numbers/available
+// offers); each can be bought once, a released number does not come back. Any other number answers 404 in the untitled envelope Flowroute
 // documents for a number that is not there. The number ending in 9903
 // (scenarios.SuffixMessagingFails) is bought with a 207 when messaging is
 // requested. The README tour buys from this list.

@@ -24,7 +24,10 @@ func (f *Fake) availableLocked(v string) bool {
 	if _, owned := f.numbers[v]; owned {
 		return false
 	}
-	return slices.ContainsFunc(AvailableNumbers, func(e string) bool { return e164.ToNANP11(e) == v })
+	if slices.ContainsFunc(AvailableNumbers, func(e string) bool { return e164.ToNANP11(e) == v }) {
+		return true
+	}
+	return slices.ContainsFunc(inventory(), func(n availableNumber) bool { return n.value == v })
 }
 
 func (f *Fake) notThere(w http.ResponseWriter, r *http.Request) {

@@ -22,6 +22,10 @@ func (f *Fake) routeNumbers(w http.ResponseWriter, r *http.Request, seg []string
 		f.listNumbers(w, r)
 		return
 	}
+	if seg[0] == "available" { // issue 14 search
+		f.routeAvailable(w, r, seg[1:])
+		return
+	}
 	id := seg[0]
 	if len(seg) == 1 && r.Method == http.MethodPost { // issue 14 — buy
 		f.purchaseNumber(w, r, id)

@@ -186,6 +186,7 @@ func (f *Fake) routes() []route {
 		{"GET", []string{"number_orders"}, f.listNumberOrders},
 		{"POST", []string{"number_orders"}, f.createNumberOrder},
 		{"GET", []string{"number_orders", "*"}, f.getNumberOrder},
+		{"GET", []string{"available_phone_numbers"}, f.searchAvailable}, // issue 14 search
 		{"GET", []string{"connections"}, f.listConnections},
 		{"GET", []string{"connections", "*"}, f.getConnection},
 		{"GET", []string{"messaging_profiles"}, f.listMessagingProfiles},

@@ -1,8 +1,9 @@
 package telnyxfake
 
-// AvailableNumbers is the fake's seeded inventory: the numbers
-// POST /v2/number_orders can buy (each once; a bought number leaves the
-// inventory, a released one does not come back). Any other number is
+// AvailableNumbers are numbers POST /v2/number_orders can buy besides the
+// seeded search inventory (search.go: what GET /v2/available_phone_numbers
+// offers); each can be bought once (a bought number leaves the inventory, a
+// released one does not come back). Any other number is
 // refused with 422 (code 10015, pointer /phone_numbers/{i}/phone_number).
 // The README tour buys from this list.
 var AvailableNumbers = []string{

@@ -38,7 +38,10 @@ func (f *Fake) availableLocked(e164 string) bool {
 	if f.buy.sold[e164] || f.byE164[e164] != nil {
 		return false
 	}
-	return slices.Contains(AvailableNumbers, e164)
+	if slices.Contains(AvailableNumbers, e164) {
+		return true
+	}
+	return slices.ContainsFunc(telnyxAvailable(), func(n availableNumber) bool { return n.e164 == e164 })
 }
 
 func (n *number) statusValue() string {

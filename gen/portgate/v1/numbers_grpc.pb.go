@@ -23,6 +23,7 @@ const (
 	Numbers_GetNumber_FullMethodName                = "/portgate.v1.Numbers/GetNumber"
 	Numbers_ListNumbers_FullMethodName              = "/portgate.v1.Numbers/ListNumbers"
 	Numbers_UpdateNumber_FullMethodName             = "/portgate.v1.Numbers/UpdateNumber"
+	Numbers_SearchAvailableNumbers_FullMethodName   = "/portgate.v1.Numbers/SearchAvailableNumbers"
 	Numbers_CreateNumberOrder_FullMethodName        = "/portgate.v1.Numbers/CreateNumberOrder"
 	Numbers_GetNumberOrder_FullMethodName           = "/portgate.v1.Numbers/GetNumberOrder"
 	Numbers_ListNumberOrders_FullMethodName         = "/portgate.v1.Numbers/ListNumberOrders"
@@ -64,6 +65,10 @@ type NumbersClient interface {
 	// but applies asynchronously or could not apply (Flowroute's messaging
 	// provisioning, a 207) is resource state: see Number.messaging_provisioning.
 	UpdateNumber(ctx context.Context, in *UpdateNumberRequest, opts ...grpc.CallOption) (*Number, error)
+	// issue 14 — search (add below this line)
+	// Searches the numbers a provider offers for purchase (AIP-136, read-only).
+	// Parent providers/- searches every provider and merges the results.
+	SearchAvailableNumbers(ctx context.Context, in *SearchAvailableNumbersRequest, opts ...grpc.CallOption) (*SearchAvailableNumbersResponse, error)
 	// issue 14 — buy (add below this line)
 	// Buys one or more numbers. Telnyx orders are asynchronous (state
 	// PENDING until Telnyx finishes); Flowroute numbers are bought one by one
@@ -160,6 +165,16 @@ func (c *numbersClient) UpdateNumber(ctx context.Context, in *UpdateNumberReques
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(Number)
 	err := c.cc.Invoke(ctx, Numbers_UpdateNumber_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *numbersClient) SearchAvailableNumbers(ctx context.Context, in *SearchAvailableNumbersRequest, opts ...grpc.CallOption) (*SearchAvailableNumbersResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SearchAvailableNumbersResponse)
+	err := c.cc.Invoke(ctx, Numbers_SearchAvailableNumbers_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -412,6 +427,10 @@ type NumbersServer interface {
 	// but applies asynchronously or could not apply (Flowroute's messaging
 	// provisioning, a 207) is resource state: see Number.messaging_provisioning.
 	UpdateNumber(context.Context, *UpdateNumberRequest) (*Number, error)
+	// issue 14 — search (add below this line)
+	// Searches the numbers a provider offers for purchase (AIP-136, read-only).
+	// Parent providers/- searches every provider and merges the results.
+	SearchAvailableNumbers(context.Context, *SearchAvailableNumbersRequest) (*SearchAvailableNumbersResponse, error)
 	// issue 14 — buy (add below this line)
 	// Buys one or more numbers. Telnyx orders are asynchronous (state
 	// PENDING until Telnyx finishes); Flowroute numbers are bought one by one
@@ -492,6 +511,9 @@ func (UnimplementedNumbersServer) ListNumbers(context.Context, *ListNumbersReque
 }
 func (UnimplementedNumbersServer) UpdateNumber(context.Context, *UpdateNumberRequest) (*Number, error) {
 	return nil, status.Error(codes.Unimplemented, "method UpdateNumber not implemented")
+}
+func (UnimplementedNumbersServer) SearchAvailableNumbers(context.Context, *SearchAvailableNumbersRequest) (*SearchAvailableNumbersResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SearchAvailableNumbers not implemented")
 }
 func (UnimplementedNumbersServer) CreateNumberOrder(context.Context, *CreateNumberOrderRequest) (*NumberOrder, error) {
 	return nil, status.Error(codes.Unimplemented, "method CreateNumberOrder not implemented")
@@ -633,6 +655,24 @@ func _Numbers_UpdateNumber_Handler(srv interface{}, ctx context.Context, dec fun
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(NumbersServer).UpdateNumber(ctx, req.(*UpdateNumberRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Numbers_SearchAvailableNumbers_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SearchAvailableNumbersRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(NumbersServer).SearchAvailableNumbers(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Numbers_SearchAvailableNumbers_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(NumbersServer).SearchAvailableNumbers(ctx, req.(*SearchAvailableNumbersRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -1069,6 +1109,10 @@ var Numbers_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "UpdateNumber",
 			Handler:    _Numbers_UpdateNumber_Handler,
+		},
+		{
+			MethodName: "SearchAvailableNumbers",
+			Handler:    _Numbers_SearchAvailableNumbers_Handler,
 		},
 		{
 			MethodName: "CreateNumberOrder",
