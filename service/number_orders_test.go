@@ -199,3 +199,30 @@ func TestProvidersReportBuyOperations(t *testing.T) {
 		}
 	}
 }
+
+// What SearchAvailableNumbers offers can be bought, and a bought number is
+// no longer offered (one inventory per sandbox).
+func TestBuyWhatSearchFinds(t *testing.T) {
+	e := start(t)
+	for _, prov := range []string{"flowroute", "telnyx"} {
+		found, err := e.numbers.SearchAvailableNumbers(t.Context(), &pb.SearchAvailableNumbersRequest{Parent: "providers/" + prov, RegionCode: "US", AreaCode: "312"})
+		if err != nil || len(found.GetAvailableNumbers()) == 0 {
+			t.Fatalf("%s search: %v %v", prov, found, err)
+		}
+		n := found.GetAvailableNumbers()[0].GetPhoneNumber()
+		o, err := e.numbers.CreateNumberOrder(t.Context(), &pb.CreateNumberOrderRequest{Parent: "providers/" + prov,
+			NumberOrder: &pb.NumberOrder{PhoneNumbers: []string{n}}})
+		if err != nil || o.GetState() == pb.NumberOrder_FAILED {
+			t.Fatalf("%s buy %s: %v %v", prov, n, o, err)
+		}
+		again, err := e.numbers.SearchAvailableNumbers(t.Context(), &pb.SearchAvailableNumbersRequest{Parent: "providers/" + prov, RegionCode: "US", AreaCode: "312"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range again.GetAvailableNumbers() {
+			if a.GetPhoneNumber() == n {
+				t.Errorf("%s: bought %s is still offered", prov, n)
+			}
+		}
+	}
+}
