@@ -74,6 +74,9 @@ func TestRESTContract(t *testing.T) {
 		"portgate.v1.Numbers.ClearNumberCallerIdName":  "POST /v1/{name=providers/*/numbers/*}:clearCallerIdName body=*",
 
 		// issue 14 — portin (add below this line)
+		"portgate.v1.Porting.ReschedulePortOrder":         "POST /v1/{name=providers/*/portOrders/*}:reschedule body=*",
+		"portgate.v1.Porting.ActivatePortOrder":           "POST /v1/{name=providers/*/portOrders/*}:activate body=*",
+		"portgate.v1.Porting.SupplyPortOrderRequirements": "POST /v1/{name=providers/*/portOrders/*}:supplyRequirements body=*",
 
 		// issue 14 — portout (add below this line)
 

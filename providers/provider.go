@@ -60,6 +60,9 @@ const (
 	OpClearNumberCallerIDName  Operation = "ClearNumberCallerIdName"
 
 	// issue 14 — portin (add below this line)
+	OpReschedulePortOrder         Operation = "ReschedulePortOrder"
+	OpActivatePortOrder           Operation = "ActivatePortOrder"
+	OpSupplyPortOrderRequirements Operation = "SupplyPortOrderRequirements"
 
 	// issue 14 — portout (add below this line)
 
@@ -89,6 +92,7 @@ var AllOperations = []Operation{
 	OpSetNumberCallerIDName, OpClearNumberCallerIDName,
 
 	// issue 14 — portin (add below this line)
+	OpReschedulePortOrder, OpActivatePortOrder, OpSupplyPortOrderRequirements,
 
 	// issue 14 — portout (add below this line)
 
@@ -281,6 +285,8 @@ func Implements(p Provider, op Operation) bool {
 		ok = implementsBuy(p, op)
 	case OpSearchAvailableNumbers:
 		_, ok = p.(AvailableNumberSearcher)
+	case OpReschedulePortOrder, OpActivatePortOrder, OpSupplyPortOrderRequirements:
+		ok = implementsPortIn(p, op)
 	default:
 		ok = true
 		if v, known := implementsVoice(p, op); known {

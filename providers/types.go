@@ -185,6 +185,10 @@ type PortOrder struct {
 	Requirements      []Requirement // GetPortOrder only
 	AllowedFOCWindows []TimeWindow  // GetPortOrder only, while a FOC time can be requested
 
+	// PortIn is the activation, messaging port, per-number status and
+	// waiting-on of the order (issue 14, providers/portin.go).
+	PortIn PortInStatus
+
 	CreateTime time.Time
 	UpdateTime time.Time
 }

@@ -89,6 +89,7 @@ func portOrderToProto(provider string, o *providers.PortOrder) *pb.PortOrder {
 		out.RelatedOrders = append(out.RelatedOrders, portOrderName(provider, r))
 	}
 	out.Etag = portOrderETag(out)
+	portInToProto(out, o) // after the etag: list and get answers keep one etag
 	return out
 }
 

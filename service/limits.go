@@ -297,6 +297,33 @@ var fieldLimits = map[protoreflect.FullName]FieldLimit{
 	"portgate.v1.NumberCallerIdName.caller_id_name":               {MaxBytes: limName},     // output only
 
 	// issue 14 — portin (add below this line)
+	"portgate.v1.ReschedulePortOrderRequest.name":                         {MaxBytes: limName},
+	"portgate.v1.ReschedulePortOrderRequest.request_id":                   {MaxBytes: limRequestID},
+	"portgate.v1.ReschedulePortOrderRequest.etag":                         {MaxBytes: limETag},
+	"portgate.v1.ActivatePortOrderRequest.name":                           {MaxBytes: limName},
+	"portgate.v1.ActivatePortOrderRequest.request_id":                     {MaxBytes: limRequestID},
+	"portgate.v1.SupplyPortOrderRequirementsRequest.name":                 {MaxBytes: limName},
+	"portgate.v1.SupplyPortOrderRequirementsRequest.requirements":         {MaxEntries: 50},
+	"portgate.v1.SupplyPortOrderRequirementsRequest.requirement_group_id": {MaxBytes: limID},
+	"portgate.v1.SupplyPortOrderRequirementsRequest.request_id":           {MaxBytes: limRequestID},
+	"portgate.v1.SupplyPortOrderRequirementsRequest.etag":                 {MaxBytes: limETag},
+	"portgate.v1.PortOrderRequirementValue.requirement_type_id":           {MaxBytes: limID},
+	"portgate.v1.PortOrderRequirementValue.text_value":                    {MaxBytes: limLongText},
+	"portgate.v1.PortOrderRequirementValue.document":                      {MaxBytes: limName},
+	"portgate.v1.PortOrder.waiting_on":                                    {MaxEntries: limOutputs},                    // output only
+	"portgate.v1.PortOrderWaitingOn.description":                          {MaxBytes: limLongText},                     // output only
+	"portgate.v1.PortOrderWaitingOn.provider_step":                        {MaxBytes: limText},                         // output only
+	"portgate.v1.PortOrder.additional_steps":                              {MaxBytes: limText, MaxEntries: limOutputs}, // output only
+	"portgate.v1.PortOrder.number_statuses":                               {MaxEntries: limOutputs * 10},               // output only
+	"portgate.v1.PortOrderNumberStatus.phone_number":                      {MaxBytes: limText},                         // output only
+	"portgate.v1.PortOrderNumberStatus.portability_status":                {MaxBytes: limText},                         // output only
+	"portgate.v1.PortOrderNumberStatus.activation_status":                 {MaxBytes: limText},                         // output only
+	"portgate.v1.PortOrderNumberStatus.requirements_status":               {MaxBytes: limText},                         // output only
+	"portgate.v1.PortOrderActivation.job_id":                              {MaxBytes: limID},                           // output only
+	"portgate.v1.PortOrderActivation.provider_state":                      {MaxBytes: limText},                         // output only
+	"portgate.v1.PortOrderActivation.provider_activation_status":          {MaxBytes: limText},                         // output only
+	"portgate.v1.PortOrderActivation.windows":                             {MaxEntries: limOutputs},                    // output only
+	"portgate.v1.PortOrderMessagingPort.provider_state":                   {MaxBytes: limText},                         // output only
 
 	// issue 14 — portout (add below this line)
 

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"google.golang.org/genproto/googleapis/api/annotations"
 	spb "google.golang.org/genproto/googleapis/rpc/status"
@@ -20,6 +21,7 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/reflect/protoregistry"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	pb "github.com/portgate/portgate/gen/portgate/v1"
 )
@@ -694,6 +696,46 @@ var rpcCases = []rpcCase{
 		}},
 
 	// issue 14 — portin (add below this line)
+	{name: "ReschedulePortOrder", rpc: "portgate.v1.Porting.ReschedulePortOrder", code: codes.OK,
+		req: func(t *testing.T, e *env) proto.Message {
+			o, err := e.porting.GetPortOrder(t.Context(), &pb.GetPortOrderRequest{Name: createOrder(t, e, "telnyx").GetName()})
+			if err != nil || len(o.GetAllowedFocWindows()) == 0 {
+				t.Fatalf("setup: %v %v", o, err)
+			}
+			at := o.GetAllowedFocWindows()[1].GetStartTime().AsTime().Add(time.Hour)
+			return &pb.ReschedulePortOrderRequest{Name: o.GetName(), RequestedFocTime: timestamppb.New(at)}
+		},
+		check: func(t *testing.T, r proto.Message) {
+			if o := r.(*pb.PortOrder); o.GetRequestedFocTime() == nil || len(o.GetWaitingOn()) == 0 {
+				t.Errorf("%v", o)
+			}
+		}},
+	{name: "ReschedulePortOrder/outside the windows", rpc: "portgate.v1.Porting.ReschedulePortOrder", code: codes.InvalidArgument,
+		req: func(t *testing.T, e *env) proto.Message {
+			return &pb.ReschedulePortOrderRequest{Name: createOrder(t, e, "telnyx").GetName(), RequestedFocTime: timestamppb.New(time.Now().Add(-time.Hour))}
+		}},
+	{name: "ReschedulePortOrder/flowroute", rpc: "portgate.v1.Porting.ReschedulePortOrder", code: codes.Unimplemented,
+		req: func(t *testing.T, e *env) proto.Message {
+			return &pb.ReschedulePortOrderRequest{Name: createOrder(t, e, "flowroute").GetName(), RequestedFocTime: timestamppb.New(time.Now().Add(96 * time.Hour))}
+		}},
+	{name: "ActivatePortOrder/not FastPort", rpc: "portgate.v1.Porting.ActivatePortOrder", code: codes.FailedPrecondition,
+		req: func(t *testing.T, e *env) proto.Message {
+			return &pb.ActivatePortOrderRequest{Name: createOrder(t, e, "telnyx").GetName()}
+		}},
+	{name: "ActivatePortOrder/flowroute", rpc: "portgate.v1.Porting.ActivatePortOrder", code: codes.Unimplemented,
+		req: func(t *testing.T, e *env) proto.Message {
+			return &pb.ActivatePortOrderRequest{Name: createOrder(t, e, "flowroute").GetName()}
+		}},
+	{name: "SupplyPortOrderRequirements/unknown requirement", rpc: "portgate.v1.Porting.SupplyPortOrderRequirements", code: codes.InvalidArgument,
+		req: func(t *testing.T, e *env) proto.Message {
+			return &pb.SupplyPortOrderRequirementsRequest{Name: createOrder(t, e, "telnyx").GetName(),
+				Requirements: []*pb.PortOrderRequirementValue{{RequirementTypeId: "not-a-requirement", TextValue: "x"}}}
+		}},
+	{name: "SupplyPortOrderRequirements/flowroute", rpc: "portgate.v1.Porting.SupplyPortOrderRequirements", code: codes.Unimplemented,
+		req: func(t *testing.T, e *env) proto.Message {
+			return &pb.SupplyPortOrderRequirementsRequest{Name: createOrder(t, e, "flowroute").GetName(),
+				Requirements: []*pb.PortOrderRequirementValue{{RequirementTypeId: "x", TextValue: "x"}}}
+		}},
 
 	// issue 14 — portout (add below this line)
 

@@ -91,6 +91,9 @@ var Rules = map[string]Rule{
 	"/portgate.v1.Numbers/ClearNumberCallerIdName":  {Scope: ScopeNumbersWrite, Resource: "name"},
 
 	// issue 14 — portin (add below this line)
+	"/portgate.v1.Porting/ReschedulePortOrder":         {Scope: ScopePortingWrite, Resource: "name"},
+	"/portgate.v1.Porting/ActivatePortOrder":           {Scope: ScopePortingWrite, Resource: "name"},
+	"/portgate.v1.Porting/SupplyPortOrderRequirements": {Scope: ScopePortingWrite, Resource: "name"},
 
 	// issue 14 — portout (add below this line)
 

@@ -37,9 +37,10 @@ func (c *Client) GetPortOrder(ctx context.Context, id string) (*providers.PortOr
 	if err := c.requireID(id); err != nil {
 		return nil, err
 	}
-	return run(c, ctx, providers.OpGetPortOrder, func(ctx context.Context) (*providers.PortOrder, error) {
+	o, err := run(c, ctx, providers.OpGetPortOrder, func(ctx context.Context) (*providers.PortOrder, error) {
 		return c.drv.GetPortOrder(ctx, id)
 	})
+	return withWaitingOn(o), err
 }
 
 // ListPortOrders returns one window of orders.

@@ -119,6 +119,9 @@ func callOp(f *fixture, op providers.Operation, orderID string) error {
 			err, known = callEmergencyOp(f, op) // issue 14 — e911
 		}
 		if !known {
+			err, known = callPortInOp(f, op, orderID) // issue 14 — portin
+		}
+		if !known {
 			err = fmt.Errorf("suite does not know how to call %s", op)
 		}
 	}

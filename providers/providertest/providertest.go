@@ -90,6 +90,7 @@ func RunConformanceTests(t *testing.T, newHarness HarnessMaker, asTests ...AsTes
 		{"NumberOrders", testNumberOrders},             // issue 14 — buy
 		{"EmergencyAddresses", testEmergencyAddresses}, // issue 14 — e911
 		{"CallerIDNames", testCallerIDNames},           // issue 14 — e911
+		{"PortIn", testPortIn},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

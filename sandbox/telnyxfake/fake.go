@@ -232,6 +232,10 @@ func (f *Fake) advance(letTimePass bool) {
 			as["foc_datetime_actual"] = foc.Format(time.RFC3339)
 			f.setStatus(o, StatusFOCDateConfirmed, nil, now)
 		case StatusFOCDateConfirmed:
+			if f.advanceActivation(o, letTimePass) {
+				now = f.now()
+				continue // an activation job drives the port
+			}
 			if foc, ok := o.focActual(); ok && foc.After(now) {
 				if !letTimePass {
 					continue // it ports at its FOC date
@@ -239,19 +243,24 @@ func (f *Fake) advance(letTimePass bool) {
 				f.clock.Add(int64(foc.Sub(now)))
 				now = f.now()
 			}
-			as := o.attrs["activation_settings"].(map[string]any)
-			as["activation_status"] = "Active"
-			f.setStatus(o, StatusPorted, nil, now)
-			for _, n := range o.numbers {
-				if _, ok := f.byE164[n]; !ok {
-					f.addNumber(n, "port_request", now)
-				}
-			}
+			f.port(o, now)
 		case StatusCancelPending:
 			f.setStatus(o, StatusCancelled, nil, now)
 		}
 	}
 	f.advanceNumberOrdersLocked(now) // issue 14 — buy
+}
+
+// port completes o: its numbers are active on the account. Caller holds f.mu.
+func (f *Fake) port(o *order, now time.Time) {
+	as := o.attrs["activation_settings"].(map[string]any)
+	as["activation_status"] = "Active"
+	f.setStatus(o, StatusPorted, nil, now)
+	for _, n := range o.numbers {
+		if _, ok := f.byE164[n]; !ok {
+			f.addNumber(n, "port_request", now)
+		}
+	}
 }
 
 // SetFOCActual sets an order's confirmed FOC date (test hook: e.g. a FOC

@@ -19,23 +19,26 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	Porting_CheckPortability_FullMethodName        = "/portgate.v1.Porting/CheckPortability"
-	Porting_CreatePortOrder_FullMethodName         = "/portgate.v1.Porting/CreatePortOrder"
-	Porting_GetPortOrder_FullMethodName            = "/portgate.v1.Porting/GetPortOrder"
-	Porting_ListPortOrders_FullMethodName          = "/portgate.v1.Porting/ListPortOrders"
-	Porting_UpdatePortOrder_FullMethodName         = "/portgate.v1.Porting/UpdatePortOrder"
-	Porting_ModifyPortOrderNumbers_FullMethodName  = "/portgate.v1.Porting/ModifyPortOrderNumbers"
-	Porting_SubmitPortOrder_FullMethodName         = "/portgate.v1.Porting/SubmitPortOrder"
-	Porting_CancelPortOrder_FullMethodName         = "/portgate.v1.Porting/CancelPortOrder"
-	Porting_ListPortOrderComments_FullMethodName   = "/portgate.v1.Porting/ListPortOrderComments"
-	Porting_CreatePortOrderComment_FullMethodName  = "/portgate.v1.Porting/CreatePortOrderComment"
-	Porting_GetPortOrderComment_FullMethodName     = "/portgate.v1.Porting/GetPortOrderComment"
-	Porting_CreatePortOrderDocument_FullMethodName = "/portgate.v1.Porting/CreatePortOrderDocument"
-	Porting_GetPortOrderDocument_FullMethodName    = "/portgate.v1.Porting/GetPortOrderDocument"
-	Porting_ListPortOrderDocuments_FullMethodName  = "/portgate.v1.Porting/ListPortOrderDocuments"
-	Porting_ListPortOrderEvents_FullMethodName     = "/portgate.v1.Porting/ListPortOrderEvents"
-	Porting_GetPortOrderEvent_FullMethodName       = "/portgate.v1.Porting/GetPortOrderEvent"
-	Porting_WatchPortOrderEvents_FullMethodName    = "/portgate.v1.Porting/WatchPortOrderEvents"
+	Porting_CheckPortability_FullMethodName            = "/portgate.v1.Porting/CheckPortability"
+	Porting_CreatePortOrder_FullMethodName             = "/portgate.v1.Porting/CreatePortOrder"
+	Porting_GetPortOrder_FullMethodName                = "/portgate.v1.Porting/GetPortOrder"
+	Porting_ListPortOrders_FullMethodName              = "/portgate.v1.Porting/ListPortOrders"
+	Porting_UpdatePortOrder_FullMethodName             = "/portgate.v1.Porting/UpdatePortOrder"
+	Porting_ModifyPortOrderNumbers_FullMethodName      = "/portgate.v1.Porting/ModifyPortOrderNumbers"
+	Porting_SubmitPortOrder_FullMethodName             = "/portgate.v1.Porting/SubmitPortOrder"
+	Porting_CancelPortOrder_FullMethodName             = "/portgate.v1.Porting/CancelPortOrder"
+	Porting_ListPortOrderComments_FullMethodName       = "/portgate.v1.Porting/ListPortOrderComments"
+	Porting_CreatePortOrderComment_FullMethodName      = "/portgate.v1.Porting/CreatePortOrderComment"
+	Porting_GetPortOrderComment_FullMethodName         = "/portgate.v1.Porting/GetPortOrderComment"
+	Porting_CreatePortOrderDocument_FullMethodName     = "/portgate.v1.Porting/CreatePortOrderDocument"
+	Porting_GetPortOrderDocument_FullMethodName        = "/portgate.v1.Porting/GetPortOrderDocument"
+	Porting_ListPortOrderDocuments_FullMethodName      = "/portgate.v1.Porting/ListPortOrderDocuments"
+	Porting_ListPortOrderEvents_FullMethodName         = "/portgate.v1.Porting/ListPortOrderEvents"
+	Porting_GetPortOrderEvent_FullMethodName           = "/portgate.v1.Porting/GetPortOrderEvent"
+	Porting_WatchPortOrderEvents_FullMethodName        = "/portgate.v1.Porting/WatchPortOrderEvents"
+	Porting_ReschedulePortOrder_FullMethodName         = "/portgate.v1.Porting/ReschedulePortOrder"
+	Porting_ActivatePortOrder_FullMethodName           = "/portgate.v1.Porting/ActivatePortOrder"
+	Porting_SupplyPortOrderRequirements_FullMethodName = "/portgate.v1.Porting/SupplyPortOrderRequirements"
 )
 
 // PortingClient is the client API for Porting service.
@@ -86,6 +89,15 @@ type PortingClient interface {
 	// with no gap and no duplicate. Over REST the stream is newline-delimited
 	// JSON.
 	WatchPortOrderEvents(ctx context.Context, in *WatchPortOrderEventsRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[WatchPortOrderEventsResponse], error)
+	// issue 14 — portin (add below this line)
+	// Requests a new FOC time on a submitted order, inside the order's
+	// allowed_foc_windows, where the provider allows it.
+	ReschedulePortOrder(ctx context.Context, in *ReschedulePortOrderRequest, opts ...grpc.CallOption) (*PortOrder, error)
+	// Activates the numbers of a FastPort order on demand (or schedules the
+	// activation at activate_time) once its FOC date is confirmed.
+	ActivatePortOrder(ctx context.Context, in *ActivatePortOrderRequest, opts ...grpc.CallOption) (*PortOrder, error)
+	// Supplies values and documents for the order's requirements.
+	SupplyPortOrderRequirements(ctx context.Context, in *SupplyPortOrderRequirementsRequest, opts ...grpc.CallOption) (*PortOrder, error)
 }
 
 type portingClient struct {
@@ -275,6 +287,36 @@ func (c *portingClient) WatchPortOrderEvents(ctx context.Context, in *WatchPortO
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type Porting_WatchPortOrderEventsClient = grpc.ServerStreamingClient[WatchPortOrderEventsResponse]
 
+func (c *portingClient) ReschedulePortOrder(ctx context.Context, in *ReschedulePortOrderRequest, opts ...grpc.CallOption) (*PortOrder, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(PortOrder)
+	err := c.cc.Invoke(ctx, Porting_ReschedulePortOrder_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *portingClient) ActivatePortOrder(ctx context.Context, in *ActivatePortOrderRequest, opts ...grpc.CallOption) (*PortOrder, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(PortOrder)
+	err := c.cc.Invoke(ctx, Porting_ActivatePortOrder_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *portingClient) SupplyPortOrderRequirements(ctx context.Context, in *SupplyPortOrderRequirementsRequest, opts ...grpc.CallOption) (*PortOrder, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(PortOrder)
+	err := c.cc.Invoke(ctx, Porting_SupplyPortOrderRequirements_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // PortingServer is the server API for Porting service.
 // All implementations must embed UnimplementedPortingServer
 // for forward compatibility.
@@ -323,6 +365,15 @@ type PortingServer interface {
 	// with no gap and no duplicate. Over REST the stream is newline-delimited
 	// JSON.
 	WatchPortOrderEvents(*WatchPortOrderEventsRequest, grpc.ServerStreamingServer[WatchPortOrderEventsResponse]) error
+	// issue 14 — portin (add below this line)
+	// Requests a new FOC time on a submitted order, inside the order's
+	// allowed_foc_windows, where the provider allows it.
+	ReschedulePortOrder(context.Context, *ReschedulePortOrderRequest) (*PortOrder, error)
+	// Activates the numbers of a FastPort order on demand (or schedules the
+	// activation at activate_time) once its FOC date is confirmed.
+	ActivatePortOrder(context.Context, *ActivatePortOrderRequest) (*PortOrder, error)
+	// Supplies values and documents for the order's requirements.
+	SupplyPortOrderRequirements(context.Context, *SupplyPortOrderRequirementsRequest) (*PortOrder, error)
 	mustEmbedUnimplementedPortingServer()
 }
 
@@ -383,6 +434,15 @@ func (UnimplementedPortingServer) GetPortOrderEvent(context.Context, *GetPortOrd
 }
 func (UnimplementedPortingServer) WatchPortOrderEvents(*WatchPortOrderEventsRequest, grpc.ServerStreamingServer[WatchPortOrderEventsResponse]) error {
 	return status.Error(codes.Unimplemented, "method WatchPortOrderEvents not implemented")
+}
+func (UnimplementedPortingServer) ReschedulePortOrder(context.Context, *ReschedulePortOrderRequest) (*PortOrder, error) {
+	return nil, status.Error(codes.Unimplemented, "method ReschedulePortOrder not implemented")
+}
+func (UnimplementedPortingServer) ActivatePortOrder(context.Context, *ActivatePortOrderRequest) (*PortOrder, error) {
+	return nil, status.Error(codes.Unimplemented, "method ActivatePortOrder not implemented")
+}
+func (UnimplementedPortingServer) SupplyPortOrderRequirements(context.Context, *SupplyPortOrderRequirementsRequest) (*PortOrder, error) {
+	return nil, status.Error(codes.Unimplemented, "method SupplyPortOrderRequirements not implemented")
 }
 func (UnimplementedPortingServer) mustEmbedUnimplementedPortingServer() {}
 func (UnimplementedPortingServer) testEmbeddedByValue()                 {}
@@ -704,6 +764,60 @@ func _Porting_WatchPortOrderEvents_Handler(srv interface{}, stream grpc.ServerSt
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type Porting_WatchPortOrderEventsServer = grpc.ServerStreamingServer[WatchPortOrderEventsResponse]
 
+func _Porting_ReschedulePortOrder_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ReschedulePortOrderRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PortingServer).ReschedulePortOrder(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Porting_ReschedulePortOrder_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PortingServer).ReschedulePortOrder(ctx, req.(*ReschedulePortOrderRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Porting_ActivatePortOrder_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ActivatePortOrderRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PortingServer).ActivatePortOrder(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Porting_ActivatePortOrder_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PortingServer).ActivatePortOrder(ctx, req.(*ActivatePortOrderRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Porting_SupplyPortOrderRequirements_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SupplyPortOrderRequirementsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PortingServer).SupplyPortOrderRequirements(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Porting_SupplyPortOrderRequirements_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PortingServer).SupplyPortOrderRequirements(ctx, req.(*SupplyPortOrderRequirementsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Porting_ServiceDesc is the grpc.ServiceDesc for Porting service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -774,6 +888,18 @@ var Porting_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetPortOrderEvent",
 			Handler:    _Porting_GetPortOrderEvent_Handler,
+		},
+		{
+			MethodName: "ReschedulePortOrder",
+			Handler:    _Porting_ReschedulePortOrder_Handler,
+		},
+		{
+			MethodName: "ActivatePortOrder",
+			Handler:    _Porting_ActivatePortOrder_Handler,
+		},
+		{
+			MethodName: "SupplyPortOrderRequirements",
+			Handler:    _Porting_SupplyPortOrderRequirements_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{
