@@ -45,6 +45,10 @@ func TestRESTContract(t *testing.T) {
 		"portgate.v1.Numbers.SearchAvailableNumbers": "GET /v1/{parent=providers/*}/availableNumbers:search",
 
 		// issue 14 — buy (add below this line)
+		"portgate.v1.Numbers.CreateNumberOrder": "POST /v1/{parent=providers/*}/numberOrders body=number_order",
+		"portgate.v1.Numbers.GetNumberOrder":    "GET /v1/{name=providers/*/numberOrders/*}",
+		"portgate.v1.Numbers.ListNumberOrders":  "GET /v1/{parent=providers/*}/numberOrders",
+		"portgate.v1.Numbers.ReleaseNumber":     "POST /v1/{name=providers/*/numbers/*}:release body=*",
 
 		// issue 14 — voice (add below this line)
 		"portgate.v1.Numbers.ListVoiceRoutes":       "GET /v1/{parent=providers/*}/voiceRoutes",

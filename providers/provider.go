@@ -30,6 +30,10 @@ const (
 	OpSearchAvailableNumbers Operation = "SearchAvailableNumbers"
 
 	// issue 14 — buy (add below this line)
+	OpCreateNumberOrder Operation = "CreateNumberOrder"
+	OpGetNumberOrder    Operation = "GetNumberOrder"
+	OpListNumberOrders  Operation = "ListNumberOrders"
+	OpReleaseNumber     Operation = "ReleaseNumber"
 
 	// issue 14 — voice (add below this line)
 	OpListVoiceRoutes       Operation = "ListVoiceRoutes"
@@ -78,6 +82,7 @@ var AllOperations = []Operation{
 	OpSearchAvailableNumbers,
 
 	// issue 14 — buy (add below this line)
+	OpCreateNumberOrder, OpGetNumberOrder, OpListNumberOrders, OpReleaseNumber,
 
 	// issue 14 — voice (add below this line)
 	OpListVoiceRoutes, OpGetVoiceRoute, OpCreateVoiceRoute, OpUpdateVoiceRoute, OpDeleteVoiceRoute,
@@ -279,6 +284,8 @@ func Implements(p Provider, op Operation) bool {
 		_, ok = p.(DocumentStore)
 	case OpUpdateNumber:
 		_, ok = p.(NumberUpdater)
+	case OpCreateNumberOrder, OpGetNumberOrder, OpListNumberOrders, OpReleaseNumber: // issue 14 — buy
+		ok = implementsBuy(p, op)
 	case OpSearchAvailableNumbers:
 		_, ok = p.(AvailableNumberSearcher)
 	case OpReschedulePortOrder, OpActivatePortOrder, OpSupplyPortOrderRequirements:

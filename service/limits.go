@@ -203,6 +203,27 @@ var fieldLimits = map[protoreflect.FullName]FieldLimit{
 	"portgate.v1.Price.currency_code":                               {MaxBytes: limText}, // output only
 
 	// issue 14 — buy (add below this line)
+	"portgate.v1.CreateNumberOrderRequest.parent":           {MaxBytes: limName},
+	"portgate.v1.CreateNumberOrderRequest.request_id":       {MaxBytes: limRequestID},
+	"portgate.v1.NumberOrder.name":                          {MaxBytes: limName},
+	"portgate.v1.NumberOrder.provider":                      {MaxBytes: limName}, // output only
+	"portgate.v1.NumberOrder.provider_status":               {MaxBytes: limText}, // output only
+	"portgate.v1.NumberOrder.phone_numbers":                 {MaxBytes: limNumber, MaxEntries: MaxNumberOrderNumbers},
+	"portgate.v1.NumberOrder.numbers":                       {MaxEntries: MaxNumberOrderNumbers}, // output only
+	"portgate.v1.NumberOrder.connection_id":                 {MaxBytes: limID},
+	"portgate.v1.NumberOrder.messaging_profile_id":          {MaxBytes: limID},
+	"portgate.v1.NumberOrder.billing_group_id":              {MaxBytes: limID},
+	"portgate.v1.NumberOrder.customer_reference":            {MaxBytes: limText},
+	"portgate.v1.NumberOrderNumber.phone_number":            {MaxBytes: limNumber},   // output only
+	"portgate.v1.NumberOrderNumber.reason":                  {MaxBytes: limLongText}, // output only
+	"portgate.v1.NumberOrderNumber.provider_status":         {MaxBytes: limText},     // output only
+	"portgate.v1.NumberOrderNumber.number":                  {MaxBytes: limName},     // output only
+	"portgate.v1.GetNumberOrderRequest.name":                {MaxBytes: limName},
+	"portgate.v1.ListNumberOrdersRequest.parent":            {MaxBytes: limName},
+	"portgate.v1.ListNumberOrdersRequest.page_token":        {MaxBytes: limPageToken},
+	"portgate.v1.ReleaseNumberRequest.name":                 {MaxBytes: limName},
+	"portgate.v1.ReleaseNumberRequest.confirm_phone_number": {MaxBytes: limNumber},
+	"portgate.v1.ReleaseNumberRequest.request_id":           {MaxBytes: limRequestID},
 
 	// issue 14 — voice (add below this line)
 	"portgate.v1.Number.voice_route":                      {MaxBytes: limName},

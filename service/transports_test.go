@@ -392,6 +392,82 @@ var rpcCases = []rpcCase{
 		}},
 
 	// issue 14 — buy (add below this line)
+	{name: "CreateNumberOrder/telnyx", rpc: "portgate.v1.Numbers.CreateNumberOrder", code: codes.OK,
+		req: func(t *testing.T, e *env) proto.Message {
+			return &pb.CreateNumberOrderRequest{Parent: "providers/telnyx", NumberOrder: &pb.NumberOrder{PhoneNumbers: []string{buyable(t, e, "telnyx")}}}
+		},
+		check: func(t *testing.T, r proto.Message) {
+			if o := r.(*pb.NumberOrder); o.GetState() != pb.NumberOrder_PENDING || o.GetSynthesized() || len(o.GetNumbers()) != 1 {
+				t.Errorf("%v", o)
+			}
+		}},
+	{name: "CreateNumberOrder/flowroute", rpc: "portgate.v1.Numbers.CreateNumberOrder", code: codes.OK,
+		req: func(t *testing.T, e *env) proto.Message {
+			return &pb.CreateNumberOrderRequest{Parent: "providers/flowroute", NumberOrder: &pb.NumberOrder{PhoneNumbers: []string{buyable(t, e, "flowroute")}}}
+		},
+		check: func(t *testing.T, r proto.Message) {
+			if o := r.(*pb.NumberOrder); o.GetState() != pb.NumberOrder_SUCCESS || !o.GetSynthesized() {
+				t.Errorf("%v", o)
+			}
+		}},
+	{name: "CreateNumberOrder/telnyx not in inventory", rpc: "portgate.v1.Numbers.CreateNumberOrder", code: codes.InvalidArgument,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.CreateNumberOrderRequest{Parent: "providers/telnyx", NumberOrder: &pb.NumberOrder{PhoneNumbers: []string{freshNumber("")}}}
+		}},
+	{name: "CreateNumberOrder/no numbers", rpc: "portgate.v1.Numbers.CreateNumberOrder", code: codes.InvalidArgument,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.CreateNumberOrderRequest{Parent: "providers/flowroute", NumberOrder: &pb.NumberOrder{}}
+		}},
+	{name: "GetNumberOrder", rpc: "portgate.v1.Numbers.GetNumberOrder", code: codes.OK,
+		req: func(t *testing.T, e *env) proto.Message {
+			return &pb.GetNumberOrderRequest{Name: buyOne(t, e, "flowroute").GetName()}
+		},
+		check: func(t *testing.T, r proto.Message) {
+			if r.(*pb.NumberOrder).GetState() != pb.NumberOrder_SUCCESS {
+				t.Errorf("%v", r)
+			}
+		}},
+	{name: "GetNumberOrder/unknown", rpc: "portgate.v1.Numbers.GetNumberOrder", code: codes.NotFound,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.GetNumberOrderRequest{Name: "providers/flowroute/numberOrders/00000000-0000-4000-8000-000000000000"}
+		}},
+	{name: "GetNumberOrder/telnyx unknown", rpc: "portgate.v1.Numbers.GetNumberOrder", code: codes.NotFound,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.GetNumberOrderRequest{Name: "providers/telnyx/numberOrders/00000000-0000-4000-8000-000000000000"}
+		}},
+	{name: "GetNumberOrder/malformed id", rpc: "portgate.v1.Numbers.GetNumberOrder", code: codes.InvalidArgument,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.GetNumberOrderRequest{Name: "providers/telnyx/numberOrders/..%2F"}
+		}},
+	{name: "ListNumberOrders", rpc: "portgate.v1.Numbers.ListNumberOrders", code: codes.OK,
+		req: func(t *testing.T, e *env) proto.Message {
+			buyOne(t, e, "telnyx")
+			return &pb.ListNumberOrdersRequest{Parent: "providers/telnyx", PageSize: 1}
+		},
+		check: func(t *testing.T, r proto.Message) {
+			if n := len(r.(*pb.ListNumberOrdersResponse).GetNumberOrders()); n != 1 {
+				t.Errorf("%d orders", n)
+			}
+		}},
+	{name: "ReleaseNumber", rpc: "portgate.v1.Numbers.ReleaseNumber", code: codes.OK,
+		req: func(t *testing.T, e *env) proto.Message {
+			n := buyOne(t, e, "flowroute").GetPhoneNumbers()[0]
+			return &pb.ReleaseNumberRequest{Name: "providers/flowroute/numbers/" + digitsOf(n), ConfirmPhoneNumber: n}
+		},
+		check: func(t *testing.T, r proto.Message) {
+			if n := r.(*pb.Number); n.GetReleaseTime() == nil {
+				t.Errorf("%v", n)
+			}
+		}},
+	{name: "ReleaseNumber/confirmation mismatch", rpc: "portgate.v1.Numbers.ReleaseNumber", code: codes.InvalidArgument,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.ReleaseNumberRequest{Name: "providers/telnyx/numbers/13125550102", ConfirmPhoneNumber: "13125550101"}
+		}},
+	{name: "ReleaseNumber/not on account", rpc: "portgate.v1.Numbers.ReleaseNumber", code: codes.NotFound,
+		req: func(*testing.T, *env) proto.Message {
+			n := freshNumber("")
+			return &pb.ReleaseNumberRequest{Name: "providers/telnyx/numbers/" + digitsOf(n), ConfirmPhoneNumber: n}
+		}},
 
 	// issue 14 — voice (add below this line)
 	{name: "ListVoiceRoutes", rpc: "portgate.v1.Numbers.ListVoiceRoutes", code: codes.OK,

@@ -62,6 +62,10 @@ var Rules = map[string]Rule{
 	"/portgate.v1.Numbers/SearchAvailableNumbers": {Scope: ScopeNumbersRead, Resource: "parent"},
 
 	// issue 14 — buy (add below this line)
+	"/portgate.v1.Numbers/CreateNumberOrder": {Scope: ScopeNumbersWrite, Resource: "parent"},
+	"/portgate.v1.Numbers/GetNumberOrder":    {Scope: ScopeNumbersRead, Resource: "name"},
+	"/portgate.v1.Numbers/ListNumberOrders":  {Scope: ScopeNumbersRead, Resource: "parent"},
+	"/portgate.v1.Numbers/ReleaseNumber":     {Scope: ScopeNumbersWrite, Resource: "name"},
 
 	// issue 14 — voice (add below this line)
 	"/portgate.v1.Numbers/ListVoiceRoutes":       {Scope: ScopeNumbersRead, Resource: "parent"},

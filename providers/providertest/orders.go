@@ -117,7 +117,10 @@ func callOp(f *fixture, op providers.Operation, orderID string) error {
 		err = callPortOutOp(f, op, orderID)
 	default:
 		var known bool
-		if err, known = callEmergencyOp(f, op); !known { // issue 14 — e911
+		if err, known = callBuyOp(f, op); !known { // issue 14 — buy
+			err, known = callEmergencyOp(f, op) // issue 14 — e911
+		}
+		if !known {
 			err, known = callPortInOp(f, op, orderID) // issue 14 — portin
 		}
 		if !known {

@@ -87,6 +87,7 @@ func RunConformanceTests(t *testing.T, newHarness HarnessMaker, asTests ...AsTes
 		{"SeededNumber", testSeededNumber},
 		{"InjectedFault", testInjectedFault},
 		{"As", testAs},
+		{"NumberOrders", testNumberOrders},             // issue 14 — buy
 		{"EmergencyAddresses", testEmergencyAddresses}, // issue 14 — e911
 		{"CallerIDNames", testCallerIDNames},           // issue 14 — e911
 		{"PortIn", testPortIn},

@@ -107,7 +107,7 @@ func (f *Fake) searchAvailable(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	var out []availableNumber
 	for _, n := range inventory() {
-		if _, owned := f.numbers[n.value]; owned {
+		if _, owned := f.numbers[n.value]; owned || f.sold[n.value] {
 			continue
 		}
 		if iso != "" && iso != "US" {
@@ -193,7 +193,7 @@ func (f *Fake) searchGroups(w http.ResponseWriter, r *http.Request, typ string, 
 	seen := map[string]bool{}
 	f.mu.Lock()
 	for _, n := range inventory() {
-		if _, owned := f.numbers[n.value]; owned || maxSetup >= 0 && n.setup > maxSetup || area != "" && n.value[1:4] != area {
+		if _, owned := f.numbers[n.value]; owned || f.sold[n.value] || maxSetup >= 0 && n.setup > maxSetup || area != "" && n.value[1:4] != area {
 			continue
 		}
 		if k := key(n); !seen[k] {

@@ -89,6 +89,7 @@ type Fake struct {
 	nextNumID uint64
 	failures  []failure
 	events    []portingEvent // the events API's log, oldest first
+	buy       buyState       // number orders and the purchasable inventory (number_orders.go)
 	// addresses (emergency.go): by id, in creation order.
 	addresses  map[string]*address
 	addressSeq []string
@@ -251,6 +252,7 @@ func (f *Fake) advance(letTimePass bool) {
 		}
 	}
 	f.stepPortOuts(now)
+	f.advanceNumberOrdersLocked(now) // issue 14 — buy
 }
 
 // port completes o: its numbers are active on the account. Caller holds f.mu.

@@ -185,6 +185,11 @@ func (f *Fake) routes() []route {
 		{"PATCH", []string{"phone_numbers", "*"}, f.patchNumber},
 		{"GET", []string{"phone_numbers", "*", "messaging"}, f.getNumberMessaging},
 		{"PATCH", []string{"phone_numbers", "*", "messaging"}, f.patchNumberMessaging},
+		// issue 14 — buy
+		{"DELETE", []string{"phone_numbers", "*"}, f.deleteNumber},
+		{"GET", []string{"number_orders"}, f.listNumberOrders},
+		{"POST", []string{"number_orders"}, f.createNumberOrder},
+		{"GET", []string{"number_orders", "*"}, f.getNumberOrder},
 		{"GET", []string{"available_phone_numbers"}, f.searchAvailable}, // issue 14 search
 		{"GET", []string{"connections"}, f.listConnections},
 		{"GET", []string{"connections", "*"}, f.getConnection},

@@ -88,13 +88,6 @@ type portOutEvent struct {
 	createdAt                time.Time
 }
 
-func (n *number) status() string {
-	if n.portOutStatus != "" {
-		return n.portOutStatus
-	}
-	return "active"
-}
-
 // seedPortOuts adds each number with a pending port-out. Caller is New.
 func (f *Fake) seedPortOuts(nums []string, now time.Time) {
 	for i, n := range nums {

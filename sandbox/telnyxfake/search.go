@@ -148,7 +148,7 @@ func (f *Fake) searchAvailable(w http.ResponseWriter, r *http.Request, _ []strin
 	if ok1 && ok2 && ok3 && strings.EqualFold(cc, "US") {
 		f.mu.Lock()
 		for _, n := range telnyxAvailable() {
-			if _, owned := f.byE164[n.e164]; owned {
+			if _, owned := f.byE164[n.e164]; owned || f.buy.sold[n.e164] {
 				continue
 			}
 			national := strings.TrimPrefix(n.e164, "+1")

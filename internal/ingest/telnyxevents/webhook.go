@@ -90,6 +90,10 @@ func TelnyxHandler(o TelnyxOptions) http.Handler {
 			ingest.WriteError(w, code, codes.Unauthenticated, reason, msg)
 			return
 		}
+		if telnyxNumberOrderEvent(body) { // issue 14 — buy: not a port order event
+			ackNumberOrderEvent(w)
+			return
+		}
 		ev, err := TelnyxWebhookEvent(body, now)
 		if err != nil {
 			ingest.WriteError(w, http.StatusBadRequest, codes.InvalidArgument, ingest.ReasonMalformed, err.Error())
