@@ -17,7 +17,8 @@ import (
 // shows (CreateNumberOrderRequest, NumberOrderWithPhoneNumbers,
 // PhoneNumberDeletedDetailed examples), not against the fake.
 
-type stubCall struct{ method, path, body string }
+// stubCall is one request a stub saw (shared by the stub tests).
+type stubCall struct{ method, path, query, body string }
 
 func stub(t *testing.T, h func(w http.ResponseWriter, r *http.Request)) (*telnyx.Provider, func() []stubCall) {
 	t.Helper()
@@ -26,7 +27,7 @@ func stub(t *testing.T, h func(w http.ResponseWriter, r *http.Request)) (*telnyx
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
 		mu.Lock()
-		calls = append(calls, stubCall{r.Method, r.URL.Path, string(b)})
+		calls = append(calls, stubCall{r.Method, r.URL.Path, r.URL.RawQuery, string(b)})
 		mu.Unlock()
 		w.Header().Set("Content-Type", "application/json")
 		h(w, r)
