@@ -48,8 +48,10 @@ var PortOutRejections = []PortOutRejection{{Code: 1002, Description: "Invalid PI
 
 // SandboxPortOutNumbers are the numbers the sandbox (cmd/portgate) seeds,
 // each with a pending port-out: PortOutID(0) on +13125550170 (the README's
-// grpcurl tour authorizes it), PortOutID(1) on +13125550171 (the curl tour).
-var SandboxPortOutNumbers = []string{"+13125550170", "+13125550171"}
+// grpcurl tour authorizes it), PortOutID(1) on +13125550171 (the curl tour),
+// PortOutID(2) and PortOutID(3) on +13125550173 and +13125550174 (the
+// newcomer tours, one each).
+var SandboxPortOutNumbers = []string{"+13125550170", "+13125550171", "+13125550173", "+13125550174"}
 
 // PortOutID is the deterministic id of the i-th (0-based) seeded port-out.
 func PortOutID(i int) string { return fmt.Sprintf("0b7e5f10-4d2c-4c1a-9e55-%012d", i+1) }
