@@ -42,8 +42,13 @@ func TestRESTContract(t *testing.T) {
 		"portgate.v1.Numbers.ListNumbers":             "GET /v1/{parent=providers/*}/numbers",
 		"portgate.v1.Numbers.UpdateNumber":            "PATCH /v1/{number.name=providers/*/numbers/*} body=number",
 		// issue 14 — search (add below this line)
+		"portgate.v1.Numbers.SearchAvailableNumbers": "GET /v1/{parent=providers/*}/availableNumbers:search",
 
 		// issue 14 — buy (add below this line)
+		"portgate.v1.Numbers.CreateNumberOrder": "POST /v1/{parent=providers/*}/numberOrders body=number_order",
+		"portgate.v1.Numbers.GetNumberOrder":    "GET /v1/{name=providers/*/numberOrders/*}",
+		"portgate.v1.Numbers.ListNumberOrders":  "GET /v1/{parent=providers/*}/numberOrders",
+		"portgate.v1.Numbers.ReleaseNumber":     "POST /v1/{name=providers/*/numbers/*}:release body=*",
 
 		// issue 14 — voice (add below this line)
 		"portgate.v1.Numbers.ListVoiceRoutes":       "GET /v1/{parent=providers/*}/voiceRoutes",
@@ -69,9 +74,16 @@ func TestRESTContract(t *testing.T) {
 		"portgate.v1.Numbers.ClearNumberCallerIdName":  "POST /v1/{name=providers/*/numbers/*}:clearCallerIdName body=*",
 
 		// issue 14 — portin (add below this line)
+		"portgate.v1.Porting.ReschedulePortOrder":         "POST /v1/{name=providers/*/portOrders/*}:reschedule body=*",
+		"portgate.v1.Porting.ActivatePortOrder":           "POST /v1/{name=providers/*/portOrders/*}:activate body=*",
+		"portgate.v1.Porting.SupplyPortOrderRequirements": "POST /v1/{name=providers/*/portOrders/*}:supplyRequirements body=*",
 
 		// issue 14 — portout (add below this line)
-
+		"portgate.v1.Porting.ListPortOuts":     "GET /v1/{parent=providers/*}/portOuts",
+		"portgate.v1.Porting.GetPortOut":       "GET /v1/{name=providers/*/portOuts/*}",
+		"portgate.v1.Porting.AuthorizePortOut": "POST /v1/{name=providers/*/portOuts/*}:authorize body=*",
+		"portgate.v1.Porting.RejectPortOut":    "POST /v1/{name=providers/*/portOuts/*}:reject body=*",
+		"portgate.v1.Porting.GetPortOrderLoa":  "GET /v1/{name=providers/*/portOrders/*/loa}",
 	}
 	got := map[string]string{}
 	for _, fd := range []protoreflect.FileDescriptor{pb.File_portgate_v1_porting_proto, pb.File_portgate_v1_numbers_proto, pb.File_portgate_v1_providers_proto} {

@@ -124,7 +124,7 @@ func TestREADMETours(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	srv := exec.CommandContext(ctx, filepath.Join(bin, "portgate"))
 	srv.Env = append(os.Environ(),
-		"PORTGATE_MODE=sandbox", "PORTGATE_GRPC_ADDR="+grpcAddr, "PORTGATE_HTTP_ADDR="+httpAddr,
+		"PORTGATE_MODE=sandbox", "PORTGATE_SANDBOX_STEP=2s", "PORTGATE_GRPC_ADDR="+grpcAddr, "PORTGATE_HTTP_ADDR="+httpAddr,
 		"PORTGATE_DATA_DIR="+t.TempDir(), "PORTGATE_LOG_LEVEL=warn")
 	var logs bytes.Buffer
 	srv.Stdout, srv.Stderr = &logs, &logs
@@ -170,6 +170,7 @@ func TestREADMETours(t *testing.T) {
 				if err != nil {
 					t.Fatalf("README.md:%d: tour %q failed: %v\n%s", tr.line, name, err, out)
 				}
+				t.Logf("%s", out)
 				if bytes.Contains(out, []byte("jq: error")) || bytes.Contains(out, []byte("parse error")) {
 					t.Fatalf("README.md:%d: tour %q: jq could not read an answer\n%s", tr.line, name, out)
 				}

@@ -27,8 +27,13 @@ const (
 	OpUpdateNumber           Operation = "UpdateNumber"
 
 	// issue 14 — search (add below this line)
+	OpSearchAvailableNumbers Operation = "SearchAvailableNumbers"
 
 	// issue 14 — buy (add below this line)
+	OpCreateNumberOrder Operation = "CreateNumberOrder"
+	OpGetNumberOrder    Operation = "GetNumberOrder"
+	OpListNumberOrders  Operation = "ListNumberOrders"
+	OpReleaseNumber     Operation = "ReleaseNumber"
 
 	// issue 14 — voice (add below this line)
 	OpListVoiceRoutes       Operation = "ListVoiceRoutes"
@@ -55,9 +60,15 @@ const (
 	OpClearNumberCallerIDName  Operation = "ClearNumberCallerIdName"
 
 	// issue 14 — portin (add below this line)
+	OpReschedulePortOrder         Operation = "ReschedulePortOrder"
+	OpActivatePortOrder           Operation = "ActivatePortOrder"
+	OpSupplyPortOrderRequirements Operation = "SupplyPortOrderRequirements"
 
 	// issue 14 — portout (add below this line)
-
+	OpListPortOuts    Operation = "ListPortOuts"
+	OpGetPortOut      Operation = "GetPortOut"
+	OpDecidePortOut   Operation = "DecidePortOut"
+	OpGetPortOrderLOA Operation = "GetPortOrderLoa"
 )
 
 // AllOperations lists every operation in a stable order.
@@ -68,8 +79,10 @@ var AllOperations = []Operation{
 	OpGetNumber, OpListNumbers, OpUpdateNumber,
 
 	// issue 14 — search (add below this line)
+	OpSearchAvailableNumbers,
 
 	// issue 14 — buy (add below this line)
+	OpCreateNumberOrder, OpGetNumberOrder, OpListNumberOrders, OpReleaseNumber,
 
 	// issue 14 — voice (add below this line)
 	OpListVoiceRoutes, OpGetVoiceRoute, OpCreateVoiceRoute, OpUpdateVoiceRoute, OpDeleteVoiceRoute,
@@ -82,9 +95,10 @@ var AllOperations = []Operation{
 	OpSetNumberCallerIDName, OpClearNumberCallerIDName,
 
 	// issue 14 — portin (add below this line)
+	OpReschedulePortOrder, OpActivatePortOrder, OpSupplyPortOrderRequirements,
 
 	// issue 14 — portout (add below this line)
-
+	OpListPortOuts, OpGetPortOut, OpDecidePortOut, OpGetPortOrderLOA,
 }
 
 // Neutral field paths accepted in PortOrderUpdate.Mask and NumberUpdate.Mask.
@@ -220,7 +234,7 @@ type DocumentStore interface {
 // pre-signed URL). It is read with OpListDocuments' capability. ok is false
 // when the provider offers no such link for this document.
 type DocumentLinker interface {
-	DocumentDownloadLink(ctx context.Context, orderID, documentID string) (link string, ok bool, err error)
+	DocumentDownloadLink(ctx context.Context, orderID, documentID string) (link DocumentLink, ok bool, err error)
 }
 
 // NumberUpdater is implemented by providers that change number settings (OpUpdateNumber).
@@ -270,6 +284,16 @@ func Implements(p Provider, op Operation) bool {
 		_, ok = p.(DocumentStore)
 	case OpUpdateNumber:
 		_, ok = p.(NumberUpdater)
+	case OpCreateNumberOrder, OpGetNumberOrder, OpListNumberOrders, OpReleaseNumber: // issue 14 — buy
+		ok = implementsBuy(p, op)
+	case OpSearchAvailableNumbers:
+		_, ok = p.(AvailableNumberSearcher)
+	case OpReschedulePortOrder, OpActivatePortOrder, OpSupplyPortOrderRequirements:
+		ok = implementsPortIn(p, op)
+	case OpListPortOuts, OpGetPortOut, OpDecidePortOut:
+		_, ok = p.(PortOutManager)
+	case OpGetPortOrderLOA:
+		_, ok = p.(LOARenderer)
 	default:
 		ok = true
 		if v, known := implementsVoice(p, op); known {

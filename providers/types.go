@@ -185,6 +185,10 @@ type PortOrder struct {
 	Requirements      []Requirement // GetPortOrder only
 	AllowedFOCWindows []TimeWindow  // GetPortOrder only, while a FOC time can be requested
 
+	// PortIn is the activation, messaging port, per-number status and
+	// waiting-on of the order (issue 14, providers/portin.go).
+	PortIn PortInStatus
+
 	CreateTime time.Time
 	UpdateTime time.Time
 }
@@ -324,8 +328,14 @@ type Document struct {
 	Filename    string
 	ContentType string
 	Status      string // provider status, e.g. uploaded, pending, failed
-	DownloadURL string // short-lived, when the provider offers one
-	CreateTime  time.Time
+	// DownloadURL is a link that serves the file without the provider's
+	// credentials (a pre-signed, short-lived URL), set by the gateway from
+	// DocumentLinker; adapters never put a credentialed URL here.
+	DownloadURL string
+	// DownloadExpireTime is when DownloadURL stops working, where the
+	// provider says; zero = not said.
+	DownloadExpireTime time.Time
+	CreateTime         time.Time
 }
 
 // DocumentUpload is a new document with its bytes.
@@ -375,6 +385,7 @@ type Number struct {
 
 	MessagingProvisioning MessagingProvisioning
 
+	NumberDetails // state, type, region, features, costs (issue 14 search)
 	// Port-out protection (Telnyx external_pin): PortOutPIN is input only
 	// (UpdateNumber path port_out_pin), PortOutPINSet is what reads report.
 	PortOutPIN    string

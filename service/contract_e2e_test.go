@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"testing"
+	"time"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -71,15 +72,25 @@ func TestV1ContractResources(t *testing.T) {
 		if err != nil || gd.GetName() != d.GetName() || gd.GetType() != pb.PortOrderDocument_LOA {
 			t.Fatalf("%s GetPortOrderDocument: %v %v", prov, gd, err)
 		}
-		{ // download_uri works without portgate's credentials
-			resp, err := http.Get(gd.GetDownloadUri())
+		// List and Get agree: each gives the credential-free download_uri
+		// (it works without portgate's or the provider's credentials) and
+		// when it expires; nothing else.
+		ld, err := e.porting.ListPortOrderDocuments(ctx, &pb.ListPortOrderDocumentsRequest{Parent: o.GetName()})
+		if err != nil || len(ld.GetDocuments()) != 1 || ld.GetDocuments()[0].GetName() != d.GetName() {
+			t.Fatalf("%s ListPortOrderDocuments: %v %v", prov, ld, err)
+		}
+		for how, doc := range map[string]*pb.PortOrderDocument{"get": gd, "list": ld.GetDocuments()[0]} {
+			resp, err := http.Get(doc.GetDownloadUri())
 			if err != nil {
-				t.Fatal(err)
+				t.Fatalf("%s %s: %v", prov, how, err)
 			}
 			body, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
 			if resp.StatusCode != http.StatusOK || string(body) != "%PDF loa" {
-				t.Fatalf("plain GET of download_uri %q: %d %q", gd.GetDownloadUri(), resp.StatusCode, body)
+				t.Fatalf("%s %s: plain GET of download_uri %q: %d %q", prov, how, doc.GetDownloadUri(), resp.StatusCode, body)
+			}
+			if exp := doc.GetDownloadUriExpireTime(); !exp.IsValid() || !exp.AsTime().After(time.Now()) {
+				t.Fatalf("%s %s: download_uri_expire_time %v", prov, how, exp)
 			}
 		}
 		if _, err := e.porting.GetPortOrderDocument(ctx, &pb.GetPortOrderDocumentRequest{Name: o.GetName() + "/comments/x"}); codeOf(err) != codes.InvalidArgument {

@@ -89,6 +89,7 @@ func portOrderToProto(provider string, o *providers.PortOrder) *pb.PortOrder {
 		out.RelatedOrders = append(out.RelatedOrders, portOrderName(provider, r))
 	}
 	out.Etag = portOrderETag(out)
+	portInToProto(out, o) // after the etag: list and get answers keep one etag
 	return out
 }
 
@@ -176,6 +177,7 @@ func documentToProto(order string, d providers.Document) *pb.PortOrderDocument {
 	return &pb.PortOrderDocument{
 		Name: documentName(order, d.ID), Type: pb.PortOrderDocument_Type(d.Type), Filename: d.Filename,
 		ContentType: d.ContentType, Status: d.Status, DownloadUri: d.DownloadURL, CreateTime: ts(d.CreateTime),
+		DownloadUriExpireTime: ts(d.DownloadExpireTime),
 	}
 }
 
@@ -192,6 +194,7 @@ func numberToProto(provider string, n *providers.Number) *pb.Number {
 		RawPhoneNumber: n.RawPhoneNumber, PhoneNumberInvalid: n.PhoneNumberInvalid,
 		MessagingProvisioning: messagingProvisioningToProto(n.MessagingProvisioning),
 	}
+	numberDetailsToProto(out, n.NumberDetails)
 	numberVoiceToProto(provider, n, out)
 	numberEmergencyToProto(provider, n, out) // issue 14 — e911
 	out.Etag = numberETag(out)

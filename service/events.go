@@ -401,17 +401,20 @@ func (s *PortingServer) WatchPortOrderEvents(req *pb.WatchPortOrderEventsRequest
 			}
 		}
 	}()
-	// resumeAfter stops the sender and returns the last sequence it
-	// handed to gRPC (queued ahead of the status that ends the stream). A
-	// sender stuck in Send (a stalled consumer) is not waited for long: the
-	// message it holds is not queued and is not counted.
+	// resumeAfter leaves the hub, stops the sender and returns the last
+	// sequence it handed to gRPC, queued ahead of the status that ends the
+	// stream. A sender stuck in Send (a stalled consumer) is waited for
+	// until that Send finishes or the stream itself ends (the client goes
+	// away, or a hard stop after the shutdown grace): only then is the
+	// answer exact — a message in flight is either counted and delivered
+	// before the status, or never delivered. The stream stays open but holds
+	// nothing up meanwhile: it is no longer subscribed, and reads nothing.
 	resumeAfter := func() string {
+		w.hub.Unsubscribe(sub)
 		stopSender()
-		t := time.NewTimer(200 * time.Millisecond)
-		defer t.Stop()
 		select {
 		case <-senderExited:
-		case <-t.C:
+		case <-stream.Context().Done():
 		}
 		return strconv.FormatInt(lastSent.Load(), 10)
 	}

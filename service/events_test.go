@@ -359,6 +359,8 @@ func TestWatchSlowConsumer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Both streams are live before anything is stored.
+	waitSubscribers(ctx, t, e.app.Events, 2)
 	const n = 300
 	big := json.RawMessage(`{"blob":"` + strings.Repeat("x", 8<<10) + `"}`)
 	fastDone := make(chan []int64, 1)
@@ -381,6 +383,12 @@ func TestWatchSlowConsumer(t *testing.T) {
 	if got := <-fastDone; fmt.Sprint(got) != span(1, n) {
 		t.Fatalf("fast stream got %d events, want %d", len(got), n)
 	}
+	// The slow stream is too slow only once its buffer has stayed full for
+	// the stall timeout. Reading it as soon as the fast stream is done
+	// would race that timeout (on a fast machine the fast stream finishes
+	// within 200 ms, the slow one drains and is never ended): wait until
+	// the server has ended it (its subscription is gone), reading nothing.
+	waitSubscribers(ctx, t, e.app.Events, 1)
 	// Now read the slow stream: its backlog, then the status.
 	var last int64
 	for {
@@ -562,5 +570,20 @@ func TestWatchIdleStreamHeartbeat(t *testing.T) {
 	appendEvent(t, e.app.Store, "telnyx", "abc", "t1", events.TypeOther, events.Payload{}, evBase)
 	if got := fmt.Sprint(restSeqs(t, sc, 1)); got != "[1]" {
 		t.Fatalf("after heartbeat: %s", got)
+	}
+}
+
+// waitSubscribers waits (bounded by ctx) until hub has n subscribers, i.e.
+// until Watch streams have started or ended server-side.
+func waitSubscribers(ctx context.Context, t *testing.T, hub *events.Hub, n int) {
+	t.Helper()
+	tick := time.NewTicker(time.Millisecond)
+	defer tick.Stop()
+	for hub.Subscribers() != n {
+		select {
+		case <-ctx.Done():
+			t.Fatalf("watch subscribers: %d, want %d", hub.Subscribers(), n)
+		case <-tick.C:
+		}
 	}
 }

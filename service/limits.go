@@ -184,8 +184,46 @@ var fieldLimits = map[protoreflect.FullName]FieldLimit{
 	"portgate.v1.MessagingProvisioning.reason":               {MaxBytes: limLongText}, // output only
 	"portgate.v1.MessagingProvisioning.provider_status":      {MaxBytes: limText},     // output only
 	// issue 14 — search (add below this line)
+	"portgate.v1.SearchAvailableNumbersRequest.parent":              {MaxBytes: limName},
+	"portgate.v1.SearchAvailableNumbersRequest.region_code":         {MaxBytes: 2},
+	"portgate.v1.SearchAvailableNumbersRequest.area_code":           {MaxBytes: 6},
+	"portgate.v1.SearchAvailableNumbersRequest.starts_with":         {MaxBytes: 14},
+	"portgate.v1.SearchAvailableNumbersRequest.contains":            {MaxBytes: 14},
+	"portgate.v1.SearchAvailableNumbersRequest.ends_with":           {MaxBytes: 14},
+	"portgate.v1.SearchAvailableNumbersRequest.locality":            {MaxBytes: limText},
+	"portgate.v1.SearchAvailableNumbersRequest.rate_center":         {MaxBytes: limText},
+	"portgate.v1.SearchAvailableNumbersRequest.administrative_area": {MaxBytes: 2},
+	"portgate.v1.SearchAvailableNumbersRequest.features":            {MaxEntries: 5},     // each NumberFeature once
+	"portgate.v1.Number.region_code":                                {MaxBytes: limText}, // output only
+	"portgate.v1.Number.administrative_area":                        {MaxBytes: limText}, // output only
+	"portgate.v1.Number.rate_center":                                {MaxBytes: limText}, // output only
+	"portgate.v1.Number.locality":                                   {MaxBytes: limText}, // output only
+	"portgate.v1.Number.features":                                   {MaxEntries: 16},    // output only
+	"portgate.v1.Price.amount":                                      {MaxBytes: limText}, // output only
+	"portgate.v1.Price.currency_code":                               {MaxBytes: limText}, // output only
 
 	// issue 14 — buy (add below this line)
+	"portgate.v1.CreateNumberOrderRequest.parent":           {MaxBytes: limName},
+	"portgate.v1.CreateNumberOrderRequest.request_id":       {MaxBytes: limRequestID},
+	"portgate.v1.NumberOrder.name":                          {MaxBytes: limName},
+	"portgate.v1.NumberOrder.provider":                      {MaxBytes: limName}, // output only
+	"portgate.v1.NumberOrder.provider_status":               {MaxBytes: limText}, // output only
+	"portgate.v1.NumberOrder.phone_numbers":                 {MaxBytes: limNumber, MaxEntries: MaxNumberOrderNumbers},
+	"portgate.v1.NumberOrder.numbers":                       {MaxEntries: MaxNumberOrderNumbers}, // output only
+	"portgate.v1.NumberOrder.connection_id":                 {MaxBytes: limID},
+	"portgate.v1.NumberOrder.messaging_profile_id":          {MaxBytes: limID},
+	"portgate.v1.NumberOrder.billing_group_id":              {MaxBytes: limID},
+	"portgate.v1.NumberOrder.customer_reference":            {MaxBytes: limText},
+	"portgate.v1.NumberOrderNumber.phone_number":            {MaxBytes: limNumber},   // output only
+	"portgate.v1.NumberOrderNumber.reason":                  {MaxBytes: limLongText}, // output only
+	"portgate.v1.NumberOrderNumber.provider_status":         {MaxBytes: limText},     // output only
+	"portgate.v1.NumberOrderNumber.number":                  {MaxBytes: limName},     // output only
+	"portgate.v1.GetNumberOrderRequest.name":                {MaxBytes: limName},
+	"portgate.v1.ListNumberOrdersRequest.parent":            {MaxBytes: limName},
+	"portgate.v1.ListNumberOrdersRequest.page_token":        {MaxBytes: limPageToken},
+	"portgate.v1.ReleaseNumberRequest.name":                 {MaxBytes: limName},
+	"portgate.v1.ReleaseNumberRequest.confirm_phone_number": {MaxBytes: limNumber},
+	"portgate.v1.ReleaseNumberRequest.request_id":           {MaxBytes: limRequestID},
 
 	// issue 14 — voice (add below this line)
 	"portgate.v1.Number.voice_route":                      {MaxBytes: limName},
@@ -259,9 +297,47 @@ var fieldLimits = map[protoreflect.FullName]FieldLimit{
 	"portgate.v1.NumberCallerIdName.caller_id_name":               {MaxBytes: limName},     // output only
 
 	// issue 14 — portin (add below this line)
+	"portgate.v1.ReschedulePortOrderRequest.name":                         {MaxBytes: limName},
+	"portgate.v1.ReschedulePortOrderRequest.request_id":                   {MaxBytes: limRequestID},
+	"portgate.v1.ReschedulePortOrderRequest.etag":                         {MaxBytes: limETag},
+	"portgate.v1.ActivatePortOrderRequest.name":                           {MaxBytes: limName},
+	"portgate.v1.ActivatePortOrderRequest.request_id":                     {MaxBytes: limRequestID},
+	"portgate.v1.SupplyPortOrderRequirementsRequest.name":                 {MaxBytes: limName},
+	"portgate.v1.SupplyPortOrderRequirementsRequest.requirements":         {MaxEntries: 50},
+	"portgate.v1.SupplyPortOrderRequirementsRequest.requirement_group_id": {MaxBytes: limID},
+	"portgate.v1.SupplyPortOrderRequirementsRequest.request_id":           {MaxBytes: limRequestID},
+	"portgate.v1.SupplyPortOrderRequirementsRequest.etag":                 {MaxBytes: limETag},
+	"portgate.v1.PortOrderRequirementValue.requirement_type_id":           {MaxBytes: limID},
+	"portgate.v1.PortOrderRequirementValue.text_value":                    {MaxBytes: limLongText},
+	"portgate.v1.PortOrderRequirementValue.document":                      {MaxBytes: limName},
+	"portgate.v1.PortOrder.waiting_on":                                    {MaxEntries: limOutputs},                    // output only
+	"portgate.v1.PortOrderWaitingOn.description":                          {MaxBytes: limLongText},                     // output only
+	"portgate.v1.PortOrderWaitingOn.provider_step":                        {MaxBytes: limText},                         // output only
+	"portgate.v1.PortOrder.additional_steps":                              {MaxBytes: limText, MaxEntries: limOutputs}, // output only
+	"portgate.v1.PortOrder.number_statuses":                               {MaxEntries: limOutputs * 10},               // output only
+	"portgate.v1.PortOrderNumberStatus.phone_number":                      {MaxBytes: limText},                         // output only
+	"portgate.v1.PortOrderNumberStatus.portability_status":                {MaxBytes: limText},                         // output only
+	"portgate.v1.PortOrderNumberStatus.activation_status":                 {MaxBytes: limText},                         // output only
+	"portgate.v1.PortOrderNumberStatus.requirements_status":               {MaxBytes: limText},                         // output only
+	"portgate.v1.PortOrderActivation.job_id":                              {MaxBytes: limID},                           // output only
+	"portgate.v1.PortOrderActivation.provider_state":                      {MaxBytes: limText},                         // output only
+	"portgate.v1.PortOrderActivation.provider_activation_status":          {MaxBytes: limText},                         // output only
+	"portgate.v1.PortOrderActivation.windows":                             {MaxEntries: limOutputs},                    // output only
+	"portgate.v1.PortOrderMessagingPort.provider_state":                   {MaxBytes: limText},                         // output only
 
 	// issue 14 — portout (add below this line)
-
+	"portgate.v1.ListPortOutsRequest.parent":                  {MaxBytes: limName},
+	"portgate.v1.ListPortOutsRequest.page_token":              {MaxBytes: limPageToken},
+	"portgate.v1.ListPortOutsRequest.filter":                  {MaxBytes: MaxFilterBytes},
+	"portgate.v1.GetPortOutRequest.name":                      {MaxBytes: limName},
+	"portgate.v1.AuthorizePortOutRequest.name":                {MaxBytes: limName},
+	"portgate.v1.AuthorizePortOutRequest.reason":              {MaxBytes: limLongText},
+	"portgate.v1.AuthorizePortOutRequest.request_id":          {MaxBytes: limRequestID},
+	"portgate.v1.RejectPortOutRequest.name":                   {MaxBytes: limName},
+	"portgate.v1.RejectPortOutRequest.reason":                 {MaxBytes: limLongText},
+	"portgate.v1.RejectPortOutRequest.request_id":             {MaxBytes: limRequestID},
+	"portgate.v1.GetPortOrderLoaRequest.name":                 {MaxBytes: limName},
+	"portgate.v1.GetPortOrderLoaRequest.loa_configuration_id": {MaxBytes: limID},
 }
 
 // fallbackLimit applies to a field missing from fieldLimits (a test makes

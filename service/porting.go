@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
@@ -445,11 +446,33 @@ func (s *PortingServer) ListPortOrderDocuments(ctx context.Context, req *pb.List
 	if err != nil {
 		return nil, err
 	}
+	b, id, err := s.c.orderTarget("parent", req.GetParent())
+	if err != nil {
+		return nil, err
+	}
 	resp := &pb.ListPortOrderDocumentsResponse{NextPageToken: next}
 	for _, d := range ds {
+		if err := linkDocument(ctx, b, id, req.GetParent(), &d); err != nil {
+			return nil, err
+		}
 		resp.Documents = append(resp.Documents, documentToProto(req.GetParent(), d))
 	}
 	return resp, nil
+}
+
+// linkDocument sets d's download link from the provider's credential-free
+// link (providers.DocumentLinker), the only link a document shows, the same
+// way for ListPortOrderDocuments and GetPortOrderDocument.
+func linkDocument(ctx context.Context, b *Backend, orderID, order string, d *providers.Document) error {
+	d.DownloadURL, d.DownloadExpireTime = "", time.Time{}
+	link, ok, err := b.Provider.DocumentDownloadLink(ctx, orderID, d.ID)
+	if err != nil {
+		return toStatus(b.Provider.Name(), err, ReasonDocumentNotFound, documentName(order, d.ID))
+	}
+	if ok {
+		d.DownloadURL, d.DownloadExpireTime = link.URL, link.ExpireTime
+	}
+	return nil
 }
 
 // GetPortOrderComment reads one comment. Providers return an order's
@@ -499,12 +522,8 @@ func (s *PortingServer) GetPortOrderDocument(ctx context.Context, req *pb.GetPor
 	}
 	for _, d := range ds {
 		if d.ID == did {
-			link, ok, err := b.Provider.DocumentDownloadLink(ctx, id, did)
-			if err != nil {
-				return nil, toStatus(b.Provider.Name(), err, ReasonDocumentNotFound, req.GetName())
-			}
-			if ok {
-				d.DownloadURL = link
+			if err := linkDocument(ctx, b, id, order, &d); err != nil {
+				return nil, err
 			}
 			return documentToProto(order, d), nil
 		}

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"google.golang.org/genproto/googleapis/api/annotations"
 	spb "google.golang.org/genproto/googleapis/rpc/status"
@@ -20,6 +21,7 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/reflect/protoregistry"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	pb "github.com/portgate/portgate/gen/portgate/v1"
 )
@@ -365,8 +367,107 @@ var rpcCases = []rpcCase{
 				UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"alias"}}}
 		}},
 	// issue 14 — search (add below this line)
+	{name: "SearchAvailableNumbers", rpc: "portgate.v1.Numbers.SearchAvailableNumbers", code: codes.OK,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.SearchAvailableNumbersRequest{Parent: "providers/-", RegionCode: "US", AreaCode: "312", Quantity: 3}
+		},
+		check: func(t *testing.T, r proto.Message) {
+			resp := r.(*pb.SearchAvailableNumbersResponse)
+			if len(resp.GetAvailableNumbers()) != 3 || len(resp.GetUnreachable()) != 0 {
+				t.Errorf("%v", resp)
+			}
+			for _, n := range resp.GetAvailableNumbers() {
+				if !strings.HasPrefix(n.GetPhoneNumber(), "+1312") || n.GetProvider() == "" || n.GetMonthlyCost().GetAmount() == "" {
+					t.Errorf("%v", n)
+				}
+			}
+		}},
+	{name: "SearchAvailableNumbers/unsupported filter", rpc: "portgate.v1.Numbers.SearchAvailableNumbers", code: codes.InvalidArgument,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.SearchAvailableNumbersRequest{Parent: "providers/flowroute", RegionCode: "US", Locality: "Chicago"}
+		}},
+	{name: "SearchAvailableNumbers/no region", rpc: "portgate.v1.Numbers.SearchAvailableNumbers", code: codes.InvalidArgument,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.SearchAvailableNumbersRequest{Parent: "providers/telnyx"}
+		}},
 
 	// issue 14 — buy (add below this line)
+	{name: "CreateNumberOrder/telnyx", rpc: "portgate.v1.Numbers.CreateNumberOrder", code: codes.OK,
+		req: func(t *testing.T, e *env) proto.Message {
+			return &pb.CreateNumberOrderRequest{Parent: "providers/telnyx", NumberOrder: &pb.NumberOrder{PhoneNumbers: []string{buyable(t, e, "telnyx")}}}
+		},
+		check: func(t *testing.T, r proto.Message) {
+			if o := r.(*pb.NumberOrder); o.GetState() != pb.NumberOrder_PENDING || o.GetSynthesized() || len(o.GetNumbers()) != 1 {
+				t.Errorf("%v", o)
+			}
+		}},
+	{name: "CreateNumberOrder/flowroute", rpc: "portgate.v1.Numbers.CreateNumberOrder", code: codes.OK,
+		req: func(t *testing.T, e *env) proto.Message {
+			return &pb.CreateNumberOrderRequest{Parent: "providers/flowroute", NumberOrder: &pb.NumberOrder{PhoneNumbers: []string{buyable(t, e, "flowroute")}}}
+		},
+		check: func(t *testing.T, r proto.Message) {
+			if o := r.(*pb.NumberOrder); o.GetState() != pb.NumberOrder_SUCCESS || !o.GetSynthesized() {
+				t.Errorf("%v", o)
+			}
+		}},
+	{name: "CreateNumberOrder/telnyx not in inventory", rpc: "portgate.v1.Numbers.CreateNumberOrder", code: codes.InvalidArgument,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.CreateNumberOrderRequest{Parent: "providers/telnyx", NumberOrder: &pb.NumberOrder{PhoneNumbers: []string{freshNumber("")}}}
+		}},
+	{name: "CreateNumberOrder/no numbers", rpc: "portgate.v1.Numbers.CreateNumberOrder", code: codes.InvalidArgument,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.CreateNumberOrderRequest{Parent: "providers/flowroute", NumberOrder: &pb.NumberOrder{}}
+		}},
+	{name: "GetNumberOrder", rpc: "portgate.v1.Numbers.GetNumberOrder", code: codes.OK,
+		req: func(t *testing.T, e *env) proto.Message {
+			return &pb.GetNumberOrderRequest{Name: buyOne(t, e, "flowroute").GetName()}
+		},
+		check: func(t *testing.T, r proto.Message) {
+			if r.(*pb.NumberOrder).GetState() != pb.NumberOrder_SUCCESS {
+				t.Errorf("%v", r)
+			}
+		}},
+	{name: "GetNumberOrder/unknown", rpc: "portgate.v1.Numbers.GetNumberOrder", code: codes.NotFound,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.GetNumberOrderRequest{Name: "providers/flowroute/numberOrders/00000000-0000-4000-8000-000000000000"}
+		}},
+	{name: "GetNumberOrder/telnyx unknown", rpc: "portgate.v1.Numbers.GetNumberOrder", code: codes.NotFound,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.GetNumberOrderRequest{Name: "providers/telnyx/numberOrders/00000000-0000-4000-8000-000000000000"}
+		}},
+	{name: "GetNumberOrder/malformed id", rpc: "portgate.v1.Numbers.GetNumberOrder", code: codes.InvalidArgument,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.GetNumberOrderRequest{Name: "providers/telnyx/numberOrders/..%2F"}
+		}},
+	{name: "ListNumberOrders", rpc: "portgate.v1.Numbers.ListNumberOrders", code: codes.OK,
+		req: func(t *testing.T, e *env) proto.Message {
+			buyOne(t, e, "telnyx")
+			return &pb.ListNumberOrdersRequest{Parent: "providers/telnyx", PageSize: 1}
+		},
+		check: func(t *testing.T, r proto.Message) {
+			if n := len(r.(*pb.ListNumberOrdersResponse).GetNumberOrders()); n != 1 {
+				t.Errorf("%d orders", n)
+			}
+		}},
+	{name: "ReleaseNumber", rpc: "portgate.v1.Numbers.ReleaseNumber", code: codes.OK,
+		req: func(t *testing.T, e *env) proto.Message {
+			n := buyOne(t, e, "flowroute").GetPhoneNumbers()[0]
+			return &pb.ReleaseNumberRequest{Name: "providers/flowroute/numbers/" + digitsOf(n), ConfirmPhoneNumber: n}
+		},
+		check: func(t *testing.T, r proto.Message) {
+			if n := r.(*pb.Number); n.GetReleaseTime() == nil {
+				t.Errorf("%v", n)
+			}
+		}},
+	{name: "ReleaseNumber/confirmation mismatch", rpc: "portgate.v1.Numbers.ReleaseNumber", code: codes.InvalidArgument,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.ReleaseNumberRequest{Name: "providers/telnyx/numbers/13125550102", ConfirmPhoneNumber: "13125550101"}
+		}},
+	{name: "ReleaseNumber/not on account", rpc: "portgate.v1.Numbers.ReleaseNumber", code: codes.NotFound,
+		req: func(*testing.T, *env) proto.Message {
+			n := freshNumber("")
+			return &pb.ReleaseNumberRequest{Name: "providers/telnyx/numbers/" + digitsOf(n), ConfirmPhoneNumber: n}
+		}},
 
 	// issue 14 — voice (add below this line)
 	{name: "ListVoiceRoutes", rpc: "portgate.v1.Numbers.ListVoiceRoutes", code: codes.OK,
@@ -595,9 +696,87 @@ var rpcCases = []rpcCase{
 		}},
 
 	// issue 14 — portin (add below this line)
+	{name: "ReschedulePortOrder", rpc: "portgate.v1.Porting.ReschedulePortOrder", code: codes.OK,
+		req: func(t *testing.T, e *env) proto.Message {
+			o, err := e.porting.GetPortOrder(t.Context(), &pb.GetPortOrderRequest{Name: createOrder(t, e, "telnyx").GetName()})
+			if err != nil || len(o.GetAllowedFocWindows()) == 0 {
+				t.Fatalf("setup: %v %v", o, err)
+			}
+			at := o.GetAllowedFocWindows()[1].GetStartTime().AsTime().Add(time.Hour)
+			return &pb.ReschedulePortOrderRequest{Name: o.GetName(), RequestedFocTime: timestamppb.New(at)}
+		},
+		check: func(t *testing.T, r proto.Message) {
+			if o := r.(*pb.PortOrder); o.GetRequestedFocTime() == nil || len(o.GetWaitingOn()) == 0 {
+				t.Errorf("%v", o)
+			}
+		}},
+	{name: "ReschedulePortOrder/outside the windows", rpc: "portgate.v1.Porting.ReschedulePortOrder", code: codes.InvalidArgument,
+		req: func(t *testing.T, e *env) proto.Message {
+			return &pb.ReschedulePortOrderRequest{Name: createOrder(t, e, "telnyx").GetName(), RequestedFocTime: timestamppb.New(time.Now().Add(-time.Hour))}
+		}},
+	{name: "ReschedulePortOrder/flowroute", rpc: "portgate.v1.Porting.ReschedulePortOrder", code: codes.Unimplemented,
+		req: func(t *testing.T, e *env) proto.Message {
+			return &pb.ReschedulePortOrderRequest{Name: createOrder(t, e, "flowroute").GetName(), RequestedFocTime: timestamppb.New(time.Now().Add(96 * time.Hour))}
+		}},
+	{name: "ActivatePortOrder/not FastPort", rpc: "portgate.v1.Porting.ActivatePortOrder", code: codes.FailedPrecondition,
+		req: func(t *testing.T, e *env) proto.Message {
+			return &pb.ActivatePortOrderRequest{Name: createOrder(t, e, "telnyx").GetName()}
+		}},
+	{name: "ActivatePortOrder/flowroute", rpc: "portgate.v1.Porting.ActivatePortOrder", code: codes.Unimplemented,
+		req: func(t *testing.T, e *env) proto.Message {
+			return &pb.ActivatePortOrderRequest{Name: createOrder(t, e, "flowroute").GetName()}
+		}},
+	{name: "SupplyPortOrderRequirements/unknown requirement", rpc: "portgate.v1.Porting.SupplyPortOrderRequirements", code: codes.InvalidArgument,
+		req: func(t *testing.T, e *env) proto.Message {
+			return &pb.SupplyPortOrderRequirementsRequest{Name: createOrder(t, e, "telnyx").GetName(),
+				Requirements: []*pb.PortOrderRequirementValue{{RequirementTypeId: "not-a-requirement", TextValue: "x"}}}
+		}},
+	{name: "SupplyPortOrderRequirements/flowroute", rpc: "portgate.v1.Porting.SupplyPortOrderRequirements", code: codes.Unimplemented,
+		req: func(t *testing.T, e *env) proto.Message {
+			return &pb.SupplyPortOrderRequirementsRequest{Name: createOrder(t, e, "flowroute").GetName(),
+				Requirements: []*pb.PortOrderRequirementValue{{RequirementTypeId: "x", TextValue: "x"}}}
+		}},
 
 	// issue 14 — portout (add below this line)
-
+	{name: "ListPortOuts", rpc: "portgate.v1.Porting.ListPortOuts", code: codes.OK,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.ListPortOutsRequest{Parent: "providers/telnyx", Filter: "state = PENDING"}
+		}},
+	{name: "ListPortOuts/flowroute", rpc: "portgate.v1.Porting.ListPortOuts", code: codes.Unimplemented,
+		req: func(*testing.T, *env) proto.Message { return &pb.ListPortOutsRequest{Parent: "providers/flowroute"} }},
+	{name: "GetPortOut", rpc: "portgate.v1.Porting.GetPortOut", code: codes.OK,
+		req: func(t *testing.T, e *env) proto.Message {
+			name, _ := newPortOut(t, e)
+			return &pb.GetPortOutRequest{Name: name}
+		}},
+	{name: "AuthorizePortOut", rpc: "portgate.v1.Porting.AuthorizePortOut", code: codes.OK,
+		req: func(t *testing.T, e *env) proto.Message {
+			name, _ := newPortOut(t, e)
+			return &pb.AuthorizePortOutRequest{Name: name}
+		},
+		check: func(t *testing.T, r proto.Message) {
+			if r.(*pb.PortOut).GetState() != pb.PortOut_AUTHORIZED {
+				t.Errorf("%v", r)
+			}
+		}},
+	{name: "RejectPortOut", rpc: "portgate.v1.Porting.RejectPortOut", code: codes.OK,
+		req: func(t *testing.T, e *env) proto.Message {
+			name, _ := newPortOut(t, e)
+			return &pb.RejectPortOutRequest{Name: name, Reason: "not our customer's request"}
+		}},
+	{name: "RejectPortOut/no reason", rpc: "portgate.v1.Porting.RejectPortOut", code: codes.InvalidArgument,
+		req: func(t *testing.T, e *env) proto.Message {
+			name, _ := newPortOut(t, e)
+			return &pb.RejectPortOutRequest{Name: name}
+		}},
+	{name: "GetPortOrderLoa", rpc: "portgate.v1.Porting.GetPortOrderLoa", code: codes.OK,
+		req: func(t *testing.T, e *env) proto.Message {
+			return &pb.GetPortOrderLoaRequest{Name: createOrder(t, e, "telnyx").GetName() + "/loa"}
+		}},
+	{name: "GetPortOrderLoa/not an loa", rpc: "portgate.v1.Porting.GetPortOrderLoa", code: codes.InvalidArgument,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.GetPortOrderLoaRequest{Name: "providers/telnyx/portOrders/x/loa"}
+		}},
 }
 
 func TestEveryRPCOverBothTransports(t *testing.T) {

@@ -48,10 +48,11 @@ import (
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
 	pb "github.com/portgate/portgate/gen/portgate/v1"
-	"github.com/portgate/portgate/internal/app"
 	"github.com/portgate/portgate/internal/auth"
 	"github.com/portgate/portgate/providers/flowroute"
 	"github.com/portgate/portgate/sandbox/chaos"
+	"github.com/portgate/portgate/sandbox/flowroutefake"
+	"github.com/portgate/portgate/sandbox/sandboxes"
 	"github.com/portgate/portgate/service"
 )
 
@@ -226,7 +227,7 @@ func runProxy(args []string) int {
 type bench struct {
 	o       options
 	pin     string
-	sandbox *app.Sandbox
+	sandbox *sandboxes.Sandbox
 	pg      *exec.Cmd
 	proxy   *exec.Cmd
 	pgGRPC  string
@@ -279,7 +280,7 @@ func newBench(o options, pin string) (_ *bench, err error) {
 	if err != nil {
 		return nil, err
 	}
-	b.sandbox, err = app.StartFlowrouteSandbox(app.SandboxOptions{Step: 0})
+	b.sandbox, err = flowroutefake.Start(sandboxes.Options{Step: 0})
 	if err != nil {
 		return nil, err
 	}
@@ -304,8 +305,8 @@ func newBench(o options, pin string) (_ *bench, err error) {
 	b.pg = pinned(pin, o.portgateBin)
 	b.pg.Env = append(os.Environ(),
 		"GOMAXPROCS=1",
-		"FLOWROUTE_ACCESS_KEY="+app.FlowrouteSandboxAccessKey,
-		"FLOWROUTE_SECRET_KEY="+app.FlowrouteSandboxSecretKey,
+		"FLOWROUTE_ACCESS_KEY="+flowroutefake.DefaultAccessKey,
+		"FLOWROUTE_SECRET_KEY="+flowroutefake.DefaultSecretKey,
 		"FLOWROUTE_BASE_URL="+b.sandbox.URL,
 		"PORTGATE_GRPC_ADDR="+b.pgGRPC,
 		"PORTGATE_HTTP_ADDR="+b.pgHTTP,
@@ -438,7 +439,7 @@ func (b *bench) httpDo(ctx context.Context, method, u string, body []byte, provi
 		return err
 	}
 	if provider {
-		req.SetBasicAuth(app.FlowrouteSandboxAccessKey, app.FlowrouteSandboxSecretKey)
+		req.SetBasicAuth(flowroutefake.DefaultAccessKey, flowroutefake.DefaultSecretKey)
 		req.Header.Set("Accept", "application/json")
 	} else {
 		req.Header.Set("Authorization", "Bearer "+b.apiKey)

@@ -25,6 +25,9 @@ import (
 	"github.com/portgate/portgate/internal/auth"
 	"github.com/portgate/portgate/internal/config"
 	"github.com/portgate/portgate/internal/telemetry"
+	"github.com/portgate/portgate/sandbox/flowroutefake"
+	"github.com/portgate/portgate/sandbox/sandboxes"
+	"github.com/portgate/portgate/sandbox/telnyxfake"
 )
 
 func main() {
@@ -82,20 +85,20 @@ func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return 2
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
-	fr, err := app.StartFlowrouteSandbox(app.SandboxOptions{Addr: *flowAddr, Step: *step, Chaos: *flowChaos, Logger: logger})
+	fr, err := flowroutefake.Start(sandboxes.Options{Addr: *flowAddr, Step: *step, Chaos: *flowChaos, Logger: logger})
 	if err != nil {
 		fmt.Fprintln(stderr, "portgate sandbox: flowroute:", err)
 		return 1
 	}
 	defer fr.Close()
-	tx, err := app.StartTelnyxSandbox(app.SandboxOptions{Addr: *telnyxAddr, Step: *step, Chaos: *telnyxChaos, WebhookURL: *telnyxHook, Logger: logger})
+	tx, err := telnyxfake.Start(sandboxes.Options{Addr: *telnyxAddr, Step: *step, Chaos: *telnyxChaos, WebhookURL: *telnyxHook, Logger: logger})
 	if err != nil {
 		fmt.Fprintln(stderr, "portgate sandbox: telnyx:", err)
 		return 1
 	}
 	defer tx.Close()
-	fmt.Fprintf(stdout, "FLOWROUTE_BASE_URL=%s  (Basic auth %s:%s)\n", fr.URL, app.FlowrouteSandboxAccessKey, app.FlowrouteSandboxSecretKey)
-	fmt.Fprintf(stdout, "TELNYX_BASE_URL=%s/v2  (Authorization: Bearer %s)\n", tx.URL, app.TelnyxSandboxAPIKey)
+	fmt.Fprintf(stdout, "FLOWROUTE_BASE_URL=%s  (Basic auth %s:%s)\n", fr.URL, flowroutefake.DefaultAccessKey, flowroutefake.DefaultSecretKey)
+	fmt.Fprintf(stdout, "TELNYX_BASE_URL=%s/v2  (Authorization: Bearer %s)\n", tx.URL, telnyxfake.DefaultAPIKey)
 	// The key that verifies the fake's webhook signatures, base64 like the
 	// one in the Telnyx portal (the SDKs' TELNYX_PUBLIC_KEY).
 	fmt.Fprintf(stdout, "TELNYX_PUBLIC_KEY=%s\n", base64.StdEncoding.EncodeToString(tx.PublicKey))

@@ -5,15 +5,12 @@ package app
 
 import (
 	"context"
-	"crypto/ed25519"
 	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"maps"
-	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -32,22 +29,19 @@ import (
 	"github.com/portgate/portgate/internal/auth"
 	"github.com/portgate/portgate/internal/config"
 	"github.com/portgate/portgate/internal/events"
-	"github.com/portgate/portgate/internal/ingest"
 	"github.com/portgate/portgate/internal/jobs"
 	"github.com/portgate/portgate/internal/server"
 	"github.com/portgate/portgate/internal/store"
 	"github.com/portgate/portgate/internal/telemetry"
 	"github.com/portgate/portgate/providers"
-	"github.com/portgate/portgate/providers/flowroute"
 	"github.com/portgate/portgate/providers/httpx"
 	"github.com/portgate/portgate/providers/portable"
 	"github.com/portgate/portgate/providers/registry"
-	_ "github.com/portgate/portgate/providers/registry/builtin" // the shipped adapters
+	_ "github.com/portgate/portgate/providers/registry/builtin" // the shipped adapters and their event sources
 	"github.com/portgate/portgate/providers/resilience"
-	"github.com/portgate/portgate/providers/telnyx"
 	"github.com/portgate/portgate/sandbox/chaos"
-	"github.com/portgate/portgate/sandbox/flowroutefake"
-	"github.com/portgate/portgate/sandbox/telnyxfake"
+	"github.com/portgate/portgate/sandbox/sandboxes"
+	_ "github.com/portgate/portgate/sandbox/sandboxes/builtin" // the shipped fakes
 	"github.com/portgate/portgate/service"
 )
 
@@ -169,31 +163,13 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 	// missing credentials; Build checks again for hand-built configs),
 	// sandbox mode runs each against its in-process fake.
 	mode := cfg.EffectiveMode()
-	ev := &eventsIn{cfg: cfg, st: st, logger: logger, sandbox: mode == config.ModeSandbox, tls: tlsCfg != nil,
+	ev := &eventsIn{cfg: cfg, st: st, logger: logger, sandbox: mode == config.ModeSandbox, tls: tlsCfg != nil, sources: map[string]registry.EventSources{},
 		httpAddr: func() string {
 			if a.Server == nil {
 				return ""
 			}
 			return a.Server.HTTPAddr()
 		}}
-	// The event settings are the adapters' own (providers/registry),
-	// defaults applied.
-	frSettings, txSettings := cfg.AdapterSettings(flowroute.Name), cfg.AdapterSettings(telnyx.Name)
-	ev.token = frSettings["callback_token"]
-	ev.telnyxTolerance = txSettings.Duration("webhook_tolerance")
-	pollEvery, sweepEvery := frSettings.Duration("poll_interval"), txSettings.Duration("sweep_interval")
-	sweepLookback := txSettings.Duration("sweep_lookback")
-	if pollEvery <= 0 {
-		pollEvery = defaultPollEvery
-	}
-	if sweepEvery <= 0 {
-		sweepEvery = defaultSweepEvery
-	}
-	if pk := txSettings["public_key"]; pk != "" {
-		if ev.telnyxKey, err = ingest.ParsePublicKey(pk); err != nil {
-			return nil, fmt.Errorf("TELNYX_PUBLIC_KEY: %w", err)
-		}
-	}
 	if mode == config.ModeLive {
 		var missing []string
 		for _, p := range cfg.EnabledProviders() {
@@ -220,22 +196,21 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 			settings[st.Key] = cfg.Value(st.Env)
 		}
 		pmode := pb.Provider_LIVE
+		var sandboxKey []byte
 		if mode == config.ModeSandbox {
-			start, ok := sandboxStarters[name]
+			start, ok := sandboxes.Lookup(name)
 			if !ok {
 				return nil, fmt.Errorf("%s: no sandbox for this provider (PORTGATE_MODE=live)", name)
 			}
 			chaosEnv := "PORTGATE_SANDBOX_CHAOS_" + strings.ToUpper(name)
-			sb, sbSettings, err := start(SandboxOptions{Step: cfg.SandboxStepInterval, Chaos: cfg.Value(chaosEnv), Logger: logger})
+			sb, sbSettings, err := start(sandboxes.Options{Step: cfg.SandboxStepInterval, Chaos: cfg.Value(chaosEnv), Logger: logger})
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", chaosEnv, err)
 			}
 			closers = append(closers, sb)
 			a.Sandboxes[name] = sb
 			maps.Copy(settings, sbSettings)
-			if sb.PublicKey != nil && ev.telnyxKey == nil {
-				ev.telnyxKey = sb.PublicKey // the Telnyx sandbox signs its webhooks
-			}
+			sandboxKey = sb.PublicKey
 			pmode = pb.Provider_SANDBOX
 			logger.Info(ad.DisplayName+": in-process sandbox", "url", sb.URL)
 		}
@@ -245,6 +220,16 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		byName[name] = built{p, ad.DisplayName, pmode}
+		// The adapter's own event sources (callback URL, webhook routes,
+		// sync jobs), declared where it registers.
+		if evf, ok := registry.Events(name); ok {
+			src, err := evf(registry.EventEnv{Settings: cfg.AdapterSettings(name), Store: st, Logger: logger,
+				Sandbox: mode == config.ModeSandbox, SandboxPublicKey: sandboxKey, PublicURL: ev.publicURL})
+			if err != nil {
+				return nil, err
+			}
+			ev.sources[name] = src
+		}
 	}
 
 	order := cfg.ProviderPreference
@@ -271,10 +256,13 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 		}
 		// The callback decorator (events-in) sits on the driver, under the
 		// portable client: the client still applies the policy once.
-		drv := ev.wrap(b.p)
+		drv := ev.wrap(name, b.p)
 		guard := resilience.Wrap(drv, pol, resilience.WithLogger(logger), resilience.WithMetrics(metrics))
 		client := portable.New(drv, portable.WithResilience(guard), portable.WithTracerProvider(tp))
 		a.Providers[name] = client
+		// Closers run in reverse: the client closes after the jobs and
+		// the servers that call it have stopped, before its sandbox.
+		closers = append(closers, client)
 		backends = append(backends, service.Backend{Provider: client, DisplayName: b.display, Mode: b.mode, Health: breakerHealth(client)})
 		return nil
 	}
@@ -305,10 +293,6 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 	if err != nil {
 		return nil, err
 	}
-	if ev.token == "" && mode == config.ModeSandbox {
-		ev.token = randomToken()
-	}
-	var flowrouteP providers.Provider
 	jobList := []jobs.Job{{Kind: "idempotency_expiry", Every: idempotencySweepEvery, Run: func(ctx context.Context) error {
 		n, err := svcs.SweepExpired(ctx)
 		if n > 0 {
@@ -316,21 +300,8 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 		}
 		return err
 	}}}
-	if p, ok := a.Providers[flowroute.Name]; ok {
-		flowrouteP = p
-		if ev.token == "" {
-			logger.Warn("Flowroute status callbacks off (PORTGATE_FLOWROUTE_CALLBACK_TOKEN unset); the poller still re-reads open orders", "every", pollEvery.String())
-		}
-		jobList = append(jobList, jobs.Job{Kind: "flowroute_poll", Every: pollEvery, Run: pollFlowroute(st, p, logger)})
-	}
-	if _, ok := byName[telnyx.Name]; ok {
-		if ev.telnyxKey == nil {
-			logger.Warn("Telnyx webhooks refused (TELNYX_PUBLIC_KEY unset); the events API sweep still finds every event", "every", sweepEvery.String())
-		}
-		if j, ok := telnyxSweepJob(st, a.Providers[telnyx.Name], sweepLookback, sweepEvery, logger); ok {
-			jobList = append(jobList, j)
-		}
-	}
+	routes, eventJobs := ev.start(a.Providers)
+	jobList = append(jobList, eventJobs...)
 	// Outbound delivery: the dispatcher enqueues River jobs (one per event
 	// and target), which River runs, retries and gives up on.
 	var dispatcher *events.Dispatcher
@@ -370,7 +341,7 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 		TracerProvider: tp, Propagator: telemetry.Propagator(),
 		Auth: authn, DisableReflection: cfg.DisableReflection, TLS: tlsCfg,
 		Validate: service.ValidateRequest,
-		Routes:   ev.routes(flowrouteP, cfg.ProviderEnabled(telnyx.Name)),
+		Routes:   routes,
 		Services: []server.Service{
 			{Name: pb.Porting_ServiceDesc.ServiceName, Register: func(r grpc.ServiceRegistrar) { pb.RegisterPortingServer(r, svcs.Porting) }, Gateway: func(ctx context.Context, mux *runtime.ServeMux, cc grpc.ClientConnInterface) error {
 				return pb.RegisterPortingHandlerClient(ctx, mux, pb.NewPortingClient(cc))
@@ -528,109 +499,11 @@ func MainSignals(cfg config.Config, logger *slog.Logger, sigs <-chan os.Signal, 
 	return 0
 }
 
-// SandboxOptions configures an in-process fake.
-type SandboxOptions struct {
-	Addr   string        // "" = 127.0.0.1:0
-	Step   time.Duration // order progression interval
-	Chaos  string        // fault spec (sandbox/chaos)
-	Seed   int64         // chaos seed
-	Logger *slog.Logger
-	// WebhookURL (Telnyx only): where the fake POSTs its signed
-	// porting_order.* webhooks, besides each order's own webhook_url.
-	WebhookURL string
-}
+// SandboxOptions configures an in-process fake (sandbox/sandboxes).
+type SandboxOptions = sandboxes.Options
 
-// Sandbox is a running fake on a real loopback listener.
-type Sandbox struct {
-	URL   string
-	Chaos *chaos.Injector
-	// Advance moves every submitted order one step (tests, demos).
-	Advance func()
-	// PublicKey verifies the fake's webhook signatures (Telnyx only; nil
-	// for Flowroute). Telnyx clients take it base64-encoded.
-	PublicKey ed25519.PublicKey
-	srv       *http.Server
-	close     func()
-}
-
-// Close stops the listener and the fake.
-// In-flight requests get a moment to finish; then connections are cut (a
-// fake has nothing to lose).
-func (s *Sandbox) Close() error {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	if err := s.srv.Shutdown(ctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		_ = s.srv.Close()
-	}
-	s.close()
-	return nil
-}
-
-func startSandbox(o SandboxOptions, h http.Handler, advance, closeFake func()) (*Sandbox, error) {
-	faults, err := chaos.Parse(o.Chaos)
-	if err != nil {
-		closeFake()
-		return nil, fmt.Errorf("chaos spec %q: %w", o.Chaos, err)
-	}
-	inj := chaos.New(faults, o.Seed)
-	addr := o.Addr
-	if addr == "" {
-		addr = "127.0.0.1:0"
-	}
-	lis, err := net.Listen("tcp", addr)
-	if err != nil {
-		closeFake()
-		return nil, err
-	}
-	srv := &http.Server{Handler: inj.Wrap(h), ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = srv.Serve(lis) }()
-	return &Sandbox{URL: "http://" + lis.Addr().String(), Chaos: inj, Advance: advance, srv: srv, close: closeFake}, nil
-}
-
-// sandboxStarters start each provider's in-process fake and return the
-// settings that point its adapter there (the fake's own credentials). This
-// is the sandbox wiring: the only production-side code that imports the
-// sandbox tree.
-var sandboxStarters = map[string]func(SandboxOptions) (*Sandbox, registry.Settings, error){
-	"flowroute": func(o SandboxOptions) (*Sandbox, registry.Settings, error) {
-		sb, err := StartFlowrouteSandbox(o)
-		if err != nil {
-			return nil, nil, err
-		}
-		return sb, registry.Settings{"base_url": sb.URL, "access_key": FlowrouteSandboxAccessKey, "secret_key": FlowrouteSandboxSecretKey}, nil
-	},
-	"telnyx": func(o SandboxOptions) (*Sandbox, registry.Settings, error) {
-		sb, err := StartTelnyxSandbox(o)
-		if err != nil {
-			return nil, nil, err
-		}
-		return sb, registry.Settings{"base_url": sb.URL + "/v2", "api_key": TelnyxSandboxAPIKey}, nil
-	},
-}
-
-// StartFlowrouteSandbox runs the Flowroute fake on a loopback port.
-func StartFlowrouteSandbox(o SandboxOptions) (*Sandbox, error) {
-	f := flowroutefake.New(flowroutefake.Options{AccessKey: FlowrouteSandboxAccessKey, SecretKey: FlowrouteSandboxSecretKey, StepInterval: o.Step, Logger: o.Logger})
-	return startSandbox(o, f, f.Advance, f.Close)
-}
-
-// StartTelnyxSandbox runs the Telnyx fake on a loopback port.
-func StartTelnyxSandbox(o SandboxOptions) (*Sandbox, error) {
-	f := telnyxfake.New(telnyxfake.Options{APIKey: TelnyxSandboxAPIKey, StepInterval: o.Step, WebhookURL: o.WebhookURL, Logger: o.Logger})
-	sb, err := startSandbox(o, f, f.Advance, f.Close)
-	if err != nil {
-		return nil, err
-	}
-	sb.PublicKey = f.PublicKey()
-	return sb, nil
-}
-
-// Sandbox credentials (the fakes' defaults), printed by `portgate sandbox`.
-const (
-	FlowrouteSandboxAccessKey = flowroutefake.DefaultAccessKey
-	FlowrouteSandboxSecretKey = flowroutefake.DefaultSecretKey
-	TelnyxSandboxAPIKey       = "sandbox"
-)
+// Sandbox is a running fake on a real loopback listener (sandbox/sandboxes).
+type Sandbox = sandboxes.Sandbox
 
 // closerFunc adapts a func() to io.Closer.
 type closerFunc func()

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"errors"
 	"os"
 	"syscall"
 	"testing"
@@ -15,6 +16,8 @@ import (
 	pb "github.com/portgate/portgate/gen/portgate/v1"
 	"github.com/portgate/portgate/internal/app"
 	"github.com/portgate/portgate/internal/config"
+	"github.com/portgate/portgate/providers"
+	"github.com/portgate/portgate/providers/portable"
 )
 
 // lifecycle runs MainSignals with a Flowroute sandbox that hangs every call,
@@ -127,5 +130,22 @@ func TestCleanShutdownExitsZero(t *testing.T) {
 	}()
 	if code := <-exit; code != 0 {
 		t.Fatalf("exit %d after a clean shutdown", code)
+	}
+}
+
+// Shutdown closes the portable provider clients (after the jobs stop): a
+// late caller gets UNAVAILABLE / PROVIDER_CLIENT_CLOSED, not a call on
+// closed resources.
+func TestShutdownClosesProviderClients(t *testing.T) {
+	a, _ := startSandbox(t, nil)
+	if err := a.Server.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for name, p := range a.Providers {
+		_, err := p.ListPortOrders(context.Background(), providers.PortOrderFilter{}, providers.ListQuery{})
+		var pe *providers.Error
+		if !errors.As(err, &pe) || pe.Reason != portable.ReasonClientClosed {
+			t.Errorf("%s after shutdown: %v", name, err)
+		}
 	}
 }

@@ -6,11 +6,13 @@ import (
 
 	"github.com/portgate/portgate/internal/config"
 	"github.com/portgate/portgate/providers/registry"
+	"github.com/portgate/portgate/sandbox/sandboxes"
 )
 
 // Every setting a registered adapter declares is a documented config
 // setting (same variable, secret when it is a credential), and every
-// registered adapter can be started as a sandbox.
+// registered adapter can be started as a sandbox and declares its event
+// sources.
 func TestRegistryMatchesConfig(t *testing.T) {
 	table := map[string]config.Setting{}
 	for _, s := range config.Table() {
@@ -25,8 +27,11 @@ func TestRegistryMatchesConfig(t *testing.T) {
 		if ad.DisplayName == "" {
 			t.Errorf("%s: no DisplayName", n)
 		}
-		if _, ok := sandboxStarters[n]; !ok {
+		if _, ok := sandboxes.Lookup(n); !ok {
 			t.Errorf("%s: no sandbox starter", n)
+		}
+		if _, ok := registry.Events(n); !ok {
+			t.Errorf("%s: no event sources registered", n)
 		}
 		for _, st := range ad.Settings {
 			cs, ok := table[st.Env]

@@ -54,7 +54,7 @@ func (c *CallbackProvider) CreatePortOrder(ctx context.Context, req providers.Cr
 		}
 		name := OrderName(c.Name(), o.ID)
 		_ = c.Store.TrackOrder(ctx, name, c.Name(), caller, now)
-		if snap, err := marshalSnapshot(SnapshotOf(o)); err == nil {
+		if snap, err := MarshalSnapshot(SnapshotOf(o)); err == nil {
 			if tr, gerr := c.Store.GetTrackedOrder(ctx, name); gerr == nil && tr.Snapshot == nil {
 				_ = c.Store.PutSnapshot(ctx, name, c.Name(), snap, !o.State.Terminal(), now)
 			}

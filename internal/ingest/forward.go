@@ -55,10 +55,10 @@ func (c *CallbackProvider) ListDocuments(ctx context.Context, orderID string) ([
 
 // DocumentDownloadLink forwards providers.DocumentLinker; ok is false when
 // the wrapped driver offers no credential-free link.
-func (c *CallbackProvider) DocumentDownloadLink(ctx context.Context, orderID, documentID string) (string, bool, error) {
+func (c *CallbackProvider) DocumentDownloadLink(ctx context.Context, orderID, documentID string) (providers.DocumentLink, bool, error) {
 	m, ok := c.Provider.(providers.DocumentLinker)
 	if !ok {
-		return "", false, nil
+		return providers.DocumentLink{}, false, nil
 	}
 	return m.DocumentDownloadLink(ctx, orderID, documentID)
 }

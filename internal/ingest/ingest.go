@@ -54,10 +54,10 @@ func OrderName(provider, id string) string {
 	return "providers/" + provider + "/portOrders/" + id
 }
 
-// readBody reads at most limit bytes of r's body; otherwise it answers the
+// ReadBody reads at most limit bytes of r's body; otherwise it answers the
 // caller itself (413 over the limit, 400 unreadable) and reports false.
 // what names the body in those answers ("webhook", "callback").
-func readBody(w http.ResponseWriter, r *http.Request, limit int64, what string) ([]byte, bool) {
+func ReadBody(w http.ResponseWriter, r *http.Request, limit int64, what string) ([]byte, bool) {
 	tooLarge := r.ContentLength > limit // refused before reading
 	var b []byte
 	var err error
@@ -67,20 +67,20 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64, what string) 
 		tooLarge = errors.As(err, &mbe)
 	}
 	if tooLarge {
-		writeError(w, http.StatusRequestEntityTooLarge, codes.InvalidArgument, ReasonTooLarge,
+		WriteError(w, http.StatusRequestEntityTooLarge, codes.InvalidArgument, ReasonTooLarge,
 			fmt.Sprintf("%s body larger than %d bytes", what, limit))
 		return nil, false
 	}
 	if err != nil {
-		writeError(w, http.StatusBadRequest, codes.InvalidArgument, ReasonMalformed, what+" body could not be read")
+		WriteError(w, http.StatusBadRequest, codes.InvalidArgument, ReasonMalformed, what+" body could not be read")
 		return nil, false
 	}
 	return b, true
 }
 
-// writeError answers a google.rpc.Status JSON with ErrorInfo (domain
+// WriteError answers a google.rpc.Status JSON with ErrorInfo (domain
 // portgate), the shape every portgate REST error has.
-func writeError(w http.ResponseWriter, httpStatus int, code codes.Code, reason, msg string) {
+func WriteError(w http.ResponseWriter, httpStatus int, code codes.Code, reason, msg string) {
 	st := status.New(code, msg)
 	if d, err := st.WithDetails(&errdetails.ErrorInfo{Reason: reason, Domain: reasons.Domain}); err == nil {
 		st = d
@@ -91,7 +91,7 @@ func writeError(w http.ResponseWriter, httpStatus int, code codes.Code, reason, 
 	_, _ = w.Write(b)
 }
 
-func writeOK(w http.ResponseWriter, seq int64, isNew bool) {
+func WriteOK(w http.ResponseWriter, seq int64, isNew bool) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
 	_, _ = fmt.Fprintf(w, `{"sequence":%d,"duplicate":%t}`, seq, !isNew)
@@ -149,9 +149,9 @@ func redact(v any) any {
 	return v
 }
 
-// derivedID is a deterministic event id for a change portgate derived
+// DerivedID is a deterministic event id for a change portgate derived
 // itself: the same change seen twice gets the same id.
-func derivedID(parts ...string) string {
+func DerivedID(parts ...string) string {
 	h := sha256.New()
 	for _, p := range parts {
 		h.Write([]byte(p))
@@ -160,7 +160,7 @@ func derivedID(parts ...string) string {
 	return "pg_" + hex.EncodeToString(h.Sum(nil))[:32]
 }
 
-func marshalPayload(p events.Payload) []byte {
+func MarshalPayload(p events.Payload) []byte {
 	b, err := json.Marshal(p)
 	if err != nil { // only a broken Raw could do this
 		p.Raw = nil

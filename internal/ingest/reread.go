@@ -51,11 +51,11 @@ func Diff(provider, orderName string, old *Snapshot, cur Snapshot, now time.Time
 	}
 	var out []store.Event
 	add := func(typ string, p events.Payload, key ...string) {
-		id := derivedID(append([]string{orderName, typ, cur.UpdateTime}, key...)...)
+		id := DerivedID(append([]string{orderName, typ, cur.UpdateTime}, key...)...)
 		raw, _ := json.Marshal(cur)
 		p.Raw = raw
 		out = append(out, store.Event{Provider: provider, EventID: id, OrderName: orderName, Type: typ,
-			Payload: marshalPayload(p), OccurredAt: occurred, ReceivedAt: now})
+			Payload: MarshalPayload(p), OccurredAt: occurred, ReceivedAt: now})
 	}
 	var prev Snapshot
 	if old != nil {
@@ -134,11 +134,11 @@ func (r *Rereader) Reread(ctx context.Context, id string) (int, error) {
 			n++
 		}
 	}
-	b, _ := marshalSnapshot(cur)
+	b, _ := MarshalSnapshot(cur)
 	if err := r.Store.PutSnapshot(ctx, name, r.Provider.Name(), b, !o.State.Terminal(), now); err != nil {
 		return n, err
 	}
 	return n, nil
 }
 
-func marshalSnapshot(s Snapshot) ([]byte, error) { return json.Marshal(s) }
+func MarshalSnapshot(s Snapshot) ([]byte, error) { return json.Marshal(s) }

@@ -98,6 +98,9 @@ type Store interface {
 	// provider with order_name > after, ascending by order_name.
 	ListOpenOrders(ctx context.Context, provider, after string, limit int) ([]TrackedOrder, error)
 
+	// NumberOrders keeps the number orders portgate synthesizes (issue 14 — buy).
+	NumberOrders
+
 	// Dialect is "sqlite" or "postgres".
 	Dialect() string
 	Close() error

@@ -91,3 +91,8 @@ func (h *conformanceHarness) SeedOrderState(_ context.Context, id string, st pro
 func (h *conformanceHarness) SeedNumber(_ context.Context, n string) error {
 	return h.fake.SeedNumber(n)
 }
+
+// AvailableNumbers is the fake's seeded inventory (providertest.Inventory).
+func (h *conformanceHarness) AvailableNumbers(context.Context) []string {
+	return flowroutefake.AvailableNumbers
+}

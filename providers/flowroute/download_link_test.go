@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/portgate/portgate/providers"
 	"github.com/portgate/portgate/providers/flowroute"
@@ -26,10 +27,14 @@ func TestDocumentDownloadLinkSandbox(t *testing.T) {
 		t.Fatalf("%+v %v", ds, err)
 	}
 	var linker providers.DocumentLinker = e.p
-	link, ok, err := linker.DocumentDownloadLink(e.ctx, res.Order.ID, ds[len(ds)-1].ID)
+	l, ok, err := linker.DocumentDownloadLink(e.ctx, res.Order.ID, ds[len(ds)-1].ID)
 	if err != nil || !ok {
-		t.Fatalf("DocumentDownloadLink: %q %v %v", link, ok, err)
+		t.Fatalf("DocumentDownloadLink: %+v %v %v", l, ok, err)
 	}
+	if l.ExpireTime.IsZero() {
+		t.Errorf("no expire time from the file link's expires")
+	}
+	link := l.URL
 	resp, err := http.Get(link)
 	if err != nil {
 		t.Fatal(err)
@@ -45,6 +50,7 @@ func TestDocumentDownloadLinkSandbox(t *testing.T) {
 // /v2/portorders/{id}/files/{file_id} exactly as documented.
 func TestDocumentDownloadLinkStub(t *testing.T) {
 	const signed = "https://s3.amazonaws.com/bucket/loa.pdf?X-Amz-Signature=abc"
+	expires := "2026-12-02T01:00:00Z"
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if u, _, ok := r.BasicAuth(); !ok || u != "k" || r.Method != http.MethodGet || r.URL.Path != "/v2/portorders/42/files/7" {
 			w.WriteHeader(http.StatusNotFound)
@@ -52,7 +58,7 @@ func TestDocumentDownloadLinkStub(t *testing.T) {
 			return
 		}
 		w.Header().Set("Content-Type", "application/vnd.api+json")
-		_, _ = io.WriteString(w, `{"data":{"id":7,"type":"portorder-file-url","attributes":{"url":"`+signed+`","expires":"2026-12-02T01:00:00Z"},"links":{"self":"https://api.flowroute.com/v2/portorders/42/files/7"}}}`)
+		_, _ = io.WriteString(w, `{"data":{"id":7,"type":"portorder-file-url","attributes":{"url":"`+signed+`","expires":"`+expires+`"},"links":{"self":"https://api.flowroute.com/v2/portorders/42/files/7"}}}`)
 	}))
 	t.Cleanup(srv.Close)
 	p, err := flowroute.New(flowroute.Config{BaseURL: srv.URL, AccessKey: "k", SecretKey: "s", HTTPClient: srv.Client()})
@@ -61,7 +67,14 @@ func TestDocumentDownloadLinkStub(t *testing.T) {
 	}
 	var linker providers.DocumentLinker = p
 	link, ok, err := linker.DocumentDownloadLink(t.Context(), "42", "7")
-	if err != nil || !ok || link != signed {
-		t.Fatalf("got %q %v %v, want %q", link, ok, err, signed)
+	if err != nil || !ok || link.URL != signed || !link.ExpireTime.Equal(time.Date(2026, 12, 2, 1, 0, 0, 0, time.UTC)) {
+		t.Fatalf("got %+v %v %v, want %q expiring 2026-12-02T01:00:00Z", link, ok, err, signed)
+	}
+	// Lenient on output: an expires portgate cannot read leaves the time
+	// unset; the link is still given.
+	expires = "soon"
+	link, ok, err = linker.DocumentDownloadLink(t.Context(), "42", "7")
+	if err != nil || !ok || link.URL != signed || !link.ExpireTime.IsZero() {
+		t.Fatalf("odd expires: %+v %v %v", link, ok, err)
 	}
 }

@@ -146,7 +146,7 @@ func TestAlternativeShapes(t *testing.T) {
 	if err != nil || len(docs) != 2 {
 		t.Fatalf("docs: %+v %v", docs, err)
 	}
-	if docs[0].Filename != "csr.pdf" || docs[0].Type != providers.DocumentCSR || docs[0].DownloadURL == "" || docs[1].Status != "failed" || docs[1].Type != providers.DocumentInvoice {
+	if docs[0].Filename != "csr.pdf" || docs[0].Type != providers.DocumentCSR || docs[0].DownloadURL != "" || docs[1].Status != "failed" || docs[1].Type != providers.DocumentInvoice {
 		t.Errorf("docs = %+v", docs)
 	}
 }

@@ -119,7 +119,7 @@ var updatableNumberFields = []string{
 func (p *Provider) Capabilities() providers.Capabilities {
 	var ops []providers.Operation
 	for _, op := range providers.AllOperations {
-		if op != providers.OpCreateComment && !voiceMissing[op] {
+		if op != providers.OpCreateComment && !voiceMissing[op] && !portInMissing(op) && !noPortOutAPI[op] {
 			ops = append(ops, op)
 		}
 	}

@@ -151,8 +151,13 @@ func TestCapabilities(t *testing.T) {
 	}
 	// No messaging profiles and no port-out PIN on Flowroute.
 	noAPI := []providers.Operation{providers.OpListMessagingProfiles, providers.OpGetMessagingProfile, providers.OpSetPortOutPIN}
+	// No port-out API either (issue 14 — portout).
+	noPortOut := func(op providers.Operation) bool {
+		return op == providers.OpListPortOuts || op == providers.OpGetPortOut || op == providers.OpDecidePortOut
+	}
 	for _, op := range providers.AllOperations {
-		if listed := c.Supports(op); listed == (op == providers.OpCreateComment || slices.Contains(noAPI, op)) {
+		portIn := op == providers.OpReschedulePortOrder || op == providers.OpActivatePortOrder || op == providers.OpSupplyPortOrderRequirements
+		if listed := c.Supports(op); listed == (op == providers.OpCreateComment || slices.Contains(noAPI, op) || portIn || noPortOut(op)) {
 			t.Errorf("%s listed = %v", op, listed)
 		}
 	}

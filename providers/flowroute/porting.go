@@ -784,32 +784,34 @@ var _ providers.DocumentLinker = (*Provider)(nil)
 
 // DocumentDownloadLink implements providers.DocumentLinker with
 // GET /v2/portorders/{id}/files/{file_id}, answered with a portorder-file-url
-// whose attributes.url is a short-lived pre-signed S3 link (attributes.expires).
-// A document listed without an id has no link to ask for.
-func (p *Provider) DocumentDownloadLink(ctx context.Context, orderID, documentID string) (string, bool, error) {
+// whose attributes.url is a short-lived pre-signed S3 link expiring at
+// attributes.expires (an expires portgate cannot read leaves ExpireTime
+// zero). A document listed without an id has no link to ask for.
+func (p *Provider) DocumentDownloadLink(ctx context.Context, orderID, documentID string) (providers.DocumentLink, bool, error) {
+	var none providers.DocumentLink
 	if err := OrderID.Check(Name, "port order", orderID); err != nil {
-		return "", false, err
+		return none, false, err
 	}
 	if strings.TrimSpace(documentID) == "" {
-		return "", false, nil
+		return none, false, nil
 	}
 	r, err := p.call(ctx, http.MethodGet, orderPath(orderID)+"/files/"+url.PathEscape(documentID), nil, nil, resOrder)
 	if err != nil {
-		return "", false, err
+		return none, false, err
 	}
 	var env struct {
 		Data *fileURL `json:"data"`
 	}
 	if err := decode(r, &env); err != nil {
-		return "", false, err
+		return none, false, err
 	}
 	if env.Data == nil || env.Data.Attributes.URL == "" {
-		return "", false, nil // lenient on output: no link offered
+		return none, false, nil // lenient on output: no link offered
 	}
 	if u, err := url.Parse(env.Data.Attributes.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") {
-		return "", false, badResponse(r.status, "file response with an invalid url")
+		return none, false, badResponse(r.status, "file response with an invalid url")
 	}
-	return env.Data.Attributes.URL, true, nil
+	return providers.DocumentLink{URL: env.Data.Attributes.URL, ExpireTime: parseTime(env.Data.Attributes.Expires)}, true, nil
 }
 
 // ListDocuments implements providers.Provider from business_documents.

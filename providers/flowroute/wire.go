@@ -366,7 +366,8 @@ func toDocuments(raws []json.RawMessage) []providers.Document {
 	add := func(id, filename, status, created string) {
 		d := providers.Document{ID: id, Filename: filename, Status: status, CreateTime: parseTime(created)}
 		if u, err := url.Parse(filename); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
-			d.DownloadURL = filename
+			// Not a download link: nothing says it works without
+			// credentials (only DocumentDownloadLink's file link does).
 			d.Filename = path.Base(u.Path)
 		}
 		d.Type = guessType(d.Filename)
@@ -507,6 +508,7 @@ type numberData struct {
 		NumberType         string          `json:"number_type"`
 		Status             string          `json:"status"`
 		CreatedAt          string          `json:"created_at"`
+		numberDetailsWire                  // issue 14 search
 	} `json:"attributes"`
 	Relationships map[string]relationship `json:"relationships"`
 }
@@ -545,6 +547,7 @@ func toNumber(status int, d *numberData, included []includedData) (*providers.Nu
 		EmergencyAddressID:    d.rel("e911_address"),
 		CreateTime:            parseTime(d.Attributes.CreatedAt),
 		MessagingProvisioning: messagingProvisioning(d, included),
+		NumberDetails:         numberDetails(d.Attributes.Status, d.Attributes.NumberType, d.Attributes.numberDetailsWire),
 		Emergency:             numberEmergency(d, included),
 	}, nil
 }

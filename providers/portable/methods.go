@@ -37,9 +37,10 @@ func (c *Client) GetPortOrder(ctx context.Context, id string) (*providers.PortOr
 	if err := c.requireID(id); err != nil {
 		return nil, err
 	}
-	return run(c, ctx, providers.OpGetPortOrder, func(ctx context.Context) (*providers.PortOrder, error) {
+	o, err := run(c, ctx, providers.OpGetPortOrder, func(ctx context.Context) (*providers.PortOrder, error) {
 		return c.drv.GetPortOrder(ctx, id)
 	})
+	return withWaitingOn(o), err
 }
 
 // ListPortOrders returns one window of orders.
@@ -170,16 +171,16 @@ func (c *Client) ListDocuments(ctx context.Context, orderID string) ([]providers
 // DocumentDownloadLink returns the provider's credential-free, short-lived
 // download link for a document (providers.DocumentLinker); ok is false when
 // the driver offers none.
-func (c *Client) DocumentDownloadLink(ctx context.Context, orderID, documentID string) (string, bool, error) {
+func (c *Client) DocumentDownloadLink(ctx context.Context, orderID, documentID string) (providers.DocumentLink, bool, error) {
 	m, ok := c.drv.(providers.DocumentLinker)
 	if !ok {
-		return "", false, nil
+		return providers.DocumentLink{}, false, nil
 	}
 	if err := c.requireID(orderID); err != nil {
-		return "", false, err
+		return providers.DocumentLink{}, false, err
 	}
 	type res struct {
-		link string
+		link providers.DocumentLink
 		ok   bool
 	}
 	r, err := run(c, ctx, providers.OpListDocuments, func(ctx context.Context) (res, error) {
@@ -263,6 +264,9 @@ func (c *Client) checkMask(field string, mask, allowed []string) error {
 // the same resilience policy as every other call: an open breaker answers
 // without calling. A driver without one answers CodeUnimplemented.
 func (c *Client) ListPortingEvents(ctx context.Context, q providers.PortingEventsQuery) ([]providers.PortingEvent, error) {
+	if err := c.closedErr(); err != nil {
+		return nil, err
+	}
 	l, ok := c.drv.(providers.PortingEventLister)
 	if !ok {
 		return nil, c.missing(providers.OpListPortingEvents)

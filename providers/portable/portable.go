@@ -23,6 +23,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync/atomic"
 
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
@@ -41,6 +42,7 @@ type Client struct {
 	guard  *resilience.Provider
 	tracer trace.Tracer
 	spans  map[providers.Operation]spanStart // read-only after New
+	closed atomic.Bool                       // Close was called (close.go)
 }
 
 // Option customizes New.
@@ -167,9 +169,12 @@ func (c *Client) requireID(id string) error {
 	return nil
 }
 
-// run is every call: capability, span, resilience, error wrapping.
+// run is every call: closed check, capability, span, resilience, error wrapping.
 func run[T any](c *Client, ctx context.Context, op providers.Operation, fn func(context.Context) (T, error)) (T, error) {
 	var zero T
+	if err := c.closedErr(); err != nil {
+		return zero, err
+	}
 	if !c.caps.Supports(op) {
 		return zero, c.missing(op)
 	}

@@ -108,12 +108,22 @@ func callOp(f *fixture, op providers.Operation, orderID string) error {
 			mask = f.caps.UpdatableNumberFields[:1]
 		}
 		_, err = p.UpdateNumber(ctx, providers.NumberUpdate{Number: providers.Number{PhoneNumber: num, Alias: "probe"}, Mask: mask})
+	case providers.OpSearchAvailableNumbers: // issue 14 search
+		_, err = p.SearchAvailableNumbers(ctx, providers.AvailableNumberQuery{RegionCode: "US", Limit: 1})
 	case providers.OpListVoiceRoutes, providers.OpGetVoiceRoute, providers.OpCreateVoiceRoute, providers.OpUpdateVoiceRoute,
 		providers.OpDeleteVoiceRoute, providers.OpListMessagingProfiles, providers.OpGetMessagingProfile, providers.OpSetPortOutPIN:
 		err = callVoiceOp(f, op)
+	case providers.OpListPortOuts, providers.OpGetPortOut, providers.OpDecidePortOut, providers.OpGetPortOrderLOA:
+		err = callPortOutOp(f, op, orderID)
 	default:
 		var known bool
-		if err, known = callEmergencyOp(f, op); !known { // issue 14 — e911
+		if err, known = callBuyOp(f, op); !known { // issue 14 — buy
+			err, known = callEmergencyOp(f, op) // issue 14 — e911
+		}
+		if !known {
+			err, known = callPortInOp(f, op, orderID) // issue 14 — portin
+		}
+		if !known {
 			err = fmt.Errorf("suite does not know how to call %s", op)
 		}
 	}

@@ -75,6 +75,7 @@ func RunConformanceTests(t *testing.T, newHarness HarnessMaker, asTests ...AsTes
 		{"OrderDetails", testOrderDetails},
 		{"ListPortOrders", testListPortOrders},
 		{"Numbers", testNumbers},
+		{"SearchAvailableNumbers", testSearchAvailableNumbers}, // issue 14 search
 		{"VoiceRoutes", testVoiceRoutes},
 		{"MessagingProfiles", testMessagingProfiles},
 		{"PortOutPIN", testPortOutPIN},
@@ -86,8 +87,12 @@ func RunConformanceTests(t *testing.T, newHarness HarnessMaker, asTests ...AsTes
 		{"SeededNumber", testSeededNumber},
 		{"InjectedFault", testInjectedFault},
 		{"As", testAs},
+		{"NumberOrders", testNumberOrders},             // issue 14 — buy
 		{"EmergencyAddresses", testEmergencyAddresses}, // issue 14 — e911
 		{"CallerIDNames", testCallerIDNames},           // issue 14 — e911
+		{"PortIn", testPortIn},
+		{"PortOuts", testPortOuts},         // issue 14 — portout
+		{"PortOrderLOA", testPortOrderLOA}, // issue 14 — portout
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -36,9 +36,14 @@ var idempotent = map[providers.Operation]bool{
 	providers.OpListNumbers:       true,
 	providers.OpCheckPortability:  true,
 	providers.OpListPortingEvents: true,
+	// issue 14 — buy: order reads (never CreateNumberOrder or ReleaseNumber)
+	providers.OpGetNumberOrder:   true,
+	providers.OpListNumberOrders: true,
 	// issue 14 — voice
 	providers.OpListVoiceRoutes: true, providers.OpGetVoiceRoute: true,
 	providers.OpListMessagingProfiles: true, providers.OpGetMessagingProfile: true,
+	// issue 14 — portout
+	providers.OpListPortOuts: true, providers.OpGetPortOut: true, providers.OpGetPortOrderLOA: true,
 }
 
 // Idempotent reports whether op is a read-only operation this layer retries.

@@ -94,3 +94,13 @@ func (h *conformanceHarness) InjectFault(_ context.Context, f providertest.Fault
 	h.fake.FailNext(f.HTTPStatus, max(f.Count, 1), f.RetryAfter)
 	return nil
 }
+
+// AvailableNumbers is the fake's seeded inventory (providertest.Inventory).
+func (h *conformanceHarness) AvailableNumbers(context.Context) []string {
+	return telnyxfake.AvailableNumbers
+}
+
+// LockNumber sets deletion_lock_enabled (providertest.NumberLocker).
+func (h *conformanceHarness) LockNumber(_ context.Context, n string) error {
+	return h.fake.SetDeletionLock(n, true)
+}

@@ -58,12 +58,12 @@ func toRequirement(w wireRequirement) providers.Requirement {
 }
 
 // withDetails fills the order's requirements (while it is open) and allowed
-// FOC windows (while it is a draft, the only state in which Telnyx takes a
-// requested FOC time), fetching both concurrently. Either call failing fails
+// FOC windows (while it can take a requested FOC time: focWindowsOpen),
+// fetching both concurrently. Either call failing fails
 // the read: a half-filled order would look like "nothing required".
 func (p *Provider) withDetails(ctx context.Context, o *providers.PortOrder) (*providers.PortOrder, error) {
 	wantReqs := o.State != providers.StateCompleted && o.State != providers.StateCancelled
-	wantFOC := o.State == providers.StateDraft
+	wantFOC := focWindowsOpen(o.State)
 	var (
 		wg               sync.WaitGroup
 		reqErr, focErr   error

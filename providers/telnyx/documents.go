@@ -10,6 +10,7 @@ import (
 	"net/textproto"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/portgate/portgate/providers"
 )
@@ -44,39 +45,43 @@ type wireDocument struct {
 	CreatedAt   *string `json:"created_at"`
 }
 
-func (p *Provider) downloadURL(id string) string {
-	return p.base + "/documents/" + url.PathEscape(id) + "/download"
-}
-
 func (p *Provider) toDocument(w *wireDocument, t providers.DocumentType) providers.Document {
 	return providers.Document{ID: w.ID, Type: t, Filename: w.Filename, ContentType: w.ContentType,
-		Status: w.Status, DownloadURL: p.downloadURL(w.ID), CreateTime: parseTime(w.CreatedAt)}
+		Status: w.Status, CreateTime: parseTime(w.CreatedAt)}
 }
 
 var _ providers.DocumentLinker = (*Provider)(nil)
 
 // DocumentDownloadLink implements providers.DocumentLinker with
 // GET /documents/{id}/download_link, answered {"data":{"url":…}}: a
-// pre-signed URL that serves the file without the API key and expires
-// (Telnyx documents one hour).
-func (p *Provider) DocumentDownloadLink(ctx context.Context, _, documentID string) (string, bool, error) {
+// pre-signed URL that serves the file without the API key. The answer
+// carries no expiry; Telnyx documents the link's hour (DownloadLinkLifetime),
+// counted here from before the request, so ExpireTime is never later than
+// the real expiry.
+func (p *Provider) DocumentDownloadLink(ctx context.Context, _, documentID string) (providers.DocumentLink, bool, error) {
+	var none providers.DocumentLink
 	if !providers.UUIDShape.Valid(documentID) {
-		return "", false, nil // not a document id Telnyx issues (listed bare): no link to ask for
+		return none, false, nil // not a document id Telnyx issues (listed bare): no link to ask for
 	}
 	var out struct {
 		Data struct {
 			URL string `json:"url"`
 		} `json:"data"`
 	}
+	asked := time.Now()
 	if err := p.call(ctx, http.MethodGet, "/documents/"+url.PathEscape(documentID)+"/download_link", nil, nil, &out,
 		errCtx{op: "get document download link"}); err != nil {
-		return "", false, err
+		return none, false, err
 	}
 	if out.Data.URL == "" {
-		return "", false, nil
+		return none, false, nil
 	}
-	return out.Data.URL, true, nil
+	return providers.DocumentLink{URL: out.Data.URL, ExpireTime: asked.Add(DownloadLinkLifetime)}, true, nil
 }
+
+// DownloadLinkLifetime is how long a download_link URL works (Telnyx
+// documents one hour).
+const DownloadLinkLifetime = time.Hour
 
 // UploadDocument implements providers.Provider: POST /documents (multipart),
 // then attach: LOA/invoice via PATCH documents.loa/invoice while the order is

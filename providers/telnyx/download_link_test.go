@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/portgate/portgate/providers"
 	"github.com/portgate/portgate/providers/telnyx"
@@ -38,10 +39,11 @@ func TestDocumentDownloadLinkSandbox(t *testing.T) {
 		t.Fatal(err)
 	}
 	var linker providers.DocumentLinker = e.p
-	link, ok, err := linker.DocumentDownloadLink(ctx(t), res.Order.ID, d.ID)
+	l, ok, err := linker.DocumentDownloadLink(ctx(t), res.Order.ID, d.ID)
 	if err != nil || !ok {
-		t.Fatalf("DocumentDownloadLink: %q %v %v", link, ok, err)
+		t.Fatalf("DocumentDownloadLink: %+v %v %v", l, ok, err)
 	}
+	link := l.URL
 	if n := e.doer.count("GET /v2/documents/" + d.ID + "/download_link"); n != 1 {
 		t.Fatalf("download_link calls = %d, want 1", n)
 	}
@@ -76,8 +78,15 @@ func TestDocumentDownloadLinkStub(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	before := time.Now()
 	link, ok, err := p.DocumentDownloadLink(ctx(t), "", id)
-	if err != nil || !ok || link != signed {
-		t.Fatalf("got %q %v %v, want %q", link, ok, err, signed)
+	after := time.Now()
+	if err != nil || !ok || link.URL != signed {
+		t.Fatalf("got %+v %v %v, want %q", link, ok, err, signed)
+	}
+	// The answer carries no time; Telnyx documents the link's hour, counted
+	// from before the request (never later than the real expiry).
+	if link.ExpireTime.Before(before.Add(time.Hour)) || link.ExpireTime.After(after.Add(time.Hour)) {
+		t.Fatalf("expire time %v, want the request's start + 1h (%v)", link.ExpireTime, before.Add(time.Hour))
 	}
 }

@@ -47,5 +47,10 @@ func (p *Provider) ListPortingEvents(ctx context.Context, q PortingEventsQuery) 
 			out = append(out, e)
 		}
 	}
-	return out, nil
+	// Port-out events (portout.*) come from their own log (portout.go).
+	po, err := p.listPortOutEvents(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return mergeNewestFirst(out, po), nil
 }

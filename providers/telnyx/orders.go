@@ -334,11 +334,13 @@ func (p *Provider) completeNumbersAt(ctx context.Context, po *providers.PortOrde
 			var pn struct {
 				PhoneNumber    string `json:"phone_number"`
 				PortingOrderID string `json:"porting_order_id"`
+				wireNumberStatus
 			}
 			if json.Unmarshal(raw, &pn) != nil || pn.PortingOrderID != po.ID || pn.PhoneNumber == "" {
 				continue
 			}
 			addNumber(got, pn.PhoneNumber)
+			got.PortIn.NumberStatuses = appendNumberStatus(got.PortIn.NumberStatuses, pn.PhoneNumber, pn.wireNumberStatus)
 		}
 		if len(env.Data) == 0 || num >= env.Meta.TotalPages {
 			break
@@ -352,6 +354,7 @@ func (p *Provider) completeNumbersAt(ctx context.Context, po *providers.PortOrde
 		for _, n := range got.InvalidPhoneNumbers {
 			addNumber(po, n)
 		}
+		po.PortIn.NumberStatuses = mergeNumberStatuses(po.PortIn.NumberStatuses, got.PortIn.NumberStatuses)
 	}
 	if numberCount(po) < count {
 		po.MissingDetails = appendNew(po.MissingDetails, detailPhoneNumbers)
@@ -368,7 +371,10 @@ func (p *Provider) GetPortOrder(ctx context.Context, id string) (*providers.Port
 	if err != nil {
 		return nil, err
 	}
-	return p.withDetails(ctx, po)
+	if po, err = p.withDetails(ctx, po); err != nil {
+		return nil, err
+	}
+	return p.withActivation(ctx, po), nil
 }
 
 // getOrder reads one order without the optional details (what the state

@@ -623,7 +623,12 @@ func TestDocuments(t *testing.T) {
 			t.Fatalf("doc %+v", d)
 		}
 	}
-	req, _ := http.NewRequest(http.MethodGet, docs[2].DownloadURL, nil)
+	for _, d := range docs {
+		if d.DownloadURL != "" {
+			t.Fatalf("listed document with a download URL %q (only credential-free links, from DocumentDownloadLink)", d.DownloadURL)
+		}
+	}
+	req, _ := http.NewRequest(http.MethodGet, e.srv.URL+"/v2/documents/"+docs[2].ID+"/download", nil)
 	req.Header.Set("Authorization", "Bearer sandbox")
 	resp, err := e.srv.Client().Do(req)
 	if err != nil {

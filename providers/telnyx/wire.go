@@ -1,6 +1,7 @@
 package telnyx
 
 import (
+	"encoding/json"
 	"slices"
 	"time"
 
@@ -61,6 +62,9 @@ type wireOrder struct {
 	ActivationSettings    struct {
 		FOCRequested *string `json:"foc_datetime_requested"`
 		FOCActual    *string `json:"foc_datetime_actual"`
+		// issue 14 — portin (read leniently by portInOf)
+		FastPortEligible json.RawMessage `json:"fast_port_eligible"`
+		ActivationStatus json.RawMessage `json:"activation_status"`
 	} `json:"activation_settings"`
 	EndUser struct {
 		Admin struct {
@@ -92,9 +96,11 @@ type wireOrder struct {
 		Tags               []string `json:"tags"`
 	} `json:"phone_number_configuration"`
 	Messaging struct {
-		EnableMessaging *bool `json:"enable_messaging"`
+		EnableMessaging     *bool           `json:"enable_messaging"`
+		MessagingPortStatus json.RawMessage `json:"messaging_port_status"` // portin: portInOf
 	} `json:"messaging"`
-	Documents struct {
+	AdditionalSteps json.RawMessage `json:"additional_steps"` // portin: portInOf
+	Documents       struct {
 		LOA     *string `json:"loa"`
 		Invoice *string `json:"invoice"`
 	} `json:"documents"`
@@ -102,6 +108,7 @@ type wireOrder struct {
 	PhoneNumbers []struct {
 		PhoneNumber string  `json:"phone_number"`
 		CarrierName *string `json:"carrier_name"`
+		wireNumberStatus
 	} `json:"phone_numbers"`
 	PortingPhoneNumbersCount int    `json:"porting_phone_numbers_count"`
 	RequirementsMet          bool   `json:"requirements_met"`
@@ -182,6 +189,7 @@ func toOrder(w *wireOrder) (*providers.PortOrder, error) {
 	}
 	for _, pn := range w.PhoneNumbers {
 		addNumber(o, pn.PhoneNumber)
+		o.PortIn.NumberStatuses = appendNumberStatus(o.PortIn.NumberStatuses, pn.PhoneNumber, pn.wireNumberStatus)
 		if c := s(pn.CarrierName); c != "" && o.LosingCarrier == "" {
 			o.LosingCarrier = c
 		}
@@ -225,6 +233,7 @@ func toOrder(w *wireOrder) (*providers.PortOrder, error) {
 		Tags:               c.Tags,
 		MessagingEnabled:   w.Messaging.EnableMessaging != nil && *w.Messaging.EnableMessaging,
 	}
+	portInOf(w, &o.PortIn)
 	return o, nil
 }
 
@@ -242,6 +251,7 @@ type wireNumber struct {
 	Tags               []string `json:"tags"`
 	CreatedAt          *string  `json:"created_at"`
 	PurchasedAt        *string  `json:"purchased_at"`
+	numberDetailsWire           // issue 14 search
 	// ExternalPIN is read only to report whether one is set; its value
 	// never leaves the adapter.
 	ExternalPIN *string `json:"external_pin"`
@@ -272,6 +282,7 @@ func toNumber(w *wireNumber) (*providers.Number, error) {
 		EmergencyAddressID: s(w.EmergencyAddressID),
 		Tags:               w.Tags,
 		CreateTime:         created,
+		NumberDetails:      numberDetails(w.Status, w.PhoneNumberType, w.numberDetailsWire, w.EmergencyEnabled),
 		PortOutPINSet:      s(w.ExternalPIN) != "",
 		Emergency:          numberEmergency(w),
 	}, nil

@@ -90,6 +90,7 @@ type Fake struct {
 	msgTasks   map[string]*msgTask // bulk message provisioning tasks (messaging.go)
 	nextRoute  int
 	numberSeq  []string
+	sold       map[string]bool  // inventory numbers bought (issue 14 — buy; number_orders.go)
 	em         *emergencyState  // E911 and CNAM records (emergency.go)
 	uploads    map[string]*file // token → file awaiting its bytes
 	downloads  map[string]*file // token → file

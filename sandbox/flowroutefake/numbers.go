@@ -22,7 +22,15 @@ func (f *Fake) routeNumbers(w http.ResponseWriter, r *http.Request, seg []string
 		f.listNumbers(w, r)
 		return
 	}
+	if seg[0] == "available" { // issue 14 search
+		f.routeAvailable(w, r, seg[1:])
+		return
+	}
 	id := seg[0]
+	if len(seg) == 1 && r.Method == http.MethodPost { // issue 14 — buy
+		f.purchaseNumber(w, r, id)
+		return
+	}
 	f.mu.Lock()
 	n, ok := f.numbers[id]
 	f.mu.Unlock()
@@ -35,6 +43,8 @@ func (f *Fake) routeNumbers(w http.ResponseWriter, r *http.Request, seg []string
 		f.writeNumber(w, r, n, http.StatusOK, nil)
 	case len(seg) == 1 && r.Method == http.MethodPatch:
 		f.patchNumber(w, r, n)
+	case len(seg) == 1 && r.Method == http.MethodDelete: // issue 14 — buy
+		f.releaseNumber(w, r, n)
 	case len(seg) == 3 && seg[1] == "relationships" && (seg[2] == "primary_route" || seg[2] == "failover_route"):
 		f.patchRoute(w, r, n, seg[2])
 	case len(seg) >= 3 && seg[1] == "relationships" && (seg[2] == "e911s" || seg[2] == "cnam"):

@@ -33,6 +33,7 @@ type Options struct {
 	APIKey            string             // bearer token it accepts; default "sandbox"
 	StepInterval      time.Duration      // > 0: confirmed orders advance one state per interval (goroutine); 0: only Advance
 	SeedNumbers       []string           // E.164 numbers on the account; nil = scenarios.SandboxNumbers
+	SeedPortOuts      []string           // numbers put on the account, each with a pending port-out (deterministic ids, PortOutID)
 	WebhookURL        string             // if set, porting_order.* events are POSTed here, signed
 	WebhookPrivateKey ed25519.PrivateKey // nil = generated; PublicKey() exposes the public half
 	Logger            *slog.Logger
@@ -88,10 +89,12 @@ type Fake struct {
 	nextNumID uint64
 	failures  []failure
 	events    []portingEvent // the events API's log, oldest first
+	buy       buyState       // number orders and the purchasable inventory (number_orders.go)
 	// addresses (emergency.go): by id, in creation order.
 	addresses  map[string]*address
 	addressSeq []string
 	nextAddrID uint64
+	portOuts   portOutBook // port-outs (portouts.go)
 	closed     bool
 
 	// clock is how far the fake's time runs ahead of the wall clock (ns):
@@ -142,6 +145,7 @@ func New(opts Options) *Fake {
 	for _, n := range seed {
 		f.addNumber(n, "number_order", now)
 	}
+	f.seedPortOuts(opts.SeedPortOuts, now)
 	if opts.StepInterval > 0 {
 		f.wg.Add(1)
 		go f.stepper(opts.StepInterval)
@@ -231,6 +235,10 @@ func (f *Fake) advance(letTimePass bool) {
 			as["foc_datetime_actual"] = foc.Format(time.RFC3339)
 			f.setStatus(o, StatusFOCDateConfirmed, nil, now)
 		case StatusFOCDateConfirmed:
+			if f.advanceActivation(o, letTimePass) {
+				now = f.now()
+				continue // an activation job drives the port
+			}
 			if foc, ok := o.focActual(); ok && foc.After(now) {
 				if !letTimePass {
 					continue // it ports at its FOC date
@@ -238,16 +246,23 @@ func (f *Fake) advance(letTimePass bool) {
 				f.clock.Add(int64(foc.Sub(now)))
 				now = f.now()
 			}
-			as := o.attrs["activation_settings"].(map[string]any)
-			as["activation_status"] = "Active"
-			f.setStatus(o, StatusPorted, nil, now)
-			for _, n := range o.numbers {
-				if _, ok := f.byE164[n]; !ok {
-					f.addNumber(n, "port_request", now)
-				}
-			}
+			f.port(o, now)
 		case StatusCancelPending:
 			f.setStatus(o, StatusCancelled, nil, now)
+		}
+	}
+	f.stepPortOuts(now)
+	f.advanceNumberOrdersLocked(now) // issue 14 — buy
+}
+
+// port completes o: its numbers are active on the account. Caller holds f.mu.
+func (f *Fake) port(o *order, now time.Time) {
+	as := o.attrs["activation_settings"].(map[string]any)
+	as["activation_status"] = "Active"
+	f.setStatus(o, StatusPorted, nil, now)
+	for _, n := range o.numbers {
+		if _, ok := f.byE164[n]; !ok {
+			f.addNumber(n, "port_request", now)
 		}
 	}
 }

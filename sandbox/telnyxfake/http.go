@@ -167,6 +167,10 @@ func (f *Fake) routes() []route {
 		{"GET", []string{"porting_orders", "*", "allowed_foc_windows"}, f.focWindows},
 		{"GET", []string{"porting_orders", "*", "requirements"}, f.requirements},
 		{"GET", []string{"porting_orders", "*", "sub_request"}, f.subRequest},
+		{"POST", []string{"porting_orders", "*", "actions", "activate"}, f.activateOrder},
+		{"GET", []string{"porting_orders", "*", "activation_jobs"}, f.listActivationJobs},
+		{"GET", []string{"porting_orders", "*", "activation_jobs", "*"}, f.getActivationJob},
+		{"PATCH", []string{"porting_orders", "*", "activation_jobs", "*"}, f.patchActivationJob},
 		{"GET", []string{"porting_phone_numbers"}, f.listPortingPhoneNumbers},
 		{"GET", []string{"porting", "events"}, f.listEvents},
 		{"GET", []string{"porting", "events", "*"}, f.getEvent},
@@ -181,6 +185,12 @@ func (f *Fake) routes() []route {
 		{"PATCH", []string{"phone_numbers", "*"}, f.patchNumber},
 		{"GET", []string{"phone_numbers", "*", "messaging"}, f.getNumberMessaging},
 		{"PATCH", []string{"phone_numbers", "*", "messaging"}, f.patchNumberMessaging},
+		// issue 14 — buy
+		{"DELETE", []string{"phone_numbers", "*"}, f.deleteNumber},
+		{"GET", []string{"number_orders"}, f.listNumberOrders},
+		{"POST", []string{"number_orders"}, f.createNumberOrder},
+		{"GET", []string{"number_orders", "*"}, f.getNumberOrder},
+		{"GET", []string{"available_phone_numbers"}, f.searchAvailable}, // issue 14 search
 		{"GET", []string{"connections"}, f.listConnections},
 		{"GET", []string{"connections", "*"}, f.getConnection},
 		{"GET", []string{"messaging_profiles"}, f.listMessagingProfiles},
@@ -194,6 +204,17 @@ func (f *Fake) routes() []route {
 		{"POST", []string{"addresses"}, f.createAddress},
 		{"GET", []string{"addresses", "*"}, f.getAddress},
 		{"DELETE", []string{"addresses", "*"}, f.deleteAddress},
+		// issue 14 — portout (portouts.go, portout_extras.go, loa.go)
+		{"GET", []string{"portouts"}, f.listPortOuts},
+		{"GET", []string{"portouts", "events"}, f.listPortOutEvents}, // before portouts/{id}
+		{"GET", []string{"portouts", "*"}, f.getPortOut},
+		{"PATCH", []string{"portouts", "*", "*"}, f.patchPortOutStatus},
+		{"GET", []string{"portouts", "rejections", "*"}, f.portOutRejections},
+		{"GET", []string{"portouts", "*", "comments"}, f.listPortOutComments},
+		{"POST", []string{"portouts", "*", "comments"}, f.createPortOutComment},
+		{"GET", []string{"portouts", "*", "supporting_documents"}, f.listPortOutDocs},
+		{"POST", []string{"portouts", "*", "supporting_documents"}, f.createPortOutDocs},
+		{"GET", []string{"porting_orders", "*", "loa_template"}, f.loaTemplate},
 	}
 }
 

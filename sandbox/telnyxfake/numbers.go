@@ -26,8 +26,11 @@ type number struct {
 	emergencyStatus    string // "" = derived from emergencyAddressID (emergency.go)
 	cnamEnabled        bool
 	cnamDetails        string
+	portOutStatus      string // "" (active), "port-out-pending" or "ported-out" (portouts.go)
 	createdAt          time.Time
 	updatedAt          time.Time
+	status             string // "" = active; purchase-pending while its number order is (issue 14 — buy)
+	deletionLock       bool   // deletion_lock_enabled (issue 14 — buy)
 }
 
 // addNumber puts e164 on the account. Caller holds f.mu (or is New).
@@ -43,7 +46,7 @@ func (f *Fake) addNumber(e164, source string, now time.Time) *number {
 
 func (n *number) render() map[string]any {
 	return map[string]any{"id": n.id, "record_type": "phone_number", "phone_number": n.e164,
-		"country_iso_alpha2": "US", "status": "active", "tags": slices.Clone(n.tags), "external_pin": n.externalPIN,
+		"country_iso_alpha2": "US", "status": n.statusValue(), "tags": slices.Clone(n.tags), "external_pin": n.externalPIN,
 		"phone_number_type": phoneNumberType(n.e164), "source_type": n.sourceType,
 		"connection_id": n.connectionID, "connection_name": nil,
 		"messaging_profile_id": n.messagingProfileID, "messaging_profile_name": nil,
@@ -51,7 +54,7 @@ func (n *number) render() map[string]any {
 		"emergency_enabled": n.emergencyAddressID != nil && n.emergencyState() != "deprovisioning", "emergency_status": n.emergencyState(),
 		"customer_reference": n.customerReference, "call_forwarding_enabled": true, "cnam_listing_enabled": n.cnamEnabled,
 		"caller_id_name_enabled": false, "call_recording_enabled": false, "t38_fax_gateway_enabled": false,
-		"deletion_lock_enabled": false, "hd_voice_enabled": false, "inbound_call_screening": "disabled",
+		"deletion_lock_enabled": n.deletionLock, "hd_voice_enabled": false, "inbound_call_screening": "disabled",
 		"purchased_at": ts(n.createdAt), "activated_at": ts(n.createdAt), "created_at": ts(n.createdAt),
 		"updated_at": ts(n.updatedAt)}
 }
@@ -212,7 +215,7 @@ func (f *Fake) listNumbers(w http.ResponseWriter, r *http.Request, _ []string) {
 		if ref != "" && str(n.customerReference) != ref {
 			continue
 		}
-		if status != "" && status != "active" { // every fake number is active
+		if status != "" && status != n.statusValue() {
 			continue
 		}
 		if len(countries) > 0 && !slices.Contains(countries, countryOf(n.e164)) {

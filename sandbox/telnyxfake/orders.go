@@ -31,6 +31,7 @@ type order struct {
 	attrs            map[string]any // the PATCH-able attributes, null-laden
 	comments         []map[string]any
 	additional       []map[string]any
+	jobs             []*activationJob // FastPort activation jobs, oldest first
 }
 
 func (o *order) hasSuffix(s string) bool {
@@ -291,8 +292,7 @@ func (f *Fake) portingPhoneNumber(o *order, n string) map[string]any {
 }
 
 func (o *order) requirementsMet() bool {
-	d, _ := o.attrs["documents"].(map[string]any)
-	return str(d["loa"]) != "" && str(d["invoice"]) != ""
+	return o.docValue("loa") != "" && o.docValue("invoice") != ""
 }
 
 func nilIfEmpty(s string) any {
@@ -653,15 +653,15 @@ func (f *Fake) patchOrder(w http.ResponseWriter, r *http.Request, args []string)
 	if !ok {
 		return
 	}
-	if o.status != StatusDraft && o.status != StatusException {
-		writeErrs(w, http.StatusUnprocessableEntity, statusRefusal(
-			fmt.Sprintf("Porting order in status %s can not be updated.", o.status)))
+	if why := f.patchRefusal(o, body); why != "" {
+		writeErrs(w, http.StatusUnprocessableEntity, statusRefusal(why))
 		return
 	}
 	errs := checkPatch(body, patchSchema, "")
 	if len(errs) == 0 {
-		errs = append(errs, checkFOCRequested(body, f.now())...)
+		errs = append(errs, checkFOCRequested(body, focWindowsFor(o, f.now()))...)
 		errs = append(errs, checkMisc(o.attrs, body)...)
+		errs = append(errs, f.checkRequirements(o, body)...)
 	}
 	if docs, ok := body["documents"].(map[string]any); ok {
 		for _, k := range []string{"loa", "invoice"} {
@@ -674,9 +674,14 @@ func (f *Fake) patchOrder(w http.ResponseWriter, r *http.Request, args []string)
 		writeErrs(w, http.StatusUnprocessableEntity, errs...)
 		return
 	}
+	if reqs, ok := body["requirements"].([]any); ok {
+		body["requirements"] = mergeRequirements(o.attrs["requirements"], reqs)
+	}
+	prevStatus := o.status
 	merge(o.attrs, body, skeleton(o.fastPortable))
 	now := f.now()
 	o.updatedAt = now
+	f.afterPatch(o, body, prevStatus, now)
 	if o.status == StatusException {
 		// The fix is in: Telnyx resubmits the order (D notif: back to submitted).
 		o.exceptionFixed = true
@@ -705,7 +710,7 @@ func (f *Fake) deleteOrder(w http.ResponseWriter, _ *http.Request, args []string
 
 // checkFOCRequested: a requested FOC date must fall inside one of the
 // order's allowed_foc_windows (so never in the past).
-func checkFOCRequested(body map[string]any, now time.Time) []apiError {
+func checkFOCRequested(body map[string]any, windows [][2]time.Time) []apiError {
 	as, _ := body["activation_settings"].(map[string]any)
 	v := str(as["foc_datetime_requested"])
 	if v == "" {
@@ -715,7 +720,7 @@ func checkFOCRequested(body map[string]any, now time.Time) []apiError {
 	if err != nil {
 		return nil // checkLeaf reported it
 	}
-	for _, win := range focWindowsAt(now) {
+	for _, win := range windows {
 		if !t.Before(win[0]) && !t.After(win[1]) {
 			return nil
 		}
@@ -817,6 +822,9 @@ func (f *Fake) confirmOrder(w http.ResponseWriter, _ *http.Request, args []strin
 	}
 	var errs []apiError
 	for _, ptr := range confirmRequired {
+		if key, isDoc := strings.CutPrefix(ptr, "/documents/"); isDoc && o.docValue(key) != "" {
+			continue // supplied as a requirement value
+		}
 		if str(lookupPtr(o.attrs, ptr)) == "" {
 			errs = append(errs, errItem("10004", "Missing required parameter", ptr[1:]+" is required to confirm the order", ptr))
 		}
@@ -921,13 +929,17 @@ func (f *Fake) exceptionTypes(w http.ResponseWriter, _ *http.Request, _ []string
 
 func (f *Fake) focWindows(w http.ResponseWriter, _ *http.Request, args []string) {
 	f.mu.Lock()
-	_, ok := f.lookupOrder(w, args[0])
+	o, ok := f.lookupOrder(w, args[0])
+	var wins [][2]time.Time
+	if ok {
+		wins = focWindowsFor(o, f.now())
+	}
 	f.mu.Unlock()
 	if !ok {
 		return
 	}
 	data := []any{}
-	for _, win := range focWindowsAt(f.now()) {
+	for _, win := range wins {
 		data = append(data, map[string]any{"started_at": ts(win[0]), "ended_at": ts(win[1]),
 			"record_type": "porting_order_allowed_foc_window"})
 	}
@@ -941,13 +953,12 @@ func (f *Fake) requirements(w http.ResponseWriter, _ *http.Request, args []strin
 	if !ok {
 		return
 	}
-	docs, _ := o.attrs["documents"].(map[string]any)
 	mk := func(id, name, key string) map[string]any {
 		st := "pending"
-		if str(docs[key]) != "" {
+		if o.docValue(key) != "" {
 			st = "approved"
 		}
-		return map[string]any{"field_type": "document", "field_value": str(docs[key]), "requirement_status": st,
+		return map[string]any{"field_type": "document", "field_value": o.docValue(key), "requirement_status": st,
 			"requirement_type": map[string]any{"id": id, "name": name, "description": name + " for the port",
 				"example": name + ".pdf", "type": "document", "acceptance_criteria": map[string]any{}},
 			"record_type": "porting_requirement"}

@@ -129,6 +129,27 @@ type Number struct {
 	// UpdateNumber to have the update refused (ABORTED, ETAG_MISMATCH) when
 	// the number changed since it was read.
 	Etag string `protobuf:"bytes,19,opt,name=etag,proto3" json:"etag,omitempty"`
+	// When portgate released the number (ReleaseNumber); unset otherwise.
+	ReleaseTime *timestamppb.Timestamp `protobuf:"bytes,60,opt,name=release_time,json=releaseTime,proto3" json:"release_time,omitempty"`
+	// issue 14 — search: fields 40-59.
+	// Neutral state; provider_status keeps the raw value.
+	State NumberState `protobuf:"varint,40,opt,name=state,proto3,enum=portgate.v1.NumberState" json:"state,omitempty"`
+	// Neutral type; number_type keeps the raw value.
+	Type NumberType `protobuf:"varint,41,opt,name=type,proto3,enum=portgate.v1.NumberType" json:"type,omitempty"`
+	// ISO 3166-1 alpha-2 country, when reported.
+	RegionCode string `protobuf:"bytes,42,opt,name=region_code,json=regionCode,proto3" json:"region_code,omitempty"`
+	// State or province, upper case, when reported.
+	AdministrativeArea string `protobuf:"bytes,43,opt,name=administrative_area,json=administrativeArea,proto3" json:"administrative_area,omitempty"`
+	// Rate center, when reported.
+	RateCenter string `protobuf:"bytes,44,opt,name=rate_center,json=rateCenter,proto3" json:"rate_center,omitempty"`
+	// City, when reported.
+	Locality string `protobuf:"bytes,45,opt,name=locality,proto3" json:"locality,omitempty"`
+	// Known features enabled or offered on the number.
+	Features []NumberFeature `protobuf:"varint,46,rep,packed,name=features,proto3,enum=portgate.v1.NumberFeature" json:"features,omitempty"`
+	// Recurring monthly cost, when reported (Flowroute).
+	MonthlyCost *Price `protobuf:"bytes,47,opt,name=monthly_cost,json=monthlyCost,proto3" json:"monthly_cost,omitempty"`
+	// One-time setup cost, when reported (Flowroute).
+	SetupCost *Price `protobuf:"bytes,48,opt,name=setup_cost,json=setupCost,proto3" json:"setup_cost,omitempty"`
 	// Primary voice route (providers/{provider}/voiceRoutes/{id}): Flowroute
 	// primary_route, Telnyx connection. Same value as connection_id, by name;
 	// set it (or connection_id) in UpdateNumber, empty with a mask clears it.
@@ -306,6 +327,76 @@ func (x *Number) GetEtag() string {
 		return x.Etag
 	}
 	return ""
+}
+
+func (x *Number) GetReleaseTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ReleaseTime
+	}
+	return nil
+}
+
+func (x *Number) GetState() NumberState {
+	if x != nil {
+		return x.State
+	}
+	return NumberState_NUMBER_STATE_UNSPECIFIED
+}
+
+func (x *Number) GetType() NumberType {
+	if x != nil {
+		return x.Type
+	}
+	return NumberType_NUMBER_TYPE_UNSPECIFIED
+}
+
+func (x *Number) GetRegionCode() string {
+	if x != nil {
+		return x.RegionCode
+	}
+	return ""
+}
+
+func (x *Number) GetAdministrativeArea() string {
+	if x != nil {
+		return x.AdministrativeArea
+	}
+	return ""
+}
+
+func (x *Number) GetRateCenter() string {
+	if x != nil {
+		return x.RateCenter
+	}
+	return ""
+}
+
+func (x *Number) GetLocality() string {
+	if x != nil {
+		return x.Locality
+	}
+	return ""
+}
+
+func (x *Number) GetFeatures() []NumberFeature {
+	if x != nil {
+		return x.Features
+	}
+	return nil
+}
+
+func (x *Number) GetMonthlyCost() *Price {
+	if x != nil {
+		return x.MonthlyCost
+	}
+	return nil
+}
+
+func (x *Number) GetSetupCost() *Price {
+	if x != nil {
+		return x.SetupCost
+	}
+	return nil
 }
 
 func (x *Number) GetVoiceRoute() string {
@@ -698,7 +789,7 @@ var File_portgate_v1_numbers_proto protoreflect.FileDescriptor
 
 const file_portgate_v1_numbers_proto_rawDesc = "" +
 	"\n" +
-	"\x19portgate/v1/numbers.proto\x12\vportgate.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1bgoogle/api/field_info.proto\x1a\x19google/api/resource.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1bportgate/v1/emergency.proto\x1a\x17portgate/v1/voice.proto\"\xfe\v\n" +
+	"\x19portgate/v1/numbers.proto\x12\vportgate.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1bgoogle/api/field_info.proto\x1a\x19google/api/resource.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1eportgate/v1/number_order.proto\x1a\x18portgate/v1/search.proto\x1a\x1bportgate/v1/emergency.proto\x1a\x17portgate/v1/voice.proto\"\xfd\x0f\n" +
 	"\x06Number\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12&\n" +
 	"\fphone_number\x18\x02 \x01(\tB\x03\xe0A\x03R\vphoneNumber\x129\n" +
@@ -720,7 +811,20 @@ const file_portgate_v1_numbers_proto_rawDesc = "" +
 	"\x10raw_phone_number\x18\x10 \x01(\tB\x03\xe0A\x03R\x0erawPhoneNumber\x125\n" +
 	"\x14phone_number_invalid\x18\x11 \x01(\bB\x03\xe0A\x03R\x12phoneNumberInvalid\x12^\n" +
 	"\x16messaging_provisioning\x18\x12 \x01(\v2\".portgate.v1.MessagingProvisioningB\x03\xe0A\x03R\x15messagingProvisioning\x12\x17\n" +
-	"\x04etag\x18\x13 \x01(\tB\x03\xe0A\x01R\x04etag\x12@\n" +
+	"\x04etag\x18\x13 \x01(\tB\x03\xe0A\x01R\x04etag\x12B\n" +
+	"\frelease_time\x18< \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\vreleaseTime\x123\n" +
+	"\x05state\x18( \x01(\x0e2\x18.portgate.v1.NumberStateB\x03\xe0A\x03R\x05state\x120\n" +
+	"\x04type\x18) \x01(\x0e2\x17.portgate.v1.NumberTypeB\x03\xe0A\x03R\x04type\x12$\n" +
+	"\vregion_code\x18* \x01(\tB\x03\xe0A\x03R\n" +
+	"regionCode\x124\n" +
+	"\x13administrative_area\x18+ \x01(\tB\x03\xe0A\x03R\x12administrativeArea\x12$\n" +
+	"\vrate_center\x18, \x01(\tB\x03\xe0A\x03R\n" +
+	"rateCenter\x12\x1f\n" +
+	"\blocality\x18- \x01(\tB\x03\xe0A\x03R\blocality\x12;\n" +
+	"\bfeatures\x18. \x03(\x0e2\x1a.portgate.v1.NumberFeatureB\x03\xe0A\x03R\bfeatures\x12:\n" +
+	"\fmonthly_cost\x18/ \x01(\v2\x12.portgate.v1.PriceB\x03\xe0A\x03R\vmonthlyCost\x126\n" +
+	"\n" +
+	"setup_cost\x180 \x01(\v2\x12.portgate.v1.PriceB\x03\xe0A\x03R\tsetupCost\x12@\n" +
 	"\vvoice_route\x18F \x01(\tB\x1f\xe0A\x01\xfaA\x19\n" +
 	"\x17portgate.dev/VoiceRouteR\n" +
 	"voiceRoute\x12Q\n" +
@@ -767,11 +871,16 @@ const file_portgate_v1_numbers_proto_rawDesc = "" +
 	"updateMask\x125\n" +
 	"\n" +
 	"request_id\x18\x03 \x01(\tB\x16\xe0A\x01\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01\xe2\x8c\xcf\xd7\b\x02\b\x01R\trequestId\x129\n" +
-	"\x16messaging_callback_uri\x18\x04 \x01(\tB\x03\xe0A\x04R\x14messagingCallbackUri2\xa3\x1b\n" +
+	"\x16messaging_callback_uri\x18\x04 \x01(\tB\x03\xe0A\x04R\x14messagingCallbackUri2\xcc!\n" +
 	"\aNumbers\x12p\n" +
 	"\tGetNumber\x12\x1d.portgate.v1.GetNumberRequest\x1a\x13.portgate.v1.Number\"/\xdaA\x04name\x82\xd3\xe4\x93\x02\"\x12 /v1/{name=providers/*/numbers/*}\x12\x83\x01\n" +
 	"\vListNumbers\x12\x1f.portgate.v1.ListNumbersRequest\x1a .portgate.v1.ListNumbersResponse\"1\xdaA\x06parent\x82\xd3\xe4\x93\x02\"\x12 /v1/{parent=providers/*}/numbers\x12\x93\x01\n" +
-	"\fUpdateNumber\x12 .portgate.v1.UpdateNumberRequest\x1a\x13.portgate.v1.Number\"L\xdaA\x12number,update_mask\x82\xd3\xe4\x93\x021:\x06number2'/v1/{number.name=providers/*/numbers/*}\x12\x93\x01\n" +
+	"\fUpdateNumber\x12 .portgate.v1.UpdateNumberRequest\x1a\x13.portgate.v1.Number\"L\xdaA\x12number,update_mask\x82\xd3\xe4\x93\x021:\x06number2'/v1/{number.name=providers/*/numbers/*}\x12\xc0\x01\n" +
+	"\x16SearchAvailableNumbers\x12*.portgate.v1.SearchAvailableNumbersRequest\x1a+.portgate.v1.SearchAvailableNumbersResponse\"M\xdaA\x12parent,region_code\x82\xd3\xe4\x93\x022\x120/v1/{parent=providers/*}/availableNumbers:search\x12\xa7\x01\n" +
+	"\x11CreateNumberOrder\x12%.portgate.v1.CreateNumberOrderRequest\x1a\x18.portgate.v1.NumberOrder\"Q\xdaA\x13parent,number_order\x82\xd3\xe4\x93\x025:\fnumber_order\"%/v1/{parent=providers/*}/numberOrders\x12\x84\x01\n" +
+	"\x0eGetNumberOrder\x12\".portgate.v1.GetNumberOrderRequest\x1a\x18.portgate.v1.NumberOrder\"4\xdaA\x04name\x82\xd3\xe4\x93\x02'\x12%/v1/{name=providers/*/numberOrders/*}\x12\x97\x01\n" +
+	"\x10ListNumberOrders\x12$.portgate.v1.ListNumberOrdersRequest\x1a%.portgate.v1.ListNumberOrdersResponse\"6\xdaA\x06parent\x82\xd3\xe4\x93\x02'\x12%/v1/{parent=providers/*}/numberOrders\x12\x98\x01\n" +
+	"\rReleaseNumber\x12!.portgate.v1.ReleaseNumberRequest\x1a\x13.portgate.v1.Number\"O\xdaA\x19name,confirm_phone_number\x82\xd3\xe4\x93\x02-:\x01*\"(/v1/{name=providers/*/numbers/*}:release\x12\x93\x01\n" +
 	"\x0fListVoiceRoutes\x12#.portgate.v1.ListVoiceRoutesRequest\x1a$.portgate.v1.ListVoiceRoutesResponse\"5\xdaA\x06parent\x82\xd3\xe4\x93\x02&\x12$/v1/{parent=providers/*}/voiceRoutes\x12\x80\x01\n" +
 	"\rGetVoiceRoute\x12!.portgate.v1.GetVoiceRouteRequest\x1a\x17.portgate.v1.VoiceRoute\"3\xdaA\x04name\x82\xd3\xe4\x93\x02&\x12$/v1/{name=providers/*/voiceRoutes/*}\x12\xa1\x01\n" +
 	"\x10CreateVoiceRoute\x12$.portgate.v1.CreateVoiceRouteRequest\x1a\x17.portgate.v1.VoiceRoute\"N\xdaA\x12parent,voice_route\x82\xd3\xe4\x93\x023:\vvoice_route\"$/v1/{parent=providers/*}/voiceRoutes\x12\xb2\x01\n" +
@@ -816,96 +925,124 @@ var file_portgate_v1_numbers_proto_goTypes = []any{
 	(*ListNumbersResponse)(nil),             // 5: portgate.v1.ListNumbersResponse
 	(*UpdateNumberRequest)(nil),             // 6: portgate.v1.UpdateNumberRequest
 	(*timestamppb.Timestamp)(nil),           // 7: google.protobuf.Timestamp
-	(EmergencyStatus)(0),                    // 8: portgate.v1.EmergencyStatus
-	(*NumberCallerIdName)(nil),              // 9: portgate.v1.NumberCallerIdName
-	(*fieldmaskpb.FieldMask)(nil),           // 10: google.protobuf.FieldMask
-	(*ListVoiceRoutesRequest)(nil),          // 11: portgate.v1.ListVoiceRoutesRequest
-	(*GetVoiceRouteRequest)(nil),            // 12: portgate.v1.GetVoiceRouteRequest
-	(*CreateVoiceRouteRequest)(nil),         // 13: portgate.v1.CreateVoiceRouteRequest
-	(*UpdateVoiceRouteRequest)(nil),         // 14: portgate.v1.UpdateVoiceRouteRequest
-	(*DeleteVoiceRouteRequest)(nil),         // 15: portgate.v1.DeleteVoiceRouteRequest
-	(*ListMessagingProfilesRequest)(nil),    // 16: portgate.v1.ListMessagingProfilesRequest
-	(*GetMessagingProfileRequest)(nil),      // 17: portgate.v1.GetMessagingProfileRequest
-	(*CreateEmergencyAddressRequest)(nil),   // 18: portgate.v1.CreateEmergencyAddressRequest
-	(*GetEmergencyAddressRequest)(nil),      // 19: portgate.v1.GetEmergencyAddressRequest
-	(*ListEmergencyAddressesRequest)(nil),   // 20: portgate.v1.ListEmergencyAddressesRequest
-	(*DeleteEmergencyAddressRequest)(nil),   // 21: portgate.v1.DeleteEmergencyAddressRequest
-	(*AssignEmergencyAddressRequest)(nil),   // 22: portgate.v1.AssignEmergencyAddressRequest
-	(*UnassignEmergencyAddressRequest)(nil), // 23: portgate.v1.UnassignEmergencyAddressRequest
-	(*CreateCallerIdNameRequest)(nil),       // 24: portgate.v1.CreateCallerIdNameRequest
-	(*GetCallerIdNameRequest)(nil),          // 25: portgate.v1.GetCallerIdNameRequest
-	(*ListCallerIdNamesRequest)(nil),        // 26: portgate.v1.ListCallerIdNamesRequest
-	(*DeleteCallerIdNameRequest)(nil),       // 27: portgate.v1.DeleteCallerIdNameRequest
-	(*SetNumberCallerIdNameRequest)(nil),    // 28: portgate.v1.SetNumberCallerIdNameRequest
-	(*ClearNumberCallerIdNameRequest)(nil),  // 29: portgate.v1.ClearNumberCallerIdNameRequest
-	(*ListVoiceRoutesResponse)(nil),         // 30: portgate.v1.ListVoiceRoutesResponse
-	(*VoiceRoute)(nil),                      // 31: portgate.v1.VoiceRoute
-	(*emptypb.Empty)(nil),                   // 32: google.protobuf.Empty
-	(*ListMessagingProfilesResponse)(nil),   // 33: portgate.v1.ListMessagingProfilesResponse
-	(*MessagingProfile)(nil),                // 34: portgate.v1.MessagingProfile
-	(*EmergencyAddress)(nil),                // 35: portgate.v1.EmergencyAddress
-	(*ListEmergencyAddressesResponse)(nil),  // 36: portgate.v1.ListEmergencyAddressesResponse
-	(*CallerIdName)(nil),                    // 37: portgate.v1.CallerIdName
-	(*ListCallerIdNamesResponse)(nil),       // 38: portgate.v1.ListCallerIdNamesResponse
+	(NumberState)(0),                        // 8: portgate.v1.NumberState
+	(NumberType)(0),                         // 9: portgate.v1.NumberType
+	(NumberFeature)(0),                      // 10: portgate.v1.NumberFeature
+	(*Price)(nil),                           // 11: portgate.v1.Price
+	(EmergencyStatus)(0),                    // 12: portgate.v1.EmergencyStatus
+	(*NumberCallerIdName)(nil),              // 13: portgate.v1.NumberCallerIdName
+	(*fieldmaskpb.FieldMask)(nil),           // 14: google.protobuf.FieldMask
+	(*SearchAvailableNumbersRequest)(nil),   // 15: portgate.v1.SearchAvailableNumbersRequest
+	(*CreateNumberOrderRequest)(nil),        // 16: portgate.v1.CreateNumberOrderRequest
+	(*GetNumberOrderRequest)(nil),           // 17: portgate.v1.GetNumberOrderRequest
+	(*ListNumberOrdersRequest)(nil),         // 18: portgate.v1.ListNumberOrdersRequest
+	(*ReleaseNumberRequest)(nil),            // 19: portgate.v1.ReleaseNumberRequest
+	(*ListVoiceRoutesRequest)(nil),          // 20: portgate.v1.ListVoiceRoutesRequest
+	(*GetVoiceRouteRequest)(nil),            // 21: portgate.v1.GetVoiceRouteRequest
+	(*CreateVoiceRouteRequest)(nil),         // 22: portgate.v1.CreateVoiceRouteRequest
+	(*UpdateVoiceRouteRequest)(nil),         // 23: portgate.v1.UpdateVoiceRouteRequest
+	(*DeleteVoiceRouteRequest)(nil),         // 24: portgate.v1.DeleteVoiceRouteRequest
+	(*ListMessagingProfilesRequest)(nil),    // 25: portgate.v1.ListMessagingProfilesRequest
+	(*GetMessagingProfileRequest)(nil),      // 26: portgate.v1.GetMessagingProfileRequest
+	(*CreateEmergencyAddressRequest)(nil),   // 27: portgate.v1.CreateEmergencyAddressRequest
+	(*GetEmergencyAddressRequest)(nil),      // 28: portgate.v1.GetEmergencyAddressRequest
+	(*ListEmergencyAddressesRequest)(nil),   // 29: portgate.v1.ListEmergencyAddressesRequest
+	(*DeleteEmergencyAddressRequest)(nil),   // 30: portgate.v1.DeleteEmergencyAddressRequest
+	(*AssignEmergencyAddressRequest)(nil),   // 31: portgate.v1.AssignEmergencyAddressRequest
+	(*UnassignEmergencyAddressRequest)(nil), // 32: portgate.v1.UnassignEmergencyAddressRequest
+	(*CreateCallerIdNameRequest)(nil),       // 33: portgate.v1.CreateCallerIdNameRequest
+	(*GetCallerIdNameRequest)(nil),          // 34: portgate.v1.GetCallerIdNameRequest
+	(*ListCallerIdNamesRequest)(nil),        // 35: portgate.v1.ListCallerIdNamesRequest
+	(*DeleteCallerIdNameRequest)(nil),       // 36: portgate.v1.DeleteCallerIdNameRequest
+	(*SetNumberCallerIdNameRequest)(nil),    // 37: portgate.v1.SetNumberCallerIdNameRequest
+	(*ClearNumberCallerIdNameRequest)(nil),  // 38: portgate.v1.ClearNumberCallerIdNameRequest
+	(*SearchAvailableNumbersResponse)(nil),  // 39: portgate.v1.SearchAvailableNumbersResponse
+	(*NumberOrder)(nil),                     // 40: portgate.v1.NumberOrder
+	(*ListNumberOrdersResponse)(nil),        // 41: portgate.v1.ListNumberOrdersResponse
+	(*ListVoiceRoutesResponse)(nil),         // 42: portgate.v1.ListVoiceRoutesResponse
+	(*VoiceRoute)(nil),                      // 43: portgate.v1.VoiceRoute
+	(*emptypb.Empty)(nil),                   // 44: google.protobuf.Empty
+	(*ListMessagingProfilesResponse)(nil),   // 45: portgate.v1.ListMessagingProfilesResponse
+	(*MessagingProfile)(nil),                // 46: portgate.v1.MessagingProfile
+	(*EmergencyAddress)(nil),                // 47: portgate.v1.EmergencyAddress
+	(*ListEmergencyAddressesResponse)(nil),  // 48: portgate.v1.ListEmergencyAddressesResponse
+	(*CallerIdName)(nil),                    // 49: portgate.v1.CallerIdName
+	(*ListCallerIdNamesResponse)(nil),       // 50: portgate.v1.ListCallerIdNamesResponse
 }
 var file_portgate_v1_numbers_proto_depIdxs = []int32{
 	7,  // 0: portgate.v1.Number.create_time:type_name -> google.protobuf.Timestamp
 	2,  // 1: portgate.v1.Number.messaging_provisioning:type_name -> portgate.v1.MessagingProvisioning
-	8,  // 2: portgate.v1.Number.emergency_status:type_name -> portgate.v1.EmergencyStatus
-	9,  // 3: portgate.v1.Number.caller_id_name:type_name -> portgate.v1.NumberCallerIdName
-	0,  // 4: portgate.v1.MessagingProvisioning.state:type_name -> portgate.v1.MessagingProvisioning.State
-	1,  // 5: portgate.v1.ListNumbersResponse.numbers:type_name -> portgate.v1.Number
-	1,  // 6: portgate.v1.UpdateNumberRequest.number:type_name -> portgate.v1.Number
-	10, // 7: portgate.v1.UpdateNumberRequest.update_mask:type_name -> google.protobuf.FieldMask
-	3,  // 8: portgate.v1.Numbers.GetNumber:input_type -> portgate.v1.GetNumberRequest
-	4,  // 9: portgate.v1.Numbers.ListNumbers:input_type -> portgate.v1.ListNumbersRequest
-	6,  // 10: portgate.v1.Numbers.UpdateNumber:input_type -> portgate.v1.UpdateNumberRequest
-	11, // 11: portgate.v1.Numbers.ListVoiceRoutes:input_type -> portgate.v1.ListVoiceRoutesRequest
-	12, // 12: portgate.v1.Numbers.GetVoiceRoute:input_type -> portgate.v1.GetVoiceRouteRequest
-	13, // 13: portgate.v1.Numbers.CreateVoiceRoute:input_type -> portgate.v1.CreateVoiceRouteRequest
-	14, // 14: portgate.v1.Numbers.UpdateVoiceRoute:input_type -> portgate.v1.UpdateVoiceRouteRequest
-	15, // 15: portgate.v1.Numbers.DeleteVoiceRoute:input_type -> portgate.v1.DeleteVoiceRouteRequest
-	16, // 16: portgate.v1.Numbers.ListMessagingProfiles:input_type -> portgate.v1.ListMessagingProfilesRequest
-	17, // 17: portgate.v1.Numbers.GetMessagingProfile:input_type -> portgate.v1.GetMessagingProfileRequest
-	18, // 18: portgate.v1.Numbers.CreateEmergencyAddress:input_type -> portgate.v1.CreateEmergencyAddressRequest
-	19, // 19: portgate.v1.Numbers.GetEmergencyAddress:input_type -> portgate.v1.GetEmergencyAddressRequest
-	20, // 20: portgate.v1.Numbers.ListEmergencyAddresses:input_type -> portgate.v1.ListEmergencyAddressesRequest
-	21, // 21: portgate.v1.Numbers.DeleteEmergencyAddress:input_type -> portgate.v1.DeleteEmergencyAddressRequest
-	22, // 22: portgate.v1.Numbers.AssignEmergencyAddress:input_type -> portgate.v1.AssignEmergencyAddressRequest
-	23, // 23: portgate.v1.Numbers.UnassignEmergencyAddress:input_type -> portgate.v1.UnassignEmergencyAddressRequest
-	24, // 24: portgate.v1.Numbers.CreateCallerIdName:input_type -> portgate.v1.CreateCallerIdNameRequest
-	25, // 25: portgate.v1.Numbers.GetCallerIdName:input_type -> portgate.v1.GetCallerIdNameRequest
-	26, // 26: portgate.v1.Numbers.ListCallerIdNames:input_type -> portgate.v1.ListCallerIdNamesRequest
-	27, // 27: portgate.v1.Numbers.DeleteCallerIdName:input_type -> portgate.v1.DeleteCallerIdNameRequest
-	28, // 28: portgate.v1.Numbers.SetNumberCallerIdName:input_type -> portgate.v1.SetNumberCallerIdNameRequest
-	29, // 29: portgate.v1.Numbers.ClearNumberCallerIdName:input_type -> portgate.v1.ClearNumberCallerIdNameRequest
-	1,  // 30: portgate.v1.Numbers.GetNumber:output_type -> portgate.v1.Number
-	5,  // 31: portgate.v1.Numbers.ListNumbers:output_type -> portgate.v1.ListNumbersResponse
-	1,  // 32: portgate.v1.Numbers.UpdateNumber:output_type -> portgate.v1.Number
-	30, // 33: portgate.v1.Numbers.ListVoiceRoutes:output_type -> portgate.v1.ListVoiceRoutesResponse
-	31, // 34: portgate.v1.Numbers.GetVoiceRoute:output_type -> portgate.v1.VoiceRoute
-	31, // 35: portgate.v1.Numbers.CreateVoiceRoute:output_type -> portgate.v1.VoiceRoute
-	31, // 36: portgate.v1.Numbers.UpdateVoiceRoute:output_type -> portgate.v1.VoiceRoute
-	32, // 37: portgate.v1.Numbers.DeleteVoiceRoute:output_type -> google.protobuf.Empty
-	33, // 38: portgate.v1.Numbers.ListMessagingProfiles:output_type -> portgate.v1.ListMessagingProfilesResponse
-	34, // 39: portgate.v1.Numbers.GetMessagingProfile:output_type -> portgate.v1.MessagingProfile
-	35, // 40: portgate.v1.Numbers.CreateEmergencyAddress:output_type -> portgate.v1.EmergencyAddress
-	35, // 41: portgate.v1.Numbers.GetEmergencyAddress:output_type -> portgate.v1.EmergencyAddress
-	36, // 42: portgate.v1.Numbers.ListEmergencyAddresses:output_type -> portgate.v1.ListEmergencyAddressesResponse
-	32, // 43: portgate.v1.Numbers.DeleteEmergencyAddress:output_type -> google.protobuf.Empty
-	1,  // 44: portgate.v1.Numbers.AssignEmergencyAddress:output_type -> portgate.v1.Number
-	1,  // 45: portgate.v1.Numbers.UnassignEmergencyAddress:output_type -> portgate.v1.Number
-	37, // 46: portgate.v1.Numbers.CreateCallerIdName:output_type -> portgate.v1.CallerIdName
-	37, // 47: portgate.v1.Numbers.GetCallerIdName:output_type -> portgate.v1.CallerIdName
-	38, // 48: portgate.v1.Numbers.ListCallerIdNames:output_type -> portgate.v1.ListCallerIdNamesResponse
-	32, // 49: portgate.v1.Numbers.DeleteCallerIdName:output_type -> google.protobuf.Empty
-	1,  // 50: portgate.v1.Numbers.SetNumberCallerIdName:output_type -> portgate.v1.Number
-	1,  // 51: portgate.v1.Numbers.ClearNumberCallerIdName:output_type -> portgate.v1.Number
-	30, // [30:52] is the sub-list for method output_type
-	8,  // [8:30] is the sub-list for method input_type
-	8,  // [8:8] is the sub-list for extension type_name
-	8,  // [8:8] is the sub-list for extension extendee
-	0,  // [0:8] is the sub-list for field type_name
+	7,  // 2: portgate.v1.Number.release_time:type_name -> google.protobuf.Timestamp
+	8,  // 3: portgate.v1.Number.state:type_name -> portgate.v1.NumberState
+	9,  // 4: portgate.v1.Number.type:type_name -> portgate.v1.NumberType
+	10, // 5: portgate.v1.Number.features:type_name -> portgate.v1.NumberFeature
+	11, // 6: portgate.v1.Number.monthly_cost:type_name -> portgate.v1.Price
+	11, // 7: portgate.v1.Number.setup_cost:type_name -> portgate.v1.Price
+	12, // 8: portgate.v1.Number.emergency_status:type_name -> portgate.v1.EmergencyStatus
+	13, // 9: portgate.v1.Number.caller_id_name:type_name -> portgate.v1.NumberCallerIdName
+	0,  // 10: portgate.v1.MessagingProvisioning.state:type_name -> portgate.v1.MessagingProvisioning.State
+	1,  // 11: portgate.v1.ListNumbersResponse.numbers:type_name -> portgate.v1.Number
+	1,  // 12: portgate.v1.UpdateNumberRequest.number:type_name -> portgate.v1.Number
+	14, // 13: portgate.v1.UpdateNumberRequest.update_mask:type_name -> google.protobuf.FieldMask
+	3,  // 14: portgate.v1.Numbers.GetNumber:input_type -> portgate.v1.GetNumberRequest
+	4,  // 15: portgate.v1.Numbers.ListNumbers:input_type -> portgate.v1.ListNumbersRequest
+	6,  // 16: portgate.v1.Numbers.UpdateNumber:input_type -> portgate.v1.UpdateNumberRequest
+	15, // 17: portgate.v1.Numbers.SearchAvailableNumbers:input_type -> portgate.v1.SearchAvailableNumbersRequest
+	16, // 18: portgate.v1.Numbers.CreateNumberOrder:input_type -> portgate.v1.CreateNumberOrderRequest
+	17, // 19: portgate.v1.Numbers.GetNumberOrder:input_type -> portgate.v1.GetNumberOrderRequest
+	18, // 20: portgate.v1.Numbers.ListNumberOrders:input_type -> portgate.v1.ListNumberOrdersRequest
+	19, // 21: portgate.v1.Numbers.ReleaseNumber:input_type -> portgate.v1.ReleaseNumberRequest
+	20, // 22: portgate.v1.Numbers.ListVoiceRoutes:input_type -> portgate.v1.ListVoiceRoutesRequest
+	21, // 23: portgate.v1.Numbers.GetVoiceRoute:input_type -> portgate.v1.GetVoiceRouteRequest
+	22, // 24: portgate.v1.Numbers.CreateVoiceRoute:input_type -> portgate.v1.CreateVoiceRouteRequest
+	23, // 25: portgate.v1.Numbers.UpdateVoiceRoute:input_type -> portgate.v1.UpdateVoiceRouteRequest
+	24, // 26: portgate.v1.Numbers.DeleteVoiceRoute:input_type -> portgate.v1.DeleteVoiceRouteRequest
+	25, // 27: portgate.v1.Numbers.ListMessagingProfiles:input_type -> portgate.v1.ListMessagingProfilesRequest
+	26, // 28: portgate.v1.Numbers.GetMessagingProfile:input_type -> portgate.v1.GetMessagingProfileRequest
+	27, // 29: portgate.v1.Numbers.CreateEmergencyAddress:input_type -> portgate.v1.CreateEmergencyAddressRequest
+	28, // 30: portgate.v1.Numbers.GetEmergencyAddress:input_type -> portgate.v1.GetEmergencyAddressRequest
+	29, // 31: portgate.v1.Numbers.ListEmergencyAddresses:input_type -> portgate.v1.ListEmergencyAddressesRequest
+	30, // 32: portgate.v1.Numbers.DeleteEmergencyAddress:input_type -> portgate.v1.DeleteEmergencyAddressRequest
+	31, // 33: portgate.v1.Numbers.AssignEmergencyAddress:input_type -> portgate.v1.AssignEmergencyAddressRequest
+	32, // 34: portgate.v1.Numbers.UnassignEmergencyAddress:input_type -> portgate.v1.UnassignEmergencyAddressRequest
+	33, // 35: portgate.v1.Numbers.CreateCallerIdName:input_type -> portgate.v1.CreateCallerIdNameRequest
+	34, // 36: portgate.v1.Numbers.GetCallerIdName:input_type -> portgate.v1.GetCallerIdNameRequest
+	35, // 37: portgate.v1.Numbers.ListCallerIdNames:input_type -> portgate.v1.ListCallerIdNamesRequest
+	36, // 38: portgate.v1.Numbers.DeleteCallerIdName:input_type -> portgate.v1.DeleteCallerIdNameRequest
+	37, // 39: portgate.v1.Numbers.SetNumberCallerIdName:input_type -> portgate.v1.SetNumberCallerIdNameRequest
+	38, // 40: portgate.v1.Numbers.ClearNumberCallerIdName:input_type -> portgate.v1.ClearNumberCallerIdNameRequest
+	1,  // 41: portgate.v1.Numbers.GetNumber:output_type -> portgate.v1.Number
+	5,  // 42: portgate.v1.Numbers.ListNumbers:output_type -> portgate.v1.ListNumbersResponse
+	1,  // 43: portgate.v1.Numbers.UpdateNumber:output_type -> portgate.v1.Number
+	39, // 44: portgate.v1.Numbers.SearchAvailableNumbers:output_type -> portgate.v1.SearchAvailableNumbersResponse
+	40, // 45: portgate.v1.Numbers.CreateNumberOrder:output_type -> portgate.v1.NumberOrder
+	40, // 46: portgate.v1.Numbers.GetNumberOrder:output_type -> portgate.v1.NumberOrder
+	41, // 47: portgate.v1.Numbers.ListNumberOrders:output_type -> portgate.v1.ListNumberOrdersResponse
+	1,  // 48: portgate.v1.Numbers.ReleaseNumber:output_type -> portgate.v1.Number
+	42, // 49: portgate.v1.Numbers.ListVoiceRoutes:output_type -> portgate.v1.ListVoiceRoutesResponse
+	43, // 50: portgate.v1.Numbers.GetVoiceRoute:output_type -> portgate.v1.VoiceRoute
+	43, // 51: portgate.v1.Numbers.CreateVoiceRoute:output_type -> portgate.v1.VoiceRoute
+	43, // 52: portgate.v1.Numbers.UpdateVoiceRoute:output_type -> portgate.v1.VoiceRoute
+	44, // 53: portgate.v1.Numbers.DeleteVoiceRoute:output_type -> google.protobuf.Empty
+	45, // 54: portgate.v1.Numbers.ListMessagingProfiles:output_type -> portgate.v1.ListMessagingProfilesResponse
+	46, // 55: portgate.v1.Numbers.GetMessagingProfile:output_type -> portgate.v1.MessagingProfile
+	47, // 56: portgate.v1.Numbers.CreateEmergencyAddress:output_type -> portgate.v1.EmergencyAddress
+	47, // 57: portgate.v1.Numbers.GetEmergencyAddress:output_type -> portgate.v1.EmergencyAddress
+	48, // 58: portgate.v1.Numbers.ListEmergencyAddresses:output_type -> portgate.v1.ListEmergencyAddressesResponse
+	44, // 59: portgate.v1.Numbers.DeleteEmergencyAddress:output_type -> google.protobuf.Empty
+	1,  // 60: portgate.v1.Numbers.AssignEmergencyAddress:output_type -> portgate.v1.Number
+	1,  // 61: portgate.v1.Numbers.UnassignEmergencyAddress:output_type -> portgate.v1.Number
+	49, // 62: portgate.v1.Numbers.CreateCallerIdName:output_type -> portgate.v1.CallerIdName
+	49, // 63: portgate.v1.Numbers.GetCallerIdName:output_type -> portgate.v1.CallerIdName
+	50, // 64: portgate.v1.Numbers.ListCallerIdNames:output_type -> portgate.v1.ListCallerIdNamesResponse
+	44, // 65: portgate.v1.Numbers.DeleteCallerIdName:output_type -> google.protobuf.Empty
+	1,  // 66: portgate.v1.Numbers.SetNumberCallerIdName:output_type -> portgate.v1.Number
+	1,  // 67: portgate.v1.Numbers.ClearNumberCallerIdName:output_type -> portgate.v1.Number
+	41, // [41:68] is the sub-list for method output_type
+	14, // [14:41] is the sub-list for method input_type
+	14, // [14:14] is the sub-list for extension type_name
+	14, // [14:14] is the sub-list for extension extendee
+	0,  // [0:14] is the sub-list for field type_name
 }
 
 func init() { file_portgate_v1_numbers_proto_init() }
@@ -913,6 +1050,8 @@ func file_portgate_v1_numbers_proto_init() {
 	if File_portgate_v1_numbers_proto != nil {
 		return
 	}
+	file_portgate_v1_number_order_proto_init()
+	file_portgate_v1_search_proto_init()
 	file_portgate_v1_emergency_proto_init()
 	file_portgate_v1_voice_proto_init()
 	type x struct{}

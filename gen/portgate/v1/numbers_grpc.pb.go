@@ -23,6 +23,11 @@ const (
 	Numbers_GetNumber_FullMethodName                = "/portgate.v1.Numbers/GetNumber"
 	Numbers_ListNumbers_FullMethodName              = "/portgate.v1.Numbers/ListNumbers"
 	Numbers_UpdateNumber_FullMethodName             = "/portgate.v1.Numbers/UpdateNumber"
+	Numbers_SearchAvailableNumbers_FullMethodName   = "/portgate.v1.Numbers/SearchAvailableNumbers"
+	Numbers_CreateNumberOrder_FullMethodName        = "/portgate.v1.Numbers/CreateNumberOrder"
+	Numbers_GetNumberOrder_FullMethodName           = "/portgate.v1.Numbers/GetNumberOrder"
+	Numbers_ListNumberOrders_FullMethodName         = "/portgate.v1.Numbers/ListNumberOrders"
+	Numbers_ReleaseNumber_FullMethodName            = "/portgate.v1.Numbers/ReleaseNumber"
 	Numbers_ListVoiceRoutes_FullMethodName          = "/portgate.v1.Numbers/ListVoiceRoutes"
 	Numbers_GetVoiceRoute_FullMethodName            = "/portgate.v1.Numbers/GetVoiceRoute"
 	Numbers_CreateVoiceRoute_FullMethodName         = "/portgate.v1.Numbers/CreateVoiceRoute"
@@ -60,6 +65,24 @@ type NumbersClient interface {
 	// but applies asynchronously or could not apply (Flowroute's messaging
 	// provisioning, a 207) is resource state: see Number.messaging_provisioning.
 	UpdateNumber(ctx context.Context, in *UpdateNumberRequest, opts ...grpc.CallOption) (*Number, error)
+	// issue 14 — search (add below this line)
+	// Searches the numbers a provider offers for purchase (AIP-136, read-only).
+	// Parent providers/- searches every provider and merges the results.
+	SearchAvailableNumbers(ctx context.Context, in *SearchAvailableNumbersRequest, opts ...grpc.CallOption) (*SearchAvailableNumbersResponse, error)
+	// issue 14 — buy (add below this line)
+	// Buys one or more numbers. Telnyx orders are asynchronous (state
+	// PENDING until Telnyx finishes); Flowroute numbers are bought one by one
+	// and the order is kept by portgate. A retry with the same request_id
+	// never buys twice.
+	CreateNumberOrder(ctx context.Context, in *CreateNumberOrderRequest, opts ...grpc.CallOption) (*NumberOrder, error)
+	// Gets a number order.
+	GetNumberOrder(ctx context.Context, in *GetNumberOrderRequest, opts ...grpc.CallOption) (*NumberOrder, error)
+	// Lists a provider's number orders.
+	ListNumberOrders(ctx context.Context, in *ListNumberOrdersRequest, opts ...grpc.CallOption) (*ListNumberOrdersResponse, error)
+	// Releases a number from the account (gives it back to the provider) and
+	// returns it with release_time set. confirm_phone_number must repeat the
+	// number's digits.
+	ReleaseNumber(ctx context.Context, in *ReleaseNumberRequest, opts ...grpc.CallOption) (*Number, error)
 	// issue 14 — voice (add below this line)
 	// Lists voice routes (Flowroute routes, Telnyx connections).
 	ListVoiceRoutes(ctx context.Context, in *ListVoiceRoutesRequest, opts ...grpc.CallOption) (*ListVoiceRoutesResponse, error)
@@ -142,6 +165,56 @@ func (c *numbersClient) UpdateNumber(ctx context.Context, in *UpdateNumberReques
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(Number)
 	err := c.cc.Invoke(ctx, Numbers_UpdateNumber_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *numbersClient) SearchAvailableNumbers(ctx context.Context, in *SearchAvailableNumbersRequest, opts ...grpc.CallOption) (*SearchAvailableNumbersResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SearchAvailableNumbersResponse)
+	err := c.cc.Invoke(ctx, Numbers_SearchAvailableNumbers_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *numbersClient) CreateNumberOrder(ctx context.Context, in *CreateNumberOrderRequest, opts ...grpc.CallOption) (*NumberOrder, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(NumberOrder)
+	err := c.cc.Invoke(ctx, Numbers_CreateNumberOrder_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *numbersClient) GetNumberOrder(ctx context.Context, in *GetNumberOrderRequest, opts ...grpc.CallOption) (*NumberOrder, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(NumberOrder)
+	err := c.cc.Invoke(ctx, Numbers_GetNumberOrder_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *numbersClient) ListNumberOrders(ctx context.Context, in *ListNumberOrdersRequest, opts ...grpc.CallOption) (*ListNumberOrdersResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListNumberOrdersResponse)
+	err := c.cc.Invoke(ctx, Numbers_ListNumberOrders_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *numbersClient) ReleaseNumber(ctx context.Context, in *ReleaseNumberRequest, opts ...grpc.CallOption) (*Number, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Number)
+	err := c.cc.Invoke(ctx, Numbers_ReleaseNumber_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -354,6 +427,24 @@ type NumbersServer interface {
 	// but applies asynchronously or could not apply (Flowroute's messaging
 	// provisioning, a 207) is resource state: see Number.messaging_provisioning.
 	UpdateNumber(context.Context, *UpdateNumberRequest) (*Number, error)
+	// issue 14 — search (add below this line)
+	// Searches the numbers a provider offers for purchase (AIP-136, read-only).
+	// Parent providers/- searches every provider and merges the results.
+	SearchAvailableNumbers(context.Context, *SearchAvailableNumbersRequest) (*SearchAvailableNumbersResponse, error)
+	// issue 14 — buy (add below this line)
+	// Buys one or more numbers. Telnyx orders are asynchronous (state
+	// PENDING until Telnyx finishes); Flowroute numbers are bought one by one
+	// and the order is kept by portgate. A retry with the same request_id
+	// never buys twice.
+	CreateNumberOrder(context.Context, *CreateNumberOrderRequest) (*NumberOrder, error)
+	// Gets a number order.
+	GetNumberOrder(context.Context, *GetNumberOrderRequest) (*NumberOrder, error)
+	// Lists a provider's number orders.
+	ListNumberOrders(context.Context, *ListNumberOrdersRequest) (*ListNumberOrdersResponse, error)
+	// Releases a number from the account (gives it back to the provider) and
+	// returns it with release_time set. confirm_phone_number must repeat the
+	// number's digits.
+	ReleaseNumber(context.Context, *ReleaseNumberRequest) (*Number, error)
 	// issue 14 — voice (add below this line)
 	// Lists voice routes (Flowroute routes, Telnyx connections).
 	ListVoiceRoutes(context.Context, *ListVoiceRoutesRequest) (*ListVoiceRoutesResponse, error)
@@ -420,6 +511,21 @@ func (UnimplementedNumbersServer) ListNumbers(context.Context, *ListNumbersReque
 }
 func (UnimplementedNumbersServer) UpdateNumber(context.Context, *UpdateNumberRequest) (*Number, error) {
 	return nil, status.Error(codes.Unimplemented, "method UpdateNumber not implemented")
+}
+func (UnimplementedNumbersServer) SearchAvailableNumbers(context.Context, *SearchAvailableNumbersRequest) (*SearchAvailableNumbersResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SearchAvailableNumbers not implemented")
+}
+func (UnimplementedNumbersServer) CreateNumberOrder(context.Context, *CreateNumberOrderRequest) (*NumberOrder, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateNumberOrder not implemented")
+}
+func (UnimplementedNumbersServer) GetNumberOrder(context.Context, *GetNumberOrderRequest) (*NumberOrder, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetNumberOrder not implemented")
+}
+func (UnimplementedNumbersServer) ListNumberOrders(context.Context, *ListNumberOrdersRequest) (*ListNumberOrdersResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListNumberOrders not implemented")
+}
+func (UnimplementedNumbersServer) ReleaseNumber(context.Context, *ReleaseNumberRequest) (*Number, error) {
+	return nil, status.Error(codes.Unimplemented, "method ReleaseNumber not implemented")
 }
 func (UnimplementedNumbersServer) ListVoiceRoutes(context.Context, *ListVoiceRoutesRequest) (*ListVoiceRoutesResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListVoiceRoutes not implemented")
@@ -549,6 +655,96 @@ func _Numbers_UpdateNumber_Handler(srv interface{}, ctx context.Context, dec fun
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(NumbersServer).UpdateNumber(ctx, req.(*UpdateNumberRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Numbers_SearchAvailableNumbers_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SearchAvailableNumbersRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(NumbersServer).SearchAvailableNumbers(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Numbers_SearchAvailableNumbers_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(NumbersServer).SearchAvailableNumbers(ctx, req.(*SearchAvailableNumbersRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Numbers_CreateNumberOrder_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateNumberOrderRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(NumbersServer).CreateNumberOrder(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Numbers_CreateNumberOrder_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(NumbersServer).CreateNumberOrder(ctx, req.(*CreateNumberOrderRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Numbers_GetNumberOrder_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetNumberOrderRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(NumbersServer).GetNumberOrder(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Numbers_GetNumberOrder_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(NumbersServer).GetNumberOrder(ctx, req.(*GetNumberOrderRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Numbers_ListNumberOrders_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListNumberOrdersRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(NumbersServer).ListNumberOrders(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Numbers_ListNumberOrders_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(NumbersServer).ListNumberOrders(ctx, req.(*ListNumberOrdersRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Numbers_ReleaseNumber_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ReleaseNumberRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(NumbersServer).ReleaseNumber(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Numbers_ReleaseNumber_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(NumbersServer).ReleaseNumber(ctx, req.(*ReleaseNumberRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -913,6 +1109,26 @@ var Numbers_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "UpdateNumber",
 			Handler:    _Numbers_UpdateNumber_Handler,
+		},
+		{
+			MethodName: "SearchAvailableNumbers",
+			Handler:    _Numbers_SearchAvailableNumbers_Handler,
+		},
+		{
+			MethodName: "CreateNumberOrder",
+			Handler:    _Numbers_CreateNumberOrder_Handler,
+		},
+		{
+			MethodName: "GetNumberOrder",
+			Handler:    _Numbers_GetNumberOrder_Handler,
+		},
+		{
+			MethodName: "ListNumberOrders",
+			Handler:    _Numbers_ListNumberOrders_Handler,
+		},
+		{
+			MethodName: "ReleaseNumber",
+			Handler:    _Numbers_ReleaseNumber_Handler,
 		},
 		{
 			MethodName: "ListVoiceRoutes",

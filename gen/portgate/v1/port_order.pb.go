@@ -652,9 +652,29 @@ type PortOrder struct {
 	// etag on ModifyPortOrderNumbers, SubmitPortOrder and CancelPortOrder, to
 	// have the change refused (ABORTED, ETAG_MISMATCH) when the order changed
 	// since it was read.
-	Etag          string `protobuf:"bytes,30,opt,name=etag,proto3" json:"etag,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Etag string `protobuf:"bytes,30,opt,name=etag,proto3" json:"etag,omitempty"`
+	// issue 14 — portin: fields 90-109.
+	// Whether the provider can port this order on its fast path and activate
+	// it on demand (Telnyx FastPort).
+	FastPortEligible bool `protobuf:"varint,90,opt,name=fast_port_eligible,json=fastPortEligible,proto3" json:"fast_port_eligible,omitempty"`
+	// The activation (Telnyx activation job, or the order's activation
+	// status); unset when the provider reports none. The job is read by
+	// GetPortOrder and ActivatePortOrder only.
+	Activation *PortOrderActivation `protobuf:"bytes,91,opt,name=activation,proto3" json:"activation,omitempty"`
+	// What the order is waiting for, most actionable first; a single NOTHING
+	// when nothing is outstanding. Filled by GetPortOrder, ReschedulePortOrder,
+	// ActivatePortOrder and SupplyPortOrderRequirements; empty in list results.
+	WaitingOn []*PortOrderWaitingOn `protobuf:"bytes,92,rep,name=waiting_on,json=waitingOn,proto3" json:"waiting_on,omitempty"`
+	// Additional steps the provider asks for, as sent (Telnyx
+	// additional_steps, e.g. "phone_number_verification_codes").
+	AdditionalSteps []string `protobuf:"bytes,93,rep,name=additional_steps,json=additionalSteps,proto3" json:"additional_steps,omitempty"`
+	// Messaging porting beside voice; unset when the provider reports none.
+	MessagingPort *PortOrderMessagingPort `protobuf:"bytes,94,opt,name=messaging_port,json=messagingPort,proto3" json:"messaging_port,omitempty"`
+	// Per-number porting status, on providers that report it (Telnyx: the
+	// order's porting phone numbers).
+	NumberStatuses []*PortOrderNumberStatus `protobuf:"bytes,95,rep,name=number_statuses,json=numberStatuses,proto3" json:"number_statuses,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *PortOrder) Reset() {
@@ -895,6 +915,48 @@ func (x *PortOrder) GetEtag() string {
 		return x.Etag
 	}
 	return ""
+}
+
+func (x *PortOrder) GetFastPortEligible() bool {
+	if x != nil {
+		return x.FastPortEligible
+	}
+	return false
+}
+
+func (x *PortOrder) GetActivation() *PortOrderActivation {
+	if x != nil {
+		return x.Activation
+	}
+	return nil
+}
+
+func (x *PortOrder) GetWaitingOn() []*PortOrderWaitingOn {
+	if x != nil {
+		return x.WaitingOn
+	}
+	return nil
+}
+
+func (x *PortOrder) GetAdditionalSteps() []string {
+	if x != nil {
+		return x.AdditionalSteps
+	}
+	return nil
+}
+
+func (x *PortOrder) GetMessagingPort() *PortOrderMessagingPort {
+	if x != nil {
+		return x.MessagingPort
+	}
+	return nil
+}
+
+func (x *PortOrder) GetNumberStatuses() []*PortOrderNumberStatus {
+	if x != nil {
+		return x.NumberStatuses
+	}
+	return nil
 }
 
 // One thing a provider requires before or while it works a port order.
@@ -1597,12 +1659,19 @@ type PortOrderDocument struct {
 	Content []byte `protobuf:"bytes,5,opt,name=content,proto3" json:"content,omitempty"`
 	// Provider's processing status, e.g. "uploaded", "pending".
 	Status string `protobuf:"bytes,6,opt,name=status,proto3" json:"status,omitempty"`
-	// Short-lived download link when the provider offers one.
+	// Short-lived download link that works without portgate's or the
+	// provider's credentials (a pre-signed URL), when the provider offers one;
+	// empty otherwise. The same in ListPortOrderDocuments and
+	// GetPortOrderDocument.
 	DownloadUri string `protobuf:"bytes,7,opt,name=download_uri,json=downloadUri,proto3" json:"download_uri,omitempty"`
 	// When it was attached.
-	CreateTime    *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	CreateTime *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	// When download_uri stops working, where the provider says (Flowroute:
+	// the file link's expires; Telnyx: the documented hour of a download_link,
+	// counted from before the request); unset when it does not.
+	DownloadUriExpireTime *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=download_uri_expire_time,json=downloadUriExpireTime,proto3" json:"download_uri_expire_time,omitempty"`
+	unknownFields         protoimpl.UnknownFields
+	sizeCache             protoimpl.SizeCache
 }
 
 func (x *PortOrderDocument) Reset() {
@@ -1687,6 +1756,13 @@ func (x *PortOrderDocument) GetDownloadUri() string {
 func (x *PortOrderDocument) GetCreateTime() *timestamppb.Timestamp {
 	if x != nil {
 		return x.CreateTime
+	}
+	return nil
+}
+
+func (x *PortOrderDocument) GetDownloadUriExpireTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.DownloadUriExpireTime
 	}
 	return nil
 }
@@ -2119,7 +2195,7 @@ var File_portgate_v1_port_order_proto protoreflect.FileDescriptor
 
 const file_portgate_v1_port_order_proto_rawDesc = "" +
 	"\n" +
-	"\x1cportgate/v1/port_order.proto\x12\vportgate.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17google/rpc/status.proto\"\xd4\x10\n" +
+	"\x1cportgate/v1/port_order.proto\x12\vportgate.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17google/rpc/status.proto\x1a\x18portgate/v1/portin.proto\"\xe6\x13\n" +
 	"\tPortOrder\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x129\n" +
 	"\bprovider\x18\x02 \x01(\tB\x1d\xe0A\x03\xfaA\x17\n" +
@@ -2155,7 +2231,16 @@ const file_portgate_v1_port_order_proto_rawDesc = "" +
 	"\x13allowed_foc_windows\x18\x1b \x03(\v2\x17.portgate.v1.TimeWindowB\x03\xe0A\x03R\x11allowedFocWindows\x127\n" +
 	"\x15invalid_phone_numbers\x18\x1c \x03(\tB\x03\xe0A\x03R\x13invalidPhoneNumbers\x12,\n" +
 	"\x0fmissing_details\x18\x1d \x03(\tB\x03\xe0A\x03R\x0emissingDetails\x12\x17\n" +
-	"\x04etag\x18\x1e \x01(\tB\x03\xe0A\x01R\x04etag\"\x9d\x01\n" +
+	"\x04etag\x18\x1e \x01(\tB\x03\xe0A\x01R\x04etag\x121\n" +
+	"\x12fast_port_eligible\x18Z \x01(\bB\x03\xe0A\x03R\x10fastPortEligible\x12E\n" +
+	"\n" +
+	"activation\x18[ \x01(\v2 .portgate.v1.PortOrderActivationB\x03\xe0A\x03R\n" +
+	"activation\x12C\n" +
+	"\n" +
+	"waiting_on\x18\\ \x03(\v2\x1f.portgate.v1.PortOrderWaitingOnB\x03\xe0A\x03R\twaitingOn\x12.\n" +
+	"\x10additional_steps\x18] \x03(\tB\x03\xe0A\x03R\x0fadditionalSteps\x12O\n" +
+	"\x0emessaging_port\x18^ \x01(\v2#.portgate.v1.PortOrderMessagingPortB\x03\xe0A\x03R\rmessagingPort\x12P\n" +
+	"\x0fnumber_statuses\x18_ \x03(\v2\".portgate.v1.PortOrderNumberStatusB\x03\xe0A\x03R\x0enumberStatuses\"\x9d\x01\n" +
 	"\x05State\x12\x15\n" +
 	"\x11STATE_UNSPECIFIED\x10\x00\x12\t\n" +
 	"\x05DRAFT\x10\x01\x12\r\n" +
@@ -2252,7 +2337,7 @@ const file_portgate_v1_port_order_proto_rawDesc = "" +
 	"\x06author\x18\x03 \x01(\tB\x03\xe0A\x03R\x06author\x12@\n" +
 	"\vcreate_time\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"createTime:\x89\x01\xeaA\x85\x01\n" +
-	"\x1dportgate.dev/PortOrderComment\x12?providers/{provider}/portOrders/{port_order}/comments/{comment}*\x11portOrderComments2\x10portOrderComment\"\xe5\x04\n" +
+	"\x1dportgate.dev/PortOrderComment\x12?providers/{provider}/portOrders/{port_order}/comments/{comment}*\x11portOrderComments2\x10portOrderComment\"\xbf\x05\n" +
 	"\x11PortOrderDocument\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12G\n" +
 	"\x04type\x18\x02 \x01(\x0e2#.portgate.v1.PortOrderDocument.TypeB\x0e\xe0A\x02\xbaH\b\xc8\x01\x01\x82\x01\x02\x10\x01R\x04type\x12A\n" +
@@ -2262,7 +2347,8 @@ const file_portgate_v1_port_order_proto_rawDesc = "" +
 	"\x06status\x18\x06 \x01(\tB\x03\xe0A\x03R\x06status\x12&\n" +
 	"\fdownload_uri\x18\a \x01(\tB\x03\xe0A\x03R\vdownloadUri\x12@\n" +
 	"\vcreate_time\x18\b \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
-	"createTime\"F\n" +
+	"createTime\x12X\n" +
+	"\x18download_uri_expire_time\x18\t \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\x15downloadUriExpireTime\"F\n" +
 	"\x04Type\x12\x14\n" +
 	"\x10TYPE_UNSPECIFIED\x10\x00\x12\a\n" +
 	"\x03LOA\x10\x01\x12\v\n" +
@@ -2369,8 +2455,12 @@ var file_portgate_v1_port_order_proto_goTypes = []any{
 	(*PortabilityResult)(nil),             // 21: portgate.v1.PortabilityResult
 	(*PortOrderEvent_Exception)(nil),      // 22: portgate.v1.PortOrderEvent.Exception
 	(*timestamppb.Timestamp)(nil),         // 23: google.protobuf.Timestamp
-	(*structpb.Struct)(nil),               // 24: google.protobuf.Struct
-	(*status.Status)(nil),                 // 25: google.rpc.Status
+	(*PortOrderActivation)(nil),           // 24: portgate.v1.PortOrderActivation
+	(*PortOrderWaitingOn)(nil),            // 25: portgate.v1.PortOrderWaitingOn
+	(*PortOrderMessagingPort)(nil),        // 26: portgate.v1.PortOrderMessagingPort
+	(*PortOrderNumberStatus)(nil),         // 27: portgate.v1.PortOrderNumberStatus
+	(*structpb.Struct)(nil),               // 28: google.protobuf.Struct
+	(*status.Status)(nil),                 // 29: google.rpc.Status
 }
 var file_portgate_v1_port_order_proto_depIdxs = []int32{
 	0,  // 0: portgate.v1.PortOrder.state:type_name -> portgate.v1.PortOrder.State
@@ -2386,33 +2476,38 @@ var file_portgate_v1_port_order_proto_depIdxs = []int32{
 	23, // 10: portgate.v1.PortOrder.update_time:type_name -> google.protobuf.Timestamp
 	10, // 11: portgate.v1.PortOrder.requirements:type_name -> portgate.v1.PortOrderRequirement
 	11, // 12: portgate.v1.PortOrder.allowed_foc_windows:type_name -> portgate.v1.TimeWindow
-	4,  // 13: portgate.v1.PortOrderRequirement.value_type:type_name -> portgate.v1.PortOrderRequirement.ValueType
-	3,  // 14: portgate.v1.PortOrderRequirement.status:type_name -> portgate.v1.PortOrderRequirement.Status
-	23, // 15: portgate.v1.TimeWindow.start_time:type_name -> google.protobuf.Timestamp
-	23, // 16: portgate.v1.TimeWindow.end_time:type_name -> google.protobuf.Timestamp
-	5,  // 17: portgate.v1.EndUser.usage_type:type_name -> portgate.v1.EndUser.UsageType
-	14, // 18: portgate.v1.EndUser.service_address:type_name -> portgate.v1.PostalAddress
-	23, // 19: portgate.v1.PortOrderComment.create_time:type_name -> google.protobuf.Timestamp
-	6,  // 20: portgate.v1.PortOrderDocument.type:type_name -> portgate.v1.PortOrderDocument.Type
-	23, // 21: portgate.v1.PortOrderDocument.create_time:type_name -> google.protobuf.Timestamp
-	7,  // 22: portgate.v1.PortOrderEvent.type:type_name -> portgate.v1.PortOrderEvent.Type
-	0,  // 23: portgate.v1.PortOrderEvent.old_state:type_name -> portgate.v1.PortOrder.State
-	23, // 24: portgate.v1.PortOrderEvent.occur_time:type_name -> google.protobuf.Timestamp
-	0,  // 25: portgate.v1.PortOrderEvent.new_state:type_name -> portgate.v1.PortOrder.State
-	23, // 26: portgate.v1.PortOrderEvent.receive_time:type_name -> google.protobuf.Timestamp
-	22, // 27: portgate.v1.PortOrderEvent.exception:type_name -> portgate.v1.PortOrderEvent.Exception
-	23, // 28: portgate.v1.PortOrderEvent.foc_time:type_name -> google.protobuf.Timestamp
-	24, // 29: portgate.v1.PortOrderEvent.provider_payload:type_name -> google.protobuf.Struct
-	20, // 30: portgate.v1.PortOrderEvent.deliveries:type_name -> portgate.v1.PortOrderEventDelivery
-	8,  // 31: portgate.v1.PortOrderEventDelivery.status:type_name -> portgate.v1.PortOrderEventDelivery.Status
-	23, // 32: portgate.v1.PortOrderEventDelivery.attempt_time:type_name -> google.protobuf.Timestamp
-	23, // 33: portgate.v1.PortOrderEventDelivery.next_attempt_time:type_name -> google.protobuf.Timestamp
-	25, // 34: portgate.v1.PortabilityResult.error:type_name -> google.rpc.Status
-	35, // [35:35] is the sub-list for method output_type
-	35, // [35:35] is the sub-list for method input_type
-	35, // [35:35] is the sub-list for extension type_name
-	35, // [35:35] is the sub-list for extension extendee
-	0,  // [0:35] is the sub-list for field type_name
+	24, // 13: portgate.v1.PortOrder.activation:type_name -> portgate.v1.PortOrderActivation
+	25, // 14: portgate.v1.PortOrder.waiting_on:type_name -> portgate.v1.PortOrderWaitingOn
+	26, // 15: portgate.v1.PortOrder.messaging_port:type_name -> portgate.v1.PortOrderMessagingPort
+	27, // 16: portgate.v1.PortOrder.number_statuses:type_name -> portgate.v1.PortOrderNumberStatus
+	4,  // 17: portgate.v1.PortOrderRequirement.value_type:type_name -> portgate.v1.PortOrderRequirement.ValueType
+	3,  // 18: portgate.v1.PortOrderRequirement.status:type_name -> portgate.v1.PortOrderRequirement.Status
+	23, // 19: portgate.v1.TimeWindow.start_time:type_name -> google.protobuf.Timestamp
+	23, // 20: portgate.v1.TimeWindow.end_time:type_name -> google.protobuf.Timestamp
+	5,  // 21: portgate.v1.EndUser.usage_type:type_name -> portgate.v1.EndUser.UsageType
+	14, // 22: portgate.v1.EndUser.service_address:type_name -> portgate.v1.PostalAddress
+	23, // 23: portgate.v1.PortOrderComment.create_time:type_name -> google.protobuf.Timestamp
+	6,  // 24: portgate.v1.PortOrderDocument.type:type_name -> portgate.v1.PortOrderDocument.Type
+	23, // 25: portgate.v1.PortOrderDocument.create_time:type_name -> google.protobuf.Timestamp
+	23, // 26: portgate.v1.PortOrderDocument.download_uri_expire_time:type_name -> google.protobuf.Timestamp
+	7,  // 27: portgate.v1.PortOrderEvent.type:type_name -> portgate.v1.PortOrderEvent.Type
+	0,  // 28: portgate.v1.PortOrderEvent.old_state:type_name -> portgate.v1.PortOrder.State
+	23, // 29: portgate.v1.PortOrderEvent.occur_time:type_name -> google.protobuf.Timestamp
+	0,  // 30: portgate.v1.PortOrderEvent.new_state:type_name -> portgate.v1.PortOrder.State
+	23, // 31: portgate.v1.PortOrderEvent.receive_time:type_name -> google.protobuf.Timestamp
+	22, // 32: portgate.v1.PortOrderEvent.exception:type_name -> portgate.v1.PortOrderEvent.Exception
+	23, // 33: portgate.v1.PortOrderEvent.foc_time:type_name -> google.protobuf.Timestamp
+	28, // 34: portgate.v1.PortOrderEvent.provider_payload:type_name -> google.protobuf.Struct
+	20, // 35: portgate.v1.PortOrderEvent.deliveries:type_name -> portgate.v1.PortOrderEventDelivery
+	8,  // 36: portgate.v1.PortOrderEventDelivery.status:type_name -> portgate.v1.PortOrderEventDelivery.Status
+	23, // 37: portgate.v1.PortOrderEventDelivery.attempt_time:type_name -> google.protobuf.Timestamp
+	23, // 38: portgate.v1.PortOrderEventDelivery.next_attempt_time:type_name -> google.protobuf.Timestamp
+	29, // 39: portgate.v1.PortabilityResult.error:type_name -> google.rpc.Status
+	40, // [40:40] is the sub-list for method output_type
+	40, // [40:40] is the sub-list for method input_type
+	40, // [40:40] is the sub-list for extension type_name
+	40, // [40:40] is the sub-list for extension extendee
+	0,  // [0:40] is the sub-list for field type_name
 }
 
 func init() { file_portgate_v1_port_order_proto_init() }
@@ -2420,6 +2515,7 @@ func file_portgate_v1_port_order_proto_init() {
 	if File_portgate_v1_port_order_proto != nil {
 		return
 	}
+	file_portgate_v1_portin_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{

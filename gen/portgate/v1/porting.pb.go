@@ -1504,7 +1504,7 @@ var File_portgate_v1_porting_proto protoreflect.FileDescriptor
 
 const file_portgate_v1_porting_proto_rawDesc = "" +
 	"\n" +
-	"\x19portgate/v1/porting.proto\x12\vportgate.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1bgoogle/api/field_info.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1cportgate/v1/port_order.proto\"\x97\x01\n" +
+	"\x19portgate/v1/porting.proto\x12\vportgate.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1bgoogle/api/field_info.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1cportgate/v1/port_order.proto\x1a\x1aportgate/v1/port_out.proto\x1a\x18portgate/v1/portin.proto\"\x97\x01\n" +
 	"\x17CheckPortabilityRequest\x12;\n" +
 	"\x06parent\x18\x03 \x01(\tB#\xe0A\x02\xfaA\x17\n" +
 	"\x15portgate.dev/Provider\xbaH\x03\xc8\x01\x01R\x06parent\x12.\n" +
@@ -1623,7 +1623,7 @@ const file_portgate_v1_porting_proto_rawDesc = "" +
 	"\x06filter\x18\x03 \x01(\tB\x03\xe0A\x01R\x06filter\"\x9e\x01\n" +
 	"\x1cWatchPortOrderEventsResponse\x126\n" +
 	"\x05event\x18\x01 \x01(\v2\x1b.portgate.v1.PortOrderEventB\x03\xe0A\x03R\x05event\x12F\n" +
-	"\x0eheartbeat_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\rheartbeatTime2\xb7\x15\n" +
+	"\x0eheartbeat_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\rheartbeatTime2\x99\x1e\n" +
 	"\aPorting\x12\x95\x01\n" +
 	"\x10CheckPortability\x12$.portgate.v1.CheckPortabilityRequest\x1a%.portgate.v1.CheckPortabilityResponse\"4\x82\xd3\xe4\x93\x02.:\x01*\")/v1/{parent=providers/*}:checkPortability\x12\x9b\x01\n" +
 	"\x0fCreatePortOrder\x12#.portgate.v1.CreatePortOrderRequest\x1a\x16.portgate.v1.PortOrder\"K\xdaA\x11parent,port_order\x82\xd3\xe4\x93\x021:\n" +
@@ -1643,7 +1643,16 @@ const file_portgate_v1_porting_proto_rawDesc = "" +
 	"\x16ListPortOrderDocuments\x12*.portgate.v1.ListPortOrderDocumentsRequest\x1a+.portgate.v1.ListPortOrderDocumentsResponse\"@\xdaA\x06parent\x82\xd3\xe4\x93\x021\x12//v1/{parent=providers/*/portOrders/*}/documents\x12\xa7\x01\n" +
 	"\x13ListPortOrderEvents\x12'.portgate.v1.ListPortOrderEventsRequest\x1a(.portgate.v1.ListPortOrderEventsResponse\"=\xdaA\x06parent\x82\xd3\xe4\x93\x02.\x12,/v1/{parent=providers/*/portOrders/*}/events\x12\x94\x01\n" +
 	"\x11GetPortOrderEvent\x12%.portgate.v1.GetPortOrderEventRequest\x1a\x1b.portgate.v1.PortOrderEvent\";\xdaA\x04name\x82\xd3\xe4\x93\x02.\x12,/v1/{name=providers/*/portOrders/*/events/*}\x12\xa9\x01\n" +
-	"\x14WatchPortOrderEvents\x12(.portgate.v1.WatchPortOrderEventsRequest\x1a).portgate.v1.WatchPortOrderEventsResponse\":\x82\xd3\xe4\x93\x024\x122/v1/{parent=providers/*/portOrders/*}/events:watch0\x01B9Z7github.com/portgate/portgate/gen/portgate/v1;portgatev1b\x06proto3"
+	"\x14WatchPortOrderEvents\x12(.portgate.v1.WatchPortOrderEventsRequest\x1a).portgate.v1.WatchPortOrderEventsResponse\":\x82\xd3\xe4\x93\x024\x122/v1/{parent=providers/*/portOrders/*}/events:watch0\x01\x12\x91\x01\n" +
+	"\x13ReschedulePortOrder\x12'.portgate.v1.ReschedulePortOrderRequest\x1a\x16.portgate.v1.PortOrder\"9\x82\xd3\xe4\x93\x023:\x01*\"./v1/{name=providers/*/portOrders/*}:reschedule\x12\x8b\x01\n" +
+	"\x11ActivatePortOrder\x12%.portgate.v1.ActivatePortOrderRequest\x1a\x16.portgate.v1.PortOrder\"7\x82\xd3\xe4\x93\x021:\x01*\",/v1/{name=providers/*/portOrders/*}:activate\x12\xa9\x01\n" +
+	"\x1bSupplyPortOrderRequirements\x12/.portgate.v1.SupplyPortOrderRequirementsRequest\x1a\x16.portgate.v1.PortOrder\"A\x82\xd3\xe4\x93\x02;:\x01*\"6/v1/{name=providers/*/portOrders/*}:supplyRequirements\x12\x87\x01\n" +
+	"\fListPortOuts\x12 .portgate.v1.ListPortOutsRequest\x1a!.portgate.v1.ListPortOutsResponse\"2\xdaA\x06parent\x82\xd3\xe4\x93\x02#\x12!/v1/{parent=providers/*}/portOuts\x12t\n" +
+	"\n" +
+	"GetPortOut\x12\x1e.portgate.v1.GetPortOutRequest\x1a\x14.portgate.v1.PortOut\"0\xdaA\x04name\x82\xd3\xe4\x93\x02#\x12!/v1/{name=providers/*/portOuts/*}\x12\x86\x01\n" +
+	"\x10AuthorizePortOut\x12$.portgate.v1.AuthorizePortOutRequest\x1a\x14.portgate.v1.PortOut\"6\x82\xd3\xe4\x93\x020:\x01*\"+/v1/{name=providers/*/portOuts/*}:authorize\x12}\n" +
+	"\rRejectPortOut\x12!.portgate.v1.RejectPortOutRequest\x1a\x14.portgate.v1.PortOut\"3\x82\xd3\xe4\x93\x02-:\x01*\"(/v1/{name=providers/*/portOuts/*}:reject\x12\x89\x01\n" +
+	"\x0fGetPortOrderLoa\x12#.portgate.v1.GetPortOrderLoaRequest\x1a\x19.portgate.v1.PortOrderLoa\"6\xdaA\x04name\x82\xd3\xe4\x93\x02)\x12'/v1/{name=providers/*/portOrders/*/loa}B9Z7github.com/portgate/portgate/gen/portgate/v1;portgatev1b\x06proto3"
 
 var (
 	file_portgate_v1_porting_proto_rawDescOnce sync.Once
@@ -1659,37 +1668,48 @@ func file_portgate_v1_porting_proto_rawDescGZIP() []byte {
 
 var file_portgate_v1_porting_proto_msgTypes = make([]protoimpl.MessageInfo, 24)
 var file_portgate_v1_porting_proto_goTypes = []any{
-	(*CheckPortabilityRequest)(nil),        // 0: portgate.v1.CheckPortabilityRequest
-	(*CheckPortabilityResponse)(nil),       // 1: portgate.v1.CheckPortabilityResponse
-	(*PortabilityRecommendation)(nil),      // 2: portgate.v1.PortabilityRecommendation
-	(*CreatePortOrderRequest)(nil),         // 3: portgate.v1.CreatePortOrderRequest
-	(*GetPortOrderRequest)(nil),            // 4: portgate.v1.GetPortOrderRequest
-	(*ListPortOrdersRequest)(nil),          // 5: portgate.v1.ListPortOrdersRequest
-	(*ListPortOrdersResponse)(nil),         // 6: portgate.v1.ListPortOrdersResponse
-	(*UpdatePortOrderRequest)(nil),         // 7: portgate.v1.UpdatePortOrderRequest
-	(*ModifyPortOrderNumbersRequest)(nil),  // 8: portgate.v1.ModifyPortOrderNumbersRequest
-	(*SubmitPortOrderRequest)(nil),         // 9: portgate.v1.SubmitPortOrderRequest
-	(*CancelPortOrderRequest)(nil),         // 10: portgate.v1.CancelPortOrderRequest
-	(*ListPortOrderCommentsRequest)(nil),   // 11: portgate.v1.ListPortOrderCommentsRequest
-	(*ListPortOrderCommentsResponse)(nil),  // 12: portgate.v1.ListPortOrderCommentsResponse
-	(*CreatePortOrderCommentRequest)(nil),  // 13: portgate.v1.CreatePortOrderCommentRequest
-	(*GetPortOrderCommentRequest)(nil),     // 14: portgate.v1.GetPortOrderCommentRequest
-	(*GetPortOrderDocumentRequest)(nil),    // 15: portgate.v1.GetPortOrderDocumentRequest
-	(*CreatePortOrderDocumentRequest)(nil), // 16: portgate.v1.CreatePortOrderDocumentRequest
-	(*ListPortOrderDocumentsRequest)(nil),  // 17: portgate.v1.ListPortOrderDocumentsRequest
-	(*ListPortOrderDocumentsResponse)(nil), // 18: portgate.v1.ListPortOrderDocumentsResponse
-	(*ListPortOrderEventsRequest)(nil),     // 19: portgate.v1.ListPortOrderEventsRequest
-	(*ListPortOrderEventsResponse)(nil),    // 20: portgate.v1.ListPortOrderEventsResponse
-	(*GetPortOrderEventRequest)(nil),       // 21: portgate.v1.GetPortOrderEventRequest
-	(*WatchPortOrderEventsRequest)(nil),    // 22: portgate.v1.WatchPortOrderEventsRequest
-	(*WatchPortOrderEventsResponse)(nil),   // 23: portgate.v1.WatchPortOrderEventsResponse
-	(*PortabilityResult)(nil),              // 24: portgate.v1.PortabilityResult
-	(*PortOrder)(nil),                      // 25: portgate.v1.PortOrder
-	(*fieldmaskpb.FieldMask)(nil),          // 26: google.protobuf.FieldMask
-	(*PortOrderComment)(nil),               // 27: portgate.v1.PortOrderComment
-	(*PortOrderDocument)(nil),              // 28: portgate.v1.PortOrderDocument
-	(*PortOrderEvent)(nil),                 // 29: portgate.v1.PortOrderEvent
-	(*timestamppb.Timestamp)(nil),          // 30: google.protobuf.Timestamp
+	(*CheckPortabilityRequest)(nil),            // 0: portgate.v1.CheckPortabilityRequest
+	(*CheckPortabilityResponse)(nil),           // 1: portgate.v1.CheckPortabilityResponse
+	(*PortabilityRecommendation)(nil),          // 2: portgate.v1.PortabilityRecommendation
+	(*CreatePortOrderRequest)(nil),             // 3: portgate.v1.CreatePortOrderRequest
+	(*GetPortOrderRequest)(nil),                // 4: portgate.v1.GetPortOrderRequest
+	(*ListPortOrdersRequest)(nil),              // 5: portgate.v1.ListPortOrdersRequest
+	(*ListPortOrdersResponse)(nil),             // 6: portgate.v1.ListPortOrdersResponse
+	(*UpdatePortOrderRequest)(nil),             // 7: portgate.v1.UpdatePortOrderRequest
+	(*ModifyPortOrderNumbersRequest)(nil),      // 8: portgate.v1.ModifyPortOrderNumbersRequest
+	(*SubmitPortOrderRequest)(nil),             // 9: portgate.v1.SubmitPortOrderRequest
+	(*CancelPortOrderRequest)(nil),             // 10: portgate.v1.CancelPortOrderRequest
+	(*ListPortOrderCommentsRequest)(nil),       // 11: portgate.v1.ListPortOrderCommentsRequest
+	(*ListPortOrderCommentsResponse)(nil),      // 12: portgate.v1.ListPortOrderCommentsResponse
+	(*CreatePortOrderCommentRequest)(nil),      // 13: portgate.v1.CreatePortOrderCommentRequest
+	(*GetPortOrderCommentRequest)(nil),         // 14: portgate.v1.GetPortOrderCommentRequest
+	(*GetPortOrderDocumentRequest)(nil),        // 15: portgate.v1.GetPortOrderDocumentRequest
+	(*CreatePortOrderDocumentRequest)(nil),     // 16: portgate.v1.CreatePortOrderDocumentRequest
+	(*ListPortOrderDocumentsRequest)(nil),      // 17: portgate.v1.ListPortOrderDocumentsRequest
+	(*ListPortOrderDocumentsResponse)(nil),     // 18: portgate.v1.ListPortOrderDocumentsResponse
+	(*ListPortOrderEventsRequest)(nil),         // 19: portgate.v1.ListPortOrderEventsRequest
+	(*ListPortOrderEventsResponse)(nil),        // 20: portgate.v1.ListPortOrderEventsResponse
+	(*GetPortOrderEventRequest)(nil),           // 21: portgate.v1.GetPortOrderEventRequest
+	(*WatchPortOrderEventsRequest)(nil),        // 22: portgate.v1.WatchPortOrderEventsRequest
+	(*WatchPortOrderEventsResponse)(nil),       // 23: portgate.v1.WatchPortOrderEventsResponse
+	(*PortabilityResult)(nil),                  // 24: portgate.v1.PortabilityResult
+	(*PortOrder)(nil),                          // 25: portgate.v1.PortOrder
+	(*fieldmaskpb.FieldMask)(nil),              // 26: google.protobuf.FieldMask
+	(*PortOrderComment)(nil),                   // 27: portgate.v1.PortOrderComment
+	(*PortOrderDocument)(nil),                  // 28: portgate.v1.PortOrderDocument
+	(*PortOrderEvent)(nil),                     // 29: portgate.v1.PortOrderEvent
+	(*timestamppb.Timestamp)(nil),              // 30: google.protobuf.Timestamp
+	(*ReschedulePortOrderRequest)(nil),         // 31: portgate.v1.ReschedulePortOrderRequest
+	(*ActivatePortOrderRequest)(nil),           // 32: portgate.v1.ActivatePortOrderRequest
+	(*SupplyPortOrderRequirementsRequest)(nil), // 33: portgate.v1.SupplyPortOrderRequirementsRequest
+	(*ListPortOutsRequest)(nil),                // 34: portgate.v1.ListPortOutsRequest
+	(*GetPortOutRequest)(nil),                  // 35: portgate.v1.GetPortOutRequest
+	(*AuthorizePortOutRequest)(nil),            // 36: portgate.v1.AuthorizePortOutRequest
+	(*RejectPortOutRequest)(nil),               // 37: portgate.v1.RejectPortOutRequest
+	(*GetPortOrderLoaRequest)(nil),             // 38: portgate.v1.GetPortOrderLoaRequest
+	(*ListPortOutsResponse)(nil),               // 39: portgate.v1.ListPortOutsResponse
+	(*PortOut)(nil),                            // 40: portgate.v1.PortOut
+	(*PortOrderLoa)(nil),                       // 41: portgate.v1.PortOrderLoa
 }
 var file_portgate_v1_porting_proto_depIdxs = []int32{
 	24, // 0: portgate.v1.CheckPortabilityResponse.results:type_name -> portgate.v1.PortabilityResult
@@ -1722,25 +1742,41 @@ var file_portgate_v1_porting_proto_depIdxs = []int32{
 	19, // 27: portgate.v1.Porting.ListPortOrderEvents:input_type -> portgate.v1.ListPortOrderEventsRequest
 	21, // 28: portgate.v1.Porting.GetPortOrderEvent:input_type -> portgate.v1.GetPortOrderEventRequest
 	22, // 29: portgate.v1.Porting.WatchPortOrderEvents:input_type -> portgate.v1.WatchPortOrderEventsRequest
-	1,  // 30: portgate.v1.Porting.CheckPortability:output_type -> portgate.v1.CheckPortabilityResponse
-	25, // 31: portgate.v1.Porting.CreatePortOrder:output_type -> portgate.v1.PortOrder
-	25, // 32: portgate.v1.Porting.GetPortOrder:output_type -> portgate.v1.PortOrder
-	6,  // 33: portgate.v1.Porting.ListPortOrders:output_type -> portgate.v1.ListPortOrdersResponse
-	25, // 34: portgate.v1.Porting.UpdatePortOrder:output_type -> portgate.v1.PortOrder
-	25, // 35: portgate.v1.Porting.ModifyPortOrderNumbers:output_type -> portgate.v1.PortOrder
-	25, // 36: portgate.v1.Porting.SubmitPortOrder:output_type -> portgate.v1.PortOrder
-	25, // 37: portgate.v1.Porting.CancelPortOrder:output_type -> portgate.v1.PortOrder
-	12, // 38: portgate.v1.Porting.ListPortOrderComments:output_type -> portgate.v1.ListPortOrderCommentsResponse
-	27, // 39: portgate.v1.Porting.CreatePortOrderComment:output_type -> portgate.v1.PortOrderComment
-	27, // 40: portgate.v1.Porting.GetPortOrderComment:output_type -> portgate.v1.PortOrderComment
-	28, // 41: portgate.v1.Porting.CreatePortOrderDocument:output_type -> portgate.v1.PortOrderDocument
-	28, // 42: portgate.v1.Porting.GetPortOrderDocument:output_type -> portgate.v1.PortOrderDocument
-	18, // 43: portgate.v1.Porting.ListPortOrderDocuments:output_type -> portgate.v1.ListPortOrderDocumentsResponse
-	20, // 44: portgate.v1.Porting.ListPortOrderEvents:output_type -> portgate.v1.ListPortOrderEventsResponse
-	29, // 45: portgate.v1.Porting.GetPortOrderEvent:output_type -> portgate.v1.PortOrderEvent
-	23, // 46: portgate.v1.Porting.WatchPortOrderEvents:output_type -> portgate.v1.WatchPortOrderEventsResponse
-	30, // [30:47] is the sub-list for method output_type
-	13, // [13:30] is the sub-list for method input_type
+	31, // 30: portgate.v1.Porting.ReschedulePortOrder:input_type -> portgate.v1.ReschedulePortOrderRequest
+	32, // 31: portgate.v1.Porting.ActivatePortOrder:input_type -> portgate.v1.ActivatePortOrderRequest
+	33, // 32: portgate.v1.Porting.SupplyPortOrderRequirements:input_type -> portgate.v1.SupplyPortOrderRequirementsRequest
+	34, // 33: portgate.v1.Porting.ListPortOuts:input_type -> portgate.v1.ListPortOutsRequest
+	35, // 34: portgate.v1.Porting.GetPortOut:input_type -> portgate.v1.GetPortOutRequest
+	36, // 35: portgate.v1.Porting.AuthorizePortOut:input_type -> portgate.v1.AuthorizePortOutRequest
+	37, // 36: portgate.v1.Porting.RejectPortOut:input_type -> portgate.v1.RejectPortOutRequest
+	38, // 37: portgate.v1.Porting.GetPortOrderLoa:input_type -> portgate.v1.GetPortOrderLoaRequest
+	1,  // 38: portgate.v1.Porting.CheckPortability:output_type -> portgate.v1.CheckPortabilityResponse
+	25, // 39: portgate.v1.Porting.CreatePortOrder:output_type -> portgate.v1.PortOrder
+	25, // 40: portgate.v1.Porting.GetPortOrder:output_type -> portgate.v1.PortOrder
+	6,  // 41: portgate.v1.Porting.ListPortOrders:output_type -> portgate.v1.ListPortOrdersResponse
+	25, // 42: portgate.v1.Porting.UpdatePortOrder:output_type -> portgate.v1.PortOrder
+	25, // 43: portgate.v1.Porting.ModifyPortOrderNumbers:output_type -> portgate.v1.PortOrder
+	25, // 44: portgate.v1.Porting.SubmitPortOrder:output_type -> portgate.v1.PortOrder
+	25, // 45: portgate.v1.Porting.CancelPortOrder:output_type -> portgate.v1.PortOrder
+	12, // 46: portgate.v1.Porting.ListPortOrderComments:output_type -> portgate.v1.ListPortOrderCommentsResponse
+	27, // 47: portgate.v1.Porting.CreatePortOrderComment:output_type -> portgate.v1.PortOrderComment
+	27, // 48: portgate.v1.Porting.GetPortOrderComment:output_type -> portgate.v1.PortOrderComment
+	28, // 49: portgate.v1.Porting.CreatePortOrderDocument:output_type -> portgate.v1.PortOrderDocument
+	28, // 50: portgate.v1.Porting.GetPortOrderDocument:output_type -> portgate.v1.PortOrderDocument
+	18, // 51: portgate.v1.Porting.ListPortOrderDocuments:output_type -> portgate.v1.ListPortOrderDocumentsResponse
+	20, // 52: portgate.v1.Porting.ListPortOrderEvents:output_type -> portgate.v1.ListPortOrderEventsResponse
+	29, // 53: portgate.v1.Porting.GetPortOrderEvent:output_type -> portgate.v1.PortOrderEvent
+	23, // 54: portgate.v1.Porting.WatchPortOrderEvents:output_type -> portgate.v1.WatchPortOrderEventsResponse
+	25, // 55: portgate.v1.Porting.ReschedulePortOrder:output_type -> portgate.v1.PortOrder
+	25, // 56: portgate.v1.Porting.ActivatePortOrder:output_type -> portgate.v1.PortOrder
+	25, // 57: portgate.v1.Porting.SupplyPortOrderRequirements:output_type -> portgate.v1.PortOrder
+	39, // 58: portgate.v1.Porting.ListPortOuts:output_type -> portgate.v1.ListPortOutsResponse
+	40, // 59: portgate.v1.Porting.GetPortOut:output_type -> portgate.v1.PortOut
+	40, // 60: portgate.v1.Porting.AuthorizePortOut:output_type -> portgate.v1.PortOut
+	40, // 61: portgate.v1.Porting.RejectPortOut:output_type -> portgate.v1.PortOut
+	41, // 62: portgate.v1.Porting.GetPortOrderLoa:output_type -> portgate.v1.PortOrderLoa
+	38, // [38:63] is the sub-list for method output_type
+	13, // [13:38] is the sub-list for method input_type
 	13, // [13:13] is the sub-list for extension type_name
 	13, // [13:13] is the sub-list for extension extendee
 	0,  // [0:13] is the sub-list for field type_name
@@ -1752,6 +1788,8 @@ func file_portgate_v1_porting_proto_init() {
 		return
 	}
 	file_portgate_v1_port_order_proto_init()
+	file_portgate_v1_port_out_proto_init()
+	file_portgate_v1_portin_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{

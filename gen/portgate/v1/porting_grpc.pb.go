@@ -19,23 +19,31 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	Porting_CheckPortability_FullMethodName        = "/portgate.v1.Porting/CheckPortability"
-	Porting_CreatePortOrder_FullMethodName         = "/portgate.v1.Porting/CreatePortOrder"
-	Porting_GetPortOrder_FullMethodName            = "/portgate.v1.Porting/GetPortOrder"
-	Porting_ListPortOrders_FullMethodName          = "/portgate.v1.Porting/ListPortOrders"
-	Porting_UpdatePortOrder_FullMethodName         = "/portgate.v1.Porting/UpdatePortOrder"
-	Porting_ModifyPortOrderNumbers_FullMethodName  = "/portgate.v1.Porting/ModifyPortOrderNumbers"
-	Porting_SubmitPortOrder_FullMethodName         = "/portgate.v1.Porting/SubmitPortOrder"
-	Porting_CancelPortOrder_FullMethodName         = "/portgate.v1.Porting/CancelPortOrder"
-	Porting_ListPortOrderComments_FullMethodName   = "/portgate.v1.Porting/ListPortOrderComments"
-	Porting_CreatePortOrderComment_FullMethodName  = "/portgate.v1.Porting/CreatePortOrderComment"
-	Porting_GetPortOrderComment_FullMethodName     = "/portgate.v1.Porting/GetPortOrderComment"
-	Porting_CreatePortOrderDocument_FullMethodName = "/portgate.v1.Porting/CreatePortOrderDocument"
-	Porting_GetPortOrderDocument_FullMethodName    = "/portgate.v1.Porting/GetPortOrderDocument"
-	Porting_ListPortOrderDocuments_FullMethodName  = "/portgate.v1.Porting/ListPortOrderDocuments"
-	Porting_ListPortOrderEvents_FullMethodName     = "/portgate.v1.Porting/ListPortOrderEvents"
-	Porting_GetPortOrderEvent_FullMethodName       = "/portgate.v1.Porting/GetPortOrderEvent"
-	Porting_WatchPortOrderEvents_FullMethodName    = "/portgate.v1.Porting/WatchPortOrderEvents"
+	Porting_CheckPortability_FullMethodName            = "/portgate.v1.Porting/CheckPortability"
+	Porting_CreatePortOrder_FullMethodName             = "/portgate.v1.Porting/CreatePortOrder"
+	Porting_GetPortOrder_FullMethodName                = "/portgate.v1.Porting/GetPortOrder"
+	Porting_ListPortOrders_FullMethodName              = "/portgate.v1.Porting/ListPortOrders"
+	Porting_UpdatePortOrder_FullMethodName             = "/portgate.v1.Porting/UpdatePortOrder"
+	Porting_ModifyPortOrderNumbers_FullMethodName      = "/portgate.v1.Porting/ModifyPortOrderNumbers"
+	Porting_SubmitPortOrder_FullMethodName             = "/portgate.v1.Porting/SubmitPortOrder"
+	Porting_CancelPortOrder_FullMethodName             = "/portgate.v1.Porting/CancelPortOrder"
+	Porting_ListPortOrderComments_FullMethodName       = "/portgate.v1.Porting/ListPortOrderComments"
+	Porting_CreatePortOrderComment_FullMethodName      = "/portgate.v1.Porting/CreatePortOrderComment"
+	Porting_GetPortOrderComment_FullMethodName         = "/portgate.v1.Porting/GetPortOrderComment"
+	Porting_CreatePortOrderDocument_FullMethodName     = "/portgate.v1.Porting/CreatePortOrderDocument"
+	Porting_GetPortOrderDocument_FullMethodName        = "/portgate.v1.Porting/GetPortOrderDocument"
+	Porting_ListPortOrderDocuments_FullMethodName      = "/portgate.v1.Porting/ListPortOrderDocuments"
+	Porting_ListPortOrderEvents_FullMethodName         = "/portgate.v1.Porting/ListPortOrderEvents"
+	Porting_GetPortOrderEvent_FullMethodName           = "/portgate.v1.Porting/GetPortOrderEvent"
+	Porting_WatchPortOrderEvents_FullMethodName        = "/portgate.v1.Porting/WatchPortOrderEvents"
+	Porting_ReschedulePortOrder_FullMethodName         = "/portgate.v1.Porting/ReschedulePortOrder"
+	Porting_ActivatePortOrder_FullMethodName           = "/portgate.v1.Porting/ActivatePortOrder"
+	Porting_SupplyPortOrderRequirements_FullMethodName = "/portgate.v1.Porting/SupplyPortOrderRequirements"
+	Porting_ListPortOuts_FullMethodName                = "/portgate.v1.Porting/ListPortOuts"
+	Porting_GetPortOut_FullMethodName                  = "/portgate.v1.Porting/GetPortOut"
+	Porting_AuthorizePortOut_FullMethodName            = "/portgate.v1.Porting/AuthorizePortOut"
+	Porting_RejectPortOut_FullMethodName               = "/portgate.v1.Porting/RejectPortOut"
+	Porting_GetPortOrderLoa_FullMethodName             = "/portgate.v1.Porting/GetPortOrderLoa"
 )
 
 // PortingClient is the client API for Porting service.
@@ -86,6 +94,26 @@ type PortingClient interface {
 	// with no gap and no duplicate. Over REST the stream is newline-delimited
 	// JSON.
 	WatchPortOrderEvents(ctx context.Context, in *WatchPortOrderEventsRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[WatchPortOrderEventsResponse], error)
+	// issue 14 — portin (add below this line)
+	// Requests a new FOC time on a submitted order, inside the order's
+	// allowed_foc_windows, where the provider allows it.
+	ReschedulePortOrder(ctx context.Context, in *ReschedulePortOrderRequest, opts ...grpc.CallOption) (*PortOrder, error)
+	// Activates the numbers of a FastPort order on demand (or schedules the
+	// activation at activate_time) once its FOC date is confirmed.
+	ActivatePortOrder(ctx context.Context, in *ActivatePortOrderRequest, opts ...grpc.CallOption) (*PortOrder, error)
+	// Supplies values and documents for the order's requirements.
+	SupplyPortOrderRequirements(ctx context.Context, in *SupplyPortOrderRequirementsRequest, opts ...grpc.CallOption) (*PortOrder, error)
+	// issue 14 — portout (add below this line)
+	// Lists port-outs (numbers another carrier is taking away), oldest first.
+	ListPortOuts(ctx context.Context, in *ListPortOutsRequest, opts ...grpc.CallOption) (*ListPortOutsResponse, error)
+	// Gets a port-out.
+	GetPortOut(ctx context.Context, in *GetPortOutRequest, opts ...grpc.CallOption) (*PortOut, error)
+	// Authorizes a port-out: the numbers leave on the FOC date.
+	AuthorizePortOut(ctx context.Context, in *AuthorizePortOutRequest, opts ...grpc.CallOption) (*PortOut, error)
+	// Rejects a port-out with a reason (and optionally a provider rejection code).
+	RejectPortOut(ctx context.Context, in *RejectPortOutRequest, opts ...grpc.CallOption) (*PortOut, error)
+	// Gets a port order's letter of agency as the provider renders it, to be signed.
+	GetPortOrderLoa(ctx context.Context, in *GetPortOrderLoaRequest, opts ...grpc.CallOption) (*PortOrderLoa, error)
 }
 
 type portingClient struct {
@@ -275,6 +303,86 @@ func (c *portingClient) WatchPortOrderEvents(ctx context.Context, in *WatchPortO
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type Porting_WatchPortOrderEventsClient = grpc.ServerStreamingClient[WatchPortOrderEventsResponse]
 
+func (c *portingClient) ReschedulePortOrder(ctx context.Context, in *ReschedulePortOrderRequest, opts ...grpc.CallOption) (*PortOrder, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(PortOrder)
+	err := c.cc.Invoke(ctx, Porting_ReschedulePortOrder_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *portingClient) ActivatePortOrder(ctx context.Context, in *ActivatePortOrderRequest, opts ...grpc.CallOption) (*PortOrder, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(PortOrder)
+	err := c.cc.Invoke(ctx, Porting_ActivatePortOrder_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *portingClient) SupplyPortOrderRequirements(ctx context.Context, in *SupplyPortOrderRequirementsRequest, opts ...grpc.CallOption) (*PortOrder, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(PortOrder)
+	err := c.cc.Invoke(ctx, Porting_SupplyPortOrderRequirements_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *portingClient) ListPortOuts(ctx context.Context, in *ListPortOutsRequest, opts ...grpc.CallOption) (*ListPortOutsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListPortOutsResponse)
+	err := c.cc.Invoke(ctx, Porting_ListPortOuts_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *portingClient) GetPortOut(ctx context.Context, in *GetPortOutRequest, opts ...grpc.CallOption) (*PortOut, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(PortOut)
+	err := c.cc.Invoke(ctx, Porting_GetPortOut_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *portingClient) AuthorizePortOut(ctx context.Context, in *AuthorizePortOutRequest, opts ...grpc.CallOption) (*PortOut, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(PortOut)
+	err := c.cc.Invoke(ctx, Porting_AuthorizePortOut_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *portingClient) RejectPortOut(ctx context.Context, in *RejectPortOutRequest, opts ...grpc.CallOption) (*PortOut, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(PortOut)
+	err := c.cc.Invoke(ctx, Porting_RejectPortOut_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *portingClient) GetPortOrderLoa(ctx context.Context, in *GetPortOrderLoaRequest, opts ...grpc.CallOption) (*PortOrderLoa, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(PortOrderLoa)
+	err := c.cc.Invoke(ctx, Porting_GetPortOrderLoa_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // PortingServer is the server API for Porting service.
 // All implementations must embed UnimplementedPortingServer
 // for forward compatibility.
@@ -323,6 +431,26 @@ type PortingServer interface {
 	// with no gap and no duplicate. Over REST the stream is newline-delimited
 	// JSON.
 	WatchPortOrderEvents(*WatchPortOrderEventsRequest, grpc.ServerStreamingServer[WatchPortOrderEventsResponse]) error
+	// issue 14 — portin (add below this line)
+	// Requests a new FOC time on a submitted order, inside the order's
+	// allowed_foc_windows, where the provider allows it.
+	ReschedulePortOrder(context.Context, *ReschedulePortOrderRequest) (*PortOrder, error)
+	// Activates the numbers of a FastPort order on demand (or schedules the
+	// activation at activate_time) once its FOC date is confirmed.
+	ActivatePortOrder(context.Context, *ActivatePortOrderRequest) (*PortOrder, error)
+	// Supplies values and documents for the order's requirements.
+	SupplyPortOrderRequirements(context.Context, *SupplyPortOrderRequirementsRequest) (*PortOrder, error)
+	// issue 14 — portout (add below this line)
+	// Lists port-outs (numbers another carrier is taking away), oldest first.
+	ListPortOuts(context.Context, *ListPortOutsRequest) (*ListPortOutsResponse, error)
+	// Gets a port-out.
+	GetPortOut(context.Context, *GetPortOutRequest) (*PortOut, error)
+	// Authorizes a port-out: the numbers leave on the FOC date.
+	AuthorizePortOut(context.Context, *AuthorizePortOutRequest) (*PortOut, error)
+	// Rejects a port-out with a reason (and optionally a provider rejection code).
+	RejectPortOut(context.Context, *RejectPortOutRequest) (*PortOut, error)
+	// Gets a port order's letter of agency as the provider renders it, to be signed.
+	GetPortOrderLoa(context.Context, *GetPortOrderLoaRequest) (*PortOrderLoa, error)
 	mustEmbedUnimplementedPortingServer()
 }
 
@@ -383,6 +511,30 @@ func (UnimplementedPortingServer) GetPortOrderEvent(context.Context, *GetPortOrd
 }
 func (UnimplementedPortingServer) WatchPortOrderEvents(*WatchPortOrderEventsRequest, grpc.ServerStreamingServer[WatchPortOrderEventsResponse]) error {
 	return status.Error(codes.Unimplemented, "method WatchPortOrderEvents not implemented")
+}
+func (UnimplementedPortingServer) ReschedulePortOrder(context.Context, *ReschedulePortOrderRequest) (*PortOrder, error) {
+	return nil, status.Error(codes.Unimplemented, "method ReschedulePortOrder not implemented")
+}
+func (UnimplementedPortingServer) ActivatePortOrder(context.Context, *ActivatePortOrderRequest) (*PortOrder, error) {
+	return nil, status.Error(codes.Unimplemented, "method ActivatePortOrder not implemented")
+}
+func (UnimplementedPortingServer) SupplyPortOrderRequirements(context.Context, *SupplyPortOrderRequirementsRequest) (*PortOrder, error) {
+	return nil, status.Error(codes.Unimplemented, "method SupplyPortOrderRequirements not implemented")
+}
+func (UnimplementedPortingServer) ListPortOuts(context.Context, *ListPortOutsRequest) (*ListPortOutsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListPortOuts not implemented")
+}
+func (UnimplementedPortingServer) GetPortOut(context.Context, *GetPortOutRequest) (*PortOut, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetPortOut not implemented")
+}
+func (UnimplementedPortingServer) AuthorizePortOut(context.Context, *AuthorizePortOutRequest) (*PortOut, error) {
+	return nil, status.Error(codes.Unimplemented, "method AuthorizePortOut not implemented")
+}
+func (UnimplementedPortingServer) RejectPortOut(context.Context, *RejectPortOutRequest) (*PortOut, error) {
+	return nil, status.Error(codes.Unimplemented, "method RejectPortOut not implemented")
+}
+func (UnimplementedPortingServer) GetPortOrderLoa(context.Context, *GetPortOrderLoaRequest) (*PortOrderLoa, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetPortOrderLoa not implemented")
 }
 func (UnimplementedPortingServer) mustEmbedUnimplementedPortingServer() {}
 func (UnimplementedPortingServer) testEmbeddedByValue()                 {}
@@ -704,6 +856,150 @@ func _Porting_WatchPortOrderEvents_Handler(srv interface{}, stream grpc.ServerSt
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type Porting_WatchPortOrderEventsServer = grpc.ServerStreamingServer[WatchPortOrderEventsResponse]
 
+func _Porting_ReschedulePortOrder_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ReschedulePortOrderRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PortingServer).ReschedulePortOrder(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Porting_ReschedulePortOrder_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PortingServer).ReschedulePortOrder(ctx, req.(*ReschedulePortOrderRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Porting_ActivatePortOrder_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ActivatePortOrderRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PortingServer).ActivatePortOrder(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Porting_ActivatePortOrder_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PortingServer).ActivatePortOrder(ctx, req.(*ActivatePortOrderRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Porting_SupplyPortOrderRequirements_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SupplyPortOrderRequirementsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PortingServer).SupplyPortOrderRequirements(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Porting_SupplyPortOrderRequirements_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PortingServer).SupplyPortOrderRequirements(ctx, req.(*SupplyPortOrderRequirementsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Porting_ListPortOuts_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListPortOutsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PortingServer).ListPortOuts(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Porting_ListPortOuts_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PortingServer).ListPortOuts(ctx, req.(*ListPortOutsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Porting_GetPortOut_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetPortOutRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PortingServer).GetPortOut(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Porting_GetPortOut_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PortingServer).GetPortOut(ctx, req.(*GetPortOutRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Porting_AuthorizePortOut_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(AuthorizePortOutRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PortingServer).AuthorizePortOut(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Porting_AuthorizePortOut_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PortingServer).AuthorizePortOut(ctx, req.(*AuthorizePortOutRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Porting_RejectPortOut_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RejectPortOutRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PortingServer).RejectPortOut(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Porting_RejectPortOut_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PortingServer).RejectPortOut(ctx, req.(*RejectPortOutRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Porting_GetPortOrderLoa_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetPortOrderLoaRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PortingServer).GetPortOrderLoa(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Porting_GetPortOrderLoa_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PortingServer).GetPortOrderLoa(ctx, req.(*GetPortOrderLoaRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Porting_ServiceDesc is the grpc.ServiceDesc for Porting service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -774,6 +1070,38 @@ var Porting_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetPortOrderEvent",
 			Handler:    _Porting_GetPortOrderEvent_Handler,
+		},
+		{
+			MethodName: "ReschedulePortOrder",
+			Handler:    _Porting_ReschedulePortOrder_Handler,
+		},
+		{
+			MethodName: "ActivatePortOrder",
+			Handler:    _Porting_ActivatePortOrder_Handler,
+		},
+		{
+			MethodName: "SupplyPortOrderRequirements",
+			Handler:    _Porting_SupplyPortOrderRequirements_Handler,
+		},
+		{
+			MethodName: "ListPortOuts",
+			Handler:    _Porting_ListPortOuts_Handler,
+		},
+		{
+			MethodName: "GetPortOut",
+			Handler:    _Porting_GetPortOut_Handler,
+		},
+		{
+			MethodName: "AuthorizePortOut",
+			Handler:    _Porting_AuthorizePortOut_Handler,
+		},
+		{
+			MethodName: "RejectPortOut",
+			Handler:    _Porting_RejectPortOut_Handler,
+		},
+		{
+			MethodName: "GetPortOrderLoa",
+			Handler:    _Porting_GetPortOrderLoa_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

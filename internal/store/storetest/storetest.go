@@ -40,6 +40,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"LastEventSeq", testLastEventSeq},
 		{"TrackedOrders", testTrackedOrders},
 		{"ListOpenOrdersPages", testListOpenOrders},
+		{"NumberOrders", testNumberOrders}, // issue 14 — buy
+		{"NumberOrdersPages", testNumberOrdersPages},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

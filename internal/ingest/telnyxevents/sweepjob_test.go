@@ -1,4 +1,4 @@
-package app
+package telnyxevents
 
 import (
 	"context"
@@ -39,7 +39,7 @@ func TestTelnyxSweepStopsAtOpenBreaker(t *testing.T) {
 	pol := resilience.DefaultPolicy()
 	pol.ConsecutiveFailures, pol.MaxAttempts, pol.OpenTimeout = 2, 1, time.Hour
 	wrapped := portable.New(raw, portable.WithResilience(resilience.Wrap(raw, pol)))
-	job, ok := telnyxSweepJob(st, wrapped, time.Hour, time.Minute, slog.New(slog.DiscardHandler))
+	job, ok := SweepJob(st, wrapped, time.Hour, time.Minute, slog.New(slog.DiscardHandler))
 	if !ok {
 		t.Fatal("no sweep job for a provider with an events API")
 	}

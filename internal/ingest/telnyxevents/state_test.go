@@ -1,4 +1,4 @@
-package ingest_test
+package telnyxevents_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/portgate/portgate/internal/events"
 	"github.com/portgate/portgate/internal/ingest"
+	"github.com/portgate/portgate/internal/ingest/telnyxevents"
 	"github.com/portgate/portgate/internal/store"
 	"github.com/portgate/portgate/providers/telnyx"
 )
@@ -51,7 +52,7 @@ func TestTelnyxStateChangeCarriesOldState(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := newSigner(t)
-	h := ingest.TelnyxHandler(ingest.TelnyxOptions{Store: st, PublicKey: s.pub})
+	h := telnyxevents.TelnyxHandler(telnyxevents.TelnyxOptions{Store: st, PublicKey: s.pub})
 	// Webhook: draft -> in-process (SUBMITTED).
 	if w := serve(h, s.request(statusChanged("ev-1", "po-1", "in-process"), time.Now())); w.Code != http.StatusOK {
 		t.Fatalf("webhook: %d %s", w.Code, w.Body)
@@ -62,7 +63,7 @@ func TestTelnyxStateChangeCarriesOldState(t *testing.T) {
 	// Sweep: in-process -> submitted (IN_PROGRESS), a webhook that was lost.
 	pl, _ := json.Marshal(map[string]any{"id": "po-1", "status": map[string]any{"value": "submitted"}})
 	src := staticEvents{{ID: "ev-2", EventType: "porting_order.status_changed", PortingOrderID: "po-1", Payload: pl, CreatedAt: "2026-01-11T16:20:00Z"}}
-	if _, err := ingest.SweepTelnyx(ctx, st, src, time.Hour, time.Date(2026, 1, 11, 16, 30, 0, 0, time.UTC)); err != nil {
+	if _, err := telnyxevents.SweepTelnyx(ctx, st, src, time.Hour, time.Date(2026, 1, 11, 16, 30, 0, 0, time.UTC)); err != nil {
 		t.Fatal(err)
 	}
 	if p := payloadOf(t, st, "ev-2"); p.OldState != "SUBMITTED" || p.NewState != "IN_PROGRESS" {

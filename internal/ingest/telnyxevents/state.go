@@ -1,9 +1,10 @@
-package ingest
+package telnyxevents
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/portgate/portgate/internal/ingest"
 	"time"
 
 	"github.com/portgate/portgate/internal/events"
@@ -33,7 +34,7 @@ func appendTelnyx(ctx context.Context, st store.Store, ev store.Event) (int64, b
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return 0, false, err
 	}
-	var snap Snapshot
+	var snap ingest.Snapshot
 	have := err == nil && tr.Snapshot != nil && json.Unmarshal(tr.Snapshot, &snap) == nil
 	if have {
 		if t, perr := time.Parse(time.RFC3339Nano, snap.UpdateTime); perr == nil && ev.OccurredAt.Before(t) {
@@ -41,7 +42,7 @@ func appendTelnyx(ctx context.Context, st store.Store, ev store.Event) (int64, b
 		}
 		if p.OldState == "" && snap.State != "" {
 			p.OldState = snap.State
-			ev.Payload = marshalPayload(p)
+			ev.Payload = ingest.MarshalPayload(p)
 		}
 	}
 	seq, isNew, err := st.AppendEvent(ctx, ev)
@@ -62,7 +63,7 @@ func appendTelnyx(ctx context.Context, st store.Store, ev store.Event) (int64, b
 	if s, ok := providers.ParseState(snap.State); ok && s.Terminal() {
 		open = false
 	}
-	b, _ := marshalSnapshot(snap)
+	b, _ := ingest.MarshalSnapshot(snap)
 	return seq, isNew, st.PutSnapshot(ctx, ev.OrderName, telnyx.Name, b, open, ev.ReceivedAt)
 }
 

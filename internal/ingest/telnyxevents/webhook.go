@@ -1,4 +1,4 @@
-package ingest
+package telnyxevents
 
 import (
 	"bytes"
@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/portgate/portgate/internal/ingest"
 	"log/slog"
 	"math"
 	"net/http"
@@ -66,7 +67,7 @@ func TelnyxHandler(o TelnyxOptions) http.Handler {
 		o.Tolerance = DefaultTelnyxTolerance
 	}
 	if o.MaxBodyBytes <= 0 {
-		o.MaxBodyBytes = DefaultMaxBodyBytes
+		o.MaxBodyBytes = ingest.DefaultMaxBodyBytes
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -76,22 +77,26 @@ func TelnyxHandler(o TelnyxOptions) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if len(o.PublicKey) != ed25519.PublicKeySize {
-			writeError(w, http.StatusServiceUnavailable, codes.FailedPrecondition, ReasonNotConfigured,
+			ingest.WriteError(w, http.StatusServiceUnavailable, codes.FailedPrecondition, ingest.ReasonNotConfigured,
 				"Telnyx webhooks are not accepted: TELNYX_PUBLIC_KEY is not set")
 			return
 		}
-		body, ok := readBody(w, r, o.MaxBodyBytes, "webhook")
+		body, ok := ingest.ReadBody(w, r, o.MaxBodyBytes, "webhook")
 		if !ok {
 			return
 		}
 		now := o.Now()
 		if code, reason, msg := verifyTelnyx(o.PublicKey, r.Header, body, now, o.Tolerance); code != 0 {
-			writeError(w, code, codes.Unauthenticated, reason, msg)
+			ingest.WriteError(w, code, codes.Unauthenticated, reason, msg)
+			return
+		}
+		if telnyxNumberOrderEvent(body) { // issue 14 — buy: not a port order event
+			ackNumberOrderEvent(w)
 			return
 		}
 		ev, err := TelnyxWebhookEvent(body, now)
 		if err != nil {
-			writeError(w, http.StatusBadRequest, codes.InvalidArgument, ReasonMalformed, err.Error())
+			ingest.WriteError(w, http.StatusBadRequest, codes.InvalidArgument, ingest.ReasonMalformed, err.Error())
 			return
 		}
 		seq, isNew, err := appendTelnyx(r.Context(), o.Store, ev)
@@ -100,10 +105,10 @@ func TelnyxHandler(o TelnyxOptions) http.Handler {
 		}
 		if err != nil {
 			o.Logger.Warn("telnyx webhook: storing the event failed", "event_id", ev.EventID, "err", err)
-			writeError(w, http.StatusServiceUnavailable, codes.Unavailable, ReasonStoreUnavailable, "the event could not be stored; deliver it again")
+			ingest.WriteError(w, http.StatusServiceUnavailable, codes.Unavailable, ingest.ReasonStoreUnavailable, "the event could not be stored; deliver it again")
 			return
 		}
-		writeOK(w, seq, isNew)
+		ingest.WriteOK(w, seq, isNew)
 	})
 }
 
@@ -111,24 +116,24 @@ func TelnyxHandler(o TelnyxOptions) http.Handler {
 func verifyTelnyx(pub ed25519.PublicKey, h http.Header, body []byte, now time.Time, tolerance time.Duration) (int, string, string) {
 	sigB64, tsRaw := h.Get(HeaderTelnyxSignature), h.Get(HeaderTelnyxTimestamp)
 	if sigB64 == "" || tsRaw == "" {
-		return http.StatusUnauthorized, ReasonSignatureInvalid, "missing " + HeaderTelnyxSignature + " or " + HeaderTelnyxTimestamp + " header"
+		return http.StatusUnauthorized, ingest.ReasonSignatureInvalid, "missing " + HeaderTelnyxSignature + " or " + HeaderTelnyxTimestamp + " header"
 	}
 	ts, err := strconv.ParseInt(tsRaw, 10, 64)
 	if err != nil {
-		return http.StatusUnauthorized, ReasonTimestampInvalid, HeaderTelnyxTimestamp + " is not Unix seconds"
+		return http.StatusUnauthorized, ingest.ReasonTimestampInvalid, HeaderTelnyxTimestamp + " is not Unix seconds"
 	}
 	if d := math.Abs(float64(now.Unix() - ts)); d > tolerance.Seconds() {
-		return http.StatusUnauthorized, ReasonTimestampInvalid,
+		return http.StatusUnauthorized, ingest.ReasonTimestampInvalid,
 			fmt.Sprintf("%s is %.0fs from now; at most %s either way is accepted", HeaderTelnyxTimestamp, d, tolerance)
 	}
 	sig, err := base64.StdEncoding.DecodeString(sigB64)
 	if err != nil || len(sig) != ed25519.SignatureSize {
-		return http.StatusUnauthorized, ReasonSignatureInvalid, HeaderTelnyxSignature + " is not a base64 Ed25519 signature"
+		return http.StatusUnauthorized, ingest.ReasonSignatureInvalid, HeaderTelnyxSignature + " is not a base64 Ed25519 signature"
 	}
 	msg := make([]byte, 0, len(tsRaw)+1+len(body))
 	msg = append(append(append(msg, tsRaw...), '|'), body...)
 	if !ed25519.Verify(pub, msg, sig) {
-		return http.StatusUnauthorized, ReasonSignatureInvalid, "signature does not verify with the configured Telnyx public key"
+		return http.StatusUnauthorized, ingest.ReasonSignatureInvalid, "signature does not verify with the configured Telnyx public key"
 	}
 	return 0, "", ""
 }
@@ -163,7 +168,7 @@ func TelnyxWebhookEvent(body []byte, now time.Time) (store.Event, error) {
 	if w.ID == "" {
 		// Never drop a signed event: a body without an id is deduped by its
 		// content.
-		w.ID = derivedID("telnyx-body", string(body))
+		w.ID = ingest.DerivedID("telnyx-body", string(body))
 	}
 	return TelnyxEvent(w, now), nil
 }
@@ -173,7 +178,10 @@ type TelnyxRecord = telnyxWire
 
 // TelnyxEvent maps one Telnyx porting event to the neutral event.
 func TelnyxEvent(w telnyxWire, now time.Time) store.Event {
-	p := events.Payload{Raw: Redact(w.Payload)}
+	if isPortOutEvent(w.EventType) {
+		return telnyxPortOutEvent(w, now)
+	}
+	p := events.Payload{Raw: ingest.Redact(w.Payload)}
 	typ := events.TypeOther
 	orderID := w.PortingOrderID
 	var pl struct {
@@ -242,8 +250,8 @@ func TelnyxEvent(w telnyxWire, now time.Time) store.Event {
 	if occurred.IsZero() {
 		occurred = now
 	}
-	return store.Event{Provider: telnyx.Name, EventID: w.ID, OrderName: OrderName(telnyx.Name, orderID),
-		Type: typ, Payload: marshalPayload(p), OccurredAt: occurred, ReceivedAt: now}
+	return store.Event{Provider: telnyx.Name, EventID: w.ID, OrderName: ingest.OrderName(telnyx.Name, orderID),
+		Type: typ, Payload: ingest.MarshalPayload(p), OccurredAt: occurred, ReceivedAt: now}
 }
 
 func firstNonEmpty(s ...string) string {
@@ -287,5 +295,5 @@ func trackSplit(r *http.Request, st store.Store, ev store.Event, now time.Time) 
 	if parent, err := st.GetTrackedOrder(r.Context(), ev.OrderName); err == nil {
 		cb = parent.CallbackURI
 	}
-	return st.TrackOrder(r.Context(), OrderName(telnyx.Name, pl.To.ID), telnyx.Name, cb, now)
+	return st.TrackOrder(r.Context(), ingest.OrderName(telnyx.Name, pl.To.ID), telnyx.Name, cb, now)
 }

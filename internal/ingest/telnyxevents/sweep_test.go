@@ -1,4 +1,4 @@
-package ingest_test
+package telnyxevents_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/portgate/portgate/internal/events"
 	"github.com/portgate/portgate/internal/ingest"
+	"github.com/portgate/portgate/internal/ingest/telnyxevents"
 	"github.com/portgate/portgate/internal/store"
 	"github.com/portgate/portgate/providers"
 	"github.com/portgate/portgate/providers/providertest"
@@ -37,8 +38,8 @@ func TestTelnyxSweepFillsGaps(t *testing.T) {
 		delivered <- rec.Code
 	}))
 	defer hook.Close()
-	fake := telnyxfake.New(telnyxfake.Options{APIKey: "k", WebhookURL: hook.URL + ingest.TelnyxPath})
-	h = ingest.TelnyxHandler(ingest.TelnyxOptions{Store: st, PublicKey: fake.PublicKey()})
+	fake := telnyxfake.New(telnyxfake.Options{APIKey: "k", WebhookURL: hook.URL + telnyxevents.TelnyxPath})
+	h = telnyxevents.TelnyxHandler(telnyxevents.TelnyxOptions{Store: st, PublicKey: fake.PublicKey()})
 	srv := httptest.NewServer(fake)
 	defer func() { srv.Close(); fake.Close() }()
 	p, err := telnyx.New(telnyx.Config{BaseURL: srv.URL + "/v2", APIKey: "k", HTTPClient: srv.Client()})
@@ -73,7 +74,7 @@ func TestTelnyxSweepFillsGaps(t *testing.T) {
 	if before == 0 || before >= comments {
 		t.Fatalf("%d events via webhooks; want some but not all of %d", before, comments)
 	}
-	added, err := ingest.SweepTelnyx(ctx, st, p, time.Hour, time.Now())
+	added, err := telnyxevents.SweepTelnyx(ctx, st, p, time.Hour, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +82,7 @@ func TestTelnyxSweepFillsGaps(t *testing.T) {
 		t.Fatalf("sweep added %d, want %d", added, comments-before)
 	}
 	// A second sweep finds nothing new.
-	if again, err := ingest.SweepTelnyx(ctx, st, p, time.Hour, time.Now()); err != nil || again != 0 {
+	if again, err := telnyxevents.SweepTelnyx(ctx, st, p, time.Hour, time.Now()); err != nil || again != 0 {
 		t.Fatalf("second sweep: %d, %v", again, err)
 	}
 	api, err := p.ListPortingEvents(ctx, telnyx.PortingEventsQuery{PortingOrderID: id})

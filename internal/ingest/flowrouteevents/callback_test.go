@@ -1,4 +1,4 @@
-package ingest_test
+package flowrouteevents_test
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/portgate/portgate/internal/events"
 	"github.com/portgate/portgate/internal/ingest"
+	"github.com/portgate/portgate/internal/ingest/flowrouteevents"
 	"github.com/portgate/portgate/internal/store"
 	"github.com/portgate/portgate/providers"
 	"github.com/portgate/portgate/providers/flowroute"
@@ -42,8 +43,8 @@ func newFlowrouteRig(t *testing.T) *flowrouteRig {
 	r := &flowrouteRig{fake: fake, p: p, st: sqliteStore(t), calls: make(chan int, 100)}
 	r.rr = &ingest.Rereader{Store: r.st, Provider: p}
 	mux := http.NewServeMux()
-	h := ingest.FlowrouteHandler(ingest.FlowrouteOptions{Rereader: r.rr, Token: cbToken})
-	mux.Handle(ingest.FlowroutePattern, http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+	h := flowrouteevents.FlowrouteHandler(flowrouteevents.FlowrouteOptions{Rereader: r.rr, Token: cbToken})
+	mux.Handle(flowrouteevents.FlowroutePattern, http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
 		for k, v := range rec.Header() {
@@ -94,7 +95,7 @@ func (r *flowrouteRig) events(t *testing.T, id string) []store.Event {
 // carries what the re-read showed, never what the callback claimed.
 func TestFlowrouteCallbackRereads(t *testing.T) {
 	r := newFlowrouteRig(t)
-	id := r.createSubmitted(t, r.hook.URL+ingest.FlowroutePrefix+cbToken)
+	id := r.createSubmitted(t, r.hook.URL+flowrouteevents.FlowroutePrefix+cbToken)
 	// Submitting sent a callback: drain them until the re-read shows the
 	// current state.
 	deadline := time.After(20 * time.Second)
@@ -136,7 +137,7 @@ func TestFlowrouteCallbackRereads(t *testing.T) {
 	// The same callback again (a duplicate delivery) adds nothing.
 	n := len(evs)
 	body := `{"data":{"type":"po_status_change","attributes":{"resource_type":"portorders","resource_id":` + id + `,"status":"completed"}}}`
-	resp, err := http.Post(r.hook.URL+ingest.FlowroutePrefix+cbToken, "application/json", strings.NewReader(body))
+	resp, err := http.Post(r.hook.URL+flowrouteevents.FlowroutePrefix+cbToken, "application/json", strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +152,7 @@ func TestFlowrouteCallbackToken(t *testing.T) {
 	r := newFlowrouteRig(t)
 	body := `{"data":{"attributes":{"resource_id":"1"}}}`
 	for _, tok := range []string{"wrong", cbToken + "x", strings.ToUpper(cbToken)} {
-		resp, err := http.Post(r.hook.URL+ingest.FlowroutePrefix+tok, "application/json", strings.NewReader(body))
+		resp, err := http.Post(r.hook.URL+flowrouteevents.FlowroutePrefix+tok, "application/json", strings.NewReader(body))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -162,15 +163,15 @@ func TestFlowrouteCallbackToken(t *testing.T) {
 		}
 	}
 	// No token configured: every callback is refused.
-	h := ingest.FlowrouteHandler(ingest.FlowrouteOptions{Rereader: r.rr})
-	req := httptest.NewRequest(http.MethodPost, ingest.FlowroutePrefix+"x", strings.NewReader(body))
+	h := flowrouteevents.FlowrouteHandler(flowrouteevents.FlowrouteOptions{Rereader: r.rr})
+	req := httptest.NewRequest(http.MethodPost, flowrouteevents.FlowroutePrefix+"x", strings.NewReader(body))
 	req.SetPathValue("token", "")
 	if w := serve(h, req); w.Code != http.StatusNotFound {
 		t.Fatalf("no token configured: %d", w.Code)
 	}
 	// Malformed bodies are 400.
 	for _, b := range []string{`[]`, `{"data":{"attributes":{}}}`, `{"data":{"attributes":{"resource_id":"../x"}}}`} {
-		resp, _ := http.Post(r.hook.URL+ingest.FlowroutePrefix+cbToken, "application/json", strings.NewReader(b))
+		resp, _ := http.Post(r.hook.URL+flowrouteevents.FlowroutePrefix+cbToken, "application/json", strings.NewReader(b))
 		_ = resp.Body.Close()
 		<-r.calls
 		if resp.StatusCode != 400 {
@@ -221,5 +222,36 @@ func TestRereadFindsChangesWithoutCallback(t *testing.T) {
 	tr, err := r.st.GetTrackedOrder(ctx, ingest.OrderName("flowroute", id))
 	if err != nil || tr.Open != !o.State.Terminal() {
 		t.Fatalf("tracked %+v %v, order %s", tr, err, o.State)
+	}
+}
+
+func sqliteStore(t testing.TB) store.Store {
+	t.Helper()
+	st, err := store.OpenSQLite(context.Background(), t.TempDir()+"/t.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	return st
+}
+
+func serve(h http.Handler, r *http.Request) *httptest.ResponseRecorder {
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return w
+}
+func countEvents(t testing.TB, st store.Store) int {
+	t.Helper()
+	n, after := 0, int64(0)
+	for {
+		evs, err := st.ListEvents(context.Background(), store.EventQuery{AfterSeq: after, Limit: store.MaxListLimit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(evs) == 0 {
+			return n
+		}
+		n += len(evs)
+		after = evs[len(evs)-1].Seq
 	}
 }

@@ -1,4 +1,4 @@
-package ingest_test
+package telnyxevents_test
 
 import (
 	"bytes"
@@ -21,6 +21,7 @@ import (
 
 	"github.com/portgate/portgate/internal/events"
 	"github.com/portgate/portgate/internal/ingest"
+	"github.com/portgate/portgate/internal/ingest/telnyxevents"
 	"github.com/portgate/portgate/internal/store"
 	"github.com/portgate/portgate/internal/store/storetest"
 )
@@ -60,10 +61,10 @@ func newSigner(t testing.TB) signer {
 
 func (s signer) request(body []byte, at time.Time) *http.Request {
 	ts := strconv.FormatInt(at.Unix(), 10)
-	r := httptest.NewRequest(http.MethodPost, ingest.TelnyxPath, bytes.NewReader(body))
+	r := httptest.NewRequest(http.MethodPost, telnyxevents.TelnyxPath, bytes.NewReader(body))
 	r.Header.Set("Content-Type", "application/json")
-	r.Header.Set(ingest.HeaderTelnyxTimestamp, ts)
-	r.Header.Set(ingest.HeaderTelnyxSignature, base64.StdEncoding.EncodeToString(ed25519.Sign(s.priv, append([]byte(ts+"|"), body...))))
+	r.Header.Set(telnyxevents.HeaderTelnyxTimestamp, ts)
+	r.Header.Set(telnyxevents.HeaderTelnyxSignature, base64.StdEncoding.EncodeToString(ed25519.Sign(s.priv, append([]byte(ts+"|"), body...))))
 	return r
 }
 
@@ -113,12 +114,12 @@ func TestTelnyxSignatureMatrix(t *testing.T) {
 		{"good at the window's edge", func() *http.Request { return good.request(body, now.Add(-5*time.Minute)) }, 200, ""},
 		{"bad signature", func() *http.Request {
 			r := good.request(body, now)
-			r.Header.Set(ingest.HeaderTelnyxSignature, base64.StdEncoding.EncodeToString(make([]byte, 64)))
+			r.Header.Set(telnyxevents.HeaderTelnyxSignature, base64.StdEncoding.EncodeToString(make([]byte, 64)))
 			return r
 		}, 401, ingest.ReasonSignatureInvalid},
 		{"signature not base64", func() *http.Request {
 			r := good.request(body, now)
-			r.Header.Set(ingest.HeaderTelnyxSignature, "!!")
+			r.Header.Set(telnyxevents.HeaderTelnyxSignature, "!!")
 			return r
 		}, 401, ingest.ReasonSignatureInvalid},
 		{"wrong key", func() *http.Request { return other.request(body, now) }, 401, ingest.ReasonSignatureInvalid},
@@ -126,28 +127,28 @@ func TestTelnyxSignatureMatrix(t *testing.T) {
 		{"future timestamp", func() *http.Request { return good.request(body, now.Add(5*time.Minute+time.Second)) }, 401, ingest.ReasonTimestampInvalid},
 		{"timestamp not a number", func() *http.Request {
 			r := good.request(body, now)
-			r.Header.Set(ingest.HeaderTelnyxTimestamp, "yesterday")
+			r.Header.Set(telnyxevents.HeaderTelnyxTimestamp, "yesterday")
 			return r
 		}, 401, ingest.ReasonTimestampInvalid},
 		{"missing signature", func() *http.Request {
 			r := good.request(body, now)
-			r.Header.Del(ingest.HeaderTelnyxSignature)
+			r.Header.Del(telnyxevents.HeaderTelnyxSignature)
 			return r
 		}, 401, ingest.ReasonSignatureInvalid},
 		{"missing timestamp", func() *http.Request {
 			r := good.request(body, now)
-			r.Header.Del(ingest.HeaderTelnyxTimestamp)
+			r.Header.Del(telnyxevents.HeaderTelnyxTimestamp)
 			return r
 		}, 401, ingest.ReasonSignatureInvalid},
 		{"timestamp changed after signing", func() *http.Request {
 			r := good.request(body, now)
-			r.Header.Set(ingest.HeaderTelnyxTimestamp, strconv.FormatInt(now.Unix()-1, 10))
+			r.Header.Set(telnyxevents.HeaderTelnyxTimestamp, strconv.FormatInt(now.Unix()-1, 10))
 			return r
 		}, 401, ingest.ReasonSignatureInvalid},
 		{"tampered body", func() *http.Request {
 			r := good.request(body, now)
 			r.Body = http.NoBody
-			r2 := httptest.NewRequest(http.MethodPost, ingest.TelnyxPath, bytes.NewReader(tampered))
+			r2 := httptest.NewRequest(http.MethodPost, telnyxevents.TelnyxPath, bytes.NewReader(tampered))
 			r2.Header = r.Header
 			return r2
 		}, 401, ingest.ReasonSignatureInvalid},
@@ -156,7 +157,7 @@ func TestTelnyxSignatureMatrix(t *testing.T) {
 			_ = json.Unmarshal(body, &v)
 			re, _ := json.MarshalIndent(v, "", " ")
 			r := good.request(body, now)
-			r2 := httptest.NewRequest(http.MethodPost, ingest.TelnyxPath, bytes.NewReader(re))
+			r2 := httptest.NewRequest(http.MethodPost, telnyxevents.TelnyxPath, bytes.NewReader(re))
 			r2.Header = r.Header
 			return r2
 		}, 401, ingest.ReasonSignatureInvalid},
@@ -167,7 +168,7 @@ func TestTelnyxSignatureMatrix(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			st := sqliteStore(t)
-			h := ingest.TelnyxHandler(ingest.TelnyxOptions{Store: st, PublicKey: good.pub, Now: func() time.Time { return now }})
+			h := telnyxevents.TelnyxHandler(telnyxevents.TelnyxOptions{Store: st, PublicKey: good.pub, Now: func() time.Time { return now }})
 			w := serve(h, tc.req())
 			if w.Code != tc.want {
 				t.Fatalf("status %d, want %d: %s", w.Code, tc.want, w.Body)
@@ -195,7 +196,7 @@ func TestTelnyxSignatureMatrix(t *testing.T) {
 func TestTelnyxNoKeyFailsClosed(t *testing.T) {
 	st := sqliteStore(t)
 	s := newSigner(t)
-	w := serve(ingest.TelnyxHandler(ingest.TelnyxOptions{Store: st}), s.request(statusChanged("e", "o", "submitted"), time.Now()))
+	w := serve(telnyxevents.TelnyxHandler(telnyxevents.TelnyxOptions{Store: st}), s.request(statusChanged("e", "o", "submitted"), time.Now()))
 	if w.Code != http.StatusServiceUnavailable || countEvents(t, st) != 0 {
 		t.Fatalf("status %d, %d events: want 503 and nothing stored", w.Code, countEvents(t, st))
 	}
@@ -204,7 +205,7 @@ func TestTelnyxNoKeyFailsClosed(t *testing.T) {
 func TestTelnyxReplayStoredOnce(t *testing.T) {
 	st := sqliteStore(t)
 	s := newSigner(t)
-	h := ingest.TelnyxHandler(ingest.TelnyxOptions{Store: st, PublicKey: s.pub})
+	h := telnyxevents.TelnyxHandler(telnyxevents.TelnyxOptions{Store: st, PublicKey: s.pub})
 	body := statusChanged("ev-replay", "ord-1", "exception")
 	for i := range 3 {
 		if w := serve(h, s.request(body, time.Now())); w.Code != 200 {
@@ -259,7 +260,7 @@ func TestTelnyxEventTypes(t *testing.T) {
 	}
 	st := sqliteStore(t)
 	s := newSigner(t)
-	h := ingest.TelnyxHandler(ingest.TelnyxOptions{Store: st, PublicKey: s.pub})
+	h := telnyxevents.TelnyxHandler(telnyxevents.TelnyxOptions{Store: st, PublicKey: s.pub})
 	for _, tc := range cases {
 		if w := serve(h, s.request(tc.body, time.Now())); w.Code != 200 {
 			t.Fatalf("%s: %d %s", tc.body, w.Code, w.Body)
@@ -302,7 +303,7 @@ func TestTelnyxAckOnlyAfterCommit(t *testing.T) {
 	s := newSigner(t)
 	body := statusChanged("ev-crash", "o", "submitted")
 	for _, err := range []error{errors.New("disk full"), context.Canceled} {
-		h := ingest.TelnyxHandler(ingest.TelnyxOptions{Store: failingStore{st, err}, PublicKey: s.pub})
+		h := telnyxevents.TelnyxHandler(telnyxevents.TelnyxOptions{Store: failingStore{st, err}, PublicKey: s.pub})
 		if w := serve(h, s.request(body, time.Now())); w.Code/100 == 2 {
 			t.Fatalf("store error %v acknowledged with %d", err, w.Code)
 		}
@@ -311,7 +312,7 @@ func TestTelnyxAckOnlyAfterCommit(t *testing.T) {
 	// away): whatever the answer, a 2xx implies the row exists.
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	h := ingest.TelnyxHandler(ingest.TelnyxOptions{Store: st, PublicKey: s.pub})
+	h := telnyxevents.TelnyxHandler(telnyxevents.TelnyxOptions{Store: st, PublicKey: s.pub})
 	w := serve(h, s.request(body, time.Now()).WithContext(ctx))
 	if _, err := st.GetEventByID(context.Background(), "telnyx", "ev-crash"); (err == nil) != (w.Code == 200) {
 		t.Fatalf("answered %d but stored=%v", w.Code, err == nil)
@@ -334,7 +335,7 @@ func TestTelnyxBurstPostgres(t *testing.T) { testBurst(t, pgStore(t)) }
 func testBurst(t *testing.T, st store.Store) {
 	const distinct, deliveries, senders = 7000, 10000, 32
 	s := newSigner(t)
-	srv := httptest.NewServer(ingest.TelnyxHandler(ingest.TelnyxOptions{Store: st, PublicKey: s.pub,
+	srv := httptest.NewServer(telnyxevents.TelnyxHandler(telnyxevents.TelnyxOptions{Store: st, PublicKey: s.pub,
 		Logger: slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))}))
 	defer srv.Close()
 	var redelivered atomic.Int64
@@ -370,7 +371,7 @@ func testBurst(t *testing.T, st store.Store) {
 				for attempt := range 5 {
 					req := s.request(body, time.Now())
 					req.RequestURI = ""
-					req.URL, _ = req.URL.Parse(srv.URL + ingest.TelnyxPath)
+					req.URL, _ = req.URL.Parse(srv.URL + telnyxevents.TelnyxPath)
 					req.Host = ""
 					resp, err := client.Do(req)
 					if err != nil {
@@ -452,7 +453,7 @@ func TestTelnyxSplitTracksChild(t *testing.T) {
 	}
 	body, _ := json.Marshal(map[string]any{"data": map[string]any{"id": "split-1", "event_type": "porting_order.split",
 		"occurred_at": "2026-01-11T16:08:31Z", "payload": map[string]any{"from": map[string]any{"id": "parent"}, "to": map[string]any{"id": "child"}}}})
-	h := ingest.TelnyxHandler(ingest.TelnyxOptions{Store: st, PublicKey: s.pub})
+	h := telnyxevents.TelnyxHandler(telnyxevents.TelnyxOptions{Store: st, PublicKey: s.pub})
 	if w := serve(h, s.request(body, time.Now())); w.Code != 200 {
 		t.Fatalf("%d %s", w.Code, w.Body)
 	}

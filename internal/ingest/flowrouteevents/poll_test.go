@@ -1,4 +1,4 @@
-package app
+package flowrouteevents
 
 import (
 	"context"
@@ -26,7 +26,7 @@ func TestPollerFindsChangesWithoutCallback(t *testing.T) {
 	fake := flowroutefake.New(flowroutefake.Options{})
 	srv := httptest.NewServer(fake)
 	defer func() { srv.Close(); fake.Close() }()
-	raw, err := flowroute.New(flowroute.Config{BaseURL: srv.URL, AccessKey: FlowrouteSandboxAccessKey, SecretKey: FlowrouteSandboxSecretKey, HTTPClient: srv.Client()})
+	raw, err := flowroute.New(flowroute.Config{BaseURL: srv.URL, AccessKey: flowroutefake.DefaultAccessKey, SecretKey: flowroutefake.DefaultSecretKey, HTTPClient: srv.Client()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +41,7 @@ func TestPollerFindsChangesWithoutCallback(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := res.Order.ID
-	poll := pollFlowroute(st, raw, slog.New(slog.DiscardHandler))
+	poll := Poll(st, raw, slog.New(slog.DiscardHandler))
 	if err := poll(ctx); err != nil {
 		t.Fatal(err)
 	}

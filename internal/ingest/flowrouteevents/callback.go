@@ -1,4 +1,4 @@
-package ingest
+package flowrouteevents
 
 import (
 	"bytes"
@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/portgate/portgate/internal/ingest"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -22,10 +23,10 @@ const (
 
 // FlowrouteOptions configure the Flowroute status callback endpoint.
 type FlowrouteOptions struct {
-	Rereader *Rereader
+	Rereader *ingest.Rereader
 	// Token must match the path's last segment; "" refuses every callback.
 	Token        string
-	MaxBodyBytes int64 // 0 = DefaultMaxBodyBytes
+	MaxBodyBytes int64 // 0 = ingest.DefaultMaxBodyBytes
 	Logger       *slog.Logger
 }
 
@@ -35,7 +36,7 @@ type FlowrouteOptions struct {
 // re-read's events are stored.
 func FlowrouteHandler(o FlowrouteOptions) http.Handler {
 	if o.MaxBodyBytes <= 0 {
-		o.MaxBodyBytes = DefaultMaxBodyBytes
+		o.MaxBodyBytes = ingest.DefaultMaxBodyBytes
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
@@ -46,25 +47,25 @@ func FlowrouteHandler(o FlowrouteOptions) http.Handler {
 			tok = strings.TrimPrefix(r.URL.Path, FlowroutePrefix)
 		}
 		if o.Token == "" || subtle.ConstantTimeCompare([]byte(tok), []byte(o.Token)) != 1 {
-			writeError(w, http.StatusNotFound, codes.NotFound, ReasonRouteNotFound, "no REST route for "+r.Method+" "+FlowroutePrefix+"…; see /openapi.json")
+			ingest.WriteError(w, http.StatusNotFound, codes.NotFound, ingest.ReasonRouteNotFound, "no REST route for "+r.Method+" "+FlowroutePrefix+"…; see /openapi.json")
 			return
 		}
-		body, ok := readBody(w, r, o.MaxBodyBytes, "callback")
+		body, ok := ingest.ReadBody(w, r, o.MaxBodyBytes, "callback")
 		if !ok {
 			return
 		}
 		id, err := flowrouteOrderID(body)
 		if err != nil {
-			writeError(w, http.StatusBadRequest, codes.InvalidArgument, ReasonMalformed, err.Error())
+			ingest.WriteError(w, http.StatusBadRequest, codes.InvalidArgument, ingest.ReasonMalformed, err.Error())
 			return
 		}
 		n, err := o.Rereader.Reread(r.Context(), id)
 		switch {
-		case errors.Is(err, ErrOrderGone):
+		case errors.Is(err, ingest.ErrOrderGone):
 			// Nothing to show: a hint about an order the provider doesn't know.
 		case err != nil:
 			o.Logger.Warn("flowroute callback: re-read failed", "order", id, "err", err)
-			writeError(w, http.StatusServiceUnavailable, codes.Unavailable, ReasonRereadFailed,
+			ingest.WriteError(w, http.StatusServiceUnavailable, codes.Unavailable, ingest.ReasonRereadFailed,
 				"the order could not be re-read or its events stored; send the callback again")
 			return
 		}

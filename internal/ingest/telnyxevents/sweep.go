@@ -1,4 +1,4 @@
-package ingest
+package telnyxevents
 
 import (
 	"context"
