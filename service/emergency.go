@@ -33,18 +33,6 @@ func callerIDNameName(p, id string) string {
 	return "providers/" + p + "/" + kindCallerIDNames + "/" + id
 }
 
-// parseProviderChild reads "providers/{p}/{kind}/{id}".
-func parseProviderChild(field, s, kind, pattern string) (provider, id string, err error) {
-	parts := strings.Split(s, "/")
-	if len(parts) == 4 && parts[1] == AllProviders {
-		return "", "", invalidArgument(ReasonInvalidArgument, fieldViolation{field, "providers/- names every provider; use " + pattern})
-	}
-	if len(parts) != 4 || parts[0] != "providers" || parts[2] != kind || parts[1] == "" || parts[3] == "" {
-		return "", "", invalidArgument(ReasonInvalidArgument, fieldViolation{field, "must be " + pattern})
-	}
-	return parts[1], parts[3], nil
-}
-
 const (
 	emergencyAddressPattern = "providers/{provider}/emergencyAddresses/{emergency_address}"
 	callerIDNamePattern     = "providers/{provider}/callerIdNames/{caller_id_name}"
@@ -111,11 +99,7 @@ func (s *NumbersServer) CreateEmergencyAddress(ctx context.Context, req *pb.Crea
 
 // GetEmergencyAddress reads one address.
 func (s *NumbersServer) GetEmergencyAddress(ctx context.Context, req *pb.GetEmergencyAddressRequest) (*pb.EmergencyAddress, error) {
-	prov, id, err := parseProviderChild("name", req.GetName(), kindEmergencyAddresses, emergencyAddressPattern)
-	if err != nil {
-		return nil, err
-	}
-	b, err := s.c.backend("name", prov)
+	prov, id, b, err := s.c.child("name", req.GetName(), kindEmergencyAddresses, emergencyAddressPattern)
 	if err != nil {
 		return nil, err
 	}
@@ -130,23 +114,14 @@ func emergencyAddressLess(a, b *providers.EmergencyAddress) bool { return a.ID <
 
 // ListEmergencyAddresses lists one provider's addresses or, for providers/-, all.
 func (s *NumbersServer) ListEmergencyAddresses(ctx context.Context, req *pb.ListEmergencyAddressesRequest) (*pb.ListEmergencyAddressesResponse, error) {
-	all := req.GetParent() == providerName(AllProviders)
-	res, next, err := listTop(ctx, s.c, listSpec[*providers.EmergencyAddress]{
-		kind: kindEmergencyAddresses, record: func(*providers.EmergencyAddress) filterRecord { return func(string) []any { return nil } },
-		less: emergencyAddressLess,
-		fetch: func(expr) func(context.Context, *portable.Client, providers.ListQuery) ([]*providers.EmergencyAddress, string, error) {
-			return func(ctx context.Context, p *portable.Client, q providers.ListQuery) ([]*providers.EmergencyAddress, string, error) {
-				if all && !p.Supports(providers.OpListEmergencyAddresses) {
-					return nil, "", nil
-				}
-				page, err := p.ListEmergencyAddresses(ctx, q)
-				if err != nil {
-					return nil, "", err
-				}
-				return page.Addresses, page.NextCursor, nil
+	res, next, err := listPlain(ctx, s.c, kindEmergencyAddresses, providers.OpListEmergencyAddresses, true, req.GetParent(), req.GetPageSize(), req.GetPageToken(), emergencyAddressLess,
+		func(ctx context.Context, p *portable.Client, q providers.ListQuery) ([]*providers.EmergencyAddress, string, error) {
+			pg, err := p.ListEmergencyAddresses(ctx, q)
+			if err != nil {
+				return nil, "", err
 			}
-		},
-	}, req.GetParent(), req.GetPageSize(), req.GetPageToken(), "")
+			return pg.Addresses, pg.NextCursor, nil
+		})
 	if err != nil {
 		return nil, err
 	}
@@ -160,11 +135,7 @@ func (s *NumbersServer) ListEmergencyAddresses(ctx context.Context, req *pb.List
 // DeleteEmergencyAddress deletes an address no number uses.
 func (s *NumbersServer) DeleteEmergencyAddress(ctx context.Context, req *pb.DeleteEmergencyAddressRequest) (*emptypb.Empty, error) {
 	return do(ctx, s.c, "DeleteEmergencyAddress", req, func(ctx context.Context, _ func(string)) (*emptypb.Empty, error) {
-		prov, id, err := parseProviderChild("name", req.GetName(), kindEmergencyAddresses, emergencyAddressPattern)
-		if err != nil {
-			return nil, err
-		}
-		b, err := s.c.backend("name", prov)
+		prov, id, b, err := s.c.child("name", req.GetName(), kindEmergencyAddresses, emergencyAddressPattern)
 		if err != nil {
 			return nil, err
 		}
@@ -204,7 +175,7 @@ func (s *NumbersServer) AssignEmergencyAddress(ctx context.Context, req *pb.Assi
 		if err != nil {
 			return nil, err
 		}
-		aProv, id, err := parseProviderChild("emergency_address", req.GetEmergencyAddress(), kindEmergencyAddresses, emergencyAddressPattern)
+		aProv, id, err := parseChild("emergency_address", req.GetEmergencyAddress(), kindEmergencyAddresses, emergencyAddressPattern)
 		if err != nil {
 			return nil, err
 		}
@@ -251,11 +222,7 @@ func (s *NumbersServer) CreateCallerIdName(ctx context.Context, req *pb.CreateCa
 
 // GetCallerIdName reads one CNAM record.
 func (s *NumbersServer) GetCallerIdName(ctx context.Context, req *pb.GetCallerIdNameRequest) (*pb.CallerIdName, error) {
-	prov, id, err := parseProviderChild("name", req.GetName(), kindCallerIDNames, callerIDNamePattern)
-	if err != nil {
-		return nil, err
-	}
-	b, err := s.c.backend("name", prov)
+	prov, id, b, err := s.c.child("name", req.GetName(), kindCallerIDNames, callerIDNamePattern)
 	if err != nil {
 		return nil, err
 	}
@@ -270,23 +237,14 @@ func callerIDNameLess(a, b *providers.CallerIDName) bool { return a.ID < b.ID }
 
 // ListCallerIdNames lists CNAM records; providers/- skips providers without them.
 func (s *NumbersServer) ListCallerIdNames(ctx context.Context, req *pb.ListCallerIdNamesRequest) (*pb.ListCallerIdNamesResponse, error) {
-	all := req.GetParent() == providerName(AllProviders)
-	res, next, err := listTop(ctx, s.c, listSpec[*providers.CallerIDName]{
-		kind: kindCallerIDNames, record: func(*providers.CallerIDName) filterRecord { return func(string) []any { return nil } },
-		less: callerIDNameLess,
-		fetch: func(expr) func(context.Context, *portable.Client, providers.ListQuery) ([]*providers.CallerIDName, string, error) {
-			return func(ctx context.Context, p *portable.Client, q providers.ListQuery) ([]*providers.CallerIDName, string, error) {
-				if all && !p.Supports(providers.OpListCallerIDNames) {
-					return nil, "", nil
-				}
-				page, err := p.ListCallerIDNames(ctx, q)
-				if err != nil {
-					return nil, "", err
-				}
-				return page.Records, page.NextCursor, nil
+	res, next, err := listPlain(ctx, s.c, kindCallerIDNames, providers.OpListCallerIDNames, true, req.GetParent(), req.GetPageSize(), req.GetPageToken(), callerIDNameLess,
+		func(ctx context.Context, p *portable.Client, q providers.ListQuery) ([]*providers.CallerIDName, string, error) {
+			pg, err := p.ListCallerIDNames(ctx, q)
+			if err != nil {
+				return nil, "", err
 			}
-		},
-	}, req.GetParent(), req.GetPageSize(), req.GetPageToken(), "")
+			return pg.Records, pg.NextCursor, nil
+		})
 	if err != nil {
 		return nil, err
 	}
@@ -300,11 +258,7 @@ func (s *NumbersServer) ListCallerIdNames(ctx context.Context, req *pb.ListCalle
 // DeleteCallerIdName deletes a CNAM record.
 func (s *NumbersServer) DeleteCallerIdName(ctx context.Context, req *pb.DeleteCallerIdNameRequest) (*emptypb.Empty, error) {
 	return do(ctx, s.c, "DeleteCallerIdName", req, func(ctx context.Context, _ func(string)) (*emptypb.Empty, error) {
-		prov, id, err := parseProviderChild("name", req.GetName(), kindCallerIDNames, callerIDNamePattern)
-		if err != nil {
-			return nil, err
-		}
-		b, err := s.c.backend("name", prov)
+		prov, id, b, err := s.c.child("name", req.GetName(), kindCallerIDNames, callerIDNamePattern)
 		if err != nil {
 			return nil, err
 		}
@@ -327,7 +281,7 @@ func (s *NumbersServer) SetNumberCallerIdName(ctx context.Context, req *pb.SetNu
 		case req.GetCallerIdName() != "" && req.GetValue() != "":
 			return nil, invalidArgument(ReasonInvalidArgument, fieldViolation{"value", "set caller_id_name or value, not both"})
 		case req.GetCallerIdName() != "":
-			rProv, id, err := parseProviderChild("caller_id_name", req.GetCallerIdName(), kindCallerIDNames, callerIDNamePattern)
+			rProv, id, err := parseChild("caller_id_name", req.GetCallerIdName(), kindCallerIDNames, callerIDNamePattern)
 			if err != nil {
 				return nil, err
 			}

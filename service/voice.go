@@ -80,20 +80,14 @@ func (s *NumbersServer) ListVoiceRoutes(ctx context.Context, req *pb.ListVoiceRo
 	if _, _, err := s.c.oneProvider("parent", req.GetParent(), "voice routes"); err != nil {
 		return nil, err
 	}
-	res, next, err := listTop(ctx, s.c, listSpec[*providers.VoiceRoute]{
-		kind: "voiceRoutes", fields: map[string]filterField{},
-		record: func(*providers.VoiceRoute) filterRecord { return func(string) []any { return nil } },
-		less:   noLess[*providers.VoiceRoute],
-		fetch: func(expr) func(context.Context, *portable.Client, providers.ListQuery) ([]*providers.VoiceRoute, string, error) {
-			return func(ctx context.Context, p *portable.Client, q providers.ListQuery) ([]*providers.VoiceRoute, string, error) {
-				pg, err := p.ListVoiceRoutes(ctx, q)
-				if err != nil {
-					return nil, "", err
-				}
-				return pg.Routes, pg.NextCursor, nil
+	res, next, err := listPlain(ctx, s.c, "voiceRoutes", providers.OpListVoiceRoutes, false, req.GetParent(), req.GetPageSize(), req.GetPageToken(), noLess[*providers.VoiceRoute],
+		func(ctx context.Context, p *portable.Client, q providers.ListQuery) ([]*providers.VoiceRoute, string, error) {
+			pg, err := p.ListVoiceRoutes(ctx, q)
+			if err != nil {
+				return nil, "", err
 			}
-		},
-	}, req.GetParent(), req.GetPageSize(), req.GetPageToken(), "")
+			return pg.Routes, pg.NextCursor, nil
+		})
 	if err != nil {
 		return nil, err
 	}
@@ -106,11 +100,7 @@ func (s *NumbersServer) ListVoiceRoutes(ctx context.Context, req *pb.ListVoiceRo
 
 // GetVoiceRoute reads one route.
 func (s *NumbersServer) GetVoiceRoute(ctx context.Context, req *pb.GetVoiceRouteRequest) (*pb.VoiceRoute, error) {
-	prov, id, err := parseChild("name", req.GetName(), "voiceRoutes", voiceRoutePattern)
-	if err != nil {
-		return nil, err
-	}
-	b, err := s.c.backend("name", prov)
+	prov, id, b, err := s.c.child("name", req.GetName(), "voiceRoutes", voiceRoutePattern)
 	if err != nil {
 		return nil, err
 	}
@@ -183,11 +173,7 @@ func (s *NumbersServer) UpdateVoiceRoute(ctx context.Context, req *pb.UpdateVoic
 // DeleteVoiceRoute deletes a route; FAILED_PRECONDITION while numbers use it.
 func (s *NumbersServer) DeleteVoiceRoute(ctx context.Context, req *pb.DeleteVoiceRouteRequest) (*emptypb.Empty, error) {
 	return do(ctx, s.c, "DeleteVoiceRoute", req, func(ctx context.Context, _ func(string)) (*emptypb.Empty, error) {
-		prov, id, err := parseChild("name", req.GetName(), "voiceRoutes", voiceRoutePattern)
-		if err != nil {
-			return nil, err
-		}
-		b, err := s.c.backend("name", prov)
+		prov, id, b, err := s.c.child("name", req.GetName(), "voiceRoutes", voiceRoutePattern)
 		if err != nil {
 			return nil, err
 		}
@@ -203,20 +189,14 @@ func (s *NumbersServer) ListMessagingProfiles(ctx context.Context, req *pb.ListM
 	if _, _, err := s.c.oneProvider("parent", req.GetParent(), "messaging profiles"); err != nil {
 		return nil, err
 	}
-	res, next, err := listTop(ctx, s.c, listSpec[*providers.MessagingProfile]{
-		kind: "messagingProfiles", fields: map[string]filterField{},
-		record: func(*providers.MessagingProfile) filterRecord { return func(string) []any { return nil } },
-		less:   noLess[*providers.MessagingProfile],
-		fetch: func(expr) func(context.Context, *portable.Client, providers.ListQuery) ([]*providers.MessagingProfile, string, error) {
-			return func(ctx context.Context, p *portable.Client, q providers.ListQuery) ([]*providers.MessagingProfile, string, error) {
-				pg, err := p.ListMessagingProfiles(ctx, q)
-				if err != nil {
-					return nil, "", err
-				}
-				return pg.Profiles, pg.NextCursor, nil
+	res, next, err := listPlain(ctx, s.c, "messagingProfiles", providers.OpListMessagingProfiles, false, req.GetParent(), req.GetPageSize(), req.GetPageToken(), noLess[*providers.MessagingProfile],
+		func(ctx context.Context, p *portable.Client, q providers.ListQuery) ([]*providers.MessagingProfile, string, error) {
+			pg, err := p.ListMessagingProfiles(ctx, q)
+			if err != nil {
+				return nil, "", err
 			}
-		},
-	}, req.GetParent(), req.GetPageSize(), req.GetPageToken(), "")
+			return pg.Profiles, pg.NextCursor, nil
+		})
 	if err != nil {
 		return nil, err
 	}
@@ -229,11 +209,7 @@ func (s *NumbersServer) ListMessagingProfiles(ctx context.Context, req *pb.ListM
 
 // GetMessagingProfile reads one messaging profile.
 func (s *NumbersServer) GetMessagingProfile(ctx context.Context, req *pb.GetMessagingProfileRequest) (*pb.MessagingProfile, error) {
-	prov, id, err := parseChild("name", req.GetName(), "messagingProfiles", messagingProfilePattern)
-	if err != nil {
-		return nil, err
-	}
-	b, err := s.c.backend("name", prov)
+	prov, id, b, err := s.c.child("name", req.GetName(), "messagingProfiles", messagingProfilePattern)
 	if err != nil {
 		return nil, err
 	}

@@ -28,7 +28,6 @@ func docPortOut(id, status string) string {
 
 const stubPortOutID = "0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"
 
-
 // portOutStub answers as the Telnyx reference shows: GET /portouts/{id},
 // GET /portouts (list with meta), GET /portouts/rejections/{id} (the one
 // documented code), PATCH /portouts/{id}/{status}, and the LOA template.
