@@ -36,13 +36,18 @@ type Backend struct {
 // capabilities returns the provider's capabilities (read once by New).
 func (b *Backend) capabilities() providers.Capabilities { return b.caps }
 
+// DefaultPortabilityConcurrency is how many provider calls one
+// CheckPortability runs at once when Options.PortabilityConcurrency is 0.
+const DefaultPortabilityConcurrency = 4
+
 // Options configures the services.
 type Options struct {
 	// Backends in preference order (the first breaks ties for providers/-).
 	Backends []Backend
 	// DefaultRegion for numbers written without a country code ("" = US).
 	DefaultRegion string
-	// PortabilityConcurrency bounds concurrent provider calls per CheckPortability (default 4).
+	// PortabilityConcurrency bounds concurrent provider calls per
+	// CheckPortability (0 = DefaultPortabilityConcurrency).
 	PortabilityConcurrency int
 	Logger                 *slog.Logger
 	// SecurityNotice, when set, says callers need no API key; ListProviders
@@ -99,7 +104,7 @@ func New(opts Options) (*Services, error) {
 		c.region = e164.DefaultRegion
 	}
 	if c.conc <= 0 {
-		c.conc = 4
+		c.conc = DefaultPortabilityConcurrency
 	}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)

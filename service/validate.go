@@ -37,10 +37,11 @@ func ValidateRequest(ctx context.Context, req any) error {
 		return status.Errorf(codes.Internal, "request validation rules do not compile: %v", err)
 	}
 	err = v.Validate(m)
-	var ve *protovalidate.ValidationError
-	switch {
-	case err == nil:
+	if err == nil {
 		return nil
+	}
+	var ve *protovalidate.ValidationError // declared here: errors.As makes it escape
+	switch {
 	case errors.As(err, &ve):
 		vs := make([]fieldViolation, 0, len(ve.Violations))
 		for _, x := range ve.Violations {

@@ -49,9 +49,11 @@ import (
 
 	pb "github.com/portgate/portgate/gen/portgate/v1"
 	"github.com/portgate/portgate/internal/auth"
+	"github.com/portgate/portgate/providers/flowroute"
 	"github.com/portgate/portgate/sandbox/chaos"
 	"github.com/portgate/portgate/sandbox/flowroutefake"
 	"github.com/portgate/portgate/sandbox/sandboxes"
+	"github.com/portgate/portgate/service"
 )
 
 const pinnedEnv = "PORTGATE_BENCH_PINNED"
@@ -562,7 +564,9 @@ type Portability struct {
 	Requests   int `json:"requests"`
 	// FloorMS is the best any gateway can do when the numbers come in
 	// Requests sequential requests, conc chunks in flight per request:
-	// Requests × ceil(chunks per request / conc) × latency.
+	// Requests × ceil(chunks per request / conc) × latency. Up to
+	// service.MaxPortabilityNumbers numbers are one request, and the floor
+	// is then the ideal itself.
 	FloorMS      float64 `json:"floor_ms"`
 	RatioVsFloor float64 `json:"ratio_vs_floor"`
 	// DirectMS: the same chunks sent straight to the sandbox, grouped as
@@ -864,9 +868,13 @@ func (b *bench) runAll() error {
 			return err
 		}
 		rep.Portability = p
-		fmt.Printf("== CheckPortability of %d numbers (Flowroute, sandbox latency %.0f ms, chunk %d, %d in flight; %d requests of at most %d, one after the other)\n",
-			p.Numbers, p.LatencyMS, p.Chunk, p.Concurrency, p.Requests, p.PerRequest)
-		fmt.Printf("ideal %.0f ms, measured %.0f ms (median of %v): %.2f × ideal; floor for %d requests %.0f ms: %.2f × floor; the same chunks sent directly: %.0f ms (%.2f × ideal); portgate CPU %.0f ms\n\n",
+		reqs := "one request"
+		if p.Requests > 1 {
+			reqs = fmt.Sprintf("%d requests of at most %d, one after the other", p.Requests, p.PerRequest)
+		}
+		fmt.Printf("== CheckPortability of %d numbers (Flowroute, sandbox latency %.0f ms, chunk %d, %d in flight; %s)\n",
+			p.Numbers, p.LatencyMS, p.Chunk, p.Concurrency, reqs)
+		fmt.Printf("ideal %.0f ms, measured %.0f ms (median of %v): %.2f × ideal; floor for %d request(s) %.0f ms: %.2f × floor; the same chunks sent directly: %.0f ms (%.2f × ideal); portgate CPU %.0f ms\n\n",
 			p.IdealMS, p.MeasuredMS, p.Runs, p.RatioVsIdeal, p.Requests, p.FloorMS, p.RatioVsFloor, p.DirectMS, p.DirectMS/p.IdealMS, p.PortgateCPUMS)
 	}
 	rep.Targets = targetRows(rep, find)
@@ -933,8 +941,12 @@ func targetRows(rep *Report, find func(op, tgt string, c int) *Cell) []TargetRow
 // portability times CheckPortability of n numbers through portgate's gRPC
 // API with the sandbox answering after o.latency.
 func (b *bench) portability() (*Portability, error) {
-	const chunk, conc = 100, 4 // flowroute.PortabilityBatchLimit, service default PortabilityConcurrency
-	const perRequest = 1000    // CheckPortabilityRequest.phone_numbers limit (service/limits.go)
+	// What portgate runs with: the adapter's batch limit and the service's
+	// default concurrency (cmd/portgate does not change it).
+	const chunk, conc = flowroute.PortabilityBatchLimit, service.DefaultPortabilityConcurrency
+	// One request carries up to the API's limit (README "Limits"); the
+	// service cuts it into chunks and runs conc of them at a time.
+	const perRequest = service.MaxPortabilityNumbers
 	n := b.o.portabilityN
 	nums := make([]string, n)
 	for i := range nums {

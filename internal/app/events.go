@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"github.com/portgate/portgate/internal/config"
@@ -65,7 +66,24 @@ func (e *eventsIn) wrap(name string, p providers.Provider) providers.Provider {
 	if !ok || src.HookURL == nil {
 		return p
 	}
-	return &ingest.CallbackProvider{Provider: p, Store: e.st, HookURL: src.HookURL}
+	return &ingest.CallbackProvider{Provider: p, Store: e.st, HookURL: rememberHook(src.HookURL)}
+}
+
+// rememberHook returns hook, remembering its URL once it is known (not "":
+// before the listener starts there is none yet): it is read for every
+// order a provider returns, and does not change once the listener is up.
+func rememberHook(hook func() string) func() string {
+	var known atomic.Pointer[string]
+	return func() string {
+		if u := known.Load(); u != nil {
+			return *u
+		}
+		u := hook()
+		if u != "" {
+			known.Store(&u)
+		}
+		return u
+	}
 }
 
 // start builds every adapter's webhook routes and periodic jobs from its

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -39,6 +40,9 @@ func (ts *testService) unary(ctx context.Context, method string, in *wrapperspb.
 	switch method {
 	case "Echo":
 		return wrapperspb.String(in.GetValue() + "|" + RequestIDFromContext(ctx)), nil
+	case "Tied": // is the call's context tied to the drain per connection?
+		_, tied := ctx.Value(drainKey{}).(*drainer)
+		return wrapperspb.String(strconv.FormatBool(tied)), nil
 	case "Panic":
 		panic("boom")
 	case "Fail":
@@ -83,7 +87,7 @@ func (ts *testService) desc() *grpc.ServiceDesc {
 			},
 		}},
 	}
-	for _, name := range []string{"Echo", "Panic", "Fail", "Block"} {
+	for _, name := range []string{"Echo", "Panic", "Fail", "Block", "Tied"} {
 		sd.Methods = append(sd.Methods, grpc.MethodDesc{
 			MethodName: name,
 			Handler: func(_ any, ctx context.Context, dec func(any) error, icpt grpc.UnaryServerInterceptor) (any, error) {

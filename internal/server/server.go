@@ -192,9 +192,10 @@ type Server struct {
 
 	// drainCtx ends when the shutdown grace period is over: every running
 	// call's context is cancelled and the call answers UNAVAILABLE with
-	// RetryInfo (see drainUnary).
+	// RetryInfo (see drainer).
 	drainCtx context.Context
 	drain    context.CancelFunc
+	drainer  *drainer
 }
 
 // New builds a Server; nothing listens until Start.
@@ -250,6 +251,7 @@ func New(cfg Config) (*Server, error) {
 	d := &drainer{ctx: drainCtx}
 	chain = insertBefore(chain, MiddlewareRecovery, Middleware{Name: MiddlewareDrain, Unary: d.unary, Stream: d.stream})
 	opts := append(interceptorOptions(chain),
+		grpc.StatsHandler(connContexts{d}), // calls end with the drain context
 		grpc.StatsHandler(otelgrpc.NewServerHandler(cfg.otelgrpcOptions()...)),
 		grpc.MaxRecvMsgSize(int(maxRequestBytes(cfg))),
 		grpc.MaxSendMsgSize(maxMsgBytes),
@@ -295,6 +297,7 @@ func New(cfg Config) (*Server, error) {
 
 		drainCtx: drainCtx,
 		drain:    drain,
+		drainer:  d,
 	}, nil
 }
 
@@ -418,6 +421,7 @@ func (s *Server) Start(ctx context.Context) (err error) {
 			IdleTimeout:       120 * time.Second,
 			MaxHeaderBytes:    1 << 20,
 			ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn),
+			BaseContext:       s.drainer.baseContext, // in-process calls end with the drain context
 		}
 		serveHTTP := func() error { return s.httpSrv.Serve(s.httpLis) }
 		if s.tls != nil {

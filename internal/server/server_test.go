@@ -536,6 +536,30 @@ func TestShutdownForcesStopAfterGrace(t *testing.T) {
 	}
 }
 
+// Calls over gRPC and REST (in-process) get contexts that end with the
+// drain context through their connection's (gRPC) or the HTTP server's base
+// context, so the drain interceptor sets nothing up per call; the cut-off
+// itself is TestShutdownForcesStopAfterGrace.
+func TestCallsTiedToDrainPerConnection(t *testing.T) {
+	ts := newTestService()
+	s, err := New(Config{GRPCAddr: BufconnAddr, HTTPAddr: "127.0.0.1:0", Services: []Service{ts.service()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Shutdown(context.Background())
+	conn := dial(t, s)
+	if got, err := invoke(t.Context(), conn, "Tied", ""); err != nil || got != "true" {
+		t.Errorf("gRPC call tied = %q, %v", got, err)
+	}
+	resp, body := get(t, httpClient(t), "http://"+s.HTTPAddr()+"/v1/test/Tied")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "true") {
+		t.Errorf("REST call tied: %d %s", resp.StatusCode, body)
+	}
+}
+
 func TestShutdownReportsCloserErrors(t *testing.T) {
 	var closed []string
 	boom := errors.New("boom")

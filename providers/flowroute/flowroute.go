@@ -6,6 +6,7 @@ package flowroute
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -53,6 +54,7 @@ type Config struct {
 type Provider struct {
 	base           string
 	access, secret string
+	basicAuth      string // "Basic " + base64(access:secret): the Authorization header
 	hc             providers.Doer
 	groups         *groupCache
 }
@@ -91,7 +93,8 @@ func New(cfg Config) (*Provider, error) {
 		ttl = DefaultGroupCacheTTL
 	}
 	return &Provider{base: strings.TrimRight(base, "/"), access: cfg.AccessKey, secret: cfg.SecretKey, hc: hc,
-		groups: newGroupCache(ttl)}, nil
+		basicAuth: "Basic " + base64.StdEncoding.EncodeToString([]byte(cfg.AccessKey+":"+cfg.SecretKey)),
+		groups:    newGroupCache(ttl)}, nil
 }
 
 // Name implements providers.Provider.
@@ -166,7 +169,7 @@ func (p *Provider) call(ctx context.Context, method, path string, query url.Valu
 	if err != nil {
 		return nil, &providers.Error{Code: providers.CodeUnknown, Provider: Name, Message: "building request", Err: err}
 	}
-	req.SetBasicAuth(p.access, p.secret)
+	req.Header.Set("Authorization", p.basicAuth) // req.SetBasicAuth(p.access, p.secret), encoded once
 	req.Header.Set("Accept", "application/json")
 	if in != nil {
 		req.Header.Set("Content-Type", "application/json")

@@ -1,6 +1,6 @@
 // Package httpx is the HTTP plumbing every provider adapter shares: the
 // tuned transport and its timeouts, the response-body cap, otelhttp client
-// spans, transport-error classification and Retry-After parsing. Adapters
+// spans (tracingTransport), transport-error classification and Retry-After parsing. Adapters
 // keep only their wire formats and their status → code switch.
 package httpx
 
@@ -13,8 +13,6 @@ import (
 	"sync"
 	"time"
 
-	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
-	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/portgate/portgate/providers"
@@ -42,8 +40,9 @@ type Options struct {
 	// Base, when set, replaces the tuned transport (tests); the body cap still applies.
 	Base http.RoundTripper
 	// TracerProvider, when set, gives every provider HTTP request a client
-	// span (otelhttp), child of the calling request's span. No trace headers
-	// are sent to the providers: the trace context stays inside portgate.
+	// span (tracingTransport, shaped like otelhttp's), child of the calling
+	// request's span. No trace headers are sent to the providers: the trace
+	// context stays inside portgate.
 	TracerProvider trace.TracerProvider
 }
 
@@ -95,32 +94,11 @@ func NewClient(o Options) *http.Client {
 		}
 	}
 	if o.TracerProvider != nil {
-		base = &tracedTransport{
-			RoundTripper: otelhttp.NewTransport(base,
-				otelhttp.WithTracerProvider(o.TracerProvider),
-				otelhttp.WithPropagators(propagation.NewCompositeTextMapPropagator()), // inject nothing
-				// Method and host only: paths carry phone numbers and order ids.
-				otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string { return "provider " + r.Method + " " + r.URL.Host }),
-			),
-			base: base,
-		}
+		base = &tracingTransport{base: base, tracer: o.TracerProvider.Tracer(tracerName)}
 	}
 	return &http.Client{
 		Transport: &CappedTransport{Base: base, MaxBytes: o.MaxResponseBytes},
 		Timeout:   o.Timeout,
-	}
-}
-
-// tracedTransport is otelhttp's transport plus CloseIdleConnections, which
-// otelhttp does not forward.
-type tracedTransport struct {
-	http.RoundTripper
-	base http.RoundTripper
-}
-
-func (t *tracedTransport) CloseIdleConnections() {
-	if c, ok := t.base.(interface{ CloseIdleConnections() }); ok {
-		c.CloseIdleConnections()
 	}
 }
 

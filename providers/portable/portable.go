@@ -41,7 +41,8 @@ type Client struct {
 	caps   providers.Capabilities
 	guard  *resilience.Provider
 	tracer trace.Tracer
-	closed atomic.Bool // Close was called (close.go)
+	spans  map[providers.Operation]spanStart // read-only after New
+	closed atomic.Bool                       // Close was called (close.go)
 }
 
 // Option customizes New.
@@ -78,7 +79,23 @@ func New(drv providers.Provider, opts ...Option) *Client {
 	for _, o := range opts {
 		o(c)
 	}
+	c.spans = make(map[providers.Operation]spanStart, len(ops))
+	for _, op := range ops {
+		c.spans[op] = c.newSpanStart(op)
+	}
 	return c
+}
+
+// spanStart is a call span's name and start options: the same for every
+// call of one operation on one client, so built once (New).
+type spanStart struct {
+	name string
+	opts []trace.SpanStartOption
+}
+
+func (c *Client) newSpanStart(op providers.Operation) spanStart {
+	return spanStart{name: "provider." + string(op), opts: []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindClient),
+		trace.WithAttributes(attribute.String("portgate.provider", c.name), attribute.String("portgate.operation", string(op)))}}
 }
 
 // Name is the provider's resource id ("flowroute").
@@ -161,8 +178,11 @@ func run[T any](c *Client, ctx context.Context, op providers.Operation, fn func(
 	if !c.caps.Supports(op) {
 		return zero, c.missing(op)
 	}
-	ctx, span := c.tracer.Start(ctx, "provider."+string(op), trace.WithSpanKind(trace.SpanKindClient),
-		trace.WithAttributes(attribute.String("portgate.provider", c.name), attribute.String("portgate.operation", string(op))))
+	sp, ok := c.spans[op]
+	if !ok {
+		sp = c.newSpanStart(op)
+	}
+	ctx, span := c.tracer.Start(ctx, sp.name, sp.opts...)
 	defer span.End()
 	var res T
 	var err error
