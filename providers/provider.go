@@ -65,10 +65,12 @@ const (
 	OpSupplyPortOrderRequirements Operation = "SupplyPortOrderRequirements"
 
 	// issue 14 — portout (add below this line)
-	OpListPortOuts    Operation = "ListPortOuts"
-	OpGetPortOut      Operation = "GetPortOut"
-	OpDecidePortOut   Operation = "DecidePortOut"
-	OpGetPortOrderLOA Operation = "GetPortOrderLoa"
+	OpListPortOuts         Operation = "ListPortOuts"
+	OpGetPortOut           Operation = "GetPortOut"
+	OpDecidePortOut        Operation = "DecidePortOut"
+	OpGetPortOrderLOA      Operation = "GetPortOrderLoa"
+	OpListPortOutComments  Operation = "ListPortOutComments"
+	OpCreatePortOutComment Operation = "CreatePortOutComment"
 )
 
 // AllOperations lists every operation in a stable order.
@@ -99,6 +101,7 @@ var AllOperations = []Operation{
 
 	// issue 14 — portout (add below this line)
 	OpListPortOuts, OpGetPortOut, OpDecidePortOut, OpGetPortOrderLOA,
+	OpListPortOutComments, OpCreatePortOutComment,
 }
 
 // Neutral field paths accepted in PortOrderUpdate.Mask and NumberUpdate.Mask.
@@ -294,6 +297,8 @@ func Implements(p Provider, op Operation) bool {
 		_, ok = p.(PortOutManager)
 	case OpGetPortOrderLOA:
 		_, ok = p.(LOARenderer)
+	case OpListPortOutComments, OpCreatePortOutComment:
+		_, ok = p.(PortOutCommenter)
 	default:
 		ok = true
 		if v, known := implementsVoice(p, op); known {

@@ -777,6 +777,20 @@ var rpcCases = []rpcCase{
 		req: func(*testing.T, *env) proto.Message {
 			return &pb.GetPortOrderLoaRequest{Name: "providers/telnyx/portOrders/x/loa"}
 		}},
+	{name: "CreatePortOutComment", rpc: "portgate.v1.Porting.CreatePortOutComment", code: codes.OK,
+		req: func(t *testing.T, e *env) proto.Message {
+			name, _ := newPortOut(t, e)
+			return &pb.CreatePortOutCommentRequest{Parent: name, Comment: &pb.PortOutComment{Body: "please confirm the PIN"}}
+		}},
+	{name: "ListPortOutComments", rpc: "portgate.v1.Porting.ListPortOutComments", code: codes.OK,
+		req: func(t *testing.T, e *env) proto.Message {
+			name, _ := newPortOut(t, e)
+			return &pb.ListPortOutCommentsRequest{Parent: name}
+		}},
+	{name: "ListPortOutComments/flowroute", rpc: "portgate.v1.Porting.ListPortOutComments", code: codes.Unimplemented,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.ListPortOutCommentsRequest{Parent: "providers/flowroute/portOuts/x"}
+		}},
 }
 
 func TestEveryRPCOverBothTransports(t *testing.T) {

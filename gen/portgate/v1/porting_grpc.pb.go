@@ -43,6 +43,8 @@ const (
 	Porting_GetPortOut_FullMethodName                  = "/portgate.v1.Porting/GetPortOut"
 	Porting_AuthorizePortOut_FullMethodName            = "/portgate.v1.Porting/AuthorizePortOut"
 	Porting_RejectPortOut_FullMethodName               = "/portgate.v1.Porting/RejectPortOut"
+	Porting_ListPortOutComments_FullMethodName         = "/portgate.v1.Porting/ListPortOutComments"
+	Porting_CreatePortOutComment_FullMethodName        = "/portgate.v1.Porting/CreatePortOutComment"
 	Porting_GetPortOrderLoa_FullMethodName             = "/portgate.v1.Porting/GetPortOrderLoa"
 )
 
@@ -112,6 +114,10 @@ type PortingClient interface {
 	AuthorizePortOut(ctx context.Context, in *AuthorizePortOutRequest, opts ...grpc.CallOption) (*PortOut, error)
 	// Rejects a port-out with a reason (and optionally a provider rejection code).
 	RejectPortOut(ctx context.Context, in *RejectPortOutRequest, opts ...grpc.CallOption) (*PortOut, error)
+	// Lists comments on a port-out, oldest first.
+	ListPortOutComments(ctx context.Context, in *ListPortOutCommentsRequest, opts ...grpc.CallOption) (*ListPortOutCommentsResponse, error)
+	// Adds a comment to a port-out.
+	CreatePortOutComment(ctx context.Context, in *CreatePortOutCommentRequest, opts ...grpc.CallOption) (*PortOutComment, error)
 	// Gets a port order's letter of agency as the provider renders it, to be signed.
 	GetPortOrderLoa(ctx context.Context, in *GetPortOrderLoaRequest, opts ...grpc.CallOption) (*PortOrderLoa, error)
 }
@@ -373,6 +379,26 @@ func (c *portingClient) RejectPortOut(ctx context.Context, in *RejectPortOutRequ
 	return out, nil
 }
 
+func (c *portingClient) ListPortOutComments(ctx context.Context, in *ListPortOutCommentsRequest, opts ...grpc.CallOption) (*ListPortOutCommentsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListPortOutCommentsResponse)
+	err := c.cc.Invoke(ctx, Porting_ListPortOutComments_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *portingClient) CreatePortOutComment(ctx context.Context, in *CreatePortOutCommentRequest, opts ...grpc.CallOption) (*PortOutComment, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(PortOutComment)
+	err := c.cc.Invoke(ctx, Porting_CreatePortOutComment_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *portingClient) GetPortOrderLoa(ctx context.Context, in *GetPortOrderLoaRequest, opts ...grpc.CallOption) (*PortOrderLoa, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(PortOrderLoa)
@@ -449,6 +475,10 @@ type PortingServer interface {
 	AuthorizePortOut(context.Context, *AuthorizePortOutRequest) (*PortOut, error)
 	// Rejects a port-out with a reason (and optionally a provider rejection code).
 	RejectPortOut(context.Context, *RejectPortOutRequest) (*PortOut, error)
+	// Lists comments on a port-out, oldest first.
+	ListPortOutComments(context.Context, *ListPortOutCommentsRequest) (*ListPortOutCommentsResponse, error)
+	// Adds a comment to a port-out.
+	CreatePortOutComment(context.Context, *CreatePortOutCommentRequest) (*PortOutComment, error)
 	// Gets a port order's letter of agency as the provider renders it, to be signed.
 	GetPortOrderLoa(context.Context, *GetPortOrderLoaRequest) (*PortOrderLoa, error)
 	mustEmbedUnimplementedPortingServer()
@@ -532,6 +562,12 @@ func (UnimplementedPortingServer) AuthorizePortOut(context.Context, *AuthorizePo
 }
 func (UnimplementedPortingServer) RejectPortOut(context.Context, *RejectPortOutRequest) (*PortOut, error) {
 	return nil, status.Error(codes.Unimplemented, "method RejectPortOut not implemented")
+}
+func (UnimplementedPortingServer) ListPortOutComments(context.Context, *ListPortOutCommentsRequest) (*ListPortOutCommentsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListPortOutComments not implemented")
+}
+func (UnimplementedPortingServer) CreatePortOutComment(context.Context, *CreatePortOutCommentRequest) (*PortOutComment, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreatePortOutComment not implemented")
 }
 func (UnimplementedPortingServer) GetPortOrderLoa(context.Context, *GetPortOrderLoaRequest) (*PortOrderLoa, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetPortOrderLoa not implemented")
@@ -982,6 +1018,42 @@ func _Porting_RejectPortOut_Handler(srv interface{}, ctx context.Context, dec fu
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Porting_ListPortOutComments_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListPortOutCommentsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PortingServer).ListPortOutComments(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Porting_ListPortOutComments_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PortingServer).ListPortOutComments(ctx, req.(*ListPortOutCommentsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Porting_CreatePortOutComment_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreatePortOutCommentRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PortingServer).CreatePortOutComment(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Porting_CreatePortOutComment_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PortingServer).CreatePortOutComment(ctx, req.(*CreatePortOutCommentRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _Porting_GetPortOrderLoa_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(GetPortOrderLoaRequest)
 	if err := dec(in); err != nil {
@@ -1098,6 +1170,14 @@ var Porting_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "RejectPortOut",
 			Handler:    _Porting_RejectPortOut_Handler,
+		},
+		{
+			MethodName: "ListPortOutComments",
+			Handler:    _Porting_ListPortOutComments_Handler,
+		},
+		{
+			MethodName: "CreatePortOutComment",
+			Handler:    _Porting_CreatePortOutComment_Handler,
 		},
 		{
 			MethodName: "GetPortOrderLoa",

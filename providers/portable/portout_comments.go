@@ -1,0 +1,48 @@
+package portable
+
+import (
+	"context"
+	"strings"
+
+	"github.com/portgate/portgate/providers"
+)
+
+func (c *Client) portOutCommenter(op providers.Operation) (providers.PortOutCommenter, error) {
+	m, ok := c.drv.(providers.PortOutCommenter)
+	if !ok || !c.caps.Supports(op) {
+		return nil, c.missing(op)
+	}
+	return m, nil
+}
+
+// ListPortOutComments lists a port-out's comments (providers.PortOutCommenter).
+func (c *Client) ListPortOutComments(ctx context.Context, portOutID string) ([]providers.Comment, error) {
+	m, err := c.portOutCommenter(providers.OpListPortOutComments)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.requirePortOutID(portOutID); err != nil {
+		return nil, err
+	}
+	return run(c, ctx, providers.OpListPortOutComments, func(ctx context.Context) ([]providers.Comment, error) {
+		return m.ListPortOutComments(ctx, portOutID)
+	})
+}
+
+// CreatePortOutComment adds a comment to a port-out. It is a write: the
+// resilience layer never retries it.
+func (c *Client) CreatePortOutComment(ctx context.Context, portOutID, body string) (*providers.Comment, error) {
+	m, err := c.portOutCommenter(providers.OpCreatePortOutComment)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.requirePortOutID(portOutID); err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(body) == "" {
+		return nil, c.invalid("comment.body", "a comment needs a body")
+	}
+	return run(c, ctx, providers.OpCreatePortOutComment, func(ctx context.Context) (*providers.Comment, error) {
+		return m.CreatePortOutComment(ctx, portOutID, body)
+	})
+}

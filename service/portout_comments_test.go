@@ -1,0 +1,59 @@
+package service_test
+
+import (
+	"context"
+	"testing"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	pb "github.com/portgate/portgate/gen/portgate/v1"
+	"github.com/portgate/portgate/service"
+)
+
+// TestPortOutComments: a comment added to a Telnyx port-out is listed back
+// (gRPC and REST), a retry with the same request_id does not post a second
+// one, a blank body is refused before the provider, and Flowroute (no
+// port-out API) answers UNIMPLEMENTED.
+func TestPortOutComments(t *testing.T) {
+	e := start(t)
+	ctx := context.Background()
+	name, _ := newPortOut(t, e)
+	const rid = "7b1e2f3a-4c5d-4e6f-8a9b-0c1d2e3f4a5b"
+	c, err := e.porting.CreatePortOutComment(ctx, &pb.CreatePortOutCommentRequest{Parent: name,
+		Comment: &pb.PortOutComment{Body: "The end user did not ask for this port."}, RequestId: rid})
+	if err != nil || c.GetBody() != "The end user did not ask for this port." || c.GetCreateTime() == nil ||
+		len(c.GetName()) <= len(name+"/comments/") || c.GetName()[:len(name+"/comments/")] != name+"/comments/" {
+		t.Fatalf("create: %v %v", c, err)
+	}
+	again, err := e.porting.CreatePortOutComment(ctx, &pb.CreatePortOutCommentRequest{Parent: name,
+		Comment: &pb.PortOutComment{Body: "The end user did not ask for this port."}, RequestId: rid})
+	if err != nil || again.GetName() != c.GetName() {
+		t.Fatalf("retry: %v %v", again, err)
+	}
+	list, err := e.porting.ListPortOutComments(ctx, &pb.ListPortOutCommentsRequest{Parent: name})
+	if err != nil || len(list.GetComments()) != 1 || list.GetComments()[0].GetName() != c.GetName() {
+		t.Fatalf("list: %v %v", list, err)
+	}
+	code, body := rest(t, "GET", e.base+"/v1/"+name+"/comments", nil)
+	if cs, _ := body["comments"].([]any); code != 200 || len(cs) != 1 {
+		t.Fatalf("REST list: %d %v", code, body)
+	}
+	code, body = rest(t, "POST", e.base+"/v1/"+name+"/comments", map[string]any{"body": "second"})
+	if code != 200 || body["body"] != "second" {
+		t.Fatalf("REST create: %d %v", code, body)
+	}
+
+	if _, err := e.porting.CreatePortOutComment(ctx, &pb.CreatePortOutCommentRequest{Parent: name,
+		Comment: &pb.PortOutComment{Body: "   "}}); status.Code(err) != codes.InvalidArgument {
+		t.Fatalf("blank body: %v", err)
+	}
+	_, err = e.porting.ListPortOutComments(ctx, &pb.ListPortOutCommentsRequest{Parent: "providers/telnyx/portOuts/0b8e1c4e-9f0a-4d52-8c1e-3a2b1c0d9e8f"})
+	if st, ei := errorInfo(t, err); st.Code() != codes.NotFound || ei.GetReason() != service.ReasonPortOutNotFound {
+		t.Fatalf("unknown port-out: %v", err)
+	}
+	_, err = e.porting.ListPortOutComments(ctx, &pb.ListPortOutCommentsRequest{Parent: "providers/flowroute/portOuts/x"})
+	if st, ei := errorInfo(t, err); st.Code() != codes.Unimplemented || ei.GetReason() != "PROVIDER_CAPABILITY_MISSING" {
+		t.Fatalf("flowroute: %v", err)
+	}
+}
