@@ -8,8 +8,9 @@ import (
 	"github.com/portgate/portgate/internal/uuid"
 )
 
-// Port-out comments and supporting documents (documented; no neutral
-// operation uses them yet). Kept per port-out in portOutExtras.
+// Port-out comments (ListPortOutComments, CreatePortOutComment) and
+// supporting documents (documented; no neutral operation uses them yet).
+// Kept per port-out in portOutExtras.
 
 type portOutComment struct {
 	id, body  string

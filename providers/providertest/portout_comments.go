@@ -1,0 +1,43 @@
+package providertest
+
+import (
+	"testing"
+
+	"github.com/portgate/portgate/providers"
+)
+
+// testPortOutComments: a comment posted on a port-out is listed back,
+// oldest first; a blank one is refused before the provider; a provider
+// without the capability answers CodeUnimplemented.
+func testPortOutComments(t *testing.T, e *env) {
+	f := e.open(t)
+	if !f.caps.Supports(providers.OpCreatePortOutComment) {
+		_, err := f.p.ListPortOutComments(f.ctx, "00000000-0000-4000-8000-000000000000")
+		f.wantCode(t, "ListPortOutComments without the capability", err, providers.CodeUnimplemented, false)
+		return
+	}
+	h, ok := f.h.(PortOutHarness)
+	if !ok {
+		t.Skip("harness cannot open port-outs")
+	}
+	n := NewNumber("")
+	id, err := h.CreatePortOut(f.ctx, n)
+	if err != nil {
+		t.Fatalf("CreatePortOut: %v", err)
+	}
+	first, err := f.p.CreatePortOutComment(f.ctx, id, "first")
+	if err != nil || first.ID == "" || first.Body != "first" {
+		t.Fatalf("CreatePortOutComment = %+v, %v", first, err)
+	}
+	if _, err := f.p.CreatePortOutComment(f.ctx, id, "second"); err != nil {
+		t.Fatal(err)
+	}
+	cs, err := f.p.ListPortOutComments(f.ctx, id)
+	if err != nil || len(cs) != 2 || cs[0].ID != first.ID || cs[1].Body != "second" {
+		t.Fatalf("ListPortOutComments = %+v, %v", cs, err)
+	}
+	_, err = f.p.CreatePortOutComment(f.ctx, id, "  ")
+	f.wantCode(t, "blank comment", err, providers.CodeInvalidArgument, false)
+	_, err = f.p.ListPortOutComments(f.ctx, "00000000-0000-4000-8000-00000000dead")
+	f.wantCode(t, "ListPortOutComments(unknown)", err, providers.CodeNotFound, true)
+}

@@ -1,0 +1,64 @@
+package telnyx_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/portgate/portgate/providers"
+	"github.com/portgate/portgate/providers/telnyx"
+)
+
+// docPortOutComment is the PortoutComment shape of the Telnyx reference
+// (id, record_type, body, portout_id, user_id — null when a Telnyx admin
+// wrote it — and created_at).
+func docPortOutComment(id, body, userID string) string {
+	return `{"id":"` + id + `","record_type":"portout","body":"` + body + `","portout_id":"` + stubPortOutID +
+		`","user_id":` + userID + `,"created_at":"2018-02-02T22:25:27.521Z"}`
+}
+
+// TestPortOutCommentsWire: the adapter against a stub answering as the
+// reference shows (GET/POST /portouts/{id}/comments).
+func TestPortOutCommentsWire(t *testing.T) {
+	var posted string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		switch {
+		case r.Method == "GET" && r.URL.Path == "/v2/portouts/"+stubPortOutID+"/comments":
+			io.WriteString(w, `{"data":[`+docPortOutComment("c1", "Please confirm the PIN", "null")+`,`+
+				docPortOutComment("c2", "Confirmed", `"7865816a-ee85-4e50-b19e-52983dcc6d4a"`)+`],"meta":{"total_results":2}}`)
+		case r.Method == "POST" && r.URL.Path == "/v2/portouts/"+stubPortOutID+"/comments":
+			b, _ := io.ReadAll(r.Body)
+			posted = string(b)
+			w.WriteHeader(201)
+			io.WriteString(w, `{"data":`+docPortOutComment("c3", "hello", `"7865816a-ee85-4e50-b19e-52983dcc6d4a"`)+`}`)
+		default:
+			w.WriteHeader(404)
+			io.WriteString(w, `{"errors":[{"code":"10005","title":"Resource not found","detail":"x"}]}`)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	p, err := telnyx.New(telnyx.Config{BaseURL: srv.URL + "/v2", APIKey: "k", HTTPClient: srv.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	cs, err := p.ListPortOutComments(ctx, stubPortOutID)
+	if err != nil || len(cs) != 2 || cs[0].ID != "c1" || cs[0].Body != "Please confirm the PIN" || cs[0].Author != "" ||
+		cs[1].Author != "7865816a-ee85-4e50-b19e-52983dcc6d4a" || cs[0].CreateTime.IsZero() {
+		t.Fatalf("list: %+v %v", cs, err)
+	}
+	c, err := p.CreatePortOutComment(ctx, stubPortOutID, "hello")
+	if err != nil || c.ID != "c3" || posted != `{"body":"hello"}` {
+		t.Fatalf("create: %+v %v (sent %s)", c, err, posted)
+	}
+	// Unknown port-out: NotFound. A malformed id never reaches the wire.
+	if _, err := p.ListPortOutComments(ctx, "0b8e1c4e-9f0a-4d52-8c1e-3a2b1c0d9e8f"); providers.ErrorCode(err) != providers.CodeNotFound {
+		t.Fatalf("unknown: %v", err)
+	}
+	if _, err := p.CreatePortOutComment(ctx, "not-a-uuid", "x"); providers.ErrorCode(err) != providers.CodeNotFound && providers.ErrorCode(err) != providers.CodeInvalidArgument {
+		t.Fatalf("bad id: %v", err)
+	}
+}
