@@ -10,3 +10,12 @@ type PortOutCommenter interface {
 	ListPortOutComments(ctx context.Context, portOutID string) ([]Comment, error)
 	CreatePortOutComment(ctx context.Context, portOutID, body string) (*Comment, error)
 }
+
+// PortOutDocumentAttacher is implemented by providers that take supporting
+// documents on a port-out (OpCreatePortOutDocument). The Document returned
+// has the id of the attachment on the port-out.
+type PortOutDocumentAttacher interface {
+	// AttachPortOutDocument uploads doc (DocumentLOA or DocumentInvoice) and
+	// attaches it; CodeNotFound for an unknown port-out, before any upload.
+	AttachPortOutDocument(ctx context.Context, portOutID string, doc DocumentUpload) (*Document, error)
+}

@@ -65,12 +65,13 @@ const (
 	OpSupplyPortOrderRequirements Operation = "SupplyPortOrderRequirements"
 
 	// issue 14 — portout (add below this line)
-	OpListPortOuts         Operation = "ListPortOuts"
-	OpGetPortOut           Operation = "GetPortOut"
-	OpDecidePortOut        Operation = "DecidePortOut"
-	OpGetPortOrderLOA      Operation = "GetPortOrderLoa"
-	OpListPortOutComments  Operation = "ListPortOutComments"
-	OpCreatePortOutComment Operation = "CreatePortOutComment"
+	OpListPortOuts          Operation = "ListPortOuts"
+	OpGetPortOut            Operation = "GetPortOut"
+	OpDecidePortOut         Operation = "DecidePortOut"
+	OpGetPortOrderLOA       Operation = "GetPortOrderLoa"
+	OpListPortOutComments   Operation = "ListPortOutComments"
+	OpCreatePortOutComment  Operation = "CreatePortOutComment"
+	OpCreatePortOutDocument Operation = "CreatePortOutDocument"
 )
 
 // AllOperations lists every operation in a stable order.
@@ -101,7 +102,7 @@ var AllOperations = []Operation{
 
 	// issue 14 — portout (add below this line)
 	OpListPortOuts, OpGetPortOut, OpDecidePortOut, OpGetPortOrderLOA,
-	OpListPortOutComments, OpCreatePortOutComment,
+	OpListPortOutComments, OpCreatePortOutComment, OpCreatePortOutDocument,
 }
 
 // Neutral field paths accepted in PortOrderUpdate.Mask and NumberUpdate.Mask.
@@ -299,6 +300,8 @@ func Implements(p Provider, op Operation) bool {
 		_, ok = p.(LOARenderer)
 	case OpListPortOutComments, OpCreatePortOutComment:
 		_, ok = p.(PortOutCommenter)
+	case OpCreatePortOutDocument:
+		_, ok = p.(PortOutDocumentAttacher)
 	default:
 		ok = true
 		if v, known := implementsVoice(p, op); known {

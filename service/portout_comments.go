@@ -64,3 +64,34 @@ func (s *PortingServer) CreatePortOutComment(ctx context.Context, req *pb.Create
 		return portOutCommentToProto(req.GetParent(), *c), nil
 	}, nil)
 }
+
+var portOutDocTypes = map[pb.PortOutDocument_Type]providers.DocumentType{
+	pb.PortOutDocument_LOA:     providers.DocumentLOA,
+	pb.PortOutDocument_INVOICE: providers.DocumentInvoice,
+}
+
+// CreatePortOutDocument uploads and attaches a supporting document
+// (idempotent by request_id).
+func (s *PortingServer) CreatePortOutDocument(ctx context.Context, req *pb.CreatePortOutDocumentRequest) (*pb.PortOutDocument, error) {
+	return do(ctx, s.c, "CreatePortOutDocument", req, func(ctx context.Context, _ func(string)) (*pb.PortOutDocument, error) {
+		b, id, err := s.c.portOutTarget("parent", req.GetParent(), providers.OpCreatePortOutDocument)
+		if err != nil {
+			return nil, err
+		}
+		if err := validateRequestID(req.GetRequestId()); err != nil {
+			return nil, err
+		}
+		in := req.GetDocument()
+		typ, ok := portOutDocTypes[in.GetType()]
+		if !ok {
+			return nil, invalidArgument(ReasonInvalidArgument, fieldViolation{"document.type", "must be LOA or INVOICE"})
+		}
+		d, err := b.Provider.AttachPortOutDocument(ctx, id, providers.DocumentUpload{Type: typ, Filename: in.GetFilename(),
+			ContentType: in.GetContentType(), Content: in.GetContent()})
+		if err != nil {
+			return nil, toStatus(b.Provider.Name(), err, ReasonPortOutNotFound, req.GetParent())
+		}
+		return &pb.PortOutDocument{Name: documentName(req.GetParent(), d.ID), Type: in.GetType(), Filename: in.GetFilename(),
+			ContentType: in.GetContentType(), CreateTime: ts(d.CreateTime)}, nil
+	}, nil)
+}

@@ -8,6 +8,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	pb "github.com/portgate/portgate/gen/portgate/v1"
+	"github.com/portgate/portgate/sandbox/telnyxfake"
 	"github.com/portgate/portgate/service"
 )
 
@@ -53,6 +54,45 @@ func TestPortOutComments(t *testing.T) {
 		t.Fatalf("unknown port-out: %v", err)
 	}
 	_, err = e.porting.ListPortOutComments(ctx, &pb.ListPortOutCommentsRequest{Parent: "providers/flowroute/portOuts/x"})
+	if st, ei := errorInfo(t, err); st.Code() != codes.Unimplemented || ei.GetReason() != "PROVIDER_CAPABILITY_MISSING" {
+		t.Fatalf("flowroute: %v", err)
+	}
+}
+
+// TestPortOutDocuments: an LOA attached to a Telnyx port-out is uploaded and
+// listed on the port-out at the provider; a retry with the same request_id
+// attaches nothing more; Flowroute answers UNIMPLEMENTED.
+func TestPortOutDocuments(t *testing.T) {
+	e := start(t)
+	ctx := context.Background()
+	name, _ := newPortOut(t, e)
+	const rid = "2c9d8e7f-6a5b-4c3d-9e1f-0a1b2c3d4e5f"
+	req := &pb.CreatePortOutDocumentRequest{Parent: name, RequestId: rid, Document: &pb.PortOutDocument{
+		Type: pb.PortOutDocument_LOA, Filename: "loa.pdf", ContentType: "application/pdf", Content: []byte("%PDF-1.4\n%%EOF\n")}}
+	d, err := e.porting.CreatePortOutDocument(ctx, req)
+	if err != nil || d.GetType() != pb.PortOutDocument_LOA || d.GetFilename() != "loa.pdf" || d.GetCreateTime() == nil ||
+		len(d.GetContent()) != 0 || len(d.GetName()) <= len(name+"/documents/") || d.GetName()[:len(name+"/documents/")] != name+"/documents/" {
+		t.Fatalf("create: %v %v", d, err)
+	}
+	again, err := e.porting.CreatePortOutDocument(ctx, req)
+	if err != nil || again.GetName() != d.GetName() {
+		t.Fatalf("retry: %v %v", again, err)
+	}
+	f := e.app.Sandboxes["telnyx"].Fake.(*telnyxfake.Fake)
+	if docs := f.PortOutSupportingDocuments(name[len("providers/telnyx/portOuts/"):]); len(docs) != 1 || docs[0] != "loa" {
+		t.Fatalf("at the provider: %v", docs)
+	}
+	code, body := rest(t, "POST", e.base+"/v1/"+name+"/documents",
+		map[string]any{"type": "INVOICE", "filename": "bill.pdf", "content": "JVBERi0xLjQK"})
+	if code != 200 || body["type"] != "INVOICE" {
+		t.Fatalf("REST: %d %v", code, body)
+	}
+	if _, err := e.porting.CreatePortOutDocument(ctx, &pb.CreatePortOutDocumentRequest{Parent: name, Document: &pb.PortOutDocument{
+		Filename: "x.pdf", Content: []byte("x")}}); status.Code(err) != codes.InvalidArgument {
+		t.Fatalf("no type: %v", err)
+	}
+	_, err = e.porting.CreatePortOutDocument(ctx, &pb.CreatePortOutDocumentRequest{Parent: "providers/flowroute/portOuts/x",
+		Document: &pb.PortOutDocument{Type: pb.PortOutDocument_LOA, Filename: "x.pdf", Content: []byte("x")}})
 	if st, ei := errorInfo(t, err); st.Code() != codes.Unimplemented || ei.GetReason() != "PROVIDER_CAPABILITY_MISSING" {
 		t.Fatalf("flowroute: %v", err)
 	}

@@ -791,6 +791,12 @@ var rpcCases = []rpcCase{
 		req: func(*testing.T, *env) proto.Message {
 			return &pb.ListPortOutCommentsRequest{Parent: "providers/flowroute/portOuts/x"}
 		}},
+	{name: "CreatePortOutDocument", rpc: "portgate.v1.Porting.CreatePortOutDocument", code: codes.OK,
+		req: func(t *testing.T, e *env) proto.Message {
+			name, _ := newPortOut(t, e)
+			return &pb.CreatePortOutDocumentRequest{Parent: name, Document: &pb.PortOutDocument{
+				Type: pb.PortOutDocument_INVOICE, Filename: "bill.pdf", Content: []byte("%PDF-1.4")}}
+		}},
 }
 
 func TestEveryRPCOverBothTransports(t *testing.T) {

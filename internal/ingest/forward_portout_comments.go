@@ -23,3 +23,11 @@ func (c *CallbackProvider) CreatePortOutComment(ctx context.Context, id, body st
 	}
 	return m.CreatePortOutComment(ctx, id, body)
 }
+
+func (c *CallbackProvider) AttachPortOutDocument(ctx context.Context, id string, doc providers.DocumentUpload) (*providers.Document, error) {
+	m, ok := c.Provider.(providers.PortOutDocumentAttacher)
+	if !ok {
+		return nil, providers.CapabilityMissing(c.Name(), providers.OpCreatePortOutDocument)
+	}
+	return m.AttachPortOutDocument(ctx, id, doc)
+}

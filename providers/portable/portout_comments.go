@@ -46,3 +46,27 @@ func (c *Client) CreatePortOutComment(ctx context.Context, portOutID, body strin
 		return m.CreatePortOutComment(ctx, portOutID, body)
 	})
 }
+
+// AttachPortOutDocument uploads and attaches a supporting document to a
+// port-out (providers.PortOutDocumentAttacher). A write: never retried.
+func (c *Client) AttachPortOutDocument(ctx context.Context, portOutID string, doc providers.DocumentUpload) (*providers.Document, error) {
+	m, ok := c.drv.(providers.PortOutDocumentAttacher)
+	if !ok || !c.caps.Supports(providers.OpCreatePortOutDocument) {
+		return nil, c.missing(providers.OpCreatePortOutDocument)
+	}
+	if err := c.requirePortOutID(portOutID); err != nil {
+		return nil, err
+	}
+	if doc.Type != providers.DocumentLOA && doc.Type != providers.DocumentInvoice {
+		return nil, c.invalid("document.type", "a port-out takes an LOA or an INVOICE")
+	}
+	if len(doc.Content) == 0 {
+		return nil, c.invalid("document.content", "a document needs content")
+	}
+	if lim := c.caps.MaxDocumentBytes; lim > 0 && int64(len(doc.Content)) > lim {
+		return nil, c.invalid("document.content", "%d bytes; %s accepts at most %d", len(doc.Content), c.name, lim)
+	}
+	return run(c, ctx, providers.OpCreatePortOutDocument, func(ctx context.Context) (*providers.Document, error) {
+		return m.AttachPortOutDocument(ctx, portOutID, doc)
+	})
+}

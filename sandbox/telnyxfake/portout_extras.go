@@ -153,3 +153,15 @@ func itoa(i int) string {
 	}
 	return itoa(i/10) + digits[i%10:i%10+1]
 }
+
+// PortOutSupportingDocuments returns the types of the supporting documents
+// attached to a port-out, oldest first (a test hook, like CreatePortOut).
+func (f *Fake) PortOutSupportingDocuments(id string) []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []string
+	for _, d := range f.extras(id).docs {
+		out = append(out, d.typ)
+	}
+	return out
+}

@@ -45,6 +45,7 @@ const (
 	Porting_RejectPortOut_FullMethodName               = "/portgate.v1.Porting/RejectPortOut"
 	Porting_ListPortOutComments_FullMethodName         = "/portgate.v1.Porting/ListPortOutComments"
 	Porting_CreatePortOutComment_FullMethodName        = "/portgate.v1.Porting/CreatePortOutComment"
+	Porting_CreatePortOutDocument_FullMethodName       = "/portgate.v1.Porting/CreatePortOutDocument"
 	Porting_GetPortOrderLoa_FullMethodName             = "/portgate.v1.Porting/GetPortOrderLoa"
 )
 
@@ -118,6 +119,8 @@ type PortingClient interface {
 	ListPortOutComments(ctx context.Context, in *ListPortOutCommentsRequest, opts ...grpc.CallOption) (*ListPortOutCommentsResponse, error)
 	// Adds a comment to a port-out.
 	CreatePortOutComment(ctx context.Context, in *CreatePortOutCommentRequest, opts ...grpc.CallOption) (*PortOutComment, error)
+	// Attaches a supporting document (LOA or invoice) to a port-out.
+	CreatePortOutDocument(ctx context.Context, in *CreatePortOutDocumentRequest, opts ...grpc.CallOption) (*PortOutDocument, error)
 	// Gets a port order's letter of agency as the provider renders it, to be signed.
 	GetPortOrderLoa(ctx context.Context, in *GetPortOrderLoaRequest, opts ...grpc.CallOption) (*PortOrderLoa, error)
 }
@@ -399,6 +402,16 @@ func (c *portingClient) CreatePortOutComment(ctx context.Context, in *CreatePort
 	return out, nil
 }
 
+func (c *portingClient) CreatePortOutDocument(ctx context.Context, in *CreatePortOutDocumentRequest, opts ...grpc.CallOption) (*PortOutDocument, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(PortOutDocument)
+	err := c.cc.Invoke(ctx, Porting_CreatePortOutDocument_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *portingClient) GetPortOrderLoa(ctx context.Context, in *GetPortOrderLoaRequest, opts ...grpc.CallOption) (*PortOrderLoa, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(PortOrderLoa)
@@ -479,6 +492,8 @@ type PortingServer interface {
 	ListPortOutComments(context.Context, *ListPortOutCommentsRequest) (*ListPortOutCommentsResponse, error)
 	// Adds a comment to a port-out.
 	CreatePortOutComment(context.Context, *CreatePortOutCommentRequest) (*PortOutComment, error)
+	// Attaches a supporting document (LOA or invoice) to a port-out.
+	CreatePortOutDocument(context.Context, *CreatePortOutDocumentRequest) (*PortOutDocument, error)
 	// Gets a port order's letter of agency as the provider renders it, to be signed.
 	GetPortOrderLoa(context.Context, *GetPortOrderLoaRequest) (*PortOrderLoa, error)
 	mustEmbedUnimplementedPortingServer()
@@ -568,6 +583,9 @@ func (UnimplementedPortingServer) ListPortOutComments(context.Context, *ListPort
 }
 func (UnimplementedPortingServer) CreatePortOutComment(context.Context, *CreatePortOutCommentRequest) (*PortOutComment, error) {
 	return nil, status.Error(codes.Unimplemented, "method CreatePortOutComment not implemented")
+}
+func (UnimplementedPortingServer) CreatePortOutDocument(context.Context, *CreatePortOutDocumentRequest) (*PortOutDocument, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreatePortOutDocument not implemented")
 }
 func (UnimplementedPortingServer) GetPortOrderLoa(context.Context, *GetPortOrderLoaRequest) (*PortOrderLoa, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetPortOrderLoa not implemented")
@@ -1054,6 +1072,24 @@ func _Porting_CreatePortOutComment_Handler(srv interface{}, ctx context.Context,
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Porting_CreatePortOutDocument_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreatePortOutDocumentRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PortingServer).CreatePortOutDocument(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Porting_CreatePortOutDocument_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PortingServer).CreatePortOutDocument(ctx, req.(*CreatePortOutDocumentRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _Porting_GetPortOrderLoa_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(GetPortOrderLoaRequest)
 	if err := dec(in); err != nil {
@@ -1178,6 +1214,10 @@ var Porting_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "CreatePortOutComment",
 			Handler:    _Porting_CreatePortOutComment_Handler,
+		},
+		{
+			MethodName: "CreatePortOutDocument",
+			Handler:    _Porting_CreatePortOutDocument_Handler,
 		},
 		{
 			MethodName: "GetPortOrderLoa",
