@@ -41,3 +41,31 @@ func testPortOutComments(t *testing.T, e *env) {
 	_, err = f.p.ListPortOutComments(f.ctx, "00000000-0000-4000-8000-00000000dead")
 	f.wantCode(t, "ListPortOutComments(unknown)", err, providers.CodeNotFound, true)
 }
+
+// testPortOutDocuments: an LOA attaches to a port-out; a CSR is refused
+// before the provider; an unknown port-out is CodeNotFound.
+func testPortOutDocuments(t *testing.T, e *env) {
+	f := e.open(t)
+	loa := providers.DocumentUpload{Type: providers.DocumentLOA, Filename: "loa.pdf", ContentType: "application/pdf", Content: []byte("%PDF-1.4\n%%EOF\n")}
+	if !f.caps.Supports(providers.OpCreatePortOutDocument) {
+		_, err := f.p.AttachPortOutDocument(f.ctx, "00000000-0000-4000-8000-000000000000", loa)
+		f.wantCode(t, "AttachPortOutDocument without the capability", err, providers.CodeUnimplemented, false)
+		return
+	}
+	h, ok := f.h.(PortOutHarness)
+	if !ok {
+		t.Skip("harness cannot open port-outs")
+	}
+	id, err := h.CreatePortOut(f.ctx, NewNumber(""))
+	if err != nil {
+		t.Fatalf("CreatePortOut: %v", err)
+	}
+	d, err := f.p.AttachPortOutDocument(f.ctx, id, loa)
+	if err != nil || d.ID == "" || d.Type != providers.DocumentLOA {
+		t.Fatalf("AttachPortOutDocument = %+v, %v", d, err)
+	}
+	_, err = f.p.AttachPortOutDocument(f.ctx, id, providers.DocumentUpload{Type: providers.DocumentCSR, Filename: "csr.pdf", Content: []byte("x")})
+	f.wantCode(t, "CSR on a port-out", err, providers.CodeInvalidArgument, false)
+	_, err = f.p.AttachPortOutDocument(f.ctx, "00000000-0000-4000-8000-00000000dead", loa)
+	f.wantCode(t, "AttachPortOutDocument(unknown)", err, providers.CodeNotFound, true)
+}

@@ -9,8 +9,8 @@ import (
 )
 
 // Port-out comments (ListPortOutComments, CreatePortOutComment) and
-// supporting documents (documented; no neutral operation uses them yet).
-// Kept per port-out in portOutExtras.
+// supporting documents (CreatePortOutDocument). Kept per port-out in
+// portOutExtras.
 
 type portOutComment struct {
 	id, body  string
