@@ -35,10 +35,12 @@ func portOrderETag(o *pb.PortOrder) string {
 }
 
 func numberETag(n *pb.Number) string {
-	etag := n.Etag
-	n.Etag = ""
+	// caller_id_name is left out: Telnyx fills it on GetNumber only (its
+	// voice settings), and only Set/ClearNumberCallerIdName change it.
+	etag, cid := n.Etag, n.CallerIdName
+	n.Etag, n.CallerIdName = "", nil
 	tag := etagOf(n)
-	n.Etag = etag
+	n.Etag, n.CallerIdName = etag, cid
 	return tag
 }
 

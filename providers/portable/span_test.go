@@ -33,7 +33,7 @@ func TestCallSpan(t *testing.T) {
 		}
 		got := map[attribute.Key]string{}
 		for _, kv := range s.Attributes() {
-			got[kv.Key] = kv.Value.Emit()
+			got[kv.Key] = kv.Value.String()
 		}
 		if got["portgate.provider"] != "core" || got["portgate.operation"] != want {
 			t.Errorf("span %d attributes %v", i, s.Attributes())

@@ -290,7 +290,7 @@ func (p *Provider) enableEmergency(ctx context.Context, e164 string, enabled boo
 	if err := p.call(ctx, http.MethodPost, numberPath(id)+"/actions/enable_emergency", nil, body, nil, ec); err != nil {
 		return nil, err
 	}
-	n, err := p.GetNumber(ctx, e164)
+	n, err := p.getNumber(ctx, e164)
 	if err != nil {
 		// Accepted: the write is not failed by a read-back.
 		n = &providers.Number{PhoneNumber: e164, RawPhoneNumber: e164}
@@ -322,7 +322,7 @@ func (p *Provider) UnassignEmergencyAddress(ctx context.Context, e164 string) (*
 	if err := providers.E164Shape.Check(Name, "phone number", e164); err != nil {
 		return nil, err
 	}
-	n, err := p.GetNumber(ctx, e164)
+	n, err := p.getNumber(ctx, e164)
 	if err != nil {
 		return nil, err
 	}
@@ -372,7 +372,7 @@ func (p *Provider) patchCNAMListing(ctx context.Context, e164 string, listing ma
 		}
 		return nil, err
 	}
-	n, err := p.GetNumber(ctx, e164)
+	n, err := p.getNumber(ctx, e164)
 	if err != nil {
 		n = &providers.Number{PhoneNumber: e164, RawPhoneNumber: e164}
 	}

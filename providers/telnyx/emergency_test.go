@@ -116,7 +116,8 @@ func TestOddEmergencyStatus(t *testing.T) {
 	odd := `{"id":"1293384261075731499","phone_number":"+13125550100","status":"active","emergency_enabled":true,
 		"emergency_address_id":"1","emergency_status":"pending-review"}`
 	p, _ := e911Stub(t, map[string]e911Answer{
-		"GET /phone_numbers": {200, `{"data":[` + odd + `],"meta":{"page_number":1,"page_size":250,"total_pages":1,"total_results":1}}`},
+		"GET /phone_numbers":                           {200, `{"data":[` + odd + `],"meta":{"page_number":1,"page_size":250,"total_pages":1,"total_results":1}}`},
+		"GET /phone_numbers/1293384261075731499/voice": {200, voiceSettings("")},
 	})
 	n, err := p.GetNumber(context.Background(), "+13125550100")
 	if err != nil || n.Emergency.Status != providers.EmergencyStatusUnspecified || n.Emergency.ProviderStatus != "pending-review" {

@@ -87,8 +87,19 @@ func (p *Provider) fetch(ctx context.Context, e164 string) (*wireNumber, error) 
 	return w, err
 }
 
-// GetNumber implements providers.Provider.
+// GetNumber implements providers.Provider: the phone number record, then
+// its voice settings for the caller ID name (cnam.go).
 func (p *Provider) GetNumber(ctx context.Context, e164 string) (*providers.Number, error) {
+	n, err := p.getNumber(ctx, e164)
+	if err != nil {
+		return nil, err
+	}
+	return n, p.readCNAMListing(ctx, e164, n)
+}
+
+// getNumber is the phone number record alone (no voice settings): the
+// read-back of the adapter's own writes.
+func (p *Provider) getNumber(ctx context.Context, e164 string) (*providers.Number, error) {
 	if err := providers.E164Shape.Check(Name, "phone number", e164); err != nil {
 		return nil, err
 	}

@@ -167,7 +167,9 @@ type Number struct {
 	EmergencyAddress string `protobuf:"bytes,80,opt,name=emergency_address,json=emergencyAddress,proto3" json:"emergency_address,omitempty"`
 	// Where the number's emergency service stands.
 	EmergencyStatus EmergencyStatus `protobuf:"varint,81,opt,name=emergency_status,json=emergencyStatus,proto3,enum=portgate.v1.EmergencyStatus" json:"emergency_status,omitempty"`
-	// The caller ID name the number shows, when one is set.
+	// The caller ID name the number shows, when one is set. Telnyx: filled by
+	// GetNumber (the number's voice settings) and the caller ID name methods,
+	// unset in lists. Not part of the etag.
 	CallerIdName  *NumberCallerIdName `protobuf:"bytes,82,opt,name=caller_id_name,json=callerIdName,proto3" json:"caller_id_name,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
