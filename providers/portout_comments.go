@@ -19,3 +19,17 @@ type PortOutDocumentAttacher interface {
 	// attaches it; CodeNotFound for an unknown port-out, before any upload.
 	AttachPortOutDocument(ctx context.Context, portOutID string, doc DocumentUpload) (*Document, error)
 }
+
+// PortOutRejectionCode is a provider code a port-out may be rejected with.
+type PortOutRejectionCode struct {
+	Code           int
+	Description    string
+	ReasonRequired bool
+}
+
+// PortOutRejectionLister is implemented by providers that list the
+// rejection codes eligible for a port-out (OpListPortOutRejectionCodes).
+type PortOutRejectionLister interface {
+	// ListPortOutRejectionCodes returns CodeNotFound for an unknown port-out.
+	ListPortOutRejectionCodes(ctx context.Context, portOutID string) ([]PortOutRejectionCode, error)
+}

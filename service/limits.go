@@ -350,6 +350,7 @@ var fieldLimits = map[protoreflect.FullName]FieldLimit{
 	"portgate.v1.PortOutDocument.name":                        {MaxBytes: limName},
 	"portgate.v1.PortOutDocument.filename":                    {MaxBytes: limText},
 	"portgate.v1.PortOutDocument.content_type":                {MaxBytes: 128},
+	"portgate.v1.ListPortOutRejectionCodesRequest.parent":     {MaxBytes: limName},
 	"portgate.v1.PortOutDocument.content":                     {MaxBytes: MaxDocumentBytes, Reason: ReasonDocumentTooLarge},
 }
 

@@ -95,3 +95,22 @@ func (s *PortingServer) CreatePortOutDocument(ctx context.Context, req *pb.Creat
 			ContentType: in.GetContentType(), CreateTime: ts(d.CreateTime)}, nil
 	}, nil)
 }
+
+// ListPortOutRejectionCodes lists the provider codes RejectPortOut accepts
+// for the port-out.
+func (s *PortingServer) ListPortOutRejectionCodes(ctx context.Context, req *pb.ListPortOutRejectionCodesRequest) (*pb.ListPortOutRejectionCodesResponse, error) {
+	b, id, err := s.c.portOutTarget("parent", req.GetParent(), providers.OpListPortOutRejectionCodes)
+	if err != nil {
+		return nil, err
+	}
+	rcs, err := b.Provider.ListPortOutRejectionCodes(ctx, id)
+	if err != nil {
+		return nil, toStatus(b.Provider.Name(), err, ReasonPortOutNotFound, req.GetParent())
+	}
+	resp := &pb.ListPortOutRejectionCodesResponse{}
+	for _, rc := range rcs {
+		resp.RejectionCodes = append(resp.RejectionCodes, &pb.PortOutRejectionCode{Code: int32(rc.Code),
+			Description: rc.Description, ReasonRequired: rc.ReasonRequired})
+	}
+	return resp, nil
+}

@@ -97,3 +97,31 @@ func TestPortOutDocuments(t *testing.T) {
 		t.Fatalf("flowroute: %v", err)
 	}
 }
+
+// TestPortOutRejectionCodes: the codes Telnyx lists for a port-out are
+// listed, and one of them rejects it; Flowroute answers UNIMPLEMENTED.
+func TestPortOutRejectionCodes(t *testing.T) {
+	e := start(t)
+	ctx := context.Background()
+	name, _ := newPortOut(t, e)
+	resp, err := e.porting.ListPortOutRejectionCodes(ctx, &pb.ListPortOutRejectionCodesRequest{Parent: name})
+	if err != nil || len(resp.GetRejectionCodes()) != len(telnyxfake.PortOutRejections) {
+		t.Fatalf("list: %v %v", resp, err)
+	}
+	rc := resp.GetRejectionCodes()[0]
+	if rc.GetCode() != int32(telnyxfake.PortOutRejections[0].Code) || rc.GetDescription() == "" {
+		t.Fatalf("first: %v", rc)
+	}
+	po, err := e.porting.RejectPortOut(ctx, &pb.RejectPortOutRequest{Name: name, Reason: "see code", RejectionCode: rc.GetCode()})
+	if err != nil || po.GetState() != pb.PortOut_REJECTED_PENDING {
+		t.Fatalf("reject with a listed code: %v %v", po, err)
+	}
+	code, body := rest(t, "GET", e.base+"/v1/"+name+"/rejectionCodes", nil)
+	if rcs, _ := body["rejectionCodes"].([]any); code != 200 || len(rcs) == 0 {
+		t.Fatalf("REST: %d %v", code, body)
+	}
+	_, err = e.porting.ListPortOutRejectionCodes(ctx, &pb.ListPortOutRejectionCodesRequest{Parent: "providers/flowroute/portOuts/x"})
+	if st, ei := errorInfo(t, err); st.Code() != codes.Unimplemented || ei.GetReason() != "PROVIDER_CAPABILITY_MISSING" {
+		t.Fatalf("flowroute: %v", err)
+	}
+}

@@ -791,6 +791,11 @@ var rpcCases = []rpcCase{
 		req: func(*testing.T, *env) proto.Message {
 			return &pb.ListPortOutCommentsRequest{Parent: "providers/flowroute/portOuts/x"}
 		}},
+	{name: "ListPortOutRejectionCodes", rpc: "portgate.v1.Porting.ListPortOutRejectionCodes", code: codes.OK,
+		req: func(t *testing.T, e *env) proto.Message {
+			name, _ := newPortOut(t, e)
+			return &pb.ListPortOutRejectionCodesRequest{Parent: name}
+		}},
 	{name: "CreatePortOutDocument", rpc: "portgate.v1.Porting.CreatePortOutDocument", code: codes.OK,
 		req: func(t *testing.T, e *env) proto.Message {
 			name, _ := newPortOut(t, e)

@@ -31,3 +31,11 @@ func (c *CallbackProvider) AttachPortOutDocument(ctx context.Context, id string,
 	}
 	return m.AttachPortOutDocument(ctx, id, doc)
 }
+
+func (c *CallbackProvider) ListPortOutRejectionCodes(ctx context.Context, id string) ([]providers.PortOutRejectionCode, error) {
+	m, ok := c.Provider.(providers.PortOutRejectionLister)
+	if !ok {
+		return nil, providers.CapabilityMissing(c.Name(), providers.OpListPortOutRejectionCodes)
+	}
+	return m.ListPortOutRejectionCodes(ctx, id)
+}

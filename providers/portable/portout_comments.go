@@ -70,3 +70,18 @@ func (c *Client) AttachPortOutDocument(ctx context.Context, portOutID string, do
 		return m.AttachPortOutDocument(ctx, portOutID, doc)
 	})
 }
+
+// ListPortOutRejectionCodes lists the codes a port-out may be rejected with
+// (providers.PortOutRejectionLister).
+func (c *Client) ListPortOutRejectionCodes(ctx context.Context, portOutID string) ([]providers.PortOutRejectionCode, error) {
+	m, ok := c.drv.(providers.PortOutRejectionLister)
+	if !ok || !c.caps.Supports(providers.OpListPortOutRejectionCodes) {
+		return nil, c.missing(providers.OpListPortOutRejectionCodes)
+	}
+	if err := c.requirePortOutID(portOutID); err != nil {
+		return nil, err
+	}
+	return run(c, ctx, providers.OpListPortOutRejectionCodes, func(ctx context.Context) ([]providers.PortOutRejectionCode, error) {
+		return m.ListPortOutRejectionCodes(ctx, portOutID)
+	})
+}

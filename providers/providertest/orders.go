@@ -114,7 +114,8 @@ func callOp(f *fixture, op providers.Operation, orderID string) error {
 		providers.OpDeleteVoiceRoute, providers.OpListMessagingProfiles, providers.OpGetMessagingProfile, providers.OpSetPortOutPIN:
 		err = callVoiceOp(f, op)
 	case providers.OpListPortOuts, providers.OpGetPortOut, providers.OpDecidePortOut, providers.OpGetPortOrderLOA,
-		providers.OpListPortOutComments, providers.OpCreatePortOutComment, providers.OpCreatePortOutDocument:
+		providers.OpListPortOutComments, providers.OpCreatePortOutComment, providers.OpCreatePortOutDocument,
+		providers.OpListPortOutRejectionCodes:
 		err = callPortOutOp(f, op, orderID)
 	default:
 		var known bool

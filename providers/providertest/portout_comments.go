@@ -69,3 +69,31 @@ func testPortOutDocuments(t *testing.T, e *env) {
 	_, err = f.p.AttachPortOutDocument(f.ctx, "00000000-0000-4000-8000-00000000dead", loa)
 	f.wantCode(t, "AttachPortOutDocument(unknown)", err, providers.CodeNotFound, true)
 }
+
+// testPortOutRejectionCodes: the codes listed for a port-out reject it.
+func testPortOutRejectionCodes(t *testing.T, e *env) {
+	f := e.open(t)
+	if !f.caps.Supports(providers.OpListPortOutRejectionCodes) {
+		_, err := f.p.ListPortOutRejectionCodes(f.ctx, "00000000-0000-4000-8000-000000000000")
+		f.wantCode(t, "ListPortOutRejectionCodes without the capability", err, providers.CodeUnimplemented, false)
+		return
+	}
+	h, ok := f.h.(PortOutHarness)
+	if !ok {
+		t.Skip("harness cannot open port-outs")
+	}
+	id, err := h.CreatePortOut(f.ctx, NewNumber(""))
+	if err != nil {
+		t.Fatalf("CreatePortOut: %v", err)
+	}
+	rcs, err := f.p.ListPortOutRejectionCodes(f.ctx, id)
+	if err != nil || len(rcs) == 0 {
+		t.Fatalf("ListPortOutRejectionCodes = %+v, %v", rcs, err)
+	}
+	if po, err := f.p.DecidePortOut(f.ctx, providers.PortOutDecision{ID: id, Reason: "listed code", RejectionCode: rcs[0].Code}); err != nil ||
+		po.State != providers.PortOutRejectedPending {
+		t.Fatalf("reject with a listed code = %+v, %v", po, err)
+	}
+	_, err = f.p.ListPortOutRejectionCodes(f.ctx, "00000000-0000-4000-8000-00000000dead")
+	f.wantCode(t, "ListPortOutRejectionCodes(unknown)", err, providers.CodeNotFound, true)
+}

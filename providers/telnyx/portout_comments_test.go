@@ -112,3 +112,13 @@ func TestPortOutDocumentWire(t *testing.T) {
 		t.Fatalf("csr: %v", err)
 	}
 }
+
+// TestPortOutRejectionCodesWire: GET /portouts/rejections/{id} as the
+// reference shows it (the one documented code).
+func TestPortOutRejectionCodesWire(t *testing.T) {
+	p, _ := portOutStub(t, "pending")
+	rcs, err := p.ListPortOutRejectionCodes(context.Background(), stubPortOutID)
+	if err != nil || len(rcs) != 1 || rcs[0].Code != 1002 || rcs[0].Description != "Invalid PIN" || rcs[0].ReasonRequired {
+		t.Fatalf("%+v %v", rcs, err)
+	}
+}

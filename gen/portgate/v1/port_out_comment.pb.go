@@ -280,6 +280,163 @@ func (x *CreatePortOutCommentRequest) GetRequestId() string {
 	return ""
 }
 
+// A provider rejection code a port-out may be rejected with
+// (RejectPortOutRequest.rejection_code).
+type PortOutRejectionCode struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The code.
+	Code int32 `protobuf:"varint,1,opt,name=code,proto3" json:"code,omitempty"`
+	// What it means, as the provider words it.
+	Description string `protobuf:"bytes,2,opt,name=description,proto3" json:"description,omitempty"`
+	// The provider wants a reason with this code (RejectPortOut always sends one).
+	ReasonRequired bool `protobuf:"varint,3,opt,name=reason_required,json=reasonRequired,proto3" json:"reason_required,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *PortOutRejectionCode) Reset() {
+	*x = PortOutRejectionCode{}
+	mi := &file_portgate_v1_port_out_comment_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PortOutRejectionCode) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PortOutRejectionCode) ProtoMessage() {}
+
+func (x *PortOutRejectionCode) ProtoReflect() protoreflect.Message {
+	mi := &file_portgate_v1_port_out_comment_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PortOutRejectionCode.ProtoReflect.Descriptor instead.
+func (*PortOutRejectionCode) Descriptor() ([]byte, []int) {
+	return file_portgate_v1_port_out_comment_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *PortOutRejectionCode) GetCode() int32 {
+	if x != nil {
+		return x.Code
+	}
+	return 0
+}
+
+func (x *PortOutRejectionCode) GetDescription() string {
+	if x != nil {
+		return x.Description
+	}
+	return ""
+}
+
+func (x *PortOutRejectionCode) GetReasonRequired() bool {
+	if x != nil {
+		return x.ReasonRequired
+	}
+	return false
+}
+
+// Request for ListPortOutRejectionCodes.
+type ListPortOutRejectionCodesRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// providers/{provider}/portOuts/{port_out}.
+	Parent        string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListPortOutRejectionCodesRequest) Reset() {
+	*x = ListPortOutRejectionCodesRequest{}
+	mi := &file_portgate_v1_port_out_comment_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListPortOutRejectionCodesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListPortOutRejectionCodesRequest) ProtoMessage() {}
+
+func (x *ListPortOutRejectionCodesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_portgate_v1_port_out_comment_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListPortOutRejectionCodesRequest.ProtoReflect.Descriptor instead.
+func (*ListPortOutRejectionCodesRequest) Descriptor() ([]byte, []int) {
+	return file_portgate_v1_port_out_comment_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *ListPortOutRejectionCodesRequest) GetParent() string {
+	if x != nil {
+		return x.Parent
+	}
+	return ""
+}
+
+// Response for ListPortOutRejectionCodes: the whole list in one answer.
+type ListPortOutRejectionCodesResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The codes eligible for this port-out, in the provider's order.
+	RejectionCodes []*PortOutRejectionCode `protobuf:"bytes,1,rep,name=rejection_codes,json=rejectionCodes,proto3" json:"rejection_codes,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *ListPortOutRejectionCodesResponse) Reset() {
+	*x = ListPortOutRejectionCodesResponse{}
+	mi := &file_portgate_v1_port_out_comment_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListPortOutRejectionCodesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListPortOutRejectionCodesResponse) ProtoMessage() {}
+
+func (x *ListPortOutRejectionCodesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_portgate_v1_port_out_comment_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListPortOutRejectionCodesResponse.ProtoReflect.Descriptor instead.
+func (*ListPortOutRejectionCodesResponse) Descriptor() ([]byte, []int) {
+	return file_portgate_v1_port_out_comment_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *ListPortOutRejectionCodesResponse) GetRejectionCodes() []*PortOutRejectionCode {
+	if x != nil {
+		return x.RejectionCodes
+	}
+	return nil
+}
+
 var File_portgate_v1_port_out_comment_proto protoreflect.FileDescriptor
 
 const file_portgate_v1_port_out_comment_proto_rawDesc = "" +
@@ -306,7 +463,16 @@ const file_portgate_v1_port_out_comment_proto_rawDesc = "" +
 	"\x14portgate.dev/PortOut\xbaH\x03\xc8\x01\x01R\x06parent\x12@\n" +
 	"\acomment\x18\x02 \x01(\v2\x1b.portgate.v1.PortOutCommentB\t\xe0A\x02\xbaH\x03\xc8\x01\x01R\acomment\x125\n" +
 	"\n" +
-	"request_id\x18\x03 \x01(\tB\x16\xe0A\x01\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01\xe2\x8c\xcf\xd7\b\x02\b\x01R\trequestIdB9Z7github.com/portgate/portgate/gen/portgate/v1;portgatev1b\x06proto3"
+	"request_id\x18\x03 \x01(\tB\x16\xe0A\x01\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01\xe2\x8c\xcf\xd7\b\x02\b\x01R\trequestId\"\x84\x01\n" +
+	"\x14PortOutRejectionCode\x12\x17\n" +
+	"\x04code\x18\x01 \x01(\x05B\x03\xe0A\x03R\x04code\x12%\n" +
+	"\vdescription\x18\x02 \x01(\tB\x03\xe0A\x03R\vdescription\x12,\n" +
+	"\x0freason_required\x18\x03 \x01(\bB\x03\xe0A\x03R\x0ereasonRequired\"^\n" +
+	" ListPortOutRejectionCodesRequest\x12:\n" +
+	"\x06parent\x18\x01 \x01(\tB\"\xe0A\x02\xfaA\x16\n" +
+	"\x14portgate.dev/PortOut\xbaH\x03\xc8\x01\x01R\x06parent\"t\n" +
+	"!ListPortOutRejectionCodesResponse\x12O\n" +
+	"\x0frejection_codes\x18\x01 \x03(\v2!.portgate.v1.PortOutRejectionCodeB\x03\xe0A\x03R\x0erejectionCodesB9Z7github.com/portgate/portgate/gen/portgate/v1;portgatev1b\x06proto3"
 
 var (
 	file_portgate_v1_port_out_comment_proto_rawDescOnce sync.Once
@@ -320,23 +486,27 @@ func file_portgate_v1_port_out_comment_proto_rawDescGZIP() []byte {
 	return file_portgate_v1_port_out_comment_proto_rawDescData
 }
 
-var file_portgate_v1_port_out_comment_proto_msgTypes = make([]protoimpl.MessageInfo, 4)
+var file_portgate_v1_port_out_comment_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
 var file_portgate_v1_port_out_comment_proto_goTypes = []any{
-	(*PortOutComment)(nil),              // 0: portgate.v1.PortOutComment
-	(*ListPortOutCommentsRequest)(nil),  // 1: portgate.v1.ListPortOutCommentsRequest
-	(*ListPortOutCommentsResponse)(nil), // 2: portgate.v1.ListPortOutCommentsResponse
-	(*CreatePortOutCommentRequest)(nil), // 3: portgate.v1.CreatePortOutCommentRequest
-	(*timestamppb.Timestamp)(nil),       // 4: google.protobuf.Timestamp
+	(*PortOutComment)(nil),                    // 0: portgate.v1.PortOutComment
+	(*ListPortOutCommentsRequest)(nil),        // 1: portgate.v1.ListPortOutCommentsRequest
+	(*ListPortOutCommentsResponse)(nil),       // 2: portgate.v1.ListPortOutCommentsResponse
+	(*CreatePortOutCommentRequest)(nil),       // 3: portgate.v1.CreatePortOutCommentRequest
+	(*PortOutRejectionCode)(nil),              // 4: portgate.v1.PortOutRejectionCode
+	(*ListPortOutRejectionCodesRequest)(nil),  // 5: portgate.v1.ListPortOutRejectionCodesRequest
+	(*ListPortOutRejectionCodesResponse)(nil), // 6: portgate.v1.ListPortOutRejectionCodesResponse
+	(*timestamppb.Timestamp)(nil),             // 7: google.protobuf.Timestamp
 }
 var file_portgate_v1_port_out_comment_proto_depIdxs = []int32{
-	4, // 0: portgate.v1.PortOutComment.create_time:type_name -> google.protobuf.Timestamp
+	7, // 0: portgate.v1.PortOutComment.create_time:type_name -> google.protobuf.Timestamp
 	0, // 1: portgate.v1.ListPortOutCommentsResponse.comments:type_name -> portgate.v1.PortOutComment
 	0, // 2: portgate.v1.CreatePortOutCommentRequest.comment:type_name -> portgate.v1.PortOutComment
-	3, // [3:3] is the sub-list for method output_type
-	3, // [3:3] is the sub-list for method input_type
-	3, // [3:3] is the sub-list for extension type_name
-	3, // [3:3] is the sub-list for extension extendee
-	0, // [0:3] is the sub-list for field type_name
+	4, // 3: portgate.v1.ListPortOutRejectionCodesResponse.rejection_codes:type_name -> portgate.v1.PortOutRejectionCode
+	4, // [4:4] is the sub-list for method output_type
+	4, // [4:4] is the sub-list for method input_type
+	4, // [4:4] is the sub-list for extension type_name
+	4, // [4:4] is the sub-list for extension extendee
+	0, // [0:4] is the sub-list for field type_name
 }
 
 func init() { file_portgate_v1_port_out_comment_proto_init() }
@@ -350,7 +520,7 @@ func file_portgate_v1_port_out_comment_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_portgate_v1_port_out_comment_proto_rawDesc), len(file_portgate_v1_port_out_comment_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   4,
+			NumMessages:   7,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

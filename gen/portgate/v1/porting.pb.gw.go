@@ -1366,6 +1366,45 @@ func local_request_Porting_CreatePortOutDocument_0(ctx context.Context, marshale
 	return msg, metadata, err
 }
 
+func request_Porting_ListPortOutRejectionCodes_0(ctx context.Context, marshaler runtime.Marshaler, client PortingClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq ListPortOutRejectionCodesRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	val, ok := pathParams["parent"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "parent")
+	}
+	protoReq.Parent, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "parent", err)
+	}
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	msg, err := client.ListPortOutRejectionCodes(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	return msg, metadata, err
+}
+
+func local_request_Porting_ListPortOutRejectionCodes_0(ctx context.Context, marshaler runtime.Marshaler, server PortingServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq ListPortOutRejectionCodesRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	val, ok := pathParams["parent"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "parent")
+	}
+	protoReq.Parent, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "parent", err)
+	}
+	msg, err := server.ListPortOutRejectionCodes(ctx, &protoReq)
+	return msg, metadata, err
+}
+
 var filter_Porting_GetPortOrderLoa_0 = &utilities.DoubleArray{Encoding: map[string]int{"name": 0}, Base: []int{1, 1, 0}, Check: []int{0, 1, 2}}
 
 func request_Porting_GetPortOrderLoa_0(ctx context.Context, marshaler runtime.Marshaler, client PortingClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
@@ -1952,6 +1991,26 @@ func RegisterPortingHandlerServer(ctx context.Context, mux *runtime.ServeMux, se
 		}
 		forward_Porting_CreatePortOutDocument_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodGet, pattern_Porting_ListPortOutRejectionCodes_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		var stream runtime.ServerTransportStream
+		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/portgate.v1.Porting/ListPortOutRejectionCodes", runtime.WithHTTPPathPattern("/v1/{parent=providers/*/portOuts/*}/rejectionCodes"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := local_request_Porting_ListPortOutRejectionCodes_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_Porting_ListPortOutRejectionCodes_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
 	mux.Handle(http.MethodGet, pattern_Porting_GetPortOrderLoa_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
@@ -2471,6 +2530,23 @@ func RegisterPortingHandlerClient(ctx context.Context, mux *runtime.ServeMux, cl
 		}
 		forward_Porting_CreatePortOutDocument_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodGet, pattern_Porting_ListPortOutRejectionCodes_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/portgate.v1.Porting/ListPortOutRejectionCodes", runtime.WithHTTPPathPattern("/v1/{parent=providers/*/portOuts/*}/rejectionCodes"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_Porting_ListPortOutRejectionCodes_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_Porting_ListPortOutRejectionCodes_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
 	mux.Handle(http.MethodGet, pattern_Porting_GetPortOrderLoa_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
@@ -2519,6 +2595,7 @@ var (
 	pattern_Porting_ListPortOutComments_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3, 2, 4}, []string{"v1", "providers", "portOuts", "parent", "comments"}, ""))
 	pattern_Porting_CreatePortOutComment_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3, 2, 4}, []string{"v1", "providers", "portOuts", "parent", "comments"}, ""))
 	pattern_Porting_CreatePortOutDocument_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3, 2, 4}, []string{"v1", "providers", "portOuts", "parent", "documents"}, ""))
+	pattern_Porting_ListPortOutRejectionCodes_0   = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3, 2, 4}, []string{"v1", "providers", "portOuts", "parent", "rejectionCodes"}, ""))
 	pattern_Porting_GetPortOrderLoa_0             = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 2, 3, 4, 5, 5, 4}, []string{"v1", "providers", "portOrders", "loa", "name"}, ""))
 )
 
@@ -2550,5 +2627,6 @@ var (
 	forward_Porting_ListPortOutComments_0         = runtime.ForwardResponseMessage
 	forward_Porting_CreatePortOutComment_0        = runtime.ForwardResponseMessage
 	forward_Porting_CreatePortOutDocument_0       = runtime.ForwardResponseMessage
+	forward_Porting_ListPortOutRejectionCodes_0   = runtime.ForwardResponseMessage
 	forward_Porting_GetPortOrderLoa_0             = runtime.ForwardResponseMessage
 )

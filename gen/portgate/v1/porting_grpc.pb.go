@@ -46,6 +46,7 @@ const (
 	Porting_ListPortOutComments_FullMethodName         = "/portgate.v1.Porting/ListPortOutComments"
 	Porting_CreatePortOutComment_FullMethodName        = "/portgate.v1.Porting/CreatePortOutComment"
 	Porting_CreatePortOutDocument_FullMethodName       = "/portgate.v1.Porting/CreatePortOutDocument"
+	Porting_ListPortOutRejectionCodes_FullMethodName   = "/portgate.v1.Porting/ListPortOutRejectionCodes"
 	Porting_GetPortOrderLoa_FullMethodName             = "/portgate.v1.Porting/GetPortOrderLoa"
 )
 
@@ -121,6 +122,8 @@ type PortingClient interface {
 	CreatePortOutComment(ctx context.Context, in *CreatePortOutCommentRequest, opts ...grpc.CallOption) (*PortOutComment, error)
 	// Attaches a supporting document (LOA or invoice) to a port-out.
 	CreatePortOutDocument(ctx context.Context, in *CreatePortOutDocumentRequest, opts ...grpc.CallOption) (*PortOutDocument, error)
+	// Lists the provider rejection codes a port-out may be rejected with.
+	ListPortOutRejectionCodes(ctx context.Context, in *ListPortOutRejectionCodesRequest, opts ...grpc.CallOption) (*ListPortOutRejectionCodesResponse, error)
 	// Gets a port order's letter of agency as the provider renders it, to be signed.
 	GetPortOrderLoa(ctx context.Context, in *GetPortOrderLoaRequest, opts ...grpc.CallOption) (*PortOrderLoa, error)
 }
@@ -412,6 +415,16 @@ func (c *portingClient) CreatePortOutDocument(ctx context.Context, in *CreatePor
 	return out, nil
 }
 
+func (c *portingClient) ListPortOutRejectionCodes(ctx context.Context, in *ListPortOutRejectionCodesRequest, opts ...grpc.CallOption) (*ListPortOutRejectionCodesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListPortOutRejectionCodesResponse)
+	err := c.cc.Invoke(ctx, Porting_ListPortOutRejectionCodes_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *portingClient) GetPortOrderLoa(ctx context.Context, in *GetPortOrderLoaRequest, opts ...grpc.CallOption) (*PortOrderLoa, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(PortOrderLoa)
@@ -494,6 +507,8 @@ type PortingServer interface {
 	CreatePortOutComment(context.Context, *CreatePortOutCommentRequest) (*PortOutComment, error)
 	// Attaches a supporting document (LOA or invoice) to a port-out.
 	CreatePortOutDocument(context.Context, *CreatePortOutDocumentRequest) (*PortOutDocument, error)
+	// Lists the provider rejection codes a port-out may be rejected with.
+	ListPortOutRejectionCodes(context.Context, *ListPortOutRejectionCodesRequest) (*ListPortOutRejectionCodesResponse, error)
 	// Gets a port order's letter of agency as the provider renders it, to be signed.
 	GetPortOrderLoa(context.Context, *GetPortOrderLoaRequest) (*PortOrderLoa, error)
 	mustEmbedUnimplementedPortingServer()
@@ -586,6 +601,9 @@ func (UnimplementedPortingServer) CreatePortOutComment(context.Context, *CreateP
 }
 func (UnimplementedPortingServer) CreatePortOutDocument(context.Context, *CreatePortOutDocumentRequest) (*PortOutDocument, error) {
 	return nil, status.Error(codes.Unimplemented, "method CreatePortOutDocument not implemented")
+}
+func (UnimplementedPortingServer) ListPortOutRejectionCodes(context.Context, *ListPortOutRejectionCodesRequest) (*ListPortOutRejectionCodesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListPortOutRejectionCodes not implemented")
 }
 func (UnimplementedPortingServer) GetPortOrderLoa(context.Context, *GetPortOrderLoaRequest) (*PortOrderLoa, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetPortOrderLoa not implemented")
@@ -1090,6 +1108,24 @@ func _Porting_CreatePortOutDocument_Handler(srv interface{}, ctx context.Context
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Porting_ListPortOutRejectionCodes_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListPortOutRejectionCodesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PortingServer).ListPortOutRejectionCodes(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Porting_ListPortOutRejectionCodes_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PortingServer).ListPortOutRejectionCodes(ctx, req.(*ListPortOutRejectionCodesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _Porting_GetPortOrderLoa_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(GetPortOrderLoaRequest)
 	if err := dec(in); err != nil {
@@ -1218,6 +1254,10 @@ var Porting_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "CreatePortOutDocument",
 			Handler:    _Porting_CreatePortOutDocument_Handler,
+		},
+		{
+			MethodName: "ListPortOutRejectionCodes",
+			Handler:    _Porting_ListPortOutRejectionCodes_Handler,
 		},
 		{
 			MethodName: "GetPortOrderLoa",
