@@ -79,11 +79,15 @@ func TestRESTContract(t *testing.T) {
 		"portgate.v1.Porting.SupplyPortOrderRequirements": "POST /v1/{name=providers/*/portOrders/*}:supplyRequirements body=*",
 
 		// issue 14 — portout (add below this line)
-		"portgate.v1.Porting.ListPortOuts":     "GET /v1/{parent=providers/*}/portOuts",
-		"portgate.v1.Porting.GetPortOut":       "GET /v1/{name=providers/*/portOuts/*}",
-		"portgate.v1.Porting.AuthorizePortOut": "POST /v1/{name=providers/*/portOuts/*}:authorize body=*",
-		"portgate.v1.Porting.RejectPortOut":    "POST /v1/{name=providers/*/portOuts/*}:reject body=*",
-		"portgate.v1.Porting.GetPortOrderLoa":  "GET /v1/{name=providers/*/portOrders/*/loa}",
+		"portgate.v1.Porting.ListPortOuts":              "GET /v1/{parent=providers/*}/portOuts",
+		"portgate.v1.Porting.GetPortOut":                "GET /v1/{name=providers/*/portOuts/*}",
+		"portgate.v1.Porting.AuthorizePortOut":          "POST /v1/{name=providers/*/portOuts/*}:authorize body=*",
+		"portgate.v1.Porting.RejectPortOut":             "POST /v1/{name=providers/*/portOuts/*}:reject body=*",
+		"portgate.v1.Porting.GetPortOrderLoa":           "GET /v1/{name=providers/*/portOrders/*/loa}",
+		"portgate.v1.Porting.ListPortOutComments":       "GET /v1/{parent=providers/*/portOuts/*}/comments",
+		"portgate.v1.Porting.CreatePortOutComment":      "POST /v1/{parent=providers/*/portOuts/*}/comments body=comment",
+		"portgate.v1.Porting.CreatePortOutDocument":     "POST /v1/{parent=providers/*/portOuts/*}/documents body=document",
+		"portgate.v1.Porting.ListPortOutRejectionCodes": "GET /v1/{parent=providers/*/portOuts/*}/rejectionCodes",
 	}
 	got := map[string]string{}
 	for _, fd := range []protoreflect.FileDescriptor{pb.File_portgate_v1_porting_proto, pb.File_portgate_v1_numbers_proto, pb.File_portgate_v1_providers_proto} {

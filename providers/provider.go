@@ -65,10 +65,14 @@ const (
 	OpSupplyPortOrderRequirements Operation = "SupplyPortOrderRequirements"
 
 	// issue 14 — portout (add below this line)
-	OpListPortOuts    Operation = "ListPortOuts"
-	OpGetPortOut      Operation = "GetPortOut"
-	OpDecidePortOut   Operation = "DecidePortOut"
-	OpGetPortOrderLOA Operation = "GetPortOrderLoa"
+	OpListPortOuts              Operation = "ListPortOuts"
+	OpGetPortOut                Operation = "GetPortOut"
+	OpDecidePortOut             Operation = "DecidePortOut"
+	OpGetPortOrderLOA           Operation = "GetPortOrderLoa"
+	OpListPortOutComments       Operation = "ListPortOutComments"
+	OpCreatePortOutComment      Operation = "CreatePortOutComment"
+	OpCreatePortOutDocument     Operation = "CreatePortOutDocument"
+	OpListPortOutRejectionCodes Operation = "ListPortOutRejectionCodes"
 )
 
 // AllOperations lists every operation in a stable order.
@@ -99,6 +103,7 @@ var AllOperations = []Operation{
 
 	// issue 14 — portout (add below this line)
 	OpListPortOuts, OpGetPortOut, OpDecidePortOut, OpGetPortOrderLOA,
+	OpListPortOutComments, OpCreatePortOutComment, OpCreatePortOutDocument, OpListPortOutRejectionCodes,
 }
 
 // Neutral field paths accepted in PortOrderUpdate.Mask and NumberUpdate.Mask.
@@ -294,6 +299,12 @@ func Implements(p Provider, op Operation) bool {
 		_, ok = p.(PortOutManager)
 	case OpGetPortOrderLOA:
 		_, ok = p.(LOARenderer)
+	case OpListPortOutComments, OpCreatePortOutComment:
+		_, ok = p.(PortOutCommenter)
+	case OpCreatePortOutDocument:
+		_, ok = p.(PortOutDocumentAttacher)
+	case OpListPortOutRejectionCodes:
+		_, ok = p.(PortOutRejectionLister)
 	default:
 		ok = true
 		if v, known := implementsVoice(p, op); known {

@@ -338,6 +338,20 @@ var fieldLimits = map[protoreflect.FullName]FieldLimit{
 	"portgate.v1.RejectPortOutRequest.request_id":             {MaxBytes: limRequestID},
 	"portgate.v1.GetPortOrderLoaRequest.name":                 {MaxBytes: limName},
 	"portgate.v1.GetPortOrderLoaRequest.loa_configuration_id": {MaxBytes: limID},
+	"portgate.v1.ListPortOutCommentsRequest.parent":           {MaxBytes: limName},
+	"portgate.v1.ListPortOutCommentsRequest.page_token":       {MaxBytes: limPageToken},
+	"portgate.v1.CreatePortOutCommentRequest.parent":          {MaxBytes: limName},
+	"portgate.v1.CreatePortOutCommentRequest.request_id":      {MaxBytes: limRequestID},
+	"portgate.v1.PortOutComment.name":                         {MaxBytes: limName},
+	"portgate.v1.PortOutComment.body":                         {MaxBytes: limLongText},
+	"portgate.v1.PortOutComment.author":                       {MaxBytes: limText}, // output only
+	"portgate.v1.CreatePortOutDocumentRequest.parent":         {MaxBytes: limName},
+	"portgate.v1.CreatePortOutDocumentRequest.request_id":     {MaxBytes: limRequestID},
+	"portgate.v1.PortOutDocument.name":                        {MaxBytes: limName},
+	"portgate.v1.PortOutDocument.filename":                    {MaxBytes: limText},
+	"portgate.v1.PortOutDocument.content_type":                {MaxBytes: 128},
+	"portgate.v1.ListPortOutRejectionCodesRequest.parent":     {MaxBytes: limName},
+	"portgate.v1.PortOutDocument.content":                     {MaxBytes: MaxDocumentBytes, Reason: ReasonDocumentTooLarge},
 }
 
 // fallbackLimit applies to a field missing from fieldLimits (a test makes

@@ -777,6 +777,31 @@ var rpcCases = []rpcCase{
 		req: func(*testing.T, *env) proto.Message {
 			return &pb.GetPortOrderLoaRequest{Name: "providers/telnyx/portOrders/x/loa"}
 		}},
+	{name: "CreatePortOutComment", rpc: "portgate.v1.Porting.CreatePortOutComment", code: codes.OK,
+		req: func(t *testing.T, e *env) proto.Message {
+			name, _ := newPortOut(t, e)
+			return &pb.CreatePortOutCommentRequest{Parent: name, Comment: &pb.PortOutComment{Body: "please confirm the PIN"}}
+		}},
+	{name: "ListPortOutComments", rpc: "portgate.v1.Porting.ListPortOutComments", code: codes.OK,
+		req: func(t *testing.T, e *env) proto.Message {
+			name, _ := newPortOut(t, e)
+			return &pb.ListPortOutCommentsRequest{Parent: name}
+		}},
+	{name: "ListPortOutComments/flowroute", rpc: "portgate.v1.Porting.ListPortOutComments", code: codes.Unimplemented,
+		req: func(*testing.T, *env) proto.Message {
+			return &pb.ListPortOutCommentsRequest{Parent: "providers/flowroute/portOuts/x"}
+		}},
+	{name: "ListPortOutRejectionCodes", rpc: "portgate.v1.Porting.ListPortOutRejectionCodes", code: codes.OK,
+		req: func(t *testing.T, e *env) proto.Message {
+			name, _ := newPortOut(t, e)
+			return &pb.ListPortOutRejectionCodesRequest{Parent: name}
+		}},
+	{name: "CreatePortOutDocument", rpc: "portgate.v1.Porting.CreatePortOutDocument", code: codes.OK,
+		req: func(t *testing.T, e *env) proto.Message {
+			name, _ := newPortOut(t, e)
+			return &pb.CreatePortOutDocumentRequest{Parent: name, Document: &pb.PortOutDocument{
+				Type: pb.PortOutDocument_INVOICE, Filename: "bill.pdf", Content: []byte("%PDF-1.4")}}
+		}},
 }
 
 func TestEveryRPCOverBothTransports(t *testing.T) {

@@ -96,11 +96,15 @@ var Rules = map[string]Rule{
 	"/portgate.v1.Porting/SupplyPortOrderRequirements": {Scope: ScopePortingWrite, Resource: "name"},
 
 	// issue 14 — portout (add below this line)
-	"/portgate.v1.Porting/ListPortOuts":     {Scope: ScopePortingRead, Resource: "parent"},
-	"/portgate.v1.Porting/GetPortOut":       {Scope: ScopePortingRead, Resource: "name"},
-	"/portgate.v1.Porting/AuthorizePortOut": {Scope: ScopePortingWrite, Resource: "name"},
-	"/portgate.v1.Porting/RejectPortOut":    {Scope: ScopePortingWrite, Resource: "name"},
-	"/portgate.v1.Porting/GetPortOrderLoa":  {Scope: ScopePortingRead, Resource: "name"},
+	"/portgate.v1.Porting/ListPortOuts":              {Scope: ScopePortingRead, Resource: "parent"},
+	"/portgate.v1.Porting/GetPortOut":                {Scope: ScopePortingRead, Resource: "name"},
+	"/portgate.v1.Porting/AuthorizePortOut":          {Scope: ScopePortingWrite, Resource: "name"},
+	"/portgate.v1.Porting/RejectPortOut":             {Scope: ScopePortingWrite, Resource: "name"},
+	"/portgate.v1.Porting/GetPortOrderLoa":           {Scope: ScopePortingRead, Resource: "name"},
+	"/portgate.v1.Porting/ListPortOutComments":       {Scope: ScopePortingRead, Resource: "parent"},
+	"/portgate.v1.Porting/CreatePortOutComment":      {Scope: ScopePortingWrite, Resource: "parent"},
+	"/portgate.v1.Porting/CreatePortOutDocument":     {Scope: ScopePortingWrite, Resource: "parent"},
+	"/portgate.v1.Porting/ListPortOutRejectionCodes": {Scope: ScopePortingRead, Resource: "parent"},
 }
 
 // allProviders is the wildcard provider segment (service.AllProviders).

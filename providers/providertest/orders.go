@@ -113,7 +113,9 @@ func callOp(f *fixture, op providers.Operation, orderID string) error {
 	case providers.OpListVoiceRoutes, providers.OpGetVoiceRoute, providers.OpCreateVoiceRoute, providers.OpUpdateVoiceRoute,
 		providers.OpDeleteVoiceRoute, providers.OpListMessagingProfiles, providers.OpGetMessagingProfile, providers.OpSetPortOutPIN:
 		err = callVoiceOp(f, op)
-	case providers.OpListPortOuts, providers.OpGetPortOut, providers.OpDecidePortOut, providers.OpGetPortOrderLOA:
+	case providers.OpListPortOuts, providers.OpGetPortOut, providers.OpDecidePortOut, providers.OpGetPortOrderLOA,
+		providers.OpListPortOutComments, providers.OpCreatePortOutComment, providers.OpCreatePortOutDocument,
+		providers.OpListPortOutRejectionCodes:
 		err = callPortOutOp(f, op, orderID)
 	default:
 		var known bool

@@ -29,6 +29,15 @@ func callPortOutOp(f *fixture, op providers.Operation, orderID string) error {
 		_, err = f.p.DecidePortOut(f.ctx, providers.PortOutDecision{ID: "00000000-0000-4000-8000-000000000000", Authorize: true})
 	case providers.OpGetPortOrderLOA:
 		_, err = f.p.GetPortOrderLOA(f.ctx, orderID, "")
+	case providers.OpListPortOutComments:
+		_, err = f.p.ListPortOutComments(f.ctx, "00000000-0000-4000-8000-000000000000")
+	case providers.OpCreatePortOutComment:
+		_, err = f.p.CreatePortOutComment(f.ctx, "00000000-0000-4000-8000-000000000000", "probe")
+	case providers.OpListPortOutRejectionCodes:
+		_, err = f.p.ListPortOutRejectionCodes(f.ctx, "00000000-0000-4000-8000-000000000000")
+	case providers.OpCreatePortOutDocument:
+		_, err = f.p.AttachPortOutDocument(f.ctx, "00000000-0000-4000-8000-000000000000",
+			providers.DocumentUpload{Type: providers.DocumentLOA, Filename: "loa.pdf", Content: []byte("%PDF-1.4")})
 	}
 	return err
 }

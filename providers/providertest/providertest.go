@@ -91,8 +91,11 @@ func RunConformanceTests(t *testing.T, newHarness HarnessMaker, asTests ...AsTes
 		{"EmergencyAddresses", testEmergencyAddresses}, // issue 14 — e911
 		{"CallerIDNames", testCallerIDNames},           // issue 14 — e911
 		{"PortIn", testPortIn},
-		{"PortOuts", testPortOuts},         // issue 14 — portout
-		{"PortOrderLOA", testPortOrderLOA}, // issue 14 — portout
+		{"PortOuts", testPortOuts},                           // issue 14 — portout
+		{"PortOrderLOA", testPortOrderLOA},                   // issue 14 — portout
+		{"PortOutComments", testPortOutComments},             // issue 14 — portout
+		{"PortOutDocuments", testPortOutDocuments},           // issue 14 — portout
+		{"PortOutRejectionCodes", testPortOutRejectionCodes}, // issue 14 — portout
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

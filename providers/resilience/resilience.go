@@ -44,6 +44,7 @@ var idempotent = map[providers.Operation]bool{
 	providers.OpListMessagingProfiles: true, providers.OpGetMessagingProfile: true,
 	// issue 14 — portout
 	providers.OpListPortOuts: true, providers.OpGetPortOut: true, providers.OpGetPortOrderLOA: true,
+	providers.OpListPortOutComments: true, providers.OpListPortOutRejectionCodes: true,
 }
 
 // Idempotent reports whether op is a read-only operation this layer retries.

@@ -102,54 +102,25 @@ func (p *Provider) UploadDocument(ctx context.Context, orderID string, doc provi
 	if err != nil {
 		return nil, err
 	}
-	filename := doc.Filename
-	if filename == "" {
-		filename = "document"
-	}
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	h := textproto.MIMEHeader{}
-	h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="file"; filename=%q`, strings.ReplaceAll(filename, `"`, "")))
-	ct := doc.ContentType
-	if ct == "" {
-		ct = "application/octet-stream"
-	}
-	h.Set("Content-Type", ct)
-	part, err := mw.CreatePart(h)
-	if err == nil {
-		_, err = part.Write(doc.Content)
-	}
-	if err == nil {
-		err = mw.Close()
-	}
+	up, err := p.uploadFile(ctx, doc)
 	if err != nil {
-		return nil, &providers.Error{Code: providers.CodeUnknown, Provider: Name, Message: "encode upload", Err: err}
-	}
-	var up struct {
-		Data wireDocument `json:"data"`
-	}
-	ec := errCtx{op: "upload document", pointers: func(string) string { return "document.content" }}
-	if err := p.call(ctx, http.MethodPost, "/documents", nil, rawBody{mw.FormDataContentType(), buf.Bytes()}, &up, ec); err != nil {
 		return nil, err
-	}
-	if up.Data.ID == "" {
-		return nil, &providers.Error{Code: providers.CodeBadResponse, Provider: Name, Message: "upload returned no document id"}
 	}
 	typ := docTypeWire[doc.Type]
 	attach := orderCtx("attach document")
 	attach.stateful, attach.current = true, cur.State
 	if (typ == "loa" || typ == "invoice") && cur.State.Editable() {
-		patch := map[string]any{"documents": map[string]any{typ: up.Data.ID}}
+		patch := map[string]any{"documents": map[string]any{typ: up.ID}}
 		if err := p.call(ctx, http.MethodPatch, orderPath(orderID), nil, patch, nil, attach); err != nil {
 			return nil, err
 		}
 	} else {
-		body := map[string]any{"additional_documents": []any{map[string]any{"document_id": up.Data.ID, "document_type": typ}}}
+		body := map[string]any{"additional_documents": []any{map[string]any{"document_id": up.ID, "document_type": typ}}}
 		if err := p.call(ctx, http.MethodPost, orderPath(orderID)+"/additional_documents", nil, body, nil, attach); err != nil {
 			return nil, err
 		}
 	}
-	d := p.toDocument(&up.Data, doc.Type)
+	d := p.toDocument(up, doc.Type)
 	if doc.Type == providers.DocumentUnspecified {
 		d.Type = providers.DocumentOther
 	}
@@ -217,4 +188,43 @@ func (p *Provider) ListDocuments(ctx context.Context, orderID string) ([]provide
 			Status: "attached", CreatedAt: a.CreatedAt}, docTypeOf(a.DocumentType)))
 	}
 	return docs, nil
+}
+
+// uploadFile is POST /documents (multipart, field "file"): the uploaded
+// document, not yet attached to anything.
+func (p *Provider) uploadFile(ctx context.Context, doc providers.DocumentUpload) (*wireDocument, error) {
+	filename := doc.Filename
+	if filename == "" {
+		filename = "document"
+	}
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	h := textproto.MIMEHeader{}
+	h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="file"; filename=%q`, strings.ReplaceAll(filename, `"`, "")))
+	ct := doc.ContentType
+	if ct == "" {
+		ct = "application/octet-stream"
+	}
+	h.Set("Content-Type", ct)
+	part, err := mw.CreatePart(h)
+	if err == nil {
+		_, err = part.Write(doc.Content)
+	}
+	if err == nil {
+		err = mw.Close()
+	}
+	if err != nil {
+		return nil, &providers.Error{Code: providers.CodeUnknown, Provider: Name, Message: "encode upload", Err: err}
+	}
+	var up struct {
+		Data wireDocument `json:"data"`
+	}
+	ec := errCtx{op: "upload document", pointers: func(string) string { return "document.content" }}
+	if err := p.call(ctx, http.MethodPost, "/documents", nil, rawBody{mw.FormDataContentType(), buf.Bytes()}, &up, ec); err != nil {
+		return nil, err
+	}
+	if up.Data.ID == "" {
+		return nil, &providers.Error{Code: providers.CodeBadResponse, Provider: Name, Message: "upload returned no document id"}
+	}
+	return &up.Data, nil
 }

@@ -8,8 +8,9 @@ import (
 	"github.com/portgate/portgate/internal/uuid"
 )
 
-// Port-out comments and supporting documents (documented; no neutral
-// operation uses them yet). Kept per port-out in portOutExtras.
+// Port-out comments (ListPortOutComments, CreatePortOutComment) and
+// supporting documents (CreatePortOutDocument). Kept per port-out in
+// portOutExtras.
 
 type portOutComment struct {
 	id, body  string
@@ -151,4 +152,16 @@ func itoa(i int) string {
 		return digits[i : i+1]
 	}
 	return itoa(i/10) + digits[i%10:i%10+1]
+}
+
+// PortOutSupportingDocuments returns the types of the supporting documents
+// attached to a port-out, oldest first (a test hook, like CreatePortOut).
+func (f *Fake) PortOutSupportingDocuments(id string) []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []string
+	for _, d := range f.extras(id).docs {
+		out = append(out, d.typ)
+	}
+	return out
 }

@@ -1504,7 +1504,7 @@ var File_portgate_v1_porting_proto protoreflect.FileDescriptor
 
 const file_portgate_v1_porting_proto_rawDesc = "" +
 	"\n" +
-	"\x19portgate/v1/porting.proto\x12\vportgate.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1bgoogle/api/field_info.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1cportgate/v1/port_order.proto\x1a\x1aportgate/v1/port_out.proto\x1a\x18portgate/v1/portin.proto\"\x97\x01\n" +
+	"\x19portgate/v1/porting.proto\x12\vportgate.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1bgoogle/api/field_info.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1cportgate/v1/port_order.proto\x1a\x1aportgate/v1/port_out.proto\x1a\"portgate/v1/port_out_comment.proto\x1a#portgate/v1/port_out_document.proto\x1a\x18portgate/v1/portin.proto\"\x97\x01\n" +
 	"\x17CheckPortabilityRequest\x12;\n" +
 	"\x06parent\x18\x03 \x01(\tB#\xe0A\x02\xfaA\x17\n" +
 	"\x15portgate.dev/Provider\xbaH\x03\xc8\x01\x01R\x06parent\x12.\n" +
@@ -1623,7 +1623,7 @@ const file_portgate_v1_porting_proto_rawDesc = "" +
 	"\x06filter\x18\x03 \x01(\tB\x03\xe0A\x01R\x06filter\"\x9e\x01\n" +
 	"\x1cWatchPortOrderEventsResponse\x126\n" +
 	"\x05event\x18\x01 \x01(\v2\x1b.portgate.v1.PortOrderEventB\x03\xe0A\x03R\x05event\x12F\n" +
-	"\x0eheartbeat_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\rheartbeatTime2\x99\x1e\n" +
+	"\x0eheartbeat_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\rheartbeatTime2\xeb#\n" +
 	"\aPorting\x12\x95\x01\n" +
 	"\x10CheckPortability\x12$.portgate.v1.CheckPortabilityRequest\x1a%.portgate.v1.CheckPortabilityResponse\"4\x82\xd3\xe4\x93\x02.:\x01*\")/v1/{parent=providers/*}:checkPortability\x12\x9b\x01\n" +
 	"\x0fCreatePortOrder\x12#.portgate.v1.CreatePortOrderRequest\x1a\x16.portgate.v1.PortOrder\"K\xdaA\x11parent,port_order\x82\xd3\xe4\x93\x021:\n" +
@@ -1651,7 +1651,11 @@ const file_portgate_v1_porting_proto_rawDesc = "" +
 	"\n" +
 	"GetPortOut\x12\x1e.portgate.v1.GetPortOutRequest\x1a\x14.portgate.v1.PortOut\"0\xdaA\x04name\x82\xd3\xe4\x93\x02#\x12!/v1/{name=providers/*/portOuts/*}\x12\x86\x01\n" +
 	"\x10AuthorizePortOut\x12$.portgate.v1.AuthorizePortOutRequest\x1a\x14.portgate.v1.PortOut\"6\x82\xd3\xe4\x93\x020:\x01*\"+/v1/{name=providers/*/portOuts/*}:authorize\x12}\n" +
-	"\rRejectPortOut\x12!.portgate.v1.RejectPortOutRequest\x1a\x14.portgate.v1.PortOut\"3\x82\xd3\xe4\x93\x02-:\x01*\"(/v1/{name=providers/*/portOuts/*}:reject\x12\x89\x01\n" +
+	"\rRejectPortOut\x12!.portgate.v1.RejectPortOutRequest\x1a\x14.portgate.v1.PortOut\"3\x82\xd3\xe4\x93\x02-:\x01*\"(/v1/{name=providers/*/portOuts/*}:reject\x12\xa7\x01\n" +
+	"\x13ListPortOutComments\x12'.portgate.v1.ListPortOutCommentsRequest\x1a(.portgate.v1.ListPortOutCommentsResponse\"=\xdaA\x06parent\x82\xd3\xe4\x93\x02.\x12,/v1/{parent=providers/*/portOuts/*}/comments\x12\xad\x01\n" +
+	"\x14CreatePortOutComment\x12(.portgate.v1.CreatePortOutCommentRequest\x1a\x1b.portgate.v1.PortOutComment\"N\xdaA\x0eparent,comment\x82\xd3\xe4\x93\x027:\acomment\",/v1/{parent=providers/*/portOuts/*}/comments\x12\xb3\x01\n" +
+	"\x15CreatePortOutDocument\x12).portgate.v1.CreatePortOutDocumentRequest\x1a\x1c.portgate.v1.PortOutDocument\"Q\xdaA\x0fparent,document\x82\xd3\xe4\x93\x029:\bdocument\"-/v1/{parent=providers/*/portOuts/*}/documents\x12\xbf\x01\n" +
+	"\x19ListPortOutRejectionCodes\x12-.portgate.v1.ListPortOutRejectionCodesRequest\x1a..portgate.v1.ListPortOutRejectionCodesResponse\"C\xdaA\x06parent\x82\xd3\xe4\x93\x024\x122/v1/{parent=providers/*/portOuts/*}/rejectionCodes\x12\x89\x01\n" +
 	"\x0fGetPortOrderLoa\x12#.portgate.v1.GetPortOrderLoaRequest\x1a\x19.portgate.v1.PortOrderLoa\"6\xdaA\x04name\x82\xd3\xe4\x93\x02)\x12'/v1/{name=providers/*/portOrders/*/loa}B9Z7github.com/portgate/portgate/gen/portgate/v1;portgatev1b\x06proto3"
 
 var (
@@ -1706,10 +1710,18 @@ var file_portgate_v1_porting_proto_goTypes = []any{
 	(*GetPortOutRequest)(nil),                  // 35: portgate.v1.GetPortOutRequest
 	(*AuthorizePortOutRequest)(nil),            // 36: portgate.v1.AuthorizePortOutRequest
 	(*RejectPortOutRequest)(nil),               // 37: portgate.v1.RejectPortOutRequest
-	(*GetPortOrderLoaRequest)(nil),             // 38: portgate.v1.GetPortOrderLoaRequest
-	(*ListPortOutsResponse)(nil),               // 39: portgate.v1.ListPortOutsResponse
-	(*PortOut)(nil),                            // 40: portgate.v1.PortOut
-	(*PortOrderLoa)(nil),                       // 41: portgate.v1.PortOrderLoa
+	(*ListPortOutCommentsRequest)(nil),         // 38: portgate.v1.ListPortOutCommentsRequest
+	(*CreatePortOutCommentRequest)(nil),        // 39: portgate.v1.CreatePortOutCommentRequest
+	(*CreatePortOutDocumentRequest)(nil),       // 40: portgate.v1.CreatePortOutDocumentRequest
+	(*ListPortOutRejectionCodesRequest)(nil),   // 41: portgate.v1.ListPortOutRejectionCodesRequest
+	(*GetPortOrderLoaRequest)(nil),             // 42: portgate.v1.GetPortOrderLoaRequest
+	(*ListPortOutsResponse)(nil),               // 43: portgate.v1.ListPortOutsResponse
+	(*PortOut)(nil),                            // 44: portgate.v1.PortOut
+	(*ListPortOutCommentsResponse)(nil),        // 45: portgate.v1.ListPortOutCommentsResponse
+	(*PortOutComment)(nil),                     // 46: portgate.v1.PortOutComment
+	(*PortOutDocument)(nil),                    // 47: portgate.v1.PortOutDocument
+	(*ListPortOutRejectionCodesResponse)(nil),  // 48: portgate.v1.ListPortOutRejectionCodesResponse
+	(*PortOrderLoa)(nil),                       // 49: portgate.v1.PortOrderLoa
 }
 var file_portgate_v1_porting_proto_depIdxs = []int32{
 	24, // 0: portgate.v1.CheckPortabilityResponse.results:type_name -> portgate.v1.PortabilityResult
@@ -1749,34 +1761,42 @@ var file_portgate_v1_porting_proto_depIdxs = []int32{
 	35, // 34: portgate.v1.Porting.GetPortOut:input_type -> portgate.v1.GetPortOutRequest
 	36, // 35: portgate.v1.Porting.AuthorizePortOut:input_type -> portgate.v1.AuthorizePortOutRequest
 	37, // 36: portgate.v1.Porting.RejectPortOut:input_type -> portgate.v1.RejectPortOutRequest
-	38, // 37: portgate.v1.Porting.GetPortOrderLoa:input_type -> portgate.v1.GetPortOrderLoaRequest
-	1,  // 38: portgate.v1.Porting.CheckPortability:output_type -> portgate.v1.CheckPortabilityResponse
-	25, // 39: portgate.v1.Porting.CreatePortOrder:output_type -> portgate.v1.PortOrder
-	25, // 40: portgate.v1.Porting.GetPortOrder:output_type -> portgate.v1.PortOrder
-	6,  // 41: portgate.v1.Porting.ListPortOrders:output_type -> portgate.v1.ListPortOrdersResponse
-	25, // 42: portgate.v1.Porting.UpdatePortOrder:output_type -> portgate.v1.PortOrder
-	25, // 43: portgate.v1.Porting.ModifyPortOrderNumbers:output_type -> portgate.v1.PortOrder
-	25, // 44: portgate.v1.Porting.SubmitPortOrder:output_type -> portgate.v1.PortOrder
-	25, // 45: portgate.v1.Porting.CancelPortOrder:output_type -> portgate.v1.PortOrder
-	12, // 46: portgate.v1.Porting.ListPortOrderComments:output_type -> portgate.v1.ListPortOrderCommentsResponse
-	27, // 47: portgate.v1.Porting.CreatePortOrderComment:output_type -> portgate.v1.PortOrderComment
-	27, // 48: portgate.v1.Porting.GetPortOrderComment:output_type -> portgate.v1.PortOrderComment
-	28, // 49: portgate.v1.Porting.CreatePortOrderDocument:output_type -> portgate.v1.PortOrderDocument
-	28, // 50: portgate.v1.Porting.GetPortOrderDocument:output_type -> portgate.v1.PortOrderDocument
-	18, // 51: portgate.v1.Porting.ListPortOrderDocuments:output_type -> portgate.v1.ListPortOrderDocumentsResponse
-	20, // 52: portgate.v1.Porting.ListPortOrderEvents:output_type -> portgate.v1.ListPortOrderEventsResponse
-	29, // 53: portgate.v1.Porting.GetPortOrderEvent:output_type -> portgate.v1.PortOrderEvent
-	23, // 54: portgate.v1.Porting.WatchPortOrderEvents:output_type -> portgate.v1.WatchPortOrderEventsResponse
-	25, // 55: portgate.v1.Porting.ReschedulePortOrder:output_type -> portgate.v1.PortOrder
-	25, // 56: portgate.v1.Porting.ActivatePortOrder:output_type -> portgate.v1.PortOrder
-	25, // 57: portgate.v1.Porting.SupplyPortOrderRequirements:output_type -> portgate.v1.PortOrder
-	39, // 58: portgate.v1.Porting.ListPortOuts:output_type -> portgate.v1.ListPortOutsResponse
-	40, // 59: portgate.v1.Porting.GetPortOut:output_type -> portgate.v1.PortOut
-	40, // 60: portgate.v1.Porting.AuthorizePortOut:output_type -> portgate.v1.PortOut
-	40, // 61: portgate.v1.Porting.RejectPortOut:output_type -> portgate.v1.PortOut
-	41, // 62: portgate.v1.Porting.GetPortOrderLoa:output_type -> portgate.v1.PortOrderLoa
-	38, // [38:63] is the sub-list for method output_type
-	13, // [13:38] is the sub-list for method input_type
+	38, // 37: portgate.v1.Porting.ListPortOutComments:input_type -> portgate.v1.ListPortOutCommentsRequest
+	39, // 38: portgate.v1.Porting.CreatePortOutComment:input_type -> portgate.v1.CreatePortOutCommentRequest
+	40, // 39: portgate.v1.Porting.CreatePortOutDocument:input_type -> portgate.v1.CreatePortOutDocumentRequest
+	41, // 40: portgate.v1.Porting.ListPortOutRejectionCodes:input_type -> portgate.v1.ListPortOutRejectionCodesRequest
+	42, // 41: portgate.v1.Porting.GetPortOrderLoa:input_type -> portgate.v1.GetPortOrderLoaRequest
+	1,  // 42: portgate.v1.Porting.CheckPortability:output_type -> portgate.v1.CheckPortabilityResponse
+	25, // 43: portgate.v1.Porting.CreatePortOrder:output_type -> portgate.v1.PortOrder
+	25, // 44: portgate.v1.Porting.GetPortOrder:output_type -> portgate.v1.PortOrder
+	6,  // 45: portgate.v1.Porting.ListPortOrders:output_type -> portgate.v1.ListPortOrdersResponse
+	25, // 46: portgate.v1.Porting.UpdatePortOrder:output_type -> portgate.v1.PortOrder
+	25, // 47: portgate.v1.Porting.ModifyPortOrderNumbers:output_type -> portgate.v1.PortOrder
+	25, // 48: portgate.v1.Porting.SubmitPortOrder:output_type -> portgate.v1.PortOrder
+	25, // 49: portgate.v1.Porting.CancelPortOrder:output_type -> portgate.v1.PortOrder
+	12, // 50: portgate.v1.Porting.ListPortOrderComments:output_type -> portgate.v1.ListPortOrderCommentsResponse
+	27, // 51: portgate.v1.Porting.CreatePortOrderComment:output_type -> portgate.v1.PortOrderComment
+	27, // 52: portgate.v1.Porting.GetPortOrderComment:output_type -> portgate.v1.PortOrderComment
+	28, // 53: portgate.v1.Porting.CreatePortOrderDocument:output_type -> portgate.v1.PortOrderDocument
+	28, // 54: portgate.v1.Porting.GetPortOrderDocument:output_type -> portgate.v1.PortOrderDocument
+	18, // 55: portgate.v1.Porting.ListPortOrderDocuments:output_type -> portgate.v1.ListPortOrderDocumentsResponse
+	20, // 56: portgate.v1.Porting.ListPortOrderEvents:output_type -> portgate.v1.ListPortOrderEventsResponse
+	29, // 57: portgate.v1.Porting.GetPortOrderEvent:output_type -> portgate.v1.PortOrderEvent
+	23, // 58: portgate.v1.Porting.WatchPortOrderEvents:output_type -> portgate.v1.WatchPortOrderEventsResponse
+	25, // 59: portgate.v1.Porting.ReschedulePortOrder:output_type -> portgate.v1.PortOrder
+	25, // 60: portgate.v1.Porting.ActivatePortOrder:output_type -> portgate.v1.PortOrder
+	25, // 61: portgate.v1.Porting.SupplyPortOrderRequirements:output_type -> portgate.v1.PortOrder
+	43, // 62: portgate.v1.Porting.ListPortOuts:output_type -> portgate.v1.ListPortOutsResponse
+	44, // 63: portgate.v1.Porting.GetPortOut:output_type -> portgate.v1.PortOut
+	44, // 64: portgate.v1.Porting.AuthorizePortOut:output_type -> portgate.v1.PortOut
+	44, // 65: portgate.v1.Porting.RejectPortOut:output_type -> portgate.v1.PortOut
+	45, // 66: portgate.v1.Porting.ListPortOutComments:output_type -> portgate.v1.ListPortOutCommentsResponse
+	46, // 67: portgate.v1.Porting.CreatePortOutComment:output_type -> portgate.v1.PortOutComment
+	47, // 68: portgate.v1.Porting.CreatePortOutDocument:output_type -> portgate.v1.PortOutDocument
+	48, // 69: portgate.v1.Porting.ListPortOutRejectionCodes:output_type -> portgate.v1.ListPortOutRejectionCodesResponse
+	49, // 70: portgate.v1.Porting.GetPortOrderLoa:output_type -> portgate.v1.PortOrderLoa
+	42, // [42:71] is the sub-list for method output_type
+	13, // [13:42] is the sub-list for method input_type
 	13, // [13:13] is the sub-list for extension type_name
 	13, // [13:13] is the sub-list for extension extendee
 	0,  // [0:13] is the sub-list for field type_name
@@ -1789,6 +1809,8 @@ func file_portgate_v1_porting_proto_init() {
 	}
 	file_portgate_v1_port_order_proto_init()
 	file_portgate_v1_port_out_proto_init()
+	file_portgate_v1_port_out_comment_proto_init()
+	file_portgate_v1_port_out_document_proto_init()
 	file_portgate_v1_portin_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{

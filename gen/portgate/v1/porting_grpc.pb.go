@@ -43,6 +43,10 @@ const (
 	Porting_GetPortOut_FullMethodName                  = "/portgate.v1.Porting/GetPortOut"
 	Porting_AuthorizePortOut_FullMethodName            = "/portgate.v1.Porting/AuthorizePortOut"
 	Porting_RejectPortOut_FullMethodName               = "/portgate.v1.Porting/RejectPortOut"
+	Porting_ListPortOutComments_FullMethodName         = "/portgate.v1.Porting/ListPortOutComments"
+	Porting_CreatePortOutComment_FullMethodName        = "/portgate.v1.Porting/CreatePortOutComment"
+	Porting_CreatePortOutDocument_FullMethodName       = "/portgate.v1.Porting/CreatePortOutDocument"
+	Porting_ListPortOutRejectionCodes_FullMethodName   = "/portgate.v1.Porting/ListPortOutRejectionCodes"
 	Porting_GetPortOrderLoa_FullMethodName             = "/portgate.v1.Porting/GetPortOrderLoa"
 )
 
@@ -112,6 +116,14 @@ type PortingClient interface {
 	AuthorizePortOut(ctx context.Context, in *AuthorizePortOutRequest, opts ...grpc.CallOption) (*PortOut, error)
 	// Rejects a port-out with a reason (and optionally a provider rejection code).
 	RejectPortOut(ctx context.Context, in *RejectPortOutRequest, opts ...grpc.CallOption) (*PortOut, error)
+	// Lists comments on a port-out, oldest first.
+	ListPortOutComments(ctx context.Context, in *ListPortOutCommentsRequest, opts ...grpc.CallOption) (*ListPortOutCommentsResponse, error)
+	// Adds a comment to a port-out.
+	CreatePortOutComment(ctx context.Context, in *CreatePortOutCommentRequest, opts ...grpc.CallOption) (*PortOutComment, error)
+	// Attaches a supporting document (LOA or invoice) to a port-out.
+	CreatePortOutDocument(ctx context.Context, in *CreatePortOutDocumentRequest, opts ...grpc.CallOption) (*PortOutDocument, error)
+	// Lists the provider rejection codes a port-out may be rejected with.
+	ListPortOutRejectionCodes(ctx context.Context, in *ListPortOutRejectionCodesRequest, opts ...grpc.CallOption) (*ListPortOutRejectionCodesResponse, error)
 	// Gets a port order's letter of agency as the provider renders it, to be signed.
 	GetPortOrderLoa(ctx context.Context, in *GetPortOrderLoaRequest, opts ...grpc.CallOption) (*PortOrderLoa, error)
 }
@@ -373,6 +385,46 @@ func (c *portingClient) RejectPortOut(ctx context.Context, in *RejectPortOutRequ
 	return out, nil
 }
 
+func (c *portingClient) ListPortOutComments(ctx context.Context, in *ListPortOutCommentsRequest, opts ...grpc.CallOption) (*ListPortOutCommentsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListPortOutCommentsResponse)
+	err := c.cc.Invoke(ctx, Porting_ListPortOutComments_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *portingClient) CreatePortOutComment(ctx context.Context, in *CreatePortOutCommentRequest, opts ...grpc.CallOption) (*PortOutComment, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(PortOutComment)
+	err := c.cc.Invoke(ctx, Porting_CreatePortOutComment_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *portingClient) CreatePortOutDocument(ctx context.Context, in *CreatePortOutDocumentRequest, opts ...grpc.CallOption) (*PortOutDocument, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(PortOutDocument)
+	err := c.cc.Invoke(ctx, Porting_CreatePortOutDocument_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *portingClient) ListPortOutRejectionCodes(ctx context.Context, in *ListPortOutRejectionCodesRequest, opts ...grpc.CallOption) (*ListPortOutRejectionCodesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListPortOutRejectionCodesResponse)
+	err := c.cc.Invoke(ctx, Porting_ListPortOutRejectionCodes_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *portingClient) GetPortOrderLoa(ctx context.Context, in *GetPortOrderLoaRequest, opts ...grpc.CallOption) (*PortOrderLoa, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(PortOrderLoa)
@@ -449,6 +501,14 @@ type PortingServer interface {
 	AuthorizePortOut(context.Context, *AuthorizePortOutRequest) (*PortOut, error)
 	// Rejects a port-out with a reason (and optionally a provider rejection code).
 	RejectPortOut(context.Context, *RejectPortOutRequest) (*PortOut, error)
+	// Lists comments on a port-out, oldest first.
+	ListPortOutComments(context.Context, *ListPortOutCommentsRequest) (*ListPortOutCommentsResponse, error)
+	// Adds a comment to a port-out.
+	CreatePortOutComment(context.Context, *CreatePortOutCommentRequest) (*PortOutComment, error)
+	// Attaches a supporting document (LOA or invoice) to a port-out.
+	CreatePortOutDocument(context.Context, *CreatePortOutDocumentRequest) (*PortOutDocument, error)
+	// Lists the provider rejection codes a port-out may be rejected with.
+	ListPortOutRejectionCodes(context.Context, *ListPortOutRejectionCodesRequest) (*ListPortOutRejectionCodesResponse, error)
 	// Gets a port order's letter of agency as the provider renders it, to be signed.
 	GetPortOrderLoa(context.Context, *GetPortOrderLoaRequest) (*PortOrderLoa, error)
 	mustEmbedUnimplementedPortingServer()
@@ -532,6 +592,18 @@ func (UnimplementedPortingServer) AuthorizePortOut(context.Context, *AuthorizePo
 }
 func (UnimplementedPortingServer) RejectPortOut(context.Context, *RejectPortOutRequest) (*PortOut, error) {
 	return nil, status.Error(codes.Unimplemented, "method RejectPortOut not implemented")
+}
+func (UnimplementedPortingServer) ListPortOutComments(context.Context, *ListPortOutCommentsRequest) (*ListPortOutCommentsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListPortOutComments not implemented")
+}
+func (UnimplementedPortingServer) CreatePortOutComment(context.Context, *CreatePortOutCommentRequest) (*PortOutComment, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreatePortOutComment not implemented")
+}
+func (UnimplementedPortingServer) CreatePortOutDocument(context.Context, *CreatePortOutDocumentRequest) (*PortOutDocument, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreatePortOutDocument not implemented")
+}
+func (UnimplementedPortingServer) ListPortOutRejectionCodes(context.Context, *ListPortOutRejectionCodesRequest) (*ListPortOutRejectionCodesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListPortOutRejectionCodes not implemented")
 }
 func (UnimplementedPortingServer) GetPortOrderLoa(context.Context, *GetPortOrderLoaRequest) (*PortOrderLoa, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetPortOrderLoa not implemented")
@@ -982,6 +1054,78 @@ func _Porting_RejectPortOut_Handler(srv interface{}, ctx context.Context, dec fu
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Porting_ListPortOutComments_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListPortOutCommentsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PortingServer).ListPortOutComments(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Porting_ListPortOutComments_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PortingServer).ListPortOutComments(ctx, req.(*ListPortOutCommentsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Porting_CreatePortOutComment_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreatePortOutCommentRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PortingServer).CreatePortOutComment(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Porting_CreatePortOutComment_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PortingServer).CreatePortOutComment(ctx, req.(*CreatePortOutCommentRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Porting_CreatePortOutDocument_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreatePortOutDocumentRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PortingServer).CreatePortOutDocument(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Porting_CreatePortOutDocument_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PortingServer).CreatePortOutDocument(ctx, req.(*CreatePortOutDocumentRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Porting_ListPortOutRejectionCodes_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListPortOutRejectionCodesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PortingServer).ListPortOutRejectionCodes(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Porting_ListPortOutRejectionCodes_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PortingServer).ListPortOutRejectionCodes(ctx, req.(*ListPortOutRejectionCodesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _Porting_GetPortOrderLoa_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(GetPortOrderLoaRequest)
 	if err := dec(in); err != nil {
@@ -1098,6 +1242,22 @@ var Porting_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "RejectPortOut",
 			Handler:    _Porting_RejectPortOut_Handler,
+		},
+		{
+			MethodName: "ListPortOutComments",
+			Handler:    _Porting_ListPortOutComments_Handler,
+		},
+		{
+			MethodName: "CreatePortOutComment",
+			Handler:    _Porting_CreatePortOutComment_Handler,
+		},
+		{
+			MethodName: "CreatePortOutDocument",
+			Handler:    _Porting_CreatePortOutDocument_Handler,
+		},
+		{
+			MethodName: "ListPortOutRejectionCodes",
+			Handler:    _Porting_ListPortOutRejectionCodes_Handler,
 		},
 		{
 			MethodName: "GetPortOrderLoa",
