@@ -430,12 +430,24 @@ await step('phoneNumbers.update (customer_reference, tags)', async () => {
 await step('phoneNumbers.messaging.retrieve/update/list', async () => {
   const got = await client.phoneNumbers.messaging.retrieve(numberID);
   expectEq(got.data?.phone_number, '+13125550100', 'data.phone_number');
-  const upd = await client.phoneNumbers.messaging.update(numberID, { messaging_profile_id: `mp-${run}` });
-  expectEq(upd.data?.messaging_profile_id, `mp-${run}`, 'data.messaging_profile_id');
+  // A profile the account holds (the sandbox, like Telnyx, refuses an unknown id with 422).
+  const profiles = [];
+  for await (const p of client.messagingProfiles.list()) profiles.push(p);
+  expect(profiles.length > 0, 'messagingProfiles.list finds the account\'s profiles');
+  const profileID = profiles[profiles.length - 1].id;
+  const upd = await client.phoneNumbers.messaging.update(numberID, { messaging_profile_id: profileID });
+  expectEq(upd.data?.messaging_profile_id, profileID, 'data.messaging_profile_id');
   const all = [];
   for await (const m of client.phoneNumbers.messaging.list()) all.push(m);
-  expect(all.some((m) => m.id === numberID && m.messaging_profile_id === `mp-${run}`), `listed, got ${JSON.stringify(all)}`);
-  return `${all.length} numbers' messaging settings`;
+  expect(all.some((m) => m.id === numberID && m.messaging_profile_id === profileID), `listed, got ${JSON.stringify(all)}`);
+  let refused = false;
+  try {
+    await client.phoneNumbers.messaging.update(numberID, { messaging_profile_id: `mp-${run}` });
+  } catch (e) {
+    refused = e?.status === 422;
+  }
+  expect(refused, 'an unknown messaging profile is refused with 422');
+  return `${all.length} numbers' messaging settings, ${profiles.length} profiles`;
 });
 
 await step('phoneNumbers.list (SDK filters and sorts are applied, not ignored)', async () => {
@@ -444,10 +456,17 @@ await step('phoneNumbers.list (SDK filters and sorts are applied, not ignored)',
     for await (const _ of client.phoneNumbers.list(query)) n++;
     return n;
   };
-  const all = await count({});
+  const listed = [];
+  for await (const n of client.phoneNumbers.list()) listed.push(n);
+  const all = listed.length;
   expect(all >= 3, `at least 3 seeded numbers, got ${all}`);
+  // Seeded port-outs leave some numbers port-out-pending: count by status.
+  const withStatus = (st) => listed.filter((n) => n.status === st).length;
+  expect(withStatus('active') >= 1 && withStatus('active') + withStatus('port-out-pending') === all,
+    `statuses active/port-out-pending, got ${JSON.stringify(listed.map((n) => n.status))}`);
   const cases = [
-    [{ filter: { status: 'active' } }, all],
+    [{ filter: { status: 'active' } }, withStatus('active')],
+    [{ filter: { status: 'port-out-pending' } }, withStatus('port-out-pending')],
     [{ filter: { status: 'deleted' } }, 0],
     [{ filter: { country_iso_alpha2: ['US', 'CA'] } }, all],
     [{ filter: { country_iso_alpha2: 'CA' } }, 0],
