@@ -514,7 +514,13 @@ func (p *Provider) ListComments(ctx context.Context, orderID string) ([]provider
 	if err := OrderID.Check(Name, "port order", orderID); err != nil {
 		return nil, err
 	}
-	raws, err := p.all(ctx, orderPath(orderID)+"/comments", nil, orderCtx("list comments"))
+	return p.comments(ctx, orderPath(orderID)+"/comments", orderCtx("list comments"))
+}
+
+// comments reads every page of a comments collection (a port order's or a
+// port-out's; their records decode alike), oldest first.
+func (p *Provider) comments(ctx context.Context, path string, ec errCtx) ([]providers.Comment, error) {
+	raws, err := p.all(ctx, path, nil, ec)
 	if err != nil {
 		return nil, err
 	}

@@ -29,19 +29,7 @@ func (p *Provider) ListPortOutComments(ctx context.Context, id string) ([]provid
 	if err := PortOutID.Check(Name, "port-out", id); err != nil {
 		return nil, err
 	}
-	raws, err := p.all(ctx, portOutPath(id)+"/comments", nil, portOutCommentCtx("list port-out comments"))
-	if err != nil {
-		return nil, err
-	}
-	out := make([]providers.Comment, 0, len(raws))
-	for _, raw := range raws {
-		c, err := decodeComment(raw)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *c)
-	}
-	return out, nil
+	return p.comments(ctx, portOutPath(id)+"/comments", portOutCommentCtx("list port-out comments"))
 }
 
 // CreatePortOutComment implements providers.PortOutCommenter with
