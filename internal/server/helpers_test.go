@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -127,6 +128,16 @@ func (ts *testService) gateway(_ context.Context, mux *runtime.ServeMux, conn gr
 			if err = stream.SendMsg(wrapperspb.String(r.URL.Query().Get("value"))); err == nil {
 				_ = stream.CloseSend()
 				err = stream.RecvMsg(out)
+			}
+			if err == nil {
+				// Read to the stream's end (its status): the call is then
+				// complete on the server too, interceptors and metrics
+				// included, before the REST answer is written.
+				if err = stream.RecvMsg(new(wrapperspb.StringValue)); err == io.EOF {
+					err = nil
+				} else if err == nil {
+					err = status.Error(codes.Internal, "test stream sent a second message")
+				}
 			}
 		}
 		if err != nil {
