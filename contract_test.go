@@ -41,16 +41,13 @@ func TestRESTContract(t *testing.T) {
 		"portgate.v1.Numbers.GetNumber":               "GET /v1/{name=providers/*/numbers/*}",
 		"portgate.v1.Numbers.ListNumbers":             "GET /v1/{parent=providers/*}/numbers",
 		"portgate.v1.Numbers.UpdateNumber":            "PATCH /v1/{number.name=providers/*/numbers/*} body=number",
-		// issue 14 — search (add below this line)
-		"portgate.v1.Numbers.SearchAvailableNumbers": "GET /v1/{parent=providers/*}/availableNumbers:search",
+		"portgate.v1.Numbers.SearchAvailableNumbers":  "GET /v1/{parent=providers/*}/availableNumbers:search",
 
-		// issue 14 — buy (add below this line)
 		"portgate.v1.Numbers.CreateNumberOrder": "POST /v1/{parent=providers/*}/numberOrders body=number_order",
 		"portgate.v1.Numbers.GetNumberOrder":    "GET /v1/{name=providers/*/numberOrders/*}",
 		"portgate.v1.Numbers.ListNumberOrders":  "GET /v1/{parent=providers/*}/numberOrders",
 		"portgate.v1.Numbers.ReleaseNumber":     "POST /v1/{name=providers/*/numbers/*}:release body=*",
 
-		// issue 14 — voice (add below this line)
 		"portgate.v1.Numbers.ListVoiceRoutes":       "GET /v1/{parent=providers/*}/voiceRoutes",
 		"portgate.v1.Numbers.GetVoiceRoute":         "GET /v1/{name=providers/*/voiceRoutes/*}",
 		"portgate.v1.Numbers.CreateVoiceRoute":      "POST /v1/{parent=providers/*}/voiceRoutes body=voice_route",
@@ -59,7 +56,6 @@ func TestRESTContract(t *testing.T) {
 		"portgate.v1.Numbers.ListMessagingProfiles": "GET /v1/{parent=providers/*}/messagingProfiles",
 		"portgate.v1.Numbers.GetMessagingProfile":   "GET /v1/{name=providers/*/messagingProfiles/*}",
 
-		// issue 14 — e911 (add below this line)
 		"portgate.v1.Numbers.CreateEmergencyAddress":   "POST /v1/{parent=providers/*}/emergencyAddresses body=emergency_address",
 		"portgate.v1.Numbers.GetEmergencyAddress":      "GET /v1/{name=providers/*/emergencyAddresses/*}",
 		"portgate.v1.Numbers.ListEmergencyAddresses":   "GET /v1/{parent=providers/*}/emergencyAddresses",
@@ -73,12 +69,10 @@ func TestRESTContract(t *testing.T) {
 		"portgate.v1.Numbers.SetNumberCallerIdName":    "POST /v1/{name=providers/*/numbers/*}:setCallerIdName body=*",
 		"portgate.v1.Numbers.ClearNumberCallerIdName":  "POST /v1/{name=providers/*/numbers/*}:clearCallerIdName body=*",
 
-		// issue 14 — portin (add below this line)
 		"portgate.v1.Porting.ReschedulePortOrder":         "POST /v1/{name=providers/*/portOrders/*}:reschedule body=*",
 		"portgate.v1.Porting.ActivatePortOrder":           "POST /v1/{name=providers/*/portOrders/*}:activate body=*",
 		"portgate.v1.Porting.SupplyPortOrderRequirements": "POST /v1/{name=providers/*/portOrders/*}:supplyRequirements body=*",
 
-		// issue 14 — portout (add below this line)
 		"portgate.v1.Porting.ListPortOuts":              "GET /v1/{parent=providers/*}/portOuts",
 		"portgate.v1.Porting.GetPortOut":                "GET /v1/{name=providers/*/portOuts/*}",
 		"portgate.v1.Porting.AuthorizePortOut":          "POST /v1/{name=providers/*/portOuts/*}:authorize body=*",

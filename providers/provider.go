@@ -26,16 +26,13 @@ const (
 	OpListNumbers            Operation = "ListNumbers"
 	OpUpdateNumber           Operation = "UpdateNumber"
 
-	// issue 14 — search (add below this line)
 	OpSearchAvailableNumbers Operation = "SearchAvailableNumbers"
 
-	// issue 14 — buy (add below this line)
 	OpCreateNumberOrder Operation = "CreateNumberOrder"
 	OpGetNumberOrder    Operation = "GetNumberOrder"
 	OpListNumberOrders  Operation = "ListNumberOrders"
 	OpReleaseNumber     Operation = "ReleaseNumber"
 
-	// issue 14 — voice (add below this line)
 	OpListVoiceRoutes       Operation = "ListVoiceRoutes"
 	OpGetVoiceRoute         Operation = "GetVoiceRoute"
 	OpCreateVoiceRoute      Operation = "CreateVoiceRoute"
@@ -45,7 +42,6 @@ const (
 	OpGetMessagingProfile   Operation = "GetMessagingProfile"
 	OpSetPortOutPIN         Operation = "SetNumberPortOutPin"
 
-	// issue 14 — e911 (add below this line)
 	OpCreateEmergencyAddress   Operation = "CreateEmergencyAddress"
 	OpGetEmergencyAddress      Operation = "GetEmergencyAddress"
 	OpListEmergencyAddresses   Operation = "ListEmergencyAddresses"
@@ -59,12 +55,10 @@ const (
 	OpSetNumberCallerIDName    Operation = "SetNumberCallerIdName"
 	OpClearNumberCallerIDName  Operation = "ClearNumberCallerIdName"
 
-	// issue 14 — portin (add below this line)
 	OpReschedulePortOrder         Operation = "ReschedulePortOrder"
 	OpActivatePortOrder           Operation = "ActivatePortOrder"
 	OpSupplyPortOrderRequirements Operation = "SupplyPortOrderRequirements"
 
-	// issue 14 — portout (add below this line)
 	OpListPortOuts              Operation = "ListPortOuts"
 	OpGetPortOut                Operation = "GetPortOut"
 	OpDecidePortOut             Operation = "DecidePortOut"
@@ -82,26 +76,20 @@ var AllOperations = []Operation{
 	OpListComments, OpCreateComment, OpUploadDocument, OpListDocuments,
 	OpGetNumber, OpListNumbers, OpUpdateNumber,
 
-	// issue 14 — search (add below this line)
 	OpSearchAvailableNumbers,
 
-	// issue 14 — buy (add below this line)
 	OpCreateNumberOrder, OpGetNumberOrder, OpListNumberOrders, OpReleaseNumber,
 
-	// issue 14 — voice (add below this line)
 	OpListVoiceRoutes, OpGetVoiceRoute, OpCreateVoiceRoute, OpUpdateVoiceRoute, OpDeleteVoiceRoute,
 	OpListMessagingProfiles, OpGetMessagingProfile, OpSetPortOutPIN,
 
-	// issue 14 — e911 (add below this line)
 	OpCreateEmergencyAddress, OpGetEmergencyAddress, OpListEmergencyAddresses, OpDeleteEmergencyAddress,
 	OpAssignEmergencyAddress, OpUnassignEmergencyAddress,
 	OpCreateCallerIDName, OpGetCallerIDName, OpListCallerIDNames, OpDeleteCallerIDName,
 	OpSetNumberCallerIDName, OpClearNumberCallerIDName,
 
-	// issue 14 — portin (add below this line)
 	OpReschedulePortOrder, OpActivatePortOrder, OpSupplyPortOrderRequirements,
 
-	// issue 14 — portout (add below this line)
 	OpListPortOuts, OpGetPortOut, OpDecidePortOut, OpGetPortOrderLOA,
 	OpListPortOutComments, OpCreatePortOutComment, OpCreatePortOutDocument, OpListPortOutRejectionCodes,
 }

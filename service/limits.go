@@ -154,36 +154,35 @@ var fieldLimits = map[protoreflect.FullName]FieldLimit{
 	"portgate.v1.PortOrderDocument.download_uri":            {MaxBytes: limURL},  // output only
 
 	// Numbers requests.
-	"portgate.v1.GetNumberRequest.name":                      {MaxBytes: limName},
-	"portgate.v1.ListNumbersRequest.parent":                  {MaxBytes: limName},
-	"portgate.v1.ListNumbersRequest.page_token":              {MaxBytes: limPageToken},
-	"portgate.v1.ListNumbersRequest.filter":                  {MaxBytes: MaxFilterBytes},
-	"portgate.v1.Number.name":                                {MaxBytes: limName},
-	"portgate.v1.Number.alias":                               {MaxBytes: 64}, // Flowroute's documented maximum
-	"portgate.v1.Number.messaging_profile_id":                {MaxBytes: limID},
-	"portgate.v1.Number.etag":                                {MaxBytes: limETag},
-	"portgate.v1.UpdateNumberRequest.request_id":             {MaxBytes: limRequestID},
-	"portgate.v1.UpdateNumberRequest.messaging_callback_uri": {MaxBytes: limURL},
-	"portgate.v1.GetProviderRequest.name":                    {MaxBytes: limName},
-	"portgate.v1.ListProvidersRequest.page_token":            {MaxBytes: limPageToken},
-	"portgate.v1.GetPortOrderCommentRequest.name":            {MaxBytes: limName},
-	"portgate.v1.GetPortOrderDocumentRequest.name":           {MaxBytes: limName},
-	"portgate.v1.ModifyPortOrderNumbersRequest.etag":         {MaxBytes: limETag},
-	"portgate.v1.SubmitPortOrderRequest.etag":                {MaxBytes: limETag},
-	"portgate.v1.CancelPortOrderRequest.etag":                {MaxBytes: limETag},
-	"portgate.v1.Number.connection_id":                       {MaxBytes: limID},
-	"portgate.v1.Number.failover_route_id":                   {MaxBytes: limID},
-	"portgate.v1.Number.tags":                                {MaxBytes: limText, MaxEntries: limTags},
-	"portgate.v1.Number.phone_number":                        {MaxBytes: limNumber},   // output only
-	"portgate.v1.Number.provider":                            {MaxBytes: limText},     // output only
-	"portgate.v1.Number.provider_status":                     {MaxBytes: limText},     // output only
-	"portgate.v1.Number.number_type":                         {MaxBytes: limText},     // output only
-	"portgate.v1.Number.emergency_address_id":                {MaxBytes: limID},       // output only
-	"portgate.v1.Number.raw_phone_number":                    {MaxBytes: limText},     // output only
-	"portgate.v1.MessagingProvisioning.task_id":              {MaxBytes: limID},       // output only
-	"portgate.v1.MessagingProvisioning.reason":               {MaxBytes: limLongText}, // output only
-	"portgate.v1.MessagingProvisioning.provider_status":      {MaxBytes: limText},     // output only
-	// issue 14 — search (add below this line)
+	"portgate.v1.GetNumberRequest.name":                             {MaxBytes: limName},
+	"portgate.v1.ListNumbersRequest.parent":                         {MaxBytes: limName},
+	"portgate.v1.ListNumbersRequest.page_token":                     {MaxBytes: limPageToken},
+	"portgate.v1.ListNumbersRequest.filter":                         {MaxBytes: MaxFilterBytes},
+	"portgate.v1.Number.name":                                       {MaxBytes: limName},
+	"portgate.v1.Number.alias":                                      {MaxBytes: 64}, // Flowroute's documented maximum
+	"portgate.v1.Number.messaging_profile_id":                       {MaxBytes: limID},
+	"portgate.v1.Number.etag":                                       {MaxBytes: limETag},
+	"portgate.v1.UpdateNumberRequest.request_id":                    {MaxBytes: limRequestID},
+	"portgate.v1.UpdateNumberRequest.messaging_callback_uri":        {MaxBytes: limURL},
+	"portgate.v1.GetProviderRequest.name":                           {MaxBytes: limName},
+	"portgate.v1.ListProvidersRequest.page_token":                   {MaxBytes: limPageToken},
+	"portgate.v1.GetPortOrderCommentRequest.name":                   {MaxBytes: limName},
+	"portgate.v1.GetPortOrderDocumentRequest.name":                  {MaxBytes: limName},
+	"portgate.v1.ModifyPortOrderNumbersRequest.etag":                {MaxBytes: limETag},
+	"portgate.v1.SubmitPortOrderRequest.etag":                       {MaxBytes: limETag},
+	"portgate.v1.CancelPortOrderRequest.etag":                       {MaxBytes: limETag},
+	"portgate.v1.Number.connection_id":                              {MaxBytes: limID},
+	"portgate.v1.Number.failover_route_id":                          {MaxBytes: limID},
+	"portgate.v1.Number.tags":                                       {MaxBytes: limText, MaxEntries: limTags},
+	"portgate.v1.Number.phone_number":                               {MaxBytes: limNumber},   // output only
+	"portgate.v1.Number.provider":                                   {MaxBytes: limText},     // output only
+	"portgate.v1.Number.provider_status":                            {MaxBytes: limText},     // output only
+	"portgate.v1.Number.number_type":                                {MaxBytes: limText},     // output only
+	"portgate.v1.Number.emergency_address_id":                       {MaxBytes: limID},       // output only
+	"portgate.v1.Number.raw_phone_number":                           {MaxBytes: limText},     // output only
+	"portgate.v1.MessagingProvisioning.task_id":                     {MaxBytes: limID},       // output only
+	"portgate.v1.MessagingProvisioning.reason":                      {MaxBytes: limLongText}, // output only
+	"portgate.v1.MessagingProvisioning.provider_status":             {MaxBytes: limText},     // output only
 	"portgate.v1.SearchAvailableNumbersRequest.parent":              {MaxBytes: limName},
 	"portgate.v1.SearchAvailableNumbersRequest.region_code":         {MaxBytes: 2},
 	"portgate.v1.SearchAvailableNumbersRequest.area_code":           {MaxBytes: 6},
@@ -202,7 +201,6 @@ var fieldLimits = map[protoreflect.FullName]FieldLimit{
 	"portgate.v1.Price.amount":                                      {MaxBytes: limText}, // output only
 	"portgate.v1.Price.currency_code":                               {MaxBytes: limText}, // output only
 
-	// issue 14 — buy (add below this line)
 	"portgate.v1.CreateNumberOrderRequest.parent":           {MaxBytes: limName},
 	"portgate.v1.CreateNumberOrderRequest.request_id":       {MaxBytes: limRequestID},
 	"portgate.v1.NumberOrder.name":                          {MaxBytes: limName},
@@ -225,7 +223,6 @@ var fieldLimits = map[protoreflect.FullName]FieldLimit{
 	"portgate.v1.ReleaseNumberRequest.confirm_phone_number": {MaxBytes: limNumber},
 	"portgate.v1.ReleaseNumberRequest.request_id":           {MaxBytes: limRequestID},
 
-	// issue 14 — voice (add below this line)
 	"portgate.v1.Number.voice_route":                      {MaxBytes: limName},
 	"portgate.v1.Number.failover_voice_route":             {MaxBytes: limName},
 	"portgate.v1.Number.port_out_pin":                     {MaxBytes: 32},      // input only, secret
@@ -248,7 +245,6 @@ var fieldLimits = map[protoreflect.FullName]FieldLimit{
 	"portgate.v1.ListMessagingProfilesRequest.page_token": {MaxBytes: limPageToken},
 	"portgate.v1.GetMessagingProfileRequest.name":         {MaxBytes: limName},
 
-	// issue 14 — e911 (add below this line)
 	"portgate.v1.CreateEmergencyAddressRequest.parent":            {MaxBytes: limName},
 	"portgate.v1.CreateEmergencyAddressRequest.request_id":        {MaxBytes: limRequestID},
 	"portgate.v1.GetEmergencyAddressRequest.name":                 {MaxBytes: limName},
@@ -296,7 +292,6 @@ var fieldLimits = map[protoreflect.FullName]FieldLimit{
 	"portgate.v1.NumberCallerIdName.value":                        {MaxBytes: 15},          // output only
 	"portgate.v1.NumberCallerIdName.caller_id_name":               {MaxBytes: limName},     // output only
 
-	// issue 14 — portin (add below this line)
 	"portgate.v1.ReschedulePortOrderRequest.name":                         {MaxBytes: limName},
 	"portgate.v1.ReschedulePortOrderRequest.request_id":                   {MaxBytes: limRequestID},
 	"portgate.v1.ReschedulePortOrderRequest.etag":                         {MaxBytes: limETag},
@@ -325,7 +320,6 @@ var fieldLimits = map[protoreflect.FullName]FieldLimit{
 	"portgate.v1.PortOrderActivation.windows":                             {MaxEntries: limOutputs},                    // output only
 	"portgate.v1.PortOrderMessagingPort.provider_state":                   {MaxBytes: limText},                         // output only
 
-	// issue 14 — portout (add below this line)
 	"portgate.v1.ListPortOutsRequest.parent":                  {MaxBytes: limName},
 	"portgate.v1.ListPortOutsRequest.page_token":              {MaxBytes: limPageToken},
 	"portgate.v1.ListPortOutsRequest.filter":                  {MaxBytes: MaxFilterBytes},

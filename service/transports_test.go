@@ -366,7 +366,6 @@ var rpcCases = []rpcCase{
 			return &pb.UpdateNumberRequest{Number: &pb.Number{Name: "providers/nope/numbers/+13125550101", Alias: "x"},
 				UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"alias"}}}
 		}},
-	// issue 14 — search (add below this line)
 	{name: "SearchAvailableNumbers", rpc: "portgate.v1.Numbers.SearchAvailableNumbers", code: codes.OK,
 		req: func(*testing.T, *env) proto.Message {
 			return &pb.SearchAvailableNumbersRequest{Parent: "providers/-", RegionCode: "US", AreaCode: "312", Quantity: 3}
@@ -391,7 +390,6 @@ var rpcCases = []rpcCase{
 			return &pb.SearchAvailableNumbersRequest{Parent: "providers/telnyx"}
 		}},
 
-	// issue 14 — buy (add below this line)
 	{name: "CreateNumberOrder/telnyx", rpc: "portgate.v1.Numbers.CreateNumberOrder", code: codes.OK,
 		req: func(t *testing.T, e *env) proto.Message {
 			return &pb.CreateNumberOrderRequest{Parent: "providers/telnyx", NumberOrder: &pb.NumberOrder{PhoneNumbers: []string{buyable(t, e, "telnyx")}}}
@@ -469,7 +467,6 @@ var rpcCases = []rpcCase{
 			return &pb.ReleaseNumberRequest{Name: "providers/telnyx/numbers/" + digitsOf(n), ConfirmPhoneNumber: n}
 		}},
 
-	// issue 14 — voice (add below this line)
 	{name: "ListVoiceRoutes", rpc: "portgate.v1.Numbers.ListVoiceRoutes", code: codes.OK,
 		req: func(*testing.T, *env) proto.Message {
 			return &pb.ListVoiceRoutesRequest{Parent: "providers/flowroute", PageSize: 2}
@@ -596,7 +593,6 @@ var rpcCases = []rpcCase{
 				UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"port_out_pin"}}}
 		}},
 
-	// issue 14 — e911 (add below this line)
 	{name: "CreateEmergencyAddress", rpc: "portgate.v1.Numbers.CreateEmergencyAddress", code: codes.OK,
 		req: func(*testing.T, *env) proto.Message {
 			return &pb.CreateEmergencyAddressRequest{Parent: "providers/flowroute", EmergencyAddress: pbAustin()}
@@ -695,7 +691,6 @@ var rpcCases = []rpcCase{
 			return &pb.ClearNumberCallerIdNameRequest{Name: "providers/flowroute/numbers/13125550102"}
 		}},
 
-	// issue 14 — portin (add below this line)
 	{name: "ReschedulePortOrder", rpc: "portgate.v1.Porting.ReschedulePortOrder", code: codes.OK,
 		req: func(t *testing.T, e *env) proto.Message {
 			o, err := e.porting.GetPortOrder(t.Context(), &pb.GetPortOrderRequest{Name: createOrder(t, e, "telnyx").GetName()})
@@ -737,7 +732,6 @@ var rpcCases = []rpcCase{
 				Requirements: []*pb.PortOrderRequirementValue{{RequirementTypeId: "x", TextValue: "x"}}}
 		}},
 
-	// issue 14 — portout (add below this line)
 	{name: "ListPortOuts", rpc: "portgate.v1.Porting.ListPortOuts", code: codes.OK,
 		req: func(*testing.T, *env) proto.Message {
 			return &pb.ListPortOutsRequest{Parent: "providers/telnyx", Filter: "state = PENDING"}

@@ -58,16 +58,13 @@ var Rules = map[string]Rule{
 	// off (PORTGATE_GRPC_REFLECTION=off) to serve neither over gRPC.
 	"/grpc.reflection.v1.ServerReflection/ServerReflectionInfo":      {Public: true},
 	"/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo": {Public: true},
-	// issue 14 — search (add below this line)
-	"/portgate.v1.Numbers/SearchAvailableNumbers": {Scope: ScopeNumbersRead, Resource: "parent"},
+	"/portgate.v1.Numbers/SearchAvailableNumbers":                    {Scope: ScopeNumbersRead, Resource: "parent"},
 
-	// issue 14 — buy (add below this line)
 	"/portgate.v1.Numbers/CreateNumberOrder": {Scope: ScopeNumbersWrite, Resource: "parent"},
 	"/portgate.v1.Numbers/GetNumberOrder":    {Scope: ScopeNumbersRead, Resource: "name"},
 	"/portgate.v1.Numbers/ListNumberOrders":  {Scope: ScopeNumbersRead, Resource: "parent"},
 	"/portgate.v1.Numbers/ReleaseNumber":     {Scope: ScopeNumbersWrite, Resource: "name"},
 
-	// issue 14 — voice (add below this line)
 	"/portgate.v1.Numbers/ListVoiceRoutes":       {Scope: ScopeNumbersRead, Resource: "parent"},
 	"/portgate.v1.Numbers/GetVoiceRoute":         {Scope: ScopeNumbersRead, Resource: "name"},
 	"/portgate.v1.Numbers/CreateVoiceRoute":      {Scope: ScopeNumbersWrite, Resource: "parent"},
@@ -76,7 +73,6 @@ var Rules = map[string]Rule{
 	"/portgate.v1.Numbers/ListMessagingProfiles": {Scope: ScopeNumbersRead, Resource: "parent"},
 	"/portgate.v1.Numbers/GetMessagingProfile":   {Scope: ScopeNumbersRead, Resource: "name"},
 
-	// issue 14 — e911 (add below this line)
 	"/portgate.v1.Numbers/CreateEmergencyAddress":   {Scope: ScopeNumbersWrite, Resource: "parent"},
 	"/portgate.v1.Numbers/GetEmergencyAddress":      {Scope: ScopeNumbersRead, Resource: "name"},
 	"/portgate.v1.Numbers/ListEmergencyAddresses":   {Scope: ScopeNumbersRead, Resource: "parent"},
@@ -90,12 +86,10 @@ var Rules = map[string]Rule{
 	"/portgate.v1.Numbers/SetNumberCallerIdName":    {Scope: ScopeNumbersWrite, Resource: "name"},
 	"/portgate.v1.Numbers/ClearNumberCallerIdName":  {Scope: ScopeNumbersWrite, Resource: "name"},
 
-	// issue 14 — portin (add below this line)
 	"/portgate.v1.Porting/ReschedulePortOrder":         {Scope: ScopePortingWrite, Resource: "name"},
 	"/portgate.v1.Porting/ActivatePortOrder":           {Scope: ScopePortingWrite, Resource: "name"},
 	"/portgate.v1.Porting/SupplyPortOrderRequirements": {Scope: ScopePortingWrite, Resource: "name"},
 
-	// issue 14 — portout (add below this line)
 	"/portgate.v1.Porting/ListPortOuts":              {Scope: ScopePortingRead, Resource: "parent"},
 	"/portgate.v1.Porting/GetPortOut":                {Scope: ScopePortingRead, Resource: "name"},
 	"/portgate.v1.Porting/AuthorizePortOut":          {Scope: ScopePortingWrite, Resource: "name"},

@@ -65,11 +65,9 @@ type NumbersClient interface {
 	// but applies asynchronously or could not apply (Flowroute's messaging
 	// provisioning, a 207) is resource state: see Number.messaging_provisioning.
 	UpdateNumber(ctx context.Context, in *UpdateNumberRequest, opts ...grpc.CallOption) (*Number, error)
-	// issue 14 — search (add below this line)
 	// Searches the numbers a provider offers for purchase (AIP-136, read-only).
 	// Parent providers/- searches every provider and merges the results.
 	SearchAvailableNumbers(ctx context.Context, in *SearchAvailableNumbersRequest, opts ...grpc.CallOption) (*SearchAvailableNumbersResponse, error)
-	// issue 14 — buy (add below this line)
 	// Buys one or more numbers. Telnyx orders are asynchronous (state
 	// PENDING until Telnyx finishes); Flowroute numbers are bought one by one
 	// and the order is kept by portgate. A retry with the same request_id
@@ -83,7 +81,6 @@ type NumbersClient interface {
 	// returns it with release_time set. confirm_phone_number must repeat the
 	// number's digits.
 	ReleaseNumber(ctx context.Context, in *ReleaseNumberRequest, opts ...grpc.CallOption) (*Number, error)
-	// issue 14 — voice (add below this line)
 	// Lists voice routes (Flowroute routes, Telnyx connections).
 	ListVoiceRoutes(ctx context.Context, in *ListVoiceRoutesRequest, opts ...grpc.CallOption) (*ListVoiceRoutesResponse, error)
 	// Gets a voice route.
@@ -427,11 +424,9 @@ type NumbersServer interface {
 	// but applies asynchronously or could not apply (Flowroute's messaging
 	// provisioning, a 207) is resource state: see Number.messaging_provisioning.
 	UpdateNumber(context.Context, *UpdateNumberRequest) (*Number, error)
-	// issue 14 — search (add below this line)
 	// Searches the numbers a provider offers for purchase (AIP-136, read-only).
 	// Parent providers/- searches every provider and merges the results.
 	SearchAvailableNumbers(context.Context, *SearchAvailableNumbersRequest) (*SearchAvailableNumbersResponse, error)
-	// issue 14 — buy (add below this line)
 	// Buys one or more numbers. Telnyx orders are asynchronous (state
 	// PENDING until Telnyx finishes); Flowroute numbers are bought one by one
 	// and the order is kept by portgate. A retry with the same request_id
@@ -445,7 +440,6 @@ type NumbersServer interface {
 	// returns it with release_time set. confirm_phone_number must repeat the
 	// number's digits.
 	ReleaseNumber(context.Context, *ReleaseNumberRequest) (*Number, error)
-	// issue 14 — voice (add below this line)
 	// Lists voice routes (Flowroute routes, Telnyx connections).
 	ListVoiceRoutes(context.Context, *ListVoiceRoutesRequest) (*ListVoiceRoutesResponse, error)
 	// Gets a voice route.

@@ -98,7 +98,6 @@ type PortingClient interface {
 	// with no gap and no duplicate. Over REST the stream is newline-delimited
 	// JSON.
 	WatchPortOrderEvents(ctx context.Context, in *WatchPortOrderEventsRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[WatchPortOrderEventsResponse], error)
-	// issue 14 — portin (add below this line)
 	// Requests a new FOC time on a submitted order, inside the order's
 	// allowed_foc_windows, where the provider allows it.
 	ReschedulePortOrder(ctx context.Context, in *ReschedulePortOrderRequest, opts ...grpc.CallOption) (*PortOrder, error)
@@ -107,7 +106,6 @@ type PortingClient interface {
 	ActivatePortOrder(ctx context.Context, in *ActivatePortOrderRequest, opts ...grpc.CallOption) (*PortOrder, error)
 	// Supplies values and documents for the order's requirements.
 	SupplyPortOrderRequirements(ctx context.Context, in *SupplyPortOrderRequirementsRequest, opts ...grpc.CallOption) (*PortOrder, error)
-	// issue 14 — portout (add below this line)
 	// Lists port-outs (numbers another carrier is taking away), oldest first.
 	ListPortOuts(ctx context.Context, in *ListPortOutsRequest, opts ...grpc.CallOption) (*ListPortOutsResponse, error)
 	// Gets a port-out.
@@ -483,7 +481,6 @@ type PortingServer interface {
 	// with no gap and no duplicate. Over REST the stream is newline-delimited
 	// JSON.
 	WatchPortOrderEvents(*WatchPortOrderEventsRequest, grpc.ServerStreamingServer[WatchPortOrderEventsResponse]) error
-	// issue 14 — portin (add below this line)
 	// Requests a new FOC time on a submitted order, inside the order's
 	// allowed_foc_windows, where the provider allows it.
 	ReschedulePortOrder(context.Context, *ReschedulePortOrderRequest) (*PortOrder, error)
@@ -492,7 +489,6 @@ type PortingServer interface {
 	ActivatePortOrder(context.Context, *ActivatePortOrderRequest) (*PortOrder, error)
 	// Supplies values and documents for the order's requirements.
 	SupplyPortOrderRequirements(context.Context, *SupplyPortOrderRequirementsRequest) (*PortOrder, error)
-	// issue 14 — portout (add below this line)
 	// Lists port-outs (numbers another carrier is taking away), oldest first.
 	ListPortOuts(context.Context, *ListPortOutsRequest) (*ListPortOutsResponse, error)
 	// Gets a port-out.
