@@ -33,23 +33,12 @@ func (p *Provider) GetPortOrderLOA(ctx context.Context, orderID, configurationID
 	if !detailStatuses[strings.ToLower(cur.ProviderStatus)] {
 		return nil, invalidTransition(cur, "get the LOA of")
 	}
-	r, err := p.call(ctx, http.MethodGet, orderPath(orderID)+"/loa", nil, nil, resOrder)
+	attrs, err := p.readLOA(ctx, orderID)
 	if err != nil {
 		return nil, err
 	}
-	var loa struct {
-		Data *struct {
-			Attributes map[string]json.RawMessage `json:"attributes"`
-		} `json:"data"`
-	}
-	if err := decode(r, &loa); err != nil {
-		return nil, err
-	}
-	if loa.Data == nil {
-		return nil, badResponse(r.status, "LOA response without data")
-	}
 	out := &providers.LOA{ContentType: "text/plain; charset=utf-8", Filename: "loa-" + orderID + ".txt", Fields: map[string]string{}}
-	for k, v := range loa.Data.Attributes {
+	for k, v := range attrs {
 		out.Fields[k] = loaText(v)
 	}
 	out.Content = []byte(out.Fields["loa_copy"])
@@ -83,4 +72,25 @@ func loaText(raw json.RawMessage) string {
 // never in Capabilities() — PROVIDER_CAPABILITY_MISSING (docs/mapping/flowroute.md).
 var noPortOutAPI = map[providers.Operation]bool{
 	providers.OpListPortOuts: true, providers.OpGetPortOut: true, providers.OpDecidePortOut: true,
+}
+
+// readLOA reads an order's LOA form (GET /v2/portorders/{id}/loa): the
+// attributes SubmitPortOrder echoes back signed and GetPortOrderLOA shows.
+func (p *Provider) readLOA(ctx context.Context, orderID string) (map[string]json.RawMessage, error) {
+	r, err := p.call(ctx, http.MethodGet, orderPath(orderID)+"/loa", nil, nil, resOrder)
+	if err != nil {
+		return nil, err
+	}
+	var loa struct {
+		Data *struct {
+			Attributes map[string]json.RawMessage `json:"attributes"`
+		} `json:"data"`
+	}
+	if err := decode(r, &loa); err != nil {
+		return nil, err
+	}
+	if loa.Data == nil {
+		return nil, badResponse(r.status, "LOA response without data")
+	}
+	return loa.Data.Attributes, nil
 }

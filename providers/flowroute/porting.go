@@ -612,28 +612,17 @@ func (p *Provider) SubmitPortOrder(ctx context.Context, id string, sig providers
 	if !detailStatuses[strings.ToLower(cur.ProviderStatus)] {
 		return nil, invalidTransition(cur, "submit")
 	}
-	r, err := p.call(ctx, http.MethodGet, orderPath(id)+"/loa", nil, nil, resOrder)
+	form, err := p.readLOA(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	var loa struct {
-		Data *struct {
-			Attributes map[string]json.RawMessage `json:"attributes"`
-		} `json:"data"`
-	}
-	if err := decode(r, &loa); err != nil {
-		return nil, err
-	}
-	if loa.Data == nil {
-		return nil, badResponse(r.status, "LOA response without data")
-	}
 	attrs := map[string]any{}
-	for k, v := range loa.Data.Attributes {
+	for k, v := range form {
 		attrs[k] = v
 	}
 	attrs["signature_name"] = sig.Name
 	attrs["signature_title"] = sig.Title
-	r, err = p.call(ctx, http.MethodPost, orderPath(id)+"/loa", nil,
+	r, err := p.call(ctx, http.MethodPost, orderPath(id)+"/loa", nil,
 		map[string]any{"data": map[string]any{"type": "loa", "attributes": attrs}}, resOrder)
 	if err != nil {
 		return nil, err
