@@ -171,22 +171,11 @@ func (f *Fake) routeE911s(w http.ResponseWriter, r *http.Request, seg []string) 
 		for _, id := range em.e911Seq {
 			all = append(all, em.e911s[id])
 		}
-		win, next, perr := page(r, all)
-		if perr != nil {
-			f.validationLocked(w, r, perr)
-			f.mu.Unlock()
-			return
-		}
-		data := []any{}
-		for _, e := range win {
-			data = append(data, e911Obj(base, e))
-		}
+		body, ok := pageBodyLocked(f, w, r, all, func(e *e911Rec) any { return e911Obj(base, e) })
 		f.mu.Unlock()
-		links := map[string]any{"self": selfLink(r)}
-		if next != "" {
-			links["next"] = next
+		if ok {
+			writeJSON(w, r, http.StatusOK, body)
 		}
-		writeJSON(w, r, http.StatusOK, map[string]any{"data": data, "links": links})
 	case len(seg) == 0 && r.Method == http.MethodPost:
 		attrs, ok := f.readE911(w, r, nil)
 		if !ok {
@@ -305,22 +294,11 @@ func (f *Fake) routeCNAMs(w http.ResponseWriter, r *http.Request, seg []string) 
 		for _, id := range em.cnamSeq {
 			all = append(all, em.cnams[id])
 		}
-		win, next, perr := page(r, all)
-		if perr != nil {
-			f.validationLocked(w, r, perr)
-			f.mu.Unlock()
-			return
-		}
-		data := []any{}
-		for _, c := range win {
-			data = append(data, cnamObj(base, c))
-		}
+		body, ok := pageBodyLocked(f, w, r, all, func(c *cnamRec) any { return cnamObj(base, c) })
 		f.mu.Unlock()
-		links := map[string]any{"self": selfLink(r)}
-		if next != "" {
-			links["next"] = next
+		if ok {
+			writeJSON(w, r, http.StatusOK, body)
 		}
-		writeJSON(w, r, http.StatusOK, map[string]any{"data": data, "links": links})
 	case len(seg) == 0 && r.Method == http.MethodPost:
 		var body map[string]json.RawMessage
 		if err := readBody(r, &body); err != nil {

@@ -502,6 +502,26 @@ func readBody(r *http.Request, v any) error {
 	return json.Unmarshal(b, v)
 }
 
+// pageBodyLocked is one page of items in Flowroute's list envelope ({data,
+// links.self, links.next while more remain}), or ok=false after answering a
+// bad limit/offset with the documented validation error. Caller holds f.mu.
+func pageBodyLocked[T any](f *Fake, w http.ResponseWriter, r *http.Request, items []T, render func(T) any) (map[string]any, bool) {
+	win, next, perr := page(r, items)
+	if perr != nil {
+		f.validationLocked(w, r, perr)
+		return nil, false
+	}
+	data := []any{}
+	for _, it := range win {
+		data = append(data, render(it))
+	}
+	links := map[string]any{"self": selfLink(r)}
+	if next != "" {
+		links["next"] = next
+	}
+	return map[string]any{"data": data, "links": links}, true
+}
+
 // page applies limit/offset; it returns the window, the next link (or "")
 // and ok=false with a field error map when the parameters are invalid.
 func page[T any](r *http.Request, items []T) ([]T, string, map[string][]string) {

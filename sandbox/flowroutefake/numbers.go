@@ -153,21 +153,10 @@ func (f *Fake) listNumbers(w http.ResponseWriter, r *http.Request) {
 		}
 		out = append(out, n)
 	}
-	win, next, perr := page(r, out)
-	if perr != nil {
-		f.validationLocked(w, r, perr)
-		return
-	}
 	base := baseURL(r)
-	data := []any{}
-	for _, n := range win {
-		data = append(data, f.renderNumberLocked(n, base))
+	if body, ok := pageBodyLocked(f, w, r, out, func(n *number) any { return f.renderNumberLocked(n, base) }); ok {
+		writeJSON(w, r, http.StatusOK, body)
 	}
-	links := map[string]any{"self": selfLink(r)}
-	if next != "" {
-		links["next"] = next
-	}
-	writeJSON(w, r, http.StatusOK, map[string]any{"data": data, "links": links})
 }
 
 func (f *Fake) patchNumber(w http.ResponseWriter, r *http.Request, n *number) {

@@ -123,29 +123,19 @@ func (f *Fake) searchAvailable(w http.ResponseWriter, r *http.Request) {
 		}
 		out = append(out, n)
 	}
-	f.mu.Unlock()
-	win, next, perr := page(r, out)
-	if perr != nil {
-		f.mu.Lock()
-		f.validationLocked(w, r, perr)
-		f.mu.Unlock()
-		return
-	}
 	base := baseURL(r)
-	data := []any{}
-	for _, n := range win {
-		data = append(data, map[string]any{
+	body, ok := pageBodyLocked(f, w, r, out, func(n availableNumber) any {
+		return map[string]any{
 			"id": n.value, "type": "number",
 			"attributes": map[string]any{"value": n.value, "rate_center": emptyNull(n.rateCenter), "state": emptyNull(n.state),
 				"number_type": n.numberType, "monthly_cost": n.monthly, "setup_cost": n.setup},
 			"links": map[string]any{"related": base + "/v2/numbers/" + n.value},
-		})
+		}
+	})
+	f.mu.Unlock()
+	if ok {
+		writeJSON(w, r, http.StatusOK, body)
 	}
-	links := map[string]any{"self": selfLink(r)}
-	if next != "" {
-		links["next"] = next
-	}
-	writeJSON(w, r, http.StatusOK, map[string]any{"data": data, "links": links})
 }
 
 // searchAreaCodes serves GET /v2/numbers/available/areacodes (documented
@@ -201,24 +191,14 @@ func (f *Fake) searchGroups(w http.ResponseWriter, r *http.Request, typ string, 
 			ids = append(ids, k)
 		}
 	}
-	f.mu.Unlock()
-	win, next, perr := page(r, ids)
-	if perr != nil {
-		f.mu.Lock()
-		f.validationLocked(w, r, perr)
-		f.mu.Unlock()
-		return
-	}
 	base := baseURL(r)
-	data := []any{}
-	for _, id := range win {
-		data = append(data, map[string]any{"type": typ, "id": id, "links": map[string]any{"related": related(base, id)}})
+	body, ok := pageBodyLocked(f, w, r, ids, func(id string) any {
+		return map[string]any{"type": typ, "id": id, "links": map[string]any{"related": related(base, id)}}
+	})
+	f.mu.Unlock()
+	if ok {
+		writeJSON(w, r, http.StatusOK, body)
 	}
-	links := map[string]any{"self": selfLink(r)}
-	if next != "" {
-		links["next"] = next
-	}
-	writeJSON(w, r, http.StatusOK, map[string]any{"data": data, "links": links})
 }
 
 // routeAvailable serves /v2/numbers/available[/areacodes|/exchanges].

@@ -104,21 +104,10 @@ func (f *Fake) listRoutes(w http.ResponseWriter, r *http.Request) {
 		b, _ := strconv.Atoi(ids[j])
 		return a < b
 	})
-	win, next, perr := page(r, ids)
-	if perr != nil {
-		f.validationLocked(w, r, perr)
-		return
-	}
 	base := baseURL(r)
-	data := []any{}
-	for _, id := range win {
-		data = append(data, f.routeObjLocked(base, id))
+	if body, ok := pageBodyLocked(f, w, r, ids, func(id string) any { return f.routeObjLocked(base, id) }); ok {
+		writeJSON(w, r, http.StatusOK, body)
 	}
-	links := map[string]any{"self": selfLink(r)}
-	if next != "" {
-		links["next"] = next
-	}
-	writeJSON(w, r, http.StatusOK, map[string]any{"data": data, "links": links})
 }
 
 // routeAttrs validates a route's attributes; create requires route_type.
