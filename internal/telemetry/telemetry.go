@@ -30,12 +30,20 @@ func Propagator() propagation.TextMapPropagator {
 // NewTracerProvider returns a TracerProvider that samples what the caller
 // sampled (and everything it starts itself). With endpoint set (an OTLP/HTTP
 // collector base URL such as http://127.0.0.1:4318) spans are batched and
-// exported to endpoint/v1/traces; without, spans still carry ids (for logs
-// and propagation) but go nowhere. Extra span processors (tests) are added
-// as given. Shutdown flushes and stops the exporter.
+// exported to endpoint/v1/traces. Extra span processors (tests) are added as
+// given. With neither, nothing would ever read a span's name, attributes,
+// events or timing, so spans do not record at all (sampler: never): they
+// still get trace and span ids — the caller's trace id when it sent one — for
+// the log lines, at none of a recording span's cost (issue 13: recording
+// spans exported nowhere were ~15 % of the bytes allocated per call).
+// Shutdown flushes and stops the exporter.
 func NewTracerProvider(endpoint string, extra ...sdktrace.SpanProcessor) (*sdktrace.TracerProvider, error) {
+	sampler := sdktrace.ParentBased(sdktrace.AlwaysSample())
+	if endpoint == "" && len(extra) == 0 {
+		sampler = sdktrace.NeverSample()
+	}
 	opts := []sdktrace.TracerProviderOption{
-		sdktrace.WithSampler(sdktrace.ParentBased(sdktrace.AlwaysSample())),
+		sdktrace.WithSampler(sampler),
 		sdktrace.WithResource(resource.NewSchemaless(attribute.String("service.name", ServiceName))),
 	}
 	if endpoint != "" {
