@@ -49,10 +49,20 @@ type orderAttrs struct {
 	CompletionDate        string                     `json:"completion_date"`
 	EnableCNAMLookups     bool                       `json:"enable_cnam_lookups"`
 	Comments              []json.RawMessage          `json:"comments"`
-	Presets               map[string]json.RawMessage `json:"presets"`
+	Presets               orderPresets               `json:"presets"`
 	BusinessDocuments     []json.RawMessage          `json:"business_documents"`
 	CreatedAt             string                     `json:"created_at"`
 	ModifiedAt            string                     `json:"modified_at"`
+}
+
+// orderPresets are the number settings an order applies at completion
+// (ids that may be strings or numbers). A struct, not a map: decoding a map
+// per order was the largest single allocation of a GetPortOrder (issue 13).
+type orderPresets struct {
+	PrimaryRouteID  json.RawMessage `json:"primary_route_id"`
+	FailoverRouteID json.RawMessage `json:"failover_route_id"`
+	CNAMID          json.RawMessage `json:"cnam_id"`
+	E911ID          json.RawMessage `json:"e911_id"`
 }
 
 type orderEnvelope struct {
@@ -283,10 +293,10 @@ func toOrder(status int, d *orderData) (*providers.PortOrder, error) {
 	eu.HasAccountNumber = a.ProviderAccount != ""
 	c := &o.Configuration
 	c.CNAMLookupsEnabled = a.EnableCNAMLookups
-	c.ConnectionID = rawID(a.Presets["primary_route_id"])
-	c.FailoverRouteID = rawID(a.Presets["failover_route_id"])
-	c.CNAMID = rawID(a.Presets["cnam_id"])
-	c.EmergencyAddressID = rawID(a.Presets["e911_id"])
+	c.ConnectionID = rawID(a.Presets.PrimaryRouteID)
+	c.FailoverRouteID = rawID(a.Presets.FailoverRouteID)
+	c.CNAMID = rawID(a.Presets.CNAMID)
+	c.EmergencyAddressID = rawID(a.Presets.E911ID)
 	o.Comments = toComments(a.Comments)
 	if o.State == providers.StateException {
 		sd := providers.StateDetail{Code: "rejected", Description: "The port order was rejected; fix it and resubmit."}
