@@ -75,6 +75,7 @@ type options struct {
 	latency          time.Duration
 	cpuProfile       string
 	profileOp        string
+	profileTarget    string
 	rounds           int
 }
 
@@ -90,8 +91,9 @@ func run(args []string) int {
 	fs.StringVar(&o.portgateBin, "portgate-bin", "", "a built portgate binary (empty = go build ./cmd/portgate)")
 	fs.IntVar(&o.portabilityN, "portability-n", 10000, "numbers in the portability check (0 = skip)")
 	fs.DurationVar(&o.latency, "portability-latency", 20*time.Millisecond, "sandbox latency during the portability check")
-	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of portgate to this file while -profile-op runs at the highest concurrency over gRPC")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of portgate to this file while -profile-op runs at the highest concurrency over -profile-target (a name ending in .pprof: a Go profile from portgate's /debug/pprof; otherwise perf report text)")
 	fs.StringVar(&o.profileOp, "profile-op", "GetPortOrder", "operation profiled with -cpuprofile")
+	fs.StringVar(&o.profileTarget, "profile-target", "grpc", "transport profiled with -cpuprofile: grpc or rest")
 	fs.IntVar(&o.rounds, "rounds", 4, "each cell is measured in this many rounds, interleaved with the other targets")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -318,6 +320,9 @@ func newBench(o options, pin string) (_ *bench, err error) {
 		// Auth on: one admin key, sent by the load generator.
 		"PORTGATE_API_KEYS=bench:"+hash+":admin:",
 	)
+	if strings.HasSuffix(o.cpuProfile, ".pprof") {
+		b.pg.Env = append(b.pg.Env, "PORTGATE_PPROF=true")
+	}
 	b.pg.Stdout, b.pg.Stderr = logf, logf
 	if err := b.pg.Start(); err != nil {
 		return nil, fmt.Errorf("starting portgate: %w", err)
@@ -1012,8 +1017,11 @@ func (b *bench) portability() (*Portability, error) {
 // gRPC rounds of a cell (the report of the last round is kept).
 func (b *bench) profiler() func(tgt string) func() {
 	return func(tgt string) func() {
-		if tgt != "grpc" {
+		if tgt != b.o.profileTarget {
 			return nil
+		}
+		if strings.HasSuffix(b.o.cpuProfile, ".pprof") {
+			return b.startGoProfile()
 		}
 		return b.startProfile()
 	}
@@ -1051,6 +1059,36 @@ func (b *bench) portabilityDirect(nums []string, chunk, conc int) (float64, erro
 		return 0, fmt.Errorf("direct portability: %w", err)
 	}
 	return float64(time.Since(t0).Microseconds()) / 1e3, nil
+}
+
+// startGoProfile fetches a Go CPU profile from portgate's admin listener
+// (/debug/pprof/profile) until the returned func runs, then writes it to
+// o.cpuProfile (read it with go tool pprof).
+func (b *bench) startGoProfile() func() {
+	secs := max(1, int((b.o.duration/time.Duration(max(1, b.o.rounds))+time.Second-1)/time.Second))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		resp, err := http.Get(fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", b.pgAdmin, secs))
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "portgate-bench: pprof:", err)
+			return
+		}
+		defer resp.Body.Close()
+		out, err := io.ReadAll(resp.Body)
+		if err == nil && resp.StatusCode != http.StatusOK {
+			err = fmt.Errorf("%s: %s", resp.Status, out)
+		}
+		if err == nil {
+			err = os.WriteFile(b.o.cpuProfile, out, 0o644)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "portgate-bench: pprof:", err)
+			return
+		}
+		fmt.Fprintf(os.Stderr, "wrote Go CPU profile of portgate to %s\n", b.o.cpuProfile)
+	}()
+	return func() { <-done }
 }
 
 // startProfile records portgate with perf (call graphs) until the
