@@ -31,7 +31,7 @@ func DefaultClient() *http.Client { return NewClient(Options{Timeout: Standalone
 // TransportError; a larger body is CodeBadResponse (retrying fetches the
 // same body).
 func ReadBody(ctx context.Context, provider string, resp *http.Response) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(resp.Body, MaxResponseBytes+1))
+	b, err := readAll(io.LimitReader(resp.Body, MaxResponseBytes+1), resp.ContentLength)
 	if err != nil {
 		return nil, TransportError(ctx, provider, "reading the response failed", err)
 	}
@@ -40,6 +40,30 @@ func ReadBody(ctx context.Context, provider string, resp *http.Response) ([]byte
 			Message: fmt.Sprintf("response body exceeds %d bytes", MaxResponseBytes)}
 	}
 	return b, nil
+}
+
+// readAll is io.ReadAll with the buffer sized from the response's
+// Content-Length when it gave one within the cap (one allocation instead of
+// io.ReadAll's 512-byte start and its growth steps); a body longer than
+// announced still reads whole, and a missing length reads as io.ReadAll.
+func readAll(r io.Reader, contentLength int64) ([]byte, error) {
+	if contentLength < 0 || contentLength > MaxResponseBytes {
+		return io.ReadAll(r)
+	}
+	b := make([]byte, 0, contentLength+1) // +1: the read that sees EOF needs room
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err != nil {
+			if err == io.EOF {
+				err = nil
+			}
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+	}
 }
 
 // TransportError classifies a failed HTTP exchange: the caller's context

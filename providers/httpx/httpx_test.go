@@ -1,12 +1,14 @@
 package httpx
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/portgate/portgate/providers"
@@ -80,5 +82,28 @@ func TestRequestRedactor(t *testing.T) {
 	}
 	if !strings.Contains(msg, "name ok") {
 		t.Errorf("over-redacted: %s", msg)
+	}
+}
+
+// readAll agrees with io.ReadAll whatever the announced length says.
+func TestReadAllAgrees(t *testing.T) {
+	body := bytes.Repeat([]byte("0123456789"), 500)
+	for _, n := range []int{0, 1, 511, 512, 513, 4999, 5000} {
+		for _, cl := range []int64{-1, 0, 1, int64(n) - 1, int64(n), int64(n) + 1, 1 << 40} {
+			got, err := readAll(iotest.OneByteReader(bytes.NewReader(body[:n])), cl)
+			if err != nil || !bytes.Equal(got, body[:n]) {
+				t.Errorf("n=%d cl=%d: %d bytes, %v", n, cl, len(got), err)
+			}
+			got, err = readAll(iotest.HalfReader(bytes.NewReader(body[:n])), cl)
+			if err != nil || !bytes.Equal(got, body[:n]) {
+				t.Errorf("half n=%d cl=%d: %d bytes, %v", n, cl, len(got), err)
+			}
+		}
+	}
+	if _, err := readAll(iotest.ErrReader(io.ErrUnexpectedEOF), 10); err != io.ErrUnexpectedEOF {
+		t.Errorf("err = %v", err)
+	}
+	if a := testing.AllocsPerRun(100, func() { _, _ = readAll(bytes.NewReader(body), int64(len(body))) }); a > 2 {
+		t.Errorf("%v allocations for a body of announced length, want ≤ 2", a)
 	}
 }
