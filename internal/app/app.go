@@ -127,8 +127,9 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 		logger.Warn("store: in memory (PORTGATE_DATA_DIR empty): request_id outcomes are lost on restart")
 	}
 
-	// Tracing: spans always get ids (logs, propagation); they are exported
-	// only when an OTLP endpoint is configured. Closed last, so the final
+	// Tracing: spans always get ids (logs, propagation); they are recorded
+	// and exported only when an OTLP endpoint (or, in tests, a span
+	// processor) is configured. Closed last, so the final
 	// spans are flushed.
 	tp, err := telemetry.NewTracerProvider(cfg.OTLPEndpoint, opts.SpanProcessors...)
 	if err != nil {
@@ -338,7 +339,7 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 	srv, err := server.New(server.Config{
 		GRPCAddr: cfg.GRPCAddr, HTTPAddr: cfg.HTTPAddr, AdminAddr: cfg.AdminAddr, Pprof: cfg.Pprof, Logger: logger, OpenAPI: portgate.OpenAPI,
 		Registry: reg, ShutdownGrace: cfg.ShutdownGrace, Closers: closers, OnShutdown: hub.Close, MaxRequestBytes: cfg.MaxRequestBytes,
-		TracerProvider: tp, Propagator: telemetry.Propagator(),
+		TracerProvider: tp, Propagator: telemetry.Propagator(), IDOnlySpans: !telemetry.Records(cfg.OTLPEndpoint, opts.SpanProcessors),
 		Auth: authn, DisableReflection: cfg.DisableReflection, TLS: tlsCfg,
 		Validate: service.ValidateRequest,
 		Routes:   routes,

@@ -14,6 +14,11 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/metadata"
+
+	pb "github.com/portgate/portgate/gen/portgate/v1"
 
 	"github.com/portgate/portgate/internal/app"
 	"github.com/portgate/portgate/internal/config"
@@ -113,5 +118,60 @@ func TestTraceparentReachesGRPCAndProviderCall(t *testing.T) {
 	}
 	if !found {
 		t.Fatalf("no finished-call line:\n%s", logs.String())
+	}
+}
+
+// With no exporter (the default), spans do not record, yet a caller's trace
+// still reaches the log lines: a gRPC caller's and a REST caller's
+// traceparent give the call's "finished call" line the caller's trace id
+// and a span id of its own.
+func TestTraceIDsInLogsWithoutExporter(t *testing.T) {
+	var logs syncBuffer
+	logger := slog.New(telemetry.LogHandler(slog.NewJSONHandler(&logs, nil)))
+	a, err := app.BuildWith(config.Config{Mode: config.ModeSandbox, GRPCAddr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0", ShutdownGrace: time.Second, DefaultRegion: "US"},
+		logger, app.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Server.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer a.Server.Shutdown(context.Background())
+
+	const restTrace, grpcTrace = "4bf92f3577b34da6a3ce929d0e0e4736", "0af7651916cd43dd8448eb211c80319c"
+	req, _ := http.NewRequest(http.MethodGet, "http://"+a.Server.HTTPAddr()+"/v1/providers/telnyx/numbers/+13125550100", nil)
+	req.Header.Set("traceparent", "00-"+restTrace+"-00f067aa0ba902b7-01")
+	client := &http.Client{Timeout: 10 * time.Second}
+	defer client.CloseIdleConnections()
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+
+	conn, err := grpc.NewClient(a.Server.GRPCAddr(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	ctx := metadata.AppendToOutgoingContext(context.Background(), "traceparent", "00-"+grpcTrace+"-b7ad6b7169203331-01")
+	_, _ = pb.NewNumbersClient(conn).GetNumber(ctx, &pb.GetNumberRequest{Name: "providers/telnyx/numbers/+13125550100"})
+
+	seen := map[string]bool{}
+	sc := bufio.NewScanner(bytes.NewReader([]byte(logs.String())))
+	for sc.Scan() {
+		var line map[string]any
+		if json.Unmarshal(sc.Bytes(), &line) != nil || line["msg"] != "finished call" {
+			continue
+		}
+		id, _ := line["trace_id"].(string)
+		span, _ := line["span_id"].(string)
+		if len(span) != 16 || span == "00f067aa0ba902b7" || span == "b7ad6b7169203331" {
+			t.Errorf("span_id %q: want a span of the call's own: %s", span, sc.Text())
+		}
+		seen[id] = true
+	}
+	if !seen[restTrace] || !seen[grpcTrace] {
+		t.Fatalf("finished-call lines with the callers' trace ids: REST %v, gRPC %v\n%s", seen[restTrace], seen[grpcTrace], logs.String())
 	}
 }

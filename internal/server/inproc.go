@@ -97,6 +97,8 @@ type inprocConn struct {
 	// tracer makes the RPC's server span, named and attributed like
 	// otelgrpc's, so a REST call's trace still shows the RPC.
 	tracer trace.Tracer
+	// idOnly: spans do not record (Config.IDOnlySpans), so no attributes.
+	idOnly bool
 }
 
 var _ grpc.ClientConnInterface = (*inprocConn)(nil)
@@ -157,6 +159,9 @@ func (c *inprocConn) Invoke(ctx context.Context, method string, args, reply any,
 // kind server, rpc.* attributes.
 func (c *inprocConn) startSpan(ctx context.Context, method string) (context.Context, trace.Span) {
 	name := strings.TrimPrefix(method, "/")
+	if c.idOnly {
+		return c.tracer.Start(ctx, name, serverSpan...)
+	}
 	svc, m, _ := strings.Cut(name, "/")
 	return c.tracer.Start(ctx, name, trace.WithSpanKind(trace.SpanKindServer), trace.WithAttributes(
 		attribute.String("rpc.system", "grpc"),

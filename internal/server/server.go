@@ -39,6 +39,7 @@ import (
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/reflection"
+	"google.golang.org/grpc/stats"
 	"google.golang.org/grpc/test/bufconn"
 	"google.golang.org/protobuf/encoding/protojson"
 
@@ -124,6 +125,12 @@ type Config struct {
 	// the OpenTelemetry globals (no-op unless set).
 	TracerProvider trace.TracerProvider
 	Propagator     propagation.TextMapPropagator
+	// IDOnlySpans says TracerProvider's spans do not record (nothing
+	// exports or processes them): calls then get spans that only carry ids
+	// (for log lines), continuing the caller's trace context, from thin
+	// handlers instead of otelgrpc's and otelhttp's instrumentation
+	// (idspans.go). Set it only when no span is ever recorded.
+	IDOnlySpans bool
 	// Auth authenticates and authorizes every RPC (gRPC and REST); nil = no
 	// authentication.
 	Auth *auth.Authenticator
@@ -252,7 +259,7 @@ func New(cfg Config) (*Server, error) {
 	chain = insertBefore(chain, MiddlewareRecovery, Middleware{Name: MiddlewareDrain, Unary: d.unary, Stream: d.stream})
 	opts := append(interceptorOptions(chain),
 		grpc.StatsHandler(connContexts{d}), // calls end with the drain context
-		grpc.StatsHandler(otelgrpc.NewServerHandler(cfg.otelgrpcOptions()...)),
+		grpc.StatsHandler(cfg.tracingStatsHandler()),
 		grpc.MaxRecvMsgSize(int(maxRequestBytes(cfg))),
 		grpc.MaxSendMsgSize(maxMsgBytes),
 		// RPCs run on reused goroutines whose stacks have already grown
@@ -396,7 +403,8 @@ func (s *Server) Start(ctx context.Context) (err error) {
 			unary:    chainUnary(unary),
 			inflight: s.inflight,
 			stream:   func() (grpc.ClientConnInterface, error) { return gwConn, nil },
-			tracer:   s.tracerProvider().Tracer("github.com/portgate/portgate/internal/server"),
+			tracer:   s.tracerProvider().Tracer(tracerName),
+			idOnly:   s.cfg.IDOnlySpans,
 		}
 		for _, svc := range s.cfg.Services {
 			if svc.Gateway == nil {
@@ -732,6 +740,28 @@ func NewGatewayMux(opts ...runtime.ServeMuxOption) *runtime.ServeMux {
 	return runtime.NewServeMux(append(base, opts...)...)
 }
 
+// tracingStatsHandler gives every gRPC call its server span.
+func (c Config) tracingStatsHandler() stats.Handler {
+	if c.IDOnlySpans {
+		return idSpanHandler{tracer: c.tracerProvider().Tracer(tracerName), prop: c.propagator()}
+	}
+	return otelgrpc.NewServerHandler(c.otelgrpcOptions()...)
+}
+
+func (c Config) tracerProvider() trace.TracerProvider {
+	if c.TracerProvider != nil {
+		return c.TracerProvider
+	}
+	return otel.GetTracerProvider()
+}
+
+func (c Config) propagator() propagation.TextMapPropagator {
+	if c.Propagator != nil {
+		return c.Propagator
+	}
+	return otel.GetTextMapPropagator()
+}
+
 func (c Config) otelgrpcOptions() []otelgrpc.Option {
 	var opts []otelgrpc.Option
 	if c.TracerProvider != nil {
@@ -743,21 +773,16 @@ func (c Config) otelgrpcOptions() []otelgrpc.Option {
 	return opts
 }
 
-func (s *Server) tracerProvider() trace.TracerProvider {
-	if s.cfg.TracerProvider != nil {
-		return s.cfg.TracerProvider
-	}
-	return otel.GetTracerProvider()
-}
+func (s *Server) tracerProvider() trace.TracerProvider { return s.cfg.tracerProvider() }
 
 // tracedHTTP gives every REST request a server span, continuing the
 // caller's traceparent; /healthz, /metrics and /debug/ are not traced.
 func (s *Server) tracedHTTP(h http.Handler) http.Handler {
+	if s.cfg.IDOnlySpans {
+		return idSpanHTTP(h, s.tracerProvider().Tracer(tracerName), s.cfg.propagator())
+	}
 	opts := []otelhttp.Option{
-		otelhttp.WithFilter(func(r *http.Request) bool {
-			p := r.URL.Path
-			return p != "/healthz" && p != "/metrics" && !strings.HasPrefix(p, "/debug/")
-		}),
+		otelhttp.WithFilter(func(r *http.Request) bool { return tracedPath(r.URL.Path) }),
 		// Method only: paths carry phone numbers and order ids.
 		otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string { return "REST " + r.Method }),
 	}

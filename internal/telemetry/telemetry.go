@@ -39,7 +39,7 @@ func Propagator() propagation.TextMapPropagator {
 // Shutdown flushes and stops the exporter.
 func NewTracerProvider(endpoint string, extra ...sdktrace.SpanProcessor) (*sdktrace.TracerProvider, error) {
 	sampler := sdktrace.ParentBased(sdktrace.AlwaysSample())
-	if endpoint == "" && len(extra) == 0 {
+	if !Records(endpoint, extra) {
 		sampler = sdktrace.NeverSample()
 	}
 	opts := []sdktrace.TracerProviderOption{
@@ -57,6 +57,12 @@ func NewTracerProvider(endpoint string, extra ...sdktrace.SpanProcessor) (*sdktr
 		opts = append(opts, sdktrace.WithSpanProcessor(sp))
 	}
 	return sdktrace.NewTracerProvider(opts...), nil
+}
+
+// Records reports whether NewTracerProvider(endpoint, extra...) records
+// spans: only when something exports or processes them.
+func Records(endpoint string, extra []sdktrace.SpanProcessor) bool {
+	return endpoint != "" || len(extra) > 0
 }
 
 // LogHandler wraps h so that every record logged with a context holding a

@@ -46,7 +46,7 @@ func TestSpansRecordOnlyWhenConsumed(t *testing.T) {
 		TraceID: trace.TraceID{1}, SpanID: trace.SpanID{2}, TraceFlags: trace.FlagsSampled, Remote: true,
 	})
 	for name, ctx := range map[string]context.Context{
-		"root":                 context.Background(),
+		"root":                  context.Background(),
 		"sampled remote parent": trace.ContextWithRemoteSpanContext(context.Background(), parent),
 	} {
 		_, span := tp.Tracer("t").Start(ctx, "op")
