@@ -22,6 +22,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/trace"
 	"google.golang.org/grpc"
 
 	"github.com/portgate/portgate"
@@ -146,7 +147,16 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 		logger.Info("exporting traces over OTLP/HTTP", "endpoint", cfg.OTLPEndpoint)
 	}
 
-	httpClient := httpx.NewClient(httpx.Options{TracerProvider: tp})
+	// Spans that never record (no exporter): the provider HTTP requests and
+	// the portable client's calls start none (they would only be allocated
+	// and dropped); the RPC's id-only span covers their log lines.
+	recording := telemetry.Records(cfg.OTLPEndpoint, opts.SpanProcessors)
+	var clientTP trace.TracerProvider
+	spanOpt := portable.WithoutSpans()
+	if recording {
+		clientTP, spanOpt = tp, portable.WithTracerProvider(tp)
+	}
+	httpClient := httpx.NewClient(httpx.Options{TracerProvider: clientTP})
 	policy := resilience.DefaultPolicy()
 	if cfg.ProviderTimeout > 0 {
 		policy.DefaultTimeout = cfg.ProviderTimeout
@@ -259,7 +269,7 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 		// portable client: the client still applies the policy once.
 		drv := ev.wrap(name, b.p)
 		guard := resilience.Wrap(drv, pol, resilience.WithLogger(logger), resilience.WithMetrics(metrics))
-		client := portable.New(drv, portable.WithResilience(guard), portable.WithTracerProvider(tp))
+		client := portable.New(drv, portable.WithResilience(guard), spanOpt)
 		a.Providers[name] = client
 		// Closers run in reverse: the client closes after the jobs and
 		// the servers that call it have stopped, before its sandbox.
@@ -339,7 +349,7 @@ func BuildWith(cfg config.Config, logger *slog.Logger, opts Options) (_ *App, er
 	srv, err := server.New(server.Config{
 		GRPCAddr: cfg.GRPCAddr, HTTPAddr: cfg.HTTPAddr, AdminAddr: cfg.AdminAddr, Pprof: cfg.Pprof, Logger: logger, OpenAPI: portgate.OpenAPI,
 		Registry: reg, ShutdownGrace: cfg.ShutdownGrace, Closers: closers, OnShutdown: hub.Close, MaxRequestBytes: cfg.MaxRequestBytes,
-		TracerProvider: tp, Propagator: telemetry.Propagator(), IDOnlySpans: !telemetry.Records(cfg.OTLPEndpoint, opts.SpanProcessors),
+		TracerProvider: tp, Propagator: telemetry.Propagator(), IDOnlySpans: !recording,
 		Auth: authn, DisableReflection: cfg.DisableReflection, TLS: tlsCfg,
 		Validate: service.ValidateRequest,
 		Routes:   routes,

@@ -61,6 +61,12 @@ func WithTracerProvider(tp trace.TracerProvider) Option {
 	}
 }
 
+// WithoutSpans starts no call span at all: for a TracerProvider whose spans
+// never record (nothing exports them), where a call span would only be
+// allocated, given ids and dropped; log lines during the call carry the
+// caller's span ids instead.
+func WithoutSpans() Option { return func(c *Client) { c.tracer = nil } }
+
 const tracerName = "github.com/portgate/portgate/providers/portable"
 
 // New wraps drv. The capabilities are read once: an optional operation
@@ -84,6 +90,22 @@ func New(drv providers.Provider, opts ...Option) *Client {
 		c.spans[op] = c.newSpanStart(op)
 	}
 	return c
+}
+
+// noSpan stands in for a call span under WithoutSpans: every method is a
+// no-op.
+var noSpan = trace.SpanFromContext(context.Background())
+
+// startSpan starts op's call span (noSpan under WithoutSpans).
+func (c *Client) startSpan(ctx context.Context, op providers.Operation) (context.Context, trace.Span) {
+	if c.tracer == nil {
+		return ctx, noSpan
+	}
+	sp, ok := c.spans[op]
+	if !ok {
+		sp = c.newSpanStart(op)
+	}
+	return c.tracer.Start(ctx, sp.name, sp.opts...)
 }
 
 // spanStart is a call span's name and start options: the same for every
@@ -178,11 +200,7 @@ func run[T any](c *Client, ctx context.Context, op providers.Operation, fn func(
 	if !c.caps.Supports(op) {
 		return zero, c.missing(op)
 	}
-	sp, ok := c.spans[op]
-	if !ok {
-		sp = c.newSpanStart(op)
-	}
-	ctx, span := c.tracer.Start(ctx, sp.name, sp.opts...)
+	ctx, span := c.startSpan(ctx, op)
 	defer span.End()
 	var res T
 	var err error

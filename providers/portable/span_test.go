@@ -50,3 +50,24 @@ func BenchmarkCallSpan(b *testing.B) {
 		_, _ = c.GetPortOrder(ctx, "1")
 	}
 }
+
+// WithoutSpans: calls start no span (none recorded, none allocated) and
+// still work.
+func TestWithoutSpans(t *testing.T) {
+	rec := tracetest.NewSpanRecorder()
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
+	c := portable.New(&core{}, portable.WithTracerProvider(tp), portable.WithoutSpans())
+	if _, err := c.GetPortOrder(context.Background(), "1"); err != nil {
+		t.Fatal(err)
+	}
+	_, _ = c.CheckPortability(context.Background(), []string{"+13125550100"})
+	if n := len(rec.Ended()) + len(rec.Started()); n != 0 {
+		t.Fatalf("%d spans under WithoutSpans", n)
+	}
+	with := portable.New(&core{}, portable.WithTracerProvider(sdktrace.NewTracerProvider(sdktrace.WithSampler(sdktrace.NeverSample()))))
+	ctx := context.Background()
+	if a, b := testing.AllocsPerRun(100, func() { _, _ = c.GetPortOrder(ctx, "1") }),
+		testing.AllocsPerRun(100, func() { _, _ = with.GetPortOrder(ctx, "1") }); a >= b {
+		t.Errorf("%v allocations per call without spans, %v with non-recording spans: want fewer", a, b)
+	}
+}
