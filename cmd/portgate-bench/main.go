@@ -76,6 +76,7 @@ type options struct {
 	cpuProfile       string
 	profileOp        string
 	profileTarget    string
+	allocProfile     string
 	rounds           int
 }
 
@@ -93,6 +94,7 @@ func run(args []string) int {
 	fs.DurationVar(&o.latency, "portability-latency", 20*time.Millisecond, "sandbox latency during the portability check")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of portgate to this file while -profile-op runs at the highest concurrency over -profile-target (a name ending in .pprof: a Go profile from portgate's /debug/pprof; otherwise perf report text)")
 	fs.StringVar(&o.profileOp, "profile-op", "GetPortOrder", "operation profiled with -cpuprofile")
+	fs.StringVar(&o.allocProfile, "allocprofile", "", "with -cpuprofile NAME.pprof: also write a Go allocation profile (alloc_objects/alloc_space, delta over the profiled cell) to this file")
 	fs.StringVar(&o.profileTarget, "profile-target", "grpc", "transport profiled with -cpuprofile: grpc or rest")
 	fs.IntVar(&o.rounds, "rounds", 4, "each cell is measured in this many rounds, interleaved with the other targets")
 	if err := fs.Parse(args); err != nil {
@@ -1021,7 +1023,12 @@ func (b *bench) profiler() func(tgt string) func() {
 			return nil
 		}
 		if strings.HasSuffix(b.o.cpuProfile, ".pprof") {
-			return b.startGoProfile()
+			stop := b.startGoProfile("profile", b.o.cpuProfile)
+			if b.o.allocProfile == "" {
+				return stop
+			}
+			stopAllocs := b.startGoProfile("allocs", b.o.allocProfile)
+			return func() { stop(); stopAllocs() }
 		}
 		return b.startProfile()
 	}
@@ -1061,15 +1068,16 @@ func (b *bench) portabilityDirect(nums []string, chunk, conc int) (float64, erro
 	return float64(time.Since(t0).Microseconds()) / 1e3, nil
 }
 
-// startGoProfile fetches a Go CPU profile from portgate's admin listener
-// (/debug/pprof/profile) until the returned func runs, then writes it to
-// o.cpuProfile (read it with go tool pprof).
-func (b *bench) startGoProfile() func() {
+// startGoProfile fetches a Go profile of kind "profile" (CPU) or "allocs"
+// (a delta over the same time) from portgate's admin listener
+// (/debug/pprof/KIND?seconds=N) and writes it to path (read it with go tool
+// pprof); the returned func waits for it.
+func (b *bench) startGoProfile(kind, path string) func() {
 	secs := max(1, int((b.o.duration/time.Duration(max(1, b.o.rounds))+time.Second-1)/time.Second))
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		resp, err := http.Get(fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", b.pgAdmin, secs))
+		resp, err := http.Get(fmt.Sprintf("http://%s/debug/pprof/%s?seconds=%d", b.pgAdmin, kind, secs))
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "portgate-bench: pprof:", err)
 			return
@@ -1080,13 +1088,13 @@ func (b *bench) startGoProfile() func() {
 			err = fmt.Errorf("%s: %s", resp.Status, out)
 		}
 		if err == nil {
-			err = os.WriteFile(b.o.cpuProfile, out, 0o644)
+			err = os.WriteFile(path, out, 0o644)
 		}
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "portgate-bench: pprof:", err)
 			return
 		}
-		fmt.Fprintf(os.Stderr, "wrote Go CPU profile of portgate to %s\n", b.o.cpuProfile)
+		fmt.Fprintf(os.Stderr, "wrote Go %s profile of portgate to %s\n", kind, path)
 	}()
 	return func() { <-done }
 }

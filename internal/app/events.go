@@ -80,7 +80,8 @@ func rememberHook(hook func() string) func() string {
 		}
 		u := hook()
 		if u != "" {
-			known.Store(&u)
+			v := u // only a known URL escapes: "" must not allocate per call
+			known.Store(&v)
 		}
 		return u
 	}
