@@ -239,15 +239,28 @@ func TestKnownOutputs(t *testing.T) {
 	}
 }
 
-// byteSource is a rand.Source reading the fuzzer's bytes (zeros after them),
-// so the fuzzer steers the populator's choices.
-type byteSource struct{ b []byte }
+// byteSource is a rand.Source reading the fuzzer's bytes, so the fuzzer
+// steers the populator's choices; after them it goes on with splitmix64 (a
+// constant source would make rand's rejection sampling loop forever).
+type byteSource struct {
+	b     []byte
+	state uint64
+}
 
 func (s *byteSource) Uint64() uint64 {
-	var x [8]byte
-	n := copy(x[:], s.b)
-	s.b = s.b[n:]
-	return binary.LittleEndian.Uint64(x[:])
+	if len(s.b) > 0 {
+		var x [8]byte
+		n := copy(x[:], s.b)
+		s.b = s.b[n:]
+		v := binary.LittleEndian.Uint64(x[:])
+		s.state ^= v
+		return v
+	}
+	s.state += 0x9e3779b97f4a7c15
+	z := s.state
+	z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
+	z = (z ^ z>>27) * 0x94d049bb133111eb
+	return z ^ z>>31
 }
 
 func FuzzAgreesWithProtojson(f *testing.F) {
@@ -257,7 +270,7 @@ func FuzzAgreesWithProtojson(f *testing.F) {
 	f.Fuzz(func(t *testing.T, which uint16, data []byte) {
 		tt := testTypes[int(which)%len(testTypes)]
 		m := tt.new()
-		p := &populator{r: rand.New(&byteSource{data}), bad: which&0x8000 != 0}
+		p := &populator{r: rand.New(&byteSource{b: data}), bad: which&0x8000 != 0}
 		p.message(m, 0)
 		if err := compare(m.Interface()); err != nil {
 			t.Fatalf("%s: %v\nmessage:\n%s", tt.name, err, describe(m.Interface()))
