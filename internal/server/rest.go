@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/portgate/portgate/internal/reasons"
+	"github.com/portgate/portgate/internal/restjson"
 	"io"
 	"net/http"
 	"net/url"
@@ -24,6 +25,7 @@ import (
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/reflect/protoregistry"
@@ -317,9 +319,29 @@ func routingErrorHandler(ctx context.Context, mux *runtime.ServeMux, m runtime.M
 
 // strictJSON is the gateway's JSON marshaler with a stricter decoder: the
 // body is exactly one JSON value (trailing data is refused), lone UTF-16
-// surrogate escapes are named, and every message says "request body".
+// surrogate escapes are named, and every message says "request body". Its
+// Marshal writes responses with restjson, protojson's output only faster.
 type strictJSON struct {
 	*runtime.JSONPb
+}
+
+// Marshal writes v with restjson when v is a message restjson supports and
+// the options are protojson's defaults (as NewGatewayMux sets them); anything
+// else, and anything restjson gives up on (values protojson refuses), goes
+// to protojson, so errors stay protojson's.
+func (j strictJSON) Marshal(v any) ([]byte, error) {
+	if m, ok := v.(proto.Message); ok && defaultMarshalOptions(j.MarshalOptions) {
+		if b, ok := restjson.Marshal(m); ok {
+			return b, nil
+		}
+	}
+	return j.JSONPb.Marshal(v)
+}
+
+// defaultMarshalOptions reports whether o writes what restjson writes.
+func defaultMarshalOptions(o protojson.MarshalOptions) bool {
+	return !o.Multiline && o.Indent == "" && !o.AllowPartial && !o.UseProtoNames &&
+		!o.UseEnumNumbers && !o.EmitUnpopulated && !o.EmitDefaultValues && o.Resolver == nil
 }
 
 func (j strictJSON) NewDecoder(r io.Reader) runtime.Decoder {
