@@ -13,7 +13,6 @@ import (
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
 // The REST gateway reaches unary RPCs in-process: inprocConn is the
@@ -151,29 +150,9 @@ func (c *inprocConn) Invoke(ctx context.Context, method string, args, reply any,
 	if !ok {
 		return status.Errorf(codes.Internal, "in-process call %s: response is not protobuf", method)
 	}
-	handOver(out, r)
-	return nil
-}
-
-// handOver gives out the contents of r, the handler's answer, which nobody
-// else holds once the call has returned: out takes r's populated fields
-// as they are (sub-messages, lists and maps shared, not copied; proto.Merge
-// deep-copied the whole answer: ~2 % of a REST call's CPU). A different
-// message type (never, for generated handlers) is merged.
-func handOver(out, r proto.Message) {
 	proto.Reset(out)
-	dst, src := out.ProtoReflect(), r.ProtoReflect()
-	if dst.Descriptor() != src.Descriptor() || dst.Type() != src.Type() {
-		proto.Merge(out, r)
-		return
-	}
-	src.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
-		dst.Set(fd, v)
-		return true
-	})
-	if u := src.GetUnknown(); len(u) > 0 {
-		dst.SetUnknown(u)
-	}
+	proto.Merge(out, r)
+	return nil
 }
 
 // startSpan starts the server span otelgrpc would: "pkg.Service/Method",

@@ -7,14 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	spb "google.golang.org/genproto/googleapis/rpc/status"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/connectivity"
 	"google.golang.org/grpc/status"
-	"google.golang.org/protobuf/encoding/protowire"
-	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/types/known/anypb"
-	"google.golang.org/protobuf/types/known/structpb"
 	"google.golang.org/protobuf/types/known/wrapperspb"
 
 	"github.com/portgate/portgate/internal/auth"
@@ -154,26 +149,4 @@ func TestInflightRefusesAfterClose(t *testing.T) {
 	}
 	f.leave()
 	<-idle
-}
-
-// handOver leaves out equal to the handler's answer, for every kind of
-// field (scalars, enums, repeated, maps, nested and well-known messages,
-// oneofs, unknown fields) — with r's sub-messages shared, not copied.
-func TestHandOverEqualsMerge(t *testing.T) {
-	r := &structpb.Struct{Fields: map[string]*structpb.Value{
-		"s": structpb.NewStringValue("x"), "n": structpb.NewNumberValue(1.5), "b": structpb.NewBoolValue(true),
-		"l": structpb.NewListValue(&structpb.ListValue{Values: []*structpb.Value{structpb.NewNullValue()}}),
-	}}
-	r.ProtoReflect().SetUnknown(protowire.AppendVarint(protowire.AppendTag(nil, 99, protowire.VarintType), 7))
-	out := &structpb.Struct{Fields: map[string]*structpb.Value{"stale": structpb.NewStringValue("old")}}
-	handOver(out, r)
-	if !proto.Equal(out, r) {
-		t.Fatalf("handOver: %v, want %v", out, r)
-	}
-	st := &spb.Status{Code: 3, Message: "m", Details: []*anypb.Any{{TypeUrl: "type.googleapis.com/x", Value: []byte{1}}}}
-	var got spb.Status
-	handOver(&got, st)
-	if !proto.Equal(&got, st) {
-		t.Fatalf("handOver: %v, want %v", &got, st)
-	}
 }
