@@ -3,6 +3,8 @@ package service
 import (
 	"crypto/sha256"
 	"encoding/base64"
+	"strings"
+	"sync"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/protobuf/proto"
@@ -16,13 +18,33 @@ import (
 // missing details) are left out.
 
 func etagOf(m proto.Message) string {
-	b, err := proto.MarshalOptions{Deterministic: true}.Marshal(m)
+	bp := etagBufs.Get().(*[]byte)
+	defer etagBufs.Put(bp)
+	b, err := proto.MarshalOptions{Deterministic: true}.MarshalAppend((*bp)[:0], m)
 	if err != nil {
 		return ""
 	}
+	if cap(b) <= maxPooledETagBuf {
+		*bp = b
+	}
 	sum := sha256.Sum256(b)
-	return `W/"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`
+	// One allocation: W/" + 16 base64 characters + ".
+	var out strings.Builder
+	out.Grow(3 + base64.RawURLEncoding.EncodedLen(12) + 1)
+	out.WriteString(`W/"`)
+	var enc [16]byte
+	base64.RawURLEncoding.Encode(enc[:], sum[:12])
+	out.Write(enc[:])
+	out.WriteByte('"')
+	return out.String()
 }
+
+// etagBufs are the marshal buffers etags are hashed from (a resource's
+// encoding, reused instead of allocated per resource; buffers past
+// maxPooledETagBuf are not kept).
+var etagBufs = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+
+const maxPooledETagBuf = 64 << 10
 
 // portOrderETag hashes o without the fields that vary by read path; o is
 // restored before it returns.

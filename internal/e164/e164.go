@@ -180,7 +180,7 @@ func (m *memo) add(s string) {
 	if len(m.cur) >= memoGen {
 		m.prev, m.cur = m.cur, make(map[string]struct{}, memoGen/4)
 	}
-	m.cur[s] = struct{}{}
+	m.cur[strings.Clone(s)] = struct{}{} // s may point into a provider body: keep only the number
 	m.mu.Unlock()
 }
 
@@ -279,6 +279,6 @@ func (m *regionMemo) put(s, r string) {
 	if len(m.cur) >= memoGen {
 		m.prev, m.cur = m.cur, make(map[string]string, memoGen/4)
 	}
-	m.cur[s] = r
+	m.cur[strings.Clone(s)] = r // s may point into a provider body: keep only the number
 	m.mu.Unlock()
 }

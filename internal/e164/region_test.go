@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+	"unsafe"
 
 	"github.com/nyaruka/phonenumbers"
 )
@@ -33,4 +34,37 @@ func TestRegionAgreesWithLibrary(t *testing.T) {
 			}
 		}
 	}
+}
+
+// The memos keep their own copy of a number: a number may be a string that
+// points into a provider's response body (flowroute's plainString), and a
+// memo entry must not keep that whole body alive.
+func TestMemosDoNotRetainTheirInput(t *testing.T) {
+	known.reset()
+	body := []byte(`{"number":"+13125550199","region":"+13125550198"}`)
+	num := unsafe.String(&body[11], 12)
+	reg := unsafe.String(&body[36], 12)
+	if got, err := Parse(num, "US"); err != nil || got != "+13125550199" {
+		t.Fatalf("Parse = %q, %v", got, err)
+	}
+	_ = Region(reg)
+	inBody := func(s string) bool {
+		p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+		lo := uintptr(unsafe.Pointer(&body[0]))
+		return p >= lo && p < lo+uintptr(len(body))
+	}
+	known.mu.RLock()
+	for k := range known.cur {
+		if inBody(k) {
+			t.Errorf("known memo keeps %q inside the caller's buffer", k)
+		}
+	}
+	known.mu.RUnlock()
+	regionMemos.mu.RLock()
+	for k := range regionMemos.cur {
+		if inBody(k) {
+			t.Errorf("region memo keeps %q inside the caller's buffer", k)
+		}
+	}
+	regionMemos.mu.RUnlock()
 }

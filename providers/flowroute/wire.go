@@ -7,6 +7,7 @@ import (
 	"path"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/portgate/portgate/internal/e164"
 	"github.com/portgate/portgate/providers"
@@ -30,29 +31,29 @@ type address struct {
 }
 
 type orderAttrs struct {
-	ID                    json.RawMessage            `json:"id"`
-	Alias                 string                     `json:"alias"`
-	Status                string                     `json:"status"`
-	StatusUpdatedAt       string                     `json:"status_updated_at"`
-	StatusURL             string                     `json:"status_url"`
-	GroupID               json.RawMessage            `json:"group_id"`
-	Numbers               []json.RawMessage          `json:"numbers"`
-	BillingName           string                     `json:"billing_name"`
-	BillingNumber         string                     `json:"billing_number"`
-	Company               string                     `json:"company"`
-	UsageType             string                     `json:"usage_type"`
-	BillingAddress        address                    `json:"billing_address"`
-	Provider              string                     `json:"provider"`
-	ProviderAccount       string                     `json:"provider_account"`
-	PIN                   string                     `json:"pin"`
-	DesiredCompletionDate string                     `json:"desired_completion_date"`
-	CompletionDate        string                     `json:"completion_date"`
-	EnableCNAMLookups     bool                       `json:"enable_cnam_lookups"`
-	Comments              []json.RawMessage          `json:"comments"`
-	Presets               orderPresets               `json:"presets"`
-	BusinessDocuments     []json.RawMessage          `json:"business_documents"`
-	CreatedAt             string                     `json:"created_at"`
-	ModifiedAt            string                     `json:"modified_at"`
+	ID                    json.RawMessage   `json:"id"`
+	Alias                 string            `json:"alias"`
+	Status                string            `json:"status"`
+	StatusUpdatedAt       string            `json:"status_updated_at"`
+	StatusURL             string            `json:"status_url"`
+	GroupID               json.RawMessage   `json:"group_id"`
+	Numbers               []json.RawMessage `json:"numbers"`
+	BillingName           string            `json:"billing_name"`
+	BillingNumber         string            `json:"billing_number"`
+	Company               string            `json:"company"`
+	UsageType             string            `json:"usage_type"`
+	BillingAddress        address           `json:"billing_address"`
+	Provider              string            `json:"provider"`
+	ProviderAccount       string            `json:"provider_account"`
+	PIN                   string            `json:"pin"`
+	DesiredCompletionDate string            `json:"desired_completion_date"`
+	CompletionDate        string            `json:"completion_date"`
+	EnableCNAMLookups     bool              `json:"enable_cnam_lookups"`
+	Comments              []json.RawMessage `json:"comments"`
+	Presets               orderPresets      `json:"presets"`
+	BusinessDocuments     []json.RawMessage `json:"business_documents"`
+	CreatedAt             string            `json:"created_at"`
+	ModifiedAt            string            `json:"modified_at"`
 }
 
 // orderPresets are the number settings an order applies at completion
@@ -71,7 +72,11 @@ type orderEnvelope struct {
 
 // plainString decodes a JSON string of printable ASCII without escapes
 // (ids, numbers, timestamps) without encoding/json: for such a literal the
-// value is the bytes between the quotes. ok=false = ask encoding/json.
+// value is the bytes between the quotes — not copied: like the strings the
+// decoder leaves in the body (unmarshalNoCopy), it points into the response
+// body, which is read for this one response and never reused; whatever
+// keeps such a string for long clones it (groupCache, the e164 memos).
+// ok=false = ask encoding/json.
 func plainString(raw []byte) (string, bool) {
 	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
 		return "", false
@@ -81,7 +86,10 @@ func plainString(raw []byte) (string, bool) {
 			return "", false
 		}
 	}
-	return string(raw[1 : len(raw)-1]), true
+	if len(raw) == 2 {
+		return "", true
+	}
+	return unsafe.String(&raw[1], len(raw)-2), true
 }
 
 // plainUint reports whether raw is a JSON integer literal of digits only
