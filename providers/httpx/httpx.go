@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/portgate/portgate/providers"
@@ -48,7 +49,7 @@ func ReadBody(ctx context.Context, provider string, resp *http.Response) ([]byte
 // announced still reads whole, and a missing length reads as io.ReadAll.
 func readAll(r io.Reader, contentLength int64) ([]byte, error) {
 	if contentLength < 0 || contentLength > MaxResponseBytes {
-		return io.ReadAll(r)
+		return readUnknown(r)
 	}
 	b := make([]byte, 0, contentLength+1) // +1: the read that sees EOF needs room
 	for {
@@ -65,6 +66,39 @@ func readAll(r io.Reader, contentLength int64) ([]byte, error) {
 		}
 	}
 }
+
+// readUnknown reads a body of unannounced length (chunked) through a
+// pooled scratch buffer and returns an exact-size copy: one allocation of
+// the body's size, where io.ReadAll's growth from 512 bytes left two to
+// three times a list page's size in garbage.
+func readUnknown(r io.Reader) ([]byte, error) {
+	bp := scratch.Get().(*[]byte)
+	b := (*bp)[:0]
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err != nil {
+			out := make([]byte, len(b))
+			copy(out, b)
+			if cap(b) <= maxScratch {
+				*bp = b
+				scratch.Put(bp)
+			}
+			if err == io.EOF {
+				err = nil
+			}
+			return out, err
+		}
+	}
+}
+
+var scratch = sync.Pool{New: func() any { b := make([]byte, 0, 32<<10); return &b }}
+
+// maxScratch: larger scratch buffers (rare, huge bodies) are not kept.
+const maxScratch = 1 << 20
 
 // TransportError classifies a failed HTTP exchange: the caller's context
 // ending → Canceled/DeadlineExceeded, an oversized body → BadResponse,

@@ -106,4 +106,17 @@ func TestReadAllAgrees(t *testing.T) {
 	if a := testing.AllocsPerRun(100, func() { _, _ = readAll(bytes.NewReader(body), int64(len(body))) }); a > 2 {
 		t.Errorf("%v allocations for a body of announced length, want ≤ 2", a)
 	}
+	// Unannounced (chunked): one exact-size copy out of a pooled buffer.
+	if a := testing.AllocsPerRun(100, func() { _, _ = readAll(bytes.NewReader(body), -1) }); a > 2 {
+		t.Errorf("%v allocations for a body of unannounced length, want ≤ 2", a)
+	}
+	if got, _ := readAll(bytes.NewReader(body), -1); cap(got) != len(body) {
+		t.Errorf("unannounced body: cap %d for %d bytes, want exact", cap(got), len(body))
+	}
+	// The copy handed out never shares the pooled buffer.
+	a, _ := readAll(bytes.NewReader(body[:100]), -1)
+	_, _ = readAll(bytes.NewReader(bytes.Repeat([]byte("x"), 100)), -1)
+	if !bytes.Equal(a, body[:100]) {
+		t.Error("a later read changed an earlier body")
+	}
 }
