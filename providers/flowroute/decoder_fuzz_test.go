@@ -64,7 +64,14 @@ func FuzzNestedListAgrees(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		items, next, ok := decodeNestedList(body)
+		items, next, ok := decodeNestedList(body, 0)
+		// A size hint changes allocation only, never the answer.
+		for _, hint := range []int{1, 11, 1000} {
+			hi, hn, hok := decodeNestedList(body, hint)
+			if hok != ok || hn != next || len(hi) != len(items) || (len(items) > 0 && !reflect.DeepEqual(hi, items)) {
+				t.Fatalf("%q: with size hint %d: %v %q %+v; without: %v %q %+v", body, hint, hok, hn, hi, ok, next, items)
+			}
+		}
 		if !ok {
 			return
 		}

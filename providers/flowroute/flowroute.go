@@ -148,6 +148,9 @@ type response struct {
 	status int
 	header http.Header
 	body   []byte
+	// asked is the page size a list request asked for (0 = not a list):
+	// list decoding sizes its item slice from it.
+	asked int
 }
 
 // call sends one request to the Flowroute API (Basic auth, JSON body) and

@@ -40,6 +40,7 @@ func pageThrough[T any](ctx context.Context, p *Provider, path string, base url.
 		if err != nil {
 			return items, false, err
 		}
+		r.asked = ask
 		got, next, err := decodePage(r)
 		if err != nil {
 			return nil, false, err
