@@ -54,9 +54,11 @@ type Config struct {
 type Provider struct {
 	base           string
 	access, secret string
-	basicAuth      string // "Basic " + base64(access:secret): the Authorization header
-	hc             providers.Doer
-	groups         *groupCache
+	// authValues is {"Basic " + base64(access:secret)}, the Authorization
+	// header's value, shared by every request's header (never modified).
+	authValues []string
+	hc         providers.Doer
+	groups     *groupCache
 }
 
 var (
@@ -92,9 +94,9 @@ func New(cfg Config) (*Provider, error) {
 	if ttl == 0 {
 		ttl = DefaultGroupCacheTTL
 	}
+	auth := "Basic " + base64.StdEncoding.EncodeToString([]byte(cfg.AccessKey+":"+cfg.SecretKey))
 	return &Provider{base: strings.TrimRight(base, "/"), access: cfg.AccessKey, secret: cfg.SecretKey, hc: hc,
-		basicAuth: "Basic " + base64.StdEncoding.EncodeToString([]byte(cfg.AccessKey+":"+cfg.SecretKey)),
-		groups:    newGroupCache(ttl)}, nil
+		authValues: []string{auth}, groups: newGroupCache(ttl)}, nil
 }
 
 // Name implements providers.Provider.
@@ -153,6 +155,8 @@ type response struct {
 	asked int
 }
 
+var jsonValues = []string{"application/json"}
+
 // call sends one request to the Flowroute API (Basic auth, JSON body) and
 // returns the 2xx response or a *providers.Error.
 func (p *Provider) call(ctx context.Context, method, path string, query url.Values, in any, res resource) (*response, error) {
@@ -172,10 +176,14 @@ func (p *Provider) call(ctx context.Context, method, path string, query url.Valu
 	if err != nil {
 		return nil, &providers.Error{Code: providers.CodeUnknown, Provider: Name, Message: "building request", Err: err}
 	}
-	req.Header.Set("Authorization", p.basicAuth) // req.SetBasicAuth(p.access, p.secret), encoded once
-	req.Header.Set("Accept", "application/json")
+	// The header's value slices are shared by every request (net/http
+	// reads a request's header, never writes it): one map, no slice per
+	// header per request. Authorization is req.SetBasicAuth(access,
+	// secret), encoded once.
 	if in != nil {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header = http.Header{"Authorization": p.authValues, "Accept": jsonValues, "Content-Type": jsonValues}
+	} else {
+		req.Header = http.Header{"Authorization": p.authValues, "Accept": jsonValues}
 	}
 	return p.send(ctx, req, res)
 }
