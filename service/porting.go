@@ -32,8 +32,8 @@ func validateRequestID(id string) error {
 
 // CheckPortability fans out to every requested provider in batches.
 func (s *PortingServer) CheckPortability(ctx context.Context, req *pb.CheckPortabilityRequest) (*pb.CheckPortabilityResponse, error) {
-	inputs := map[string]string{}
-	var numbers []string
+	inputs := make(map[string]string, len(req.GetPhoneNumbers()))
+	numbers := make([]string, 0, len(req.GetPhoneNumbers()))
 	var vs []fieldViolation
 	for i, raw := range req.GetPhoneNumbers() {
 		n, err := parsePhone(raw, s.c.region)
@@ -58,15 +58,45 @@ func (s *PortingServer) CheckPortability(ctx context.Context, req *pb.CheckPorta
 		return nil, err
 	}
 	verdicts := s.c.checkPortability(ctx, backends, numbers)
-	resp := &pb.CheckPortabilityResponse{}
+	resp := &pb.CheckPortabilityResponse{
+		Results:         make([]*pb.PortabilityResult, 0, len(numbers)*len(backends)),
+		Recommendations: make([]*pb.PortabilityRecommendation, 0, len(numbers)),
+	}
+	// Numbers every provider answered "portable" for, with the same
+	// fast-portable flags, get the same recommendation (the providers'
+	// health is read once per answer): worked out once per pattern, not
+	// once per number (10,000 numbers are typically one or two patterns).
+	// A refusal names the number and is worked out for it.
+	type rec struct{ prov, reason string }
+	same := map[string]rec{}
+	pattern := make([]byte, len(backends))
+	one := make([]string, 1)
 	for _, n := range numbers {
-		for _, b := range backends {
+		allPortable := true
+		for i, b := range backends {
 			r := verdicts[b.Provider.Name()][n]
 			r.Input = inputs[n]
 			resp.Results = append(resp.Results, r)
+			switch {
+			case r.Error != nil || !r.Portable:
+				allPortable = false
+			case r.FastPortable:
+				pattern[i] = 'F'
+			default:
+				pattern[i] = 'P'
+			}
 		}
-		prov, reason, _ := s.c.recommend(backends, verdicts, []string{n})
-		resp.Recommendations = append(resp.Recommendations, &pb.PortabilityRecommendation{PhoneNumber: n, RecommendedProvider: prov, Reason: reason})
+		var rc rec
+		if got, ok := same[string(pattern)]; ok && allPortable {
+			rc = got
+		} else {
+			one[0] = n
+			rc.prov, rc.reason, _ = s.c.recommend(backends, verdicts, one)
+			if allPortable {
+				same[string(pattern)] = rc
+			}
+		}
+		resp.Recommendations = append(resp.Recommendations, &pb.PortabilityRecommendation{PhoneNumber: n, RecommendedProvider: rc.prov, Reason: rc.reason})
 	}
 	return resp, nil
 }

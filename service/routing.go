@@ -26,7 +26,7 @@ func (c *core) checkPortability(ctx context.Context, backends []*Backend, number
 		name := b.Provider.Name()
 		// Goroutines use dst, never out: the loop writes out while the
 		// previous backend's goroutines run.
-		dst := map[string]*pb.PortabilityResult{}
+		dst := make(map[string]*pb.PortabilityResult, len(numbers))
 		out[name] = dst
 		limit := b.capabilities().PortabilityBatchLimit
 		if limit <= 0 {
