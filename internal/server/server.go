@@ -266,6 +266,12 @@ func New(cfg Config) (*Server, error) {
 		// through the handler chain, instead of a fresh goroutine each
 		// (measured in docs/performance.md); beyond these, gRPC starts one.
 		grpc.NumStreamWorkers(streamWorkers),
+		// A fixed flow-control window (1 MiB per stream and connection, far
+		// above any message portgate sends or accepts) instead of BDP
+		// estimation, which pinged the client on every request's data frame
+		// (a frame to write and an ack to read per call).
+		grpc.InitialWindowSize(1<<20),
+		grpc.InitialConnWindowSize(1<<20),
 	)
 	if st != nil {
 		opts = append(opts, grpc.Creds(credentials.NewTLS(st.grpc)))
