@@ -546,6 +546,10 @@ type Cell struct {
 	P99us       float64 `json:"p99_us"`
 	CPUus       float64 `json:"cpu_us_per_req,omitempty"` // middle tier
 	Allocs      float64 `json:"allocs_per_req,omitempty"` // middle tier
+	// Read and write system calls per request of the middle tier
+	// (/proc/PID/io syscr, syscw): a stable figure, like allocations.
+	ReadCalls  float64 `json:"read_syscalls_per_req,omitempty"`
+	WriteCalls float64 `json:"write_syscalls_per_req,omitempty"`
 	// Ratios (portgate cells only).
 	RPSvsProxy      float64 `json:"rps_vs_proxy,omitempty"`
 	CPUvsProxy      float64 `json:"cpu_vs_proxy,omitempty"`
@@ -619,6 +623,27 @@ func procCPU(pid int) (float64, error) {
 		return 0, fmt.Errorf("parsing /proc/%d/stat", pid)
 	}
 	return ut + st, nil
+}
+
+// procIO returns a process's read and write system call counts
+// (/proc/PID/io syscr and syscw).
+func procIO(pid int) (r, w float64, err error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/io", pid))
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		k, v, _ := strings.Cut(line, ":")
+		n, perr := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		switch {
+		case perr != nil:
+		case k == "syscr":
+			r = n
+		case k == "syscw":
+			w = n
+		}
+	}
+	return r, w, nil
 }
 
 // bearer sends the API key on every gRPC call (plaintext loopback: the
@@ -735,6 +760,9 @@ type acc struct {
 	el        time.Duration
 	cpu, mall float64
 	mallOK    bool
+	// read/write system calls of the middle tier; ioBad: /proc/PID/io unreadable
+	reads, writes float64
+	ioBad         bool
 }
 
 // cells measures every target of one (operation, concurrency) in
@@ -762,16 +790,23 @@ func (b *bench) cells(op string, targets []string, c int, prof func(tgt string) 
 			if prof != nil {
 				stop = prof(tgt)
 			}
-			var cpu0, m0, overhead float64
-			var merr error
+			var cpu0, m0, overhead, r0, w0 float64
+			var merr, ioerr error
 			if pid != 0 {
 				overhead = b.mallocOverhead(tgt)
 				m0, merr = b.mallocs(tgt)
+				r0, w0, ioerr = procIO(pid)
 				cpu0, _ = procCPU(pid)
 			}
 			lat, errs, first, el := load(c, per, fn)
 			if pid != 0 {
 				cpu1, _ := procCPU(pid)
+				r1, w1, err := procIO(pid)
+				if err != nil || ioerr != nil {
+					a.ioBad = true
+				}
+				a.reads += r1 - r0
+				a.writes += w1 - w0
 				m1, err := b.mallocs(tgt)
 				a.cpu += cpu1 - cpu0
 				if err != nil || merr != nil {
@@ -798,6 +833,9 @@ func (b *bench) cells(op string, targets []string, c int, prof func(tgt string) 
 			x.CPUus = a.cpu / b.clkTck * 1e6 / float64(len(a.lat))
 			if a.mallOK {
 				x.Allocs = a.mall / float64(len(a.lat))
+			}
+			if !a.ioBad {
+				x.ReadCalls, x.WriteCalls = a.reads/float64(len(a.lat)), a.writes/float64(len(a.lat))
 			}
 		}
 		slices.Sort(a.lat)
@@ -829,8 +867,8 @@ func (b *bench) runAll() error {
 	}
 	for _, op := range b.o.ops {
 		fmt.Printf("== %s\n", op)
-		fmt.Printf("%-7s %4s %9s %8s %8s %8s %9s %9s %7s %7s %9s %7s %s\n",
-			"target", "c", "req/s", "p50µs", "p90µs", "p99µs", "cpuµs/req", "allocs/req", "÷proxy", "cpu÷px", "+p50µs", "+p50÷px", "errors")
+		fmt.Printf("%-7s %4s %9s %8s %8s %8s %9s %9s %9s %7s %7s %9s %7s %s\n",
+			"target", "c", "req/s", "p50µs", "p90µs", "p99µs", "cpuµs/req", "allocs/req", "sys r/w", "÷proxy", "cpu÷px", "+p50µs", "+p50÷px", "errors")
 		for _, c := range b.o.conc {
 			var prof func(tgt string) func()
 			if b.o.cpuProfile != "" && op == b.o.profileOp && c == b.o.conc[len(b.o.conc)-1] {
@@ -862,8 +900,12 @@ func (b *bench) runAll() error {
 				if x.Errors > 0 {
 					errs = fmt.Sprintf("%d (%s)", x.Errors, x.FirstError)
 				}
-				fmt.Printf("%-7s %4d %9.0f %8.0f %8.0f %8.0f %9s %9s %7s %7s %9s %7s %s\n",
-					tgt, c, x.RPS, x.P50us, x.P90us, x.P99us, opt(x.CPUus, "%.0f"), opt(x.Allocs, "%.0f"),
+				sys := "-"
+				if x.ReadCalls > 0 || x.WriteCalls > 0 {
+					sys = fmt.Sprintf("%.1f/%.1f", x.ReadCalls, x.WriteCalls)
+				}
+				fmt.Printf("%-7s %4d %9.0f %8.0f %8.0f %8.0f %9s %9s %9s %7s %7s %9s %7s %s\n",
+					tgt, c, x.RPS, x.P50us, x.P90us, x.P99us, opt(x.CPUus, "%.0f"), opt(x.Allocs, "%.0f"), sys,
 					opt(x.RPSvsProxy, "%.2f"), opt(x.CPUvsProxy, "%.2f"), optAdded(x), opt(x.AddedP50vsProxy, "%.2f"), errs)
 			}
 		}
