@@ -42,27 +42,29 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// A REST caller's traceparent reaches the gRPC side across the gateway's
-// loopback hop: the REST span, the gRPC server span and the provider HTTP
-// call's client span share the caller's trace id, and the call's log line
-// carries it.
-func TestTraceparentReachesGRPCAndProviderCall(t *testing.T) {
-	exp := tracetest.NewInMemoryExporter()
-	var logs syncBuffer
-	logger := slog.New(telemetry.LogHandler(slog.NewJSONHandler(&logs, nil)))
+// startTraced builds and starts a sandbox app whose JSON log lines go to
+// logs, with opts (span processors), and stops it when the test ends.
+func startTraced(t *testing.T, logs *syncBuffer, opts app.Options) *app.App {
+	t.Helper()
+	logger := slog.New(telemetry.LogHandler(slog.NewJSONHandler(logs, nil)))
 	a, err := app.BuildWith(config.Config{Mode: config.ModeSandbox, GRPCAddr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0", ShutdownGrace: time.Second, DefaultRegion: "US"},
-		logger, app.Options{SpanProcessors: []sdktrace.SpanProcessor{sdktrace.NewSimpleSpanProcessor(exp)}})
+		logger, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := a.Server.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	defer a.Server.Shutdown(context.Background())
+	t.Cleanup(func() { _ = a.Server.Shutdown(context.Background()) })
+	return a
+}
 
-	const traceID = "4bf92f3577b34da6a3ce929d0e0e4736"
+// getNumberREST sends GET numbers/+13125550100 to a's REST listener with
+// the caller's traceparent.
+func getNumberREST(t *testing.T, a *app.App, traceparent string) {
+	t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, "http://"+a.Server.HTTPAddr()+"/v1/providers/telnyx/numbers/+13125550100", nil)
-	req.Header.Set("traceparent", "00-"+traceID+"-00f067aa0ba902b7-01")
+	req.Header.Set("traceparent", traceparent)
 	client := &http.Client{Timeout: 10 * time.Second}
 	defer client.CloseIdleConnections()
 	resp, err := client.Do(req)
@@ -70,6 +72,19 @@ func TestTraceparentReachesGRPCAndProviderCall(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
+}
+
+// A REST caller's traceparent reaches the gRPC side across the gateway's
+// loopback hop: the REST span, the gRPC server span and the provider HTTP
+// call's client span share the caller's trace id, and the call's log line
+// carries it.
+func TestTraceparentReachesGRPCAndProviderCall(t *testing.T) {
+	exp := tracetest.NewInMemoryExporter()
+	var logs syncBuffer
+	a := startTraced(t, &logs, app.Options{SpanProcessors: []sdktrace.SpanProcessor{sdktrace.NewSimpleSpanProcessor(exp)}})
+
+	const traceID = "4bf92f3577b34da6a3ce929d0e0e4736"
+	getNumberREST(t, a, "00-"+traceID+"-00f067aa0ba902b7-01")
 
 	// The gRPC server span ends just after the answer is sent: wait for it.
 	var server, provider, rest bool
@@ -127,27 +142,10 @@ func TestTraceparentReachesGRPCAndProviderCall(t *testing.T) {
 // and a span id of its own.
 func TestTraceIDsInLogsWithoutExporter(t *testing.T) {
 	var logs syncBuffer
-	logger := slog.New(telemetry.LogHandler(slog.NewJSONHandler(&logs, nil)))
-	a, err := app.BuildWith(config.Config{Mode: config.ModeSandbox, GRPCAddr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0", ShutdownGrace: time.Second, DefaultRegion: "US"},
-		logger, app.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := a.Server.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	defer a.Server.Shutdown(context.Background())
+	a := startTraced(t, &logs, app.Options{})
 
 	const restTrace, grpcTrace = "4bf92f3577b34da6a3ce929d0e0e4736", "0af7651916cd43dd8448eb211c80319c"
-	req, _ := http.NewRequest(http.MethodGet, "http://"+a.Server.HTTPAddr()+"/v1/providers/telnyx/numbers/+13125550100", nil)
-	req.Header.Set("traceparent", "00-"+restTrace+"-00f067aa0ba902b7-01")
-	client := &http.Client{Timeout: 10 * time.Second}
-	defer client.CloseIdleConnections()
-	resp, err := client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	getNumberREST(t, a, "00-"+restTrace+"-00f067aa0ba902b7-01")
 
 	conn, err := grpc.NewClient(a.Server.GRPCAddr(), grpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {

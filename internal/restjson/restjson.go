@@ -20,6 +20,7 @@
 package restjson
 
 import (
+	"cmp"
 	"encoding/base64"
 	"math"
 	"slices"
@@ -214,6 +215,14 @@ func (e *encoder) listValue(b []byte, f *field, l protoreflect.List) ([]byte, bo
 	return append(b, ']'), true
 }
 
+// boolRank orders false before true.
+func boolRank(v bool) int {
+	if v {
+		return 1
+	}
+	return 0
+}
+
 // mapValue writes a map with protojson's key order (order.GenericKeyOrder):
 // false before true, integers numerically, strings bytewise.
 func (e *encoder) mapValue(b []byte, f *field, mp protoreflect.Map) ([]byte, bool) {
@@ -222,49 +231,14 @@ func (e *encoder) mapValue(b []byte, f *field, mp protoreflect.Map) ([]byte, boo
 	es := e.entries[start:]
 	switch f.key {
 	case protoreflect.BoolKind:
-		slices.SortFunc(es, func(x, y entry) int {
-			if x.k.Bool() == y.k.Bool() {
-				return 0
-			}
-			if !x.k.Bool() {
-				return -1
-			}
-			return 1
-		})
+		slices.SortFunc(es, func(x, y entry) int { return cmp.Compare(boolRank(x.k.Bool()), boolRank(y.k.Bool())) })
 	case protoreflect.Int32Kind, protoreflect.Sint32Kind, protoreflect.Sfixed32Kind,
 		protoreflect.Int64Kind, protoreflect.Sint64Kind, protoreflect.Sfixed64Kind:
-		slices.SortFunc(es, func(x, y entry) int {
-			a, c := x.k.Int(), y.k.Int()
-			switch {
-			case a < c:
-				return -1
-			case a > c:
-				return 1
-			}
-			return 0
-		})
+		slices.SortFunc(es, func(x, y entry) int { return cmp.Compare(x.k.Int(), y.k.Int()) })
 	case protoreflect.Uint32Kind, protoreflect.Fixed32Kind, protoreflect.Uint64Kind, protoreflect.Fixed64Kind:
-		slices.SortFunc(es, func(x, y entry) int {
-			a, c := x.k.Uint(), y.k.Uint()
-			switch {
-			case a < c:
-				return -1
-			case a > c:
-				return 1
-			}
-			return 0
-		})
+		slices.SortFunc(es, func(x, y entry) int { return cmp.Compare(x.k.Uint(), y.k.Uint()) })
 	default:
-		slices.SortFunc(es, func(x, y entry) int {
-			a, c := x.k.String(), y.k.String()
-			switch {
-			case a < c:
-				return -1
-			case a > c:
-				return 1
-			}
-			return 0
-		})
+		slices.SortFunc(es, func(x, y entry) int { return cmp.Compare(x.k.String(), y.k.String()) })
 	}
 	ok := true
 	b = append(b, '{')
