@@ -44,17 +44,9 @@ func Supported(md protoreflect.MessageDescriptor) bool {
 // m as protojson would (an unsupported type, or a value protojson refuses),
 // it returns dst unchanged and false.
 func Append(dst []byte, m proto.Message) ([]byte, bool) {
-	if m == nil {
-		return append(dst, '{', '}'), true
-	}
-	rm := m.ProtoReflect()
-	p := planFor(rm.Descriptor())
-	if !p.supported {
-		return dst, false
-	}
 	e := getEncoder()
 	defer putEncoder(e)
-	out, ok := e.message(dst, p, rm)
+	out, ok := e.top(dst, m)
 	if !ok {
 		return dst, false
 	}
@@ -65,22 +57,28 @@ func Append(dst []byte, m proto.Message) ([]byte, bool) {
 // result is a new slice of exactly the encoded length (the encoding itself
 // happens in a pooled buffer).
 func Marshal(m proto.Message) ([]byte, bool) {
-	if m == nil {
-		return []byte("{}"), true
-	}
-	rm := m.ProtoReflect()
-	p := planFor(rm.Descriptor())
-	if !p.supported {
-		return nil, false
-	}
 	e := getEncoder()
 	defer putEncoder(e)
-	b, ok := e.message(e.buf[:0], p, rm)
+	b, ok := e.top(e.buf[:0], m)
 	e.buf = b[:0]
 	if !ok {
 		return nil, false
 	}
 	return append([]byte(nil), b...), true
+}
+
+// top appends m as a top-level value: {} for nil, false for a type left to
+// protojson.
+func (e *encoder) top(b []byte, m proto.Message) ([]byte, bool) {
+	if m == nil {
+		return append(b, '{', '}'), true
+	}
+	rm := m.ProtoReflect()
+	p := planFor(rm.Descriptor())
+	if !p.supported {
+		return b, false
+	}
+	return e.message(b, p, rm)
 }
 
 // encoder holds scratch space reused across calls.

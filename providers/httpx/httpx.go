@@ -46,25 +46,12 @@ func ReadBody(ctx context.Context, provider string, resp *http.Response) ([]byte
 // readAll is io.ReadAll with the buffer sized from the response's
 // Content-Length when it gave one within the cap (one allocation instead of
 // io.ReadAll's 512-byte start and its growth steps); a body longer than
-// announced still reads whole, and a missing length reads as io.ReadAll.
+// announced still reads whole, and a missing length reads as readUnknown.
 func readAll(r io.Reader, contentLength int64) ([]byte, error) {
 	if contentLength < 0 || contentLength > MaxResponseBytes {
 		return readUnknown(r)
 	}
-	b := make([]byte, 0, contentLength+1) // +1: the read that sees EOF needs room
-	for {
-		n, err := r.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		if err != nil {
-			if err == io.EOF {
-				err = nil
-			}
-			return b, err
-		}
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
-		}
-	}
+	return readInto(r, make([]byte, 0, contentLength+1)) // +1: the read that sees EOF needs room
 }
 
 // readUnknown reads a body of unannounced length (chunked) through a
@@ -73,7 +60,19 @@ func readAll(r io.Reader, contentLength int64) ([]byte, error) {
 // three times a list page's size in garbage.
 func readUnknown(r io.Reader) ([]byte, error) {
 	bp := scratch.Get().(*[]byte)
-	b := (*bp)[:0]
+	b, err := readInto(r, (*bp)[:0])
+	out := make([]byte, len(b))
+	copy(out, b)
+	if cap(b) <= maxScratch {
+		*bp = b
+		scratch.Put(bp)
+	}
+	return out, err
+}
+
+// readInto appends everything r gives to b (growing it as append does)
+// until EOF, which is not an error.
+func readInto(r io.Reader, b []byte) ([]byte, error) {
 	for {
 		if len(b) == cap(b) {
 			b = append(b, 0)[:len(b)]
@@ -81,16 +80,10 @@ func readUnknown(r io.Reader) ([]byte, error) {
 		n, err := r.Read(b[len(b):cap(b)])
 		b = b[:len(b)+n]
 		if err != nil {
-			out := make([]byte, len(b))
-			copy(out, b)
-			if cap(b) <= maxScratch {
-				*bp = b
-				scratch.Put(bp)
-			}
 			if err == io.EOF {
 				err = nil
 			}
-			return out, err
+			return b, err
 		}
 	}
 }
