@@ -3,8 +3,6 @@ package service
 import (
 	"net/url"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/portgate/portgate/internal/e164"
 )
@@ -13,28 +11,7 @@ import (
 // portability) or "choose for me" (create).
 const AllProviders = "-"
 
-func providerName(p string) string {
-	if n, ok := providerNames.Load(p); ok {
-		return n.(string)
-	}
-	n := "providers/" + p
-	if providerNamesLen.Load() < maxProviderNames {
-		if _, loaded := providerNames.LoadOrStore(p, n); !loaded {
-			providerNamesLen.Add(1)
-		}
-	}
-	return n
-}
-
-// providerNames remembers "providers/NAME" per provider (it is on every
-// resource a list returns); bounded, since a name may come from a caller.
-var (
-	providerNames    sync.Map
-	providerNamesLen atomic.Int32
-)
-
-const maxProviderNames = 64
-
+func providerName(p string) string      { return "providers/" + p }
 func portOrderName(p, id string) string { return "providers/" + p + "/portOrders/" + id }
 func numberName(p, number string) string {
 	return "providers/" + p + "/numbers/" + strings.TrimPrefix(number, "+")
