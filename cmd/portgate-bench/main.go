@@ -1057,8 +1057,9 @@ func (b *bench) portability() (*Portability, error) {
 	return p, nil
 }
 
-// profiler returns a hook that records portgate with perf during the
-// gRPC rounds of a cell (the report of the last round is kept).
+// profiler returns a hook that profiles portgate during the -profile-target
+// rounds of a cell: a Go CPU (and allocation) profile for a .pprof name,
+// else perf (the profile of the last round is kept).
 func (b *bench) profiler() func(tgt string) func() {
 	return func(tgt string) func() {
 		if tgt != b.o.profileTarget {
