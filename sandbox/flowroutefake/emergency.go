@@ -236,24 +236,32 @@ func (f *Fake) routeE911s(w http.ResponseWriter, r *http.Request, seg []string) 
 			f.mu.Unlock()
 			writeJSON(w, r, http.StatusOK, map[string]any{"data": obj})
 		case http.MethodDelete:
-			f.mu.Lock()
-			for _, id := range em.numE911 {
-				if id == e.id {
-					f.mu.Unlock()
-					f.forbidden(w, r, "Forbidden", "This E911 address is assigned to one or more phone numbers. Unassign it before deleting it.")
-					return
-				}
-			}
-			delete(em.e911s, e.id)
-			em.e911Seq = removeID(em.e911Seq, e.id)
-			f.mu.Unlock()
-			w.WriteHeader(http.StatusNoContent)
+			deleteRecord(f, w, r, em.e911s, &em.e911Seq, em.numE911, e.id,
+				"This E911 address is assigned to one or more phone numbers. Unassign it before deleting it.")
 		default:
 			f.methodNotAllowed(w, r)
 		}
 	default:
 		f.urlNotFound(w)
 	}
+}
+
+// deleteRecord answers DELETE of record id, which numbers can point at
+// (assigned: number → record id): 403 with msg while any number does, else
+// the record leaves records and seq, 204.
+func deleteRecord[T any](f *Fake, w http.ResponseWriter, r *http.Request, records map[string]T, seq *[]string, assigned map[string]string, id, msg string) {
+	f.mu.Lock()
+	for _, a := range assigned {
+		if a == id {
+			f.mu.Unlock()
+			f.forbidden(w, r, "Forbidden", msg)
+			return
+		}
+	}
+	delete(records, id)
+	*seq = removeID(*seq, id)
+	f.mu.Unlock()
+	w.WriteHeader(http.StatusNoContent)
 }
 
 func (f *Fake) e911Numbers(w http.ResponseWriter, r *http.Request, e *e911Rec) {
@@ -350,18 +358,8 @@ func (f *Fake) routeCNAMs(w http.ResponseWriter, r *http.Request, seg []string) 
 			f.mu.Unlock()
 			writeJSON(w, r, http.StatusOK, map[string]any{"data": obj})
 		case http.MethodDelete:
-			f.mu.Lock()
-			for _, id := range em.numCNAM {
-				if id == c.id {
-					f.mu.Unlock()
-					f.forbidden(w, r, "Forbidden", "This CNAM record is assigned to one or more phone numbers. Unassign it before deleting it.")
-					return
-				}
-			}
-			delete(em.cnams, c.id)
-			em.cnamSeq = removeID(em.cnamSeq, c.id)
-			f.mu.Unlock()
-			w.WriteHeader(http.StatusNoContent)
+			deleteRecord(f, w, r, em.cnams, &em.cnamSeq, em.numCNAM, c.id,
+				"This CNAM record is assigned to one or more phone numbers. Unassign it before deleting it.")
 		default:
 			f.methodNotAllowed(w, r)
 		}
