@@ -82,15 +82,7 @@ func (s *sqliteStore) ListNumberOrders(ctx context.Context, provider, after stri
 		return nil, fmt.Errorf("store: list number orders: %w", err)
 	}
 	defer rows.Close()
-	out := []NumberOrderRecord{}
-	for rows.Next() {
-		r, err := scanSQLiteNumberOrder(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: list number orders: %w", err)
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return collect(rows, scanSQLiteNumberOrder, "list number orders")
 }
 
 func (s *pgStore) PutNumberOrder(ctx context.Context, rec NumberOrderRecord) error {
@@ -134,13 +126,5 @@ func (s *pgStore) ListNumberOrders(ctx context.Context, provider, after string, 
 		return nil, fmt.Errorf("store: list number orders: %w", err)
 	}
 	defer rows.Close()
-	out := []NumberOrderRecord{}
-	for rows.Next() {
-		r, err := scanPgNumberOrder(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: list number orders: %w", err)
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return collect(rows, scanPgNumberOrder, "list number orders")
 }

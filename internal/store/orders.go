@@ -50,6 +50,27 @@ func (s *sqliteStore) PutSnapshot(ctx context.Context, orderName, provider strin
 
 const orderCols = `order_name, provider, callback_uri, snapshot, open, created_at, seen_at`
 
+// rows is what database/sql and pgx row sets have in common.
+type rows interface {
+	Next() bool
+	Err() error
+	Scan(...any) error
+}
+
+// collect reads every row of rs with scan (the caller closes rs); a scan
+// failure is reported as "store: WHAT: ...", rs.Err as it is.
+func collect[T any](rs rows, scan func(interface{ Scan(...any) error }) (T, error), what string) ([]T, error) {
+	out := []T{}
+	for rs.Next() {
+		v, err := scan(rs)
+		if err != nil {
+			return nil, fmt.Errorf("store: %s: %w", what, err)
+		}
+		out = append(out, v)
+	}
+	return out, rs.Err()
+}
+
 func scanSQLiteOrder(sc interface{ Scan(...any) error }) (TrackedOrder, error) {
 	var o TrackedOrder
 	var snap string
@@ -85,15 +106,7 @@ func (s *sqliteStore) ListOpenOrders(ctx context.Context, provider, after string
 		return nil, fmt.Errorf("store: list open orders: %w", err)
 	}
 	defer rows.Close()
-	out := []TrackedOrder{}
-	for rows.Next() {
-		o, err := scanSQLiteOrder(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: list open orders: %w", err)
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
+	return collect(rows, scanSQLiteOrder, "list open orders")
 }
 
 func (s *pgStore) TrackOrder(ctx context.Context, orderName, provider, callbackURI string, now time.Time) error {
@@ -160,13 +173,5 @@ func (s *pgStore) ListOpenOrders(ctx context.Context, provider, after string, li
 		return nil, fmt.Errorf("store: list open orders: %w", err)
 	}
 	defer rows.Close()
-	out := []TrackedOrder{}
-	for rows.Next() {
-		o, err := scanPgOrder(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: list open orders: %w", err)
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
+	return collect(rows, scanPgOrder, "list open orders")
 }

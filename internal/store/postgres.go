@@ -241,15 +241,7 @@ func (s *pgStore) ListEvents(ctx context.Context, q EventQuery) ([]Event, error)
 		return nil, fmt.Errorf("store: list events: %w", err)
 	}
 	defer rows.Close()
-	out := []Event{}
-	for rows.Next() {
-		e, err := scanPgEvent(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: list events: %w", err)
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return collect(rows, scanPgEvent, "list events")
 }
 
 func (s *pgStore) getEvent(ctx context.Context, where string, args ...any) (Event, error) {
@@ -292,18 +284,16 @@ func (s *pgStore) ListDeliveryAttempts(ctx context.Context, eventSeq int64) ([]D
 		return nil, fmt.Errorf("store: list delivery attempts: %w", err)
 	}
 	defer rows.Close()
-	out := []DeliveryAttempt{}
-	for rows.Next() {
+	return collect(rows, func(sc interface{ Scan(...any) error }) (DeliveryAttempt, error) {
 		var d DeliveryAttempt
 		var next *time.Time
-		if err := rows.Scan(&d.ID, &d.EventSeq, &d.TargetURL, &d.Attempt, &d.Status, &d.HTTPStatus, &d.Error, &d.AttemptedAt, &next); err != nil {
-			return nil, fmt.Errorf("store: list delivery attempts: %w", err)
+		if err := sc.Scan(&d.ID, &d.EventSeq, &d.TargetURL, &d.Attempt, &d.Status, &d.HTTPStatus, &d.Error, &d.AttemptedAt, &next); err != nil {
+			return d, err
 		}
 		d.AttemptedAt = utc(d.AttemptedAt)
 		if next != nil {
 			d.NextAttemptAt = next.UTC()
 		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+		return d, nil
+	}, "list delivery attempts")
 }

@@ -228,15 +228,7 @@ func (s *sqliteStore) ListEvents(ctx context.Context, q EventQuery) ([]Event, er
 		return nil, fmt.Errorf("store: list events: %w", err)
 	}
 	defer rows.Close()
-	out := []Event{}
-	for rows.Next() {
-		e, err := scanSQLiteEvent(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: list events: %w", err)
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return collect(rows, scanSQLiteEvent, "list events")
 }
 
 func (s *sqliteStore) getEvent(ctx context.Context, where string, args ...any) (Event, error) {
@@ -279,21 +271,19 @@ func (s *sqliteStore) ListDeliveryAttempts(ctx context.Context, eventSeq int64) 
 		return nil, fmt.Errorf("store: list delivery attempts: %w", err)
 	}
 	defer rows.Close()
-	out := []DeliveryAttempt{}
-	for rows.Next() {
+	return collect(rows, func(sc interface{ Scan(...any) error }) (DeliveryAttempt, error) {
 		var d DeliveryAttempt
 		var at int64
 		var next sql.NullInt64
-		if err := rows.Scan(&d.ID, &d.EventSeq, &d.TargetURL, &d.Attempt, &d.Status, &d.HTTPStatus, &d.Error, &at, &next); err != nil {
-			return nil, fmt.Errorf("store: list delivery attempts: %w", err)
+		if err := sc.Scan(&d.ID, &d.EventSeq, &d.TargetURL, &d.Attempt, &d.Status, &d.HTTPStatus, &d.Error, &at, &next); err != nil {
+			return d, err
 		}
 		d.AttemptedAt = fromMicros(at)
 		if next.Valid {
 			d.NextAttemptAt = fromMicros(next.Int64)
 		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+		return d, nil
+	}, "list delivery attempts")
 }
 
 func (e Event) check() error {
