@@ -94,19 +94,18 @@ func listAcross[T any](ctx context.Context, backends []*Backend, offsets map[str
 		}
 	}
 	runs := make([]providerRun[T], len(active))
+	run := func(i int) {
+		runs[i] = collect(ctx, active[i], offsets[active[i].Provider.Name()], size, fetch, match)
+	}
 	if len(active) == 1 {
 		// One provider (a providers/NAME parent): on the caller's goroutine,
 		// whose stack has already grown through the handler chain (a fresh
 		// goroutine grew its stack on every page: ~6 % of a page's CPU).
-		runs[0] = collect(ctx, active[0], offsets[active[0].Provider.Name()], size, fetch, match)
+		run(0)
 	} else {
 		var wg sync.WaitGroup
-		for i, b := range active {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				runs[i] = collect(ctx, b, offsets[b.Provider.Name()], size, fetch, match)
-			}()
+		for i := range active {
+			wg.Go(func() { run(i) })
 		}
 		wg.Wait()
 	}

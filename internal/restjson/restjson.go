@@ -354,21 +354,8 @@ func (e *encoder) timestamp(b []byte, p *plan, m protoreflect.Message) ([]byte, 
 	if secs < minTimestampSeconds || secs > maxTimestampSeconds || nanos < 0 || nanos > maxNanos {
 		return b, false
 	}
-	t := time.Unix(secs, nanos).UTC()
-	year, month, day := t.Date()
-	hour, minute, sec := t.Clock()
-	b = append(b, '"')
-	b = appendDigits(b, int64(year), 4)
-	b = append(b, '-')
-	b = appendDigits(b, int64(month), 2)
-	b = append(b, '-')
-	b = appendDigits(b, int64(day), 2)
-	b = append(b, 'T')
-	b = appendDigits(b, int64(hour), 2)
-	b = append(b, ':')
-	b = appendDigits(b, int64(minute), 2)
-	b = append(b, ':')
-	b = appendDigits(b, int64(sec), 2)
+	// The fraction is protojson's (0, 3, 6 or 9 digits), not a layout's.
+	b = time.Unix(secs, 0).UTC().AppendFormat(append(b, '"'), "2006-01-02T15:04:05")
 	b = appendFraction(b, nanos)
 	return append(b, 'Z', '"'), true
 }
