@@ -1137,7 +1137,8 @@ func (b *bench) startGoProfile(kind, path string) func() {
 			fmt.Fprintln(os.Stderr, "portgate-bench: pprof:", err)
 			return
 		}
-		fmt.Fprintf(os.Stderr, "wrote Go %s profile of portgate to %s\n", kind, path)
+		label := map[string]string{"profile": "CPU", "allocs": "allocation"}[kind]
+		fmt.Fprintf(os.Stderr, "wrote a Go %s profile of portgate to %s\n", label, path)
 	}()
 	return func() { <-done }
 }
